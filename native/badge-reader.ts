@@ -1,0 +1,27 @@
+/**
+ * The one interface every badge reader driver implements (DESIGN.md §5). Drivers turn whatever their
+ * hardware reports into canonical badge ids, so the rest of the product never sees reader quirks.
+ */
+
+/** Card formats a tap can carry. `uid` is a contactless UID; `sim` comes from the simulated reader. */
+export type CardFormat = 'H10301' | 'C1000-35' | 'H10304' | 'uid' | 'wedge' | 'sim';
+
+export type BadgeReaderEvent =
+  /** badgeId is canonical: `format:facility:number` or `uid:<hex>`; raw numbers never leave native/ otherwise. */
+  | { kind: 'tap'; readerId: string; badgeId: string; format: CardFormat }
+  /** Presence-capable readers report when the card leaves the field (walk-away). */
+  | { kind: 'removed'; readerId: string }
+  | { kind: 'attached'; readerId: string; description: string }
+  | { kind: 'detached'; readerId: string }
+  /** message is written for an IT admin: what happened and what to do. */
+  | { kind: 'error'; readerId: string; message: string };
+
+export type BadgeReaderListener = (event: BadgeReaderEvent) => void;
+
+export interface BadgeReader {
+  readonly id: string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Returns an unsubscribe function. */
+  onEvent(listener: BadgeReaderListener): () => void;
+}

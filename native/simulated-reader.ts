@@ -1,0 +1,50 @@
+import type { BadgeReader, BadgeReaderEvent, BadgeReaderListener } from './badge-reader.js';
+
+/** Canonical ids the simulated reader accepts: the same shapes real drivers produce. */
+const CANONICAL_BADGE_ID = /^(?:(?:H10301|C1000-35|H10304|sim):\d{1,10}:\d{1,12}|uid:[0-9a-f]{8,20})$/;
+
+/**
+ * A reader with no hardware behind it, driven by the demo's control panel and by tests. It goes
+ * through the same BadgeReader events as real drivers so the rest of the app cannot tell the difference.
+ */
+export class SimulatedReader implements BadgeReader {
+  private readonly listeners = new Set<BadgeReaderListener>();
+  private running = false;
+
+  constructor(readonly id = 'simulated-0') {}
+
+  async start(): Promise<void> {
+    this.running = true;
+    this.emit({ kind: 'attached', readerId: this.id, description: 'Simulated badge reader' });
+  }
+
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.emit({ kind: 'detached', readerId: this.id });
+  }
+
+  onEvent(listener: BadgeReaderListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Simulates a card entering the field. Throws on an id no real driver could produce. */
+  tap(badgeId: string): void {
+    if (!this.running) throw new Error(`Simulated reader ${this.id} is stopped; start it before tapping.`);
+    if (!CANONICAL_BADGE_ID.test(badgeId)) {
+      throw new Error(`"${badgeId}" is not a canonical badge id (expected e.g. H10301:12:3456 or uid:04a1b2c3d4).`);
+    }
+    const format = badgeId.slice(0, badgeId.indexOf(':')) as 'H10301' | 'C1000-35' | 'H10304' | 'sim' | 'uid';
+    this.emit({ kind: 'tap', readerId: this.id, badgeId, format });
+  }
+
+  /** Simulates the card leaving the field of a presence reader. */
+  remove(): void {
+    if (this.running) this.emit({ kind: 'removed', readerId: this.id });
+  }
+
+  private emit(event: BadgeReaderEvent): void {
+    for (const listener of this.listeners) listener(event);
+  }
+}
