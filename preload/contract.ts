@@ -1,0 +1,108 @@
+/**
+ * The one contract between the main process and the renderer (DESIGN.md §2): every channel's name,
+ * payload schema and TypeScript type. Main validates every incoming payload against it; the preload
+ * (Electron IPC) and the demo harness (loopback WebSocket) are two transports for the same contract.
+ */
+import { z } from 'zod';
+
+/** What the renderer may know about the session: no PHI, no badge numbers, no tokens. */
+export const sessionViewSchema = z.object({
+  /** no-user: lock screen with nobody signed in; locked: a session is kept behind the lock screen. */
+  screen: z.enum(['no-user', 'active', 'idle-warning', 'locked', 'policy-error']),
+  workstation: z.string(),
+  profile: z.string(),
+  /** The verified user (active, idle-warning) or the owner of the kept session (locked). */
+  user: z.object({ displayName: z.string(), roles: z.array(z.string()) }).optional(),
+  /** On the lock screen: what the owner must present to resume. */
+  reverify: z.enum(['badge', 'badge+pin', 'pin']).optional(),
+  /** Present when the PIN pad must be shown; attemptsLeft when policy limits tries. */
+  pinPrompt: z.object({ attemptsLeft: z.number().int().nonnegative().optional() }).optional(),
+  /** Milliseconds left at the moment the view was sent; the renderer counts down locally. */
+  idleWarningMsLeft: z.number().nonnegative().optional(),
+  graceMsLeft: z.number().nonnegative().optional(),
+  lifetimeMsLeft: z.number().nonnegative().optional(),
+  sessionElapsedMs: z.number().nonnegative().optional(),
+  /** Other users' sessions kept on this workstation (count only: never whose, to the next user). */
+  suspendedCount: z.number().int().nonnegative(),
+  notice: z.object({ level: z.enum(['info', 'warning', 'error']), text: z.string() }).optional(),
+});
+export type SessionView = z.infer<typeof sessionViewSchema>;
+
+export const readerStatusSchema = z.object({
+  readers: z.array(
+    z.object({
+      id: z.string(),
+      description: z.string(),
+      state: z.enum(['ready', 'missing', 'error']),
+      message: z.string().optional(),
+    }),
+  ),
+  /** What the policy lets people do when no reader works (shown in the banner). */
+  fallback: z.string().optional(),
+});
+export type ReaderStatus = z.infer<typeof readerStatusSchema>;
+
+const none = z.undefined();
+const ack = z.object({ ok: z.boolean(), message: z.string().optional() });
+
+/** Renderer -> main requests, each answered once. */
+export const invokeChannels = {
+  'session:get-view': { request: none, response: sessionViewSchema },
+  'session:activity': { request: none, response: ack },
+  'session:submit-pin': { request: z.object({ pin: z.string().regex(/^\d{4,12}$/, 'A PIN is 4 to 12 digits') }), response: ack },
+  'session:cancel-pin': { request: none, response: ack },
+  'session:lock-now': { request: none, response: ack },
+  'readers:get-status': { request: none, response: readerStatusSchema },
+} as const;
+
+/** Main -> renderer pushes. */
+export const eventChannels = {
+  'session:view': sessionViewSchema,
+  'readers:status': readerStatusSchema,
+} as const;
+
+export type InvokeChannel = keyof typeof invokeChannels;
+export type EventChannel = keyof typeof eventChannels;
+export type InvokeRequest<C extends InvokeChannel> = z.infer<(typeof invokeChannels)[C]['request']>;
+export type InvokeResponse<C extends InvokeChannel> = z.infer<(typeof invokeChannels)[C]['response']>;
+export type EventPayload<C extends EventChannel> = z.infer<(typeof eventChannels)[C]>;
+
+/** What a transport must carry: the preload uses ipcRenderer, the harness a WebSocket. */
+export interface ContractTransport {
+  invoke<C extends InvokeChannel>(channel: C, request: InvokeRequest<C>): Promise<InvokeResponse<C>>;
+  subscribe<C extends EventChannel>(channel: C, listener: (payload: EventPayload<C>) => void): () => void;
+}
+
+/** The single object the renderer sees as window.careshell. */
+export interface CareShellApi {
+  session: {
+    getView(): Promise<SessionView>;
+    reportActivity(): Promise<InvokeResponse<'session:activity'>>;
+    submitPin(pin: string): Promise<InvokeResponse<'session:submit-pin'>>;
+    cancelPin(): Promise<InvokeResponse<'session:cancel-pin'>>;
+    lockNow(): Promise<InvokeResponse<'session:lock-now'>>;
+    onView(listener: (view: SessionView) => void): () => void;
+  };
+  readers: {
+    getStatus(): Promise<ReaderStatus>;
+    onStatus(listener: (status: ReaderStatus) => void): () => void;
+  };
+}
+
+/** Builds window.careshell from a transport, so both transports expose exactly the same API. */
+export function createCareShellApi(transport: ContractTransport): CareShellApi {
+  return {
+    session: {
+      getView: () => transport.invoke('session:get-view', undefined),
+      reportActivity: () => transport.invoke('session:activity', undefined),
+      submitPin: (pin) => transport.invoke('session:submit-pin', { pin }),
+      cancelPin: () => transport.invoke('session:cancel-pin', undefined),
+      lockNow: () => transport.invoke('session:lock-now', undefined),
+      onView: (listener) => transport.subscribe('session:view', listener),
+    },
+    readers: {
+      getStatus: () => transport.invoke('readers:get-status', undefined),
+      onStatus: (listener) => transport.subscribe('readers:status', listener),
+    },
+  };
+}
