@@ -106,3 +106,29 @@ export function createCareShellApi(transport: ContractTransport): CareShellApi {
     },
   };
 }
+
+/** How a transport answers an invoke: the same shape over Electron IPC and the harness WebSocket. */
+export const invokeOutcomeSchema = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), result: z.unknown() }),
+  z.object({ ok: z.literal(false), error: z.string() }),
+]);
+export type InvokeOutcome = z.infer<typeof invokeOutcomeSchema>;
+
+/** Frames on the harness WebSocket (the Electron transport needs none: IPC already frames messages). */
+export const wireFromRendererSchema = z.object({
+  id: z.number().int().nonnegative(),
+  channel: z.string().max(64),
+  payload: z.unknown(),
+});
+export const wireToRendererSchema = z.union([
+  z.object({ id: z.number().int().nonnegative(), outcome: invokeOutcomeSchema }),
+  z.object({ event: z.string().max(64), payload: z.unknown() }),
+]);
+export type WireToRenderer = z.infer<typeof wireToRendererSchema>;
+
+/** Unwraps an outcome for the renderer: a rejected request becomes an Error with main's reason. */
+export function unwrapOutcome<C extends InvokeChannel>(channel: C, raw: unknown): InvokeResponse<C> {
+  const outcome = invokeOutcomeSchema.parse(raw);
+  if (!outcome.ok) throw new Error(outcome.error);
+  return invokeChannels[channel].response.parse(outcome.result) as InvokeResponse<C>;
+}

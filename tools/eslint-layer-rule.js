@@ -7,7 +7,7 @@ const ROOT = path.resolve(import.meta.dirname, '..');
 /** Which layer a repository-relative path belongs to, most specific first. */
 export function layerOf(relativePath) {
   const p = relativePath.split(path.sep).join('/');
-  if (p === 'preload/contract.ts') return 'contract';
+  if (p.replace(/\.(ts|tsx|js|mjs|cjs)$/, '') === 'preload/contract') return 'contract';
   if (p.startsWith('main/shell/')) return 'shell';
   for (const layer of ['renderer', 'preload', 'main', 'native', 'common']) {
     if (p.startsWith(`${layer}/`)) return layer;
@@ -63,7 +63,7 @@ export const layersRule = {
         return;
       }
       if (!source.startsWith('.')) return;
-      const target = path.relative(ROOT, path.resolve(path.dirname(path.resolve(ROOT, file)), source)).replace(/\.js$/, '.ts');
+      const target = path.relative(ROOT, path.resolve(path.dirname(path.resolve(ROOT, file)), source));
       const to = layerOf(target);
       if (to === 'other') return;
       if (!ALLOWED[from].includes(to)) {

@@ -1,0 +1,66 @@
+import { eventChannels, unwrapOutcome, wireToRendererSchema, type ContractTransport, type InvokeChannel } from './contract.js';
+
+/**
+ * The harness transport: the same contract over a loopback WebSocket, so the renderer runs unchanged in
+ * plain Chromium. Requests made before the socket opens are queued; a lost socket is reopened.
+ */
+export function createWsTransport(url: string, WebSocketImpl: typeof WebSocket = WebSocket): ContractTransport {
+  let socket: WebSocket | undefined;
+  let nextId = 0;
+  const pending = new Map<number, { channel: InvokeChannel; resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  const queue: string[] = [];
+  const listeners = new Map<string, Set<(payload: unknown) => void>>();
+
+  const connect = () => {
+    const ws = new WebSocketImpl(url);
+    socket = ws;
+    ws.onopen = () => {
+      for (const frame of queue.splice(0)) ws.send(frame);
+    };
+    ws.onmessage = (message) => {
+      const parsed = wireToRendererSchema.safeParse(JSON.parse(String(message.data)));
+      if (!parsed.success) return;
+      const frame = parsed.data;
+      if ('id' in frame) {
+        const call = pending.get(frame.id);
+        pending.delete(frame.id);
+        if (!call) return;
+        try {
+          call.resolve(unwrapOutcome(call.channel, frame.outcome));
+        } catch (error) {
+          call.reject(error as Error);
+        }
+      } else {
+        const schema = eventChannels[frame.event as keyof typeof eventChannels];
+        const payload = schema?.safeParse(frame.payload);
+        if (payload?.success) for (const listener of listeners.get(frame.event) ?? []) listener(payload.data);
+      }
+    };
+    ws.onclose = () => {
+      for (const [id, call] of pending) {
+        call.reject(new Error('Lost the connection to CareShell; retrying.'));
+        pending.delete(id);
+      }
+      setTimeout(connect, 500);
+    };
+  };
+  connect();
+
+  return {
+    invoke(channel, request) {
+      const id = nextId++;
+      const frame = JSON.stringify({ id, channel, payload: request });
+      return new Promise((resolve, reject) => {
+        pending.set(id, { channel, resolve: resolve as (v: unknown) => void, reject });
+        if (socket?.readyState === WebSocketImpl.OPEN) socket.send(frame);
+        else queue.push(frame);
+      });
+    },
+    subscribe(channel, listener) {
+      const set = listeners.get(channel) ?? new Set();
+      listeners.set(channel, set);
+      set.add(listener as (payload: unknown) => void);
+      return () => set.delete(listener as (payload: unknown) => void);
+    },
+  };
+}

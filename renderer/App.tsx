@@ -1,0 +1,49 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { CareShellApi, ReaderStatus, SessionView } from '../preload/contract';
+import { LockScreen } from './components/LockScreen';
+import { Workstation } from './components/Workstation';
+import { IdleWarning } from './components/IdleWarning';
+import { PolicyError } from './components/PolicyError';
+import { ReaderBanner } from './components/ReaderBanner';
+import { useActivityReporter } from './hooks/use-activity-reporter';
+
+interface Received {
+  view: SessionView;
+  /** performance.now() when the view arrived: countdowns are relative to it. */
+  at: number;
+}
+
+export function App({ api }: { api: CareShellApi }) {
+  const [received, setReceived] = useState<Received>();
+  const [readers, setReaders] = useState<ReaderStatus>();
+
+  useEffect(() => {
+    const offView = api.session.onView((view) => setReceived({ view, at: performance.now() }));
+    const offReaders = api.readers.onStatus(setReaders);
+    // A pushed view may overtake the initial snapshot; never let the older one win.
+    void api.session.getView().then((view) => setReceived((current) => current ?? { view, at: performance.now() }));
+    void api.readers.getStatus().then((status) => setReaders((current) => current ?? status));
+    return () => {
+      offView();
+      offReaders();
+    };
+  }, [api]);
+
+  const view = received?.view;
+  const sessionOnScreen = view?.screen === 'active' || view?.screen === 'idle-warning';
+  const reportActivity = useCallback(() => void api.session.reportActivity(), [api]);
+  useActivityReporter(sessionOnScreen, reportActivity, view?.screen === 'idle-warning');
+
+  if (!received || !view) return <div className="starting" aria-busy="true">Starting CareShell…</div>;
+  return (
+    <>
+      {readers && <ReaderBanner status={readers} />}
+      {view.screen === 'policy-error' && <PolicyError view={view} />}
+      {(view.screen === 'no-user' || view.screen === 'locked') && (
+        <LockScreen view={view} receivedAt={received.at} api={api} />
+      )}
+      {sessionOnScreen && <Workstation view={view} receivedAt={received.at} onLock={() => void api.session.lockNow()} />}
+      {view.screen === 'idle-warning' && <IdleWarning view={view} receivedAt={received.at} onStay={reportActivity} />}
+    </>
+  );
+}

@@ -1,0 +1,39 @@
+import type { SessionView } from '../../preload/contract';
+import { formatDuration, useCountdown, useElapsed } from '../hooks/use-countdown';
+import { Notice } from './Notice';
+import { DemoEhrPane } from './DemoEhrPane';
+
+/** The signed-in view: who is signed in, for how long, a one-touch lock, and the EHR pane. */
+export function Workstation({ view, receivedAt, onLock }: { view: SessionView; receivedAt: number; onLock: () => void }) {
+  const elapsed = useElapsed(view.sessionElapsedMs, receivedAt);
+  const lifetimeLeft = useCountdown(view.lifetimeMsLeft, receivedAt);
+  return (
+    <div className="workstation" data-testid="workstation">
+      <header className="session-header">
+        <div className="who">
+          <span className="user-name" data-testid="signed-in-user">
+            {view.user?.displayName}
+          </span>
+          {view.user && view.user.roles.length > 0 && <span className="roles">{view.user.roles.join(', ')}</span>}
+        </div>
+        <div className="timers">
+          {elapsed !== undefined && (
+            <span data-testid="session-timer" title="Time since you signed in">
+              Signed in {formatDuration(elapsed)}
+            </span>
+          )}
+          {lifetimeLeft !== undefined && (
+            <span className="lifetime" title="Full sign-in needed after this">
+              Shift sign-in ends in {formatDuration(lifetimeLeft)}
+            </span>
+          )}
+        </div>
+        <button type="button" className="lock-button" onClick={onLock} data-testid="lock-now">
+          Lock
+        </button>
+      </header>
+      <Notice notice={view.notice} />
+      <DemoEhrPane />
+    </div>
+  );
+}

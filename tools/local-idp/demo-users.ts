@@ -1,0 +1,49 @@
+/**
+ * The people who can sign in to the local identity provider. They mirror the roles the product cares about
+ * (DESIGN.md §4: break-glass is for clinical roles only), so the demo and the tests can show each policy path.
+ * Passwords are demo values for a provider that only listens on 127.0.0.1 and is never deployed.
+ */
+export interface DemoUser {
+  /** Stable subject id, the `sub` (and `oid`) claim. */
+  id: string;
+  username: string;
+  password: string;
+  displayName: string;
+  email: string;
+  roles: string[];
+}
+
+export const DEMO_USERS: readonly DemoUser[] = [
+  {
+    id: 'u-nurse-ana',
+    username: 'ana.nurse',
+    password: 'demo-nurse',
+    displayName: 'Ana Lopez, RN',
+    email: 'ana.lopez@careshell.test',
+    roles: ['nurse', 'clinical'],
+  },
+  {
+    id: 'u-er-ben',
+    username: 'ben.er',
+    password: 'demo-er',
+    displayName: 'Dr Ben Okafor',
+    email: 'ben.okafor@careshell.test',
+    roles: ['er-physician', 'physician', 'clinical'],
+  },
+  {
+    id: 'u-billing-cara',
+    username: 'cara.billing',
+    password: 'demo-billing',
+    displayName: 'Cara Singh',
+    email: 'cara.singh@careshell.test',
+    roles: ['billing-clerk'],
+  },
+  {
+    id: 'u-privacy-dan',
+    username: 'dan.privacy',
+    password: 'demo-privacy',
+    displayName: 'Dan Weber',
+    email: 'dan.weber@careshell.test',
+    roles: ['privacy-officer'],
+  },
+];

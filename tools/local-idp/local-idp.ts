@@ -1,0 +1,214 @@
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import Provider from 'oidc-provider';
+import { DEMO_USERS, type DemoUser } from './demo-users.js';
+import { consentPage, loginPage } from './login-pages.js';
+import { ProviderStore } from './memory-adapter.js';
+import { createTestCa, type TestCa } from './test-ca.js';
+
+export interface LocalIdpOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  clientId?: string;
+  users?: readonly DemoUser[];
+  /** Short lifetimes make msal-node refresh through the provider instead of answering from its cache. */
+  accessTokenTtlSeconds?: number;
+  refreshTokenTtlSeconds?: number;
+  /** Reuse an existing CA (e.g. the project's shared test CA); a fresh one is made otherwise. */
+  ca?: TestCa;
+}
+
+export interface LocalIdp {
+  /** https://127.0.0.1:<port>, also the msal-node authority. */
+  issuer: string;
+  /** Host and port, the value msal-node wants in auth.knownAuthorities. */
+  authorityHost: string;
+  clientId: string;
+  /** The CA certificate a client must trust to talk to this provider. */
+  caPem: string;
+  users: readonly DemoUser[];
+  /** Deletes every refresh token (and its grant) the provider issued to the user; returns how many grants. */
+  revokeRefreshTokens(userId: string): number;
+  /** Stops listening and drops open connections: an outage, as far as clients can tell. */
+  stop(): Promise<void>;
+}
+
+const HOUR = 60 * 60;
+
+function readForm(req: IncomingMessage): Promise<URLSearchParams> {
+  return new Promise((resolve, reject) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => {
+      body += chunk;
+      if (body.length > 16_384) reject(new Error('form too large'));
+    });
+    req.on('end', () => resolve(new URLSearchParams(body)));
+    req.on('error', reject);
+  });
+}
+
+function sendHtml(res: ServerResponse, status: number, html: string): void {
+  res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(html);
+}
+
+/**
+ * A real OpenID Connect provider (oidc-provider) on https://127.0.0.1 for the demo and the integration tests:
+ * a native public client with the loopback redirect (any port, RFC 8252 §7.3), PKCE, refresh tokens for the
+ * client as Entra ID issues them, roles in the ID token, and its own login and consent pages.
+ */
+export async function startLocalIdp(options: LocalIdpOptions = {}): Promise<LocalIdp> {
+  const users = options.users ?? DEMO_USERS;
+  const clientId = options.clientId ?? 'careshell-desktop';
+  const ca = options.ca ?? createTestCa();
+  const tls = ca.issueServerCert({ dns: ['localhost'], ips: ['127.0.0.1'] });
+  const store = new ProviderStore();
+
+  let handler: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => {
+    res.writeHead(503);
+    res.end();
+  };
+  const server: Server = createServer({ cert: tls.certPem, key: tls.keyPem }, (req, res) => handler(req, res));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const issuer = `https://127.0.0.1:${port}`;
+
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const signingKey = { ...privateKey.export({ format: 'jwk' }), kid: randomBytes(8).toString('hex'), alg: 'RS256', use: 'sig' };
+
+  const byId = new Map(users.map((u) => [u.id, u]));
+  const provider = new Provider(issuer, {
+    adapter: (model: string) => store.adapterFor(model),
+    clients: [
+      {
+        client_id: clientId,
+        application_type: 'native',
+        token_endpoint_auth_method: 'none',
+        redirect_uris: ['http://localhost'],
+        grant_types: ['authorization_code', 'refresh_token'],
+        response_types: ['code'],
+        // Step-up checks how fresh the sign-in is.
+        require_auth_time: true,
+      },
+    ],
+    async findAccount(_ctx: unknown, sub: string) {
+      const user = byId.get(sub);
+      if (!user) return undefined;
+      return {
+        accountId: user.id,
+        claims: async () => ({
+          sub: user.id,
+          oid: user.id,
+          name: user.displayName,
+          preferred_username: user.username,
+          email: user.email,
+          roles: user.roles,
+        }),
+      };
+    },
+    claims: { openid: ['sub', 'oid'], profile: ['name', 'preferred_username', 'roles'], email: ['email'] },
+    // Entra ID puts profile claims and roles in the ID token of a code flow; do the same.
+    conformIdTokenClaims: false,
+    features: { devInteractions: { enabled: false }, revocation: { enabled: true } },
+    interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
+    cookies: { keys: [randomBytes(32).toString('hex')] },
+    jwks: { keys: [signingKey] },
+    // Entra ID gives public clients a refresh token without a separate prompt=consent round trip.
+    issueRefreshToken: async (_ctx: unknown, client: { grantTypeAllowed(type: string): boolean }) =>
+      client.grantTypeAllowed('refresh_token'),
+    expiresWithSession: async () => false,
+    pkce: { required: () => true },
+    ttl: {
+      AccessToken: options.accessTokenTtlSeconds ?? 10 * 60,
+      AuthorizationCode: 60,
+      IdToken: HOUR,
+      RefreshToken: options.refreshTokenTtlSeconds ?? 12 * HOUR,
+      Interaction: 10 * 60,
+      Session: 12 * HOUR,
+      Grant: 12 * HOUR,
+    },
+  });
+
+  async function interaction(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const details = await provider.interactionDetails(req, res);
+    const action = (req.url ?? '').split('?')[0]!.split('/')[3];
+    if (req.method === 'GET') {
+      if (details.prompt.name === 'login') {
+        const hint = typeof details.params.login_hint === 'string' ? details.params.login_hint : undefined;
+        sendHtml(res, 200, loginPage(details.uid, { loginHint: hint }));
+      } else {
+        const scopes = details.prompt.details.missingOIDCScope ?? [];
+        sendHtml(res, 200, consentPage(details.uid, clientId, scopes));
+      }
+      return;
+    }
+    const form = await readForm(req);
+    if (action === 'login') {
+      const user = users.find((u) => u.username === form.get('login') && u.password === form.get('password'));
+      if (!user) {
+        sendHtml(res, 200, loginPage(details.uid, { loginHint: form.get('login') ?? '', error: 'Wrong user name or password.' }));
+        return;
+      }
+      await provider.interactionFinished(req, res, { login: { accountId: user.id } }, { mergeWithLastSubmission: false });
+      return;
+    }
+    if (action === 'confirm') {
+      if (form.get('decision') !== 'allow') {
+        await provider.interactionFinished(req, res, { error: 'access_denied', error_description: 'The user declined.' });
+        return;
+      }
+      const accountId = details.session?.accountId;
+      if (!accountId) throw new Error('consent without a signed-in account');
+      const grant = details.grantId
+        ? ((await provider.Grant.find(details.grantId)) ?? new provider.Grant({ accountId, clientId }))
+        : new provider.Grant({ accountId, clientId });
+      const { missingOIDCScope, missingOIDCClaims, missingResourceScopes } = details.prompt.details;
+      if (missingOIDCScope) grant.addOIDCScope(missingOIDCScope.join(' '));
+      if (missingOIDCClaims) grant.addOIDCClaims(missingOIDCClaims);
+      for (const [resource, scopes] of Object.entries(missingResourceScopes ?? {})) {
+        grant.addResourceScope(resource, scopes.join(' '));
+      }
+      const grantId = await grant.save();
+      await provider.interactionFinished(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true });
+      return;
+    }
+    sendHtml(res, 404, 'Not found');
+  }
+
+  const providerCallback = provider.callback();
+  handler = (req, res) => {
+    if ((req.url ?? '').startsWith('/interaction/')) {
+      interaction(req, res).catch((error: unknown) => {
+        if (!res.headersSent) sendHtml(res, 400, `Sign-in failed: ${String((error as Error).message ?? error)}`);
+        else res.end();
+      });
+      return;
+    }
+    providerCallback(req, res);
+  };
+
+  return {
+    issuer,
+    authorityHost: `127.0.0.1:${port}`,
+    clientId,
+    caPem: ca.caPem,
+    users,
+    revokeRefreshTokens(userId) {
+      const grants = store.refreshTokenGrantsOf(userId);
+      store.revokeGrants(grants);
+      return grants.size;
+    },
+    stop() {
+      return new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}
