@@ -1,0 +1,131 @@
+import type { Clock } from '../../common/clock.js';
+import type { Random } from '../../common/random.js';
+import type { BadgeReaderListener } from '../../native/badge-reader.js';
+import type { EventChannel, EventPayload, ReaderStatus } from '../../preload/contract.js';
+import type { AuditEvent, AuditSink } from '../audit/audit-event.js';
+import type { BadgeHasher } from '../identity/badge-hasher.js';
+import { createSessionService, type SessionService } from '../session/session-service.js';
+import type { Authenticator, PinService, UserDirectory } from '../session/ports.js';
+import type { SessionPolicy } from '../policy/session-policy.js';
+import { ContractServer, type ContractLog } from './contract-handlers.js';
+
+/** Where badge events come from: the reader manager in production, a simulated reader in the demo. */
+export interface ReaderSource {
+  onEvent(listener: BadgeReaderListener): () => void;
+  status(): ReaderStatus;
+  onStatus(listener: (status: ReaderStatus) => void): () => void;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface CareShellEnvironment {
+  clock: Clock;
+  random: Random;
+  workstation: string;
+  policy: SessionPolicy;
+  audit: AuditSink;
+  directory: UserDirectory;
+  pins: PinService;
+  authenticator: Authenticator;
+  hashBadge: BadgeHasher;
+  readers: ReaderSource;
+  /** OS-wide idle time (Electron's powerMonitor); absent in the harness. */
+  osIdleMs?: () => number;
+  log: ContractLog & { info(message: string): void };
+}
+
+export type EventListener = <C extends EventChannel>(channel: C, payload: EventPayload<C>) => void;
+
+export interface CareShell {
+  session: SessionService;
+  contract: ContractServer;
+  /** Every push for the renderer, already validated against the contract. */
+  subscribe(listener: EventListener): () => void;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The composition root of the main process, shared by the Electron shell and the demo harness: they
+ * differ only in the environment they pass (Electron APIs and hardware vs. Node and simulations).
+ */
+export function createCareShell(env: CareShellEnvironment): CareShell {
+  const session = createSessionService({
+    clock: env.clock,
+    random: env.random,
+    audit: env.audit,
+    directory: env.directory,
+    pins: env.pins,
+    authenticator: env.authenticator,
+    hashBadge: env.hashBadge,
+    workstation: env.workstation,
+    policy: env.policy,
+    ...(env.osIdleMs ? { osIdleMs: env.osIdleMs } : {}),
+  });
+  const listeners = new Set<EventListener>();
+  const emit: EventListener = (channel, payload) => {
+    const checked = ContractServer.event(channel, payload);
+    for (const listener of listeners) listener(channel, checked);
+  };
+
+  const readerAudit = (event: Parameters<BadgeReaderListener>[0]): AuditEvent | undefined => {
+    const base = { at: env.clock.wallTime().toISOString(), workstation: env.workstation };
+    if (event.kind === 'attached') return { ...base, type: 'reader.attach', outcome: 'success', details: { readerId: event.readerId, description: event.description } };
+    if (event.kind === 'detached') return { ...base, type: 'reader.detach', outcome: 'success', details: { readerId: event.readerId } };
+    if (event.kind === 'error') return { ...base, type: 'reader.error', outcome: 'failure', reason: event.message, details: { readerId: event.readerId } };
+    return undefined;
+  };
+
+  const unsubscribers: (() => void)[] = [];
+  const contract = new ContractServer(
+    {
+      'session:get-view': async () => session.view(),
+      'session:activity': async () => {
+        await session.handle({ type: 'activity', source: 'renderer' });
+        return { ok: true };
+      },
+      'session:submit-pin': async ({ pin }) => {
+        await session.handle({ type: 'pin', pin });
+        const view = session.view();
+        return view.screen === 'active' ? { ok: true } : { ok: false, ...(view.notice ? { message: view.notice.text } : {}) };
+      },
+      'session:cancel-pin': async () => {
+        await session.handle({ type: 'pin-cancel' });
+        return { ok: true };
+      },
+      'session:lock-now': async () => {
+        await session.handle({ type: 'lock-now' });
+        return { ok: true };
+      },
+      'readers:get-status': async () => env.readers.status(),
+    },
+    env.log,
+  );
+
+  return {
+    session,
+    contract,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async start() {
+      unsubscribers.push(
+        session.onView((view) => emit('session:view', view)),
+        env.readers.onStatus((status) => emit('readers:status', status)),
+        env.readers.onEvent((event) => {
+          if (event.kind === 'tap') void session.handle({ type: 'badge-tap', badgeId: event.badgeId, readerId: event.readerId });
+          else if (event.kind === 'removed') void session.handle({ type: 'badge-removed', readerId: event.readerId });
+          const record = readerAudit(event);
+          if (record) env.audit.append(record).catch((error: unknown) => env.log.warn(`audit: could not record ${record.type}: ${(error as Error).message}`));
+        }),
+      );
+      await env.readers.start();
+    },
+    async stop() {
+      for (const off of unsubscribers.splice(0)) off();
+      await env.readers.stop();
+      session.dispose();
+    },
+  };
+}
