@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { startLocalIdp } from './local-idp.js';
 
 /**
@@ -8,6 +9,7 @@ import { startLocalIdp } from './local-idp.js';
 const port = Number(process.env.IDP_PORT ?? 8443);
 const caFile = process.env.IDP_CA_FILE ?? '.tmp/local-idp-ca.pem';
 const idp = await startLocalIdp({ port });
+mkdirSync(dirname(caFile), { recursive: true });
 writeFileSync(caFile, idp.caPem);
 console.log(`Local IdP: ${idp.issuer} (client ${idp.clientId}); CA certificate written to ${caFile}`);
 for (const user of idp.users) {

@@ -1,0 +1,213 @@
+import {
+  InteractionRequiredAuthError,
+  LogLevel,
+  PublicClientApplication,
+  ServerError,
+  type AccountInfo,
+  type AuthenticationResult,
+  type Configuration,
+  type INetworkModule,
+} from '@azure/msal-node';
+import type { Sealer } from '../crypto/sealer.js';
+import type { IdentityAudit } from '../identity-audit.js';
+import type { KeyValueStore } from '../storage/key-value-store.js';
+import { readIdentityClaims, type IdentityClaims } from './identity-claims.js';
+import { IdentityNetworkError } from './https-network-client.js';
+import { createSealedCachePlugin, tokenCacheContext, tokenCacheKey } from './sealed-cache-plugin.js';
+
+export interface TokenBrokerConfig {
+  clientId: string;
+  /** https only; msal-node refuses http authorities. */
+  authority: string;
+  /** Hosts (with port) msal may trust without Entra instance discovery, e.g. a local provider. */
+  knownAuthorities?: string[];
+  /** 'AAD' for Entra ID, 'OIDC' for any other OpenID provider (the local one). */
+  protocolMode: 'AAD' | 'OIDC';
+  /** Scopes for the EHR; OpenID scopes (openid, profile, offline_access) are added by msal. */
+  scopes: string[];
+  /** ID token claim that carries roles (Entra app roles: "roles"). */
+  rolesClaim: string;
+  /**
+   * Send prompt=consent on a full sign-in. Providers that follow OpenID Connect Core §11 (oidc-provider, the
+   * local IdP) grant offline_access, and so a refresh token, only then; Entra ID does not need it.
+   */
+  consentForOfflineAccess?: boolean;
+}
+
+export interface TokenBrokerDeps {
+  config: TokenBrokerConfig;
+  store: KeyValueStore;
+  sealer: Sealer;
+  audit: IdentityAudit;
+  /** Shows the provider's sign-in page: a sign-in window in the shell, Playwright in tests, the system browser. */
+  openBrowser(url: string): Promise<void>;
+  /** Defaults to msal's fetch-based client; inject HttpsNetworkClient to trust a private CA. */
+  networkClient?: INetworkModule;
+}
+
+export interface SignedIn extends IdentityClaims {
+  homeAccountId: string;
+  accessToken: string;
+  expiresOn: Date | null;
+  fromCache: boolean;
+}
+
+export type TokenFailure =
+  /** The provider must see the user: no cached account, refresh token expired or revoked. */
+  | { ok: false; reason: 'interaction-required'; message: string }
+  /** The provider cannot be reached (outage, network); nothing is wrong with the user. */
+  | { ok: false; reason: 'unavailable'; message: string }
+  /** The provider answered with an error (user declined, misconfiguration). */
+  | { ok: false; reason: 'failed'; message: string };
+
+export type TokenOutcome = { ok: true; identity: SignedIn } | TokenFailure;
+
+export interface SignInOptions {
+  /** Pre-fills the account at the provider (step-up, re-sign-in of a known user). */
+  loginHint?: string;
+  /**
+   * Makes the provider ask for credentials even if it still has a session, and keeps the user's saved tokens
+   * as they are: a step-up proves presence, it does not replace the refresh token.
+   */
+  forceLogin?: boolean;
+}
+
+const UNAVAILABLE_CODES = new Set(['network_error', 'endpoints_resolution_error', 'openid_config_error']);
+
+/**
+ * Full sign-in, silent token acquisition and token-cache wiping through @azure/msal-node. Each user has their
+ * own sealed cache (one PublicClientApplication per user), so one clinician's refresh token can never answer
+ * a silent request for another, and wiping one user leaves the others alone.
+ */
+export class TokenBroker {
+  private readonly perUser = new Map<string, PublicClientApplication>();
+
+  constructor(private readonly deps: TokenBrokerDeps) {}
+
+  /**
+   * Interactive auth code + PKCE with the loopback redirect (form_post). A full sign-in's tokens replace the
+   * user's saved cache; a forced (step-up) sign-in's are only returned.
+   */
+  async signIn(options: SignInOptions = {}): Promise<TokenOutcome> {
+    const transient = this.application(undefined);
+    let result: AuthenticationResult;
+    try {
+      result = await transient.acquireTokenInteractive({
+        openBrowser: (url) => this.deps.openBrowser(url),
+        scopes: this.deps.config.scopes,
+        ...(options.loginHint ? { loginHint: options.loginHint } : {}),
+        ...(options.forceLogin
+          ? { prompt: 'login' }
+          : this.deps.config.consentForOfflineAccess
+            ? { prompt: 'consent' }
+            : {}),
+        successTemplate: 'Signed in to CareShell. You can close this window.',
+        errorTemplate: 'Sign-in did not complete. Close this window and try again at the workstation.',
+      });
+    } catch (error) {
+      return classify(error, 'Sign-in');
+    }
+    const identity = this.identityOf(result);
+    if (options.forceLogin) return { ok: true, identity };
+    const cache = transient.getTokenCache().serialize();
+    await this.deps.store.write(
+      tokenCacheKey(identity.userId),
+      this.deps.sealer.seal(Buffer.from(cache, 'utf8'), tokenCacheContext(identity.userId)),
+    );
+    return { ok: true, identity };
+  }
+
+  /** Tokens for an enrolled user from their cache, refreshing through the provider when needed. */
+  async acquireSilent(userId: string, options: { forceRefresh?: boolean } = {}): Promise<TokenOutcome> {
+    const application = this.application(userId);
+    let account: AccountInfo | undefined;
+    try {
+      const accounts = await application.getTokenCache().getAllAccounts();
+      account = accounts.find((a) => (a.idTokenClaims?.oid ?? a.idTokenClaims?.sub ?? a.localAccountId) === userId);
+    } catch (error) {
+      return classify(error, 'Reading the token cache');
+    }
+    if (!account) {
+      return { ok: false, reason: 'interaction-required', message: 'No saved sign-in for this user: sign in again.' };
+    }
+    try {
+      const result = await application.acquireTokenSilent({
+        account,
+        scopes: this.deps.config.scopes,
+        forceRefresh: options.forceRefresh ?? false,
+      });
+      return { ok: true, identity: this.identityOf(result) };
+    } catch (error) {
+      return classify(error, 'Silent sign-in');
+    }
+  }
+
+  /** Deletes the user's tokens at rest and in memory (session ended by policy, unenrollment). */
+  async wipe(userId: string): Promise<void> {
+    this.perUser.delete(userId);
+    await this.deps.store.delete(tokenCacheKey(userId));
+  }
+
+  private identityOf(result: AuthenticationResult): SignedIn {
+    const claims = readIdentityClaims(result.idTokenClaims, this.deps.config.rolesClaim);
+    if (!result.account) throw new Error('The provider returned tokens without an account.');
+    return {
+      ...claims,
+      homeAccountId: result.account.homeAccountId,
+      accessToken: result.accessToken,
+      expiresOn: result.expiresOn,
+      fromCache: result.fromCache,
+    };
+  }
+
+  private application(userId: string | undefined): PublicClientApplication {
+    const existing = userId === undefined ? undefined : this.perUser.get(userId);
+    if (existing) return existing;
+    const { config } = this.deps;
+    const configuration: Configuration = {
+      auth: {
+        clientId: config.clientId,
+        authority: config.authority,
+        ...(config.knownAuthorities ? { knownAuthorities: config.knownAuthorities } : {}),
+      },
+      system: {
+        protocolMode: config.protocolMode,
+        ...(this.deps.networkClient ? { networkClient: this.deps.networkClient } : {}),
+        loggerOptions: { logLevel: LogLevel.Error, piiLoggingEnabled: false, loggerCallback: () => {} },
+      },
+    };
+    if (userId !== undefined) {
+      configuration.cache = {
+        cachePlugin: createSealedCachePlugin({
+          store: this.deps.store,
+          sealer: this.deps.sealer,
+          userId,
+          onDiscard: (reason) =>
+            this.deps.audit.record('identity.token_cache_discarded', 'failure', {
+              actor: { userId },
+              reason: `token cache discarded: ${reason}`,
+            }),
+        }),
+      };
+    }
+    const application = new PublicClientApplication(configuration);
+    if (userId !== undefined) this.perUser.set(userId, application);
+    return application;
+  }
+}
+
+function classify(error: unknown, what: string): TokenFailure {
+  const code = (error as { errorCode?: string }).errorCode ?? '';
+  const detail = (error as Error).message ?? String(error);
+  if (error instanceof IdentityNetworkError || UNAVAILABLE_CODES.has(code)) {
+    return { ok: false, reason: 'unavailable', message: `${what} failed: the identity provider cannot be reached. Check the network, then try again. (${detail})` };
+  }
+  if (
+    error instanceof InteractionRequiredAuthError ||
+    (error instanceof ServerError && code === 'invalid_grant') ||
+    code === 'no_tokens_found'
+  ) {
+    return { ok: false, reason: 'interaction-required', message: `${what} needs a full sign-in: ${detail}` };
+  }
+  return { ok: false, reason: 'failed', message: `${what} failed: ${detail}` };
+}
