@@ -34,6 +34,7 @@ export const AUDIT_EVENT_TYPES = [
   'reader.detach',
   'reader.error',
   'audit.record_truncated',
+  'audit.journal_damaged',
 ] as const;
 
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
