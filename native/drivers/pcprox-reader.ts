@@ -1,0 +1,153 @@
+import type { Clock } from '../../common/clock.js';
+import type { BadgeReader, BadgeReaderListener } from '../badge-reader.js';
+import { canonicalFromWiegand } from '../formats/canonical-id.js';
+import { describeMatch, findHidDevice, type HidDeviceMatch } from '../hid/hid-device-match.js';
+import type { HidBackend, HidTransport } from '../hid/hid-transport.js';
+import { ReaderEventHub } from '../reader-event-hub.js';
+import {
+  PCPROX_CMD_CARD_BITS,
+  PCPROX_CMD_CARD_DATA,
+  PCPROX_CMD_CONFIG_PAGE0,
+  PCPROX_REPORT_BYTES,
+  decodePcProxCard,
+  isEmptyReport,
+  pcproxCommand,
+  pcproxPayload,
+  strippedParityBits,
+} from './pcprox-protocol.js';
+
+export interface PcProxReaderOptions {
+  id: string;
+  description: string;
+  match: HidDeviceMatch;
+  backend: HidBackend;
+  clock: Clock;
+  /** How often the card buffer is read. The reader has no card-arrival report in raw mode, so it is polled. */
+  pollIntervalMs: number;
+}
+
+/**
+ * RF IDeas pcProx in raw mode over node-hid feature reports (see pcprox-protocol.ts). It polls the card
+ * buffer, emits a tap when a card (or a different card) appears and 'removed' when the buffer empties,
+ * which makes it presence-capable. A transfer failure (unplug) ends the session with 'detached'; the reader
+ * manager reopens it.
+ */
+export class PcProxReader implements BadgeReader {
+  readonly id: string;
+  private readonly hub = new ReaderEventHub();
+  private transport: HidTransport | undefined;
+  private cancelPoll: (() => void) | undefined;
+  /** Last non-empty buffer seen, so a held card is reported once, and a bad read is reported once. */
+  private lastCard: string | undefined;
+  private generation = 0;
+
+  constructor(private readonly options: PcProxReaderOptions) {
+    this.id = options.id;
+  }
+
+  onEvent(listener: BadgeReaderListener): () => void {
+    return this.hub.on(listener);
+  }
+
+  async start(): Promise<void> {
+    if (this.transport) return;
+    const device = await findHidDevice(this.options.backend, this.options.match);
+    const transport = await this.options.backend.open(device.path);
+    try {
+      const page0 = await this.exchange(transport, PCPROX_CMD_CONFIG_PAGE0);
+      const { lead, trail } = strippedParityBits(page0);
+      if (lead !== 0 || trail !== 0) {
+        throw new Error(
+          `The pcProx reader ${this.id} strips card parity bits (lead ${lead}, trail ${trail}), so CareShell cannot ` +
+            'check reads. Set iLeadParityBitCnt and iTrailParityBitCnt to 0 with the RF IDeas configuration utility ' +
+            '(see docs/readers.md), then reconnect the reader.',
+        );
+      }
+    } catch (error) {
+      await transport.close().catch(() => undefined);
+      throw error;
+    }
+    this.transport = transport;
+    this.lastCard = undefined;
+    transport.on('error', () => void this.lose());
+    this.hub.emit({
+      kind: 'attached',
+      readerId: this.id,
+      description: `${this.options.description} (${describeMatch(this.options.match)})`,
+    });
+    this.schedulePoll(++this.generation);
+  }
+
+  async stop(): Promise<void> {
+    const transport = this.transport;
+    if (!transport) return;
+    this.detach();
+    await transport.close().catch(() => undefined);
+    this.hub.emit({ kind: 'detached', readerId: this.id });
+  }
+
+  private detach(): void {
+    this.generation++;
+    this.cancelPoll?.();
+    this.cancelPoll = undefined;
+    this.transport?.removeAllListeners();
+    this.transport = undefined;
+  }
+
+  /** The device stopped answering: most often it was unplugged. */
+  private async lose(): Promise<void> {
+    if (!this.transport) return;
+    await this.stop();
+  }
+
+  private schedulePoll(generation: number): void {
+    this.cancelPoll = this.options.clock.setTimer(this.options.pollIntervalMs, () => {
+      void this.poll(generation);
+    });
+  }
+
+  private async poll(generation: number): Promise<void> {
+    const transport = this.transport;
+    if (!transport || generation !== this.generation) return;
+    try {
+      await this.readCard(transport);
+    } catch {
+      if (generation === this.generation) await this.lose();
+      return;
+    }
+    if (generation === this.generation) this.schedulePoll(generation);
+  }
+
+  /** Reads buffer 0 then buffer 1 (0x8f must come first, or 0x8e is never filled: pcprox.py get_tag). */
+  private async readCard(transport: HidTransport): Promise<void> {
+    const data = await this.exchange(transport, PCPROX_CMD_CARD_DATA);
+    if (isEmptyReport(data)) {
+      if (this.lastCard !== undefined) {
+        this.lastCard = undefined;
+        this.hub.emit({ kind: 'removed', readerId: this.id });
+      }
+      return;
+    }
+    const bits = await this.exchange(transport, PCPROX_CMD_CARD_BITS);
+    const key = `${data.toString('hex')}/${bits[0] ?? 0}`;
+    if (key === this.lastCard) return;
+    this.lastCard = key;
+    const result = decodePcProxCard(data, bits);
+    if (result.ok) {
+      const { badgeId, format } = canonicalFromWiegand(result.card);
+      this.hub.emit({ kind: 'tap', readerId: this.id, badgeId, format });
+    } else {
+      this.hub.emit({ kind: 'error', readerId: this.id, message: `Badge not accepted: ${result.reason}. Tap the badge again.` });
+    }
+  }
+
+  private async exchange(transport: HidTransport, command: number): Promise<Buffer> {
+    await transport.sendFeatureReport(pcproxCommand(command));
+    const answer = await transport.getFeatureReport(0, PCPROX_REPORT_BYTES + 1);
+    const payload = pcproxPayload(answer);
+    if (!payload) {
+      throw new Error(`unexpected ${answer.length}-byte answer to pcProx command 0x${command.toString(16)}`);
+    }
+    return payload;
+  }
+}

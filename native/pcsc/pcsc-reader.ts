@@ -1,0 +1,104 @@
+import type { BadgeReader, BadgeReaderListener } from '../badge-reader.js';
+import { ReaderEventHub } from '../reader-event-hub.js';
+import type { PcscCardReader, PcscContext, PcscFactory } from './pcsc-binding.js';
+import { GET_UID_APDU, GET_UID_RESPONSE_MAX, parseGetUidResponse } from './pcsc-uid.js';
+
+export interface PcscReaderOptions {
+  id: string;
+  description: string;
+  /** Use the first PC/SC reader whose name contains this (e.g. "OMNIKEY 5022"); any reader if absent. */
+  readerName?: string | undefined;
+  loadBinding: () => Promise<PcscFactory>;
+}
+
+/**
+ * PC/SC contactless reader (e.g. HID OMNIKEY): on card arrival it connects, sends FF CA 00 00 00 and
+ * reports `uid:<hex>` if the answer ends with 90 00; card removal is reported (presence-capable). The PC/SC
+ * service announces readers as they are plugged in, so hot-plug needs no polling here: 'attached' comes
+ * when a matching reader appears, 'detached' when it goes ('end').
+ */
+export class PcscReader implements BadgeReader {
+  readonly id: string;
+  private readonly hub = new ReaderEventHub();
+  private context: PcscContext | undefined;
+  private active: PcscCardReader | undefined;
+  private lastState = 0;
+
+  constructor(private readonly options: PcscReaderOptions) {
+    this.id = options.id;
+  }
+
+  onEvent(listener: BadgeReaderListener): () => void {
+    return this.hub.on(listener);
+  }
+
+  /** Throws (with what to install) when the optional PC/SC binding is missing. */
+  async start(): Promise<void> {
+    if (this.context) return;
+    const factory = await this.options.loadBinding();
+    const context = factory();
+    this.context = context;
+    context.on('reader', (reader) => this.onReader(reader));
+    context.on('error', (error) => this.emitError(`The PC/SC service reported a problem (${error.message}). Check that pcscd / Smart Card service is running.`));
+  }
+
+  async stop(): Promise<void> {
+    const context = this.context;
+    if (!context) return;
+    this.context = undefined;
+    const wasActive = this.active !== undefined;
+    this.active?.close();
+    this.active = undefined;
+    context.close();
+    if (wasActive) this.hub.emit({ kind: 'detached', readerId: this.id });
+  }
+
+  private onReader(reader: PcscCardReader): void {
+    if (this.active || !this.context) return;
+    if (this.options.readerName !== undefined && !reader.name.includes(this.options.readerName)) return;
+    this.active = reader;
+    this.lastState = 0;
+    reader.on('status', (status) => this.onStatus(reader, status.state));
+    reader.on('error', (error) => this.emitError(`The PC/SC reader "${reader.name}" failed (${error.message}); reconnect it.`));
+    reader.on('end', () => {
+      if (this.active !== reader) return;
+      this.active = undefined;
+      this.hub.emit({ kind: 'detached', readerId: this.id });
+    });
+    this.hub.emit({ kind: 'attached', readerId: this.id, description: `${this.options.description} (${reader.name})` });
+  }
+
+  private onStatus(reader: PcscCardReader, state: number): void {
+    if (this.active !== reader) return;
+    const changes = this.lastState ^ state;
+    this.lastState = state;
+    if (changes & reader.SCARD_STATE_EMPTY && state & reader.SCARD_STATE_EMPTY) {
+      this.hub.emit({ kind: 'removed', readerId: this.id });
+    } else if (changes & reader.SCARD_STATE_PRESENT && state & reader.SCARD_STATE_PRESENT) {
+      this.readUid(reader);
+    }
+  }
+
+  private readUid(reader: PcscCardReader): void {
+    reader.connect({ share_mode: reader.SCARD_SHARE_SHARED }, (connectError, protocol) => {
+      if (connectError) {
+        this.emitError(`Could not talk to the card on "${reader.name}" (${connectError.message}). Tap the badge again.`);
+        return;
+      }
+      reader.transmit(GET_UID_APDU, GET_UID_RESPONSE_MAX, protocol, (transmitError, response) => {
+        reader.disconnect(reader.SCARD_LEAVE_CARD, () => undefined);
+        if (transmitError) {
+          this.emitError(`Reading the card UID on "${reader.name}" failed (${transmitError.message}). Tap the badge again.`);
+          return;
+        }
+        const result = parseGetUidResponse(response);
+        if (result.ok) this.hub.emit({ kind: 'tap', readerId: this.id, ...result.badge });
+        else this.emitError(`Badge not accepted: ${result.reason}.`);
+      });
+    });
+  }
+
+  private emitError(message: string): void {
+    this.hub.emit({ kind: 'error', readerId: this.id, message });
+  }
+}

@@ -1,0 +1,265 @@
+/**
+ * Keyboard-wedge burst detector: decides, key by key and synchronously, whether a keystroke may reach the
+ * page, so that a badge number typed by a wedge reader never lands in an EHR field while a person typing
+ * is never swallowed (DESIGN.md §5). Pure logic: no Electron, time from the Clock port.
+ *
+ * Contract with the shell (main/shell), which calls `handle()` from webContents 'before-input-event':
+ *   webContents.on('before-input-event', (event, input) => {
+ *     const d = detector.handle(input);          // input: { type, key, code, isAutoRepeat, shift, control, alt, meta }
+ *     if (d.prevent) event.preventDefault();
+ *     replay(d.replay);                          // may be empty
+ *   });
+ *   detector = new WedgeBurstDetector({ ..., onRelease: replay, onBurst: (body) => ... });
+ *   replay(keys) = for each key, in order: webContents.sendInputEvent({ type: 'keyDown', keyCode: key.key,
+ *     modifiers }), then { type: 'char', keyCode: key.key } when key.key is one character, then { type: 'keyUp', ... }.
+ * Replayed keys come back through 'before-input-event' (Electron emits it for sendInputEvent too); the
+ * detector recognises them as its own echoes and lets them pass, so they are never held twice. Keys are
+ * replayed in the order they were typed: while held keys or their echoes are outstanding, a key that would
+ * pass is replayed after them instead of overtaking them.
+ *
+ * Rules: from idle, a keyDown that can start a burst (first prefix character, or a body character when
+ * there is no prefix) is held. While holding, each keyDown must follow the previous one within
+ * `maxInterKeyMs` and keep the typed text a possible burst; the terminator completes it (swallowed, body
+ * reported through onBurst). A gap longer than `maxInterKeyMs` (timer), a key that breaks the pattern, a
+ * shortcut (Ctrl/Alt/Meta) or an auto-repeat releases the held keys for replay. With terminator 'none' a
+ * complete burst is recognised when the gap timer fires.
+ */
+import type { Clock } from '../../common/clock.js';
+import { completeBurstBody, couldBecomeBurst, type WedgePattern } from './wedge-pattern.js';
+
+/** Exactly what Electron's 'before-input-event' provides (the fields used here). */
+export interface WedgeKeyInput {
+  type: 'keyDown' | 'keyUp' | 'char' | 'rawKeyDown';
+  key: string;
+  code: string;
+  isAutoRepeat?: boolean;
+  shift?: boolean;
+  control?: boolean;
+  alt?: boolean;
+  meta?: boolean;
+}
+
+export type WedgeModifier = 'shift' | 'control' | 'alt' | 'meta';
+
+/** A key press to replay to the page with webContents.sendInputEvent (keyDown, char, keyUp). */
+export interface WedgeKey {
+  key: string;
+  code: string;
+  modifiers: WedgeModifier[];
+}
+
+export interface WedgeDecision {
+  /** Call event.preventDefault() for this input. */
+  prevent: boolean;
+  /** Keys to replay now, in order (this key included when it had to queue behind held keys). */
+  replay: WedgeKey[];
+}
+
+export type WedgeTerminator = 'Enter' | 'Tab' | 'none';
+
+export interface WedgeBurstDetectorOptions {
+  clock: Clock;
+  pattern: WedgePattern;
+  terminator: WedgeTerminator;
+  /** Longest gap between two keys of one burst. Readers type every 2-16 ms; people rarely under 30 ms for long. */
+  maxInterKeyMs: number;
+  /** Held keys released by the gap timer (the shell replays them). */
+  onRelease: (keys: WedgeKey[]) => void;
+  /**
+   * Whether released keys are replayed into the same input stream (Electron capture: their echoes must be
+   * recognised and passed). False when keys are only observed, as with hidraw.
+   */
+  replaysEcho?: boolean;
+  /** A complete burst: its body (prefix, suffix and terminator removed). Never logged by the detector. */
+  onBurst: (body: string) => void;
+}
+
+const MODIFIER_KEYS = new Set(['Shift', 'Control', 'Alt', 'Meta', 'AltGraph', 'CapsLock']);
+/** How long a replayed key's echo is awaited; echoes normally return within a few milliseconds. */
+const ECHO_TIMEOUT_MS = 250;
+/** A prevented keyDown's keyUp is also prevented, if it comes within this time (Electron may not send it). */
+const KEYUP_MEMORY_MS = 1000;
+
+const PASS: WedgeDecision = Object.freeze({ prevent: false, replay: [] }) as WedgeDecision;
+
+interface Echo {
+  type: 'keyDown' | 'keyUp';
+  key: string;
+  code: string;
+  until: number;
+}
+
+export class WedgeBurstDetector {
+  private held: WedgeKey[] = [];
+  private text = '';
+  private lastKeyAt = 0;
+  private cancelTimer: (() => void) | undefined;
+  private echoes: Echo[] = [];
+  /** code -> time its keyDown was prevented; its keyUp is prevented too. */
+  private preventedDowns = new Map<string, number>();
+
+  constructor(private readonly options: WedgeBurstDetectorOptions) {}
+
+  /** True while keys are held back waiting to see whether they are a badge burst. */
+  get holding(): boolean {
+    return this.held.length > 0;
+  }
+
+  handle(input: WedgeKeyInput): WedgeDecision {
+    const now = this.options.clock.monotonicMs();
+    if (this.isEcho(input, now)) return PASS;
+    if (input.type === 'keyUp') return this.handleKeyUp(input, now);
+    if (input.type !== 'keyDown' && input.type !== 'rawKeyDown') {
+      // 'char' events of held keys are covered by the held keyDown; others pass.
+      return this.holding || this.preventedDowns.has(input.code) ? { prevent: true, replay: [] } : PASS;
+    }
+    const key = toWedgeKey(input);
+    if (this.holding && now - this.lastKeyAt > this.options.maxInterKeyMs) {
+      // The timer should already have fired; if the event loop was late, release first to keep order.
+      return this.releaseThen(input, key, now);
+    }
+    if (!this.holding) return this.fromIdle(input, key, now);
+    return this.whileHolding(input, key, now);
+  }
+
+  /** Drops held keys without replaying them (e.g. the window lost focus). Returns them for the caller. */
+  reset(): WedgeKey[] {
+    return this.release(this.options.clock.monotonicMs());
+  }
+
+  private fromIdle(input: WedgeKeyInput, key: WedgeKey, now: number): WedgeDecision {
+    const startsBurst =
+      !isShortcut(input) && !input.isAutoRepeat && input.key.length === 1 && couldBecomeBurst(this.options.pattern, input.key);
+    if (startsBurst) {
+      this.hold(key, input.key, now);
+      return { prevent: true, replay: [] };
+    }
+    if (this.echoes.length > 0) {
+      // Earlier replays are still on their way to the page: queue behind them instead of overtaking.
+      this.preventDown(input.code, now);
+      this.expectEchoes([key], now);
+      return { prevent: true, replay: [key] };
+    }
+    return PASS;
+  }
+
+  private whileHolding(input: WedgeKeyInput, key: WedgeKey, now: number): WedgeDecision {
+    const { pattern, terminator } = this.options;
+    if (MODIFIER_KEYS.has(input.key) && !isShortcut(input)) {
+      // Readers press Shift for upper-case characters; hold it with the burst.
+      this.hold(key, '', now);
+      return { prevent: true, replay: [] };
+    }
+    if (!isShortcut(input) && !input.isAutoRepeat) {
+      if (terminator !== 'none' && input.key === terminator) {
+        const body = completeBurstBody(pattern, this.text);
+        if (body !== undefined) {
+          this.preventDown(input.code, now);
+          this.clearHeld();
+          this.options.onBurst(body);
+          return { prevent: true, replay: [] };
+        }
+      } else if (input.key.length === 1 && couldBecomeBurst(pattern, this.text + input.key)) {
+        this.hold(key, input.key, now);
+        return { prevent: true, replay: [] };
+      }
+    }
+    // The pattern is broken: a person is typing.
+    return this.releaseThen(input, key, now);
+  }
+
+  /**
+   * Releases the held keys for replay, then decides on this key afresh. It is prevented either way: it is
+   * held as the start of a new burst, or queued to replay after the released keys so it cannot overtake them.
+   */
+  private releaseThen(input: WedgeKeyInput, key: WedgeKey, now: number): WedgeDecision {
+    const released = this.release(now);
+    const next = this.fromIdle(input, key, now);
+    return { prevent: true, replay: [...released, ...next.replay] };
+  }
+
+  private handleKeyUp(input: WedgeKeyInput, now: number): WedgeDecision {
+    const at = this.preventedDowns.get(input.code);
+    if (at !== undefined) {
+      this.preventedDowns.delete(input.code);
+      if (now - at <= KEYUP_MEMORY_MS) return { prevent: true, replay: [] };
+    }
+    return PASS;
+  }
+
+  private hold(key: WedgeKey, typed: string, now: number): void {
+    this.held.push(key);
+    this.text += typed;
+    this.lastKeyAt = now;
+    this.preventDown(key.code, now);
+    this.cancelTimer?.();
+    this.cancelTimer = this.options.clock.setTimer(this.options.maxInterKeyMs + 1, () => this.onGap());
+  }
+
+  private onGap(): void {
+    this.cancelTimer = undefined;
+    if (!this.holding) return;
+    if (this.options.terminator === 'none') {
+      const body = completeBurstBody(this.options.pattern, this.text);
+      if (body !== undefined) {
+        this.clearHeld();
+        this.options.onBurst(body);
+        return;
+      }
+    }
+    const keys = this.release(this.options.clock.monotonicMs());
+    if (keys.length > 0) this.options.onRelease(keys);
+  }
+
+  /** Ends holding and returns the held keys for replay, registering their echoes. */
+  private release(now: number): WedgeKey[] {
+    const keys = this.held;
+    this.clearHeld();
+    this.expectEchoes(keys, now);
+    return keys;
+  }
+
+  private clearHeld(): void {
+    this.cancelTimer?.();
+    this.cancelTimer = undefined;
+    this.held = [];
+    this.text = '';
+  }
+
+  private preventDown(code: string, now: number): void {
+    this.preventedDowns.set(code, now);
+  }
+
+  private expectEchoes(keys: readonly WedgeKey[], now: number): void {
+    if (this.options.replaysEcho === false) return;
+    for (const k of keys) {
+      this.echoes.push({ type: 'keyDown', key: k.key, code: k.code, until: now + ECHO_TIMEOUT_MS });
+      this.echoes.push({ type: 'keyUp', key: k.key, code: k.code, until: now + ECHO_TIMEOUT_MS });
+    }
+  }
+
+  private isEcho(input: WedgeKeyInput, now: number): boolean {
+    while (this.echoes.length > 0 && this.echoes[0]!.until < now) this.echoes.shift();
+    if (input.type === 'char') return false;
+    const type = input.type === 'rawKeyDown' ? 'keyDown' : input.type;
+    const head = this.echoes[0];
+    if (head && head.type === type && head.key === input.key && head.code === input.code) {
+      this.echoes.shift();
+      return true;
+    }
+    return false;
+  }
+}
+
+function isShortcut(input: WedgeKeyInput): boolean {
+  return !!(input.control || input.alt || input.meta);
+}
+
+function toWedgeKey(input: WedgeKeyInput): WedgeKey {
+  const modifiers: WedgeModifier[] = [];
+  if (input.shift) modifiers.push('shift');
+  if (input.control) modifiers.push('control');
+  if (input.alt) modifiers.push('alt');
+  if (input.meta) modifiers.push('meta');
+  return { key: input.key, code: input.code, modifiers };
+}
