@@ -1,11 +1,11 @@
-import { createHash } from 'node:crypto';
 import type { ICachePlugin, TokenCacheContext } from '@azure/msal-node';
 import type { Sealer } from '../crypto/sealer.js';
 import type { KeyValueStore } from '../storage/key-value-store.js';
+import { userKey } from '../storage/user-key.js';
 
 /** Storage key of a user's sealed cache; the file name does not reveal the account id. */
 export function tokenCacheKey(userId: string): string {
-  return `token-cache/${createHash('sha256').update(userId, 'utf8').digest('hex')}`;
+  return `token-cache/${userKey(userId)}`;
 }
 
 export function tokenCacheContext(userId: string): string {

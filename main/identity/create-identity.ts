@@ -1,0 +1,85 @@
+import type { Clock } from '../../common/clock.js';
+import type { Random } from '../../common/random.js';
+import type { AuditSink } from '../audit/audit-event.js';
+import { ClinicianAuthenticator } from './clinician-authenticator.js';
+import type { Sealer } from './crypto/sealer.js';
+import { UserDirectory } from './directory/user-directory.js';
+import { EnrollmentService } from './enrollment/enrollment-service.js';
+import { IdentityAudit } from './identity-audit.js';
+import type { Argon2Parameters } from './pin/argon2-parameters.js';
+import type { PinPolicy } from './pin/pin-policy.js';
+import { PinService } from './pin/pin-service.js';
+import type { StepUpPolicy } from './step-up/step-up-policy.js';
+import { StepUpService } from './step-up/step-up-service.js';
+import { TotpAuthenticator } from './step-up/totp-authenticator.js';
+import type { KeyValueStore } from './storage/key-value-store.js';
+import { HttpsNetworkClient } from './tokens/https-network-client.js';
+import { TokenBroker, type TokenBrokerConfig } from './tokens/token-broker.js';
+
+export interface IdentityOptions {
+  msal: TokenBrokerConfig;
+  /** Extra CAs to trust for the identity provider (the local IdP's test CA, a hospital TLS proxy). */
+  extraCaPems?: string[];
+  store: KeyValueStore;
+  /** Seals token caches and TOTP secrets (AES-GCM with a key from safeStorage or the installation key store). */
+  sealer: Sealer;
+  auditSink: AuditSink;
+  workstation: string;
+  clock: Clock;
+  random: Random;
+  openBrowser(url: string): Promise<void>;
+  pinPolicy?: PinPolicy;
+  argon2?: Argon2Parameters;
+  pinPepper?: Uint8Array;
+  stepUpPolicy?: StepUpPolicy;
+}
+
+export interface Identity {
+  directory: UserDirectory;
+  pins: PinService;
+  tokens: TokenBroker;
+  authenticator: ClinicianAuthenticator;
+  enrollment: EnrollmentService;
+  totp: TotpAuthenticator;
+  stepUp: StepUpService;
+}
+
+/** Wires the identity layer from its injected parts; the shell and the demo harness call this once. */
+export function createIdentity(options: IdentityOptions): Identity {
+  const audit = new IdentityAudit(options.auditSink, options.clock, options.workstation);
+  const directory = new UserDirectory(options.store, () => options.clock.wallTime());
+  const pins = new PinService({
+    store: options.store,
+    clock: options.clock,
+    random: options.random,
+    audit,
+    ...(options.pinPolicy ? { policy: options.pinPolicy } : {}),
+    ...(options.argon2 ? { argon2: options.argon2 } : {}),
+    ...(options.pinPepper ? { pepper: options.pinPepper } : {}),
+  });
+  const tokens = new TokenBroker({
+    config: options.msal,
+    store: options.store,
+    sealer: options.sealer,
+    audit,
+    openBrowser: options.openBrowser,
+    networkClient: new HttpsNetworkClient({ extraCaPems: options.extraCaPems ?? [] }),
+  });
+  const totp = new TotpAuthenticator(options.store, options.sealer, options.clock);
+  return {
+    directory,
+    pins,
+    tokens,
+    authenticator: new ClinicianAuthenticator(tokens, pins, directory),
+    enrollment: new EnrollmentService({ directory, pins, tokens, audit, clock: options.clock, random: options.random }),
+    totp,
+    stepUp: new StepUpService({
+      tokens,
+      totp,
+      directory,
+      audit,
+      clock: options.clock,
+      ...(options.stepUpPolicy ? { policy: options.stepUpPolicy } : {}),
+    }),
+  };
+}

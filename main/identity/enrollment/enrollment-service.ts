@@ -1,0 +1,158 @@
+import type { Clock } from '../../../common/clock.js';
+import type { Random } from '../../../common/random.js';
+import type { UserDirectory } from '../directory/user-directory.js';
+import type { IdentityAudit } from '../identity-audit.js';
+import { IdentityError } from '../identity-error.js';
+import type { PinService } from '../pin/pin-service.js';
+import type { SignedIn, TokenBroker } from '../tokens/token-broker.js';
+
+/** A full sign-in that succeeded and now waits for the clinician to choose a PIN. */
+export interface PendingEnrollment {
+  id: string;
+  kind: 'enroll' | 'pin-reset';
+  badgeHash: string | undefined;
+  user: { userId: string; displayName: string; roles: string[]; username?: string };
+}
+
+export interface EnrollmentDeps {
+  directory: UserDirectory;
+  pins: PinService;
+  tokens: Pick<TokenBroker, 'signIn' | 'wipe'>;
+  audit: IdentityAudit;
+  clock: Clock;
+  random: Random;
+  /** How long a signed-in clinician has to choose a PIN before the enrollment must start over. */
+  pendingTtlMs?: number;
+}
+
+/**
+ * Enrollment (first tap of an unknown badge -> full sign-in -> PIN -> badge bound), re-enrollment with a new
+ * badge, PIN reset (needs a full sign-in as that same account) and administrative unenrollment. Every outcome
+ * is audited. Two-phase (begin/complete) because the PIN pad is shown between the sign-in and the binding.
+ */
+export class EnrollmentService {
+  private readonly pending = new Map<string, { enrollment: PendingEnrollment; expiresAtMs: number }>();
+
+  constructor(private readonly deps: EnrollmentDeps) {}
+
+  /** First tap of an unknown badge: signs the clinician in at the identity provider. */
+  async beginEnrollment(badgeHash: string): Promise<PendingEnrollment> {
+    const holder = await this.deps.directory.accountOfBadge(badgeHash);
+    if (holder) {
+      throw new IdentityError('badge-bound-to-other-account', `This badge is already enrolled for ${holder.displayName}.`);
+    }
+    const signedIn = await this.fullSignIn({ badgeHash }, 'enrollment');
+    // Checked again after the sign-in, with the account now known, so the message names both people.
+    const stillFree = await this.deps.directory.accountOfBadge(badgeHash);
+    if (stillFree && stillFree.userId !== signedIn.userId) {
+      await this.deps.audit.record('badge.rejected', 'failure', {
+        actor: { userId: signedIn.userId, badgeHash },
+        reason: 'badge enrolled for another account',
+      });
+      throw new IdentityError('badge-bound-to-other-account', `This badge is already enrolled for ${stillFree.displayName}; ask IT to unenroll it first.`);
+    }
+    return this.hold('enroll', badgeHash, signedIn);
+  }
+
+  /** Sets the PIN and binds the badge. A refused PIN leaves the enrollment pending so the user can try again. */
+  async completeEnrollment(pendingId: string, pin: string): Promise<PendingEnrollment['user']> {
+    const enrollment = this.take(pendingId, 'enroll');
+    const { user, badgeHash } = enrollment;
+    await this.deps.pins.setPin(user.userId, pin).catch((error: unknown) => {
+      this.pending.set(pendingId, { enrollment, expiresAtMs: this.expiry() });
+      throw error;
+    });
+    await this.deps.pins.clearLockout(user.userId);
+    const { replacedBadgeHash } = await this.deps.directory.bind(badgeHash!, user);
+    await this.deps.audit.record(replacedBadgeHash ? 'enrollment.reenrolled' : 'enrollment.enrolled', 'success', {
+      actor: { ...user, badgeHash },
+      reason: replacedBadgeHash ? 'new badge replaces the previous one' : 'badge enrolled after full sign-in',
+      ...(replacedBadgeHash ? { details: { previousBadgeHash: replacedBadgeHash } } : {}),
+    });
+    return user;
+  }
+
+  /** Forgotten PIN or lockout: a full sign-in as that same account, then a new PIN. */
+  async beginPinReset(userId: string): Promise<PendingEnrollment> {
+    const account = await this.deps.directory.account(userId);
+    if (!account) throw new IdentityError('badge-not-enrolled', 'This account is not enrolled on this workstation: tap the badge to enroll.');
+    const signedIn = await this.fullSignIn({ userId, loginHint: account.username }, 'PIN reset');
+    if (signedIn.userId !== userId) {
+      await this.deps.audit.record('pin.reset', 'failure', {
+        actor: { userId: signedIn.userId },
+        reason: `signed in as a different account than the one resetting its PIN (${userId})`,
+      });
+      throw new IdentityError('account-mismatch', `You signed in as ${signedIn.displayName}, not ${account.displayName}. Sign in with the badge holder's own account.`);
+    }
+    return this.hold('pin-reset', account.badgeHash, signedIn);
+  }
+
+  async completePinReset(pendingId: string, pin: string): Promise<void> {
+    const enrollment = this.take(pendingId, 'pin-reset');
+    await this.deps.pins.setPin(enrollment.user.userId, pin).catch((error: unknown) => {
+      this.pending.set(pendingId, { enrollment, expiresAtMs: this.expiry() });
+      throw error;
+    });
+    await this.deps.pins.clearLockout(enrollment.user.userId);
+    await this.deps.audit.record('pin.reset', 'success', { actor: enrollment.user, reason: 'new PIN after full sign-in' });
+  }
+
+  /** Administrator removes an enrollment: badge, PIN and saved tokens go. */
+  async unenroll(userId: string, admin: { userId: string; displayName?: string }, reason: string): Promise<boolean> {
+    const removed = await this.deps.directory.unbind(userId);
+    await this.deps.pins.removePin(userId);
+    await this.deps.tokens.wipe(userId);
+    await this.deps.audit.record('enrollment.unenrolled', removed ? 'success' : 'failure', {
+      actor: admin,
+      reason: removed ? reason : `${reason} (account was not enrolled)`,
+      details: { subjectUserId: userId, ...(removed ? { badgeHash: removed.badgeHash } : {}) },
+    });
+    return removed !== undefined;
+  }
+
+  private async fullSignIn(
+    context: { badgeHash?: string; userId?: string; loginHint?: string },
+    purpose: string,
+  ): Promise<SignedIn> {
+    const outcome = await this.deps.tokens.signIn(context.loginHint ? { loginHint: context.loginHint } : {});
+    if (!outcome.ok) {
+      await this.deps.audit.record(purpose === 'PIN reset' ? 'pin.reset' : 'enrollment.enrolled', 'failure', {
+        actor: { ...(context.userId ? { userId: context.userId } : {}), ...(context.badgeHash ? { badgeHash: context.badgeHash } : {}) },
+        reason: `${purpose}: ${outcome.message}`,
+      });
+      throw new IdentityError(outcome.reason === 'unavailable' ? 'sign-in-unavailable' : 'sign-in-failed', outcome.message);
+    }
+    return outcome.identity;
+  }
+
+  private hold(kind: PendingEnrollment['kind'], badgeHash: string | undefined, user: SignedIn): PendingEnrollment {
+    this.dropExpired();
+    const enrollment: PendingEnrollment = {
+      id: this.deps.random.uuid(),
+      kind,
+      badgeHash,
+      user: { userId: user.userId, displayName: user.displayName, roles: [...user.roles], ...(user.username ? { username: user.username } : {}) },
+    };
+    this.pending.set(enrollment.id, { enrollment, expiresAtMs: this.expiry() });
+    return enrollment;
+  }
+
+  private take(pendingId: string, kind: PendingEnrollment['kind']): PendingEnrollment {
+    this.dropExpired();
+    const entry = this.pending.get(pendingId);
+    if (!entry || entry.enrollment.kind !== kind) {
+      throw new IdentityError('sign-in-failed', 'This sign-in has expired or was already used: tap the badge and sign in again.');
+    }
+    this.pending.delete(pendingId);
+    return entry.enrollment;
+  }
+
+  private expiry(): number {
+    return this.deps.clock.monotonicMs() + (this.deps.pendingTtlMs ?? 5 * 60_000);
+  }
+
+  private dropExpired(): void {
+    const now = this.deps.clock.monotonicMs();
+    for (const [id, entry] of this.pending) if (entry.expiresAtMs <= now) this.pending.delete(id);
+  }
+}

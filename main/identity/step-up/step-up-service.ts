@@ -1,0 +1,84 @@
+import type { Clock } from '../../../common/clock.js';
+import type { UserDirectory } from '../directory/user-directory.js';
+import type { IdentityAudit } from '../identity-audit.js';
+import type { TokenBroker } from '../tokens/token-broker.js';
+import { DEFAULT_STEP_UP_POLICY, stepUpPolicySchema, type StepUpAction, type StepUpMethod, type StepUpPolicy } from './step-up-policy.js';
+import type { TotpAuthenticator } from './totp-authenticator.js';
+
+export type StepUpProof = { method: 'idp' } | { method: 'totp'; code: string };
+
+export type StepUpResult =
+  | { ok: true; method: StepUpMethod; roles: string[] }
+  | { ok: false; reason: 'method-not-allowed' | 'role-not-allowed' | 'wrong-code' | 'not-fresh' | 'account-mismatch' | 'unavailable' | 'failed'; message: string };
+
+export interface StepUpDeps {
+  tokens: Pick<TokenBroker, 'signIn'>;
+  totp: Pick<TotpAuthenticator, 'verify' | 'isEnrolled'>;
+  directory: UserDirectory;
+  audit: IdentityAudit;
+  clock: Clock;
+  policy?: StepUpPolicy;
+}
+
+/**
+ * Re-verification before break-glass, export and policy changes. The policy names the accepted proofs per
+ * action and the roles allowed to take it; roles come from the ID token (a fresh one for a provider proof,
+ * the one recorded at the last sign-in for a TOTP proof). Every attempt is audited as session.step_up.
+ */
+export class StepUpService {
+  private readonly policy: StepUpPolicy;
+
+  constructor(private readonly deps: StepUpDeps) {
+    this.policy = stepUpPolicySchema.parse(deps.policy ?? DEFAULT_STEP_UP_POLICY);
+  }
+
+  /** Which proofs the UI should offer this user for the action. */
+  async methodsFor(userId: string, action: StepUpAction): Promise<StepUpMethod[]> {
+    const methods = this.policy.actions[action].methods;
+    const totpReady = methods.includes('totp') && (await this.deps.totp.isEnrolled(userId));
+    return methods.filter((m) => m === 'idp' || totpReady);
+  }
+
+  async stepUp(userId: string, action: StepUpAction, proof: StepUpProof): Promise<StepUpResult> {
+    const result = await this.check(userId, action, proof);
+    await this.deps.audit.record('session.step_up', result.ok ? 'success' : 'failure', {
+      actor: { userId, ...(result.ok ? { roles: result.roles } : {}) },
+      reason: result.ok ? `step-up for ${action}` : result.message,
+      details: { action, method: proof.method, ...(result.ok ? {} : { failure: result.reason }) },
+    });
+    return result;
+  }
+
+  private async check(userId: string, action: StepUpAction, proof: StepUpProof): Promise<StepUpResult> {
+    const rule = this.policy.actions[action];
+    if (!rule.methods.includes(proof.method)) {
+      return { ok: false, reason: 'method-not-allowed', message: `Policy requires ${rule.methods.join(' or ')} for ${action}.` };
+    }
+    const account = await this.deps.directory.account(userId);
+    let roles: string[];
+    if (proof.method === 'totp') {
+      if (!(await this.deps.totp.verify(userId, proof.code))) {
+        return { ok: false, reason: 'wrong-code', message: 'That authenticator code is wrong or already used. Wait for the next code.' };
+      }
+      roles = account?.roles ?? [];
+    } else {
+      const outcome = await this.deps.tokens.signIn({ forceLogin: true, ...(account?.username ? { loginHint: account.username } : {}) });
+      if (!outcome.ok) {
+        return { ok: false, reason: outcome.reason === 'unavailable' ? 'unavailable' : 'failed', message: outcome.message };
+      }
+      if (outcome.identity.userId !== userId) {
+        return { ok: false, reason: 'account-mismatch', message: `You signed in as ${outcome.identity.displayName}; step-up must be done by the signed-in clinician.` };
+      }
+      const authTime = outcome.identity.authTimeMs;
+      const age = authTime === undefined ? Infinity : this.deps.clock.wallTime().getTime() - authTime;
+      if (age > rule.maxAuthAgeMs) {
+        return { ok: false, reason: 'not-fresh', message: 'The identity provider did not confirm a fresh sign-in; sign in again.' };
+      }
+      roles = outcome.identity.roles;
+    }
+    if (rule.allowedRoles && !roles.some((r) => rule.allowedRoles!.includes(r))) {
+      return { ok: false, reason: 'role-not-allowed', message: `${action} is limited to: ${rule.allowedRoles.join(', ')}. Your roles: ${roles.join(', ') || 'none'}.` };
+    }
+    return { ok: true, method: proof.method, roles };
+  }
+}
