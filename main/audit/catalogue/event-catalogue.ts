@@ -1,0 +1,91 @@
+import type { AuditEventType } from '../audit-event.js';
+
+/** A code in a coding system; `DCM` is DICOM's own (PS3.16), CARESHELL_EVENT_SYSTEM is ours. */
+export interface CodedValue {
+  code: string;
+  system: string;
+  display: string;
+}
+
+export const DCM = 'DCM';
+/** Identifies CareShell's own event type codes, carried alongside the DICOM ones so no mapping loses detail. */
+export const CARESHELL_EVENT_SYSTEM = 'urn:careshell:audit-event-type';
+
+const dcm = (code: string, display: string): CodedValue => ({ code, system: DCM, display });
+
+// DICOM PS3.16 CID 400 (audit event ids) and CID 401 / 403 (event type codes) used below.
+export const USER_AUTHENTICATION = dcm('110114', 'User Authentication');
+export const SECURITY_ALERT = dcm('110113', 'Security Alert');
+export const APPLICATION_ACTIVITY = dcm('110100', 'Application Activity');
+export const LOGIN = dcm('110122', 'Login');
+export const LOGOUT = dcm('110123', 'Logout');
+export const EMERGENCY_OVERRIDE_STARTED = dcm('110127', 'Emergency Override Started');
+export const EMERGENCY_OVERRIDE_STOPPED = dcm('110138', 'Emergency Override Stopped');
+export const SECURITY_CONFIGURATION = dcm('110129', 'Security Configuration');
+export const HARDWARE_CONFIGURATION = dcm('110130', 'Hardware Configuration');
+export const USE_OF_RESTRICTED_FUNCTION = dcm('110132', 'Use of Restricted Function');
+export const USER_SECURITY_ATTRIBUTES_CHANGED = dcm('110137', 'User Security Attributes Changed');
+
+export interface CatalogueEntry {
+  /** DICOM EventID (what kind of audit message). */
+  eventId: CodedValue;
+  /** DICOM EventTypeCode from the standard, when one fits; CareShell's own code is always added. */
+  eventType?: CodedValue;
+  /** DICOM EventActionCode: C create, R read, U update, D delete, E execute. */
+  action: 'C' | 'R' | 'U' | 'D' | 'E';
+  /** How an auditor would say it. */
+  display: string;
+}
+
+const auth = (eventType: CodedValue, display: string): CatalogueEntry => ({ eventId: USER_AUTHENTICATION, eventType, action: 'E', display });
+const alert = (eventType: CodedValue | undefined, display: string, action: CatalogueEntry['action'] = 'E'): CatalogueEntry =>
+  eventType ? { eventId: SECURITY_ALERT, eventType, action, display } : { eventId: SECURITY_ALERT, action, display };
+const activity = (display: string): CatalogueEntry => ({ eventId: APPLICATION_ACTIVITY, action: 'E', display });
+
+/**
+ * How each CareShell event is told to the hospital (DESIGN.md §6). Authentication at the screen (sign-in,
+ * unlock, re-verification, a failed badge or PIN) is a DICOM User Authentication Login, outcome 0 or 4;
+ * anything that takes the user off the screen (sign-out, lock, timeout, suspension) is a Logout.
+ * Break-glass is a Security Alert with Emergency Override Started / Stopped. The mapped type is exhaustive:
+ * adding an event type without deciding its mapping does not compile.
+ */
+export const AUDIT_CATALOGUE: { readonly [T in AuditEventType]: CatalogueEntry } = {
+  'session.sign_in': auth(LOGIN, 'Sign-in'),
+  'session.sign_out': auth(LOGOUT, 'Sign-out'),
+  'session.lock': auth(LOGOUT, 'Screen locked (session kept)'),
+  'session.unlock': auth(LOGIN, 'Screen unlocked'),
+  'session.idle_warning': activity('Inactivity warning shown'),
+  'session.activity': activity('User activity'),
+  'session.timeout': auth(LOGOUT, 'Session timed out'),
+  'session.suspended': auth(LOGOUT, 'Session suspended for another user'),
+  'session.resumed': auth(LOGIN, 'Suspended session resumed'),
+  'session.terminated': auth(LOGOUT, 'Session ended'),
+  'session.user_switch': auth(LOGIN, 'Fast user switch'),
+  'session.reverify_required': activity('Re-verification required'),
+  'session.step_up': auth(LOGIN, 'Step-up authentication'),
+  'badge.unknown': auth(LOGIN, 'Unknown badge presented'),
+  'badge.rejected': auth(LOGIN, 'Badge rejected'),
+  'pin.failure': auth(LOGIN, 'Wrong PIN'),
+  'pin.lockout': alert(USER_SECURITY_ATTRIBUTES_CHANGED, 'PIN locked out after repeated failures', 'U'),
+  'pin.reset': alert(USER_SECURITY_ATTRIBUTES_CHANGED, 'PIN reset', 'U'),
+  'enrollment.enrolled': alert(USER_SECURITY_ATTRIBUTES_CHANGED, 'Badge enrolled', 'C'),
+  'enrollment.reenrolled': alert(USER_SECURITY_ATTRIBUTES_CHANGED, 'Badge re-enrolled', 'U'),
+  'enrollment.unenrolled': alert(USER_SECURITY_ATTRIBUTES_CHANGED, 'Badge enrollment removed', 'D'),
+  'identity.token_cache_discarded': alert(USER_SECURITY_ATTRIBUTES_CHANGED, 'Stored sign-in tokens discarded', 'D'),
+  'breakglass.start': alert(EMERGENCY_OVERRIDE_STARTED, 'Break-glass access started'),
+  'breakglass.stop': alert(EMERGENCY_OVERRIDE_STOPPED, 'Break-glass access ended'),
+  // DICOM has no code for the after-the-fact review; CareShell's own type code says what it is.
+  'breakglass.review': alert(undefined, 'Break-glass access reviewed', 'R'),
+  'policy.change': alert(SECURITY_CONFIGURATION, 'Machine policy changed', 'U'),
+  'policy.invalid': alert(SECURITY_CONFIGURATION, 'Machine policy rejected as invalid'),
+  'reader.attach': alert(HARDWARE_CONFIGURATION, 'Badge reader attached'),
+  'reader.detach': alert(HARDWARE_CONFIGURATION, 'Badge reader detached'),
+  'reader.error': alert(HARDWARE_CONFIGURATION, 'Badge reader error'),
+  'audit.record_truncated': alert(undefined, 'Incomplete audit record removed after a crash'),
+  'audit.journal_damaged': alert(undefined, 'Audit journal damage found'),
+};
+
+/** DICOM / FHIR outcome: 0 success, 4 minor failure (a refused tap, a wrong PIN). */
+export function outcomeCode(outcome: 'success' | 'failure'): '0' | '4' {
+  return outcome === 'success' ? '0' : '4';
+}

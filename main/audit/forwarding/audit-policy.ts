@@ -1,0 +1,77 @@
+import { z } from 'zod';
+
+/** Each key is documented in docs/audit.md ("Policy"). */
+const retrySchema = z
+  .object({
+    initialMs: z.number().int().min(100).max(60_000).default(1_000),
+    maxMs: z.number().int().min(1_000).max(3_600_000).default(300_000),
+  })
+  .strict();
+
+const tlsSchema = z
+  .object({
+    caFile: z.string().min(1).optional(),
+    certFile: z.string().min(1).optional(),
+    keyFile: z.string().min(1).optional(),
+  })
+  .strict()
+  .refine((tls) => (tls.certFile === undefined) === (tls.keyFile === undefined), {
+    message: 'certFile and keyFile go together: give both for mutual TLS, or neither',
+  });
+
+const destinationId = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'use 1-63 lower-case letters, digits, "-" or "_" (it names the delivery cursor file)');
+
+const atnaSyslogSchema = z
+  .object({
+    kind: z.literal('atna-syslog'),
+    id: destinationId,
+    host: z.string().min(1),
+    port: z.number().int().min(1).max(65_535).default(6514),
+    tls: tlsSchema.prefault({}),
+    appName: z.string().min(1).max(48).default('careshell'),
+    enterpriseNumber: z.number().int().positive().default(32473),
+    enterpriseSiteId: z.string().min(1).optional(),
+    settleMs: z.number().int().min(0).max(60_000).default(1_000),
+    connectTimeoutMs: z.number().int().min(100).max(120_000).default(10_000),
+    batchSize: z.number().int().min(1).max(10_000).default(200),
+    retry: retrySchema.prefault({}),
+  })
+  .strict();
+
+const fhirSchema = z
+  .object({
+    kind: z.literal('fhir'),
+    id: destinationId,
+    baseUrl: z.url().refine((url) => url.startsWith('https://'), 'the FHIR base URL must be https://'),
+    tls: tlsSchema.prefault({}),
+    site: z.string().min(1).optional(),
+    timeoutMs: z.number().int().min(100).max(120_000).default(15_000),
+    batchSize: z.number().int().min(1).max(1_000).default(50),
+    retry: retrySchema.prefault({}),
+  })
+  .strict();
+
+export const auditForwarderSchema = z.discriminatedUnion('kind', [atnaSyslogSchema, fhirSchema]);
+
+/** The `audit` section of the machine policy: journal settings and where events are forwarded. */
+export const auditPolicySchema = z
+  .object({
+    journal: z
+      .object({
+        maxSegmentBytes: z.number().int().min(64 * 1024).max(1024 * 1024 * 1024).default(16 * 1024 * 1024),
+        checkpointEvery: z.number().int().min(1).max(100_000).default(1_000),
+        checkpointIntervalMs: z.number().int().min(1_000).max(3_600_000).default(60_000),
+      })
+      .strict()
+      .prefault({}),
+    forwarders: z
+      .array(auditForwarderSchema)
+      .default([])
+      .refine((list) => new Set(list.map((f) => f.id)).size === list.length, 'each forwarder needs its own id'),
+  })
+  .strict();
+
+export type AuditPolicy = z.infer<typeof auditPolicySchema>;
+export type AuditForwarderPolicy = z.infer<typeof auditForwarderSchema>;

@@ -1,0 +1,73 @@
+import { Agent, request } from 'node:https';
+import type { Clock } from '../../../common/clock.js';
+import { toFhirAuditEvent } from '../catalogue/fhir-audit-event.js';
+import type { StoredAuditEvent } from '../journal/journal-reader.js';
+import type { AuditTransport } from './audit-transport.js';
+import { DeliveryError } from './audit-transport.js';
+
+export interface FhirHttpsOptions {
+  /** FHIR R4 base URL (https); events are POSTed to `<base>/AuditEvent`. */
+  baseUrl: string;
+  ca?: string;
+  cert?: string;
+  key?: string;
+  site?: string;
+  clock: Clock;
+  timeoutMs: number;
+}
+
+/**
+ * FHIR AuditEvent transport: one POST per event, in journal order, over a keep-alive HTTPS connection.
+ * A 2xx answer is the collector's acknowledgement; anything else stops the batch there, so the forwarder
+ * retries from the first event not acknowledged.
+ */
+export class FhirHttpsTransport implements AuditTransport {
+  private readonly agent: Agent;
+  private readonly endpoint: URL;
+
+  constructor(private readonly options: FhirHttpsOptions) {
+    this.agent = new Agent({ keepAlive: true, maxSockets: 1, ca: options.ca, cert: options.cert, key: options.key, minVersion: 'TLSv1.2' });
+    this.endpoint = new URL('AuditEvent', options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
+  }
+
+  async send(events: readonly StoredAuditEvent[]): Promise<void> {
+    for (const [index, event] of events.entries()) {
+      try {
+        await this.post(JSON.stringify(toFhirAuditEvent(event, { site: this.options.site })));
+      } catch (error) {
+        throw new DeliveryError((error as Error).message, index);
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    this.agent.destroy();
+  }
+
+  private post(body: string): Promise<void> {
+    const { clock, timeoutMs } = this.options;
+    return new Promise((resolve, reject) => {
+      const req = request(this.endpoint, {
+        method: 'POST',
+        agent: this.agent,
+        headers: { 'content-type': 'application/fhir+json', accept: 'application/fhir+json', 'content-length': Buffer.byteLength(body) },
+      });
+      const cancel = clock.setTimer(timeoutMs, () => req.destroy(new Error(`no answer from ${this.endpoint.href} within ${timeoutMs} ms`)));
+      req.on('error', (error) => {
+        cancel();
+        reject(new Error(`cannot deliver to the FHIR server at ${this.endpoint.href}: ${error.message}`));
+      });
+      req.on('response', (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => {
+          cancel();
+          const status = res.statusCode ?? 0;
+          if (status >= 200 && status < 300) resolve();
+          else reject(new Error(`the FHIR server at ${this.endpoint.href} refused the AuditEvent: HTTP ${status} ${Buffer.concat(chunks).toString('utf8').slice(0, 500)}`));
+        });
+      });
+      req.end(body);
+    });
+  }
+}
