@@ -1,0 +1,172 @@
+import type { AuditEvent } from '../audit/audit-event.js';
+import type { SessionPolicy } from '../policy/session-settings.js';
+import type { PolicyProblem } from '../policy/policy-problem.js';
+import type { DirectoryUser, PinResult } from './ports.js';
+
+/**
+ * The engine's single source of truth (issue 3 item 1), as plain immutable data: a typed reducer over it
+ * (session-reducer.ts) is easier to property-test and cheaper per event than an interpreted statechart.
+ *
+ * Foreground states: none (no-user lock screen) -> active -> warning (idle countdown) -> locked (session kept,
+ * grace running); re-verification is `pending` on top of a locked or empty foreground; terminated sessions
+ * leave the state entirely (their id is announced once so the shell clears the browser partition).
+ */
+
+/** Policy in engine units (milliseconds). */
+export interface SessionRules {
+  profile: string;
+  idleMs: number;
+  warningMs: number;
+  graceMs: number;
+  lifetimeMs: number;
+  signIn: SessionPolicy['signIn'];
+  reverify: SessionPolicy['reverifyInGrace'];
+  sameUserTap: SessionPolicy['tapOut']['sameUser'];
+  ignoreTapWithinMs: number;
+  otherUserTap: SessionPolicy['tapOut']['otherUser'];
+  previousSession: SessionPolicy['switching']['previousSession'];
+  maxSuspended: number;
+  whenFull: SessionPolicy['switching']['whenFull'];
+}
+
+export function rulesFromPolicy(p: SessionPolicy): SessionRules {
+  return {
+    profile: p.profile,
+    idleMs: p.idleTimeoutSeconds * 1000,
+    warningMs: p.warningSeconds * 1000,
+    graceMs: p.graceMinutes * 60_000,
+    lifetimeMs: p.absoluteLifetimeHours * 3_600_000,
+    signIn: p.signIn,
+    reverify: p.reverifyInGrace,
+    sameUserTap: p.tapOut.sameUser,
+    ignoreTapWithinMs: p.tapOut.ignoreWithinSeconds * 1000,
+    otherUserTap: p.tapOut.otherUser,
+    previousSession: p.switching.previousSession,
+    maxSuspended: p.switching.maxSuspended,
+    whenFull: p.switching.whenFull,
+  };
+}
+
+export interface KeptSession {
+  readonly id: string;
+  readonly user: DirectoryUser;
+  readonly badgeHash?: string;
+  readonly startedMs: number;
+  /** Last full verification of the session; the absolute lifetime counts from here. */
+  readonly lifetimeStartMs: number;
+  /** Set while locked or suspended: grace counts from here. */
+  readonly lockedAtMs?: number;
+}
+
+export type Foreground =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'active'; readonly session: KeptSession; readonly lastActivityMs: number; readonly unlockedAtMs: number }
+  | {
+      readonly kind: 'warning';
+      readonly session: KeptSession;
+      readonly lastActivityMs: number;
+      readonly unlockedAtMs: number;
+      readonly warningEndsMs: number;
+    }
+  | { readonly kind: 'locked'; readonly session: KeptSession };
+
+/** What a successful verification grants. */
+export type GrantTarget = { readonly type: 'new'; readonly sessionId: string } | { readonly type: 'resume'; readonly sessionId: string };
+
+export type StepUpAction = 'break-glass' | 'export' | 'policy-change';
+
+export type Pending =
+  | {
+      readonly kind: 'pin';
+      readonly token: number;
+      readonly user: DirectoryUser;
+      readonly badgeHash?: string;
+      readonly target: GrantTarget;
+      readonly attemptsLeft?: number;
+    }
+  | {
+      readonly kind: 'full-sign-in';
+      readonly token: number;
+      readonly expectedUserId?: string;
+      readonly badgeHash?: string;
+      readonly target: GrantTarget | { readonly type: 'step-up'; readonly sessionId: string; readonly action: StepUpAction };
+      readonly reason: string;
+    };
+
+export interface Notice {
+  readonly level: 'info' | 'warning' | 'error';
+  readonly text: string;
+}
+
+export interface EngineState {
+  readonly rules: SessionRules;
+  readonly fg: Foreground;
+  /** Other users' kept sessions, oldest first; each keeps its own grace from when it was locked. */
+  readonly suspended: readonly KeptSession[];
+  readonly pending?: Pending;
+  /** Users who must complete a full sign-in before any badge or PIN is accepted (lifetime, lockout, revoke). */
+  readonly needsFullSignIn: readonly string[];
+  readonly policyProblems?: readonly PolicyProblem[];
+  readonly notice?: Notice;
+  /** Source of verification tokens: a stale PIN or sign-in result never applies to a newer prompt. */
+  readonly seq: number;
+}
+
+export function initialState(policy: SessionPolicy): EngineState {
+  return { rules: rulesFromPolicy(policy), fg: { kind: 'none' }, suspended: [], needsFullSignIn: [], seq: 1 };
+}
+
+/** Inputs after the service resolved their asynchronous part (badge lookup, PIN check, sign-in). */
+export type EngineEvent =
+  | { type: 'tap'; badgeHash: string; readerId: string; user?: DirectoryUser; lookupError?: string; newSessionId: string }
+  | { type: 'removed'; readerId: string }
+  | { type: 'pin-result'; token: number; result: PinResult }
+  | { type: 'pin-refused' }
+  | { type: 'pin-cancel' }
+  | { type: 'activity'; source: 'renderer' | 'os' }
+  | { type: 'os'; event: 'suspend' | 'resume' | 'lock-screen' | 'display-off' | 'lid-close' }
+  | { type: 'lock-now' }
+  | { type: 'admin-revoke'; userId?: string; reason: string }
+  | { type: 'policy-change'; policy: SessionPolicy }
+  | { type: 'policy-invalid'; problems: readonly PolicyProblem[] }
+  | { type: 'step-up-request'; action: StepUpAction }
+  | {
+      type: 'full-sign-in-result';
+      token: number;
+      outcome: { ok: true; user: DirectoryUser } | { ok: false; message: string };
+    }
+  /** A deadline timer fired; osIdleMs is sampled only when an idle deadline is due. */
+  | { type: 'tick'; osIdleMs?: number }
+  | { type: 'grant-failed'; message: string }
+  | { type: 'audit-failed'; message: string };
+
+/** An audit event before the service stamps time and workstation on it. */
+export type AuditDraft = Omit<AuditEvent, 'at' | 'workstation'>;
+
+export interface LifecycleEvent {
+  kind: 'shown' | 'hidden' | 'terminated';
+  sessionId: string;
+}
+
+export interface FullSignInRequest {
+  token: number;
+  reason: string;
+  expectedUserId?: string;
+}
+
+export interface StepUpOutcome {
+  action: StepUpAction;
+  userId: string;
+  ok: boolean;
+}
+
+export interface Decision {
+  readonly state: EngineState;
+  /** The one record that grants access; when present the new state is shown only after it is durable. */
+  readonly grant?: AuditDraft;
+  /** Removal and information records: appended after the new state is shown. */
+  readonly audits: readonly AuditDraft[];
+  readonly lifecycle: readonly LifecycleEvent[];
+  readonly requests: readonly FullSignInRequest[];
+  readonly stepUps: readonly StepUpOutcome[];
+}

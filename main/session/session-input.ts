@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { sessionSettingsSchema } from '../policy/session-settings.js';
+
+/**
+ * Everything that may drive the session engine from outside (the shell from OS events and IPC, the
+ * harness from tests). Validated on entry: a malformed input is refused with a message, never half-applied.
+ */
+const policyProblemSchema = z.object({ path: z.string(), message: z.string() });
+
+export const sessionInputSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('badge-tap'),
+    /** Canonical id (e.g. H10301:12:3456); hashed on entry and never kept. */
+    badgeId: z.string().min(3).max(128).regex(/^[A-Za-z0-9-]+:[0-9A-Za-z:]+$/, 'a canonical badge id such as H10301:12:3456'),
+    readerId: z.string().min(1).max(128),
+  }),
+  z.object({ type: z.literal('badge-removed'), readerId: z.string().min(1).max(128) }),
+  z.object({ type: z.literal('pin'), pin: z.string().regex(/^\d{4,12}$/, 'A PIN is 4 to 12 digits') }),
+  z.object({ type: z.literal('pin-cancel') }),
+  z.object({ type: z.literal('activity'), source: z.enum(['renderer', 'os']) }),
+  z.object({ type: z.literal('os'), event: z.enum(['suspend', 'resume', 'lock-screen', 'display-off', 'lid-close']) }),
+  z.object({ type: z.literal('lock-now') }),
+  z.object({ type: z.literal('admin-revoke'), userId: z.string().min(1).optional(), reason: z.string().min(1).max(500) }),
+  z.object({
+    type: z.literal('policy-change'),
+    policy: z.intersection(sessionSettingsSchema, z.object({ profile: z.string().min(1) })),
+  }),
+  z.object({ type: z.literal('policy-invalid'), problems: z.array(policyProblemSchema).min(1) }),
+  z.object({ type: z.literal('step-up-request'), action: z.enum(['break-glass', 'export', 'policy-change']) }),
+]);
+export type SessionInput = z.infer<typeof sessionInputSchema>;
+
+export class InvalidSessionInputError extends Error {
+  constructor(readonly problems: string) {
+    super(`Refused a session input: ${problems}. Nothing changed; fix the sender and send it again.`);
+    this.name = 'InvalidSessionInputError';
+  }
+}
+
+/** Parses an untrusted input; throws InvalidSessionInputError naming each bad field. */
+export function parseSessionInput(raw: unknown): SessionInput {
+  const parsed = sessionInputSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  throw new InvalidSessionInputError(
+    parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; '),
+  );
+}

@@ -1,0 +1,479 @@
+import type { AuditActor } from '../audit/audit-event.js';
+import type {
+  AuditDraft,
+  Decision,
+  EngineEvent,
+  EngineState,
+  Foreground,
+  FullSignInRequest,
+  GrantTarget,
+  KeptSession,
+  LifecycleEvent,
+  Notice,
+  Pending,
+  StepUpOutcome,
+} from './engine-state.js';
+import { rulesFromPolicy } from './engine-state.js';
+import type { DirectoryUser } from './ports.js';
+
+/**
+ * The session engine's decisions: a pure function of (state, event, monotonic now). No I/O, no clock
+ * reads, no randomness: the service feeds resolved inputs and carries out the returned effects.
+ */
+export function decide(state: EngineState, event: EngineEvent, now: number): Decision {
+  const step = new Step(state, now);
+  HANDLERS[event.type](step, event as never);
+  return step.finish();
+}
+
+/** Who owns the foreground (visible or locked) session, if any. */
+export function foregroundSession(fg: Foreground): KeptSession | undefined {
+  return fg.kind === 'none' ? undefined : fg.session;
+}
+
+export function lifetimeEndsMs(state: EngineState, s: KeptSession): number {
+  return s.lifetimeStartMs + state.rules.lifetimeMs;
+}
+
+export function graceEndsMs(state: EngineState, s: KeptSession): number {
+  return Math.min((s.lockedAtMs ?? Infinity) + state.rules.graceMs, lifetimeEndsMs(state, s));
+}
+
+/**
+ * The PIN prompt currently open, if any. With reverify = pin the owner of a locked session gets one
+ * without tapping (token 0 stands for that standing prompt).
+ */
+export function effectivePending(state: EngineState): Pending | undefined {
+  if (state.pending) return state.pending;
+  const fg = state.fg;
+  if (fg.kind === 'locked' && state.rules.reverify === 'pin' && !state.policyProblems && !state.needsFullSignIn.includes(fg.session.user.userId)) {
+    return { kind: 'pin', token: 0, user: fg.session.user, target: { type: 'resume', sessionId: fg.session.id } };
+  }
+  return undefined;
+}
+
+/** A compact identity of the visible situation: a change of it is a transition and must be audited. */
+export function transitionSignature(state: EngineState): string {
+  const fg = state.fg;
+  const fgPart = fg.kind === 'none' ? 'none' : `${fg.kind}:${fg.session.id}`;
+  return `${state.policyProblems ? 'policy-error' : 'ok'}|${fgPart}|${state.suspended.map((s) => s.id).join(',')}`;
+}
+
+class Step {
+  s: EngineState;
+  grant?: AuditDraft;
+  readonly audits: AuditDraft[] = [];
+  readonly lifecycle: LifecycleEvent[] = [];
+  readonly requests: FullSignInRequest[] = [];
+  readonly stepUps: StepUpOutcome[] = [];
+  private noticeSet = false;
+
+  constructor(
+    private readonly before: EngineState,
+    readonly now: number,
+  ) {
+    this.s = before;
+  }
+
+  get rules() {
+    return this.s.rules;
+  }
+
+  set(patch: Partial<EngineState>): void {
+    this.s = { ...this.s, ...patch };
+  }
+
+  notice(level: Notice['level'], text: string): void {
+    this.s = { ...this.s, notice: { level, text } };
+    this.noticeSet = true;
+  }
+
+  audit(draft: AuditDraft): void {
+    this.audits.push(draft);
+  }
+
+  nextToken(): number {
+    const token = this.s.seq;
+    this.set({ seq: token + 1 });
+    return token;
+  }
+
+  finish(): Decision {
+    // A notice belongs to the screen it was shown on: a transition without a new notice clears it.
+    if (!this.noticeSet && this.s.notice && transitionSignature(this.s) !== transitionSignature(this.before)) {
+      const { notice: _dropped, ...rest } = this.s;
+      this.s = rest;
+    }
+    return {
+      state: this.s,
+      grant: this.grant,
+      audits: this.audits,
+      lifecycle: this.lifecycle,
+      requests: this.requests,
+      stepUps: this.stepUps,
+    };
+  }
+
+  // ---- building blocks ----
+
+  /** Hides the foreground session at once and keeps it for grace (a removal: shown before it is audited). */
+  lock(reason: string, lockedAtMs = this.now): void {
+    const fg = this.s.fg;
+    this.clearPending(`locked: ${reason}`);
+    if (fg.kind !== 'active' && fg.kind !== 'warning') return;
+    const session: KeptSession = { ...fg.session, lockedAtMs: Math.min(lockedAtMs, this.now) };
+    this.set({ fg: { kind: 'locked', session } });
+    this.lifecycle.push({ kind: 'hidden', sessionId: session.id });
+    this.audit({ type: 'session.lock', outcome: 'success', actor: actorOf(session), reason, details: { sessionId: session.id } });
+    if (graceEndsMs(this.s, session) <= this.now) this.terminate(session, 'grace expired');
+  }
+
+  /** Ends a session wherever it is and tells the shell to clear its stored state. */
+  terminate(session: KeptSession, reason: string, type: AuditDraft['type'] = 'session.terminated'): void {
+    const fg = this.s.fg;
+    if (fg.kind !== 'none' && fg.session.id === session.id) {
+      if (fg.kind === 'active' || fg.kind === 'warning') this.lifecycle.push({ kind: 'hidden', sessionId: session.id });
+      this.set({ fg: { kind: 'none' } });
+    } else {
+      this.set({ suspended: this.s.suspended.filter((x) => x.id !== session.id) });
+    }
+    const p = this.s.pending;
+    if (p && p.target.type !== 'new' && p.target.sessionId === session.id) this.clearPending(reason);
+    this.lifecycle.push({ kind: 'terminated', sessionId: session.id });
+    this.audit({ type, outcome: 'success', actor: actorOf(session), reason, details: { sessionId: session.id } });
+  }
+
+  clearPending(reason: string): void {
+    const p = this.s.pending;
+    if (!p) return;
+    if (p.kind === 'full-sign-in' && p.target.type === 'step-up') {
+      const fg = this.s.fg;
+      const userId = fg.kind === 'none' ? (p.expectedUserId ?? '') : fg.session.user.userId;
+      this.stepUps.push({ action: p.target.action, userId, ok: false });
+      this.audit({ type: 'session.step_up', outcome: 'failure', actor: { userId }, reason: `step-up for ${p.target.action} abandoned: ${reason}` });
+    }
+    const { pending: _dropped, ...rest } = this.s;
+    this.s = rest;
+  }
+
+  requireFullSignIn(userId: string): void {
+    if (!this.s.needsFullSignIn.includes(userId)) this.set({ needsFullSignIn: [...this.s.needsFullSignIn, userId] });
+  }
+
+  /** Puts the locked foreground session aside (suspend or end, per policy) before another user's session is shown. */
+  setAsidePrevious(incomingUserId: string): void {
+    const fg = this.s.fg;
+    if (fg.kind !== 'locked') return;
+    const previous = fg.session;
+    this.set({ fg: { kind: 'none' } });
+    if (this.rules.previousSession === 'end' || this.rules.maxSuspended === 0) {
+      this.lifecycle.push({ kind: 'terminated', sessionId: previous.id });
+      this.audit({ type: 'session.terminated', outcome: 'success', actor: actorOf(previous), reason: 'another user signed in (policy: end previous session)', details: { sessionId: previous.id } });
+      return;
+    }
+    this.set({ suspended: [...this.s.suspended, previous] });
+    this.audit({ type: 'session.suspended', outcome: 'success', actor: actorOf(previous), reason: 'another user signed in', details: { sessionId: previous.id, nextUserId: incomingUserId } });
+    while (this.s.suspended.length > this.rules.maxSuspended) {
+      this.terminate(this.s.suspended[0]!, `suspended-session limit ${this.rules.maxSuspended} reached: oldest ended`);
+    }
+  }
+
+  /** Shows a session after a successful verification. The caller publishes only once `grant` is durable. */
+  grantAccess(user: DirectoryUser, target: GrantTarget, method: string, badgeHash: string | undefined, renewLifetime: boolean): boolean {
+    const fg = this.s.fg;
+    let session: KeptSession;
+    let type: AuditDraft['type'];
+    const switching = fg.kind === 'locked' && fg.session.user.userId !== user.userId;
+    if (target.type === 'new') {
+      this.setAsidePrevious(user.userId);
+      session = { id: target.sessionId, user, badgeHash, startedMs: this.now, lifetimeStartMs: this.now };
+      type = 'session.sign_in';
+    } else if (fg.kind === 'locked' && fg.session.id === target.sessionId) {
+      session = fg.session;
+      type = 'session.unlock';
+    } else {
+      const kept = this.s.suspended.find((x) => x.id === target.sessionId);
+      if (!kept) {
+        this.clearPending('session ended');
+        this.notice('warning', `${user.displayName}: your kept session has ended. Tap your badge to start a new one.`);
+        return false;
+      }
+      this.setAsidePrevious(user.userId);
+      this.set({ suspended: this.s.suspended.filter((x) => x.id !== kept.id) });
+      session = kept;
+      type = 'session.resumed';
+    }
+    const { lockedAtMs: _unlocked, ...rest } = session;
+    const shown: KeptSession = renewLifetime ? { ...rest, lifetimeStartMs: this.now } : rest;
+    this.clearPending('granted');
+    this.set({
+      fg: { kind: 'active', session: shown, lastActivityMs: this.now, unlockedAtMs: this.now },
+      needsFullSignIn: this.s.needsFullSignIn.filter((id) => id !== user.userId),
+    });
+    this.grant = { type, outcome: 'success', actor: actorOf(shown), reason: `verified by ${method}`, details: { sessionId: shown.id, method } };
+    if (switching) this.audit({ type: 'session.user_switch', outcome: 'success', actor: actorOf(shown), reason: 'fast user switch', details: { sessionId: shown.id } });
+    this.lifecycle.push({ kind: 'shown', sessionId: shown.id });
+    return true;
+  }
+
+  startPin(user: DirectoryUser, target: GrantTarget, badgeHash: string | undefined, why: string): void {
+    this.set({ pending: { kind: 'pin', token: this.nextToken(), user, badgeHash, target } });
+    this.audit({ type: 'session.reverify_required', outcome: 'success', actor: { userId: user.userId, displayName: user.displayName, badgeHash }, reason: `PIN required: ${why}` });
+    this.notice('info', `${user.displayName}: enter your PIN.`);
+  }
+
+  startFullSignIn(reason: string, target: Extract<Pending, { kind: 'full-sign-in' }>['target'], expectedUserId?: string, badgeHash?: string): void {
+    const token = this.nextToken();
+    this.set({ pending: { kind: 'full-sign-in', token, expectedUserId, badgeHash, target, reason } });
+    this.requests.push({ token, reason, expectedUserId });
+    this.audit({ type: 'session.reverify_required', outcome: 'success', actor: { userId: expectedUserId, badgeHash }, reason: `full sign-in required: ${reason}` });
+    this.notice('info', 'Sign in with your password to continue.');
+  }
+}
+
+function actorOf(s: KeptSession): AuditActor {
+  return { userId: s.user.userId, displayName: s.user.displayName, roles: s.user.roles, badgeHash: s.badgeHash };
+}
+
+function seconds(ms: number): number {
+  return Math.ceil(ms / 1000);
+}
+
+type Handler<T extends EngineEvent['type']> = (step: Step, event: Extract<EngineEvent, { type: T }>) => void;
+const HANDLERS: { [T in EngineEvent['type']]: Handler<T> } = {
+  tap: onTap,
+  removed(step, e) {
+    step.lock(`badge removed from reader ${e.readerId}`);
+  },
+  'pin-result': onPinResult,
+  'pin-refused'(step) {
+    step.notice('warning', 'No PIN is being asked for right now: tap your badge first.');
+  },
+  'pin-cancel'(step) {
+    if (step.s.pending?.kind === 'pin') step.clearPending('PIN cancelled');
+  },
+  activity(step) {
+    const fg = step.s.fg;
+    if (fg.kind === 'active') {
+      step.set({ fg: { ...fg, lastActivityMs: Math.max(fg.lastActivityMs, step.now) } });
+    } else if (fg.kind === 'warning') {
+      step.set({ fg: { kind: 'active', session: fg.session, lastActivityMs: step.now, unlockedAtMs: fg.unlockedAtMs } });
+      step.audit({ type: 'session.activity', outcome: 'success', actor: actorOf(fg.session), reason: 'idle warning cancelled by activity', details: { sessionId: fg.session.id } });
+    }
+  },
+  os(step, e) {
+    // Walk-away signals lock at once, and abandon any verification in progress at the screen.
+    step.lock(`operating system ${e.event}`);
+    if (step.s.pending) step.clearPending(`operating system ${e.event}`);
+  },
+  'lock-now'(step) {
+    step.lock('lock requested');
+  },
+  'admin-revoke'(step, e) {
+    const all = [...(step.s.fg.kind === 'none' ? [] : [step.s.fg.session]), ...step.s.suspended];
+    for (const s of all) {
+      if (e.userId === undefined || s.user.userId === e.userId) step.terminate(s, `revoked by administrator: ${e.reason}`);
+    }
+    if (e.userId !== undefined) step.requireFullSignIn(e.userId);
+    if (step.s.pending && (e.userId === undefined || pendingUserId(step.s.pending) === e.userId)) step.clearPending('revoked');
+  },
+  'policy-change'(step, e) {
+    const hadProblems = step.s.policyProblems !== undefined;
+    const { policyProblems: _cleared, ...rest } = step.s;
+    step.s = { ...rest, rules: rulesFromPolicy(e.policy) };
+    step.audit({ type: 'policy.change', outcome: 'success', reason: hadProblems ? 'valid policy restored' : 'policy changed', details: { profile: e.policy.profile } });
+    while (step.s.suspended.length > step.rules.maxSuspended) {
+      step.terminate(step.s.suspended[0]!, `suspended-session limit lowered to ${step.rules.maxSuspended}`);
+    }
+    tick(step, undefined);
+  },
+  'policy-invalid'(step, e) {
+    step.set({ policyProblems: e.problems });
+    step.lock('machine policy invalid');
+    step.clearPending('machine policy invalid');
+    step.audit({ type: 'policy.invalid', outcome: 'failure', reason: e.problems.map((p) => `${p.path}: ${p.message}`).join('; '), details: { problems: e.problems.length } });
+  },
+  'step-up-request'(step, e) {
+    const fg = step.s.fg;
+    if (fg.kind !== 'active' && fg.kind !== 'warning') {
+      step.notice('warning', `A ${e.action} needs a signed-in user: tap your badge first.`);
+      return;
+    }
+    step.startFullSignIn(`step-up for ${e.action}`, { type: 'step-up', sessionId: fg.session.id, action: e.action }, fg.session.user.userId);
+  },
+  'full-sign-in-result': onFullSignInResult,
+  tick(step, e) {
+    tick(step, e.osIdleMs);
+  },
+  'grant-failed'(step, e) {
+    step.clearPending('audit unavailable');
+    step.notice('error', `Cannot unlock: the audit trail is unavailable (${e.message}). The workstation stays locked; call IT.`);
+  },
+  'audit-failed'(step, e) {
+    step.notice('error', `The audit trail is unavailable (${e.message}); call IT.`);
+  },
+};
+
+function pendingUserId(p: Pending): string | undefined {
+  return p.kind === 'pin' ? p.user.userId : p.expectedUserId;
+}
+
+function onTap(step: Step, e: Extract<EngineEvent, { type: 'tap' }>): void {
+  if (step.s.policyProblems) {
+    step.audit({ type: 'badge.rejected', outcome: 'failure', actor: { badgeHash: e.badgeHash }, reason: 'machine policy invalid', details: { readerId: e.readerId } });
+    step.notice('error', 'This workstation cannot be used until IT corrects its policy.');
+    return;
+  }
+  if (e.lookupError !== undefined) {
+    step.audit({ type: 'badge.rejected', outcome: 'failure', actor: { badgeHash: e.badgeHash }, reason: `user directory unavailable: ${e.lookupError}`, details: { readerId: e.readerId } });
+    step.notice('error', 'Your badge could not be checked: the user directory is unavailable. Try again, or call IT.');
+    return;
+  }
+  const user = e.user;
+  if (!user) {
+    step.audit({ type: 'badge.unknown', outcome: 'failure', actor: { badgeHash: e.badgeHash }, reason: 'badge not enrolled', details: { readerId: e.readerId } });
+    step.notice('error', 'This badge is not enrolled on CareShell. If it is yours, ask IT to enroll it (readers may report it differently).');
+    return;
+  }
+  const r = step.rules;
+  const fg = step.s.fg;
+  if ((fg.kind === 'active' || fg.kind === 'warning') && fg.session.user.userId === user.userId) {
+    if (step.now - fg.unlockedAtMs < r.ignoreTapWithinMs) {
+      step.notice('info', `Tap ignored: ${user.displayName} signed in ${seconds(step.now - fg.unlockedAtMs)} s ago.`);
+    } else if (r.sameUserTap === 'lock') {
+      step.lock('tap-out');
+    } else if (r.sameUserTap === 'sign-out') {
+      step.terminate(fg.session, 'tap-out (policy: sign out)', 'session.sign_out');
+    } else {
+      step.notice('info', 'Tap-out is turned off on this workstation: use Lock to lock the screen.');
+    }
+    return;
+  }
+
+  const fgOwner = foregroundSession(fg);
+  const owned = fgOwner && fgOwner.user.userId === user.userId ? fgOwner : step.s.suspended.find((x) => x.user.userId === user.userId);
+  const target: GrantTarget = owned ? { type: 'resume', sessionId: owned.id } : { type: 'new', sessionId: e.newSessionId };
+  if (!owned && r.whenFull === 'refuse' && r.previousSession === 'suspend' && fgOwner && step.s.suspended.length + 1 > r.maxSuspended) {
+    step.audit({ type: 'badge.rejected', outcome: 'failure', actor: { userId: user.userId, badgeHash: e.badgeHash }, reason: `suspended-session limit ${r.maxSuspended} reached (policy: refuse)` });
+    step.notice('warning', `${user.displayName}: ${r.maxSuspended} sessions are already kept here. Ask a colleague to sign out, or use another workstation.`);
+    return;
+  }
+  if (fg.kind === 'active' || fg.kind === 'warning') {
+    // Another user's badge: the current user's screen goes away before anything else happens.
+    step.lock(`another user's badge was tapped`);
+    if (r.otherUserTap === 'lock') {
+      step.notice('info', 'The previous session is locked. Tap your badge again to sign in.');
+      return;
+    }
+  }
+  step.clearPending('another badge was tapped');
+  if (step.s.needsFullSignIn.includes(user.userId)) {
+    step.startFullSignIn('your sign-in expired, your PIN is locked or access was revoked', target, user.userId, e.badgeHash);
+    return;
+  }
+  if (owned) {
+    if (r.reverify === 'badge') step.grantAccess(user, target, 'badge', e.badgeHash, false);
+    else step.startPin(user, target, e.badgeHash, `policy re-verification is ${r.reverify}`);
+    return;
+  }
+  if (r.signIn === 'badge') step.grantAccess(user, target, 'badge', e.badgeHash, false);
+  else if (r.signIn === 'badge+pin') step.startPin(user, target, e.badgeHash, 'policy sign-in is badge+pin');
+  else step.startFullSignIn('policy sign-in is full-sign-in', target, user.userId, e.badgeHash);
+}
+
+function onPinResult(step: Step, e: Extract<EngineEvent, { type: 'pin-result' }>): void {
+  const p = effectivePending(step.s);
+  if (!p || p.kind !== 'pin' || p.token !== e.token) return; // a stale answer for a prompt that is gone
+  const actor: AuditActor = { userId: p.user.userId, displayName: p.user.displayName, badgeHash: p.badgeHash };
+  const result = e.result;
+  if (result.ok) {
+    step.grantAccess(p.user, p.target, p.badgeHash ? 'badge+pin' : 'pin', p.badgeHash, false);
+  } else if (result.reason === 'wrong') {
+    if (p.token !== 0) step.set({ pending: { ...p, attemptsLeft: result.attemptsLeft } });
+    step.audit({ type: 'pin.failure', outcome: 'failure', actor, reason: 'wrong PIN', details: { attemptsLeft: result.attemptsLeft } });
+    step.notice('warning', `Wrong PIN. ${result.attemptsLeft} ${result.attemptsLeft === 1 ? 'attempt' : 'attempts'} left before your PIN is locked.`);
+  } else {
+    step.clearPending('PIN locked out');
+    step.requireFullSignIn(p.user.userId);
+    step.audit({ type: 'pin.lockout', outcome: 'failure', actor, reason: 'too many wrong PINs', details: { retryInMs: result.retryInMs } });
+    step.notice('error', `Too many wrong PINs for ${p.user.displayName}. Tap your badge to sign in with your password.`);
+  }
+}
+
+function onFullSignInResult(step: Step, e: Extract<EngineEvent, { type: 'full-sign-in-result' }>): void {
+  const p = step.s.pending;
+  if (!p || p.kind !== 'full-sign-in' || p.token !== e.token) return;
+  const outcome = e.outcome;
+  const stepUp = p.target.type === 'step-up' ? p.target : undefined;
+  const failType = stepUp ? 'session.step_up' : 'session.sign_in';
+  if (!outcome.ok || (p.expectedUserId !== undefined && outcome.user.userId !== p.expectedUserId)) {
+    const why = outcome.ok ? `signed in as a different user (${outcome.user.userId})` : outcome.message;
+    if (stepUp) {
+      step.stepUps.push({ action: stepUp.action, userId: p.expectedUserId ?? '', ok: false });
+      const { pending: _dropped, ...rest } = step.s;
+      step.s = rest;
+    } else {
+      step.clearPending('full sign-in failed');
+    }
+    step.audit({ type: failType, outcome: 'failure', actor: { userId: p.expectedUserId, badgeHash: p.badgeHash }, reason: `full sign-in failed: ${why}` });
+    step.notice('error', `Sign-in did not succeed: ${why}.`);
+    return;
+  }
+  if (!stepUp) {
+    step.grantAccess(outcome.user, p.target as GrantTarget, 'full sign-in', p.badgeHash, true);
+    return;
+  }
+  const fg = step.s.fg;
+  const { pending: _dropped, ...rest } = step.s;
+  step.s = rest;
+  if ((fg.kind !== 'active' && fg.kind !== 'warning') || fg.session.id !== stepUp.sessionId) return;
+  // A full sign-in is the strongest verification there is: the absolute lifetime restarts from it.
+  step.set({ fg: { ...fg, session: { ...fg.session, lifetimeStartMs: step.now } } });
+  step.grant = { type: 'session.step_up', outcome: 'success', actor: actorOf(fg.session), reason: `step-up for ${stepUp.action}`, details: { sessionId: fg.session.id, action: stepUp.action } };
+  step.stepUps.push({ action: stepUp.action, userId: fg.session.user.userId, ok: true });
+}
+
+/** Applies every deadline that has passed. Deadlines that are not due yet are left to the next timer. */
+function tick(step: Step, osIdleMs: number | undefined): void {
+  const now = step.now;
+  const r = step.rules;
+  let fg = step.s.fg;
+  if ((fg.kind === 'active' || fg.kind === 'warning') && now >= lifetimeEndsMs(step.s, fg.session)) {
+    step.requireFullSignIn(fg.session.user.userId);
+    step.terminate(fg.session, 'absolute lifetime reached: full sign-in required');
+    step.notice('info', `${fg.session.user.displayName}: your shift sign-in has expired. Tap your badge to sign in with your password.`);
+    fg = step.s.fg;
+  }
+  // Typing in another application counts as activity: the OS idle time is asked only now, at the deadline.
+  const osActivityMs = osIdleMs === undefined ? -Infinity : now - osIdleMs;
+  if (fg.kind === 'active') {
+    const lastActivityMs = Math.max(fg.lastActivityMs, Math.min(osActivityMs, now));
+    if (lastActivityMs !== fg.lastActivityMs) step.set({ fg: (fg = { ...fg, lastActivityMs }) });
+    const lockAt = lastActivityMs + r.idleMs;
+    if (now >= lockAt) {
+      step.lock(`idle ${seconds(r.idleMs)} s`, lockAt);
+    } else if (now >= lockAt - r.warningMs) {
+      step.set({ fg: { kind: 'warning', session: fg.session, lastActivityMs, unlockedAtMs: fg.unlockedAtMs, warningEndsMs: lockAt } });
+      step.audit({ type: 'session.idle_warning', outcome: 'success', actor: actorOf(fg.session), reason: `idle ${seconds(now - lastActivityMs)} s`, details: { sessionId: fg.session.id, msLeft: lockAt - now } });
+    }
+  } else if (fg.kind === 'warning') {
+    const warningStartMs = fg.warningEndsMs - r.warningMs;
+    if (osActivityMs > warningStartMs && osActivityMs > fg.lastActivityMs) {
+      step.set({ fg: { kind: 'active', session: fg.session, lastActivityMs: osActivityMs, unlockedAtMs: fg.unlockedAtMs } });
+      step.audit({ type: 'session.activity', outcome: 'success', actor: actorOf(fg.session), reason: 'idle warning cancelled by activity in another application', details: { sessionId: fg.session.id } });
+    } else if (now >= fg.warningEndsMs) {
+      step.lock(`idle ${seconds(r.idleMs)} s`, fg.warningEndsMs);
+    }
+  }
+  const locked = step.s.fg;
+  const kept = [...(locked.kind === 'locked' ? [locked.session] : []), ...step.s.suspended];
+  for (const s of kept) {
+    if (now < graceEndsMs(step.s, s)) continue;
+    if ((s.lockedAtMs ?? Infinity) + r.graceMs <= lifetimeEndsMs(step.s, s)) {
+      step.terminate(s, 'grace expired');
+    } else {
+      step.requireFullSignIn(s.user.userId);
+      step.terminate(s, 'absolute lifetime reached: full sign-in required');
+    }
+  }
+}

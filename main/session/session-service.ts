@@ -1,0 +1,227 @@
+import type { Clock } from '../../common/clock.js';
+import type { Random } from '../../common/random.js';
+import type { SessionView } from '../../preload/contract.js';
+import type { AuditEvent, AuditSink } from '../audit/audit-event.js';
+import type { BadgeHasher } from '../identity/badge-hasher.js';
+import type { SessionPolicy } from '../policy/session-settings.js';
+import { idleDeadlineDue, nextDeadline } from './deadlines.js';
+import type { AuditDraft, Decision, EngineEvent, EngineState, LifecycleEvent, StepUpOutcome } from './engine-state.js';
+import { initialState } from './engine-state.js';
+import type { Authenticator, PinService, UserDirectory } from './ports.js';
+import { effectivePending, decide } from './session-reducer.js';
+import { parseSessionInput, type SessionInput } from './session-input.js';
+import { toView } from './session-view.js';
+
+export interface SessionServiceDeps {
+  clock: Clock;
+  random: Random;
+  audit: AuditSink;
+  directory: UserDirectory;
+  pins: PinService;
+  authenticator: Authenticator;
+  hashBadge: BadgeHasher;
+  workstation: string;
+  policy: SessionPolicy;
+  /** Asked only when the idle deadline fires (no polling): OS-wide idle time, so typing in another app counts. */
+  osIdleMs?: () => number;
+}
+
+export interface SessionService {
+  /**
+   * Validates and processes one input; resolves when it is fully processed, including any PIN check or
+   * full sign-in it started. Rejects with InvalidSessionInputError (nothing changed) on malformed input.
+   */
+  handle(input: SessionInput): Promise<void>;
+  view(): SessionView;
+  onView(listener: (view: SessionView) => void): () => void;
+  /** For the shell: which session's EHR views may be shown, and when a session's browser partition must be cleared. */
+  onLifecycle(listener: (event: LifecycleEvent) => void): () => void;
+  /** For break-glass / export: the outcome of a step-up, reported once it is durable in the audit trail. */
+  onStepUp(listener: (outcome: StepUpOutcome) => void): () => void;
+  dispose(): void;
+}
+
+const TIME_FIELDS = ['idleWarningMsLeft', 'graceMsLeft', 'lifetimeMsLeft', 'sessionElapsedMs'] as const;
+
+/**
+ * Runs the pure engine (session-reducer.ts) against the real world: resolves badges, PINs and sign-ins,
+ * keeps one deadline timer, appends audit records in order, and publishes views.
+ * Grants wait for durability (the view is published after `audit.append` resolved); removals are shown
+ * at once and audited right after.
+ */
+export function createSessionService(deps: SessionServiceDeps): SessionService {
+  const { clock } = deps;
+  let state: EngineState = initialState(deps.policy);
+  let armed: { at: number; cancel: () => void } | undefined;
+  let lastViewKey = '';
+  let disposed = false;
+  let auditChain: Promise<unknown> = Promise.resolve();
+  const viewListeners = new Set<(view: SessionView) => void>();
+  const lifecycleListeners = new Set<(event: LifecycleEvent) => void>();
+  const stepUpListeners = new Set<(outcome: StepUpOutcome) => void>();
+
+  const stamp = (draft: AuditDraft): AuditEvent => ({ ...draft, at: clock.wallTime().toISOString(), workstation: deps.workstation });
+
+  /** Appends keep their decision order even though callers do not wait for each other. */
+  function append(draft: AuditDraft): Promise<void> {
+    const event = stamp(draft);
+    const done = auditChain.then(() => deps.audit.append(event));
+    auditChain = done.catch(() => undefined);
+    return done;
+  }
+
+  function currentView(): SessionView {
+    return toView(state, clock.monotonicMs(), deps.workstation);
+  }
+
+  function publish(force: boolean): void {
+    const view = currentView();
+    const keyed: Record<string, unknown> = { ...view };
+    for (const f of TIME_FIELDS) delete keyed[f];
+    const key = JSON.stringify(keyed);
+    // Countdown fields change every millisecond; the renderer counts down locally, so only real changes are sent.
+    if (!force && key === lastViewKey) return;
+    lastViewKey = key;
+    for (const l of viewListeners) l(view);
+  }
+
+  function schedule(): void {
+    if (disposed) return;
+    const due = nextDeadline(state);
+    if (due === undefined) {
+      armed?.cancel();
+      armed = undefined;
+      return;
+    }
+    if (armed && armed.at <= due) return; // it fires first and re-arms for the later deadline
+    armed?.cancel();
+    const at = due;
+    armed = { at, cancel: clock.setTimer(at - clock.monotonicMs(), onTimer) };
+  }
+
+  function onTimer(): void {
+    armed = undefined;
+    if (disposed) return;
+    const now = clock.monotonicMs();
+    const osIdleMs = deps.osIdleMs && idleDeadlineDue(state, now) ? deps.osIdleMs() : undefined;
+    void dispatch({ type: 'tick', osIdleMs });
+  }
+
+  async function dispatch(event: EngineEvent): Promise<void> {
+    if (disposed) return;
+    let decision = decide(state, event, clock.monotonicMs());
+    if (decision.grant) {
+      const before = state;
+      try {
+        await append(decision.grant);
+      } catch (err) {
+        return dispatch({ type: 'grant-failed', message: err instanceof Error ? err.message : String(err) });
+      }
+      if (disposed) return;
+      if (state !== before) {
+        // Something happened while the grant became durable: decide again on the current state, and
+        // grant only if the same access is still being granted (its record is already durable).
+        const again = decide(state, event, clock.monotonicMs());
+        if (!again.grant || again.grant.type !== decision.grant.type || again.grant.details?.sessionId !== decision.grant.details?.sessionId) {
+          return dispatch({ type: 'audit-failed', message: 'verification interrupted; tap again' });
+        }
+        decision = again;
+      }
+    }
+    await commit(decision, event.type === 'policy-change');
+  }
+
+  async function commit(d: Decision, forceView: boolean): Promise<void> {
+    const changed = d.state !== state;
+    state = d.state;
+    if (changed || forceView) publish(forceView);
+    for (const e of d.lifecycle) for (const l of lifecycleListeners) l(e);
+    for (const s of d.stepUps) for (const l of stepUpListeners) l(s);
+    const appends = d.audits.map((a) =>
+      append(a).catch((err: unknown) => dispatch({ type: 'audit-failed', message: err instanceof Error ? err.message : String(err) })),
+    );
+    schedule();
+    const signIns = d.requests.map(async (req) => {
+      let outcome: Extract<EngineEvent, { type: 'full-sign-in-result' }>['outcome'];
+      try {
+        outcome = await deps.authenticator.fullSignIn({ reason: req.reason, expectedUserId: req.expectedUserId });
+      } catch (err) {
+        outcome = { ok: false, message: err instanceof Error ? err.message : String(err) };
+      }
+      await dispatch({ type: 'full-sign-in-result', token: req.token, outcome });
+    });
+    await Promise.all([...appends, ...signIns]);
+  }
+
+  async function handleParsed(raw: unknown): Promise<void> {
+    const input = parseSessionInput(raw);
+    switch (input.type) {
+      case 'badge-tap': {
+        // The raw badge id goes no further than this line.
+        const badgeHash = deps.hashBadge(input.badgeId);
+        const newSessionId = deps.random.uuid();
+        try {
+          const user = await deps.directory.resolveBadge(badgeHash);
+          return dispatch({ type: 'tap', badgeHash, readerId: input.readerId, user, newSessionId });
+        } catch (err) {
+          const lookupError = err instanceof Error ? err.message : String(err);
+          return dispatch({ type: 'tap', badgeHash, readerId: input.readerId, lookupError, newSessionId });
+        }
+      }
+      case 'badge-removed':
+        return dispatch({ type: 'removed', readerId: input.readerId });
+      case 'pin': {
+        const target = effectivePending(state);
+        if (target?.kind !== 'pin') return dispatch({ type: 'pin-refused' });
+        const result = await deps.pins.verify(target.user.userId, input.pin).catch((err: unknown) => {
+          throw new Error(`The PIN could not be checked: ${err instanceof Error ? err.message : String(err)}`);
+        });
+        return dispatch({ type: 'pin-result', token: target.token, result });
+      }
+      case 'pin-cancel':
+        return dispatch({ type: 'pin-cancel' });
+      case 'activity':
+        return dispatch({ type: 'activity', source: input.source });
+      case 'os':
+        return dispatch({ type: 'os', event: input.event });
+      case 'lock-now':
+        return dispatch({ type: 'lock-now' });
+      case 'admin-revoke':
+        return dispatch({ type: 'admin-revoke', userId: input.userId, reason: input.reason });
+      case 'policy-change':
+        return dispatch({ type: 'policy-change', policy: input.policy });
+      case 'policy-invalid':
+        return dispatch({ type: 'policy-invalid', problems: input.problems });
+      case 'step-up-request':
+        return dispatch({ type: 'step-up-request', action: input.action });
+    }
+  }
+
+  return {
+    async handle(input) {
+      if (disposed) throw new Error('The session service has been disposed.');
+      await handleParsed(input);
+    },
+    view: currentView,
+    onView(listener) {
+      viewListeners.add(listener);
+      return () => viewListeners.delete(listener);
+    },
+    onLifecycle(listener) {
+      lifecycleListeners.add(listener);
+      return () => lifecycleListeners.delete(listener);
+    },
+    onStepUp(listener) {
+      stepUpListeners.add(listener);
+      return () => stepUpListeners.delete(listener);
+    },
+    dispose() {
+      disposed = true;
+      armed?.cancel();
+      armed = undefined;
+      viewListeners.clear();
+      lifecycleListeners.clear();
+      stepUpListeners.clear();
+    },
+  };
+}

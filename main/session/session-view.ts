@@ -1,0 +1,42 @@
+import type { SessionView } from '../../preload/contract.js';
+import { describeProblems } from '../policy/policy-problem.js';
+import type { EngineState } from './engine-state.js';
+import { effectivePending, graceEndsMs, lifetimeEndsMs } from './session-reducer.js';
+
+/**
+ * What the renderer may see (preload/contract.ts): never another user's session, never a badge number.
+ * A user's name appears only as the verified user, the owner of the locked session, or the person
+ * currently asked for a PIN (by name, in the notice).
+ */
+export function toView(state: EngineState, now: number, workstation: string): SessionView {
+  const base = { workstation, profile: state.rules.profile, suspendedCount: state.suspended.length };
+  if (state.policyProblems) {
+    return { ...base, screen: 'policy-error', notice: { level: 'error', text: describeProblems('The machine policy', state.policyProblems) } };
+  }
+  const fg = state.fg;
+  const notice = state.notice ? { notice: { ...state.notice } } : {};
+  if (fg.kind === 'active' || fg.kind === 'warning') {
+    const user = { displayName: fg.session.user.displayName, roles: [...fg.session.user.roles] };
+    const timing = {
+      lifetimeMsLeft: Math.max(0, lifetimeEndsMs(state, fg.session) - now),
+      sessionElapsedMs: Math.max(0, now - fg.session.startedMs),
+    };
+    if (fg.kind === 'active') return { ...base, screen: 'active', user, ...timing, ...notice };
+    return { ...base, screen: 'idle-warning', user, ...timing, idleWarningMsLeft: Math.max(0, fg.warningEndsMs - now), ...notice };
+  }
+  const pending = effectivePending(state);
+  const pinPrompt = pending?.kind === 'pin' ? { pinPrompt: pending.attemptsLeft === undefined ? {} : { attemptsLeft: pending.attemptsLeft } } : {};
+  if (fg.kind === 'locked') {
+    const owner = fg.session.user;
+    return {
+      ...base,
+      screen: 'locked',
+      user: { displayName: owner.displayName, roles: [...owner.roles] },
+      reverify: state.rules.reverify,
+      graceMsLeft: Math.max(0, graceEndsMs(state, fg.session) - now),
+      ...pinPrompt,
+      ...notice,
+    };
+  }
+  return { ...base, screen: 'no-user', ...pinPrompt, ...notice };
+}

@@ -1,0 +1,143 @@
+import { ManualClock } from '../../../common/manual-clock.js';
+import type { Random } from '../../../common/random.js';
+import type { AuditEvent, AuditSink } from '../../../main/audit/audit-event.js';
+import { MemoryAuditSink } from '../../../main/audit/memory-audit-sink.js';
+import { createBadgeHasher } from '../../../main/identity/badge-hasher.js';
+import { applySessionOverrides, SESSION_DEFAULTS, type SessionOverride, type SessionPolicy } from '../../../main/policy/session-settings.js';
+import type { Authenticator, DirectoryUser, PinResult, PinService, UserDirectory } from '../../../main/session/ports.js';
+import { createSessionService, type SessionService } from '../../../main/session/session-service.js';
+import type { SessionView } from '../../../preload/contract.js';
+
+/** Test doubles for the session service: a fake clock, an in-memory directory, scripted PINs and sign-ins. */
+export const USERS = {
+  alice: { userId: 'u-alice', displayName: 'Alice Nurse', roles: ['nurse'] },
+  bob: { userId: 'u-bob', displayName: 'Bob Doctor', roles: ['physician'] },
+  carol: { userId: 'u-carol', displayName: 'Carol Resident', roles: ['physician'] },
+  dave: { userId: 'u-dave', displayName: 'Dave Tech', roles: ['tech'] },
+} satisfies Record<string, DirectoryUser>;
+export type UserKey = keyof typeof USERS;
+export const BADGES: Record<UserKey, string> = {
+  alice: 'H10301:12:1001',
+  bob: 'H10301:12:1002',
+  carol: 'H10301:12:1003',
+  dave: 'H10301:12:1004',
+};
+export const UNKNOWN_BADGE = 'H10301:12:9999';
+export const PINS: Record<string, string> = { 'u-alice': '1111', 'u-bob': '2222', 'u-carol': '3333', 'u-dave': '4444' };
+
+/** The product's keyed hash with a fixed test key, so tests can check that raw ids never leak. */
+export const fakeHash = createBadgeHasher(new Uint8Array(32).fill(7));
+
+export class FakePins implements PinService {
+  readonly failures = new Map<string, number>();
+  constructor(readonly maxAttempts = 3) {}
+  async verify(userId: string, pin: string): Promise<PinResult> {
+    const failed = this.failures.get(userId) ?? 0;
+    if (failed >= this.maxAttempts) return { ok: false, reason: 'locked-out', retryInMs: 60_000 };
+    if (PINS[userId] === pin) {
+      this.failures.set(userId, 0);
+      return { ok: true };
+    }
+    this.failures.set(userId, failed + 1);
+    if (failed + 1 >= this.maxAttempts) return { ok: false, reason: 'locked-out', retryInMs: 60_000 };
+    return { ok: false, reason: 'wrong', attemptsLeft: this.maxAttempts - failed - 1 };
+  }
+}
+
+export class FakeAuthenticator implements Authenticator {
+  readonly requests: { reason: string; expectedUserId?: string }[] = [];
+  /** Who signs in next; undefined fails the sign-in. */
+  nextUser: DirectoryUser | undefined;
+  constructor(private readonly pins?: FakePins) {}
+  async fullSignIn(request: { reason: string; expectedUserId?: string }) {
+    this.requests.push(request);
+    const user = this.nextUser ?? Object.values(USERS).find((u) => u.userId === request.expectedUserId);
+    if (!user) return { ok: false as const, message: 'the identity provider refused the sign-in' };
+    this.pins?.failures.set(user.userId, 0); // a full sign-in clears the PIN lockout
+    return { ok: true as const, user };
+  }
+}
+
+export class FlakyAuditSink implements AuditSink {
+  readonly events: AuditEvent[] = [];
+  failing = false;
+  async append(event: AuditEvent): Promise<void> {
+    if (this.failing) throw new Error('journal disk full');
+    this.events.push(event);
+  }
+}
+
+export function counterRandom(): Random {
+  let n = 0;
+  return { uuid: () => `session-${++n}`, bytes: (len) => new Uint8Array(len) };
+}
+
+export function testPolicy(override: SessionOverride = {}, profile = 'test'): SessionPolicy {
+  return { ...applySessionOverrides(SESSION_DEFAULTS, override), profile };
+}
+
+export interface Rig {
+  clock: ManualClock;
+  audit: MemoryAuditSink | FlakyAuditSink;
+  pins: FakePins;
+  auth: FakeAuthenticator;
+  service: SessionService;
+  views: SessionView[];
+  lifecycle: { kind: string; sessionId: string }[];
+  tap(user: UserKey | 'unknown', readerId?: string): Promise<void>;
+  pin(pin: string): Promise<void>;
+  advance(ms: number): Promise<void>;
+  screen(): SessionView['screen'];
+  who(): string | undefined;
+}
+
+export function makeRig(options: { policy?: SessionOverride; audit?: FlakyAuditSink; osIdleMs?: () => number } = {}): Rig {
+  const clock = new ManualClock();
+  const audit = options.audit ?? new MemoryAuditSink();
+  const pins = new FakePins();
+  const auth = new FakeAuthenticator(pins);
+  const badgeOwners = new Map<string, DirectoryUser>(
+    (Object.keys(BADGES) as UserKey[]).map((k) => [fakeHash(BADGES[k]), USERS[k]]),
+  );
+  const directory: UserDirectory = { resolveBadge: async (h) => badgeOwners.get(h) };
+  const service = createSessionService({
+    clock,
+    random: counterRandom(),
+    audit,
+    directory,
+    pins,
+    authenticator: auth,
+    hashBadge: fakeHash,
+    workstation: 'ws-test-01',
+    policy: testPolicy(options.policy),
+    osIdleMs: options.osIdleMs,
+  });
+  const views: SessionView[] = [];
+  const lifecycle: { kind: string; sessionId: string }[] = [];
+  service.onView((v) => views.push(v));
+  service.onLifecycle((e) => lifecycle.push(e));
+  return {
+    clock,
+    audit,
+    pins,
+    auth,
+    service,
+    views,
+    lifecycle,
+    tap: (user, readerId = 'reader-1') =>
+      service.handle({ type: 'badge-tap', badgeId: user === 'unknown' ? UNKNOWN_BADGE : BADGES[user], readerId }),
+    pin: (pin) => service.handle({ type: 'pin', pin }),
+    async advance(ms) {
+      clock.advance(ms);
+      await flush();
+    },
+    screen: () => service.view().screen,
+    who: () => service.view().user?.displayName,
+  };
+}
+
+/** Lets promise chains started by timers settle (fakes resolve immediately). */
+export async function flush(): Promise<void> {
+  for (let i = 0; i < 20; i++) await Promise.resolve();
+  await new Promise((resolve) => setImmediate(resolve));
+}
