@@ -205,8 +205,9 @@ export class AuditJournal implements AuditSink, JournalFeed {
     };
     let bytes = 0;
     for (const [index, item] of batch.entries()) {
-      if (this.size + bytes >= this.settings.maxSegmentBytes) {
+      if (index > 0 && this.size + bytes >= this.settings.maxSegmentBytes) {
         // The segment is full: the rest waits for the next commit, which goes to a new segment.
+        // (The first item always goes: it is the closing checkpoint when rotate() calls this.)
         this.queue.unshift(...batch.slice(index));
         break;
       }

@@ -1,0 +1,138 @@
+import { readFile, readdir, unlink, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { runAuditCli } from '../../../../main/audit/cli/audit-cli.js';
+import { journalFixture, sampleEvent } from '../support/journal-fixture.js';
+
+async function run(...argv: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await runAuditCli(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+  return { code, stdout, stderr };
+}
+
+let f: Awaited<ReturnType<typeof journalFixture>>;
+let pristine: Map<string, Buffer>;
+let segment: string;
+let lineOffsets: number[];
+
+beforeAll(async () => {
+  f = await journalFixture({ checkpointEvery: 4 });
+  const journal = await f.open();
+  for (let n = 0; n < 10; n++) await journal.append(sampleEvent(n % 2 ? 'session.lock' : 'session.unlock', n));
+  await journal.close();
+  const names = (await readdir(f.directory)).filter((name) => name.startsWith('seg-'));
+  segment = names[0]!;
+  pristine = new Map();
+  for (const name of names) pristine.set(name, await readFile(path.join(f.directory, name)));
+  const text = pristine.get(segment)!.toString('utf8');
+  lineOffsets = [0];
+  for (let i = text.indexOf('\n'); i !== -1 && i < text.length - 1; i = text.indexOf('\n', i + 1)) lineOffsets.push(i + 1);
+});
+afterAll(() => f.cleanup());
+beforeEach(async () => {
+  for (const [name, bytes] of pristine) await writeFile(path.join(f.directory, name), bytes);
+});
+
+const file = () => path.join(f.directory, segment);
+const lines = () => pristine.get(segment)!.toString('utf8').split('\n').slice(0, -1);
+
+describe('careshell-audit verify', () => {
+  it('passes an intact journal', async () => {
+    const { code, stdout } = await run('verify', '--dir', f.directory, '--keys', f.keysDirectory);
+    expect(code).toBe(0);
+    expect(stdout).toBe('OK: 13 records (10 events, 3 checkpoints) in 1 segments, seq 1..13\n');
+  });
+
+  it('catches a flipped byte and names the segment and offset where the chain breaks', async () => {
+    const bytes = Buffer.from(pristine.get(segment)!);
+    const target = lineOffsets[2]! + 20; // inside record 3's event
+    bytes[target] = bytes[target]! ^ 0x01;
+    await writeFile(file(), bytes);
+    const { code, stdout } = await run('verify', '--dir', f.directory, '--keys', f.keysDirectory);
+    expect(code).toBe(1);
+    expect(stdout).toContain(`BROKEN ${segment} at byte ${lineOffsets[3]} (record 4): hash chain broken: this record does not follow the record at offset ${lineOffsets[2]}`);
+  });
+
+  it('catches a deleted record', async () => {
+    await writeFile(file(), lines().filter((_, i) => i !== 5).join('\n') + '\n');
+    const { code, stdout } = await run('verify', '--dir', f.directory, '--keys', f.keysDirectory);
+    expect(code).toBe(1);
+    expect(stdout).toContain(`BROKEN ${segment} at byte ${lineOffsets[5]} (record 7): sequence jumps from 5 to 7`);
+  });
+
+  it('catches a reordered record', async () => {
+    const reordered = lines();
+    [reordered[6], reordered[7]] = [reordered[7]!, reordered[6]!];
+    await writeFile(file(), reordered.join('\n') + '\n');
+    const { code, stdout } = await run('verify', '--dir', f.directory, '--keys', f.keysDirectory);
+    expect(code).toBe(1);
+    expect(stdout).toContain(`BROKEN ${segment} at byte ${lineOffsets[6]} (record 8): sequence jumps from 6 to 8`);
+  });
+
+  it('catches a rewritten chain through the checkpoint signature', async () => {
+    // An attacker who recomputes every hash after changing record 1 still cannot re-sign the checkpoint.
+    const { canonicalJson } = await import('../../../../main/audit/journal/canonical-json.js');
+    const { sha256Hex, GENESIS_HASH } = await import('../../../../main/audit/journal/journal-record.js');
+    let prev = GENESIS_HASH;
+    const forged = lines().map((line, i) => {
+      const record = JSON.parse(line);
+      if (i === 0) record.event.actor.userId = 'someone-else';
+      record.prev = prev;
+      const text = canonicalJson(record);
+      prev = sha256Hex(text);
+      return text;
+    });
+    await writeFile(file(), forged.join('\n') + '\n');
+    const { code, stdout } = await run('verify', '--dir', f.directory, '--keys', f.keysDirectory);
+    expect(code).toBe(1);
+    const forgedOffset = forged.slice(0, 4).join('\n').length + 1;
+    expect(stdout.split('\n')[0]).toBe(`BROKEN ${segment} at byte ${forgedOffset} (record 5): checkpoint signature does not match: the records it covers or the checkpoint itself were altered`);
+  });
+
+  it('catches a journal whose first segment was removed', async () => {
+    await unlink(file());
+    await writeFile(path.join(f.directory, 'seg-0000000000000009.jsonl'), lines().slice(8).join('\n') + '\n');
+    const { code, stdout } = await run('verify', '--dir', f.directory, '--keys', f.keysDirectory);
+    await unlink(path.join(f.directory, 'seg-0000000000000009.jsonl'));
+    expect(code).toBe(1);
+    expect(stdout).toContain('BROKEN seg-0000000000000009.jsonl at byte 0: the journal starts at record 9: the segments before it are missing');
+  });
+
+  it('refuses to run without trusted keys, and rejects checkpoints under an unknown key', async () => {
+    expect((await run('verify', '--dir', f.directory)).code).toBe(2);
+    const other = await journalFixture();
+    await (await other.keyStore.signingKey()).keyId;
+    const { code, stdout } = await run('verify', '--dir', f.directory, '--keys', other.keysDirectory);
+    await other.cleanup();
+    expect(code).toBe(1);
+    expect(stdout).toContain('which is not among the trusted public keys');
+  });
+});
+
+describe('careshell-audit export and tail', () => {
+  it('exports a time range as JSON lines', async () => {
+    const { code, stdout } = await run('export', '--dir', f.directory, '--from', sampleEvent('session.lock', 3).at, '--to', sampleEvent('session.lock', 6).at);
+    expect(code).toBe(0);
+    const rows = stdout.trimEnd().split('\n').map((line) => JSON.parse(line));
+    expect(rows.map((r) => r.event.details.n)).toEqual([3, 4, 5]);
+    expect(rows[0]).toMatchObject({ seq: 4, id: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+  });
+
+  it('exports a FHIR Bundle of AuditEvents to a file', async () => {
+    const out = path.join(f.root, 'export.json');
+    expect((await run('export', '--dir', f.directory, '--format', 'fhir', '--out', out)).code).toBe(0);
+    const bundle = JSON.parse(await readFile(out, 'utf8'));
+    expect(bundle).toMatchObject({ resourceType: 'Bundle', type: 'collection' });
+    expect(bundle.entry).toHaveLength(10);
+    expect(bundle.entry[1].resource).toMatchObject({ resourceType: 'AuditEvent', type: { code: '110114' }, subtype: [{ code: '110123' }, { code: 'session.lock' }] });
+  });
+
+  it('tails the last N events and rejects bad arguments with usage help', async () => {
+    const { stdout } = await run('tail', '--dir', f.directory, '-n', '2');
+    expect(stdout.trimEnd().split('\n').map((line) => JSON.parse(line).event.details.n)).toEqual([8, 9]);
+    const bad = await run('export', '--dir', f.directory, '--format', 'xml');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--format must be jsonl or fhir');
+  });
+});
