@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Dirent } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { assertStoreKey, type KeyValueStore } from './key-value-store.js';
@@ -51,15 +52,16 @@ export class FileKeyValueStore implements KeyValueStore {
   }
 
   async list(prefix: string): Promise<string[]> {
-    let entries: string[];
+    let entries: Dirent[];
     try {
-      entries = await readdir(this.root, { recursive: true });
+      entries = await readdir(this.root, { recursive: true, withFileTypes: true });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw error;
     }
     return entries
-      .map((entry) => relative(this.root, join(this.root, entry)).split(sep).join('/'))
+      .filter((entry) => entry.isFile())
+      .map((entry) => relative(this.root, join(entry.parentPath, entry.name)).split(sep).join('/'))
       .filter((key) => !key.endsWith('.tmp') && key.startsWith(prefix) && isKey(key));
   }
 }

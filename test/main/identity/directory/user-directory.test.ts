@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { createBadgeHasher } from '../../../../main/identity/badge-hasher.js';
+import { UserDirectory } from '../../../../main/identity/directory/user-directory.js';
+import { MemoryKeyValueStore } from '../../../../main/identity/storage/key-value-store.js';
+
+const hash = createBadgeHasher(new Uint8Array(32).fill(1));
+const ana = { userId: 'u-ana', displayName: 'Ana', username: 'ana', roles: ['nurse'] };
+const ben = { userId: 'u-ben', displayName: 'Ben', roles: ['er-physician'] };
+
+describe('UserDirectory', () => {
+  it('resolves an enrolled badge by keyed hash only, and stores no badge number', async () => {
+    const store = new MemoryKeyValueStore();
+    const directory = new UserDirectory(store, () => new Date('2026-01-01T08:00:00Z'));
+    await directory.bind(hash('H10301:12:4711'), ana);
+    expect(await directory.resolveBadge(hash('H10301:12:4711'))).toEqual({ userId: 'u-ana', displayName: 'Ana', roles: ['nurse'] });
+    expect(await directory.resolveBadge(hash('H10301:12:4712'))).toBeUndefined();
+    for (const key of await store.list('')) {
+      expect(key + Buffer.from((await store.read(key))!).toString()).not.toContain('4711');
+    }
+    await expect(directory.resolveBadge('H10301:12:4711')).rejects.toThrow(/64 lower-case hex/);
+  });
+
+  it('refuses a badge bound to another account, naming its holder', async () => {
+    const directory = new UserDirectory(new MemoryKeyValueStore(), () => new Date());
+    await directory.bind(hash('b1'), ana);
+    await expect(directory.bind(hash('b1'), ben)).rejects.toMatchObject({ code: 'badge-bound-to-other-account', message: expect.stringContaining('Ana') });
+    expect((await directory.resolveBadge(hash('b1')))?.userId).toBe('u-ana');
+  });
+
+  it('re-enrolling with a new badge unbinds the old one; unbind removes both records', async () => {
+    const store = new MemoryKeyValueStore();
+    const directory = new UserDirectory(store, () => new Date());
+    await directory.bind(hash('old'), ana);
+    expect(await directory.bind(hash('new'), ana)).toEqual({ replacedBadgeHash: hash('old') });
+    expect(await directory.resolveBadge(hash('old'))).toBeUndefined();
+    expect((await directory.resolveBadge(hash('new')))?.userId).toBe('u-ana');
+    await directory.updateProfile('u-ana', { displayName: 'Ana L.', roles: ['nurse', 'charge-nurse'] });
+    expect(await directory.resolveBadge(hash('new'))).toMatchObject({ displayName: 'Ana L.', roles: ['nurse', 'charge-nurse'] });
+    await directory.unbind('u-ana');
+    expect(await store.list('')).toEqual([]);
+  });
+
+  it('a badge record whose account does not point back (crash between writes) resolves to nobody', async () => {
+    const store = new MemoryKeyValueStore();
+    const directory = new UserDirectory(store, () => new Date());
+    await directory.bind(hash('b1'), ana);
+    await store.write(`badge/${hash('b2')}`, Buffer.from(JSON.stringify({ v: 1, userId: 'u-ana' })));
+    expect(await directory.resolveBadge(hash('b2'))).toBeUndefined();
+  });
+});

@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { createBadgeHasher } from '../../../../main/identity/badge-hasher.js';
+import { UserDirectory } from '../../../../main/identity/directory/user-directory.js';
+import { EnrollmentService } from '../../../../main/identity/enrollment/enrollment-service.js';
+import { PinService } from '../../../../main/identity/pin/pin-service.js';
+import { MemoryKeyValueStore } from '../../../../main/identity/storage/key-value-store.js';
+import { TEST_ARGON2, auditHarness, countingRandom } from '../identity-fixtures.js';
+import { ScriptedTokenBroker } from '../scripted-token-broker.js';
+
+const hash = createBadgeHasher(new Uint8Array(32).fill(4));
+
+function setup() {
+  const store = new MemoryKeyValueStore();
+  const harness = auditHarness();
+  const random = countingRandom();
+  const directory = new UserDirectory(store, () => harness.clock.wallTime());
+  const pins = new PinService({ store, clock: harness.clock, random, audit: harness.audit, argon2: TEST_ARGON2 });
+  const tokens = new ScriptedTokenBroker();
+  const enrollment = new EnrollmentService({ directory, pins, tokens, audit: harness.audit, clock: harness.clock, random, pendingTtlMs: 60_000 });
+  return { ...harness, directory, pins, tokens, enrollment };
+}
+
+describe('EnrollmentService', () => {
+  it('enrolls, re-enrolls with a new badge, and audits both', async () => {
+    const { enrollment, tokens, directory, types } = setup();
+    tokens.nextUser({ userId: 'u-ana', displayName: 'Ana', roles: ['nurse'] });
+    const first = await enrollment.beginEnrollment(hash('b1'));
+    await enrollment.completeEnrollment(first.id, '482913');
+    tokens.nextUser({ userId: 'u-ana', displayName: 'Ana', roles: ['nurse'] });
+    const second = await enrollment.beginEnrollment(hash('b2'));
+    await enrollment.completeEnrollment(second.id, '482913');
+    expect(await directory.resolveBadge(hash('b1'))).toBeUndefined();
+    expect((await directory.resolveBadge(hash('b2')))?.userId).toBe('u-ana');
+    expect(types()).toEqual(['enrollment.enrolled', 'enrollment.reenrolled']);
+  });
+
+  it('refuses a badge enrolled for someone else before any sign-in', async () => {
+    const { enrollment, tokens } = setup();
+    tokens.nextUser({ userId: 'u-ana', displayName: 'Ana' });
+    const p = await enrollment.beginEnrollment(hash('b1'));
+    await enrollment.completeEnrollment(p.id, '482913');
+    await expect(enrollment.beginEnrollment(hash('b1'))).rejects.toMatchObject({ code: 'badge-bound-to-other-account', message: expect.stringContaining('Ana') });
+    expect(tokens.calls).toHaveLength(1);
+  });
+
+  it('keeps the enrollment pending after a refused PIN, and expires it', async () => {
+    const { enrollment, tokens, clock } = setup();
+    tokens.nextUser({ userId: 'u-ana' });
+    const p = await enrollment.beginEnrollment(hash('b1'));
+    await expect(enrollment.completeEnrollment(p.id, '0000')).rejects.toMatchObject({ code: 'pin-rejected' });
+    clock.advance(61_000);
+    await expect(enrollment.completeEnrollment(p.id, '482913')).rejects.toThrow(/expired/);
+  });
+
+  it('reports an unreachable provider as such, and audits the failed enrollment', async () => {
+    const { enrollment, tokens, sink } = setup();
+    tokens.next({ ok: false, reason: 'unavailable', message: 'Sign-in failed: the identity provider cannot be reached.' });
+    await expect(enrollment.beginEnrollment(hash('b1'))).rejects.toMatchObject({ code: 'sign-in-unavailable' });
+    expect(sink.events[0]).toMatchObject({ type: 'enrollment.enrolled', outcome: 'failure', actor: { badgeHash: hash('b1') } });
+  });
+
+  it('PIN reset needs a full sign-in as the same account and clears the lockout', async () => {
+    const { enrollment, tokens, pins, types } = setup();
+    tokens.nextUser({ userId: 'u-ana', username: 'ana' });
+    const p = await enrollment.beginEnrollment(hash('b1'));
+    await enrollment.completeEnrollment(p.id, '482913');
+    for (let i = 0; i < 5; i += 1) await pins.verify('u-ana', '000000');
+    expect((await pins.verify('u-ana', '482913')).ok).toBe(false);
+
+    tokens.nextUser({ userId: 'u-ben', displayName: 'Ben' });
+    await expect(enrollment.beginPinReset('u-ana')).rejects.toMatchObject({ code: 'account-mismatch' });
+    tokens.nextUser({ userId: 'u-ana' });
+    const reset = await enrollment.beginPinReset('u-ana');
+    expect(tokens.calls.at(-1)).toEqual({ loginHint: 'ana' });
+    await enrollment.completePinReset(reset.id, '592817');
+    expect(await pins.verify('u-ana', '592817')).toEqual({ ok: true });
+    expect(types().filter((t) => t === 'pin.reset')).toHaveLength(2);
+  });
+
+  it('admin unenrollment removes badge, PIN and tokens, and is audited with the admin as actor', async () => {
+    const { enrollment, tokens, directory, pins, sink } = setup();
+    tokens.nextUser({ userId: 'u-ana' });
+    const p = await enrollment.beginEnrollment(hash('b1'));
+    await enrollment.completeEnrollment(p.id, '482913');
+    expect(await enrollment.unenroll('u-ana', { userId: 'it-admin' }, 'badge reported lost')).toBe(true);
+    expect(await directory.resolveBadge(hash('b1'))).toBeUndefined();
+    expect(await pins.hasPin('u-ana')).toBe(false);
+    expect(tokens.wiped).toEqual(['u-ana']);
+    expect(sink.events.at(-1)).toMatchObject({ type: 'enrollment.unenrolled', outcome: 'success', actor: { userId: 'it-admin' }, details: { subjectUserId: 'u-ana' } });
+  });
+});

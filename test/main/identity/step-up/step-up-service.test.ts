@@ -1,0 +1,68 @@
+import { generate } from 'otplib';
+import { describe, expect, it } from 'vitest';
+import { createBadgeHasher } from '../../../../main/identity/badge-hasher.js';
+import { createAesGcmSealer } from '../../../../main/identity/crypto/sealer.js';
+import { UserDirectory } from '../../../../main/identity/directory/user-directory.js';
+import { StepUpService } from '../../../../main/identity/step-up/step-up-service.js';
+import { TotpAuthenticator } from '../../../../main/identity/step-up/totp-authenticator.js';
+import { MemoryKeyValueStore } from '../../../../main/identity/storage/key-value-store.js';
+import { auditHarness } from '../identity-fixtures.js';
+import { ScriptedTokenBroker } from '../scripted-token-broker.js';
+
+const hash = createBadgeHasher(new Uint8Array(32).fill(6));
+
+async function setup() {
+  const store = new MemoryKeyValueStore();
+  const harness = auditHarness();
+  const directory = new UserDirectory(store, () => harness.clock.wallTime());
+  await directory.bind(hash('nurse'), { userId: 'u-ana', displayName: 'Ana', username: 'ana', roles: ['nurse', 'clinical'] });
+  await directory.bind(hash('clerk'), { userId: 'u-cara', displayName: 'Cara', roles: ['billing-clerk'] });
+  const totp = new TotpAuthenticator(store, createAesGcmSealer(new Uint8Array(32).fill(1)), harness.clock);
+  const tokens = new ScriptedTokenBroker();
+  const stepUp = new StepUpService({ tokens, totp, directory, audit: harness.audit, clock: harness.clock });
+  const codeAt = async (secret: string) => generate({ secret, epoch: Math.floor(harness.clock.wallTime().getTime() / 1000) });
+  return { ...harness, totp, tokens, stepUp, codeAt };
+}
+
+describe('StepUpService', () => {
+  it('accepts a TOTP code once for break-glass by a clinical role, and refuses a replay', async () => {
+    const { totp, stepUp, codeAt, sink } = await setup();
+    const { secret, uri } = await totp.enroll('u-ana', 'ana@careshell.test');
+    expect(uri).toMatch(/^otpauth:\/\/totp\/CareShell:/);
+    expect(await stepUp.methodsFor('u-ana', 'break-glass')).toEqual(['idp', 'totp']);
+    const code = await codeAt(secret);
+    expect(await stepUp.stepUp('u-ana', 'break-glass', { method: 'totp', code })).toMatchObject({ ok: true, roles: ['nurse', 'clinical'] });
+    expect(await stepUp.stepUp('u-ana', 'break-glass', { method: 'totp', code })).toMatchObject({ ok: false, reason: 'wrong-code' });
+    expect(sink.events.map((e) => [e.type, e.outcome])).toEqual([['session.step_up', 'success'], ['session.step_up', 'failure']]);
+  });
+
+  it('accepts a code from the previous step (clock drift) but not one from minutes ago', async () => {
+    const { totp, stepUp, codeAt, clock } = await setup();
+    const { secret } = await totp.enroll('u-ana', 'ana');
+    const old = await codeAt(secret);
+    clock.advance(30_000);
+    expect((await stepUp.stepUp('u-ana', 'break-glass', { method: 'totp', code: old })).ok).toBe(true);
+    const stale = await codeAt(secret);
+    clock.advance(180_000);
+    expect(await stepUp.stepUp('u-ana', 'break-glass', { method: 'totp', code: stale })).toMatchObject({ ok: false, reason: 'wrong-code' });
+  });
+
+  it('refuses break-glass to a non-clinical role and a method the policy does not allow', async () => {
+    const { totp, stepUp, codeAt } = await setup();
+    const { secret } = await totp.enroll('u-cara', 'cara');
+    expect(await stepUp.stepUp('u-cara', 'break-glass', { method: 'totp', code: await codeAt(secret) })).toMatchObject({ ok: false, reason: 'role-not-allowed' });
+    expect(await stepUp.stepUp('u-cara', 'export', { method: 'totp', code: '123456' })).toMatchObject({ ok: false, reason: 'method-not-allowed' });
+  });
+
+  it('a provider step-up forces a fresh login as the same user and checks auth_time', async () => {
+    const { stepUp, tokens, clock } = await setup();
+    const now = clock.wallTime().getTime();
+    tokens.nextUser({ userId: 'u-ana', roles: ['clinical'] }, now - 1_000);
+    expect(await stepUp.stepUp('u-ana', 'break-glass', { method: 'idp' })).toMatchObject({ ok: true, method: 'idp' });
+    expect(tokens.calls[0]).toEqual({ forceLogin: true, loginHint: 'ana' });
+    tokens.nextUser({ userId: 'u-ana', roles: ['clinical'] }, now - 3_600_000);
+    expect(await stepUp.stepUp('u-ana', 'break-glass', { method: 'idp' })).toMatchObject({ ok: false, reason: 'not-fresh' });
+    tokens.nextUser({ userId: 'u-ben', roles: ['clinical'] }, now);
+    expect(await stepUp.stepUp('u-ana', 'break-glass', { method: 'idp' })).toMatchObject({ ok: false, reason: 'account-mismatch' });
+  });
+});
