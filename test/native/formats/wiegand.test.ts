@@ -18,7 +18,6 @@ const parity32 = (x: number) => {
 };
 const even = parity32;
 const odd = (x: number) => 1 - parity32(x);
-const split = (frame: number) => ({ bot: frame % 2 ** 32 >>> 0, mid: Math.floor(frame / 2 ** 32) >>> 0 });
 
 function proxmarkH10301(card: number, fc_: number): number {
   let bot = ((card & 0xffff) << 1) | ((fc_ & 0xff) << 17);

@@ -20,7 +20,7 @@ class FakeCardReader extends EventEmitter implements PcscCardReader {
   SCARD_SHARE_SHARED = 2;
   SCARD_LEAVE_CARD = 0;
   transmitted: Buffer[] = [];
-  response = Buffer.alloc(0);
+  response: Buffer = Buffer.alloc(0);
   disconnects = 0;
   constructor(public name: string) {
     super();

@@ -1,0 +1,192 @@
+import { describe, expect, it } from 'vitest';
+import { readerStatusSchema } from '../../../preload/contract.js';
+import type { BadgeReaderEvent } from '../../../native/badge-reader.js';
+import { createHotplugSource } from '../../../native/manager/hotplug-source.js';
+import { parseReaderConfig } from '../../../native/manager/reader-config.js';
+import { ReaderManager } from '../../../native/manager/reader-manager.js';
+import { SimulatedReader } from '../../../native/simulated-reader.js';
+import { FakeClock, settle } from '../support/fake-clock.js';
+import { FakeHidBackend, FakeHidDevice, FakePcProx } from '../support/fake-hid.js';
+import { readFileSync } from 'node:fs';
+
+const pcproxFixture = JSON.parse(readFileSync(new URL('../../fixtures/readers/pcprox.json', import.meta.url), 'utf8')) as {
+  configPage0NoStrip: string;
+  cards: { buffer0: string; buffer1: string; expect: string }[];
+};
+
+/** A fake /dev watcher: the test announces hidraw nodes appearing and disappearing. */
+function fakeDevWatch() {
+  let emit: ((filename: string | null) => void) | undefined;
+  return {
+    watchDir: (_dir: string, onEvent: (filename: string | null) => void) => {
+      emit = onEvent;
+      return { close: () => (emit = undefined) };
+    },
+    fire: (filename: string) => emit?.(filename),
+  };
+}
+
+function pcproxSetup(platform: NodeJS.Platform) {
+  const clock = new FakeClock();
+  const backend = new FakeHidBackend();
+  const emulator = new FakePcProx(pcproxFixture.configPage0NoStrip);
+  const plug = () => backend.plug('/dev/hidraw3', { vendorId: 0x0c27, productId: 0x3bfa }, () => new FakeHidDevice(emulator.answer));
+  const dev = fakeDevWatch();
+  const hotplug = createHotplugSource({ clock, platform, watchDir: dev.watchDir });
+  const config = parseReaderConfig({
+    readers: [{ driver: 'pcprox', id: 'desk', description: 'Desk reader' }],
+    fallback: 'Sign in with your network password',
+  });
+  const manager = new ReaderManager({ config, clock, hidBackend: backend, hotplug });
+  const events: BadgeReaderEvent[] = [];
+  manager.onEvent((e) => events.push(e));
+  return { clock, backend, emulator, plug, dev, manager, events };
+}
+
+describe('reader policy', () => {
+  it('defaults and validates, naming the wrong key', () => {
+    const config = parseReaderConfig({ readers: [{ driver: 'pcprox', id: 'a' }] });
+    expect(config.readers[0]).toMatchObject({ vendorId: 0x0c27, productId: 0x3bfa, pollIntervalMs: 200 });
+    expect(config.debounceMs).toBe(1500);
+    expect(() => parseReaderConfig({ readers: [{ driver: 'pcprox', id: 'a' }, { driver: 'simulated', id: 'a' }] })).toThrow(
+      /readers\.1\.id: reader id "a" is used twice/,
+    );
+    expect(() => parseReaderConfig({ readers: [{ driver: 'hid-data', id: 'x', vendorId: 1, productId: 2, layout: { offset: 0 } }] })).toThrow(
+      /readers\.0\.layout\.length/,
+    );
+    expect(() => parseReaderConfig({ readers: [{ driver: 'magstripe', id: 'm' }] })).toThrow(/readers\.0\.driver/);
+  });
+});
+
+describe('ReaderManager hot-plug (Linux: /dev watch, no polling)', () => {
+  it('picks a reader up when its hidraw node appears, and recovers after unplug and re-plug', async () => {
+    const { clock, backend, plug, dev, manager, events } = pcproxSetup('linux');
+    await manager.start();
+    expect(manager.status().readers[0]).toMatchObject({ state: 'missing', message: expect.stringMatching(/No USB 0c27:3bfa reader/) });
+    expect(readerStatusSchema.parse(manager.status())).toEqual(manager.status());
+    expect(manager.status().fallback).toBe('Sign in with your network password');
+
+    // Nothing is enumerated while waiting: the watcher, not a timer, brings the next look.
+    const before = backend.enumerations;
+    await clock.advance(60_000);
+    expect(backend.enumerations).toBe(before);
+
+    plug();
+    dev.fire('hidraw3');
+    await settle();
+    expect(manager.status().readers[0]!.state).toBe('ready');
+    expect(events.map((e) => e.kind)).toEqual(['attached']);
+
+    // Unplug: the open device fails, the manager reports it and waits.
+    backend.unplug('/dev/hidraw3');
+    dev.fire('hidraw3');
+    await clock.advance(1_000);
+    expect(manager.status().readers[0]!.state).toBe('missing');
+    expect(events.map((e) => e.kind)).toEqual(['attached', 'detached']);
+
+    const replugAt = clock.monotonicMs();
+    plug();
+    dev.fire('hidraw3');
+    await clock.advance(0);
+    expect(manager.status().readers[0]!.state).toBe('ready');
+    expect(clock.monotonicMs() - replugAt).toBeLessThan(2_000);
+    await manager.stop();
+  });
+});
+
+describe('ReaderManager hot-plug fallback (no /dev watch)', () => {
+  it('looks for a missing reader on a backoff schedule capped under 2 s, and not at all while it is present', async () => {
+    const { clock, backend, plug, manager } = pcproxSetup('win32');
+    await manager.start();
+    await clock.advance(30_000);
+    const whileMissing = backend.enumerations;
+    expect(whileMissing).toBeGreaterThan(10);
+    expect(whileMissing).toBeLessThan(30);
+
+    const replugAt = clock.monotonicMs();
+    plug();
+    let recovered = -1;
+    for (let t = 0; t <= 2_000 && recovered < 0; t += 50) {
+      await clock.advance(50);
+      if (manager.status().readers[0]!.state === 'ready') recovered = clock.monotonicMs() - replugAt;
+    }
+    expect(recovered).toBeGreaterThan(0);
+    expect(recovered).toBeLessThanOrEqual(2_000);
+
+    const present = backend.enumerations;
+    await clock.advance(60_000);
+    expect(backend.enumerations).toBe(present);
+    await manager.stop();
+  });
+});
+
+describe('ReaderManager reopen with backoff', () => {
+  it('reports an open failure for IT and retries with doubling delays until it works', async () => {
+    const { clock, backend, plug, manager, events } = pcproxSetup('linux');
+    plug();
+    backend.failOpen = new Error('Permission denied opening /dev/hidraw3; install the udev rule from docs/readers.md');
+    await manager.start();
+    expect(manager.status().readers[0]).toMatchObject({ state: 'error', message: expect.stringMatching(/udev rule/) });
+    expect(events[0]).toMatchObject({ kind: 'error', readerId: 'desk', message: expect.stringMatching(/Permission denied/) });
+    const opensAt = (t: number) => clock.advance(t).then(() => backend.opens);
+    expect(await opensAt(499)).toBe(1);
+    expect(await opensAt(1)).toBe(2); // 500 ms
+    expect(await opensAt(999)).toBe(2);
+    expect(await opensAt(1)).toBe(3); // +1000 ms
+    expect(await opensAt(2000)).toBe(4); // +2000 ms
+    backend.failOpen = undefined;
+    await clock.advance(4000);
+    expect(manager.status().readers[0]!.state).toBe('ready');
+    await manager.stop();
+  });
+});
+
+describe('ReaderManager debounce', () => {
+  it('folds a held card and a tap read by two drivers into one tap; removal or the window re-arms it', async () => {
+    const clock = new FakeClock();
+    const config = parseReaderConfig({
+      readers: [
+        { driver: 'simulated', id: 'a' },
+        { driver: 'simulated', id: 'b' },
+      ],
+      debounceMs: 1000,
+    });
+    const manager = new ReaderManager({ config, clock });
+    const taps: string[] = [];
+    manager.onEvent((e) => e.kind === 'tap' && taps.push(`${e.readerId}:${e.badgeId}`));
+    await manager.start();
+    const a = manager.getReader('a') as SimulatedReader;
+    const b = manager.getReader('b') as SimulatedReader;
+    for (let i = 0; i < 20; i++) {
+      a.tap('H10301:12:3456');
+      clock.advanceSync(200); // re-read every 200 ms for 4 s: a held card
+    }
+    b.tap('H10301:12:3456');
+    expect(taps).toEqual(['a:H10301:12:3456']);
+    clock.advanceSync(1000);
+    b.tap('H10301:12:3456');
+    a.tap('uid:04a1b2c3');
+    expect(taps).toEqual(['a:H10301:12:3456', 'b:H10301:12:3456', 'a:uid:04a1b2c3']);
+    a.remove();
+    a.tap('uid:04a1b2c3');
+    expect(taps.at(-1)).toBe('a:uid:04a1b2c3');
+    expect(taps).toHaveLength(4);
+    expect(manager.status().readers.map((r) => r.state)).toEqual(['ready', 'ready']);
+  });
+
+  it('shows a PC/SC reader whose binding is missing as an error that says what to install', async () => {
+    const clock = new FakeClock();
+    const config = parseReaderConfig({ readers: [{ driver: 'pcsc', id: 'omnikey' }] });
+    const manager = new ReaderManager({
+      config,
+      clock,
+      loadPcsc: () => Promise.reject(new Error('PC/SC support is not installed; install pcscd and @pokusew/pcsclite')),
+    });
+    const events: BadgeReaderEvent[] = [];
+    manager.onEvent((e) => events.push(e));
+    await manager.start();
+    expect(manager.status().readers[0]).toMatchObject({ state: 'error', message: expect.stringMatching(/not installed/) });
+    expect(events).toEqual([{ kind: 'error', readerId: 'omnikey', message: expect.stringMatching(/pcscd/) }]);
+    await manager.stop();
+  });
+});
