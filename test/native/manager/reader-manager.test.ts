@@ -4,7 +4,7 @@ import type { BadgeReaderEvent } from '../../../native/badge-reader.js';
 import { createHotplugSource } from '../../../native/manager/hotplug-source.js';
 import { parseReaderConfig } from '../../../native/manager/reader-config.js';
 import { ReaderManager } from '../../../native/manager/reader-manager.js';
-import { SimulatedReader } from '../../../native/simulated-reader.js';
+import type { SimulatedReader } from '../../../native/simulated-reader.js';
 import { FakeClock, settle } from '../support/fake-clock.js';
 import { FakeHidBackend, FakeHidDevice, FakePcProx } from '../support/fake-hid.js';
 import { readFileSync } from 'node:fs';
