@@ -160,8 +160,17 @@ export interface StepUpOutcome {
   ok: boolean;
 }
 
+/** Removals that happen before a grant in the same decision (e.g. A's lock when B taps): shown at once. */
+export interface PreGrant {
+  readonly state: EngineState;
+  readonly audits: readonly AuditDraft[];
+  readonly lifecycle: readonly LifecycleEvent[];
+}
+
 export interface Decision {
   readonly state: EngineState;
+  /** Present when something was removed before the grant: publish and audit it without waiting. */
+  readonly preGrant?: PreGrant;
   /** The one record that grants access; when present the new state is shown only after it is durable. */
   readonly grant?: AuditDraft;
   /** Removal and information records: appended after the new state is shown. */

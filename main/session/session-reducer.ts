@@ -7,6 +7,7 @@ import type {
   Foreground,
   FullSignInRequest,
   GrantTarget,
+  PreGrant,
   KeptSession,
   LifecycleEvent,
   Notice,
@@ -62,6 +63,7 @@ export function transitionSignature(state: EngineState): string {
 class Step {
   s: EngineState;
   grant?: AuditDraft;
+  private preGrant?: PreGrant;
   readonly audits: AuditDraft[] = [];
   readonly lifecycle: LifecycleEvent[] = [];
   readonly requests: FullSignInRequest[] = [];
@@ -104,11 +106,14 @@ class Step {
       const { notice: _dropped, ...rest } = this.s;
       this.s = rest;
     }
+    const pre = this.grant ? this.preGrant : undefined;
+    const changedBefore = pre && (pre.state !== this.before || pre.audits.length > 0 || pre.lifecycle.length > 0);
     return {
       state: this.s,
       grant: this.grant,
-      audits: this.audits,
-      lifecycle: this.lifecycle,
+      preGrant: changedBefore ? pre : undefined,
+      audits: pre ? this.audits.slice(pre.audits.length) : this.audits,
+      lifecycle: pre ? this.lifecycle.slice(pre.lifecycle.length) : this.lifecycle,
       requests: this.requests,
       stepUps: this.stepUps,
     };
@@ -180,6 +185,7 @@ class Step {
 
   /** Shows a session after a successful verification. The caller publishes only once `grant` is durable. */
   grantAccess(user: DirectoryUser, target: GrantTarget, method: string, badgeHash: string | undefined, renewLifetime: boolean): boolean {
+    this.markPreGrant();
     const fg = this.s.fg;
     let session: KeptSession;
     let type: AuditDraft['type'];
@@ -214,6 +220,11 @@ class Step {
     if (switching) this.audit({ type: 'session.user_switch', outcome: 'success', actor: actorOf(shown), reason: 'fast user switch', details: { sessionId: shown.id } });
     this.lifecycle.push({ kind: 'shown', sessionId: shown.id });
     return true;
+  }
+
+  /** Everything decided so far is a removal that must not wait for the grant's audit record. */
+  markPreGrant(): void {
+    this.preGrant = { state: this.s, audits: [...this.audits], lifecycle: [...this.lifecycle] };
   }
 
   startPin(user: DirectoryUser, target: GrantTarget, badgeHash: string | undefined, why: string): void {
@@ -428,6 +439,7 @@ function onFullSignInResult(step: Step, e: Extract<EngineEvent, { type: 'full-si
   step.s = rest;
   if ((fg.kind !== 'active' && fg.kind !== 'warning') || fg.session.id !== stepUp.sessionId) return;
   // A full sign-in is the strongest verification there is: the absolute lifetime restarts from it.
+  step.markPreGrant();
   step.set({ fg: { ...fg, session: { ...fg.session, lifetimeStartMs: step.now } } });
   step.grant = { type: 'session.step_up', outcome: 'success', actor: actorOf(fg.session), reason: `step-up for ${stepUp.action}`, details: { sessionId: fg.session.id, action: stepUp.action } };
   step.stepUps.push({ action: stepUp.action, userId: fg.session.user.userId, ok: true });

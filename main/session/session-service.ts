@@ -111,6 +111,7 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
     if (disposed) return;
     let decision = decide(state, event, clock.monotonicMs());
     if (decision.grant) {
+      if (decision.preGrant) commitPart(decision.preGrant.state, decision.preGrant.audits, decision.preGrant.lifecycle, false);
       const before = state;
       try {
         await append(decision.grant);
@@ -131,16 +132,22 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
     await commit(decision, event.type === 'policy-change');
   }
 
-  async function commit(d: Decision, forceView: boolean): Promise<void> {
-    const changed = d.state !== state;
-    state = d.state;
+  /** Adopts a state, shows it, tells the shell, and queues its audit records (not awaited: removals never wait). */
+  function commitPart(next: EngineState, audits: readonly AuditDraft[], lifecycle: readonly LifecycleEvent[], forceView: boolean): Promise<unknown>[] {
+    const changed = next !== state;
+    state = next;
     if (changed || forceView) publish(forceView);
-    for (const e of d.lifecycle) for (const l of lifecycleListeners) l(e);
-    for (const s of d.stepUps) for (const l of stepUpListeners) l(s);
-    const appends = d.audits.map((a) =>
+    for (const e of lifecycle) for (const l of lifecycleListeners) l(e);
+    const appends = audits.map((a) =>
       append(a).catch((err: unknown) => dispatch({ type: 'audit-failed', message: err instanceof Error ? err.message : String(err) })),
     );
     schedule();
+    return appends;
+  }
+
+  async function commit(d: Decision, forceView: boolean): Promise<void> {
+    const appends = commitPart(d.state, d.audits, d.lifecycle, forceView);
+    for (const s of d.stepUps) for (const l of stepUpListeners) l(s);
     const signIns = d.requests.map(async (req) => {
       let outcome: Extract<EngineEvent, { type: 'full-sign-in-result' }>['outcome'];
       try {

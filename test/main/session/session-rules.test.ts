@@ -1,0 +1,437 @@
+import { describe, expect, it } from 'vitest';
+import type { AuditEvent, AuditSink } from '../../../main/audit/audit-event.js';
+import { FlakyAuditSink, flush, makeRig, testPolicy, USERS } from './session-test-kit.js';
+
+const SEC = 1000;
+const MIN = 60 * SEC;
+const types = (events: readonly AuditEvent[]) => events.map((e) => e.type);
+
+describe('rule: activity cancels the idle warning', () => {
+  it('renderer activity during the countdown returns to active and restarts the idle window', async () => {
+    const rig = makeRig({ policy: { idleTimeoutSeconds: 120, warningSeconds: 20 } });
+    await rig.tap('alice');
+    await rig.advance(100 * SEC);
+    expect(rig.screen()).toBe('idle-warning');
+    await rig.service.handle({ type: 'activity', source: 'renderer' });
+    expect(rig.screen()).toBe('active');
+    expect(rig.audit.events.at(-1)).toMatchObject({ type: 'session.activity', reason: 'idle warning cancelled by activity' });
+    await rig.advance(99 * SEC);
+    expect(rig.screen()).toBe('active');
+    await rig.advance(1 * SEC);
+    expect(rig.screen()).toBe('idle-warning');
+  });
+
+  it('typing in another application (OS idle time) counts, and is asked only when the deadline fires', async () => {
+    let osIdle = 0;
+    let asked = 0;
+    const rig = makeRig({
+      policy: { idleTimeoutSeconds: 120, warningSeconds: 20 },
+      osIdleMs: () => {
+        asked++;
+        return osIdle;
+      },
+    });
+    await rig.tap('alice');
+    osIdle = 5 * SEC; // the user typed in another app 5 s before the deadline
+    await rig.advance(100 * SEC);
+    expect(rig.screen()).toBe('active');
+    expect(asked).toBe(1);
+    osIdle = 200 * SEC; // now truly idle: the re-armed deadline is 95 s after that keystroke
+    await rig.advance(95 * SEC - 1);
+    expect(rig.screen()).toBe('active');
+    expect(asked).toBe(1);
+    await rig.advance(1);
+    expect(rig.screen()).toBe('idle-warning');
+  });
+
+  it('keeps one timer however much activity arrives (lazy re-arm, no churn)', async () => {
+    const rig = makeRig({ policy: { idleTimeoutSeconds: 300, warningSeconds: 30 } });
+    await rig.tap('alice');
+    for (let i = 0; i < 120; i++) {
+      await rig.service.handle({ type: 'activity', source: 'renderer' });
+      rig.clock.advance(SEC);
+      expect(rig.clock.pendingTimers()).toBe(1);
+    }
+    await flush();
+    expect(rig.screen()).toBe('active');
+    expect(rig.views.filter((v) => v.screen === 'active')).toHaveLength(1); // activity publishes no views
+  });
+});
+
+describe('rule: lock hides at once and keeps the session until grace ends', () => {
+  it('publishes the locked view before the lock is audited (removals do not wait)', async () => {
+    let release: () => void = () => undefined;
+    const events: AuditEvent[] = [];
+    const slow: AuditSink = {
+      append: (e) => {
+        events.push(e);
+        return e.type === 'session.lock' ? new Promise((r) => (release = r)) : Promise.resolve();
+      },
+    };
+    const rig = makeRig({ audit: slow as FlakyAuditSink });
+    await rig.tap('alice');
+    const handled = rig.service.handle({ type: 'lock-now' });
+    expect(rig.screen()).toBe('locked'); // synchronously, before the journal answered
+    expect(rig.lifecycle.at(-1)?.kind).toBe('hidden');
+    await flush();
+    expect(types(events)).toEqual(['session.sign_in', 'session.lock']);
+    release();
+    await handled;
+  });
+
+  it('grace expiry terminates the session and tells the shell to clear its stored state', async () => {
+    const rig = makeRig({ policy: { graceMinutes: 15 } });
+    await rig.tap('alice');
+    const id = rig.lifecycle[0]!.sessionId;
+    await rig.service.handle({ type: 'lock-now' });
+    await rig.advance(15 * MIN - 1);
+    expect(rig.screen()).toBe('locked');
+    await rig.advance(1);
+    expect(rig.screen()).toBe('no-user');
+    expect(rig.lifecycle.at(-1)).toEqual({ kind: 'terminated', sessionId: id });
+    expect(rig.audit.events.at(-1)).toMatchObject({ type: 'session.terminated', reason: 'grace expired' });
+    await rig.tap('alice');
+    expect(rig.lifecycle.at(-1)?.sessionId).not.toBe(id); // a new session, not the old one
+  });
+});
+
+describe('rule: inside grace the same user resumes exactly where they were', () => {
+  it('badge+pin: the owner taps, is asked for a PIN, and resumes the same session', async () => {
+    const rig = makeRig({ policy: { reverifyInGrace: 'badge+pin' } });
+    await rig.tap('alice');
+    const id = rig.lifecycle[0]!.sessionId;
+    await rig.service.handle({ type: 'lock-now' });
+    expect(rig.service.view().reverify).toBe('badge+pin');
+    await rig.pin('1111');
+    expect(rig.service.view().notice?.text).toMatch(/tap your badge first/);
+    await rig.tap('alice');
+    expect(rig.service.view()).toMatchObject({ screen: 'locked', pinPrompt: {} });
+    await rig.pin('1111');
+    expect(rig.screen()).toBe('active');
+    expect(rig.lifecycle.at(-1)).toEqual({ kind: 'shown', sessionId: id });
+    expect(rig.audit.events.at(-1)).toMatchObject({ type: 'session.unlock', details: { method: 'badge+pin' } });
+  });
+
+  it('pin: the owner gets the PIN pad without tapping', async () => {
+    const rig = makeRig({ policy: { reverifyInGrace: 'pin' } });
+    await rig.tap('alice');
+    await rig.service.handle({ type: 'lock-now' });
+    expect(rig.service.view().pinPrompt).toEqual({});
+    await rig.pin('9999');
+    expect(rig.service.view().pinPrompt).toEqual({});
+    expect(rig.service.view().notice?.text).toMatch(/Wrong PIN. 2 attempts left/);
+    await rig.pin('1111');
+    expect(rig.screen()).toBe('active');
+  });
+});
+
+describe('rule: the absolute lifetime forces a full sign-in', () => {
+  it('ends the session at the lifetime and asks the identity provider on the next tap', async () => {
+    const rig = makeRig({ policy: { absoluteLifetimeHours: 8, idleTimeoutSeconds: 3600, warningSeconds: 0 } });
+    await rig.tap('alice');
+    for (let h = 0; h < 8 * 60; h++) {
+      await rig.service.handle({ type: 'activity', source: 'renderer' });
+      await rig.advance(MIN - 1);
+    }
+    expect(rig.screen()).toBe('active');
+    await rig.advance(8 * 60); // exactly 8 h after sign-in
+    expect(rig.screen()).toBe('no-user');
+    expect(rig.lifecycle.at(-1)?.kind).toBe('terminated');
+    expect(rig.service.view().notice?.text).toMatch(/sign-in has expired/);
+    await rig.tap('alice');
+    expect(rig.auth.requests).toEqual([{ reason: expect.stringMatching(/expired/), expectedUserId: USERS.alice.userId }]);
+    expect(rig.screen()).toBe('active');
+    expect(rig.service.view().lifetimeMsLeft).toBe(8 * 60 * MIN);
+  });
+
+  it('a locked session also ends at the lifetime, even inside grace', async () => {
+    const rig = makeRig({ policy: { absoluteLifetimeHours: 1, graceMinutes: 30, idleTimeoutSeconds: 3600, warningSeconds: 0 } });
+    await rig.tap('alice');
+    await rig.advance(50 * MIN);
+    await rig.service.handle({ type: 'lock-now' });
+    await rig.advance(10 * MIN);
+    expect(rig.screen()).toBe('no-user');
+    expect(rig.audit.events.at(-1)?.reason).toMatch(/absolute lifetime/);
+  });
+});
+
+describe('rule: fast user switching never shows one user to another', () => {
+  it('A -> B -> A: B suspends A, A resumes its own session, B is kept', async () => {
+    const rig = makeRig();
+    await rig.tap('alice');
+    const a = rig.lifecycle[0]!.sessionId;
+    await rig.tap('bob');
+    expect(rig.who()).toBe('Bob Doctor');
+    expect(rig.service.view().suspendedCount).toBe(1);
+    const b = rig.lifecycle.at(-1)!.sessionId;
+    expect(b).not.toBe(a);
+    expect(rig.lifecycle.slice(1)).toEqual([
+      { kind: 'hidden', sessionId: a },
+      { kind: 'shown', sessionId: b },
+    ]);
+    await rig.tap('alice');
+    expect(rig.who()).toBe('Alice Nurse');
+    expect(rig.lifecycle.at(-1)).toEqual({ kind: 'shown', sessionId: a });
+    expect(rig.service.view().suspendedCount).toBe(1);
+    expect(types(rig.audit.events)).toEqual([
+      'session.sign_in',
+      'session.lock',
+      'session.sign_in',
+      'session.suspended',
+      'session.user_switch',
+      'session.lock',
+      'session.resumed',
+      'session.suspended',
+      'session.user_switch',
+    ]);
+  });
+
+  it('a suspended session is resumed only with its owner verification (badge+pin)', async () => {
+    const rig = makeRig({ policy: { reverifyInGrace: 'badge+pin' } });
+    await rig.tap('alice');
+    await rig.tap('bob');
+    await rig.tap('alice');
+    expect(rig.service.view()).toMatchObject({ screen: 'locked', user: { displayName: 'Bob Doctor' }, pinPrompt: {} });
+    await rig.pin('2222'); // Bob's PIN does not open Alice's session
+    expect(rig.screen()).toBe('locked');
+    await rig.pin('1111');
+    expect(rig.who()).toBe('Alice Nurse');
+  });
+
+  it('keeps at most N suspended sessions and ends the oldest', async () => {
+    const rig = makeRig({ policy: { switching: { maxSuspended: 2 } } });
+    await rig.tap('alice');
+    const a = rig.lifecycle[0]!.sessionId;
+    await rig.tap('bob');
+    await rig.tap('carol');
+    await rig.tap('dave');
+    expect(rig.service.view().suspendedCount).toBe(2);
+    expect(rig.lifecycle).toContainEqual({ kind: 'terminated', sessionId: a });
+  });
+
+  it('policy "refuse" turns the next user away when the limit is reached', async () => {
+    const rig = makeRig({ policy: { switching: { maxSuspended: 1, whenFull: 'refuse' } } });
+    await rig.tap('alice');
+    await rig.tap('bob');
+    await rig.tap('carol');
+    expect(rig.who()).toBe('Bob Doctor');
+    expect(rig.screen()).toBe('active');
+    expect(rig.audit.events.at(-1)?.type).toBe('badge.rejected');
+  });
+
+  it('policy "end" ends the previous session instead of suspending it', async () => {
+    const rig = makeRig({ policy: { switching: { previousSession: 'end' } } });
+    await rig.tap('alice');
+    const a = rig.lifecycle[0]!.sessionId;
+    await rig.tap('bob');
+    expect(rig.service.view().suspendedCount).toBe(0);
+    expect(rig.lifecycle).toContainEqual({ kind: 'terminated', sessionId: a });
+  });
+
+  it('with otherUser "lock" a passer-by tap only locks; a second tap signs them in', async () => {
+    const rig = makeRig({ policy: { tapOut: { otherUser: 'lock' } } });
+    await rig.tap('alice');
+    await rig.tap('bob');
+    expect(rig.service.view()).toMatchObject({ screen: 'locked', user: { displayName: 'Alice Nurse' } });
+    await rig.tap('bob');
+    expect(rig.who()).toBe('Bob Doctor');
+  });
+
+  it('while B enters a PIN, A stays locked; B cancelling returns to A\'s lock screen', async () => {
+    const rig = makeRig({ policy: { signIn: 'badge+pin' } });
+    await rig.tap('alice');
+    await rig.pin('1111');
+    await rig.tap('bob');
+    expect(rig.service.view()).toMatchObject({ screen: 'locked', pinPrompt: {}, notice: { text: 'Bob Doctor: enter your PIN.' } });
+    await rig.service.handle({ type: 'pin-cancel' });
+    expect(rig.service.view().pinPrompt).toBeUndefined();
+    expect(rig.service.view().user?.displayName).toBe('Alice Nurse');
+  });
+});
+
+describe('rule: tap-out', () => {
+  it('same-user tap locks, except within N seconds of unlocking (double tap)', async () => {
+    const rig = makeRig({ policy: { tapOut: { sameUser: 'lock', ignoreWithinSeconds: 3 } } });
+    await rig.tap('alice');
+    await rig.advance(2 * SEC);
+    await rig.tap('alice');
+    expect(rig.screen()).toBe('active');
+    expect(rig.service.view().notice?.text).toMatch(/Tap ignored/);
+    await rig.advance(1 * SEC);
+    await rig.tap('alice');
+    expect(rig.screen()).toBe('locked');
+    expect(rig.audit.events.at(-1)).toMatchObject({ type: 'session.lock', reason: 'tap-out' });
+  });
+
+  it('"sign-out" ends the session; "ignore" keeps it', async () => {
+    const out = makeRig({ policy: { tapOut: { sameUser: 'sign-out', ignoreWithinSeconds: 0 } } });
+    await out.tap('alice');
+    await out.tap('alice');
+    expect(out.screen()).toBe('no-user');
+    expect(out.audit.events.at(-1)?.type).toBe('session.sign_out');
+    const ignore = makeRig({ policy: { tapOut: { sameUser: 'ignore', ignoreWithinSeconds: 0 } } });
+    await ignore.tap('alice');
+    await ignore.tap('alice');
+    expect(ignore.screen()).toBe('active');
+  });
+});
+
+describe('rule: walk-away signals lock at once', () => {
+  for (const event of ['suspend', 'resume', 'lock-screen', 'display-off', 'lid-close'] as const) {
+    it(`os ${event} locks`, async () => {
+      const rig = makeRig();
+      await rig.tap('alice');
+      await rig.service.handle({ type: 'os', event });
+      expect(rig.screen()).toBe('locked');
+      expect(rig.audit.events.at(-1)?.reason).toBe(`operating system ${event}`);
+    });
+  }
+  it('a badge removed from a presence reader locks', async () => {
+    const rig = makeRig();
+    await rig.tap('alice');
+    await rig.service.handle({ type: 'badge-removed', readerId: 'presence-1' });
+    expect(rig.screen()).toBe('locked');
+  });
+});
+
+describe('rule: a wall-clock jump never extends a session', () => {
+  it('deadlines follow the monotonic clock only', async () => {
+    const rig = makeRig({ policy: { idleTimeoutSeconds: 60, warningSeconds: 10, graceMinutes: 1 } });
+    await rig.tap('alice');
+    rig.clock.jumpWallClock(-3600_000);
+    await rig.advance(60 * SEC);
+    expect(rig.screen()).toBe('locked');
+    rig.clock.jumpWallClock(-24 * 3600_000);
+    await rig.advance(MIN);
+    expect(rig.screen()).toBe('no-user');
+  });
+});
+
+describe('rule: PIN lockout after N failures, cleared only by full sign-in', () => {
+  it('shows attempts left, locks out, then requires a full sign-in that clears it', async () => {
+    const rig = makeRig({ policy: { reverifyInGrace: 'badge+pin' } });
+    await rig.tap('alice');
+    await rig.service.handle({ type: 'lock-now' });
+    await rig.tap('alice');
+    await rig.pin('0000');
+    expect(rig.service.view().pinPrompt).toEqual({ attemptsLeft: 2 });
+    await rig.pin('0000');
+    await rig.pin('0000');
+    const v = rig.service.view();
+    expect(v.pinPrompt).toBeUndefined();
+    expect(v.notice).toMatchObject({ level: 'error', text: expect.stringMatching(/Too many wrong PINs/) });
+    expect(types(rig.audit.events).filter((t) => t.startsWith('pin.'))).toEqual(['pin.failure', 'pin.failure', 'pin.lockout']);
+    expect(rig.screen()).toBe('locked');
+    rig.auth.nextUser = undefined;
+    await rig.tap('alice'); // badge alone is no longer enough: the identity provider is asked
+    expect(rig.auth.requests).toHaveLength(1);
+    expect(rig.screen()).toBe('active');
+    expect(rig.pins.failures.get(USERS.alice.userId)).toBe(0);
+  });
+
+  it('a failed full sign-in keeps the workstation locked', async () => {
+    const rig = makeRig({ policy: { reverifyInGrace: 'badge+pin' } });
+    await rig.tap('alice');
+    await rig.service.handle({ type: 'lock-now' });
+    rig.pins.failures.set(USERS.alice.userId, 3);
+    await rig.tap('alice');
+    await rig.pin('1111');
+    expect(rig.audit.events.at(-1)?.type).toBe('pin.lockout');
+    rig.auth.nextUser = USERS.bob; // someone else signs in at the identity provider
+    await rig.tap('alice');
+    expect(rig.screen()).toBe('locked');
+    expect(rig.audit.events.at(-1)).toMatchObject({ type: 'session.sign_in', outcome: 'failure' });
+  });
+});
+
+describe('grants wait for durability', () => {
+  it('publishes an unlock only after the audit record is durable', async () => {
+    let release: () => void = () => undefined;
+    const events: AuditEvent[] = [];
+    const slow: AuditSink = {
+      append: (e) => {
+        events.push(e);
+        return e.type === 'session.sign_in' ? new Promise((r) => (release = r)) : Promise.resolve();
+      },
+    };
+    const rig = makeRig({ audit: slow as FlakyAuditSink });
+    const handled = rig.tap('alice');
+    await flush();
+    expect(types(events)).toEqual(['session.sign_in']);
+    expect(rig.screen()).toBe('no-user');
+    expect(rig.views).toHaveLength(0);
+    release();
+    await handled;
+    expect(rig.screen()).toBe('active');
+  });
+
+  it('stays locked and says the audit trail is unavailable when the append fails', async () => {
+    const sink = new FlakyAuditSink();
+    const rig = makeRig({ audit: sink });
+    await rig.tap('alice');
+    await rig.service.handle({ type: 'lock-now' });
+    sink.failing = true;
+    await rig.tap('alice');
+    expect(rig.screen()).toBe('locked');
+    expect(rig.service.view().notice?.text).toMatch(/audit trail is unavailable/);
+    expect(rig.lifecycle.at(-1)?.kind).toBe('hidden');
+  });
+});
+
+describe('policy changes and invalid policy', () => {
+  it('an invalid policy locks at once, names the key, refuses taps, and loses nothing', async () => {
+    const rig = makeRig();
+    await rig.tap('alice');
+    await rig.service.handle({ type: 'policy-invalid', problems: [{ path: 'session.graceMinutes', message: 'must be at most 480 minutes' }] });
+    const v = rig.service.view();
+    expect(v.screen).toBe('policy-error');
+    expect(v.notice?.text).toContain('session.graceMinutes: must be at most 480 minutes');
+    await rig.tap('alice');
+    expect(rig.service.view().screen).toBe('policy-error');
+    await rig.service.handle({ type: 'policy-change', policy: { ...makePolicy(), profile: 'er-kiosk' } });
+    expect(rig.service.view()).toMatchObject({ screen: 'locked', profile: 'er-kiosk', user: { displayName: 'Alice Nurse' } });
+    await rig.tap('alice');
+    expect(rig.screen()).toBe('active');
+  });
+
+  it('a shorter idle timeout applies at once', async () => {
+    const rig = makeRig({ policy: { idleTimeoutSeconds: 600 } });
+    await rig.tap('alice');
+    await rig.advance(200 * SEC);
+    await rig.service.handle({ type: 'policy-change', policy: { ...makePolicy(), idleTimeoutSeconds: 120, warningSeconds: 20 } });
+    await rig.advance(0);
+    expect(rig.screen()).toBe('locked');
+  });
+});
+
+describe('admin revoke and step-up', () => {
+  it('revoking a user ends their sessions and requires a full sign-in', async () => {
+    const rig = makeRig();
+    await rig.tap('alice');
+    await rig.tap('bob');
+    await rig.service.handle({ type: 'admin-revoke', userId: USERS.alice.userId, reason: 'badge reported stolen' });
+    expect(rig.service.view().suspendedCount).toBe(0);
+    expect(rig.who()).toBe('Bob Doctor');
+    rig.auth.nextUser = undefined;
+    await rig.tap('alice');
+    expect(rig.auth.requests.at(-1)?.expectedUserId).toBe(USERS.alice.userId);
+  });
+
+  it('step-up asks the identity provider and reports the durable outcome', async () => {
+    const rig = makeRig();
+    const outcomes: unknown[] = [];
+    rig.service.onStepUp((o) => outcomes.push(o));
+    await rig.tap('alice');
+    await rig.service.handle({ type: 'step-up-request', action: 'break-glass' });
+    expect(outcomes).toEqual([{ action: 'break-glass', userId: USERS.alice.userId, ok: true }]);
+    expect(rig.audit.events.at(-1)).toMatchObject({ type: 'session.step_up', outcome: 'success' });
+    rig.auth.nextUser = USERS.bob;
+    await rig.service.handle({ type: 'step-up-request', action: 'export' });
+    expect(outcomes.at(-1)).toEqual({ action: 'export', userId: USERS.alice.userId, ok: false });
+    expect(rig.who()).toBe('Alice Nurse');
+  });
+});
+
+function makePolicy() {
+  return testPolicy();
+}
