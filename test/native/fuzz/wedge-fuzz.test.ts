@@ -1,0 +1,77 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { WedgeBurstDetector, type WedgeKey } from '../../../native/wedge/wedge-burst-detector.js';
+import { FakeClock } from '../support/fake-clock.js';
+
+/*
+ * 400,000 random key sequences (with report-fuzz.test.ts's 600,000 reports: 1,000,000 cases). Keys come
+ * from a small alphabet that makes bursts likely; gaps range from reader speed to slow typing. Properties:
+ * nothing throws; every typed key reaches the page exactly once and in order unless it was part of a
+ * recognised burst; a burst is well-formed; and when every gap is longer than the window, nothing is
+ * ever swallowed (a person typing is never swallowed).
+ */
+
+const KEYS = ['1', '2', '3', '0', '9', 'a', 'Enter', ' ', '5', '7', 'x', 'Enter'] as const;
+const GAPS = [1, 4, 8, 12, 16, 20, 30, 34, 35, 36, 40, 60, 100, 200, 400, 1000];
+const WINDOW = 35;
+const MIN = 4;
+
+const code = (key: string) => (key === 'Enter' ? 'Enter' : key === ' ' ? 'Space' : /\d/.test(key) ? `Digit${key}` : `Key${key.toUpperCase()}`);
+
+describe('fuzz: keyboard-wedge detector', () => {
+  it('400,000 random key sequences keep every non-burst key, in order', () => {
+    let withBursts = 0;
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat({ max: KEYS.length - 1 }), fc.nat({ max: GAPS.length - 1 })), { maxLength: 14 }), (seq) => {
+        const clock = new FakeClock();
+        const page: string[] = [];
+        const bursts: string[] = [];
+        const replay = (keys: WedgeKey[]) => {
+          for (const k of keys) {
+            page.push(k.key);
+            // The echo of a replayed key must pass straight through.
+            if (detector.handle({ type: 'keyDown', key: k.key, code: k.code }).prevent) throw new Error('echo held');
+            detector.handle({ type: 'keyUp', key: k.key, code: k.code });
+          }
+        };
+        const detector: WedgeBurstDetector = new WedgeBurstDetector({
+          clock,
+          pattern: { prefix: '', suffix: '', bodyChars: new Set('1234567890'), minBodyLength: MIN, maxBodyLength: 8 },
+          terminator: 'Enter',
+          maxInterKeyMs: WINDOW,
+          onRelease: replay,
+          onBurst: (body) => bursts.push(body),
+        });
+        const typed: string[] = [];
+        let allSlow = true;
+        for (const [k, g] of seq) {
+          const key = KEYS[k]!;
+          const gap = GAPS[g]!;
+          if (typed.length > 0 && gap <= WINDOW) allSlow = false;
+          clock.advanceSync(gap);
+          typed.push(key);
+          const d = detector.handle({ type: 'keyDown', key, code: code(key) });
+          if (!d.prevent) page.push(key);
+          replay(d.replay);
+          detector.handle({ type: 'keyUp', key, code: code(key) });
+        }
+        clock.advanceSync(1000);
+        if (bursts.length > 0) withBursts++;
+        // Remove each burst (body + Enter) from the typed stream; what remains must be the page, in order.
+        let rest = typed.join('|');
+        for (const body of bursts) {
+          if (!/^\d{4,8}$/.test(body)) return false;
+          const burst = [...body, 'Enter'].join('|');
+          const at = rest.indexOf(burst);
+          if (at < 0) return false;
+          rest = rest.slice(0, at) + rest.slice(at + burst.length);
+        }
+        const remaining = rest.split('|').filter((s) => s !== '');
+        if (allSlow && bursts.length > 0) return false;
+        return remaining.join('|') === page.join('|');
+      }),
+      { numRuns: 400_000 },
+    );
+    expect(withBursts).toBeGreaterThan(100);
+  });
+});
