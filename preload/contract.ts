@@ -118,11 +118,11 @@ export type InvokeOutcome = z.infer<typeof invokeOutcomeSchema>;
 export const wireFromRendererSchema = z.object({
   id: z.number().int().nonnegative(),
   channel: z.string().max(64),
-  payload: z.unknown(),
+  payload: z.unknown().optional(),
 });
 export const wireToRendererSchema = z.union([
   z.object({ id: z.number().int().nonnegative(), outcome: invokeOutcomeSchema }),
-  z.object({ event: z.string().max(64), payload: z.unknown() }),
+  z.object({ event: z.string().max(64), payload: z.unknown().optional() }),
 ]);
 export type WireToRenderer = z.infer<typeof wireToRendererSchema>;
 

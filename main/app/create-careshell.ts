@@ -6,7 +6,7 @@ import type { AuditEvent, AuditSink } from '../audit/audit-event.js';
 import type { BadgeHasher } from '../identity/badge-hasher.js';
 import { createSessionService, type SessionService } from '../session/session-service.js';
 import type { Authenticator, PinService, UserDirectory } from '../session/ports.js';
-import type { SessionPolicy } from '../policy/session-policy.js';
+import type { SessionPolicy } from '../policy/session-settings.js';
 import { ContractServer, type ContractLog } from './contract-handlers.js';
 
 /** Where badge events come from: the reader manager in production, a simulated reader in the demo. */

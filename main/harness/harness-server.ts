@@ -150,10 +150,17 @@ export async function startHarnessServer(options: HarnessServerOptions): Promise
     }
     const frame = wireFromRendererSchema.safeParse(json);
     if (!frame.success) {
-      options.log.warn(`harness: dropped a malformed frame: ${frame.error.issues[0]?.message}`);
+      const error = `Rejected a malformed frame: ${frame.error.issues.map((i) => `${i.path.join('.') || 'frame'}: ${i.message}`).join('; ')}.`;
+      options.log.warn(`harness: ${error}`);
+      // Answer when the caller can be identified, so its promise rejects instead of hanging.
+      const id = (json as { id?: unknown } | null)?.id;
+      if (Number.isInteger(id)) ws.send(JSON.stringify({ id, outcome: { ok: false, error } }));
       return;
     }
-    const outcome = await options.contract.invoke(frame.data.channel, frame.data.payload);
+    const outcome = await options.contract.invoke(frame.data.channel, frame.data.payload).catch((error: unknown) => {
+      options.log.warn(`harness: ${frame.data.channel} failed: ${(error as Error).message}`);
+      return { ok: false as const, error: `CareShell could not handle ${frame.data.channel}; the error is in its log.` };
+    });
     ws.send(JSON.stringify({ id: frame.data.id, outcome }));
   }
 

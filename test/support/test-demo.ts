@@ -1,0 +1,42 @@
+import { ManualClock } from '../../common/manual-clock.js';
+import { startDemo, type Demo, type DemoOptions } from '../../main/harness/demo.js';
+
+export interface TestDemo extends Demo {
+  clock: ManualClock;
+  /** POSTs to a harness control route as JSON with the run's token; throws with the harness's reason on failure. */
+  control(route: string, body: Record<string, unknown>): Promise<void>;
+  /** The policy's timings in milliseconds, so tests advance exactly to each deadline. */
+  timing: { idleMs: number; warningMs: number; graceMs: number; lifetimeMs: number };
+  user(role: string): Demo['users'][number];
+}
+
+/** The demo harness on a manual clock, on a free port, with no browser opened: what e2e tests and benches drive. */
+export async function startTestDemo(options: Omit<DemoOptions, 'clock'> = {}): Promise<TestDemo> {
+  const clock = new ManualClock();
+  const demo = await startDemo({ ...options, clock, quiet: true });
+  const settings = demo.policy;
+  return {
+    ...demo,
+    clock,
+    timing: {
+      idleMs: (settings.idleTimeoutSeconds - settings.warningSeconds) * 1000,
+      warningMs: settings.warningSeconds * 1000,
+      graceMs: settings.graceMinutes * 60_000,
+      lifetimeMs: settings.absoluteLifetimeHours * 3_600_000,
+    },
+    async control(route, body) {
+      const response = await fetch(`${demo.server.origin}${route}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ ...body, token: demo.server.token }),
+      });
+      const result = (await response.json()) as { ok: boolean; message: string };
+      if (!result.ok) throw new Error(`${route} failed: ${result.message}`);
+    },
+    user(role) {
+      const user = demo.users.find((u) => u.roles.includes(role));
+      if (!user) throw new Error(`No demo user with role ${role}`);
+      return user;
+    },
+  };
+}
