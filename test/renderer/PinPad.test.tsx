@@ -1,0 +1,46 @@
+// @vitest-environment jsdom
+import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { PinPad } from '../../renderer/components/PinPad';
+
+afterEach(cleanup);
+
+describe('PinPad', () => {
+  it('takes digits by touch and submits them, then clears', async () => {
+    const onSubmit = vi.fn(async () => ({ ok: true }));
+    render(<PinPad onSubmit={onSubmit} onCancel={() => {}} />);
+    for (const d of ['4', '8', '2', '6']) fireEvent.click(screen.getByRole('button', { name: d }));
+    expect(screen.getByTestId('pin-dots').textContent).toBe('••••');
+    await act(async () => fireEvent.click(screen.getByTestId('pin-submit')));
+    expect(onSubmit).toHaveBeenCalledWith('4826');
+    expect(screen.getByTestId('pin-dots').textContent).toBe('Enter PIN');
+  });
+
+  it('works from the keyboard: digits, Backspace, Enter, Escape', async () => {
+    const onSubmit = vi.fn(async () => ({ ok: false, message: 'Wrong PIN. 2 tries left.' }));
+    const onCancel = vi.fn();
+    render(<PinPad onSubmit={onSubmit} onCancel={onCancel} attemptsLeft={2} />);
+    for (const key of ['7', '3', '9', '9', 'Backspace', '1']) fireEvent.keyDown(window, { key });
+    await act(async () => fireEvent.keyDown(window, { key: 'Enter' }));
+    expect(onSubmit).toHaveBeenCalledWith('7391');
+    expect(screen.getByRole('alert').textContent).toBe('Wrong PIN. 2 tries left.');
+    expect(screen.getByTestId('pin-attempts').textContent).toContain('2 tries left');
+    fireEvent.keyDown(window, { key: 'Escape' });
+    expect(onCancel).toHaveBeenCalled();
+  });
+
+  it('refuses a PIN shorter than four digits without asking main', async () => {
+    const onSubmit = vi.fn(async () => ({ ok: true }));
+    render(<PinPad onSubmit={onSubmit} onCancel={() => {}} />);
+    fireEvent.click(screen.getByRole('button', { name: '1' }));
+    await act(async () => fireEvent.click(screen.getByTestId('pin-submit')));
+    expect(onSubmit).not.toHaveBeenCalled();
+    expect(screen.getByRole('alert').textContent).toBe('Enter at least 4 digits.');
+  });
+
+  it('stops at twelve digits', () => {
+    render(<PinPad onSubmit={async () => ({ ok: true })} onCancel={() => {}} />);
+    for (let i = 0; i < 15; i += 1) fireEvent.keyDown(window, { key: '5' });
+    expect(screen.getByTestId('pin-dots').textContent).toBe('•'.repeat(12));
+  });
+});

@@ -1,0 +1,43 @@
+import type { CareShellApi, ReaderStatus, SessionView } from '../../preload/contract';
+
+/** A window.careshell for component tests: records calls, lets the test push views. */
+export function fakeApi(initial: SessionView) {
+  let view = initial;
+  const viewListeners = new Set<(v: SessionView) => void>();
+  const statusListeners = new Set<(s: ReaderStatus) => void>();
+  const calls: string[] = [];
+  const pins: string[] = [];
+  let pinAnswer: { ok: boolean; message?: string } = { ok: true };
+  const api: CareShellApi = {
+    session: {
+      getView: async () => view,
+      reportActivity: async () => (calls.push('activity'), { ok: true }),
+      submitPin: async (pin) => (pins.push(pin), pinAnswer),
+      cancelPin: async () => (calls.push('cancel-pin'), { ok: true }),
+      lockNow: async () => (calls.push('lock-now'), { ok: true }),
+      onView: (l) => (viewListeners.add(l), () => viewListeners.delete(l)),
+    },
+    readers: {
+      getStatus: async () => ({ readers: [{ id: 'r1', description: 'Reader', state: 'ready' }] }),
+      onStatus: (l) => (statusListeners.add(l), () => statusListeners.delete(l)),
+    },
+  };
+  return {
+    api,
+    calls,
+    pins,
+    answerPin(answer: { ok: boolean; message?: string }) {
+      pinAnswer = answer;
+    },
+    push(next: SessionView) {
+      view = next;
+      for (const l of viewListeners) l(next);
+    },
+    pushStatus(status: ReaderStatus) {
+      for (const l of statusListeners) l(status);
+    },
+  };
+}
+
+export const baseView: SessionView = { screen: 'no-user', workstation: 'WS-1', profile: 'default', suspendedCount: 0 };
+export const nurse = { displayName: 'Ana Lopez, RN', roles: ['nurse'] };
