@@ -4,6 +4,7 @@ import { ReaderEventHub } from '../reader-event-hub.js';
 import { ReaderMissingError } from '../reader-missing-error.js';
 import type { HidBackend } from '../hid/hid-transport.js';
 import type { PcscFactory } from '../pcsc/pcsc-binding.js';
+import { KeyboardWedgeReader } from '../wedge/keyboard-wedge-reader.js';
 import type { HotplugSource } from './hotplug-source.js';
 import { createReader } from './reader-factory.js';
 import { readerDescription, type ReaderConfig, type ReaderEntry } from './reader-config.js';
@@ -91,6 +92,11 @@ export class ReaderManager {
   /** The driver behind a configured id (the shell needs the keyboard-wedge reader, the demo the simulated one). */
   getReader(id: string): BadgeReader | undefined {
     return this.slots.find((s) => s.entry.id === id)?.reader;
+  }
+
+  /** The keyboard-wedge capture readers: the shell routes 'before-input-event' through their handleKey(). */
+  keyboardWedgeReaders(): KeyboardWedgeReader[] {
+    return this.slots.map((s) => s.reader).filter((r): r is KeyboardWedgeReader => r instanceof KeyboardWedgeReader);
   }
 
   status(): ReaderStatusSummary {

@@ -172,6 +172,7 @@ describe('ReaderManager debounce', () => {
     expect(taps.at(-1)).toBe('a:uid:04a1b2c3');
     expect(taps).toHaveLength(4);
     expect(manager.status().readers.map((r) => r.state)).toEqual(['ready', 'ready']);
+    expect(manager.keyboardWedgeReaders()).toEqual([]);
   });
 
   it('shows a PC/SC reader whose binding is missing as an error that says what to install', async () => {
