@@ -292,6 +292,8 @@ const HANDLERS: { [T in EngineEvent['type']]: Handler<T> } = {
     const hadProblems = step.s.policyProblems !== undefined;
     const { policyProblems: _cleared, ...rest } = step.s;
     step.s = { ...rest, rules: rulesFromPolicy(e.policy) };
+    // A verification started under the old rules must not finish under the new, possibly stricter, ones.
+    step.clearPending('policy changed');
     step.audit({ type: 'policy.change', outcome: 'success', reason: hadProblems ? 'valid policy restored' : 'policy changed', details: { profile: e.policy.profile } });
     while (step.s.suspended.length > step.rules.maxSuspended) {
       step.terminate(step.s.suspended[0]!, `suspended-session limit lowered to ${step.rules.maxSuspended}`);
@@ -366,7 +368,7 @@ function onTap(step: Step, e: Extract<EngineEvent, { type: 'tap' }>): void {
   const target: GrantTarget = owned ? { type: 'resume', sessionId: owned.id } : { type: 'new', sessionId: e.newSessionId };
   if (!owned && r.whenFull === 'refuse' && r.previousSession === 'suspend' && fgOwner && step.s.suspended.length + 1 > r.maxSuspended) {
     step.audit({ type: 'badge.rejected', outcome: 'failure', actor: { userId: user.userId, badgeHash: e.badgeHash }, reason: `suspended-session limit ${r.maxSuspended} reached (policy: refuse)` });
-    step.notice('warning', `${user.displayName}: ${r.maxSuspended} sessions are already kept here. Ask a colleague to sign out, or use another workstation.`);
+    step.notice('warning', `This workstation already keeps as many sessions as its policy allows (${r.maxSuspended} suspended). Ask the signed-in user to sign out, or use another workstation.`);
     return;
   }
   if (fg.kind === 'active' || fg.kind === 'warning') {

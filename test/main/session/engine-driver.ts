@@ -1,0 +1,149 @@
+import type { Decision, EngineEvent, EngineState, LifecycleEvent } from '../../../main/session/engine-state.js';
+import { initialState } from '../../../main/session/engine-state.js';
+import { nextDeadline } from '../../../main/session/deadlines.js';
+import { decide, effectivePending } from '../../../main/session/session-reducer.js';
+import type { SessionPolicy } from '../../../main/policy/session-settings.js';
+import type { DirectoryUser, PinResult } from '../../../main/session/ports.js';
+import { fakeHash, PINS, USERS, type UserKey } from './session-test-kit.js';
+
+/**
+ * Drives the pure engine the way the service does (resolves taps, PINs and sign-ins, fires each deadline
+ * exactly when due), synchronously, so property tests can run tens of thousands of sequences quickly.
+ * Every decision is handed to an observer before the next one.
+ */
+export type Step =
+  | { kind: 'tap'; user: UserKey | 'unknown' }
+  | { kind: 'pin'; correct: boolean }
+  | { kind: 'pin-cancel' }
+  | { kind: 'activity' }
+  | { kind: 'os'; event: 'suspend' | 'resume' | 'lock-screen' | 'display-off' | 'lid-close' }
+  | { kind: 'lock-now' }
+  | { kind: 'removed' }
+  | { kind: 'advance'; ms: number; osInputAfterMs?: number }
+  | { kind: 'revoke'; user?: UserKey }
+  | { kind: 'step-up' }
+  | { kind: 'policy'; policy: SessionPolicy }
+  | { kind: 'policy-invalid' }
+  | { kind: 'sign-in-outcome'; succeed: boolean };
+
+export interface Observation {
+  before: EngineState;
+  event: EngineEvent;
+  decision: Decision;
+  now: number;
+  /** The user whose credential this event carried, when it carried one that succeeded. */
+  verifiedUser?: string;
+}
+
+const MAX_TICKS_PER_ADVANCE = 10_000;
+
+export class EngineDriver {
+  state: EngineState;
+  now = 0;
+  private nextSession = 1;
+  private pinFailures = new Map<string, number>();
+  private signInSucceeds = true;
+  /** Last input the OS saw (any application); far in the past until a step adds one. */
+  private lastOsInputMs = -1e12;
+  readonly lifecycle: LifecycleEvent[] = [];
+
+  constructor(
+    policy: SessionPolicy,
+    private readonly observe: (o: Observation) => void,
+  ) {
+    this.state = initialState(policy);
+  }
+
+  run(steps: readonly Step[]): void {
+    for (const step of steps) this.apply(step);
+  }
+
+  private dispatch(event: EngineEvent, verifiedUser?: string): void {
+    const before = this.state;
+    const decision = decide(before, event, this.now);
+    this.state = decision.state;
+    if (decision.preGrant) this.lifecycle.push(...decision.preGrant.lifecycle);
+    this.lifecycle.push(...decision.lifecycle);
+    this.observe({ before, event, decision, now: this.now, verifiedUser });
+    for (const req of decision.requests) {
+      const user = Object.values(USERS).find((u) => u.userId === req.expectedUserId);
+      const outcome: { ok: true; user: DirectoryUser } | { ok: false; message: string } =
+        this.signInSucceeds && user ? { ok: true, user } : { ok: false, message: 'refused' };
+      if (outcome.ok) this.pinFailures.delete(outcome.user.userId); // identity clears a lockout on full sign-in
+      this.dispatch({ type: 'full-sign-in-result', token: req.token, outcome }, outcome.ok ? outcome.user.userId : undefined);
+    }
+  }
+
+  private apply(step: Step): void {
+    switch (step.kind) {
+      case 'tap': {
+        const user = step.user === 'unknown' ? undefined : USERS[step.user];
+        const badgeHash = fakeHash(step.user);
+        this.dispatch({ type: 'tap', badgeHash, readerId: 'r1', user, newSessionId: `s${this.nextSession++}` }, user?.userId);
+        return;
+      }
+      case 'pin': {
+        const p = effectivePending(this.state);
+        if (p?.kind !== 'pin') return this.dispatch({ type: 'pin-refused' });
+        const result = this.verifyPin(p.user.userId, step.correct);
+        return this.dispatch({ type: 'pin-result', token: p.token, result }, result.ok ? p.user.userId : undefined);
+      }
+      case 'pin-cancel':
+        return this.dispatch({ type: 'pin-cancel' });
+      case 'activity':
+        return this.dispatch({ type: 'activity', source: 'renderer' });
+      case 'os':
+        return this.dispatch({ type: 'os', event: step.event });
+      case 'lock-now':
+        return this.dispatch({ type: 'lock-now' });
+      case 'removed':
+        return this.dispatch({ type: 'removed', readerId: 'r1' });
+      case 'advance':
+        return this.advance(step.ms, step.osInputAfterMs);
+      case 'revoke':
+        return this.dispatch({ type: 'admin-revoke', userId: step.user && USERS[step.user].userId, reason: 'test' });
+      case 'step-up':
+        return this.dispatch({ type: 'step-up-request', action: 'export' });
+      case 'policy':
+        return this.dispatch({ type: 'policy-change', policy: step.policy });
+      case 'policy-invalid':
+        return this.dispatch({ type: 'policy-invalid', problems: [{ path: 'session.graceMinutes', message: 'bad' }] });
+      case 'sign-in-outcome':
+        this.signInSucceeds = step.succeed;
+        return;
+    }
+  }
+
+  /**
+   * Like ManualClock.advance: every deadline that falls due fires at exactly its time. `osInputAfterMs`
+   * puts one keystroke in another application that far into the interval (seen only via OS idle time).
+   */
+  advance(ms: number, osInputAfterMs?: number): void {
+    const start = this.now;
+    const target = start + ms;
+    const osInputAt = osInputAfterMs !== undefined && osInputAfterMs <= ms ? start + osInputAfterMs : undefined;
+    for (let i = 0; ; i++) {
+      const due = nextDeadline(this.state);
+      if (due === undefined || due > target) break;
+      if (i > MAX_TICKS_PER_ADVANCE) throw new Error(`deadline ${due} keeps firing without progress`);
+      this.now = Math.max(this.now, due);
+      const before = this.state;
+      const lastInput = osInputAt !== undefined && osInputAt <= this.now ? osInputAt : this.lastOsInputMs;
+      this.dispatch({ type: 'tick', osIdleMs: this.now - lastInput });
+      if (this.state === before && nextDeadline(this.state) === due) throw new Error(`tick at ${due} changed nothing`);
+    }
+    this.now = target;
+    if (osInputAt !== undefined) this.lastOsInputMs = osInputAt;
+  }
+
+  private verifyPin(userId: string, correct: boolean): PinResult {
+    const failed = this.pinFailures.get(userId) ?? 0;
+    if (failed >= 3) return { ok: false, reason: 'locked-out', retryInMs: 1000 };
+    if (correct && PINS[userId]) {
+      this.pinFailures.set(userId, 0);
+      return { ok: true };
+    }
+    this.pinFailures.set(userId, failed + 1);
+    return failed + 1 >= 3 ? { ok: false, reason: 'locked-out', retryInMs: 1000 } : { ok: false, reason: 'wrong', attemptsLeft: 2 - failed };
+  }
+}
