@@ -17,6 +17,10 @@
  * replayed in the order they were typed: while held keys or their echoes are outstanding, a key that would
  * pass is replayed after them instead of overtaking them.
  *
+ * Known limit: Electron does not mark synthetic input, so echoes are matched by key, code and order. A
+ * person pressing the very key just replayed, within the few milliseconds before its echo returns, is
+ * taken for the echo; the page then sees that character once more than typed. Nothing is ever lost.
+ *
  * Rules: from idle, a keyDown that can start a burst (first prefix character, or a body character when
  * there is no prefix) is held. While holding, each keyDown must follow the previous one within
  * `maxInterKeyMs` and keep the typed text a possible burst; the terminator completes it (swallowed, body
