@@ -1,3 +1,4 @@
+// @ts-expect-error -- jsdom ships no types and @types/jsdom is not a dependency; only its XML DOMParser is used here.
 import { JSDOM } from 'jsdom';
 import { describe, expect, it } from 'vitest';
 import type { AuditEventType } from '../../../../main/audit/audit-event.js';
@@ -6,7 +7,18 @@ import { toDicomAuditMessage } from '../../../../main/audit/catalogue/dicom-audi
 import { toFhirAuditEvent } from '../../../../main/audit/catalogue/fhir-audit-event.js';
 import { sampleEvent } from '../support/journal-fixture.js';
 
-const { DOMParser } = new JSDOM('').window;
+const { DOMParser } = new JSDOM('').window as { DOMParser: new () => { parseFromString(text: string, type: string): XmlDocument } };
+
+/** The part of the DOM this test reads (Node's own types have no DOM). */
+interface XmlElement {
+  getAttribute(name: string): string | null;
+  querySelector(selector: string): XmlElement | null;
+  querySelectorAll(selector: string): Iterable<XmlElement>;
+  textContent: string | null;
+}
+interface XmlDocument extends XmlElement {
+  getElementsByTagName(name: string): ArrayLike<unknown>;
+}
 
 function parseDicom(xml: string) {
   const doc = new DOMParser().parseFromString(xml, 'application/xml');
