@@ -25,9 +25,9 @@ export interface HotplugOptions {
   watchDir?: (dir: string, onEvent: (filename: string | null) => void) => FSWatcher | { close(): void };
   minIntervalMs?: number;
   maxIntervalMs?: number;
+  /** Where hidraw nodes appear; '/dev' except in tests. */
+  devDir?: string;
 }
-
-const DEV_DIR = '/dev';
 
 export function createHotplugSource(options: HotplugOptions): HotplugSource {
   const platform = options.platform ?? process.platform;
@@ -62,7 +62,7 @@ export function createHotplugSource(options: HotplugOptions): HotplugSource {
       let watcher: { close(): void } | undefined;
       if (platform === 'linux') {
         try {
-          watcher = watchDir(DEV_DIR, (filename) => {
+          watcher = watchDir(options.devDir ?? '/dev', (filename) => {
             // A null filename means the kernel could not say which entry changed: treat it as a change.
             if (filename === null || filename.startsWith('hidraw')) onChange?.();
           });

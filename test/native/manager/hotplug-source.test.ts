@@ -1,0 +1,45 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createHotplugSource } from '../../../native/manager/hotplug-source.js';
+import { FakeClock } from '../support/fake-clock.js';
+
+describe('hot-plug source', () => {
+  it.runIf(process.platform === 'linux')('Linux: a real inotify watch reports hidraw nodes and nothing else', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'careshell-dev-'));
+    const changes: string[] = [];
+    const clock = new FakeClock();
+    const source = createHotplugSource({ clock, platform: 'linux', devDir: dir });
+    let seen: () => void = () => undefined;
+    const sawHidraw = new Promise<void>((resolve) => (seen = resolve));
+    const stop = source.watch(() => {
+      changes.push('change');
+      seen();
+    });
+    source.setWanted(true);
+    writeFileSync(join(dir, 'tty9'), '');
+    writeFileSync(join(dir, 'hidraw7'), '');
+    await sawHidraw;
+    // inotify keeps order: had tty9 counted, it would have been reported before hidraw7.
+    expect(changes).toHaveLength(1);
+    stop();
+    rmSync(dir, { recursive: true });
+    expect(clock.pendingTimers).toBe(0); // inotify in use: no discovery timer even while a reader is wanted
+  });
+
+  it('elsewhere: ticks only while wanted, backing off from 250 ms to 1.5 s', async () => {
+    const clock = new FakeClock();
+    const source = createHotplugSource({ clock, platform: 'darwin' });
+    const ticks: number[] = [];
+    source.watch(() => ticks.push(clock.monotonicMs()));
+    clock.advanceSync(10_000);
+    expect(ticks).toEqual([]);
+    source.setWanted(true);
+    clock.advanceSync(6_000);
+    expect(ticks.map((t) => t - 10_000)).toEqual([250, 750, 1750, 3250, 4750]);
+    source.setWanted(false);
+    clock.advanceSync(10_000);
+    expect(ticks).toHaveLength(5);
+  });
+});
