@@ -5,20 +5,13 @@ import { systemClock, type Clock } from '../../common/clock.js';
 import { ManualClock } from '../../common/manual-clock.js';
 import { systemRandom } from '../../common/random.js';
 import { SimulatedReader } from '../../native/simulated-reader.js';
-import { ReaderManager } from '../../native/manager/reader-manager.js';
-import { parseReaderConfig } from '../../native/manager/reader-config.js';
-import { AuditJournal } from '../audit/journal/audit-journal.js';
-import { FileAuditKeyStore } from '../audit/keys/file-audit-key-store.js';
-import { createBadgeHasher } from '../identity/badge-hasher.js';
-import { createIdentity } from '../identity/create-identity.js';
-import { createAesGcmSealer } from '../identity/crypto/sealer.js';
-import { FileKeyValueStore } from '../identity/storage/file-key-value-store.js';
-import { applySessionOverrides, SESSION_DEFAULTS, type SessionPolicy } from '../policy/session-settings.js';
-import { BUILTIN_PROFILES } from '../policy/builtin-profiles.js';
 import { startLocalIdp, type LocalIdp } from '../../tools/local-idp/local-idp.js';
 import { DEMO_USERS } from '../../tools/local-idp/demo-users.js';
+import { careShellPolicySchema, resolveCareShellPolicy, type CareShellPolicyFile } from '../app/careshell-policy.js';
 import { createCareShell, type CareShell } from '../app/create-careshell.js';
-import { identityAuthenticator } from '../app/identity-authenticator.js';
+import { openWorkstation, type Workstation } from '../app/open-workstation.js';
+import { describeProblems } from '../policy/policy-problem.js';
+import type { SessionPolicy } from '../policy/session-settings.js';
 import { startHarnessServer, type HarnessServer } from './harness-server.js';
 
 export interface DemoOptions {
@@ -30,8 +23,6 @@ export interface DemoOptions {
   dataDir?: string;
   /** Opens the identity provider's sign-in page for enrollment; the default prints its URL. */
   openSignIn?: (url: string) => Promise<void>;
-  rendererDir?: string;
-  bridgeFile?: string;
   quiet?: boolean;
 }
 
@@ -48,10 +39,10 @@ export interface DemoUserCard {
 
 export interface Demo {
   careshell: CareShell;
+  workstation: Workstation;
   server: HarnessServer;
   reader: SimulatedReader;
   idp: LocalIdp;
-  journal: AuditJournal;
   policy: SessionPolicy;
   users: DemoUserCard[];
   /** A valid badge that nobody has enrolled: tapping it starts enrollment. */
@@ -61,56 +52,103 @@ export interface Demo {
 }
 
 const WORKSTATION = 'DEMO-WS-01';
-/** Demo PINs, one per demo user in order; they pass the PIN policy's guessability rules. */
+/** One demo PIN per demo user, in order; each passes the PIN policy's guessability rules. */
 const DEMO_PINS = ['4826', '7391', '5170', '9264'];
+const UNENROLLED_BADGE = 'H10301:100:2001';
+/** The demo keeps its keys in a temporary folder; there is no OS keychain to protect them with. */
+const noProtection = { name: 'no protection (demo)', protect: (b: Buffer) => b, unprotect: (b: Buffer) => b };
 
-/**
- * The demo: the same composition as the Electron app (createCareShell) with embedded defaults: a simulated
- * reader, the local OpenID provider, demo clinicians with enrolled badges and PINs, and a journal on disk.
- */
-export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
-  const clock = options.clock ?? systemClock;
-  const random = systemRandom;
-  const log = options.quiet
-    ? { info: () => {}, warn: (m: string) => process.stderr.write(`careshell: ${m}\n`) }
-    : { info: (m: string) => process.stdout.write(`careshell: ${m}\n`), warn: (m: string) => process.stderr.write(`careshell: ${m}\n`) };
-  const dataDir = options.dataDir ?? (await mkdtemp(path.join(tmpdir(), 'careshell-demo-')));
-
-  const profile = options.profile ?? 'default';
-  const overrides = BUILTIN_PROFILES[profile];
-  if (!overrides) throw new Error(`Unknown profile "${profile}"; choose one of: ${Object.keys(BUILTIN_PROFILES).join(', ')}.`);
-  const policy: SessionPolicy = { ...applySessionOverrides(SESSION_DEFAULTS, overrides), profile };
-
-  const journal = await AuditJournal.open({
-    directory: path.join(dataDir, 'audit'),
-    keyStore: new FileAuditKeyStore(path.join(dataDir, 'keys')),
-    clock,
-    random,
-    workstation: WORKSTATION,
-  });
-  const idp = await startLocalIdp();
-  const installationKey = random.bytes(32);
-  const hashBadge = createBadgeHasher(installationKey);
-  const identity = createIdentity({
-    msal: {
+/** The embedded defaults: what `npm run demo` runs on instead of /etc/careshell/policy.json. */
+function demoPolicy(idp: LocalIdp, readerId: string, profile: string | undefined): CareShellPolicyFile {
+  return careShellPolicySchema.parse({
+    version: 1,
+    ...(profile ? { profile } : {}),
+    readers: { readers: [{ driver: 'simulated', id: readerId, description: 'Demo badge reader' }], fallback: 'Use the demo controls page to tap a badge.' },
+    identity: {
       clientId: idp.clientId,
       authority: idp.issuer,
       knownAuthorities: [idp.authorityHost],
       protocolMode: 'OIDC',
-      scopes: [],
-      rolesClaim: 'roles',
       consentForOfflineAccess: true,
     },
-    extraCaPems: [idp.caPem],
-    store: new FileKeyValueStore(path.join(dataDir, 'identity')),
-    sealer: createAesGcmSealer(random.bytes(32)),
-    auditSink: journal,
-    workstation: WORKSTATION,
-    clock,
-    random,
-    openBrowser: options.openSignIn ?? (async (url) => void log.info(`sign in with the identity provider at ${url}`)),
   });
+}
 
+/**
+ * The demo: the Electron app's composition (openWorkstation + createCareShell) on embedded defaults: a
+ * simulated reader, the local OpenID provider, demo clinicians with enrolled badges and PINs.
+ */
+export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
+  const clock = options.clock ?? systemClock;
+  const write = (stream: NodeJS.WriteStream) => (m: string) => void stream.write(`careshell: ${m}\n`);
+  const log = { info: options.quiet ? () => {} : write(process.stdout), warn: write(process.stderr) };
+  const dataDir = options.dataDir ?? (await mkdtemp(path.join(tmpdir(), 'careshell-demo-')));
+  const reader = new SimulatedReader('demo-reader');
+  const idp = await startLocalIdp();
+  try {
+    const resolved = resolveCareShellPolicy(demoPolicy(idp, reader.id, options.profile));
+    if (!resolved.ok) throw new Error(describeProblems('the demo policy', resolved.problems));
+    const workstation = await openWorkstation({
+      policy: resolved.policy,
+      dataDir,
+      workstation: WORKSTATION,
+      clock,
+      random: systemRandom,
+      protector: noProtection,
+      openSignIn: options.openSignIn ?? (async (url) => log.info(`sign in with the identity provider at ${url}`)),
+      extraCaPems: [idp.caPem],
+      readerOverride: (entry) => (entry.id === reader.id ? reader : undefined),
+      log,
+    });
+    const users = await enrollDemoUsers(workstation);
+    const careshell = createCareShell(workstation.env);
+    await careshell.start();
+
+    const manual = clock instanceof ManualClock ? clock : undefined;
+    const outDir = path.resolve(import.meta.dirname, '../../out');
+    const server = await startHarnessServer({
+      contract: careshell.contract,
+      subscribe: (listener) => careshell.subscribe(listener),
+      controls: {
+        badges: [
+          ...users.map((u) => ({ label: `${u.displayName} (${u.roles[0]}, PIN ${u.pin})`, badgeId: u.badgeId })),
+          { label: 'Unenrolled badge', badgeId: UNENROLLED_BADGE },
+        ],
+        tap: (badgeId) => reader.tap(badgeId),
+        remove: () => reader.remove(),
+        osEvent: (event) => careshell.session.handle({ type: 'os', event }),
+        ...(manual ? { advanceClock: (ms: number) => manual.advance(ms) } : {}),
+      },
+      rendererDir: path.join(outDir, 'renderer'),
+      bridgeFile: path.join(outDir, 'harness', 'bridge.js'),
+      ...(options.port !== undefined ? { port: options.port } : {}),
+      log,
+    });
+    return {
+      careshell,
+      workstation,
+      server,
+      reader,
+      idp,
+      policy: resolved.policy.session,
+      users,
+      unenrolledBadgeId: UNENROLLED_BADGE,
+      dataDir,
+      async stop() {
+        await server.close();
+        await careshell.stop();
+        await workstation.close();
+        await idp.stop();
+      },
+    };
+  } catch (error) {
+    await idp.stop();
+    throw error;
+  }
+}
+
+/** Binds each demo account to a demo badge and sets its PIN, as enrollment would after a sign-in. */
+async function enrollDemoUsers(workstation: Workstation): Promise<DemoUserCard[]> {
   const users: DemoUserCard[] = [];
   for (const [index, account] of DEMO_USERS.entries()) {
     const card: DemoUserCard = {
@@ -122,69 +160,10 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       badgeId: `H10301:100:${1001 + index}`,
       pin: DEMO_PINS[index % DEMO_PINS.length]!,
     };
-    await identity.directory.bind(hashBadge(card.badgeId), { userId: card.userId, displayName: card.displayName, username: card.username, roles: card.roles });
-    await identity.pins.setPin(card.userId, card.pin);
+    const { directory, pins } = workstation.identity;
+    await directory.bind(workstation.hashBadge(card.badgeId), { userId: card.userId, displayName: card.displayName, username: card.username, roles: card.roles });
+    await pins.setPin(card.userId, card.pin);
     users.push(card);
   }
-
-  const reader = new SimulatedReader('demo-reader');
-  const readers = new ReaderManager({
-    config: parseReaderConfig({ readers: [{ driver: 'simulated', id: reader.id, description: 'Demo badge reader' }] }),
-    clock,
-    readerFactory: () => reader,
-  });
-
-  const careshell = createCareShell({
-    clock,
-    random,
-    workstation: WORKSTATION,
-    policy,
-    audit: journal,
-    directory: identity.directory,
-    pins: identity.pins,
-    authenticator: identityAuthenticator(identity.authenticator),
-    hashBadge,
-    readers,
-    log,
-  });
-  await careshell.start();
-
-  const manual = clock instanceof ManualClock ? clock : undefined;
-  const outDir = path.resolve(import.meta.dirname, '../../out');
-  const server = await startHarnessServer({
-    contract: careshell.contract,
-    subscribe: (listener) => careshell.subscribe(listener),
-    controls: {
-      badges: [
-        ...users.map((u) => ({ label: `${u.displayName} (${u.roles[0]}, PIN ${u.pin})`, badgeId: u.badgeId })),
-        { label: 'Unenrolled badge', badgeId: 'H10301:100:2001' },
-      ],
-      tap: (badgeId) => reader.tap(badgeId),
-      remove: () => reader.remove(),
-      osEvent: (event) => careshell.session.handle({ type: 'os', event }),
-      ...(manual ? { advanceClock: (ms: number) => manual.advance(ms) } : {}),
-    },
-    rendererDir: options.rendererDir ?? path.join(outDir, 'renderer'),
-    bridgeFile: options.bridgeFile ?? path.join(outDir, 'harness', 'bridge.js'),
-    ...(options.port !== undefined ? { port: options.port } : {}),
-    log,
-  });
-
-  return {
-    careshell,
-    server,
-    reader,
-    idp,
-    journal,
-    policy,
-    users,
-    unenrolledBadgeId: 'H10301:100:2001',
-    dataDir,
-    async stop() {
-      await server.close();
-      await careshell.stop();
-      await idp.stop();
-      await journal.close();
-    },
-  };
+  return users;
 }

@@ -1,0 +1,94 @@
+import { z } from 'zod';
+import { readerConfigSchema, type ReaderConfig } from '../../native/manager/reader-config.js';
+import { auditPolicySchema, type AuditPolicy } from '../audit/forwarding/audit-policy.js';
+import { DEFAULT_PIN_POLICY, pinPolicySchema, type PinPolicy } from '../identity/pin/pin-policy.js';
+import { DEFAULT_STEP_UP_POLICY, stepUpPolicySchema, type StepUpPolicy } from '../identity/step-up/step-up-policy.js';
+import { buildPolicyRootSchema, type UserPreference } from '../policy/policy-root.js';
+import { problemsFromZod, type PolicyProblem } from '../policy/policy-problem.js';
+import { resolveSessionPolicy } from '../policy/resolve-policy.js';
+import type { SessionPolicy } from '../policy/session-settings.js';
+
+const httpsUrl = (what: string) => z.url({ error: `must be a URL` }).refine((url) => url.startsWith('https://'), `${what} must be https://`);
+
+/** `identity`: the hospital's identity provider (Entra ID in production) and PIN rules. */
+export const identityPolicySchema = z.strictObject({
+  clientId: z.string().min(1),
+  authority: httpsUrl('the authority'),
+  /** Hosts (host:port) msal may trust without Entra instance discovery: needed for non-Entra providers. */
+  knownAuthorities: z.array(z.string().min(1)).default([]),
+  protocolMode: z.enum(['AAD', 'OIDC']).default('AAD'),
+  scopes: z.array(z.string().min(1)).default([]),
+  rolesClaim: z.string().min(1).default('roles'),
+  consentForOfflineAccess: z.boolean().default(false),
+  /** PEM files of extra CAs to trust for the provider (a hospital TLS-inspecting proxy). */
+  extraCaFiles: z.array(z.string().min(1)).default([]),
+  /** PIN rules; the number of tries before lockout is session.pin.maxAttempts. */
+  pin: z
+    .strictObject({
+      minLength: z.number().int().min(4).max(12).optional(),
+      backoffBaseMs: z.number().int().min(1_000).optional(),
+      backoffMaxMs: z.number().int().min(1_000).optional(),
+      rejectTrivial: z.boolean().optional(),
+    })
+    .optional(),
+  stepUp: stepUpPolicySchema.optional(),
+});
+export type IdentityPolicy = z.infer<typeof identityPolicySchema>;
+
+/** `ehr`: the hospital's EHR web app shown to signed-in clinicians. */
+export const ehrPolicySchema = z.strictObject({
+  url: httpsUrl('the EHR URL'),
+  /** Other origins the EHR may navigate to (its identity provider, a second host); everything else is blocked. */
+  allowedOrigins: z.array(httpsUrl('each allowed origin')).default([]),
+});
+export type EhrPolicy = z.infer<typeof ehrPolicySchema>;
+
+/** The whole machine policy file: the session root plus every area's section (docs/policy.md). */
+export const careShellPolicySchema = buildPolicyRootSchema({
+  readers: readerConfigSchema,
+  audit: auditPolicySchema,
+  identity: identityPolicySchema,
+  ehr: ehrPolicySchema,
+});
+export type CareShellPolicyFile = z.infer<typeof careShellPolicySchema>;
+
+export interface ResolvedPolicy {
+  session: SessionPolicy;
+  /** Session keys set by machine policy: shown read-only in preferences. */
+  lockedKeys: string[];
+  readers: ReaderConfig;
+  audit: AuditPolicy;
+  identity: IdentityPolicy | undefined;
+  pin: PinPolicy;
+  stepUp: StepUpPolicy;
+  ehr: EhrPolicy | undefined;
+}
+
+export type PolicyResolution = { ok: true; policy: ResolvedPolicy } | { ok: false; problems: PolicyProblem[] };
+
+/**
+ * Resolves what this workstation runs on: machine policy > user preference > built-in default, with the
+ * chosen profile's sections replacing the file's global ones. Fails closed with every wrong key named.
+ */
+export function resolveCareShellPolicy(file: CareShellPolicyFile | undefined, user?: UserPreference): PolicyResolution {
+  const session = resolveSessionPolicy({ ...(file ? { machine: file } : {}), ...(user ? { user } : {}) });
+  if (!session.ok) return session;
+  const profile = file?.profiles?.[session.policy.profile];
+  const section = <K extends 'readers' | 'audit' | 'identity' | 'ehr'>(key: K) => profile?.[key] ?? file?.[key];
+  const identity = section('identity');
+  const pin = pinPolicySchema.safeParse({ ...DEFAULT_PIN_POLICY, ...identity?.pin, maxAttempts: session.policy.pin.maxAttempts });
+  if (!pin.success) return { ok: false, problems: problemsFromZod(pin.error, ['identity', 'pin']) };
+  return {
+    ok: true,
+    policy: {
+      session: session.policy,
+      lockedKeys: session.lockedKeys,
+      readers: section('readers') ?? readerConfigSchema.parse({}),
+      audit: section('audit') ?? auditPolicySchema.parse({}),
+      identity,
+      pin: pin.data,
+      stepUp: identity?.stepUp ?? DEFAULT_STEP_UP_POLICY,
+      ehr: section('ehr'),
+    },
+  };
+}

@@ -1,0 +1,124 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Clock } from '../../common/clock.js';
+import type { Random } from '../../common/random.js';
+import type { BadgeReader } from '../../native/badge-reader.js';
+import type { HidBackend } from '../../native/hid/hid-transport.js';
+import { ReaderManager } from '../../native/manager/reader-manager.js';
+import type { ReaderEntry } from '../../native/manager/reader-config.js';
+import { createReader } from '../../native/manager/reader-factory.js';
+import { AuditJournal } from '../audit/journal/audit-journal.js';
+import { FileAuditKeyStore } from '../audit/keys/file-audit-key-store.js';
+import { createBadgeHasher } from '../identity/badge-hasher.js';
+import { createIdentity, type Identity } from '../identity/create-identity.js';
+import { createAesGcmSealer } from '../identity/crypto/sealer.js';
+import { FileKeyValueStore } from '../identity/storage/file-key-value-store.js';
+import type { ResolvedPolicy } from './careshell-policy.js';
+import type { CareShellEnvironment } from './create-careshell.js';
+import { identityAuthenticator } from './identity-authenticator.js';
+import { loadInstallationSecrets, type KeyProtector } from './installation-secrets.js';
+
+export interface WorkstationOptions {
+  policy: ResolvedPolicy;
+  /** Where this installation keeps its journal, keys and enrollments (userData in Electron). */
+  dataDir: string;
+  workstation: string;
+  clock: Clock;
+  random: Random;
+  protector: KeyProtector;
+  /** Shows the identity provider's sign-in page (a sign-in window in the shell). */
+  openSignIn(url: string): Promise<void>;
+  /** CAs to trust for the identity provider besides the policy's extraCaFiles (the demo's local CA). */
+  extraCaPems?: string[];
+  /** node-hid in the shell; absent where no HID reader is configured. */
+  hidBackend?: HidBackend;
+  /** Replaces the driver for some entries (the demo's simulated reader it taps itself). */
+  readerOverride?: (entry: ReaderEntry) => BadgeReader | undefined;
+  osIdleMs?: () => number;
+  log: CareShellEnvironment['log'];
+}
+
+export interface Workstation {
+  env: CareShellEnvironment;
+  identity: Identity;
+  journal: AuditJournal;
+  hashBadge: (canonicalBadgeId: string) => string;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens everything a workstation runs on from its resolved policy: the audit journal first (nothing
+ * happens unaudited), installation secrets, identity, and the reader manager. Shared by the Electron
+ * shell and the demo harness, which differ only in the options they pass.
+ */
+export async function openWorkstation(options: WorkstationOptions): Promise<Workstation> {
+  const { policy, clock, random } = options;
+  const identityPolicy = policy.identity;
+  if (!identityPolicy) {
+    throw new Error('The machine policy has no "identity" section: set the identity provider (clientId, authority) so clinicians can sign in.');
+  }
+  const journal = await AuditJournal.open({
+    directory: path.join(options.dataDir, 'audit'),
+    keyStore: new FileAuditKeyStore(path.join(options.dataDir, 'audit-keys')),
+    clock,
+    random,
+    workstation: options.workstation,
+    ...policy.audit.journal,
+  });
+  try {
+    const secrets = await loadInstallationSecrets(options.dataDir, options.protector, random);
+    const extraCaPems = [...(options.extraCaPems ?? []), ...(await Promise.all(identityPolicy.extraCaFiles.map((f) => readFile(f, 'utf8'))))];
+    const identity = createIdentity({
+      msal: {
+        clientId: identityPolicy.clientId,
+        authority: identityPolicy.authority,
+        knownAuthorities: identityPolicy.knownAuthorities,
+        protocolMode: identityPolicy.protocolMode,
+        scopes: identityPolicy.scopes,
+        rolesClaim: identityPolicy.rolesClaim,
+        consentForOfflineAccess: identityPolicy.consentForOfflineAccess,
+      },
+      extraCaPems,
+      store: new FileKeyValueStore(path.join(options.dataDir, 'identity')),
+      sealer: createAesGcmSealer(secrets.sealKey),
+      auditSink: journal,
+      workstation: options.workstation,
+      clock,
+      random,
+      openBrowser: options.openSignIn,
+      pinPolicy: policy.pin,
+      pinPepper: secrets.pinPepper,
+      stepUpPolicy: policy.stepUp,
+    });
+    const hashBadge = createBadgeHasher(secrets.badgeHashKey);
+    const readerDeps = { clock, ...(options.hidBackend ? { hidBackend: options.hidBackend } : {}) };
+    const readers = new ReaderManager({
+      config: policy.readers,
+      ...readerDeps,
+      readerFactory: (entry) => options.readerOverride?.(entry) ?? createReader(entry, readerDeps),
+    });
+    return {
+      identity,
+      journal,
+      hashBadge,
+      env: {
+        clock,
+        random,
+        workstation: options.workstation,
+        policy: policy.session,
+        audit: journal,
+        directory: identity.directory,
+        pins: identity.pins,
+        authenticator: identityAuthenticator(identity.authenticator),
+        hashBadge,
+        readers,
+        ...(options.osIdleMs ? { osIdleMs: options.osIdleMs } : {}),
+        log: options.log,
+      },
+      close: () => journal.close(),
+    };
+  } catch (error) {
+    await journal.close();
+    throw error;
+  }
+}
