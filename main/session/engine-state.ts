@@ -138,6 +138,8 @@ export type EngineEvent =
   /** A deadline timer fired; osIdleMs is sampled only when an idle deadline is due. */
   | { type: 'tick'; osIdleMs?: number }
   | { type: 'grant-failed'; message: string }
+  /** The state changed while a grant was being made durable and the same access no longer applies. */
+  | { type: 'grant-interrupted' }
   | { type: 'audit-failed'; message: string };
 
 /** An audit event before the service stamps time and workstation on it. */

@@ -322,6 +322,9 @@ const HANDLERS: { [T in EngineEvent['type']]: Handler<T> } = {
     step.clearPending('audit unavailable');
     step.notice('error', `Cannot unlock: the audit trail is unavailable (${e.message}). The workstation stays locked; call IT.`);
   },
+  'grant-interrupted'(step) {
+    step.notice('warning', 'Verification was interrupted by another event: tap your badge again.');
+  },
   'audit-failed'(step, e) {
     step.notice('error', `The audit trail is unavailable (${e.message}); call IT.`);
   },

@@ -124,8 +124,9 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
         // grant only if the same access is still being granted (its record is already durable).
         const again = decide(state, event, clock.monotonicMs());
         if (!again.grant || again.grant.type !== decision.grant.type || again.grant.details?.sessionId !== decision.grant.details?.sessionId) {
-          return dispatch({ type: 'audit-failed', message: 'verification interrupted; tap again' });
+          return dispatch({ type: 'grant-interrupted' });
         }
+        if (again.preGrant) commitPart(again.preGrant.state, again.preGrant.audits, again.preGrant.lifecycle, false);
         decision = again;
       }
     }

@@ -435,3 +435,73 @@ describe('admin revoke and step-up', () => {
 function makePolicy() {
   return testPolicy();
 }
+
+describe('a grant racing another event', () => {
+  it('re-decides on the current state: a grace expiry elsewhere does not cancel the unlock', async () => {
+    let release: () => void = () => undefined;
+    let holdNext = false;
+    const events: AuditEvent[] = [];
+    const gated: AuditSink = {
+      append: (e) => {
+        events.push(e);
+        if (holdNext && e.type === 'session.unlock') return new Promise((r) => (release = r));
+        return Promise.resolve();
+      },
+    };
+    const rig = makeRig({ audit: gated as FlakyAuditSink, policy: { graceMinutes: 10 } });
+    await rig.tap('bob');
+    await rig.tap('alice'); // Bob suspended at t=0, grace ends at 10 min
+    await rig.advance(9 * MIN);
+    await rig.service.handle({ type: 'lock-now' });
+    holdNext = true;
+    const unlocking = rig.tap('alice');
+    await flush();
+    await rig.advance(MIN); // Bob's grace ends while Alice's unlock record is being written
+    expect(rig.service.view().suspendedCount).toBe(0);
+    release();
+    await unlocking;
+    expect(rig.who()).toBe('Alice Nurse');
+  });
+
+  it('two grants in flight apply in order, and the later one re-decides (locking the earlier user first)', async () => {
+    let release: () => void = () => undefined;
+    const events: AuditEvent[] = [];
+    const gated: AuditSink = {
+      append: (e) => {
+        events.push(e);
+        return e.type === 'session.unlock' ? new Promise((r) => (release = r)) : Promise.resolve();
+      },
+    };
+    const rig = makeRig({ audit: gated as FlakyAuditSink });
+    await rig.tap('alice');
+    await rig.service.handle({ type: 'lock-now' });
+    const unlocking = rig.tap('alice');
+    await flush();
+    const bob = rig.tap('bob'); // Bob taps while Alice's unlock is being written: his record queues behind hers
+    await flush();
+    expect(rig.screen()).toBe('locked');
+    release();
+    await Promise.all([unlocking, bob]);
+    expect(rig.who()).toBe('Bob Doctor');
+    expect(types(events).slice(2)).toEqual(['session.unlock', 'session.sign_in', 'session.lock', 'session.suspended', 'session.user_switch']);
+    expect(rig.lifecycle.map((e) => e.kind)).toEqual(['shown', 'hidden', 'shown', 'hidden', 'shown']);
+  });
+
+  it('drops a grant that no longer applies and asks for a new tap', async () => {
+    let release: () => void = () => undefined;
+    const gated: AuditSink = {
+      append: (e) => (e.type === 'session.unlock' ? new Promise((r) => (release = r)) : Promise.resolve()),
+    };
+    const rig = makeRig({ audit: gated as FlakyAuditSink, policy: { graceMinutes: 5 } });
+    await rig.tap('alice');
+    await rig.service.handle({ type: 'lock-now' });
+    await rig.advance(5 * MIN - 1);
+    const unlocking = rig.tap('alice');
+    await flush();
+    await rig.advance(1); // grace ends while the unlock record is being written
+    release();
+    await unlocking;
+    expect(rig.screen()).toBe('no-user');
+    expect(rig.service.view().notice?.text).toMatch(/tap your badge again/);
+  });
+});
