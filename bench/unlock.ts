@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 import type { Page } from 'playwright-core';
 import { launchChromium } from '../test/support/chromium.js';
 import { startTestDemo } from '../test/support/test-demo.js';

@@ -3,10 +3,11 @@ import path from 'node:path';
 import type { Clock } from '../../common/clock.js';
 import type { Random } from '../../common/random.js';
 import type { BadgeReader } from '../../native/badge-reader.js';
-import type { HidBackend } from '../../native/hid/hid-transport.js';
 import { ReaderManager } from '../../native/manager/reader-manager.js';
 import type { ReaderEntry } from '../../native/manager/reader-config.js';
-import { createReader } from '../../native/manager/reader-factory.js';
+import { createReader, type ReaderFactoryDeps } from '../../native/manager/reader-factory.js';
+import type { HotplugSource } from '../../native/manager/hotplug-source.js';
+import type { KeyboardWedgeReader } from '../../native/wedge/keyboard-wedge-reader.js';
 import { AuditJournal } from '../audit/journal/audit-journal.js';
 import { FileAuditKeyStore } from '../audit/keys/file-audit-key-store.js';
 import { createBadgeHasher } from '../identity/badge-hasher.js';
@@ -30,8 +31,8 @@ export interface WorkstationOptions {
   openSignIn(url: string): Promise<void>;
   /** CAs to trust for the identity provider besides the policy's extraCaFiles (the demo's local CA). */
   extraCaPems?: string[];
-  /** node-hid in the shell; absent where no HID reader is configured. */
-  hidBackend?: HidBackend;
+  /** Real hardware access in the shell (node-hid, PC/SC, hot-plug); the demo needs none. */
+  hardware?: Omit<ReaderFactoryDeps, 'clock'> & { hotplug?: HotplugSource };
   /** Replaces the driver for some entries (the demo's simulated reader it taps itself). */
   readerOverride?: (entry: ReaderEntry) => BadgeReader | undefined;
   osIdleMs?: () => number;
@@ -43,6 +44,8 @@ export interface Workstation {
   identity: Identity;
   journal: AuditJournal;
   hashBadge: (canonicalBadgeId: string) => string;
+  /** Wedge readers the shell must feed with key events (before-input-event). */
+  wedgeReaders: KeyboardWedgeReader[];
   close(): Promise<void>;
 }
 
@@ -91,16 +94,18 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
       stepUpPolicy: policy.stepUp,
     });
     const hashBadge = createBadgeHasher(secrets.badgeHashKey);
-    const readerDeps = { clock, ...(options.hidBackend ? { hidBackend: options.hidBackend } : {}) };
+    const readerDeps: ReaderFactoryDeps = { clock, ...options.hardware };
     const readers = new ReaderManager({
       config: policy.readers,
       ...readerDeps,
+      ...(options.hardware?.hotplug ? { hotplug: options.hardware.hotplug } : {}),
       readerFactory: (entry) => options.readerOverride?.(entry) ?? createReader(entry, readerDeps),
     });
     return {
       identity,
       journal,
       hashBadge,
+      wedgeReaders: readers.keyboardWedgeReaders(),
       env: {
         clock,
         random,

@@ -1,1 +1,116 @@
-export {};
+import { app, BrowserWindow } from 'electron';
+import { hostname } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { systemClock } from '../../common/clock.js';
+import { systemRandom } from '../../common/random.js';
+import { createNodeHidBackend } from '../../native/hid/node-hid-backend.js';
+import { createHotplugSource } from '../../native/manager/hotplug-source.js';
+import { loadPcscBinding } from '../../native/pcsc/pcsc-binding.js';
+import { careShellPolicySchema, resolveCareShellPolicy } from '../app/careshell-policy.js';
+import { createCareShell } from '../app/create-careshell.js';
+import { openWorkstation } from '../app/open-workstation.js';
+import { policyErrorContract } from '../app/policy-error-contract.js';
+import { loadMachinePolicy } from '../policy/machine-policy-loader.js';
+import { describeProblems } from '../policy/policy-problem.js';
+import { DisplayCover } from './display-cover.js';
+import { EhrViews } from './ehr-views.js';
+import { applyHardening } from './hardening.js';
+import { bridgeContract } from './ipc-bridge.js';
+import { forwardOsEvents, osIdleMs } from './os-events.js';
+import { safeStorageProtector } from './safe-storage-protector.js';
+import { openSignInWindow } from './sign-in-window.js';
+import { captureWedgeKeys } from './wedge-capture.js';
+
+const log = {
+  info: (m: string) => console.log(`careshell: ${m}`),
+  warn: (m: string) => console.warn(`careshell: ${m}`),
+};
+const rendererFile = path.join(import.meta.dirname, '../renderer/index.html');
+const rendererUrl = pathToFileURL(rendererFile).href;
+
+function createMainWindow(): BrowserWindow {
+  return new BrowserWindow({
+    show: false,
+    kiosk: app.isPackaged,
+    backgroundColor: '#0b2545',
+    title: 'CareShell',
+    webPreferences: {
+      preload: path.join(import.meta.dirname, '../preload/index.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webviewTag: false,
+      spellcheck: false,
+    },
+  });
+}
+
+async function main(): Promise<void> {
+  if (!app.requestSingleInstanceLock()) return app.quit();
+  await app.whenReady();
+  const workstationName = hostname();
+  const loaded = await loadMachinePolicy({ schema: careShellPolicySchema, ...(process.env.CARESHELL_POLICY ? { path: process.env.CARESHELL_POLICY } : {}) });
+  const resolved = loaded.ok ? resolveCareShellPolicy(loaded.policy) : loaded;
+  const allowedOrigins = resolved.ok
+    ? [resolved.policy.ehr?.url, ...(resolved.policy.ehr?.allowedOrigins ?? []), resolved.policy.identity?.authority].filter((u): u is string => !!u).map((u) => new URL(u).origin)
+    : [];
+  applyHardening({
+    isAllowedNavigation: (url) => url.startsWith(rendererUrl) || allowedOrigins.includes(new URL(url).origin) || /^http:\/\/localhost(:\d+)?\//.test(url),
+  });
+
+  const window = createMainWindow();
+  const cover = new DisplayCover(window);
+  window.once('ready-to-show', () => window.show());
+
+  if (!resolved.ok) {
+    // Fail closed: the lock screen names every wrong key; nothing else runs.
+    const problems = describeProblems(loaded.path, resolved.problems);
+    log.warn(problems);
+    bridgeContract({ contract: policyErrorContract(workstationName, problems, log) }, window, rendererUrl, log);
+    await window.loadFile(rendererFile);
+    return;
+  }
+
+  const workstation = await openWorkstation({
+    policy: resolved.policy,
+    dataDir: app.getPath('userData'),
+    workstation: workstationName,
+    clock: systemClock,
+    random: systemRandom,
+    protector: safeStorageProtector(),
+    openSignIn: openSignInWindow(window),
+    hardware: { hidBackend: createNodeHidBackend(), loadPcsc: loadPcscBinding, hotplug: createHotplugSource({ clock: systemClock }) },
+    osIdleMs,
+    log,
+  });
+  const careshell = createCareShell(workstation.env);
+  const ehr = resolved.policy.ehr ? new EhrViews(window, resolved.policy.ehr.url, log) : undefined;
+  const disposers = [
+    bridgeContract(careshell, window, rendererUrl, log),
+    forwardOsEvents(careshell.session),
+    captureWedgeKeys(window.webContents, workstation.wedgeReaders),
+    careshell.session.onView((view) => cover.setLocked(view.screen !== 'active' && view.screen !== 'idle-warning')),
+    careshell.session.onLifecycle((event) => {
+      if (event.kind === 'shown') ehr?.show(event.sessionId);
+      else if (event.kind === 'hidden') ehr?.hide(event.sessionId);
+      else void ehr?.terminate(event.sessionId);
+    }),
+  ];
+  app.on('web-contents-created', (_event, contents) => {
+    if (contents.getType() !== 'window' || contents !== window.webContents) disposers.push(captureWedgeKeys(contents, workstation.wedgeReaders));
+  });
+  app.on('before-quit', () => {
+    for (const dispose of disposers.splice(0)) dispose();
+    ehr?.dispose();
+    cover.dispose();
+    void careshell.stop().then(() => workstation.close());
+  });
+  await window.loadFile(rendererFile);
+  await careshell.start();
+}
+
+main().catch((error: unknown) => {
+  log.warn(`CareShell could not start: ${(error as Error).message}`);
+  app.exit(1);
+});

@@ -6,7 +6,12 @@ import type { CareShell } from '../app/create-careshell.js';
  * Electron's transport for the contract. Every request must come from the main frame of our own
  * window showing our own renderer; anything else is refused and logged, before its payload is read.
  */
-export function bridgeContract(careshell: CareShell, window: BrowserWindow, rendererUrl: string, log: { warn(m: string): void }): () => void {
+export function bridgeContract(
+  careshell: Pick<CareShell, 'contract'> & Partial<Pick<CareShell, 'subscribe'>>,
+  window: BrowserWindow,
+  rendererUrl: string,
+  log: { warn(m: string): void },
+): () => void {
   const trusted = (event: IpcMainInvokeEvent): boolean => {
     const frame = event.senderFrame;
     return (
@@ -26,9 +31,10 @@ export function bridgeContract(careshell: CareShell, window: BrowserWindow, rend
       return careshell.contract.invoke(channel, payload);
     });
   }
-  const unsubscribe = careshell.subscribe((channel, payload) => {
-    if (!window.isDestroyed()) window.webContents.send(channel, payload);
-  });
+  const unsubscribe =
+    careshell.subscribe?.((channel, payload) => {
+      if (!window.isDestroyed()) window.webContents.send(channel, payload);
+    }) ?? (() => {});
   return () => {
     unsubscribe();
     for (const channel of Object.keys(invokeChannels)) ipcMain.removeHandler(channel);
