@@ -8,7 +8,8 @@ import { createIdentity } from '../main/identity/create-identity.js';
 import { createAesGcmSealer } from '../main/identity/crypto/sealer.js';
 import { PRODUCTION_ARGON2_PARAMETERS as P } from '../main/identity/pin/argon2-parameters.js';
 import { MemoryKeyValueStore } from '../main/identity/storage/key-value-store.js';
-import { browserSignIn, launchChromium } from '../test/support/browser-sign-in.js';
+import { browserSignIn } from '../test/support/browser-sign-in.js';
+import { launchChromium } from '../test/support/chromium.js';
 import { startLocalIdp } from '../tools/local-idp/local-idp.js';
 
 /**

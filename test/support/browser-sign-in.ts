@@ -1,27 +1,4 @@
-import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
-
-export const CHROMIUM_PATH = '/usr/bin/chromium';
-
-/** Why browser-driven tests cannot run here, or undefined when they can. */
-export function chromiumUnavailableReason(): string | undefined {
-  return existsSync(CHROMIUM_PATH) ? undefined : `Chromium not found at ${CHROMIUM_PATH}`;
-}
-
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-      '--disable-sync',
-    ],
-  });
-}
+import type { Browser } from 'playwright-core';
 
 export interface BrowserSignInOptions {
   username: string;

@@ -11,10 +11,11 @@ import { createIdentity, type Identity } from '../../../../main/identity/create-
 import { createAesGcmSealer } from '../../../../main/identity/crypto/sealer.js';
 import { FileKeyValueStore } from '../../../../main/identity/storage/file-key-value-store.js';
 import { startLocalIdp, type LocalIdp } from '../../../../tools/local-idp/local-idp.js';
-import { browserSignIn, chromiumUnavailableReason, launchChromium, type BrowserSignInOptions } from '../../../support/browser-sign-in.js';
+import { chromiumMissingReason, launchChromium } from '../../../support/chromium.js';
+import { browserSignIn, type BrowserSignInOptions } from '../../../support/browser-sign-in.js';
 import { TEST_ARGON2 } from '../identity-fixtures.js';
 
-const skipReason = chromiumUnavailableReason();
+const skipReason = chromiumMissingReason();
 if (skipReason) console.warn(`Skipping identity integration tests: ${skipReason}. The flows are covered by unit tests with a scripted broker.`);
 
 const hashBadge = createBadgeHasher(new Uint8Array(32).fill(3));
