@@ -1,6 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { exportFhirBundle, exportJsonLines, journalEvents } from '../export/audit-export.js';
 import type { JournalPosition } from '../journal/audit-journal.js';
@@ -87,7 +88,7 @@ async function verify(dir: string, keysDir: string | undefined, keyFiles: string
     keys.set(keyIdOf(key), key);
   }
   if (keys.size === 0) throw new UsageError(`no public keys (*.pub.pem) found in ${keysDir}.`);
-  const report = await verifyJournal(dir, keys);
+  const report = await verifyJournal(dir, keys, { threads: availableParallelism() });
   if (json) {
     io.stdout(`${JSON.stringify(report)}\n`);
   } else {

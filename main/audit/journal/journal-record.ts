@@ -28,7 +28,7 @@ export interface CheckpointRecord {
 
 export type JournalRecord = EventRecord | CheckpointRecord;
 
-export function sha256Hex(bytes: Uint8Array | string): string {
+export function sha256Hex(bytes: NodeJS.ArrayBufferView | string): string {
   return hash('sha256', bytes, 'hex');
 }
 

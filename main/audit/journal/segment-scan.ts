@@ -19,6 +19,8 @@ export interface SegmentScan {
   events: number;
   checkpoints: number;
   firstSeq?: number;
+  /** seq and prev of the first line, when it is a record: what links this segment to the one before. */
+  first?: { seq: number; prev: string; offset: number };
   /** After the last complete line (undefined when the segment holds none). */
   head?: ChainHead;
   /** Records after the last checkpoint in this segment (all of them when it has none). */
@@ -45,13 +47,15 @@ export function scanSegment(
   let previousOffset = -1;
   let offset = 0;
   for (let newline = buf.indexOf(10, offset); newline !== -1; offset = newline + 1, newline = buf.indexOf(10, offset)) {
-    const hash = sha256Hex(buf.subarray(offset, newline));
+    // A DataView is the cheapest view to hash through: verify spends most of its time on this line.
+    const hash = sha256Hex(new DataView(buf.buffer, buf.byteOffset + offset, newline - offset));
     const frame = readFrame(buf, offset, newline);
     scan.records++;
     if (typeof frame === 'string') {
       scan.problems.push({ segment, offset, problem: `not a well-formed journal record: it ${frame}` });
       head = head ? { seq: head.seq + 1, hash } : undefined;
     } else {
+      if (scan.records === 1) scan.first = { seq: frame.seq, prev: frame.prev, offset };
       scan.firstSeq ??= frame.seq;
       if (head && (frame.seq !== head.seq + 1 || frame.prev !== head.hash)) {
         scan.problems.push({ segment, offset, seq: frame.seq, problem: describeBreak(head, frame.seq, frame.prev === head.hash, previousOffset) });
@@ -75,7 +79,7 @@ export function scanSegment(
   return scan;
 }
 
-function describeBreak(head: ChainHead, seq: number, prevMatches: boolean, previousOffset: number): string {
+export function describeBreak(head: ChainHead, seq: number, prevMatches: boolean, previousOffset: number): string {
   const before = previousOffset >= 0 ? `the record at offset ${previousOffset}` : 'the last record of the previous segment';
   if (seq !== head.seq + 1 && prevMatches) return `sequence jumps from ${head.seq} to ${seq} although the hash links: the writer skipped numbers`;
   if (seq !== head.seq + 1) return `sequence jumps from ${head.seq} to ${seq} and the hash chain breaks: records were removed, reordered or inserted before this one`;

@@ -1,10 +1,14 @@
 import type { KeyObject } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { checkCheckpointLine } from './checkpoint.js';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { GENESIS_HASH } from './journal-record.js';
+import type { ScannedSegment } from './scan-segments.js';
+import { scanSegments } from './scan-segments.js';
 import type { ChainHead, JournalProblem } from './segment-scan.js';
-import { scanSegment } from './segment-scan.js';
-import { listSegments, segmentFirstSeq, segmentPath } from './segment-files.js';
+import { describeBreak } from './segment-scan.js';
+import { listSegments, segmentFirstSeq } from './segment-files.js';
 
 export interface VerifyReport {
   ok: boolean;
@@ -20,31 +24,41 @@ export interface VerifyReport {
   problems: JournalProblem[];
 }
 
+export interface VerifyOptions {
+  /** Worker threads to hash segments in parallel (each takes a contiguous run of segments); 1 = this thread. */
+  threads?: number;
+}
+
 /**
  * Checks a whole journal offline: every record links to the one before (hash and sequence), across
  * segments; every checkpoint's signature holds under a trusted key; nothing is missing at the start and
- * nothing is cut off at the end. Reads each segment once, in order.
+ * nothing is cut off at the end. Segments are hashed in parallel runs; the links between runs are
+ * checked here, so the result is the same for any number of threads.
  */
-export async function verifyJournal(directory: string, publicKeys: ReadonlyMap<string, KeyObject>): Promise<VerifyReport> {
+export async function verifyJournal(directory: string, publicKeys: ReadonlyMap<string, KeyObject>, options: VerifyOptions = {}): Promise<VerifyReport> {
   const report: VerifyReport = { ok: false, segments: 0, records: 0, events: 0, checkpoints: 0, bytes: 0, unsignedRecords: 0, problems: [] };
   const segments = await listSegments(directory);
   if (segments.length === 0) {
     report.problems.push({ segment: directory, offset: 0, problem: 'no journal segments (seg-*.jsonl) in this directory' });
     return report;
   }
-  const checkCheckpoint = (line: string) => checkCheckpointLine(line, publicKeys);
-  let head: ChainHead | undefined;
-  for (const [index, segment] of segments.entries()) {
-    const isLast = index === segments.length - 1;
-    const nameSeq = segmentFirstSeq(segment)!;
-    if (index === 0) {
-      if (nameSeq === 1) head = { seq: 0, hash: GENESIS_HASH };
-      else report.problems.push({ segment, offset: 0, problem: `the journal starts at record ${nameSeq}: the segments before it are missing` });
+  const threads = Math.max(1, Math.min(options.threads ?? 1, Math.floor(segments.length / 2)));
+  const runs = Array.from({ length: threads }, (_, i) => segments.slice(Math.floor((i * segments.length) / threads), Math.floor(((i + 1) * segments.length) / threads)));
+  const scanned = (threads === 1 ? [await scanSegments(directory, segments, publicKeys)] : await Promise.all(runs.map((run) => inWorker(directory, run, publicKeys)))).flat();
+
+  const firstNameSeq = segmentFirstSeq(segments[0]!)!;
+  let head: ChainHead | undefined = firstNameSeq === 1 ? { seq: 0, hash: GENESIS_HASH } : undefined;
+  if (!head) report.problems.push({ segment: segments[0]!, offset: 0, problem: `the journal starts at record ${firstNameSeq}: the segments before it are missing` });
+  const runStarts = new Set(runs.map((run) => run[0]));
+  for (const [index, { segment, bytes, scan }] of scanned.entries()) {
+    const isLast = index === scanned.length - 1;
+    // Segments that began a run were scanned without knowing the head before them: link them here.
+    if (runStarts.has(segment) && head && scan.first && (scan.first.seq !== head.seq + 1 || scan.first.prev !== head.hash)) {
+      report.problems.push({ segment, offset: scan.first.offset, seq: scan.first.seq, problem: describeBreak(head, scan.first.seq, scan.first.prev === head.hash, -1) });
     }
-    const buf = await readFile(segmentPath(directory, segment));
-    const scan = scanSegment(buf, segment, head, checkCheckpoint);
+    const nameSeq = segmentFirstSeq(segment)!;
     report.segments++;
-    report.bytes += buf.length;
+    report.bytes += bytes;
     report.records += scan.records;
     report.events += scan.events;
     report.checkpoints += scan.checkpoints;
@@ -54,13 +68,13 @@ export async function verifyJournal(directory: string, publicKeys: ReadonlyMap<s
     }
     if (scan.records === 0 && !isLast) report.problems.push({ segment, offset: 0, problem: 'an empty segment in the middle of the journal' });
     report.problems.push(...scan.problems);
-    if (scan.completeBytes < buf.length) {
+    if (scan.completeBytes < bytes) {
       report.problems.push({
         segment,
         offset: scan.completeBytes,
         problem: isLast
-          ? `an incomplete final record (${buf.length - scan.completeBytes} bytes, a write cut off by a crash); CareShell cuts it off and records the cut when it next opens the journal`
-          : `an incomplete record (${buf.length - scan.completeBytes} bytes) at the end of a segment that is not the last`,
+          ? `an incomplete final record (${bytes - scan.completeBytes} bytes, a write cut off by a crash); CareShell cuts it off and records the cut when it next opens the journal`
+          : `an incomplete record (${bytes - scan.completeBytes} bytes) at the end of a segment that is not the last`,
       });
     }
     report.firstSeq ??= scan.firstSeq;
@@ -69,4 +83,33 @@ export async function verifyJournal(directory: string, publicKeys: ReadonlyMap<s
   report.lastSeq = head?.seq;
   report.ok = report.problems.length === 0;
   return report;
+}
+
+function inWorker(directory: string, segments: string[], publicKeys: ReadonlyMap<string, KeyObject>): Promise<ScannedSegment[]> {
+  const fromSources = import.meta.url.endsWith('.ts');
+  const url = new URL(`./verify-worker${fromSources ? '.ts' : '.js'}`, import.meta.url);
+  const workerData = { directory, segments, keys: [...publicKeys] };
+  return new Promise((resolve, reject) => {
+    // Running from TypeScript sources (tests, tsx): Node 20 does not pass loader hooks on to workers, so the
+    // worker registers tsx itself before loading its module.
+    const worker = fromSources
+      ? new Worker(
+          `import(${JSON.stringify(tsxApiUrl())})` +
+            `.then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); })`,
+          { eval: true, workerData },
+        )
+      : new Worker(url, { workerData });
+    worker.once('message', (result: ScannedSegment[]) => {
+      resolve(result);
+      void worker.terminate();
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => code !== 0 && reject(new Error(`verify worker exited with code ${code}`)));
+  });
+}
+
+/** tsx's ESM API, found from this file (not the working directory), for workers started from sources. */
+function tsxApiUrl(): string {
+  const tsxRoot = path.dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
+  return pathToFileURL(path.join(tsxRoot, 'dist/esm/api/index.mjs')).href;
 }

@@ -1,0 +1,113 @@
+// npm run bench:audit — durable append rate and latency with group commit, side by side with pino
+// (sync: true) writing the same events, and verify throughput over 1,000,000 events. Prints one JSON line
+// last and writes bench/results/audit.json.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { systemClock } from '../common/clock.js';
+import { systemRandom } from '../common/random.js';
+import type { AuditEvent } from '../main/audit/audit-event.js';
+import { AuditJournal } from '../main/audit/journal/audit-journal.js';
+import { verifyJournal } from '../main/audit/journal/verify-journal.js';
+import { FileAuditKeyStore } from '../main/audit/keys/file-audit-key-store.js';
+
+const APPEND_EVENTS = 100_000;
+const CONCURRENCY = 256;
+const VERIFY_EVENTS = 1_000_000;
+
+function event(n: number): AuditEvent {
+  return {
+    type: n % 5 === 0 ? 'session.lock' : 'session.unlock',
+    at: new Date(Date.UTC(2026, 0, 1, 8, 0, 0, n)).toISOString(),
+    workstation: 'COW-3F-12',
+    actor: { userId: `3f2a6c1e-0b7d-4e59-9a31-${String(n % 1000).padStart(12, '0')}`, displayName: 'Ana Example, RN', badgeHash: 'ab'.repeat(32), roles: ['nurse'] },
+    outcome: 'success',
+    reason: 'badge tap',
+    details: { reader: 'pcprox-0c27-3bfa', n },
+  };
+}
+
+async function openJournal(root: string) {
+  return AuditJournal.open({ directory: path.join(root, 'journal'), keyStore: new FileAuditKeyStore(path.join(root, 'keys')), clock: systemClock, random: systemRandom, workstation: 'bench' });
+}
+
+/** CONCURRENCY producers, each appending and awaiting durability in a loop, as many sessions would. */
+async function measureDurableAppends(root: string) {
+  const journal = await openJournal(root);
+  const latencies = new Float64Array(APPEND_EVENTS);
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      for (let n = next++; n < APPEND_EVENTS; n = next++) {
+        const t = performance.now();
+        await journal.append(event(n));
+        latencies[n] = performance.now() - t;
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  await journal.close();
+  latencies.sort();
+  const at = (q: number) => latencies[Math.min(APPEND_EVENTS - 1, Math.floor(q * APPEND_EVENTS))]!;
+  return { perSecond: APPEND_EVENTS / seconds, p50Ms: at(0.5), p99Ms: at(0.99) };
+}
+
+/** pino writing the same events to a file with sync: true (a write per line, no fsync). */
+function measurePino(root: string) {
+  const destination = pino.destination({ dest: path.join(root, 'pino.log'), sync: true });
+  const logger = pino({ base: undefined }, destination);
+  const started = performance.now();
+  for (let n = 0; n < APPEND_EVENTS; n++) logger.info(event(n));
+  const seconds = (performance.now() - started) / 1000;
+  destination.flushSync();
+  destination.end();
+  return { perSecond: APPEND_EVENTS / seconds };
+}
+
+async function measureVerify(root: string) {
+  const journal = await openJournal(root);
+  const batch = 8192;
+  for (let base = 0; base < VERIFY_EVENTS; base += batch) {
+    await Promise.all(Array.from({ length: Math.min(batch, VERIFY_EVENTS - base) }, (_, i) => journal.append(event(base + i))));
+  }
+  await journal.close();
+  const keys = await new FileAuditKeyStore(path.join(root, 'keys')).publicKeys();
+  const started = performance.now();
+  const report = await verifyJournal(path.join(root, 'journal'), keys, { threads: availableParallelism() });
+  const seconds = (performance.now() - started) / 1000;
+  if (!report.ok || report.events !== VERIFY_EVENTS) throw new Error(`verify failed: ${JSON.stringify(report.problems.slice(0, 3))}`);
+  return { events: report.events, records: report.records, segments: report.segments, perSecond: report.events / seconds, mbPerSecond: report.bytes / 1e6 / seconds };
+}
+
+const root = await mkdtemp(path.join(tmpdir(), 'careshell-bench-audit-'));
+try {
+  const durable = await measureDurableAppends(path.join(root, 'append'));
+  const pinoSync = measurePino(root);
+  const verify = await measureVerify(path.join(root, 'verify'));
+  const result = {
+    bench: 'audit',
+    node: process.version,
+    durableAppendsPerSec: Math.round(durable.perSecond),
+    durableAppendP50Ms: Number(durable.p50Ms.toFixed(3)),
+    durableAppendP99Ms: Number(durable.p99Ms.toFixed(3)),
+    appendEvents: APPEND_EVENTS,
+    concurrency: CONCURRENCY,
+    pinoSyncPerSec: Math.round(pinoSync.perSecond),
+    ratioDurableToPinoSync: Number((durable.perSecond / pinoSync.perSecond).toFixed(3)),
+    verifyEvents: verify.events,
+    verifySegments: verify.segments,
+    verifyThreads: availableParallelism(),
+    verifyEventsPerSec: Math.round(verify.perSecond),
+    verifyMBPerSec: Number(verify.mbPerSecond.toFixed(1)),
+    targets: { durableAppendsPerSec: 20_000, verifyEventsPerSec: 1_000_000 },
+    meetsTargets: { durableAppends: durable.perSecond >= 20_000, verify: verify.perSecond >= 1_000_000 },
+  };
+  mkdirSync('bench/results', { recursive: true });
+  writeFileSync('bench/results/audit.json', `${JSON.stringify(result, null, 2)}\n`);
+  console.log(JSON.stringify(result));
+} finally {
+  await rm(root, { recursive: true, force: true });
+}

@@ -1,0 +1,43 @@
+import { readFile, readdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyJournal } from '../../../../main/audit/journal/verify-journal.js';
+import { journalFixture, sampleEvent } from '../support/journal-fixture.js';
+
+let f: Awaited<ReturnType<typeof journalFixture>>;
+let segments: string[];
+
+beforeAll(async () => {
+  f = await journalFixture({ maxSegmentBytes: 64 * 1024 });
+  const journal = await f.open();
+  for (let i = 0; i < 8; i++) await Promise.all(Array.from({ length: 100 }, (_, n) => journal.append(sampleEvent('session.activity', i * 100 + n))));
+  await journal.close();
+  segments = (await readdir(f.directory)).filter((name) => name.startsWith('seg-')).sort();
+});
+afterAll(() => f.cleanup());
+
+describe('verifyJournal in worker threads', () => {
+  it('gives the same answer as one thread, on an intact journal and across a broken run boundary', async () => {
+    const keys = await f.keyStore.publicKeys();
+    expect(segments.length).toBeGreaterThanOrEqual(6);
+    const intact = await verifyJournal(f.directory, keys, { threads: 1 });
+    expect(intact.ok).toBe(true);
+    expect(await verifyJournal(f.directory, keys, { threads: 3 })).toEqual(intact);
+    // With 3 threads over these segments a run starts at segment index floor(n/3): damage the record before it,
+    // the last of the previous run, so only the link check between runs can see it.
+    const boundary = Math.floor(segments.length / 3);
+    const file = path.join(f.directory, segments[boundary - 1]!);
+    const original = await readFile(file, 'utf8');
+    const lines = original.trimEnd().split('\n');
+    lines[lines.length - 1] = lines.at(-1)!.replace('"kind":"checkpoint"', '"kind":"checkpoint" ');
+    await writeFile(file, `${lines.join('\n')}\n`);
+    try {
+      const single = await verifyJournal(f.directory, keys, { threads: 1 });
+      const parallel = await verifyJournal(f.directory, keys, { threads: 3 });
+      expect(parallel).toEqual(single);
+      expect(single.problems.map((p) => p.segment)).toContain(segments[boundary]);
+    } finally {
+      await writeFile(file, original);
+    }
+  });
+});
