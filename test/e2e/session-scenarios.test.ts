@@ -1,0 +1,149 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumMissingReason, launchChromium } from '../support/chromium.js';
+import { startTestDemo, type TestDemo } from '../support/test-demo.js';
+
+const missing = chromiumMissingReason();
+if (missing) console.log(`skipped e2e: ${missing}`);
+
+/** Minutes:seconds shown in the header -> seconds. */
+async function signedInSeconds(page: Page): Promise<number> {
+  const text = (await page.getByTestId('session-timer').textContent()) ?? '';
+  const match = /Signed in (?:(\d+):)?(\d+):(\d{2})/.exec(text);
+  if (!match) throw new Error(`unexpected session timer text: ${text}`);
+  return Number(match[1] ?? 0) * 3600 + Number(match[2]) * 60 + Number(match[3]);
+}
+
+const lockScreen = (page: Page, screen: 'no-user' | 'locked') => page.locator(`[data-testid="lock-screen"][data-screen="${screen}"]`).waitFor();
+
+// Issue 3's session rules, seen as a clinician sees them: real Chromium, the real engine, a manual clock.
+describe.skipIf(missing)('session scenarios in the browser', () => {
+  let browser: Browser;
+  let demo: TestDemo;
+  let page: Page;
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  afterEach(async () => {
+    await page?.close();
+    await demo?.stop();
+  });
+
+  async function open(profile?: string): Promise<void> {
+    demo = await startTestDemo(profile ? { profile } : {});
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(demo.server.appUrl);
+    await lockScreen(page, 'no-user');
+  }
+
+  async function tap(role: string): Promise<void> {
+    await demo.control('/control/tap', { badgeId: demo.user(role).badgeId });
+  }
+
+  async function expectSignedIn(role: string): Promise<void> {
+    await expect.poll(() => page.getByTestId('signed-in-user').textContent().catch(() => null)).toBe(demo.user(role).displayName);
+    expect(await page.getByTestId('ehr-pane').count()).toBe(1);
+  }
+
+  it('tap-out: a second tap by the signed-in user locks at once, but a double tap is absorbed', async () => {
+    await open();
+    await tap('nurse');
+    await expectSignedIn('nurse');
+    // A second tap past the reader's debounce but inside the policy's window: an accidental double tap.
+    await demo.control('/control/advance', { ms: 2_000 });
+    await tap('nurse');
+    await expect.poll(() => page.getByTestId('notice').textContent()).toContain('Tap ignored');
+    await expectSignedIn('nurse');
+    await demo.control('/control/advance', { ms: demo.policy.tapOut.ignoreWithinSeconds * 1000 });
+    await tap('nurse');
+    await lockScreen(page, 'locked');
+    expect(await page.getByTestId('locked-user').textContent()).toBe(demo.user('nurse').displayName);
+    expect(await page.getByTestId('ehr-pane').count()).toBe(0);
+  });
+
+  it('resume inside grace continues the same session', async () => {
+    await open();
+    await tap('nurse');
+    await expectSignedIn('nurse');
+    await demo.control('/control/advance', { ms: 60_000 });
+    await page.getByTestId('lock-now').click();
+    await lockScreen(page, 'locked');
+    await demo.control('/control/advance', { ms: demo.timing.graceMs - 60_000 });
+    await tap('nurse');
+    await expectSignedIn('nurse');
+    // Same session: its clock kept running through the lock (a new session would start near 0:00).
+    expect(await signedInSeconds(page)).toBeGreaterThanOrEqual(demo.timing.graceMs / 1000);
+  });
+
+  it('grace expiry ends the session: the lock screen forgets the user and the next tap starts afresh', async () => {
+    await open();
+    await tap('nurse');
+    await expectSignedIn('nurse');
+    await page.getByTestId('lock-now').click();
+    await lockScreen(page, 'locked');
+    await demo.control('/control/advance', { ms: demo.timing.graceMs + 1000 });
+    await lockScreen(page, 'no-user');
+    expect(await page.getByTestId('locked-user').count()).toBe(0);
+    await tap('nurse');
+    await expectSignedIn('nurse');
+    expect(await signedInSeconds(page)).toBeLessThan(5);
+  });
+
+  it('user switch A -> B -> A never shows one user to the other and resumes A', async () => {
+    await open();
+    await tap('nurse');
+    await expectSignedIn('nurse');
+    await demo.control('/control/advance', { ms: 120_000 });
+    await tap('er-physician');
+    await expectSignedIn('er-physician');
+    expect(await page.getByText(demo.user('nurse').displayName).count()).toBe(0);
+    expect(await signedInSeconds(page)).toBeLessThan(5);
+    await demo.control('/control/advance', { ms: 30_000 });
+    await page.getByTestId('lock-now').click();
+    await lockScreen(page, 'locked');
+    expect(await page.getByTestId('suspended-count').textContent()).toContain('1 other session is kept');
+    await tap('nurse');
+    await expectSignedIn('nurse');
+    expect(await page.getByText(demo.user('er-physician').displayName).count()).toBe(0);
+    expect(await signedInSeconds(page)).toBeGreaterThanOrEqual(150);
+  });
+
+  it('PIN lockout: wrong PINs at a badge+PIN workstation lock the badge out, even for the right PIN', async () => {
+    await open('nurse-cow');
+    await tap('nurse');
+    await expectSignedIn('nurse');
+    await page.getByTestId('lock-now').click();
+    await lockScreen(page, 'locked');
+    // Past the reader's debounce window: otherwise the same badge counts as still held on the reader.
+    await demo.control('/control/advance', { ms: 10_000 });
+    await tap('nurse');
+    await page.getByTestId('pin-pad').waitFor();
+    await page.screenshot({ path: 'test-results/pin-pad.png' });
+    const maxAttempts = demo.policy.pin.maxAttempts;
+    for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
+      if ((await page.getByTestId('pin-pad').count()) === 0) {
+        await demo.control('/control/advance', { ms: 2_000 });
+        await tap('nurse');
+      }
+      await page.getByTestId('pin-pad').waitFor();
+      await page.keyboard.type('0000');
+      await page.keyboard.press('Enter');
+      await expect.poll(() => page.getByTestId('pin-dots').textContent().catch(() => 'gone')).not.toBe('••••');
+    }
+    await expect.poll(() => page.getByTestId('notice').textContent()).toMatch(/too many wrong PINs/i);
+    await page.screenshot({ path: 'test-results/pin-lockout.png' });
+    // The right PIN no longer helps: only a full sign-in clears a lockout.
+    await demo.control('/control/advance', { ms: 2_000 });
+    await tap('nurse');
+    if ((await page.getByTestId('pin-pad').count()) > 0) {
+      await page.keyboard.type(demo.user('nurse').pin);
+      await page.keyboard.press('Enter');
+    }
+    await lockScreen(page, 'locked');
+    expect(await page.getByTestId('ehr-pane').count()).toBe(0);
+  });
+});
