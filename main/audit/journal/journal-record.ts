@@ -39,6 +39,14 @@ export interface RecordFrame {
   prev: string;
 }
 
+/** Where parseFrame leaves a line's frame: one object reused for every line, so the verify loop allocates nothing per record. */
+export interface FrameSlots {
+  kind: RecordFrame['kind'];
+  seq: number;
+  /** Offset in the buffer of the 64 hex digits of `prev`. */
+  prevStart: number;
+}
+
 const EVENT_START = Buffer.from('{"event":');
 const CHECKPOINT_START = Buffer.from('{"checkpoint":');
 const SEQ_KEY = Buffer.from('","seq":');
@@ -53,12 +61,12 @@ function matches(buf: Uint8Array, at: number, expected: Uint8Array): boolean {
 }
 
 /**
- * Reads kind, seq and prev from the line `buf[start, end)` without a full JSON parse: sorted keys put
- * `..."kind":K,"prev":"<64 hex>","seq":N}` at the end of every record. Verification runs this over
- * millions of records, so it is O(1) per line. Returns a description of the problem when the line does
- * not have the shape of a record.
+ * Reads kind, seq and where prev is from the line `buf[start, end)` without a full JSON parse: sorted keys
+ * put `..."kind":K,"prev":"<64 hex>","seq":N}` at the end of every record. Verification runs this over
+ * millions of records, so it is O(1) per line and fills `out` instead of allocating. Returns a description
+ * of the problem when the line does not have the shape of a record (then `out` is meaningless).
  */
-export function readFrame(buf: Buffer, start: number, end: number): RecordFrame | string {
+export function parseFrame(buf: Uint8Array, start: number, end: number, out: FrameSlots): string | undefined {
   if (buf[end - 1] !== 0x7d) return 'does not end with "}"';
   let digits = end - 1;
   while (digits > start && digits > end - 18 && buf[digits - 1]! >= 0x30 && buf[digits - 1]! <= 0x39) digits--;
@@ -70,9 +78,17 @@ export function readFrame(buf: Buffer, start: number, end: number): RecordFrame 
   const prevStart = seqKey - 64;
   const prevKey = prevStart - PREV_KEY.length;
   if (prevKey < start || !matches(buf, seqKey, SEQ_KEY) || !matches(buf, prevKey, PREV_KEY)) return 'has no valid "prev" and "seq"';
-  let kind: RecordFrame['kind'];
-  if (matches(buf, start, EVENT_START) && matches(buf, prevKey - EVENT_KIND.length, EVENT_KIND)) kind = 'event';
-  else if (matches(buf, start, CHECKPOINT_START) && matches(buf, prevKey - CHECKPOINT_KIND.length, CHECKPOINT_KIND)) kind = 'checkpoint';
+  if (matches(buf, start, EVENT_START) && matches(buf, prevKey - EVENT_KIND.length, EVENT_KIND)) out.kind = 'event';
+  else if (matches(buf, start, CHECKPOINT_START) && matches(buf, prevKey - CHECKPOINT_KIND.length, CHECKPOINT_KIND)) out.kind = 'checkpoint';
   else return 'is neither an event nor a checkpoint record';
-  return { kind, seq, prev: buf.toString('latin1', prevStart, seqKey) };
+  out.seq = seq;
+  out.prevStart = prevStart;
+  return undefined;
+}
+
+/** parseFrame for one-off reads (readers, recovery): the frame as a fresh object with `prev` as a string. */
+export function readFrame(buf: Buffer, start: number, end: number): RecordFrame | string {
+  const out: FrameSlots = { kind: 'event', seq: 0, prevStart: 0 };
+  const problem = parseFrame(buf, start, end, out);
+  return problem ?? { kind: out.kind, seq: out.seq, prev: buf.toString('latin1', out.prevStart, out.prevStart + 64) };
 }

@@ -1,13 +1,13 @@
 import type { KeyObject } from 'node:crypto';
 import { createRequire } from 'node:module';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { GENESIS_HASH } from './journal-record.js';
 import type { ScannedSegment } from './scan-segments.js';
 import { scanSegments } from './scan-segments.js';
 import type { ChainHead, JournalProblem } from './segment-scan.js';
 import { describeBreak } from './segment-scan.js';
+import { SegmentClaims } from './segment-claims.js';
 import { listSegments, segmentFirstSeq } from './segment-files.js';
 
 export interface VerifyReport {
@@ -25,15 +25,15 @@ export interface VerifyReport {
 }
 
 export interface VerifyOptions {
-  /** Worker threads to hash segments in parallel (each takes a contiguous run of segments); 1 = this thread. */
+  /** Threads hashing segments in parallel: this one plus `threads - 1` workers; 1 = this thread only. */
   threads?: number;
 }
 
 /**
  * Checks a whole journal offline: every record links to the one before (hash and sequence), across
  * segments; every checkpoint's signature holds under a trusted key; nothing is missing at the start and
- * nothing is cut off at the end. Segments are hashed in parallel runs; the links between runs are
- * checked here, so the result is the same for any number of threads.
+ * nothing is cut off at the end. Threads take segments one at a time and scan each on its own; the links
+ * between segments are checked here, in order, so the result is the same for any number of threads.
  */
 export async function verifyJournal(directory: string, publicKeys: ReadonlyMap<string, KeyObject>, options: VerifyOptions = {}): Promise<VerifyReport> {
   const report: VerifyReport = { ok: false, segments: 0, records: 0, events: 0, checkpoints: 0, bytes: 0, unsignedRecords: 0, problems: [] };
@@ -42,18 +42,15 @@ export async function verifyJournal(directory: string, publicKeys: ReadonlyMap<s
     report.problems.push({ segment: directory, offset: 0, problem: 'no journal segments (seg-*.jsonl) in this directory' });
     return report;
   }
-  const threads = Math.max(1, Math.min(options.threads ?? 1, Math.floor(segments.length / 2)));
-  const runs = Array.from({ length: threads }, (_, i) => segments.slice(Math.floor((i * segments.length) / threads), Math.floor(((i + 1) * segments.length) / threads)));
-  const scanned = (threads === 1 ? [await scanSegments(directory, segments, publicKeys)] : await Promise.all(runs.map((run) => inWorker(directory, run, publicKeys)))).flat();
+  const scanned = await scanInParallel(directory, segments, publicKeys, Math.max(1, Math.min(options.threads ?? 1, segments.length)));
 
   const firstNameSeq = segmentFirstSeq(segments[0]!)!;
   let head: ChainHead | undefined = firstNameSeq === 1 ? { seq: 0, hash: GENESIS_HASH } : undefined;
   if (!head) report.problems.push({ segment: segments[0]!, offset: 0, problem: `the journal starts at record ${firstNameSeq}: the segments before it are missing` });
-  const runStarts = new Set(runs.map((run) => run[0]));
   for (const [index, { segment, bytes, scan }] of scanned.entries()) {
     const isLast = index === scanned.length - 1;
-    // Segments that began a run were scanned without knowing the head before them: link them here.
-    if (runStarts.has(segment) && head && scan.first && (scan.first.seq !== head.seq + 1 || scan.first.prev !== head.hash)) {
+    // Each segment was scanned without knowing the head before it: link it here.
+    if (head && scan.first && (scan.first.seq !== head.seq + 1 || scan.first.prev !== head.hash)) {
       report.problems.push({ segment, offset: scan.first.offset, seq: scan.first.seq, problem: describeBreak(head, scan.first.seq, scan.first.prev === head.hash, -1) });
     }
     const nameSeq = segmentFirstSeq(segment)!;
@@ -85,31 +82,38 @@ export async function verifyJournal(directory: string, publicKeys: ReadonlyMap<s
   return report;
 }
 
-function inWorker(directory: string, segments: string[], publicKeys: ReadonlyMap<string, KeyObject>): Promise<ScannedSegment[]> {
+/** Every segment scanned, in journal order: this thread works while the workers start, then alongside them. */
+async function scanInParallel(directory: string, segments: string[], publicKeys: ReadonlyMap<string, KeyObject>, threads: number): Promise<ScannedSegment[]> {
+  const claims = SegmentClaims.create(threads - 1);
+  const workers = Array.from({ length: threads - 1 }, (_, worker) => startWorker({ directory, segments, keys: [...publicKeys], shared: claims.shared, worker }));
+  try {
+    const mine = await scanSegments(directory, segments, publicKeys, claims);
+    const theirs = await Promise.all(workers.map(({ worker, result }, index) => (claims.callOff(index) ? worker.terminate().then(() => []) : result)));
+    return [...mine, ...theirs.flat()].sort((a, b) => a.index - b.index);
+  } finally {
+    for (const { worker } of workers) void worker.terminate();
+  }
+}
+
+function startWorker(workerData: object): { worker: Worker; result: Promise<ScannedSegment[]> } {
   const fromSources = import.meta.url.endsWith('.ts');
   const url = new URL(`./verify-worker${fromSources ? '.ts' : '.js'}`, import.meta.url);
-  const workerData = { directory, segments, keys: [...publicKeys] };
-  return new Promise((resolve, reject) => {
-    // Running from TypeScript sources (tests, tsx): Node 20 does not pass loader hooks on to workers, so the
-    // worker registers tsx itself before loading its module.
-    const worker = fromSources
-      ? new Worker(
-          `import(${JSON.stringify(tsxApiUrl())})` +
-            `.then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); })`,
-          { eval: true, workerData },
-        )
-      : new Worker(url, { workerData });
-    worker.once('message', (result: ScannedSegment[]) => {
-      resolve(result);
-      void worker.terminate();
-    });
+  // Running from TypeScript sources (tests, tsx): Node 20 does not pass loader hooks on to workers, so the
+  // worker registers tsx itself. Its CommonJS hook transforms in the worker's own thread; the ESM one would
+  // start a hooks thread per worker, which costs more than a whole segment's hashing.
+  const worker = fromSources
+    ? new Worker(`require(${JSON.stringify(tsxCjsApi())}).register(); require(${JSON.stringify(fileURLToPath(url))});`, { eval: true, workerData })
+    : new Worker(url, { workerData });
+  const result = new Promise<ScannedSegment[]>((resolve, reject) => {
+    worker.once('message', resolve);
     worker.once('error', reject);
     worker.once('exit', (code) => code !== 0 && reject(new Error(`verify worker exited with code ${code}`)));
   });
+  // A called-off worker's result is never awaited; its rejection (terminated) must not go unhandled.
+  result.catch(() => undefined);
+  return { worker, result };
 }
-
-/** tsx's ESM API, found from this file (not the working directory), for workers started from sources. */
-function tsxApiUrl(): string {
-  const tsxRoot = path.dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
-  return pathToFileURL(path.join(tsxRoot, 'dist/esm/api/index.mjs')).href;
+/** tsx's CommonJS API, found from this file (not the working directory), for workers started from sources. */
+function tsxCjsApi(): string {
+  return createRequire(import.meta.url).resolve('tsx/cjs/api');
 }

@@ -17,14 +17,14 @@ beforeAll(async () => {
 afterAll(() => f.cleanup());
 
 describe('verifyJournal in worker threads', () => {
-  it('gives the same answer as one thread, on an intact journal and across a broken run boundary', async () => {
+  it('gives the same answer as one thread, on an intact journal and across a broken segment boundary', async () => {
     const keys = await f.keyStore.publicKeys();
     expect(segments.length).toBeGreaterThanOrEqual(6);
     const intact = await verifyJournal(f.directory, keys, { threads: 1 });
     expect(intact.ok).toBe(true);
     expect(await verifyJournal(f.directory, keys, { threads: 3 })).toEqual(intact);
-    // With 3 threads over these segments a run starts at segment index floor(n/3): damage the record before it,
-    // the last of the previous run, so only the link check between runs can see it.
+    // Every segment is scanned on its own: damage the last record of one segment, so only the link check
+    // between segments (run after all threads are done) can see it.
     const boundary = Math.floor(segments.length / 3);
     const file = path.join(f.directory, segments[boundary - 1]!);
     const original = await readFile(file, 'utf8');
