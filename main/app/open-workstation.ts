@@ -8,6 +8,7 @@ import type { ReaderEntry } from '../../native/manager/reader-config.js';
 import { createReader, type ReaderFactoryDeps } from '../../native/manager/reader-factory.js';
 import type { HotplugSource } from '../../native/manager/hotplug-source.js';
 import type { KeyboardWedgeReader } from '../../native/wedge/keyboard-wedge-reader.js';
+import { startForwarders, type RunningForwarders } from '../audit/forwarding/start-forwarders.js';
 import { AuditJournal } from '../audit/journal/audit-journal.js';
 import { FileAuditKeyStore } from '../audit/keys/file-audit-key-store.js';
 import { createBadgeHasher } from '../identity/badge-hasher.js';
@@ -43,6 +44,8 @@ export interface Workstation {
   env: CareShellEnvironment;
   identity: Identity;
   journal: AuditJournal;
+  /** One store-and-forward forwarder per destination in policy.audit.forwarders. */
+  forwarding: RunningForwarders;
   hashBadge: (canonicalBadgeId: string) => string;
   /** Wedge readers the shell must feed with key events (before-input-event). */
   wedgeReaders: KeyboardWedgeReader[];
@@ -51,8 +54,8 @@ export interface Workstation {
 
 /**
  * Opens everything a workstation runs on from its resolved policy: the audit journal first (nothing
- * happens unaudited), installation secrets, identity, and the reader manager. Shared by the Electron
- * shell and the demo harness, which differ only in the options they pass.
+ * happens unaudited) and its forwarders, installation secrets, identity, and the reader manager. Shared
+ * by the Electron shell and the demo harness, which differ only in the options they pass.
  */
 export async function openWorkstation(options: WorkstationOptions): Promise<Workstation> {
   const { policy, clock, random } = options;
@@ -68,7 +71,16 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
     workstation: options.workstation,
     ...policy.audit.journal,
   });
+  let stopForwarding = async () => {};
   try {
+    const forwarding = await startForwarders({
+      journal,
+      destinations: policy.audit.forwarders,
+      cursorDirectory: path.join(options.dataDir, 'audit-forwarding'),
+      clock,
+      random,
+    });
+    stopForwarding = () => forwarding.stop();
     const secrets = await loadInstallationSecrets(options.dataDir, options.protector, random);
     const extraCaPems = [...(options.extraCaPems ?? []), ...(await Promise.all(identityPolicy.extraCaFiles.map((f) => readFile(f, 'utf8'))))];
     const identity = createIdentity({
@@ -104,6 +116,7 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
     return {
       identity,
       journal,
+      forwarding,
       hashBadge,
       wedgeReaders: readers.keyboardWedgeReaders(),
       env: {
@@ -120,9 +133,13 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
         ...(options.osIdleMs ? { osIdleMs: options.osIdleMs } : {}),
         log: options.log,
       },
-      close: () => journal.close(),
+      async close() {
+        await forwarding.stop();
+        await journal.close();
+      },
     };
   } catch (error) {
+    await stopForwarding();
     await journal.close();
     throw error;
   }

@@ -2,8 +2,8 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { systemRandom } from '../../../../common/random.js';
-import { openAuditTrail } from '../../../../main/audit/audit-trail.js';
 import { auditPolicySchema } from '../../../../main/audit/forwarding/audit-policy.js';
+import { startForwarders } from '../../../../main/audit/forwarding/start-forwarders.js';
 import { readEvents } from '../../../../main/audit/journal/journal-reader.js';
 import { FhirCollector, testTls } from '../support/collectors.js';
 import { journalFixture, sampleEvent } from '../support/journal-fixture.js';
@@ -18,7 +18,7 @@ afterEach(async () => {
   for (const step of teardown.splice(0).reverse()) await step();
 });
 
-/** The whole trail as the app opens it: policy -> journal + FHIR forwarder. */
+/** The trail as the workstation opens it: policy -> journal + FHIR forwarder (startForwarders). */
 async function setup() {
   const f = await journalFixture();
   teardown.push(f.cleanup);
@@ -30,9 +30,11 @@ async function setup() {
   const policy = auditPolicySchema.parse({
     forwarders: [{ kind: 'fhir', id: 'fhir-audit', baseUrl: collector.baseUrl, tls: { caFile }, site: 'St Example', batchSize: 10, retry: { initialMs: 500, maxMs: 10_000 } }],
   });
-  const trail = await openAuditTrail({ directory: f.directory, policy, keyStore: f.keyStore, clock: f.clock, random: systemRandom, workstation: 'COW-3F-12' });
-  teardown.push(() => trail.close());
-  return { f, collector, trail };
+  const journal = await f.open();
+  teardown.push(() => journal.close());
+  const forwarding = await startForwarders({ journal, destinations: policy.forwarders, cursorDirectory: path.join(f.root, 'audit-forwarding'), clock: f.clock, random: systemRandom });
+  teardown.push(() => forwarding.stop());
+  return { f, collector, trail: { journal, status: forwarding.status } };
 }
 
 describe('FHIR AuditEvent forwarding over HTTPS', () => {
