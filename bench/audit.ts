@@ -1,7 +1,6 @@
 // npm run bench:audit — durable append rate and latency with group commit, side by side with pino
 // (sync: true) writing the same events, and verify throughput over 1,000,000 events. Prints one JSON line
 // last and writes bench/results/audit.json.
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -14,6 +13,7 @@ import type { AuditEvent } from '../main/audit/audit-event.js';
 import { AuditJournal } from '../main/audit/journal/audit-journal.js';
 import { verifyJournal } from '../main/audit/journal/verify-journal.js';
 import { FileAuditKeyStore } from '../main/audit/keys/file-audit-key-store.js';
+import { percentile, reportBench, round } from './support/bench-report.js';
 
 const APPEND_EVENTS = 100_000;
 const CONCURRENCY = 256;
@@ -52,9 +52,7 @@ async function measureDurableAppends(root: string) {
   );
   const seconds = (performance.now() - started) / 1000;
   await journal.close();
-  latencies.sort();
-  const at = (q: number) => latencies[Math.min(APPEND_EVENTS - 1, Math.floor(q * APPEND_EVENTS))]!;
-  return { perSecond: APPEND_EVENTS / seconds, p50Ms: at(0.5), p99Ms: at(0.99) };
+  return { perSecond: APPEND_EVENTS / seconds, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99) };
 }
 
 /** pino writing the same events to a file with sync: true (a write per line, no fsync). */
@@ -97,23 +95,21 @@ try {
     bench: 'audit',
     node: process.version,
     durableAppendsPerSec: Math.round(durable.perSecond),
-    durableAppendP50Ms: Number(durable.p50Ms.toFixed(3)),
-    durableAppendP99Ms: Number(durable.p99Ms.toFixed(3)),
+    durableAppendP50Ms: round(durable.p50Ms, 3),
+    durableAppendP99Ms: round(durable.p99Ms, 3),
     appendEvents: APPEND_EVENTS,
     concurrency: CONCURRENCY,
     pinoSyncPerSec: Math.round(pinoSync.perSecond),
-    ratioDurableToPinoSync: Number((durable.perSecond / pinoSync.perSecond).toFixed(3)),
+    ratioDurableToPinoSync: round(durable.perSecond / pinoSync.perSecond, 3),
     verifyEvents: verify.events,
     verifySegments: verify.segments,
     verifyThreads: availableParallelism(),
     verifyEventsPerSec: Math.round(verify.perSecond),
-    verifyMBPerSec: Number(verify.mbPerSecond.toFixed(1)),
+    verifyMBPerSec: round(verify.mbPerSecond, 1),
     targets: { durableAppendsPerSec: 20_000, verifyEventsPerSec: 1_000_000 },
     meetsTargets: { durableAppends: durable.perSecond >= 20_000, verify: verify.perSecond >= 1_000_000 },
   };
-  mkdirSync('bench/results', { recursive: true });
-  writeFileSync('bench/results/audit.json', `${JSON.stringify(result, null, 2)}\n`);
-  console.log(JSON.stringify(result));
+  reportBench('audit', result);
 } finally {
   await rm(root, { recursive: true, force: true });
 }

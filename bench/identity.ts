@@ -1,4 +1,3 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { hash, verify, type Algorithm } from '@node-rs/argon2';
 import { systemClock } from '../common/clock.js';
 import { systemRandom } from '../common/random.js';
@@ -11,6 +10,7 @@ import { MemoryKeyValueStore } from '../main/identity/storage/key-value-store.js
 import { browserSignIn } from '../test/support/browser-sign-in.js';
 import { launchChromium } from '../test/support/chromium.js';
 import { startLocalIdp } from '../tools/local-idp/local-idp.js';
+import { percentile, reportBench, round } from './support/bench-report.js';
 
 /**
  * npm run bench:identity — PIN verify time at the production argon2id parameters, and tap-to-token time
@@ -18,11 +18,6 @@ import { startLocalIdp } from '../tools/local-idp/local-idp.js';
  */
 const PIN_RUNS = 40;
 const TOKEN_RUNS = 30;
-
-function percentile(samples: number[], p: number): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return Number(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!.toFixed(2));
-}
 
 async function time(runs: number, task: () => Promise<unknown>): Promise<number[]> {
   await task(); // warm-up
@@ -35,7 +30,7 @@ async function time(runs: number, task: () => Promise<unknown>): Promise<number[
   return samples;
 }
 
-const stats = (samples: number[]) => ({ p50: percentile(samples, 50), p95: percentile(samples, 95), runs: samples.length });
+const stats = (samples: number[]) => ({ p50: round(percentile(samples, 50)), p95: round(percentile(samples, 95)), runs: samples.length });
 
 const idp = await startLocalIdp();
 const browser = await launchChromium();
@@ -93,14 +88,12 @@ try {
     bench: 'identity',
     argon2: { algorithm: 'argon2id', memoryKiB: P.memoryKiB, iterations: P.iterations, parallelism: P.parallelism },
     pinVerifyMs: stats(pinVerify),
-    argon2RightVsWrongP50Ratio: Number((percentile(right, 50) / percentile(wrong, 50)).toFixed(3)),
+    argon2RightVsWrongP50Ratio: round(percentile(right, 50) / percentile(wrong, 50), 3),
     tapToTokenRefreshMs: stats(viaRefresh),
     tapToTokenCachedMs: stats(fromCache),
-    refreshVsCachedP50Ratio: Number((percentile(viaRefresh, 50) / percentile(fromCache, 50)).toFixed(1)),
+    refreshVsCachedP50Ratio: round(percentile(viaRefresh, 50) / percentile(fromCache, 50), 1),
   };
-  mkdirSync('bench/results', { recursive: true });
-  writeFileSync('bench/results/identity.json', `${JSON.stringify(result, null, 2)}\n`);
-  console.log(JSON.stringify(result));
+  reportBench('identity', result);
 } finally {
   await browser.close();
   await idp.stop();

@@ -1,4 +1,3 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import type { BadgeReaderEvent } from '../native/badge-reader.js';
 import { decodeHidReport, hidReportLayoutSchema } from '../native/drivers/hid-report-layout.js';
 import { PcProxReader } from '../native/drivers/pcprox-reader.js';
@@ -12,6 +11,7 @@ import { KeyboardWedgeReader } from '../native/wedge/keyboard-wedge-reader.js';
 import { wedgeCaptureSchema } from '../native/wedge/wedge-capture-config.js';
 import { FakeClock } from '../test/native/support/fake-clock.js';
 import { FakeHidBackend, FakeHidDevice, FakePcProx } from '../test/native/support/fake-hid.js';
+import { percentile, reportBench, round } from './support/bench-report.js';
 
 /**
  * npm run bench:readers — reports decoded per second per driver (pure decode of pre-built valid reports),
@@ -45,10 +45,6 @@ function throughput<T>(inputs: T[], decode: (input: T) => boolean): number {
   return Math.round((n / elapsed) * 1000);
 }
 
-function percentile(samples: number[], p: number): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return Number(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!.toFixed(4));
-}
 
 // --- decode throughput -------------------------------------------------------------------------------
 const pcproxInputs = Array.from({ length: 256 }, (_, i) => {
@@ -191,17 +187,15 @@ const latency = {
   pcprox: await pcproxLatency(),
   wedge: wedgeLatency(),
 };
-const p99 = Object.fromEntries(Object.entries(latency).map(([k, v]) => [k, percentile(v, 99)]));
+const p99 = Object.fromEntries(Object.entries(latency).map(([k, v]) => [k, round(percentile(v, 99), 4)]));
 
 const result = {
   bench: 'readers',
   node: process.version,
   decodesPerSecond,
   reportToTapP99Ms: p99,
-  reportToTapP50Ms: Object.fromEntries(Object.entries(latency).map(([k, v]) => [k, percentile(v, 50)])),
+  reportToTapP50Ms: Object.fromEntries(Object.entries(latency).map(([k, v]) => [k, round(percentile(v, 50), 4)])),
   latencyRuns: LATENCY_RUNS,
   note: 'pcprox latency excludes the poll interval (default 200 ms) and USB transfer time; fake devices answer at once',
 };
-mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
-writeFileSync(new URL('./results/readers.json', import.meta.url), `${JSON.stringify(result, null, 2)}\n`);
-console.log(JSON.stringify(result));
+reportBench('readers', result);

@@ -5,9 +5,6 @@
  * 2. Idle CPU: a real 60 s idle period on the system clock with an active session (percent of one core).
  * Prints one JSON line last and writes bench/results/session.json.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { systemClock } from '../common/clock.js';
 import { ManualClock } from '../common/manual-clock.js';
 import { systemRandom } from '../common/random.js';
@@ -22,6 +19,7 @@ import { decide } from '../main/session/session-reducer.js';
 import type { SessionInput } from '../main/session/session-input.js';
 import { createSessionService } from '../main/session/session-service.js';
 import type { Clock } from '../common/clock.js';
+import { percentile, reportBench, round } from './support/bench-report.js';
 
 const EVENTS = 100_000;
 const IDLE_SECONDS = Number(process.env.SESSION_BENCH_IDLE_S ?? 60);
@@ -61,12 +59,8 @@ function lcg(seed: number): () => number {
 }
 
 function percentiles(samplesNs: Float64Array): { p50: number; p99: number } {
-  const sorted = Float64Array.from(samplesNs).sort();
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! / 1000;
-  return { p50: round(at(0.5)), p99: round(at(0.99)) };
+  return { p50: round(percentile(samplesNs, 50) / 1000), p99: round(percentile(samplesNs, 99) / 1000) };
 }
-
-const round = (x: number) => Math.round(x * 100) / 100;
 
 async function serviceLatency(): Promise<{ p50: number; p99: number }> {
   const clock = new ManualClock();
@@ -141,8 +135,5 @@ const result = {
   idle_target_pct: 0.5,
   node: process.version,
 };
-const out = join(dirname(fileURLToPath(import.meta.url)), 'results', 'session.json');
-mkdirSync(dirname(out), { recursive: true });
-writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
 console.log(`service handle(): p50 ${service.p50} µs, p99 ${service.p99} µs; reducer alone: p50 ${reducer.p50} µs, p99 ${reducer.p99} µs; idle ${IDLE_SECONDS} s: ${idle} % of one core`);
-console.log(JSON.stringify(result));
+reportBench('session', result);

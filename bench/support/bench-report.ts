@@ -1,10 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-/** Nearest-rank percentile of a sample (p in 0..100). */
-export function percentile(samples: readonly number[], p: number): number {
+/** Nearest-rank percentile of a sample (p in 0..100): an array or a typed array of any size. */
+export function percentile(samples: ArrayLike<number>, p: number): number {
   if (samples.length === 0) throw new Error('percentile of an empty sample');
-  const sorted = [...samples].sort((a, b) => a - b);
+  const sorted = Float64Array.from(samples).sort();
   const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
   return sorted[rank - 1]!;
 }
