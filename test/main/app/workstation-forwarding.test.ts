@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../common/manual-clock.js';
 import { systemRandom } from '../../../common/random.js';
 import { careShellPolicySchema, resolveCareShellPolicy } from '../../../main/app/careshell-policy.js';
@@ -11,17 +11,12 @@ import { readEvents } from '../../../main/audit/journal/journal-reader.js';
 import { verifyJournal } from '../../../main/audit/journal/verify-journal.js';
 import { FileAuditKeyStore } from '../../../main/audit/keys/file-audit-key-store.js';
 import { SimulatedReader } from '../../../native/simulated-reader.js';
-import { SyslogCollector, testTls, type SyslogMessage } from '../audit/support/collectors.js';
+import { SyslogCollector, type SyslogMessage } from '../audit/support/collectors.js';
+import { useTeardown, useTestTls } from '../audit/support/lifecycle.js';
 import { until } from '../audit/support/poll.js';
 
-let tls: ReturnType<typeof testTls>;
-beforeAll(() => {
-  tls = testTls();
-});
-const teardown: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const step of teardown.splice(0).reverse()) await step();
-});
+const tls = useTestTls();
+const teardown = useTeardown();
 
 const NURSE = { userId: 'nurse-1', displayName: 'Ana Example, RN', username: 'ana', roles: ['nurse'] };
 const BADGE = 'H10301:100:1001';
@@ -31,7 +26,7 @@ const noProtection = { name: 'none (test)', protect: (b: Buffer) => b, unprotect
 /** A workstation as the shell opens it, from a machine policy whose audit section names `forwarders`. */
 async function workstationWith(forwarders: unknown[]) {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'careshell-ws-'));
-  teardown.push(() => rm(dataDir, { recursive: true, force: true }));
+  teardown(() => rm(dataDir, { recursive: true, force: true }));
   const reader = new SimulatedReader('test-reader');
   const clock = new ManualClock();
   const file = careShellPolicySchema.parse({
@@ -60,19 +55,19 @@ async function workstationWith(forwarders: unknown[]) {
 
 describe('a workstation forwards its audit trail as the machine policy says', () => {
   it('sends a badge tap that signs a nurse in to the ATNA collector as an RFC 5425 frame', async () => {
-    const collector = new SyslogCollector(tls);
+    const collector = new SyslogCollector(tls());
     await collector.start();
-    teardown.push(() => collector.stop());
+    teardown(() => collector.stop());
     const caFile = path.join(tmpdir(), `careshell-ws-ca-${process.pid}.pem`);
-    await writeFile(caFile, tls.caPem);
-    teardown.push(() => rm(caFile, { force: true }));
+    await writeFile(caFile, tls().caPem);
+    teardown(() => rm(caFile, { force: true }));
     const { reader, clock, open } = await workstationWith([{ kind: 'atna-syslog', id: 'siem', host: '127.0.0.1', port: collector.port, tls: { caFile }, settleMs: 100 }]);
     const workstation = await open();
-    teardown.push(() => workstation.close());
+    teardown(() => workstation.close());
     await workstation.identity.directory.bind(workstation.hashBadge(BADGE), NURSE);
     const careshell = createCareShell(workstation.env);
     await careshell.start();
-    teardown.push(() => careshell.stop());
+    teardown(() => careshell.stop());
 
     reader.tap(BADGE);
     const isSignIn = (m: SyslogMessage) => m.xml.includes('<EventTypeCode csd-code="session.sign_in"');

@@ -1,39 +1,34 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { systemRandom } from '../../../../common/random.js';
 import { auditPolicySchema } from '../../../../main/audit/forwarding/audit-policy.js';
 import { startForwarders } from '../../../../main/audit/forwarding/start-forwarders.js';
 import { readEvents } from '../../../../main/audit/journal/journal-reader.js';
-import { FhirCollector, testTls } from '../support/collectors.js';
+import { FhirCollector } from '../support/collectors.js';
 import { journalFixture, sampleEvent } from '../support/journal-fixture.js';
+import { useTeardown, useTestTls } from '../support/lifecycle.js';
 import { until } from '../support/poll.js';
 
-let tls: ReturnType<typeof testTls>;
-beforeAll(() => {
-  tls = testTls();
-});
-const teardown: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const step of teardown.splice(0).reverse()) await step();
-});
+const tls = useTestTls();
+const teardown = useTeardown();
 
 /** The trail as the workstation opens it: policy -> journal + FHIR forwarder (startForwarders). */
 async function setup() {
   const f = await journalFixture();
-  teardown.push(f.cleanup);
-  const collector = new FhirCollector(tls);
+  teardown(f.cleanup);
+  const collector = new FhirCollector(tls());
   await collector.start();
-  teardown.push(() => collector.stop());
+  teardown(() => collector.stop());
   const caFile = path.join(f.root, 'collector-ca.pem');
-  await writeFile(caFile, tls.caPem);
+  await writeFile(caFile, tls().caPem);
   const policy = auditPolicySchema.parse({
     forwarders: [{ kind: 'fhir', id: 'fhir-audit', baseUrl: collector.baseUrl, tls: { caFile }, site: 'St Example', batchSize: 10, retry: { initialMs: 500, maxMs: 10_000 } }],
   });
   const journal = await f.open();
-  teardown.push(() => journal.close());
+  teardown(() => journal.close());
   const forwarding = await startForwarders({ journal, destinations: policy.forwarders, cursorDirectory: path.join(f.root, 'audit-forwarding'), clock: f.clock, random: systemRandom });
-  teardown.push(() => forwarding.stop());
+  teardown(() => forwarding.stop());
   return { f, collector, trail: { journal, status: forwarding.status } };
 }
 

@@ -1,28 +1,22 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { systemRandom } from '../../../../common/random.js';
 import { auditPolicySchema } from '../../../../main/audit/forwarding/audit-policy.js';
 import { startForwarders } from '../../../../main/audit/forwarding/start-forwarders.js';
-import { testTls } from '../support/collectors.js';
 import { journalFixture } from '../support/journal-fixture.js';
+import { useTeardown, useTestTls } from '../support/lifecycle.js';
 
-let tls: ReturnType<typeof testTls>;
-beforeAll(() => {
-  tls = testTls();
-});
-const teardown: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const step of teardown.splice(0).reverse()) await step();
-});
+const tls = useTestTls();
+const teardown = useTeardown();
 
 /** Starts forwarders for one ATNA destination whose tls section points at files holding `files`. */
 async function startWith(files: { caFile?: string; certFile?: string; keyFile?: string }) {
   const f = await journalFixture();
-  teardown.push(f.cleanup);
+  teardown(f.cleanup);
   const journal = await f.open();
-  teardown.push(() => journal.close());
+  teardown(() => journal.close());
   const tlsSection: Record<string, string> = {};
   for (const [key, text] of Object.entries(files)) {
     tlsSection[key] = path.join(f.root, `${key}.pem`);
@@ -39,14 +33,14 @@ describe('startForwarders checks certificate and key files before starting', () 
 
   it('names the key when the client key does not belong to the client certificate', async () => {
     const otherKey = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
-    await expect(startWith({ caFile: tls.caPem, certFile: tls.certPem, keyFile: otherKey })).rejects.toThrow(
+    await expect(startWith({ caFile: tls().caPem, certFile: tls().certPem, keyFile: otherKey })).rejects.toThrow(
       /^audit\.forwarders\[0\]\.tls\.keyFile \(forwarder "siem"\): .*keyFile\.pem is not the key of the certificate in .*certFile\.pem/,
     );
   });
 
   it('starts with a matching client certificate and key, one forwarder per destination', async () => {
-    const forwarding = await startWith({ caFile: tls.caPem, certFile: tls.certPem, keyFile: tls.keyPem });
-    teardown.push(() => forwarding.stop());
+    const forwarding = await startWith({ caFile: tls().caPem, certFile: tls().certPem, keyFile: tls().keyPem });
+    teardown(() => forwarding.stop());
     expect(forwarding.forwarders).toHaveLength(1);
     expect(forwarding.status()[0]).toMatchObject({ destination: 'siem', deliveredSeq: 0, journalSeq: 0, consecutiveFailures: 0 });
   });

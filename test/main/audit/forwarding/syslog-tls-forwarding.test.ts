@@ -1,7 +1,7 @@
 import path from 'node:path';
 // @ts-expect-error -- jsdom ships no types and @types/jsdom is not a dependency; only its XML DOMParser is used here.
 import { JSDOM } from 'jsdom';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { systemRandom } from '../../../../common/random.js';
 import type { AuditJournal } from '../../../../main/audit/journal/audit-journal.js';
 import { readEvents } from '../../../../main/audit/journal/journal-reader.js';
@@ -11,27 +11,21 @@ import { formatSyslogMessage } from '../../../../main/audit/forwarding/syslog-fr
 import { SyslogTlsTransport } from '../../../../main/audit/forwarding/syslog-tls-transport.js';
 import { SyslogCollector, testTls } from '../support/collectors.js';
 import { journalFixture, sampleEvent } from '../support/journal-fixture.js';
+import { useTeardown, useTestTls } from '../support/lifecycle.js';
 import { until } from '../support/poll.js';
 
-let tls: ReturnType<typeof testTls>;
-beforeAll(() => {
-  tls = testTls();
-});
-
-const teardown: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const step of teardown.splice(0).reverse()) await step();
-});
+const tls = useTestTls();
+const teardown = useTeardown();
 
 async function setup() {
   const f = await journalFixture();
-  teardown.push(f.cleanup);
+  teardown(f.cleanup);
   const journal = await f.open();
-  teardown.push(() => journal.close());
-  const collector = new SyslogCollector(tls);
+  teardown(() => journal.close());
+  const collector = new SyslogCollector(tls());
   await collector.start();
-  teardown.push(() => collector.stop());
-  const forwarder = (caPem = tls.caPem) =>
+  teardown(() => collector.stop());
+  const forwarder = (caPem = tls().caPem) =>
     new AuditForwarder({
       destination: 'siem',
       journal,
@@ -62,7 +56,7 @@ describe('IHE ATNA forwarding (RFC 5424 over TLS, RFC 5425 octet counting)', () 
     const { f, journal, collector, forwarder } = await setup();
     const atna = forwarder();
     await atna.start();
-    teardown.push(() => atna.stop());
+    teardown(() => atna.stop());
     await journal.append(sampleEvent('session.sign_in', 1));
     await journal.append(sampleEvent('pin.failure', 2, { outcome: 'failure', reason: 'wrong PIN' }));
     await until(() => collector.messages.length >= 2, f.clock, 'two syslog messages');
@@ -83,7 +77,7 @@ describe('IHE ATNA forwarding (RFC 5424 over TLS, RFC 5425 octet counting)', () 
     const { f, journal, collector, forwarder } = await setup();
     const atna = forwarder();
     await atna.start();
-    teardown.push(() => atna.stop());
+    teardown(() => atna.stop());
     for (let n = 0; n < 5; n++) await journal.append(sampleEvent('session.lock', n));
     await until(() => atna.status().deliveredSeq === 5, f.clock, 'the first five events acknowledged');
     const port = collector.port;
@@ -112,7 +106,7 @@ describe('IHE ATNA forwarding (RFC 5424 over TLS, RFC 5425 octet counting)', () 
     for (let n = 3; n < 6; n++) await journal.append(sampleEvent('session.sign_out', n));
     const second = forwarder();
     await second.start();
-    teardown.push(() => second.stop());
+    teardown(() => second.stop());
     await until(() => second.status().deliveredSeq === 6, f.clock, 'six delivered');
     expect(collector.messages.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5, 6]);
   });
@@ -121,7 +115,7 @@ describe('IHE ATNA forwarding (RFC 5424 over TLS, RFC 5425 octet counting)', () 
     const { f, journal, collector, forwarder } = await setup();
     const atna = forwarder(testTls().caPem);
     await atna.start();
-    teardown.push(() => atna.stop());
+    teardown(() => atna.stop());
     await journal.append(sampleEvent('policy.change', 1));
     await until(() => atna.status().consecutiveFailures >= 1, f.clock, 'a failed attempt');
     expect(atna.status().lastError).toMatch(/self-signed|unable to verify|certificate/i);
