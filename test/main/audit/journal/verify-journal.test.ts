@@ -40,4 +40,20 @@ describe('verifyJournal in worker threads', () => {
       await writeFile(file, original);
     }
   });
+
+  it('reports a garbled first record of a segment where it is, with any number of threads', async () => {
+    const keys = await f.keyStore.publicKeys();
+    const file = path.join(f.directory, segments[2]!);
+    const original = await readFile(file, 'utf8');
+    // Cut the closing brace off the segment's first record: its frame can no longer be read.
+    await writeFile(file, original.replace('}\n', '\n'));
+    try {
+      const single = await verifyJournal(f.directory, keys, { threads: 1 });
+      expect(single.ok).toBe(false);
+      expect(single.problems).toContainEqual({ segment: segments[2], offset: 0, problem: 'not a well-formed journal record: it does not end with "}"' });
+      expect(await verifyJournal(f.directory, keys, { threads: 2 })).toEqual(single);
+    } finally {
+      await writeFile(file, original);
+    }
+  });
 });
