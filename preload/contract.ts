@@ -15,6 +15,17 @@ export const sessionViewSchema = z.object({
   user: z.object({ displayName: z.string(), roles: z.array(z.string()) }).optional(),
   /** On the lock screen: what the owner must present to resume. */
   reverify: z.enum(['badge', 'badge+pin', 'pin']).optional(),
+  /**
+   * Enrollment of an unknown badge, or a PIN reset: first a full sign-in in the sign-in window, then the
+   * clinician (named once signed in) chooses a PIN on the PIN pad.
+   */
+  enrollment: z
+    .object({
+      purpose: z.enum(['enroll', 'pin-reset']),
+      step: z.enum(['sign-in', 'choose-pin']),
+      displayName: z.string().optional(),
+    })
+    .optional(),
   /** Present when the PIN pad must be shown; attemptsLeft when policy limits tries. */
   pinPrompt: z.object({ attemptsLeft: z.number().int().nonnegative().optional() }).optional(),
   /** Milliseconds left at the moment the view was sent; the renderer counts down locally. */
@@ -43,13 +54,17 @@ export const readerStatusSchema = z.object({
 export type ReaderStatus = z.infer<typeof readerStatusSchema>;
 
 const none = z.undefined();
+const pinRequest = z.object({ pin: z.string().regex(/^\d{4,12}$/, 'A PIN is 4 to 12 digits') });
 const ack = z.object({ ok: z.boolean(), message: z.string().optional() });
 
 /** Renderer -> main requests, each answered once. */
 export const invokeChannels = {
   'session:get-view': { request: none, response: sessionViewSchema },
   'session:activity': { request: none, response: ack },
-  'session:submit-pin': { request: z.object({ pin: z.string().regex(/^\d{4,12}$/, 'A PIN is 4 to 12 digits') }), response: ack },
+  'session:submit-pin': { request: pinRequest, response: ack },
+  /** The PIN an enrolling clinician chose (the renderer has already had it typed twice). */
+  'session:choose-pin': { request: pinRequest, response: ack },
+  'session:cancel-enrollment': { request: none, response: ack },
   'session:cancel-pin': { request: none, response: ack },
   'session:lock-now': { request: none, response: ack },
   'readers:get-status': { request: none, response: readerStatusSchema },
@@ -80,6 +95,8 @@ export interface CareShellApi {
     reportActivity(): Promise<InvokeResponse<'session:activity'>>;
     submitPin(pin: string): Promise<InvokeResponse<'session:submit-pin'>>;
     cancelPin(): Promise<InvokeResponse<'session:cancel-pin'>>;
+    choosePin(pin: string): Promise<InvokeResponse<'session:choose-pin'>>;
+    cancelEnrollment(): Promise<InvokeResponse<'session:cancel-enrollment'>>;
     lockNow(): Promise<InvokeResponse<'session:lock-now'>>;
     onView(listener: (view: SessionView) => void): () => void;
   };
@@ -97,6 +114,8 @@ export function createCareShellApi(transport: ContractTransport): CareShellApi {
       reportActivity: () => transport.invoke('session:activity', undefined),
       submitPin: (pin) => transport.invoke('session:submit-pin', { pin }),
       cancelPin: () => transport.invoke('session:cancel-pin', undefined),
+      choosePin: (pin) => transport.invoke('session:choose-pin', { pin }),
+      cancelEnrollment: () => transport.invoke('session:cancel-enrollment', undefined),
       lockNow: () => transport.invoke('session:lock-now', undefined),
       onView: (listener) => transport.subscribe('session:view', listener),
     },

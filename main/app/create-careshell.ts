@@ -5,9 +5,10 @@ import type { EventChannel, EventPayload, ReaderStatus } from '../../preload/con
 import type { AuditEvent, AuditSink } from '../audit/audit-event.js';
 import type { BadgeHasher } from '../identity/badge-hasher.js';
 import { createSessionService, type SessionService } from '../session/session-service.js';
-import type { Authenticator, PinService, UserDirectory } from '../session/ports.js';
+import type { Authenticator, Enrollment, PinService, UserDirectory } from '../session/ports.js';
 import type { SessionPolicy } from '../policy/session-settings.js';
 import { ContractServer, type ContractLog } from './contract-handlers.js';
+import { followSessionTokens, type SessionTokens } from './session-tokens.js';
 
 /** Where badge events come from: the reader manager in production, a simulated reader in the demo. */
 export interface ReaderSource {
@@ -27,6 +28,10 @@ export interface CareShellEnvironment {
   directory: UserDirectory;
   pins: PinService;
   authenticator: Authenticator;
+  /** Enrollment of unknown badges and PIN reset (full sign-in, then a chosen PIN). */
+  enrollment: Enrollment;
+  /** Silent tokens when a session is shown, wiped when policy ends it. */
+  tokens: SessionTokens;
   hashBadge: BadgeHasher;
   readers: ReaderSource;
   /** OS-wide idle time (Electron's powerMonitor); absent in the harness. */
@@ -57,6 +62,7 @@ export function createCareShell(env: CareShellEnvironment): CareShell {
     directory: env.directory,
     pins: env.pins,
     authenticator: env.authenticator,
+    enrollment: env.enrollment,
     hashBadge: env.hashBadge,
     workstation: env.workstation,
     policy: env.policy,
@@ -76,6 +82,12 @@ export function createCareShell(env: CareShellEnvironment): CareShell {
     return undefined;
   };
 
+  /** A PIN was right when a session is on screen; otherwise the notice says what to do. */
+  const unlockedAck = () => {
+    const view = session.view();
+    return view.screen === 'active' ? { ok: true } : { ok: false, ...(view.notice ? { message: view.notice.text } : {}) };
+  };
+
   const unsubscribers: (() => void)[] = [];
   const contract = new ContractServer(
     {
@@ -86,8 +98,15 @@ export function createCareShell(env: CareShellEnvironment): CareShell {
       },
       'session:submit-pin': async ({ pin }) => {
         await session.handle({ type: 'pin', pin });
-        const view = session.view();
-        return view.screen === 'active' ? { ok: true } : { ok: false, ...(view.notice ? { message: view.notice.text } : {}) };
+        return unlockedAck();
+      },
+      'session:choose-pin': async ({ pin }) => {
+        await session.handle({ type: 'choose-pin', pin });
+        return unlockedAck();
+      },
+      'session:cancel-enrollment': async () => {
+        await session.handle({ type: 'enroll-cancel' });
+        return { ok: true };
       },
       'session:cancel-pin': async () => {
         await session.handle({ type: 'pin-cancel' });
@@ -112,6 +131,7 @@ export function createCareShell(env: CareShellEnvironment): CareShell {
     async start() {
       unsubscribers.push(
         session.onView((view) => emit('session:view', view)),
+        followSessionTokens(session, env.tokens, env.log),
         env.readers.onStatus((status) => emit('readers:status', status)),
         env.readers.onEvent((event) => {
           if (event.kind === 'tap') void session.handle({ type: 'badge-tap', badgeId: event.badgeId, readerId: event.readerId });

@@ -18,6 +18,8 @@ import { FileKeyValueStore } from '../identity/storage/file-key-value-store.js';
 import type { ResolvedPolicy } from './careshell-policy.js';
 import type { CareShellEnvironment } from './create-careshell.js';
 import { identityAuthenticator } from './identity-authenticator.js';
+import { identityEnrollment } from './identity-enrollment.js';
+import { identityPins } from './identity-pins.js';
 import { loadInstallationSecrets, type KeyProtector } from './installation-secrets.js';
 
 export interface WorkstationOptions {
@@ -126,8 +128,10 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
         policy: policy.session,
         audit: journal,
         directory: identity.directory,
-        pins: identity.pins,
+        pins: identityPins(identity.pins),
         authenticator: identityAuthenticator(identity.authenticator),
+        enrollment: identityEnrollment(identity.enrollment, options.log),
+        tokens: identity.authenticator,
         hashBadge,
         readers,
         ...(options.osIdleMs ? { osIdleMs: options.osIdleMs } : {}),

@@ -20,6 +20,8 @@ export function policyErrorContract(workstation: string, problems: string, log: 
       'session:activity': refused,
       'session:submit-pin': refused,
       'session:cancel-pin': refused,
+      'session:choose-pin': refused,
+      'session:cancel-enrollment': refused,
       'session:lock-now': refused,
       'readers:get-status': async () => ({ readers: [] }),
     },

@@ -6,7 +6,8 @@ import { ManualClock } from '../../common/manual-clock.js';
 import { systemRandom } from '../../common/random.js';
 import { SimulatedReader } from '../../native/simulated-reader.js';
 import { startLocalIdp, type LocalIdp } from '../../tools/local-idp/local-idp.js';
-import { DEMO_USERS } from '../../tools/local-idp/demo-users.js';
+import { DEMO_USERS, NEW_STARTER, type DemoUser } from '../../tools/local-idp/demo-users.js';
+import { scriptedSignIn } from '../../tools/local-idp/scripted-sign-in.js';
 import { careShellPolicySchema, resolveCareShellPolicy, type CareShellPolicyFile } from '../app/careshell-policy.js';
 import { createCareShell, type CareShell } from '../app/create-careshell.js';
 import { openWorkstation, type Workstation } from '../app/open-workstation.js';
@@ -47,6 +48,8 @@ export interface Demo {
   users: DemoUserCard[];
   /** A valid badge that nobody has enrolled: tapping it starts enrollment. */
   unenrolledBadgeId: string;
+  /** A provider account with no badge yet: who enrolls the unenrolled badge. */
+  newStarter: DemoUser;
   dataDir: string;
   stop(): Promise<void>;
 }
@@ -88,6 +91,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   try {
     const resolved = resolveCareShellPolicy(demoPolicy(idp, reader.id, options.profile));
     if (!resolved.ok) throw new Error(describeProblems('the demo policy', resolved.problems));
+    // Start-up enrollments sign in without a browser; after that, sign-ins go where the caller says.
+    let signIn: (url: string) => Promise<void> = async () => {};
     const workstation = await openWorkstation({
       policy: resolved.policy,
       dataDir,
@@ -95,12 +100,15 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       clock,
       random: systemRandom,
       protector: noProtection,
-      openSignIn: options.openSignIn ?? (async (url) => log.info(`sign in with the identity provider at ${url}`)),
+      openSignIn: (url) => signIn(url),
       extraCaPems: [idp.caPem],
       readerOverride: (entry) => (entry.id === reader.id ? reader : undefined),
       log,
     });
-    const users = await enrollDemoUsers(workstation);
+    const users = await enrollDemoUsers(workstation, (account) => {
+      signIn = scriptedSignIn({ username: account.username, password: account.password, caPem: idp.caPem });
+    });
+    signIn = options.openSignIn ?? (async (url) => log.info(`sign in with the identity provider at ${url}`));
     const careshell = createCareShell(workstation.env);
     await careshell.start();
 
@@ -133,6 +141,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       policy: resolved.policy.session,
       users,
       unenrolledBadgeId: UNENROLLED_BADGE,
+      newStarter: NEW_STARTER,
       dataDir,
       async stop() {
         await server.close();
@@ -147,8 +156,11 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   }
 }
 
-/** Binds each demo account to a demo badge and sets its PIN, as enrollment would after a sign-in. */
-async function enrollDemoUsers(workstation: Workstation): Promise<DemoUserCard[]> {
+/**
+ * Enrolls each demo account with its demo badge and PIN through the real enrollment (full sign-in at the
+ * local provider, then the PIN), so each has a token cache as a clinician would after enrolling.
+ */
+async function enrollDemoUsers(workstation: Workstation, signInAs: (account: DemoUser) => void): Promise<DemoUserCard[]> {
   const users: DemoUserCard[] = [];
   for (const [index, account] of DEMO_USERS.entries()) {
     const card: DemoUserCard = {
@@ -160,9 +172,10 @@ async function enrollDemoUsers(workstation: Workstation): Promise<DemoUserCard[]
       badgeId: `H10301:100:${1001 + index}`,
       pin: DEMO_PINS[index % DEMO_PINS.length]!,
     };
-    const { directory, pins } = workstation.identity;
-    await directory.bind(workstation.hashBadge(card.badgeId), { userId: card.userId, displayName: card.displayName, username: card.username, roles: card.roles });
-    await pins.setPin(card.userId, card.pin);
+    const { enrollment } = workstation.identity;
+    signInAs(account);
+    const pending = await enrollment.beginEnrollment(workstation.hashBadge(card.badgeId));
+    await enrollment.completeEnrollment(pending.id, card.pin);
     users.push(card);
   }
   return users;

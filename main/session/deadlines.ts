@@ -16,6 +16,7 @@ export function nextDeadline(state: EngineState): number | undefined {
     due = graceEndsMs(state, fg.session);
   }
   for (const s of state.suspended) due = Math.min(due, graceEndsMs(state, s));
+  if (state.pending?.kind === 'enroll') due = Math.min(due, state.pending.expiresAtMs);
   return due === Infinity ? undefined : due;
 }
 

@@ -1,7 +1,7 @@
 import type { AuditEvent } from '../audit/audit-event.js';
 import type { SessionPolicy } from '../policy/session-settings.js';
 import type { PolicyProblem } from '../policy/policy-problem.js';
-import type { DirectoryUser, PinResult } from './ports.js';
+import type { DirectoryUser, EnrollmentCompleted, EnrollmentPurpose, EnrollmentSignedIn, PinResult } from './ports.js';
 
 /**
  * The engine's single source of truth (issue 3 item 1), as plain immutable data: a typed reducer over it
@@ -75,6 +75,9 @@ export type GrantTarget = { readonly type: 'new'; readonly sessionId: string } |
 
 export type StepUpAction = 'break-glass' | 'export' | 'policy-change';
 
+/** A full sign-in that renews the identity provider's tokens of a session already on screen. */
+export type TokenRenewal = { readonly type: 'tokens'; readonly sessionId: string };
+
 export type Pending =
   | {
       readonly kind: 'pin';
@@ -89,8 +92,24 @@ export type Pending =
       readonly token: number;
       readonly expectedUserId?: string;
       readonly badgeHash?: string;
-      readonly target: GrantTarget | { readonly type: 'step-up'; readonly sessionId: string; readonly action: StepUpAction };
+      readonly target: GrantTarget | TokenRenewal | { readonly type: 'step-up'; readonly sessionId: string; readonly action: StepUpAction };
       readonly reason: string;
+    }
+  | {
+      /** Enrollment of an unknown badge, or a PIN reset: full sign-in, then the clinician chooses a PIN. */
+      readonly kind: 'enroll';
+      readonly token: number;
+      readonly purpose: EnrollmentPurpose;
+      readonly step: 'sign-in' | 'choose-pin';
+      readonly badgeHash?: string;
+      /** PIN reset: the account whose PIN is being replaced (the sign-in must be that account). */
+      readonly expectedUser?: DirectoryUser;
+      readonly target: GrantTarget;
+      /** The whole enrollment is time-limited; the deadline restarts once the sign-in succeeded. */
+      readonly expiresAtMs: number;
+      /** Set once the sign-in succeeded: who is enrolling, and the identity layer's handle on it. */
+      readonly user?: DirectoryUser;
+      readonly pendingId?: string;
     };
 
 export interface Notice {
@@ -110,10 +129,16 @@ export interface EngineState {
   readonly notice?: Notice;
   /** Source of verification tokens: a stale PIN or sign-in result never applies to a newer prompt. */
   readonly seq: number;
+  /**
+   * How long an enrollment or PIN reset may take (the identity layer keeps a signed-in enrollment as long);
+   * absent where this workstation cannot enroll, and an unknown badge is then only refused.
+   */
+  readonly enrollmentTtlMs?: number;
 }
 
-export function initialState(policy: SessionPolicy): EngineState {
-  return { rules: rulesFromPolicy(policy), fg: { kind: 'none' }, suspended: [], needsFullSignIn: [], seq: 1 };
+export function initialState(policy: SessionPolicy, enrollmentTtlMs?: number): EngineState {
+  const base: EngineState = { rules: rulesFromPolicy(policy), fg: { kind: 'none' }, suspended: [], needsFullSignIn: [], seq: 1 };
+  return enrollmentTtlMs === undefined ? base : { ...base, enrollmentTtlMs };
 }
 
 /** Inputs after the service resolved their asynchronous part (badge lookup, PIN check, sign-in). */
@@ -135,6 +160,11 @@ export type EngineEvent =
       token: number;
       outcome: { ok: true; user: DirectoryUser } | { ok: false; message: string };
     }
+  | { type: 'enroll-signed-in'; token: number; outcome: EnrollmentSignedIn }
+  | { type: 'enroll-completed'; token: number; outcome: EnrollmentCompleted }
+  | { type: 'enroll-cancel' }
+  /** The identity provider wants the user of a shown session to sign in again (refresh token expired or revoked). */
+  | { type: 'tokens-refused'; userId: string; sessionId: string; message: string }
   /** A deadline timer fired; osIdleMs is sampled only when an idle deadline is due. */
   | { type: 'tick'; osIdleMs?: number }
   | { type: 'grant-failed'; message: string }
@@ -148,6 +178,8 @@ export type AuditDraft = Omit<AuditEvent, 'at' | 'workstation'>;
 export interface LifecycleEvent {
   kind: 'shown' | 'hidden' | 'terminated';
   sessionId: string;
+  /** Whose session: the composition wipes that user's tokens when policy ends it. */
+  userId: string;
 }
 
 export interface FullSignInRequest {
@@ -155,6 +187,12 @@ export interface FullSignInRequest {
   reason: string;
   expectedUserId?: string;
 }
+
+/** Asks the identity layer to start an enrollment's full sign-in. */
+export type EnrollmentRequest = { token: number } & (
+  | { purpose: 'enroll'; badgeHash: string }
+  | { purpose: 'pin-reset'; userId: string }
+);
 
 export interface StepUpOutcome {
   action: StepUpAction;
@@ -179,5 +217,8 @@ export interface Decision {
   readonly audits: readonly AuditDraft[];
   readonly lifecycle: readonly LifecycleEvent[];
   readonly requests: readonly FullSignInRequest[];
+  readonly enrollments: readonly EnrollmentRequest[];
+  /** Signed-in enrollments that will not complete (cancelled, expired, interrupted): the identity layer drops them. */
+  readonly releasedEnrollments: readonly string[];
   readonly stepUps: readonly StepUpOutcome[];
 }

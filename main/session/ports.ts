@@ -15,7 +15,11 @@ export interface UserDirectory {
 export type PinResult =
   | { ok: true }
   | { ok: false; reason: 'wrong'; attemptsLeft: number }
-  | { ok: false; reason: 'locked-out'; retryInMs: number };
+  | { ok: false; reason: 'locked-out'; retryInMs: number }
+  /** No usable PIN (never set, or its record is damaged): only a PIN reset with a full sign-in helps. */
+  | { ok: false; reason: 'needs-reset'; message: string }
+  /** The PIN could not be checked (storage error); nothing is known about the PIN itself. */
+  | { ok: false; reason: 'unavailable'; message: string };
 
 /** Identity owns counting, backoff and persistence of failures; the engine shows and audits the result. */
 export interface PinService {
@@ -28,4 +32,24 @@ export interface Authenticator {
     reason: string;
     expectedUserId?: string;
   }): Promise<{ ok: true; user: DirectoryUser } | { ok: false; message: string }>;
+}
+
+export type EnrollmentPurpose = 'enroll' | 'pin-reset';
+
+export type EnrollmentSignedIn = { ok: true; pendingId: string; user: DirectoryUser } | { ok: false; message: string };
+
+/** retry: the PIN was refused by the PIN rules and the clinician may choose another; otherwise the enrollment is over. */
+export type EnrollmentCompleted = { ok: true } | { ok: false; retry: boolean; message: string };
+
+/**
+ * Enrollment of an unknown badge and PIN reset (implemented by the identity area): a full sign-in first, then
+ * the PIN the clinician chooses completes it. Outcomes are returned, never thrown.
+ */
+export interface Enrollment {
+  /** How long a signed-in enrollment is kept waiting for its PIN. */
+  readonly ttlMs: number;
+  begin(request: { purpose: 'enroll'; badgeHash: string } | { purpose: 'pin-reset'; userId: string }): Promise<EnrollmentSignedIn>;
+  complete(request: { pendingId: string; purpose: EnrollmentPurpose; pin: string }): Promise<EnrollmentCompleted>;
+  /** Drops a signed-in enrollment that will not complete; nothing it started stays behind. */
+  cancel(pendingId: string): Promise<void>;
 }

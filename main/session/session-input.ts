@@ -6,6 +6,7 @@ import { sessionSettingsSchema } from '../policy/session-settings.js';
  * harness from tests). Validated on entry: a malformed input is refused with a message, never half-applied.
  */
 const policyProblemSchema = z.object({ path: z.string(), message: z.string() });
+const pinSchema = z.string().regex(/^\d{4,12}$/, 'A PIN is 4 to 12 digits');
 
 export const sessionInputSchema = z.discriminatedUnion('type', [
   z.object({
@@ -15,8 +16,13 @@ export const sessionInputSchema = z.discriminatedUnion('type', [
     readerId: z.string().min(1).max(128),
   }),
   z.object({ type: z.literal('badge-removed'), readerId: z.string().min(1).max(128) }),
-  z.object({ type: z.literal('pin'), pin: z.string().regex(/^\d{4,12}$/, 'A PIN is 4 to 12 digits') }),
+  z.object({ type: z.literal('pin'), pin: pinSchema }),
   z.object({ type: z.literal('pin-cancel') }),
+  /** The PIN an enrolling clinician chose; the PIN rules of the identity layer decide whether it is accepted. */
+  z.object({ type: z.literal('choose-pin'), pin: pinSchema }),
+  z.object({ type: z.literal('enroll-cancel') }),
+  /** From the composition: the identity provider refused the silent token request of a shown session's user. */
+  z.object({ type: z.literal('tokens-refused'), userId: z.string().min(1), sessionId: z.string().min(1), message: z.string().min(1).max(2000) }),
   z.object({ type: z.literal('activity'), source: z.enum(['renderer', 'os']) }),
   z.object({ type: z.literal('os'), event: z.enum(['suspend', 'resume', 'lock-screen', 'display-off', 'lid-close']) }),
   z.object({ type: z.literal('lock-now') }),

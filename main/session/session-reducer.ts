@@ -3,6 +3,7 @@ import type {
   AuditDraft,
   Decision,
   EngineEvent,
+  EnrollmentRequest,
   EngineState,
   Foreground,
   FullSignInRequest,
@@ -67,6 +68,8 @@ class Step {
   readonly audits: AuditDraft[] = [];
   readonly lifecycle: LifecycleEvent[] = [];
   readonly requests: FullSignInRequest[] = [];
+  readonly enrollments: EnrollmentRequest[] = [];
+  readonly releasedEnrollments: string[] = [];
   readonly stepUps: StepUpOutcome[] = [];
   private noticeSet = false;
 
@@ -115,6 +118,8 @@ class Step {
       audits: pre ? this.audits.slice(pre.audits.length) : this.audits,
       lifecycle: pre ? this.lifecycle.slice(pre.lifecycle.length) : this.lifecycle,
       requests: this.requests,
+      enrollments: this.enrollments,
+      releasedEnrollments: this.releasedEnrollments,
       stepUps: this.stepUps,
     };
   }
@@ -128,7 +133,7 @@ class Step {
     if (fg.kind !== 'active' && fg.kind !== 'warning') return;
     const session: KeptSession = { ...fg.session, lockedAtMs: Math.min(lockedAtMs, this.now) };
     this.set({ fg: { kind: 'locked', session } });
-    this.lifecycle.push({ kind: 'hidden', sessionId: session.id });
+    this.lifecycle.push({ kind: 'hidden', sessionId: session.id, userId: session.user.userId });
     this.audit({ type: 'session.lock', outcome: 'success', actor: actorOf(session), reason, details: { sessionId: session.id } });
     if (graceEndsMs(this.s, session) <= this.now) this.terminate(session, 'grace expired');
   }
@@ -137,14 +142,14 @@ class Step {
   terminate(session: KeptSession, reason: string, type: AuditDraft['type'] = 'session.terminated'): void {
     const fg = this.s.fg;
     if (fg.kind !== 'none' && fg.session.id === session.id) {
-      if (fg.kind === 'active' || fg.kind === 'warning') this.lifecycle.push({ kind: 'hidden', sessionId: session.id });
+      if (fg.kind === 'active' || fg.kind === 'warning') this.lifecycle.push({ kind: 'hidden', sessionId: session.id, userId: session.user.userId });
       this.set({ fg: { kind: 'none' } });
     } else {
       this.set({ suspended: this.s.suspended.filter((x) => x.id !== session.id) });
     }
     const p = this.s.pending;
     if (p && p.target.type !== 'new' && p.target.sessionId === session.id) this.clearPending(reason);
-    this.lifecycle.push({ kind: 'terminated', sessionId: session.id });
+    this.lifecycle.push({ kind: 'terminated', sessionId: session.id, userId: session.user.userId });
     this.audit({ type, outcome: 'success', actor: actorOf(session), reason, details: { sessionId: session.id } });
   }
 
@@ -157,6 +162,17 @@ class Step {
       this.stepUps.push({ action: p.target.action, userId, ok: false });
       this.audit({ type: 'session.step_up', outcome: 'failure', actor: { userId }, reason: `step-up for ${p.target.action} abandoned: ${reason}` });
     }
+    // The tokens are still missing: this user's next verification must be a full sign-in.
+    if (p.kind === 'full-sign-in' && p.target.type === 'tokens' && p.expectedUserId !== undefined) this.requireFullSignIn(p.expectedUserId);
+    if (p.kind === 'enroll') {
+      if (p.pendingId !== undefined) this.releasedEnrollments.push(p.pendingId);
+      this.audit({ type: 'session.sign_in', outcome: 'failure', actor: enrollmentActor(p), reason: `${enrollmentName(p)} abandoned: ${reason}` });
+    }
+    this.dropPending();
+  }
+
+  /** Removes the pending verification without side effects (its outcome was already handled). */
+  dropPending(): void {
     const { pending: _dropped, ...rest } = this.s;
     this.s = rest;
   }
@@ -172,7 +188,7 @@ class Step {
     const previous = fg.session;
     this.set({ fg: { kind: 'none' } });
     if (this.rules.previousSession === 'end' || this.rules.maxSuspended === 0) {
-      this.lifecycle.push({ kind: 'terminated', sessionId: previous.id });
+      this.lifecycle.push({ kind: 'terminated', sessionId: previous.id, userId: previous.user.userId });
       this.audit({ type: 'session.terminated', outcome: 'success', actor: actorOf(previous), reason: 'another user signed in (policy: end previous session)', details: { sessionId: previous.id } });
       return;
     }
@@ -218,7 +234,7 @@ class Step {
     });
     this.grant = { type, outcome: 'success', actor: actorOf(shown), reason: `verified by ${method}`, details: { sessionId: shown.id, method } };
     if (switching) this.audit({ type: 'session.user_switch', outcome: 'success', actor: actorOf(shown), reason: 'fast user switch', details: { sessionId: shown.id } });
-    this.lifecycle.push({ kind: 'shown', sessionId: shown.id });
+    this.lifecycle.push({ kind: 'shown', sessionId: shown.id, userId: shown.user.userId });
     return true;
   }
 
@@ -233,6 +249,29 @@ class Step {
     this.notice('info', `${user.displayName}: enter your PIN.`);
   }
 
+  /** Enrollment of an unknown badge or a PIN reset: the identity layer starts a full sign-in at once. */
+  startEnrollment(
+    target: GrantTarget,
+    who: { purpose: 'enroll'; badgeHash: string } | { purpose: 'pin-reset'; user: DirectoryUser; badgeHash?: string; why: string },
+  ): void {
+    const ttlMs = this.s.enrollmentTtlMs;
+    if (ttlMs === undefined) return;
+    const token = this.nextToken();
+    const common = { kind: 'enroll' as const, token, step: 'sign-in' as const, target, expiresAtMs: this.now + ttlMs };
+    if (who.purpose === 'enroll') {
+      this.set({ pending: { ...common, purpose: 'enroll', badgeHash: who.badgeHash } });
+      this.enrollments.push({ token, purpose: 'enroll', badgeHash: who.badgeHash });
+      this.audit({ type: 'badge.unknown', outcome: 'failure', actor: { badgeHash: who.badgeHash }, reason: 'badge not enrolled: enrollment started (full sign-in at the identity provider)' });
+      this.notice('info', 'This badge is not enrolled yet. Sign in with your hospital account in the sign-in window to enroll it.');
+      return;
+    }
+    const { user, badgeHash, why } = who;
+    this.set({ pending: { ...common, purpose: 'pin-reset', expectedUser: user, ...(badgeHash ? { badgeHash } : {}) } });
+    this.enrollments.push({ token, purpose: 'pin-reset', userId: user.userId });
+    this.audit({ type: 'session.reverify_required', outcome: 'success', actor: { userId: user.userId, displayName: user.displayName, badgeHash }, reason: `PIN reset required: ${why}` });
+    this.notice('warning', `${user.displayName}: your PIN cannot be used (${why}). Sign in with your hospital account in the sign-in window, then choose a new PIN.`);
+  }
+
   startFullSignIn(reason: string, target: Extract<Pending, { kind: 'full-sign-in' }>['target'], expectedUserId?: string, badgeHash?: string): void {
     const token = this.nextToken();
     this.set({ pending: { kind: 'full-sign-in', token, expectedUserId, badgeHash, target, reason } });
@@ -240,6 +279,17 @@ class Step {
     this.audit({ type: 'session.reverify_required', outcome: 'success', actor: { userId: expectedUserId, badgeHash }, reason: `full sign-in required: ${reason}` });
     this.notice('info', 'Sign in with your password to continue.');
   }
+}
+
+type EnrollPending = Extract<Pending, { kind: 'enroll' }>;
+
+function enrollmentName(p: EnrollPending): string {
+  return p.purpose === 'enroll' ? 'enrollment' : 'PIN reset';
+}
+
+function enrollmentActor(p: EnrollPending): AuditActor {
+  const user = p.user ?? p.expectedUser;
+  return { ...(user ? { userId: user.userId, displayName: user.displayName } : {}), ...(p.badgeHash ? { badgeHash: p.badgeHash } : {}) };
 }
 
 function actorOf(s: KeptSession): AuditActor {
@@ -315,6 +365,15 @@ const HANDLERS: { [T in EngineEvent['type']]: Handler<T> } = {
     step.startFullSignIn(`step-up for ${e.action}`, { type: 'step-up', sessionId: fg.session.id, action: e.action }, fg.session.user.userId);
   },
   'full-sign-in-result': onFullSignInResult,
+  'enroll-signed-in': onEnrollSignedIn,
+  'enroll-completed': onEnrollCompleted,
+  'enroll-cancel'(step) {
+    const p = step.s.pending;
+    if (p?.kind !== 'enroll') return;
+    step.clearPending('cancelled at the workstation');
+    step.notice('info', `${p.purpose === 'enroll' ? 'Enrollment' : 'PIN reset'} cancelled. Nothing was saved.`);
+  },
+  'tokens-refused': onTokensRefused,
   tick(step, e) {
     tick(step, e.osIdleMs);
   },
@@ -331,6 +390,7 @@ const HANDLERS: { [T in EngineEvent['type']]: Handler<T> } = {
 };
 
 function pendingUserId(p: Pending): string | undefined {
+  if (p.kind === 'enroll') return (p.user ?? p.expectedUser)?.userId;
   return p.kind === 'pin' ? p.user.userId : p.expectedUserId;
 }
 
@@ -346,14 +406,20 @@ function onTap(step: Step, e: Extract<EngineEvent, { type: 'tap' }>): void {
     return;
   }
   const user = e.user;
-  if (!user) {
+  if (!user && step.s.enrollmentTtlMs === undefined) {
     step.audit({ type: 'badge.unknown', outcome: 'failure', actor: { badgeHash: e.badgeHash }, reason: 'badge not enrolled', details: { readerId: e.readerId } });
     step.notice('error', 'This badge is not enrolled on CareShell. If it is yours, ask IT to enroll it (readers may report it differently).');
     return;
   }
+  const pending = step.s.pending;
+  if (!user && pending?.kind === 'enroll' && pending.badgeHash === e.badgeHash) {
+    // A second tap of the badge being enrolled (double tap, impatience) must not start a second sign-in.
+    step.notice('info', pending.step === 'sign-in' ? 'Enrollment is in progress: finish signing in in the sign-in window.' : 'Enrollment is in progress: choose your PIN.');
+    return;
+  }
   const r = step.rules;
   const fg = step.s.fg;
-  if ((fg.kind === 'active' || fg.kind === 'warning') && fg.session.user.userId === user.userId) {
+  if (user && (fg.kind === 'active' || fg.kind === 'warning') && fg.session.user.userId === user.userId) {
     if (step.now - fg.unlockedAtMs < r.ignoreTapWithinMs) {
       step.notice('info', `Tap ignored: ${user.displayName} signed in ${seconds(step.now - fg.unlockedAtMs)} s ago.`);
     } else if (r.sameUserTap === 'lock') {
@@ -367,22 +433,27 @@ function onTap(step: Step, e: Extract<EngineEvent, { type: 'tap' }>): void {
   }
 
   const fgOwner = foregroundSession(fg);
-  const owned = fgOwner && fgOwner.user.userId === user.userId ? fgOwner : step.s.suspended.find((x) => x.user.userId === user.userId);
+  const owned = user && ownedSession(step.s, user.userId);
   const target: GrantTarget = owned ? { type: 'resume', sessionId: owned.id } : { type: 'new', sessionId: e.newSessionId };
   if (!owned && r.whenFull === 'refuse' && r.previousSession === 'suspend' && fgOwner && step.s.suspended.length + 1 > r.maxSuspended) {
-    step.audit({ type: 'badge.rejected', outcome: 'failure', actor: { userId: user.userId, badgeHash: e.badgeHash }, reason: `suspended-session limit ${r.maxSuspended} reached (policy: refuse)` });
+    step.audit({ type: 'badge.rejected', outcome: 'failure', actor: { userId: user?.userId, badgeHash: e.badgeHash }, reason: `suspended-session limit ${r.maxSuspended} reached (policy: refuse)` });
     step.notice('warning', `This workstation already keeps as many sessions as its policy allows (${r.maxSuspended} suspended). Ask the signed-in user to sign out, or use another workstation.`);
     return;
   }
   if (fg.kind === 'active' || fg.kind === 'warning') {
-    // Another user's badge: the current user's screen goes away before anything else happens.
-    step.lock(`another user's badge was tapped`);
+    // Another person's badge: the current user's screen goes away before anything else happens (an
+    // enrollment's sign-in window must not open over it either).
+    step.lock(user ? `another user's badge was tapped` : 'an unenrolled badge was tapped');
     if (r.otherUserTap === 'lock') {
-      step.notice('info', 'The previous session is locked. Tap your badge again to sign in.');
+      step.notice('info', `The previous session is locked. Tap your badge again to ${user ? 'sign in' : 'enroll it'}.`);
       return;
     }
   }
   step.clearPending('another badge was tapped');
+  if (!user) {
+    step.startEnrollment(target, { purpose: 'enroll', badgeHash: e.badgeHash });
+    return;
+  }
   if (step.s.needsFullSignIn.includes(user.userId)) {
     step.startFullSignIn('your sign-in expired, your PIN is locked or access was revoked', target, user.userId, e.badgeHash);
     return;
@@ -397,6 +468,12 @@ function onTap(step: Step, e: Extract<EngineEvent, { type: 'tap' }>): void {
   else step.startFullSignIn('policy sign-in is full-sign-in', target, user.userId, e.badgeHash);
 }
 
+/** The session this user already has on this workstation (locked in front, or suspended), if any. */
+function ownedSession(state: EngineState, userId: string): KeptSession | undefined {
+  const owner = foregroundSession(state.fg);
+  return owner && owner.user.userId === userId ? owner : state.suspended.find((x) => x.user.userId === userId);
+}
+
 function onPinResult(step: Step, e: Extract<EngineEvent, { type: 'pin-result' }>): void {
   const p = effectivePending(step.s);
   if (!p || p.kind !== 'pin' || p.token !== e.token) return; // a stale answer for a prompt that is gone
@@ -408,6 +485,17 @@ function onPinResult(step: Step, e: Extract<EngineEvent, { type: 'pin-result' }>
     if (p.token !== 0) step.set({ pending: { ...p, attemptsLeft: result.attemptsLeft } });
     step.audit({ type: 'pin.failure', outcome: 'failure', actor, reason: 'wrong PIN', details: { attemptsLeft: result.attemptsLeft } });
     step.notice('warning', `Wrong PIN. ${result.attemptsLeft} ${result.attemptsLeft === 1 ? 'attempt' : 'attempts'} left before your PIN is locked.`);
+  } else if (result.reason === 'needs-reset') {
+    step.clearPending('PIN unusable');
+    step.audit({ type: 'pin.failure', outcome: 'failure', actor, reason: `PIN unusable: ${result.message}` });
+    if (step.s.enrollmentTtlMs === undefined) {
+      step.notice('error', `${p.user.displayName}: your PIN cannot be used (${result.message}). Ask IT to reset it.`);
+    } else {
+      step.startEnrollment(p.target, { purpose: 'pin-reset', user: p.user, ...(p.badgeHash ? { badgeHash: p.badgeHash } : {}), why: result.message });
+    }
+  } else if (result.reason === 'unavailable') {
+    step.audit({ type: 'pin.failure', outcome: 'failure', actor, reason: `PIN could not be checked: ${result.message}` });
+    step.notice('error', `Your PIN could not be checked (${result.message}). Try again, or call IT.`);
   } else {
     step.clearPending('PIN locked out');
     step.requireFullSignIn(p.user.userId);
@@ -420,40 +508,111 @@ function onFullSignInResult(step: Step, e: Extract<EngineEvent, { type: 'full-si
   const p = step.s.pending;
   if (!p || p.kind !== 'full-sign-in' || p.token !== e.token) return;
   const outcome = e.outcome;
-  const stepUp = p.target.type === 'step-up' ? p.target : undefined;
-  const failType = stepUp ? 'session.step_up' : 'session.sign_in';
+  const target = p.target;
+  const failType = target.type === 'step-up' ? 'session.step_up' : 'session.sign_in';
   if (!outcome.ok || (p.expectedUserId !== undefined && outcome.user.userId !== p.expectedUserId)) {
     const why = outcome.ok ? `signed in as a different user (${outcome.user.userId})` : outcome.message;
-    if (stepUp) {
-      step.stepUps.push({ action: stepUp.action, userId: p.expectedUserId ?? '', ok: false });
-      const { pending: _dropped, ...rest } = step.s;
-      step.s = rest;
+    if (target.type === 'step-up') {
+      step.stepUps.push({ action: target.action, userId: p.expectedUserId ?? '', ok: false });
+      step.dropPending();
     } else {
       step.clearPending('full sign-in failed');
     }
     step.audit({ type: failType, outcome: 'failure', actor: { userId: p.expectedUserId, badgeHash: p.badgeHash }, reason: `full sign-in failed: ${why}` });
-    step.notice('error', `Sign-in did not succeed: ${why}.`);
+    const after = target.type === 'tokens' ? ' Your session goes on; you will sign in with your password when you next unlock.' : '';
+    step.notice('error', `Sign-in did not succeed: ${why}.${after}`);
     return;
   }
-  if (!stepUp) {
-    step.grantAccess(outcome.user, p.target as GrantTarget, 'full sign-in', p.badgeHash, true);
+  if (target.type === 'new' || target.type === 'resume') {
+    step.grantAccess(outcome.user, target, 'full sign-in', p.badgeHash, true);
     return;
   }
   const fg = step.s.fg;
-  const { pending: _dropped, ...rest } = step.s;
-  step.s = rest;
-  if ((fg.kind !== 'active' && fg.kind !== 'warning') || fg.session.id !== stepUp.sessionId) return;
+  step.dropPending();
+  if ((fg.kind !== 'active' && fg.kind !== 'warning') || fg.session.id !== target.sessionId) return;
   // A full sign-in is the strongest verification there is: the absolute lifetime restarts from it.
   step.markPreGrant();
   step.set({ fg: { ...fg, session: { ...fg.session, lifetimeStartMs: step.now } } });
-  step.grant = { type: 'session.step_up', outcome: 'success', actor: actorOf(fg.session), reason: `step-up for ${stepUp.action}`, details: { sessionId: fg.session.id, action: stepUp.action } };
-  step.stepUps.push({ action: stepUp.action, userId: fg.session.user.userId, ok: true });
+  if (target.type === 'tokens') {
+    step.grant = { type: 'session.sign_in', outcome: 'success', actor: actorOf(fg.session), reason: 'identity provider sign-in renewed', details: { sessionId: fg.session.id, method: 'full sign-in' } };
+    return;
+  }
+  step.grant = { type: 'session.step_up', outcome: 'success', actor: actorOf(fg.session), reason: `step-up for ${target.action}`, details: { sessionId: fg.session.id, action: target.action } };
+  step.stepUps.push({ action: target.action, userId: fg.session.user.userId, ok: true });
+}
+
+function onEnrollSignedIn(step: Step, e: Extract<EngineEvent, { type: 'enroll-signed-in' }>): void {
+  const p = step.s.pending;
+  if (p?.kind !== 'enroll' || p.token !== e.token || p.step !== 'sign-in') {
+    // A sign-in that finished after its enrollment was cancelled, expired or interrupted: nothing may come of it.
+    if (e.outcome.ok) step.releasedEnrollments.push(e.outcome.pendingId);
+    return;
+  }
+  const name = enrollmentName(p);
+  if (!e.outcome.ok) {
+    step.dropPending();
+    step.audit({ type: 'session.sign_in', outcome: 'failure', actor: enrollmentActor(p), reason: `${name}: ${e.outcome.message}` });
+    step.notice('error', `${capitalised(name)} did not complete: ${e.outcome.message} Nothing was saved; tap your badge to try again.`);
+    return;
+  }
+  const user = e.outcome.user;
+  // A clinician enrolling a new badge who already has a session kept here gets that session back.
+  const owned = ownedSession(step.s, user.userId);
+  const target: GrantTarget = owned ? { type: 'resume', sessionId: owned.id } : p.target;
+  step.set({
+    pending: { ...p, step: 'choose-pin', user, pendingId: e.outcome.pendingId, target, expiresAtMs: step.now + (step.s.enrollmentTtlMs ?? 0) },
+  });
+  step.audit({ type: 'session.reverify_required', outcome: 'success', actor: { userId: user.userId, displayName: user.displayName, badgeHash: p.badgeHash }, reason: `${name}: signed in at the identity provider; choosing a PIN` });
+  step.notice('info', `${user.displayName}: choose a new PIN, then enter it again to confirm.`);
+}
+
+function onEnrollCompleted(step: Step, e: Extract<EngineEvent, { type: 'enroll-completed' }>): void {
+  const p = step.s.pending;
+  if (p?.kind !== 'enroll' || p.token !== e.token || p.step !== 'choose-pin' || !p.user) return;
+  const outcome = e.outcome;
+  if (outcome.ok) {
+    step.dropPending();
+    const method = p.purpose === 'enroll' ? 'enrollment (full sign-in and new PIN)' : 'PIN reset (full sign-in and new PIN)';
+    step.grantAccess(p.user, p.target, method, p.badgeHash, true);
+    return;
+  }
+  if (outcome.retry) {
+    step.notice('warning', outcome.message);
+    return;
+  }
+  // The identity layer has already dropped its half: nothing to release.
+  step.dropPending();
+  step.audit({ type: 'session.sign_in', outcome: 'failure', actor: enrollmentActor(p), reason: `${enrollmentName(p)}: ${outcome.message}` });
+  step.notice('error', `${capitalised(enrollmentName(p))} did not complete: ${outcome.message}`);
+}
+
+function onTokensRefused(step: Step, e: Extract<EngineEvent, { type: 'tokens-refused' }>): void {
+  const fg = step.s.fg;
+  const onScreen = (fg.kind === 'active' || fg.kind === 'warning') && fg.session.id === e.sessionId;
+  if (onScreen && !step.s.pending) {
+    // The session stays on screen (badge and PIN verified the person); the provider asks for the password.
+    step.startFullSignIn(`the identity provider needs a new sign-in (${e.message})`, { type: 'tokens', sessionId: e.sessionId }, e.userId);
+    return;
+  }
+  const kept = onScreen || foregroundSession(fg)?.id === e.sessionId || step.s.suspended.some((x) => x.id === e.sessionId);
+  if (!kept) return;
+  step.requireFullSignIn(e.userId);
+  step.audit({ type: 'session.reverify_required', outcome: 'success', actor: { userId: e.userId }, reason: `full sign-in required at the next unlock: ${e.message}`, details: { sessionId: e.sessionId } });
+}
+
+function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** Applies every deadline that has passed. Deadlines that are not due yet are left to the next timer. */
 function tick(step: Step, osIdleMs: number | undefined): void {
   const now = step.now;
   const r = step.rules;
+  const p = step.s.pending;
+  if (p?.kind === 'enroll' && now >= p.expiresAtMs) {
+    step.clearPending('timed out');
+    step.notice('warning', `${capitalised(enrollmentName(p))} took too long and was stopped; nothing was saved. Tap your badge to start again.`);
+  }
   let fg = step.s.fg;
   if ((fg.kind === 'active' || fg.kind === 'warning') && now >= lifetimeEndsMs(step.s, fg.session)) {
     step.requireFullSignIn(fg.session.user.userId);

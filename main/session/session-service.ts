@@ -7,7 +7,7 @@ import type { SessionPolicy } from '../policy/session-settings.js';
 import { idleDeadlineDue, nextDeadline } from './deadlines.js';
 import type { AuditDraft, Decision, EngineEvent, EngineState, LifecycleEvent, StepUpOutcome } from './engine-state.js';
 import { initialState } from './engine-state.js';
-import type { Authenticator, PinService, UserDirectory } from './ports.js';
+import type { Authenticator, Enrollment, PinResult, PinService, UserDirectory } from './ports.js';
 import { effectivePending, decide } from './session-reducer.js';
 import { parseSessionInput, type SessionInput } from './session-input.js';
 import { toView } from './session-view.js';
@@ -19,6 +19,8 @@ export interface SessionServiceDeps {
   directory: UserDirectory;
   pins: PinService;
   authenticator: Authenticator;
+  /** Enrollment of unknown badges and PIN reset; without it an unknown badge is refused with a message. */
+  enrollment?: Enrollment;
   hashBadge: BadgeHasher;
   workstation: string;
   policy: SessionPolicy;
@@ -51,7 +53,7 @@ const TIME_FIELDS = ['idleWarningMsLeft', 'graceMsLeft', 'lifetimeMsLeft', 'sess
  */
 export function createSessionService(deps: SessionServiceDeps): SessionService {
   const { clock } = deps;
-  let state: EngineState = initialState(deps.policy);
+  let state: EngineState = initialState(deps.policy, deps.enrollment?.ttlMs);
   let armed: { at: number; cancel: () => void } | undefined;
   let lastViewKey = '';
   let disposed = false;
@@ -116,7 +118,7 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
       try {
         await append(decision.grant);
       } catch (err) {
-        return dispatch({ type: 'grant-failed', message: err instanceof Error ? err.message : String(err) });
+        return dispatch({ type: 'grant-failed', message: messageOf(err) });
       }
       if (disposed) return;
       if (state !== before) {
@@ -140,7 +142,7 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
     if (changed || forceView) publish(forceView);
     for (const e of lifecycle) for (const l of lifecycleListeners) l(e);
     const appends = audits.map((a) =>
-      append(a).catch((err: unknown) => dispatch({ type: 'audit-failed', message: err instanceof Error ? err.message : String(err) })),
+      append(a).catch((err: unknown) => dispatch({ type: 'audit-failed', message: messageOf(err) })),
     );
     schedule();
     return appends;
@@ -149,16 +151,26 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
   async function commit(d: Decision, forceView: boolean): Promise<void> {
     const appends = commitPart(d.state, d.audits, d.lifecycle, forceView);
     for (const s of d.stepUps) for (const l of stepUpListeners) l(s);
+    const enrollment = deps.enrollment;
+    if (enrollment) {
+      // The port never rejects (it reports its own failures); the catch only keeps a broken one from crashing.
+      for (const pendingId of d.releasedEnrollments) void enrollment.cancel(pendingId).catch(() => undefined);
+    }
+    const enrollments = d.enrollments.map(async ({ token, ...request }) => {
+      if (!enrollment) return;
+      const outcome = await enrollment.begin(request).catch((err: unknown) => ({ ok: false as const, message: messageOf(err) }));
+      await dispatch({ type: 'enroll-signed-in', token, outcome });
+    });
     const signIns = d.requests.map(async (req) => {
       let outcome: Extract<EngineEvent, { type: 'full-sign-in-result' }>['outcome'];
       try {
         outcome = await deps.authenticator.fullSignIn({ reason: req.reason, expectedUserId: req.expectedUserId });
       } catch (err) {
-        outcome = { ok: false, message: err instanceof Error ? err.message : String(err) };
+        outcome = { ok: false, message: messageOf(err) };
       }
       await dispatch({ type: 'full-sign-in-result', token: req.token, outcome });
     });
-    await Promise.all([...appends, ...signIns]);
+    await Promise.all([...appends, ...signIns, ...enrollments]);
   }
 
   async function handleParsed(raw: unknown): Promise<void> {
@@ -172,7 +184,7 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
           const user = await deps.directory.resolveBadge(badgeHash);
           return dispatch({ type: 'tap', badgeHash, readerId: input.readerId, user, newSessionId });
         } catch (err) {
-          const lookupError = err instanceof Error ? err.message : String(err);
+          const lookupError = messageOf(err);
           return dispatch({ type: 'tap', badgeHash, readerId: input.readerId, lookupError, newSessionId });
         }
       }
@@ -181,13 +193,25 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
       case 'pin': {
         const target = effectivePending(state);
         if (target?.kind !== 'pin') return dispatch({ type: 'pin-refused' });
-        const result = await deps.pins.verify(target.user.userId, input.pin).catch((err: unknown) => {
-          throw new Error(`The PIN could not be checked: ${err instanceof Error ? err.message : String(err)}`);
-        });
+        const result = await deps.pins
+          .verify(target.user.userId, input.pin)
+          .catch((err: unknown): PinResult => ({ ok: false, reason: 'unavailable', message: messageOf(err) }));
         return dispatch({ type: 'pin-result', token: target.token, result });
       }
       case 'pin-cancel':
         return dispatch({ type: 'pin-cancel' });
+      case 'choose-pin': {
+        const p = state.pending;
+        if (p?.kind !== 'enroll' || p.step !== 'choose-pin' || p.pendingId === undefined || !deps.enrollment) return dispatch({ type: 'pin-refused' });
+        const outcome = await deps.enrollment
+          .complete({ pendingId: p.pendingId, purpose: p.purpose, pin: input.pin })
+          .catch((err: unknown) => ({ ok: false as const, retry: false, message: messageOf(err) }));
+        return dispatch({ type: 'enroll-completed', token: p.token, outcome });
+      }
+      case 'enroll-cancel':
+        return dispatch({ type: 'enroll-cancel' });
+      case 'tokens-refused':
+        return dispatch({ type: 'tokens-refused', userId: input.userId, sessionId: input.sessionId, message: input.message });
       case 'activity':
         return dispatch({ type: 'activity', source: input.source });
       case 'os':
@@ -232,4 +256,8 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
       stepUpListeners.clear();
     },
   };
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }

@@ -6,7 +6,7 @@ import { effectivePending, graceEndsMs, lifetimeEndsMs } from './session-reducer
 /**
  * What the renderer may see (preload/contract.ts): never another user's session, never a badge number.
  * A user's name appears only as the verified user, the owner of the locked session, or the person
- * currently asked for a PIN (by name, in the notice).
+ * currently asked for a PIN (by name, in the notice) or enrolling (after their own sign-in).
  */
 export function toView(state: EngineState, now: number, workstation: string): SessionView {
   const base = { workstation, profile: state.rules.profile, suspendedCount: state.suspended.length };
@@ -26,6 +26,11 @@ export function toView(state: EngineState, now: number, workstation: string): Se
   }
   const pending = effectivePending(state);
   const pinPrompt = pending?.kind === 'pin' ? { pinPrompt: pending.attemptsLeft === undefined ? {} : { attemptsLeft: pending.attemptsLeft } } : {};
+  const enrolling = pending?.kind === 'enroll' ? (pending.user ?? pending.expectedUser) : undefined;
+  const enrollment =
+    pending?.kind === 'enroll'
+      ? { enrollment: { purpose: pending.purpose, step: pending.step, ...(enrolling ? { displayName: enrolling.displayName } : {}) } }
+      : {};
   if (fg.kind === 'locked') {
     const owner = fg.session.user;
     return {
@@ -35,8 +40,9 @@ export function toView(state: EngineState, now: number, workstation: string): Se
       reverify: state.rules.reverify,
       graceMsLeft: Math.max(0, graceEndsMs(state, fg.session) - now),
       ...pinPrompt,
+      ...enrollment,
       ...notice,
     };
   }
-  return { ...base, screen: 'no-user', ...pinPrompt, ...notice };
+  return { ...base, screen: 'no-user', ...pinPrompt, ...enrollment, ...notice };
 }

@@ -1,5 +1,6 @@
 import type { CareShellApi, SessionView } from '../../preload/contract';
 import { formatDuration, useCountdown } from '../hooks/use-countdown';
+import { EnrollmentPanel } from './EnrollmentPanel';
 import { Notice } from './Notice';
 import { PinPad } from './PinPad';
 
@@ -45,6 +46,7 @@ export function LockScreen({ view, receivedAt, api }: { view: SessionView; recei
           </p>
         )}
         <Notice notice={view.notice} />
+        {view.enrollment && <EnrollmentPanel enrollment={view.enrollment} api={api} />}
         {view.pinPrompt && (
           <PinPad
             attemptsLeft={view.pinPrompt.attemptsLeft}

@@ -6,18 +6,23 @@ const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', 'clear', '0', 'back']
 
 /**
  * Large targets for gloved hands on a touch screen; the keyboard works too (digits, Backspace, Enter,
- * Escape). The PIN is held only in this component's state and cleared after every submit.
+ * Escape). The PIN is held only in this component's state and cleared after every submit. In `choose`
+ * mode (enrollment, PIN reset) the new PIN is typed twice and sent only when both entries match.
  */
 export function PinPad({
   attemptsLeft,
+  mode = 'verify',
   onSubmit,
   onCancel,
 }: {
   attemptsLeft?: number;
+  mode?: 'verify' | 'choose';
   onSubmit: (pin: string) => Promise<{ ok: boolean; message?: string }>;
   onCancel: () => void;
 }) {
   const [pin, setPin] = useState('');
+  /** choose mode: the first entry, waiting for its confirmation. */
+  const [first, setFirst] = useState<string>();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
 
@@ -33,6 +38,18 @@ export function PinPad({
       setError(`Enter at least ${MIN_DIGITS} digits.`);
       return;
     }
+    if (mode === 'choose' && first === undefined) {
+      setFirst(pin);
+      setPin('');
+      return;
+    }
+    if (mode === 'choose' && first !== pin) {
+      setError('The two PINs did not match. Choose a PIN again.');
+      setFirst(undefined);
+      setPin('');
+      return;
+    }
+    setFirst(undefined);
     setBusy(true);
     try {
       const result = await onSubmit(pin);
@@ -43,7 +60,7 @@ export function PinPad({
       setPin('');
       setBusy(false);
     }
-  }, [busy, pin, onSubmit]);
+  }, [busy, pin, first, mode, onSubmit]);
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -61,7 +78,7 @@ export function PinPad({
   return (
     <section className="pin-pad" data-testid="pin-pad" aria-label="PIN entry">
       <div className="pin-dots" aria-live="polite" aria-label={`${pin.length} digits entered`} data-testid="pin-dots">
-        {pin.length === 0 ? <span className="pin-placeholder">Enter PIN</span> : '•'.repeat(pin.length)}
+        {pin.length === 0 ? <span className="pin-placeholder">{placeholder(mode, first)}</span> : '•'.repeat(pin.length)}
       </div>
       {attemptsLeft !== undefined && (
         <p className="pin-attempts" data-testid="pin-attempts">
@@ -86,9 +103,14 @@ export function PinPad({
           Cancel
         </button>
         <button type="button" className="primary" data-testid="pin-submit" onClick={() => void submit()} disabled={busy}>
-          {busy ? 'Checking…' : 'Unlock'}
+          {busy ? 'Checking…' : mode === 'verify' ? 'Unlock' : first === undefined ? 'Next' : 'Set PIN'}
         </button>
       </div>
     </section>
   );
+}
+
+function placeholder(mode: 'verify' | 'choose', first: string | undefined): string {
+  if (mode === 'verify') return 'Enter PIN';
+  return first === undefined ? 'Choose a PIN' : 'Enter the same PIN again';
 }

@@ -7,6 +7,7 @@ export function fakeApi(initial: SessionView) {
   const statusListeners = new Set<(s: ReaderStatus) => void>();
   const calls: string[] = [];
   const pins: string[] = [];
+  const chosenPins: string[] = [];
   let pinAnswer: { ok: boolean; message?: string } = { ok: true };
   const api: CareShellApi = {
     session: {
@@ -14,6 +15,8 @@ export function fakeApi(initial: SessionView) {
       reportActivity: async () => (calls.push('activity'), { ok: true }),
       submitPin: async (pin) => (pins.push(pin), pinAnswer),
       cancelPin: async () => (calls.push('cancel-pin'), { ok: true }),
+      choosePin: async (pin) => (chosenPins.push(pin), pinAnswer),
+      cancelEnrollment: async () => (calls.push('cancel-enrollment'), { ok: true }),
       lockNow: async () => (calls.push('lock-now'), { ok: true }),
       onView: (l) => (viewListeners.add(l), () => viewListeners.delete(l)),
     },
@@ -26,6 +29,7 @@ export function fakeApi(initial: SessionView) {
     api,
     calls,
     pins,
+    chosenPins,
     answerPin(answer: { ok: boolean; message?: string }) {
       pinAnswer = answer;
     },

@@ -13,7 +13,9 @@ export interface TestDemo extends Demo {
 /** The demo harness on a manual clock, on a free port, with no browser opened: what e2e tests and benches drive. */
 export async function startTestDemo(options: Omit<DemoOptions, 'clock'> = {}): Promise<TestDemo> {
   const clock = new ManualClock();
-  const demo = await startDemo({ ...options, clock, quiet: true });
+  // Without a clinician to play at the provider, a sign-in fails at once rather than waiting for a redirect.
+  const openSignIn = options.openSignIn ?? (async () => Promise.reject(new Error('this test plays no clinician at the identity provider')));
+  const demo = await startDemo({ ...options, openSignIn, clock, quiet: true });
   const settings = demo.policy;
   return {
     ...demo,

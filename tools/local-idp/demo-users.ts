@@ -47,3 +47,19 @@ export const DEMO_USERS: readonly DemoUser[] = [
     roles: ['privacy-officer'],
   },
 ];
+
+/**
+ * An account the provider knows but the demo does not enroll: the clinician who taps the demo's unenrolled
+ * badge and enrolls it (full sign-in, then a PIN of their choosing).
+ */
+export const NEW_STARTER: DemoUser = {
+  id: 'u-nurse-eve',
+  username: 'eve.nurse',
+  password: 'demo-new-nurse',
+  displayName: 'Eve Martin, RN',
+  email: 'eve.martin@careshell.test',
+  roles: ['nurse', 'clinical'],
+};
+
+/** Everyone who can sign in at the local provider. */
+export const PROVIDER_USERS: readonly DemoUser[] = [...DEMO_USERS, NEW_STARTER];

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider from 'oidc-provider';
-import { DEMO_USERS, type DemoUser } from './demo-users.js';
+import { PROVIDER_USERS, type DemoUser } from './demo-users.js';
 import { consentPage, loginPage } from './login-pages.js';
 import { ProviderStore } from './memory-adapter.js';
 import { createTestCa, type TestCa } from './test-ca.js';
@@ -61,7 +61,7 @@ function sendHtml(res: ServerResponse, status: number, html: string): void {
  * client as Entra ID issues them, roles in the ID token, and its own login and consent pages.
  */
 export async function startLocalIdp(options: LocalIdpOptions = {}): Promise<LocalIdp> {
-  const users = options.users ?? DEMO_USERS;
+  const users = options.users ?? PROVIDER_USERS;
   const clientId = options.clientId ?? 'careshell-desktop';
   const ca = options.ca ?? createTestCa();
   const tls = ca.issueServerCert({ dns: ['localhost'], ips: ['127.0.0.1'] });

@@ -25,6 +25,8 @@ export interface EnrollmentDeps {
   pendingTtlMs?: number;
 }
 
+export const DEFAULT_ENROLLMENT_TTL_MS = 5 * 60_000;
+
 /**
  * Enrollment (first tap of an unknown badge -> full sign-in -> PIN -> badge bound), re-enrollment with a new
  * badge, PIN reset (needs a full sign-in as that same account) and administrative unenrollment. Every outcome
@@ -35,12 +37,15 @@ export class EnrollmentService {
 
   constructor(private readonly deps: EnrollmentDeps) {}
 
+  /** How long a signed-in enrollment waits for its PIN; the session engine limits the whole enrollment to it. */
+  get pendingTtlMs(): number {
+    return this.deps.pendingTtlMs ?? DEFAULT_ENROLLMENT_TTL_MS;
+  }
+
   /** First tap of an unknown badge: signs the clinician in at the identity provider. */
   async beginEnrollment(badgeHash: string): Promise<PendingEnrollment> {
     const holder = await this.deps.directory.accountOfBadge(badgeHash);
-    if (holder) {
-      throw new IdentityError('badge-bound-to-other-account', `This badge is already enrolled for ${holder.displayName}.`);
-    }
+    if (holder) throw boundElsewhere(holder.displayName);
     const signedIn = await this.fullSignIn({ badgeHash }, 'enrollment');
     // Checked again after the sign-in, with the account now known, so the message names both people.
     const stillFree = await this.deps.directory.accountOfBadge(badgeHash);
@@ -49,21 +54,34 @@ export class EnrollmentService {
         actor: { userId: signedIn.userId, badgeHash },
         reason: 'badge enrolled for another account',
       });
-      throw new IdentityError('badge-bound-to-other-account', `This badge is already enrolled for ${stillFree.displayName}; ask IT to unenroll it first.`);
+      throw boundElsewhere(stillFree.displayName);
     }
     return this.hold('enroll', badgeHash, signedIn);
   }
 
-  /** Sets the PIN and binds the badge. A refused PIN leaves the enrollment pending so the user can try again. */
+  /**
+   * Sets the PIN and binds the badge. A refused PIN leaves the enrollment pending so the user can try again;
+   * a badge enrolled for someone else in the meantime is refused before anything is written.
+   */
   async completeEnrollment(pendingId: string, pin: string): Promise<PendingEnrollment['user']> {
     const enrollment = this.take(pendingId, 'enroll');
     const { user, badgeHash } = enrollment;
+    const holder = await this.deps.directory.accountOfBadge(badgeHash!);
+    if (holder && holder.userId !== user.userId) {
+      await this.deps.audit.record('badge.rejected', 'failure', { actor: { userId: user.userId, badgeHash }, reason: 'badge enrolled for another account' });
+      throw boundElsewhere(holder.displayName);
+    }
+    const enrolledBefore = (await this.deps.directory.account(user.userId)) !== undefined;
     await this.deps.pins.setPin(user.userId, pin).catch((error: unknown) => {
       this.pending.set(pendingId, { enrollment, expiresAtMs: this.expiry() });
       throw error;
     });
     await this.deps.pins.clearLockout(user.userId);
-    const { replacedBadgeHash } = await this.deps.directory.bind(badgeHash!, user);
+    const { replacedBadgeHash } = await this.deps.directory.bind(badgeHash!, user).catch(async (error: unknown) => {
+      // Lost a race for the badge after the check above: a first-time enrollee keeps no PIN without a badge.
+      if (!enrolledBefore) await this.deps.pins.removePin(user.userId);
+      throw error;
+    });
     await this.deps.audit.record(replacedBadgeHash ? 'enrollment.reenrolled' : 'enrollment.enrolled', 'success', {
       actor: { ...user, badgeHash },
       reason: replacedBadgeHash ? 'new badge replaces the previous one' : 'badge enrolled after full sign-in',
@@ -95,6 +113,18 @@ export class EnrollmentService {
     });
     await this.deps.pins.clearLockout(enrollment.user.userId);
     await this.deps.audit.record('pin.reset', 'success', { actor: enrollment.user, reason: 'new PIN after full sign-in' });
+  }
+
+  /**
+   * The clinician cancelled, or the workstation moved on (timeout, another badge): the signed-in enrollment is
+   * dropped, and a person who is not enrolled keeps no tokens here. Unknown or used ids are ignored.
+   */
+  async cancel(pendingId: string): Promise<void> {
+    const entry = this.pending.get(pendingId);
+    if (!entry) return;
+    this.pending.delete(pendingId);
+    const { user, kind } = entry.enrollment;
+    if (kind === 'enroll' && !(await this.deps.directory.account(user.userId))) await this.deps.tokens.wipe(user.userId);
   }
 
   /** Administrator removes an enrollment: badge, PIN and saved tokens go. */
@@ -148,11 +178,15 @@ export class EnrollmentService {
   }
 
   private expiry(): number {
-    return this.deps.clock.monotonicMs() + (this.deps.pendingTtlMs ?? 5 * 60_000);
+    return this.deps.clock.monotonicMs() + this.pendingTtlMs;
   }
 
   private dropExpired(): void {
     const now = this.deps.clock.monotonicMs();
     for (const [id, entry] of this.pending) if (entry.expiresAtMs <= now) this.pending.delete(id);
   }
+}
+
+function boundElsewhere(holderName: string): IdentityError {
+  return new IdentityError('badge-bound-to-other-account', `This badge is already enrolled for ${holderName}; ask IT to unenroll it first.`);
 }

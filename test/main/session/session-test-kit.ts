@@ -115,7 +115,8 @@ export function makeRig(options: { policy?: SessionOverride; audit?: FlakyAuditS
   const views: SessionView[] = [];
   const lifecycle: { kind: string; sessionId: string }[] = [];
   service.onView((v) => views.push(v));
-  service.onLifecycle((e) => lifecycle.push(e));
+  // Whose session is checked by the token tests (test/main/app/session-tokens.test.ts); rules tests compare kind and id.
+  service.onLifecycle((e) => lifecycle.push({ kind: e.kind, sessionId: e.sessionId }));
   return {
     clock,
     audit,

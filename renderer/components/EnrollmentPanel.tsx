@@ -1,0 +1,37 @@
+import type { CareShellApi, SessionView } from '../../preload/contract';
+import { PinPad } from './PinPad';
+
+type EnrollmentView = NonNullable<SessionView['enrollment']>;
+
+/**
+ * Enrollment of an unknown badge, or a PIN reset, on the lock screen: first the sign-in at the identity
+ * provider (in its own window), then the clinician chooses a PIN. Cancel returns to the lock screen with
+ * nothing saved.
+ */
+export function EnrollmentPanel({ enrollment, api }: { enrollment: EnrollmentView; api: CareShellApi }) {
+  const cancel = () => void api.session.cancelEnrollment();
+  const title = enrollment.purpose === 'enroll' ? 'This badge is not enrolled yet' : 'Reset your PIN';
+  return (
+    <section className="enrollment" data-testid="enrollment" data-step={enrollment.step} aria-label={title}>
+      {enrollment.step === 'sign-in' ? (
+        <>
+          <h2>{title}</h2>
+          <p className="lock-hint">Sign in with your hospital account in the sign-in window.</p>
+          <button type="button" className="secondary large" data-testid="enrollment-cancel" onClick={cancel}>
+            Cancel
+          </button>
+        </>
+      ) : (
+        <>
+          <h2>
+            Welcome, <span data-testid="enrolling-user">{enrollment.displayName}</span>
+          </h2>
+          <p className="lock-hint">
+            {enrollment.purpose === 'enroll' ? 'Choose the PIN you will use with this badge.' : 'Choose your new PIN.'} You will enter it twice.
+          </p>
+          <PinPad mode="choose" onSubmit={(pin) => api.session.choosePin(pin)} onCancel={cancel} />
+        </>
+      )}
+    </section>
+  );
+}
