@@ -4,7 +4,16 @@ import type { AuditEvent, AuditSink } from '../../../main/audit/audit-event.js';
 import { MemoryAuditSink } from '../../../main/audit/memory-audit-sink.js';
 import { createBadgeHasher } from '../../../main/identity/badge-hasher.js';
 import { applySessionOverrides, SESSION_DEFAULTS, type SessionOverride, type SessionPolicy } from '../../../main/policy/session-settings.js';
-import type { Authenticator, DirectoryUser, PinResult, PinService, UserDirectory } from '../../../main/session/ports.js';
+import type {
+  Authenticator,
+  DirectoryUser,
+  Enrollment,
+  EnrollmentCompleted,
+  EnrollmentSignedIn,
+  PinResult,
+  PinService,
+  UserDirectory,
+} from '../../../main/session/ports.js';
 import { createSessionService, type SessionService } from '../../../main/session/session-service.js';
 import type { SessionView } from '../../../preload/contract.js';
 
@@ -30,8 +39,14 @@ export const fakeHash = createBadgeHasher(new Uint8Array(32).fill(7));
 
 export class FakePins implements PinService {
   readonly failures = new Map<string, number>();
+  /** Users whose PIN record cannot be used (never set, or damaged). */
+  readonly unusable = new Set<string>();
+  /** Makes verify throw, as a store that cannot be read would. */
+  broken = false;
   constructor(readonly maxAttempts = 3) {}
   async verify(userId: string, pin: string): Promise<PinResult> {
+    if (this.broken) throw new Error('PIN store unreadable');
+    if (this.unusable.has(userId)) return { ok: false, reason: 'needs-reset', message: 'No PIN is set for this account' };
     const failed = this.failures.get(userId) ?? 0;
     if (failed >= this.maxAttempts) return { ok: false, reason: 'locked-out', retryInMs: 60_000 };
     if (PINS[userId] === pin) {
@@ -58,6 +73,47 @@ export class FakeAuthenticator implements Authenticator {
   }
 }
 
+/**
+ * The identity layer's enrollment as the engine sees it: sign-ins wait until the test finishes them, a trivial
+ * PIN is refused (and may be retried), and a badge can be made "taken" by someone else meanwhile.
+ */
+export class FakeEnrollment implements Enrollment {
+  readonly ttlMs = 60_000;
+  readonly begun: Parameters<Enrollment['begin']>[0][] = [];
+  readonly completed: Parameters<Enrollment['complete']>[0][] = [];
+  readonly cancelled: string[] = [];
+  /** Set to refuse the binding at completion, as when another workstation enrolled the badge first. */
+  badgeTakenBy: string | undefined;
+  private waiting: ((outcome: EnrollmentSignedIn) => void)[] = [];
+  private next = 1;
+
+  begin(request: Parameters<Enrollment['begin']>[0]): Promise<EnrollmentSignedIn> {
+    this.begun.push(request);
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  /** Finishes the oldest sign-in still open, as `user`, or refused with a message. */
+  async finishSignIn(as: DirectoryUser | { refused: string }): Promise<string | undefined> {
+    const resolve = this.waiting.shift();
+    if (!resolve) throw new Error('no sign-in is open');
+    const pendingId = 'refused' in as ? undefined : `pending-${this.next++}`;
+    resolve('refused' in as ? { ok: false, message: as.refused } : { ok: true, pendingId: pendingId!, user: as });
+    await flush();
+    return pendingId;
+  }
+
+  async complete(request: Parameters<Enrollment['complete']>[0]): Promise<EnrollmentCompleted> {
+    this.completed.push(request);
+    if (/^(\d)\1+$|^1234/.test(request.pin)) return { ok: false, retry: true, message: 'That PIN is too easy to guess. Choose another.' };
+    if (this.badgeTakenBy) return { ok: false, retry: false, message: `This badge is already enrolled for ${this.badgeTakenBy}; ask IT to unenroll it first.` };
+    return { ok: true };
+  }
+
+  async cancel(pendingId: string): Promise<void> {
+    this.cancelled.push(pendingId);
+  }
+}
+
 export class FlakyAuditSink implements AuditSink {
   readonly events: AuditEvent[] = [];
   failing = false;
@@ -81,6 +137,7 @@ export interface Rig {
   audit: MemoryAuditSink | FlakyAuditSink;
   pins: FakePins;
   auth: FakeAuthenticator;
+  enrollment: FakeEnrollment;
   service: SessionService;
   views: SessionView[];
   lifecycle: { kind: string; sessionId: string }[];
@@ -91,11 +148,12 @@ export interface Rig {
   who(): string | undefined;
 }
 
-export function makeRig(options: { policy?: SessionOverride; audit?: FlakyAuditSink; osIdleMs?: () => number } = {}): Rig {
+export function makeRig(options: { policy?: SessionOverride; audit?: FlakyAuditSink; osIdleMs?: () => number; enrollment?: boolean } = {}): Rig {
   const clock = new ManualClock();
   const audit = options.audit ?? new MemoryAuditSink();
   const pins = new FakePins();
   const auth = new FakeAuthenticator(pins);
+  const enrollment = new FakeEnrollment();
   const badgeOwners = new Map<string, DirectoryUser>(
     (Object.keys(BADGES) as UserKey[]).map((k) => [fakeHash(BADGES[k]), USERS[k]]),
   );
@@ -107,6 +165,7 @@ export function makeRig(options: { policy?: SessionOverride; audit?: FlakyAuditS
     directory,
     pins,
     authenticator: auth,
+    ...(options.enrollment ? { enrollment } : {}),
     hashBadge: fakeHash,
     workstation: 'ws-test-01',
     policy: testPolicy(options.policy),
@@ -122,6 +181,7 @@ export function makeRig(options: { policy?: SessionOverride; audit?: FlakyAuditS
     audit,
     pins,
     auth,
+    enrollment,
     service,
     views,
     lifecycle,
