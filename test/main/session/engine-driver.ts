@@ -1,4 +1,4 @@
-import type { Decision, EngineEvent, EngineState, LifecycleEvent } from '../../../main/session/engine-state.js';
+import type { Decision, EngineEvent, EngineState, EnrollmentRequest, LifecycleEvent } from '../../../main/session/engine-state.js';
 import { initialState } from '../../../main/session/engine-state.js';
 import { nextDeadline } from '../../../main/session/deadlines.js';
 import { decide, effectivePending } from '../../../main/session/session-reducer.js';
@@ -24,7 +24,16 @@ export type Step =
   | { kind: 'step-up' }
   | { kind: 'policy'; policy: SessionPolicy }
   | { kind: 'policy-invalid' }
-  | { kind: 'sign-in-outcome'; succeed: boolean };
+  | { kind: 'sign-in-outcome'; succeed: boolean }
+  /** The oldest enrollment sign-in still open finishes (as the sign-in-outcome switch says). */
+  | { kind: 'finish-enroll-sign-in' }
+  /** The enrolling clinician chooses a PIN the PIN rules accept, or one they refuse. */
+  | { kind: 'choose-pin'; accepted: boolean }
+  | { kind: 'enroll-cancel' }
+  /** The user's PIN record cannot be used: verify answers needs-reset. */
+  | { kind: 'pin-unusable' }
+  /** The provider refuses the silent token request of the session on screen. */
+  | { kind: 'tokens-refused' };
 
 export interface Observation {
   before: EngineState;
@@ -43,6 +52,14 @@ export class EngineDriver {
   private nextSession = 1;
   private pinFailures = new Map<string, number>();
   private signInSucceeds = true;
+  /** Enrollment sign-ins started by the engine and not finished yet, oldest first. */
+  private openEnrollments: EnrollmentRequest[] = [];
+  /** Whom the unknown badge belongs to once an enrollment of it completed. */
+  private unknownBadgeOwner: DirectoryUser | undefined;
+  readonly released: string[] = [];
+  readonly issuedEnrollments: string[] = [];
+  readonly completedEnrollments: string[] = [];
+  private nextPendingId = 1;
   /** Last input the OS saw (any application); far in the past until a step adds one. */
   private lastOsInputMs = -1e12;
   readonly lifecycle: LifecycleEvent[] = [];
@@ -50,8 +67,9 @@ export class EngineDriver {
   constructor(
     policy: SessionPolicy,
     private readonly observe: (o: Observation) => void,
+    enrollmentTtlMs?: number,
   ) {
-    this.state = initialState(policy);
+    this.state = initialState(policy, enrollmentTtlMs);
   }
 
   run(steps: readonly Step[]): void {
@@ -65,6 +83,8 @@ export class EngineDriver {
     if (decision.preGrant) this.lifecycle.push(...decision.preGrant.lifecycle);
     this.lifecycle.push(...decision.lifecycle);
     this.observe({ before, event, decision, now: this.now, verifiedUser });
+    this.openEnrollments.push(...decision.enrollments);
+    this.released.push(...decision.releasedEnrollments);
     for (const req of decision.requests) {
       const user = Object.values(USERS).find((u) => u.userId === req.expectedUserId);
       const outcome: { ok: true; user: DirectoryUser } | { ok: false; message: string } =
@@ -77,7 +97,7 @@ export class EngineDriver {
   private apply(step: Step): void {
     switch (step.kind) {
       case 'tap': {
-        const user = step.user === 'unknown' ? undefined : USERS[step.user];
+        const user = step.user === 'unknown' ? this.unknownBadgeOwner : USERS[step.user];
         const badgeHash = fakeHash(step.user);
         this.dispatch({ type: 'tap', badgeHash, readerId: 'r1', user, newSessionId: `s${this.nextSession++}` }, user?.userId);
         return;
@@ -111,6 +131,38 @@ export class EngineDriver {
       case 'sign-in-outcome':
         this.signInSucceeds = step.succeed;
         return;
+      case 'finish-enroll-sign-in': {
+        const req = this.openEnrollments.shift();
+        if (!req) return;
+        // A new clinician enrolls the unknown badge; a PIN reset signs in as the account being reset.
+        const user = req.purpose === 'enroll' ? USERS.dave : Object.values(USERS).find((u) => u.userId === req.userId)!;
+        const outcome = this.signInSucceeds ? { ok: true as const, pendingId: `p${this.nextPendingId++}`, user } : { ok: false as const, message: 'refused' };
+        if (outcome.ok) {
+          this.pinFailures.delete(user.userId);
+          this.issuedEnrollments.push(outcome.pendingId);
+        }
+        return this.dispatch({ type: 'enroll-signed-in', token: req.token, outcome });
+      }
+      case 'choose-pin': {
+        const p = this.state.pending;
+        if (p?.kind !== 'enroll' || p.step !== 'choose-pin' || !p.user) return this.dispatch({ type: 'pin-refused' });
+        if (!step.accepted) return this.dispatch({ type: 'enroll-completed', token: p.token, outcome: { ok: false, retry: true, message: 'too easy' } });
+        if (p.purpose === 'enroll') this.unknownBadgeOwner = p.user;
+        if (p.pendingId) this.completedEnrollments.push(p.pendingId);
+        return this.dispatch({ type: 'enroll-completed', token: p.token, outcome: { ok: true } }, p.user.userId);
+      }
+      case 'enroll-cancel':
+        return this.dispatch({ type: 'enroll-cancel' });
+      case 'pin-unusable': {
+        const p = effectivePending(this.state);
+        if (p?.kind !== 'pin') return this.dispatch({ type: 'pin-refused' });
+        return this.dispatch({ type: 'pin-result', token: p.token, result: { ok: false, reason: 'needs-reset', message: 'no PIN set' } });
+      }
+      case 'tokens-refused': {
+        const fg = this.state.fg;
+        if (fg.kind === 'none') return;
+        return this.dispatch({ type: 'tokens-refused', userId: fg.session.user.userId, sessionId: fg.session.id, message: 'refresh token revoked' });
+      }
     }
   }
 

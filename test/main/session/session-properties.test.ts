@@ -75,8 +75,18 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('policy' as const), policy: policyArb }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'policy-invalid' as const }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('sign-in-outcome' as const), succeed: fc.boolean() }) },
+  { weight: 3, arbitrary: fc.constant({ kind: 'finish-enroll-sign-in' as const }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('choose-pin' as const), accepted: fc.boolean() }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'enroll-cancel' as const }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'pin-unusable' as const }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'tokens-refused' as const }) },
 );
-const scenarioArb = fc.record({ policy: policyArb, steps: fc.array(stepArb, { minLength: 1, maxLength: 40 }) });
+/** Half the workstations can enroll unknown badges (with a short enrollment deadline), half cannot. */
+const scenarioArb = fc.record({
+  policy: policyArb,
+  enrollmentTtlMs: fc.option(fc.constantFrom(30 * SEC, 5 * MIN), { nil: undefined }),
+  steps: fc.array(stepArb, { minLength: 1, maxLength: 40 }),
+});
 
 function visible(state: EngineState): KeptSession | undefined {
   const fg = state.fg;
@@ -87,8 +97,11 @@ function kept(state: EngineState): KeptSession[] {
   return [...(state.fg.kind === 'locked' ? [state.fg.session] : []), ...state.suspended];
 }
 
-function runScenario(policy: SessionPolicy, steps: Step[], check: (o: Observation, driver: EngineDriver) => void): EngineDriver {
-  const driver: EngineDriver = new EngineDriver(policy, (o) => check(o, driver));
+function runScenario(
+  { policy, steps, enrollmentTtlMs }: { policy: SessionPolicy; steps: Step[]; enrollmentTtlMs: number | undefined },
+  check: (o: Observation, driver: EngineDriver) => void,
+): EngineDriver {
+  const driver: EngineDriver = new EngineDriver(policy, (o) => check(o, driver), enrollmentTtlMs);
   driver.run(steps);
   return driver;
 }
@@ -98,10 +111,10 @@ const params = { numRuns: RUNS };
 describe('session engine properties (fast-check, 10,000 sequences each)', () => {
   it('no view is shown unlocked without a successful verification since the last lock', () => {
     fc.assert(
-      fc.property(scenarioArb, ({ policy, steps }) => {
+      fc.property(scenarioArb, (scenario) => {
         const tappedSinceLock = new Set<string>();
         const needsFull = new Set<string>();
-        runScenario(policy, steps, (o) => {
+        runScenario(scenario, (o) => {
           const { decision, event } = o;
           const all = [...(decision.preGrant?.audits ?? []), ...(decision.grant ? [decision.grant] : []), ...decision.audits];
           const lifecycle = [...(decision.preGrant?.lifecycle ?? []), ...decision.lifecycle];
@@ -129,10 +142,12 @@ describe('session engine properties (fast-check, 10,000 sequences each)', () => 
               expect(method).not.toBe('full-sign-in');
               if (method !== 'pin') expect(tappedSinceLock.has(after.user.userId)).toBe(true);
             } else {
-              expect(event.type).toBe('full-sign-in-result');
+              // Otherwise only the identity provider verified them: a full sign-in, or one before a chosen PIN.
+              expect(['full-sign-in-result', 'enroll-completed']).toContain(event.type);
             }
           }
           if (event.type === 'full-sign-in-result' && event.outcome.ok) needsFull.delete(event.outcome.user.userId);
+          if (event.type === 'enroll-completed' && event.outcome.ok && o.verifiedUser) needsFull.delete(o.verifiedUser);
           if (event.type === 'tap' && event.user) tappedSinceLock.add(event.user.userId);
         });
       }),
@@ -142,10 +157,10 @@ describe('session engine properties (fast-check, 10,000 sequences each)', () => 
 
   it('no session outlives its grace or its absolute lifetime', () => {
     fc.assert(
-      fc.property(scenarioArb, ({ policy, steps }) => {
+      fc.property(scenarioArb, (scenario) => {
         const lockedAt = new Map<string, number>();
         const lifetimeStart = new Map<string, number>();
-        runScenario(policy, steps, (o) => {
+        runScenario(scenario, (o) => {
           const { decision, now, event } = o;
           for (const e of [...(decision.preGrant?.lifecycle ?? []), ...decision.lifecycle]) {
             if (e.kind === 'hidden') lockedAt.set(e.sessionId, now);
@@ -158,6 +173,8 @@ describe('session engine properties (fast-check, 10,000 sequences each)', () => 
           if (event.type === 'full-sign-in-result' && event.outcome.ok && shown?.user.userId === event.outcome.user.userId) {
             lifetimeStart.set(shown.id, now);
           }
+          // Enrollment and PIN reset begin with a full sign-in: the lifetime restarts from the session they show.
+          if (event.type === 'enroll-completed' && event.outcome.ok && shown) lifetimeStart.set(shown.id, now);
           const { graceMs, lifetimeMs } = decision.state.rules;
           for (const s of kept(decision.state)) {
             expect(lockedAt.has(s.id), `kept session ${s.id} was never hidden`).toBe(true);
@@ -174,10 +191,10 @@ describe('session engine properties (fast-check, 10,000 sequences each)', () => 
   it("user A's session is never shown while user B is the verified user", () => {
     const names = Object.values(USERS).map((u) => u.displayName);
     fc.assert(
-      fc.property(scenarioArb, ({ policy, steps }) => {
+      fc.property(scenarioArb, (scenario) => {
         const owner = new Map<string, string>();
         const onScreen = new Set<string>();
-        runScenario(policy, steps, (o) => {
+        runScenario(scenario, (o) => {
           const { decision } = o;
           for (const e of [...(decision.preGrant?.lifecycle ?? []), ...decision.lifecycle]) {
             if (e.kind === 'shown') {
@@ -203,10 +220,23 @@ describe('session engine properties (fast-check, 10,000 sequences each)', () => 
     );
   });
 
+  it('a signed-in enrollment is completed, still open, or released to the identity layer: never forgotten', () => {
+    fc.assert(
+      fc.property(scenarioArb, (scenario) => {
+        const driver = runScenario(scenario, () => {});
+        const p = driver.state.pending;
+        const open = p?.kind === 'enroll' && p.pendingId !== undefined ? [p.pendingId] : [];
+        const accounted = [...driver.completedEnrollments, ...driver.released, ...open].sort();
+        expect(accounted).toEqual([...driver.issuedEnrollments].sort());
+      }),
+      params,
+    );
+  });
+
   it('every transition produced an audit event', () => {
     fc.assert(
-      fc.property(scenarioArb, ({ policy, steps }) => {
-        runScenario(policy, steps, (o) => {
+      fc.property(scenarioArb, (scenario) => {
+        runScenario(scenario, (o) => {
           const { decision } = o;
           const all = [...(decision.preGrant?.audits ?? []), ...(decision.grant ? [decision.grant] : []), ...decision.audits];
           if (transitionSignature(o.before) !== transitionSignature(decision.state)) {
