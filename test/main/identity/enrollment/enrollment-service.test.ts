@@ -43,6 +43,47 @@ describe('EnrollmentService', () => {
     expect(tokens.calls).toHaveLength(1);
   });
 
+  it('refuses, with both names known, a badge enrolled for someone else while the PIN was being chosen; nothing is saved', async () => {
+    const { enrollment, tokens, directory, pins, sink } = setup();
+    tokens.nextUser({ userId: 'u-ben', displayName: 'Ben' });
+    const ben = await enrollment.beginEnrollment(hash('b1'));
+    // Meanwhile, at another workstation sharing the store, Ana enrolls the same badge first.
+    tokens.nextUser({ userId: 'u-ana', displayName: 'Ana' });
+    const ana = await enrollment.beginEnrollment(hash('b1'));
+    await enrollment.completeEnrollment(ana.id, '482913');
+    await expect(enrollment.completeEnrollment(ben.id, '592817')).rejects.toMatchObject({
+      code: 'badge-bound-to-other-account',
+      message: 'This badge is already enrolled for Ana; ask IT to unenroll it first.',
+    });
+    expect((await directory.resolveBadge(hash('b1')))?.userId).toBe('u-ana');
+    expect(await pins.hasPin('u-ben')).toBe(false);
+    expect(await directory.account('u-ben')).toBeUndefined();
+    expect(sink.events.at(-1)).toMatchObject({ type: 'badge.rejected', actor: { userId: 'u-ben' } });
+  });
+
+  it('cancel drops a signed-in enrollment and the tokens of a person who is not enrolled', async () => {
+    const { enrollment, tokens, directory } = setup();
+    tokens.nextUser({ userId: 'u-ben' });
+    const p = await enrollment.beginEnrollment(hash('b1'));
+    await enrollment.cancel(p.id);
+    expect(tokens.wiped).toEqual(['u-ben']);
+    await expect(enrollment.completeEnrollment(p.id, '482913')).rejects.toThrow(/expired or was already used/);
+    expect(await directory.resolveBadge(hash('b1'))).toBeUndefined();
+    await enrollment.cancel(p.id); // a second cancel (or an unknown id) changes nothing
+    expect(tokens.wiped).toEqual(['u-ben']);
+  });
+
+  it('cancel keeps the tokens of an enrolled clinician who abandoned enrolling a new badge', async () => {
+    const { enrollment, tokens } = setup();
+    tokens.nextUser({ userId: 'u-ana' });
+    const first = await enrollment.beginEnrollment(hash('b1'));
+    await enrollment.completeEnrollment(first.id, '482913');
+    tokens.nextUser({ userId: 'u-ana' });
+    const second = await enrollment.beginEnrollment(hash('b2'));
+    await enrollment.cancel(second.id);
+    expect(tokens.wiped).toEqual([]);
+  });
+
   it('keeps the enrollment pending after a refused PIN, and expires it', async () => {
     const { enrollment, tokens, clock } = setup();
     tokens.nextUser({ userId: 'u-ana' });
