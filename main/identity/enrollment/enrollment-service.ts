@@ -83,7 +83,7 @@ export class EnrollmentService {
       throw error;
     });
     await this.deps.audit.record(replacedBadgeHash ? 'enrollment.reenrolled' : 'enrollment.enrolled', 'success', {
-      actor: { ...user, badgeHash },
+      actor: { ...actorOf(user), badgeHash },
       reason: replacedBadgeHash ? 'new badge replaces the previous one' : 'badge enrolled after full sign-in',
       ...(replacedBadgeHash ? { details: { previousBadgeHash: replacedBadgeHash } } : {}),
     });
@@ -112,7 +112,7 @@ export class EnrollmentService {
       throw error;
     });
     await this.deps.pins.clearLockout(enrollment.user.userId);
-    await this.deps.audit.record('pin.reset', 'success', { actor: enrollment.user, reason: 'new PIN after full sign-in' });
+    await this.deps.audit.record('pin.reset', 'success', { actor: actorOf(enrollment.user), reason: 'new PIN after full sign-in' });
   }
 
   /**
@@ -189,4 +189,9 @@ export class EnrollmentService {
 
 function boundElsewhere(holderName: string): IdentityError {
   return new IdentityError('badge-bound-to-other-account', `This badge is already enrolled for ${holderName}; ask IT to unenroll it first.`);
+}
+
+/** The audit actor of a signed-in clinician: the catalogue's fields only (no sign-in name). */
+function actorOf(user: PendingEnrollment['user']): { userId: string; displayName: string; roles: string[] } {
+  return { userId: user.userId, displayName: user.displayName, roles: [...user.roles] };
 }

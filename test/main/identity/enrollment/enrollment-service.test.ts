@@ -4,6 +4,7 @@ import { UserDirectory } from '../../../../main/identity/directory/user-director
 import { EnrollmentService } from '../../../../main/identity/enrollment/enrollment-service.js';
 import { PinService } from '../../../../main/identity/pin/pin-service.js';
 import { MemoryKeyValueStore } from '../../../../main/identity/storage/key-value-store.js';
+import { auditEventSchema } from '../../../../main/audit/journal/stored-record-schema.js';
 import { TEST_ARGON2, auditHarness, countingRandom } from '../identity-fixtures.js';
 import { ScriptedTokenBroker } from '../scripted-token-broker.js';
 
@@ -32,6 +33,21 @@ describe('EnrollmentService', () => {
     expect(await directory.resolveBadge(hash('b1'))).toBeUndefined();
     expect((await directory.resolveBadge(hash('b2')))?.userId).toBe('u-ana');
     expect(types()).toEqual(['enrollment.enrolled', 'enrollment.reenrolled']);
+  });
+
+  it('records actors the journal can read back (no sign-in name in the actor)', async () => {
+    const { enrollment, tokens, sink } = setup();
+    tokens.nextUser({ userId: 'u-ana', username: 'ana.nurse', displayName: 'Ana', roles: ['nurse'] });
+    const p = await enrollment.beginEnrollment(hash('b1'));
+    await enrollment.completeEnrollment(p.id, '482913');
+    tokens.nextUser({ userId: 'u-ana', username: 'ana.nurse' });
+    const reset = await enrollment.beginPinReset('u-ana');
+    await enrollment.completePinReset(reset.id, '592817');
+    for (const event of sink.events) expect(auditEventSchema.safeParse(event).error).toBeUndefined();
+    expect(sink.events.map((e) => e.actor)).toEqual([
+      { userId: 'u-ana', displayName: 'Ana', roles: ['nurse'], badgeHash: hash('b1') },
+      { userId: 'u-ana', displayName: 'u-ana', roles: [] },
+    ]);
   });
 
   it('refuses a badge enrolled for someone else before any sign-in', async () => {

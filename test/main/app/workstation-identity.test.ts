@@ -1,0 +1,52 @@
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { readEvents } from '../../../main/audit/journal/journal-reader.js';
+import { flush } from '../session/session-test-kit.js';
+import { startTestDemo, type TestDemo } from '../../support/test-demo.js';
+
+/**
+ * The identity layer wired into the session engine through the shared composition (openWorkstation +
+ * createCareShell), against the real local provider, with no browser: what the workstation does when the
+ * provider goes away.
+ */
+describe('workstation with the identity provider down', () => {
+  let demo: TestDemo | undefined;
+  afterEach(async () => {
+    await demo?.stop();
+    demo = undefined;
+  });
+
+  it('a user inside grace resumes with badge + PIN, while a new sign-in shows a clear error', async () => {
+    demo = await startTestDemo({ profile: 'nurse-cow' });
+    const nurse = demo.user('nurse');
+    const session = demo.careshell.session;
+    await session.handle({ type: 'badge-tap', badgeId: nurse.badgeId, readerId: 'demo-reader' });
+    expect(session.view()).toMatchObject({ screen: 'active', user: { displayName: nurse.displayName } });
+    await session.handle({ type: 'lock-now' });
+
+    await demo.idp.stop();
+    await session.handle({ type: 'badge-tap', badgeId: nurse.badgeId, readerId: 'demo-reader' });
+    expect(session.view().pinPrompt).toBeDefined();
+    await session.handle({ type: 'pin', pin: nurse.pin });
+    await flush();
+    expect(session.view()).toMatchObject({ screen: 'active', user: { displayName: nurse.displayName } });
+    expect(session.view().notice).toBeUndefined();
+
+    await session.handle({ type: 'lock-now' });
+    await session.handle({ type: 'badge-tap', badgeId: demo.unenrolledBadgeId, readerId: 'demo-reader' });
+    const view = session.view();
+    expect(view.screen).toBe('locked');
+    expect(view.enrollment).toBeUndefined();
+    expect(view.notice?.level).toBe('error');
+    expect(view.notice?.text).toMatch(/^Enrollment did not complete: Sign-in failed: the identity provider cannot be reached\. Check the network, then try again\./);
+    expect(view.notice?.text).toContain('Nothing was saved');
+    expect(await demo.workstation.identity.directory.resolveBadge(demo.workstation.hashBadge(demo.unenrolledBadgeId))).toBeUndefined();
+
+    const { events } = await readEvents(path.join(demo.dataDir, 'audit'), undefined, { maxEvents: 10_000 });
+    const audited = events.map((e) => e.event);
+    expect(audited.filter((e) => e.type === 'enrollment.enrolled' && e.outcome === 'failure')).toEqual([
+      expect.objectContaining({ reason: expect.stringContaining('identity provider cannot be reached') }),
+    ]);
+    expect(audited.filter((e) => e.type === 'session.unlock' && e.details?.method === 'badge+pin')).toHaveLength(1);
+  });
+});
