@@ -1,4 +1,5 @@
 import type { CareShellApi, SessionView } from '../../preload/contract';
+import { Notice } from './Notice';
 import { PinPad } from './PinPad';
 
 type EnrollmentView = NonNullable<SessionView['enrollment']>;
@@ -8,27 +9,25 @@ type EnrollmentView = NonNullable<SessionView['enrollment']>;
  * provider (in its own window), then the clinician chooses a PIN. Cancel returns to the lock screen with
  * nothing saved.
  */
-export function EnrollmentPanel({ enrollment, api }: { enrollment: EnrollmentView; api: CareShellApi }) {
+export function EnrollmentPanel({ enrollment, notice, api }: { enrollment: EnrollmentView; notice: SessionView['notice']; api: CareShellApi }) {
   const cancel = () => void api.session.cancelEnrollment();
   const title = enrollment.purpose === 'enroll' ? 'This badge is not enrolled yet' : 'Reset your PIN';
   return (
     <section className="enrollment" data-testid="enrollment" data-step={enrollment.step} aria-label={title}>
       {enrollment.step === 'sign-in' ? (
         <>
-          <h2>{title}</h2>
-          <p className="lock-hint">Sign in with your hospital account in the sign-in window.</p>
+          <h1>{title}</h1>
+          <Notice notice={notice} />
           <button type="button" className="secondary large" data-testid="enrollment-cancel" onClick={cancel}>
             Cancel
           </button>
         </>
       ) : (
         <>
-          <h2>
+          <h1>
             Welcome, <span data-testid="enrolling-user">{enrollment.displayName}</span>
-          </h2>
-          <p className="lock-hint">
-            {enrollment.purpose === 'enroll' ? 'Choose the PIN you will use with this badge.' : 'Choose your new PIN.'} You will enter it twice.
-          </p>
+          </h1>
+          <Notice notice={notice} />
           <PinPad mode="choose" onSubmit={(pin) => api.session.choosePin(pin)} onCancel={cancel} />
         </>
       )}

@@ -10,7 +10,10 @@ const RESUME_HINT: Record<NonNullable<SessionView['reverify']>, string> = {
   pin: 'Enter your PIN to resume',
 };
 
-/** Shown whenever no session is on screen. It never shows PHI: only who owns the kept session. */
+/**
+ * Shown whenever no session is on screen. It never shows PHI: only who owns the kept session. While a badge
+ * is being enrolled (or a PIN reset), the enrollment takes the whole card.
+ */
 export function LockScreen({ view, receivedAt, api }: { view: SessionView; receivedAt: number; api: CareShellApi }) {
   const graceLeft = useCountdown(view.graceMsLeft, receivedAt);
   const kept = view.screen === 'locked' && view.user;
@@ -20,39 +23,44 @@ export function LockScreen({ view, receivedAt, api }: { view: SessionView; recei
         <p className="workstation-name">
           {view.workstation} · {view.profile}
         </p>
-        {kept ? (
-          <>
-            <h1>
-              Locked: <span data-testid="locked-user">{view.user!.displayName}</span>
-            </h1>
-            <p className="lock-hint">{RESUME_HINT[view.reverify ?? 'badge']}</p>
-            {graceLeft !== undefined && (
-              <p className="grace" data-testid="grace-countdown">
-                Session kept for {formatDuration(graceLeft)}
-              </p>
-            )}
-            <p className="not-you">Not {view.user!.displayName}? Tap your own badge.</p>
-          </>
+        {view.enrollment ? (
+          <EnrollmentPanel enrollment={view.enrollment} notice={view.notice} api={api} />
         ) : (
           <>
-            <h1>Tap your badge to sign in</h1>
-            <p className="lock-hint">Hold your badge on the reader until the screen changes.</p>
+            {kept ? (
+              <>
+                <h1>
+                  Locked: <span data-testid="locked-user">{view.user!.displayName}</span>
+                </h1>
+                <p className="lock-hint">{RESUME_HINT[view.reverify ?? 'badge']}</p>
+                {graceLeft !== undefined && (
+                  <p className="grace" data-testid="grace-countdown">
+                    Session kept for {formatDuration(graceLeft)}
+                  </p>
+                )}
+                <p className="not-you">Not {view.user!.displayName}? Tap your own badge.</p>
+              </>
+            ) : (
+              <>
+                <h1>Tap your badge to sign in</h1>
+                <p className="lock-hint">Hold your badge on the reader until the screen changes.</p>
+              </>
+            )}
+            {view.suspendedCount > 0 && (
+              <p className="suspended" data-testid="suspended-count">
+                {view.suspendedCount === 1 ? '1 other session is' : `${view.suspendedCount} other sessions are`} kept on this
+                workstation.
+              </p>
+            )}
+            <Notice notice={view.notice} />
+            {view.pinPrompt && (
+              <PinPad
+                attemptsLeft={view.pinPrompt.attemptsLeft}
+                onSubmit={(pin) => api.session.submitPin(pin)}
+                onCancel={() => void api.session.cancelPin()}
+              />
+            )}
           </>
-        )}
-        {view.suspendedCount > 0 && (
-          <p className="suspended" data-testid="suspended-count">
-            {view.suspendedCount === 1 ? '1 other session is' : `${view.suspendedCount} other sessions are`} kept on this
-            workstation.
-          </p>
-        )}
-        <Notice notice={view.notice} />
-        {view.enrollment && <EnrollmentPanel enrollment={view.enrollment} api={api} />}
-        {view.pinPrompt && (
-          <PinPad
-            attemptsLeft={view.pinPrompt.attemptsLeft}
-            onSubmit={(pin) => api.session.submitPin(pin)}
-            onCancel={() => void api.session.cancelPin()}
-          />
         )}
       </div>
     </main>

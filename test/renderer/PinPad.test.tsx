@@ -44,3 +44,37 @@ describe('PinPad', () => {
     expect(screen.getByTestId('pin-dots').textContent).toBe('•'.repeat(12));
   });
 });
+
+async function typePin(pin: string): Promise<void> {
+  for (const key of pin) fireEvent.keyDown(window, { key });
+  await act(async () => fireEvent.keyDown(window, { key: 'Enter' }));
+}
+
+describe('PinPad in choose mode', () => {
+  it('asks twice and sends the PIN only when both entries match', async () => {
+    const onSubmit = vi.fn(async () => ({ ok: true }));
+    render(<PinPad mode="choose" onSubmit={onSubmit} onCancel={() => {}} />);
+    expect(screen.getByTestId('pin-dots').textContent).toBe('Choose a PIN');
+    expect(screen.getByTestId('pin-submit').textContent).toBe('Next');
+    await typePin('2580');
+    expect(onSubmit).not.toHaveBeenCalled();
+    expect(screen.getByTestId('pin-dots').textContent).toBe('Enter the same PIN again');
+    expect(screen.getByTestId('pin-submit').textContent).toBe('Set PIN');
+    await typePin('2851');
+    expect(onSubmit).not.toHaveBeenCalled();
+    expect(screen.getByRole('alert').textContent).toBe('The two PINs did not match. Choose a PIN again.');
+    expect(screen.getByTestId('pin-dots').textContent).toBe('Choose a PIN');
+    await typePin('2580');
+    await typePin('2580');
+    expect(onSubmit).toHaveBeenCalledExactlyOnceWith('2580');
+  });
+
+  it('starts over after main refuses the PIN, showing why', async () => {
+    const onSubmit = vi.fn(async () => ({ ok: false, message: 'That PIN is too easy to guess.' }));
+    render(<PinPad mode="choose" onSubmit={onSubmit} onCancel={() => {}} />);
+    await typePin('1111');
+    await typePin('1111');
+    expect(screen.getByRole('alert').textContent).toBe('That PIN is too easy to guess.');
+    expect(screen.getByTestId('pin-dots').textContent).toBe('Choose a PIN');
+  });
+});
