@@ -1,4 +1,4 @@
-import { request as httpRequest } from 'node:http';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 
 export interface ScriptedSignInOptions {
@@ -71,7 +71,7 @@ function send(url: URL, form: URLSearchParams | undefined, cookies: Map<string, 
   }
   const method = body === undefined ? 'GET' : 'POST';
   return new Promise((resolve, reject) => {
-    const onResponse = (res: import('node:http').IncomingMessage) => {
+    const onResponse = (res: IncomingMessage) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (text += chunk));
