@@ -37,14 +37,12 @@ describe.skipIf(missing)('enrollment of an unknown badge in the browser', () => 
     await mkdir('test-results', { recursive: true });
     browser = await launchChromium();
   });
-  afterAll(async () => {
-    await browser?.close();
-  });
   afterEach(async () => {
+    beforeSignIn = async () => {};
     await page?.close();
     await demo?.stop();
-    beforeSignIn = async () => {};
   });
+  afterAll(() => browser?.close());
 
   async function open(profile: string): Promise<void> {
     const play = browserSignIn(browser, () => {
