@@ -6,17 +6,17 @@ import { startTestDemo, type TestDemo } from '../../support/test-demo.js';
 
 /**
  * The identity layer wired into the session engine through the shared composition (openWorkstation +
- * createCareShell), against the real local provider, with no browser: what the workstation does when the
- * provider goes away.
+ * createCareShell), against the real local provider, with no browser: the provider going away, and the
+ * contract's enrollment channels.
  */
-describe('workstation with the identity provider down', () => {
+describe('identity through the workstation composition', () => {
   let demo: TestDemo | undefined;
   afterEach(async () => {
     await demo?.stop();
     demo = undefined;
   });
 
-  it('a user inside grace resumes with badge + PIN, while a new sign-in shows a clear error', async () => {
+  it('provider down: a user inside grace resumes with badge + PIN, while a new sign-in shows a clear error', async () => {
     demo = await startTestDemo({ profile: 'nurse-cow' });
     const nurse = demo.user('nurse');
     const session = demo.careshell.session;
@@ -48,5 +48,27 @@ describe('workstation with the identity provider down', () => {
       expect.objectContaining({ reason: expect.stringContaining('identity provider cannot be reached') }),
     ]);
     expect(audited.filter((e) => e.type === 'session.unlock' && e.details?.method === 'badge+pin')).toHaveLength(1);
+  });
+
+  it('the contract cancels an enrollment whose sign-in window is open; a window closed later changes nothing', async () => {
+    let closeWindow: ((error: Error) => void) | undefined;
+    demo = await startTestDemo({ openSignIn: () => new Promise<void>((_resolve, reject) => (closeWindow = reject)) });
+    const { session, contract } = demo.careshell;
+    const tapping = session.handle({ type: 'badge-tap', badgeId: demo.unenrolledBadgeId, readerId: 'demo-reader' });
+    await expect.poll(() => session.view().enrollment?.step).toBe('sign-in');
+
+    expect(await contract.invoke('session:choose-pin', { pin: '12' })).toEqual({ ok: false, error: 'Rejected session:choose-pin: pin: A PIN is 4 to 12 digits.' });
+    expect(await contract.invoke('session:cancel-enrollment', undefined)).toEqual({ ok: true, result: { ok: true } });
+    expect(session.view().enrollment).toBeUndefined();
+    expect(session.view().notice?.text).toBe('Enrollment cancelled. Nothing was saved.');
+
+    await expect.poll(() => closeWindow).toBeDefined(); // msal opens the window once it has the provider's metadata
+    closeWindow!(new Error('the sign-in window was closed'));
+    await tapping;
+    expect(session.view()).toMatchObject({ screen: 'no-user', notice: { text: 'Enrollment cancelled. Nothing was saved.' } });
+    expect(await contract.invoke('session:choose-pin', { pin: '2580' })).toEqual({
+      ok: true,
+      result: { ok: false, message: 'No PIN is being asked for right now: tap your badge first.' },
+    });
   });
 });
