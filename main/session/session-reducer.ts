@@ -227,7 +227,8 @@ class Step {
     }
     const { lockedAtMs: _unlocked, ...rest } = session;
     const shown: KeptSession = renewLifetime ? { ...rest, lifetimeStartMs: this.now } : rest;
-    this.clearPending('granted');
+    // The pending verification is the one that succeeded: it is done, not abandoned.
+    this.dropPending();
     this.set({
       fg: { kind: 'active', session: shown, lastActivityMs: this.now, unlockedAtMs: this.now },
       needsFullSignIn: this.s.needsFullSignIn.filter((id) => id !== user.userId),
@@ -571,7 +572,6 @@ function onEnrollCompleted(step: Step, e: Extract<EngineEvent, { type: 'enroll-c
   if (p?.kind !== 'enroll' || p.token !== e.token || p.step !== 'choose-pin' || !p.user) return;
   const outcome = e.outcome;
   if (outcome.ok) {
-    step.dropPending();
     const method = p.purpose === 'enroll' ? 'enrollment (full sign-in and new PIN)' : 'PIN reset (full sign-in and new PIN)';
     step.grantAccess(p.user, p.target, method, p.badgeHash, true);
     return;

@@ -45,6 +45,8 @@ describe('enrollment: the first tap of an unknown badge', () => {
     expect(rig.screen()).toBe('active');
     expect(rig.who()).toBe(dave.displayName);
     expect(rig.service.view().enrollment).toBeUndefined();
+    // Straight from the PIN pad to the session: no bare lock screen in between while the grant is made durable.
+    expect(rig.views.filter((v) => v.screen !== 'active').at(-1)?.enrollment?.step).toBe('choose-pin');
     expect(rig.lifecycle.at(-1)).toEqual({ kind: 'shown', sessionId: 'session-1' });
     expect(rig.audit.events.at(-1)).toMatchObject({
       type: 'session.sign_in',
