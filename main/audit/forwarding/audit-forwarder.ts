@@ -64,8 +64,9 @@ export class AuditForwarder {
     this.stopped = true;
     this.unsubscribe?.();
     this.cancelRetry?.();
-    await this.idle;
+    // Closing first fails a send in flight, so the pass ends now instead of waiting on the collector.
     await this.options.transport.close();
+    await this.idle;
   }
 
   status(): ForwarderStatus {
@@ -108,6 +109,7 @@ export class AuditForwarder {
           if (!this.again || this.stopped) return;
           continue;
         }
+        if (this.stopped) return;
         try {
           await transport.send(events);
         } catch (error) {
@@ -121,9 +123,11 @@ export class AuditForwarder {
         if (this.stopped) return;
       }
     } catch (error) {
+      // A send cut short by stop() is not a collector failure.
+      if (this.stopped) return;
       this.failures++;
       this.lastError = (error as Error).message;
-      if (!this.stopped) this.scheduleRetry();
+      this.scheduleRetry();
     }
   }
 

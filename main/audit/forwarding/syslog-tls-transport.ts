@@ -29,6 +29,8 @@ export interface SyslogTlsOptions {
  */
 export class SyslogTlsTransport implements AuditTransport {
   private socket?: TLSSocket;
+  /** The connection being set up, so that `close` can cut it too. */
+  private connecting?: TLSSocket;
   private readonly dropWaiters = new Set<(error: Error) => void>();
 
   constructor(private readonly options: SyslogTlsOptions) {}
@@ -40,12 +42,24 @@ export class SyslogTlsTransport implements AuditTransport {
     await this.whileConnected(new Promise<void>((resolve) => this.options.clock.setTimer(this.options.settleMs, resolve)));
   }
 
+  /**
+   * Fails a send in progress at once (its batch was not acknowledged, so it stays in the journal and goes
+   * out again on the next start), then closes the connection: a stop never waits on a settle timer or on a
+   * collector that stopped answering.
+   */
   async close(): Promise<void> {
+    const stopped = new Error('the forwarder was stopped before the collector acknowledged the batch');
+    for (const waiter of this.dropWaiters) waiter(stopped);
+    this.connecting?.destroy(stopped);
     const socket = this.socket;
     this.socket = undefined;
-    if (!socket) return;
+    if (!socket || socket.destroyed) return;
     await new Promise<void>((resolve) => {
-      socket.once('close', () => resolve());
+      const cancel = this.options.clock.setTimer(this.options.connectTimeoutMs, () => socket.destroy());
+      socket.once('close', () => {
+        cancel();
+        resolve();
+      });
       socket.end();
     });
   }
@@ -63,17 +77,22 @@ export class SyslogTlsTransport implements AuditTransport {
     if (this.socket) return this.socket;
     const { host, port, ca, cert, key, clock, connectTimeoutMs } = this.options;
     const socket = connect({ host, port, ca, cert, key, minVersion: 'TLSv1.2', ...(isIP(host) ? {} : { servername: host }) });
-    await new Promise<void>((resolve, reject) => {
-      const cancel = clock.setTimer(connectTimeoutMs, () => socket.destroy(new Error(`no TLS connection to ${host}:${port} within ${connectTimeoutMs} ms`)));
-      socket.once('secureConnect', () => {
-        cancel();
-        resolve();
+    this.connecting = socket;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const cancel = clock.setTimer(connectTimeoutMs, () => socket.destroy(new Error(`no TLS connection to ${host}:${port} within ${connectTimeoutMs} ms`)));
+        socket.once('secureConnect', () => {
+          cancel();
+          resolve();
+        });
+        socket.once('error', (error) => {
+          cancel();
+          reject(new Error(`cannot reach the ATNA collector at ${host}:${port}: ${error.message}`));
+        });
       });
-      socket.once('error', (error) => {
-        cancel();
-        reject(new Error(`cannot reach the ATNA collector at ${host}:${port}: ${error.message}`));
-      });
-    });
+    } finally {
+      this.connecting = undefined;
+    }
     const dropped = (reason: string) => {
       if (this.socket !== socket) return;
       this.socket = undefined;

@@ -111,6 +111,29 @@ describe('IHE ATNA forwarding (RFC 5424 over TLS, RFC 5425 octet counting)', () 
     expect(collector.messages.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
+  it('stops at once while a batch waits to settle or to connect, leaving it in the journal for the next start', async () => {
+    const { f, journal, collector, forwarder } = await setup();
+    const first = forwarder();
+    await first.start();
+    await journal.append(sampleEvent('session.sign_in', 1));
+    // The frame is at the collector, but the settle time has not passed on the (manual) clock.
+    await until(() => collector.messages.length === 1, f.clock, 'the first frame', { stepMs: 0 });
+    expect(first.status()).toMatchObject({ state: 'sending', deliveredSeq: 0 });
+    await first.stop();
+    expect(first.status()).toMatchObject({ state: 'stopped', deliveredSeq: 0, consecutiveFailures: 0 });
+    // Stopped while the TLS connection is still being set up.
+    const second = forwarder();
+    await second.start();
+    await second.stop();
+    expect(second.status()).toMatchObject({ state: 'stopped', deliveredSeq: 0 });
+    // Nothing was acknowledged, so a later start sends the event again (at-least-once, same id).
+    const third = forwarder();
+    await third.start();
+    teardown(() => third.stop());
+    await until(() => third.status().deliveredSeq === 1, f.clock, 'the event delivered after the restart');
+    expect(new Set(collector.messages.map((m) => m.eventId))).toEqual(new Set(await journalIds(journal)));
+  });
+
   it('refuses a collector whose certificate is not signed by the configured CA', async () => {
     const { f, journal, collector, forwarder } = await setup();
     const atna = forwarder(testTls().caPem);
