@@ -1,3 +1,4 @@
+import { lockedDownWebPreferences } from './web-preferences.js';
 import { BrowserWindow, screen, type Display } from 'electron';
 
 /**
@@ -52,7 +53,7 @@ function coverWindow(display: Display): BrowserWindow {
     skipTaskbar: true,
     alwaysOnTop: true,
     backgroundColor: '#0b2545',
-    webPreferences: { contextIsolation: true, sandbox: true, nodeIntegration: false, javascript: false },
+    webPreferences: lockedDownWebPreferences({ javascript: false }),
   });
   cover.setAlwaysOnTop(true, 'screen-saver');
   cover.setVisibleOnAllWorkspaces(true);

@@ -1,3 +1,4 @@
+import { lockedDownWebPreferences } from './web-preferences.js';
 import { WebContentsView, type BrowserWindow } from 'electron';
 
 /** The renderer's session header is this tall; the EHR view fills the window below it. */
@@ -25,12 +26,7 @@ export class EhrViews {
     let view = this.views.get(sessionId);
     if (!view) {
       view = new WebContentsView({
-        webPreferences: {
-          partition: `persist:careshell-session-${sessionId}`,
-          contextIsolation: true,
-          sandbox: true,
-          nodeIntegration: false,
-        },
+        webPreferences: lockedDownWebPreferences({ partition: `persist:careshell-session-${sessionId}` }),
       });
       this.views.set(sessionId, view);
       view.webContents.loadURL(this.ehrUrl).catch((error: unknown) => this.log.warn(`EHR view failed to load: ${(error as Error).message}`));

@@ -16,6 +16,7 @@ import { describeProblems } from '../policy/policy-problem.js';
 import { DisplayCover } from './display-cover.js';
 import { EhrViews } from './ehr-views.js';
 import { applyHardening } from './hardening.js';
+import { lockedDownWebPreferences } from './web-preferences.js';
 import { bridgeContract } from './ipc-bridge.js';
 import { forwardOsEvents, osIdleMs } from './os-events.js';
 import { safeStorageProtector } from './safe-storage-protector.js';
@@ -35,14 +36,7 @@ function createMainWindow(): BrowserWindow {
     kiosk: app.isPackaged,
     backgroundColor: '#0b2545',
     title: 'CareShell',
-    webPreferences: {
-      preload: path.join(import.meta.dirname, '../preload/index.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webviewTag: false,
-      spellcheck: false,
-    },
+    webPreferences: lockedDownWebPreferences({ preload: path.join(import.meta.dirname, '../preload/index.cjs') }),
   });
 }
 

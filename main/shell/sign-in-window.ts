@@ -1,3 +1,4 @@
+import { lockedDownWebPreferences } from './web-preferences.js';
 import { BrowserWindow } from 'electron';
 import { randomUUID } from 'node:crypto';
 
@@ -13,7 +14,7 @@ export function openSignInWindow(parent: BrowserWindow): (url: string) => Promis
       width: 520,
       height: 720,
       title: 'Sign in',
-      webPreferences: { partition: `signin-${randomUUID()}`, contextIsolation: true, sandbox: true, nodeIntegration: false },
+      webPreferences: lockedDownWebPreferences({ partition: `signin-${randomUUID()}` }),
     });
     window.removeMenu();
     const closeOnLoopback = (_event: unknown, target: string) => {
