@@ -49,6 +49,14 @@ export class ManualClock implements Clock {
     this.nowMs = target;
   }
 
+  /**
+   * Moves time forward without firing the timers that fall due, as when an event is handled in the moment
+   * between a deadline passing and its timer callback running; the next advance() fires them.
+   */
+  advanceWithoutFiring(ms: number): void {
+    this.nowMs += ms;
+  }
+
   /** Changes only the wall clock, as an administrator or NTP would; deadlines must not move. */
   jumpWallClock(ms: number): void {
     this.wallOffsetMs += ms;

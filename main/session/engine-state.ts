@@ -145,7 +145,8 @@ export function initialState(policy: SessionPolicy, enrollmentTtlMs?: number): E
 export type EngineEvent =
   | { type: 'tap'; badgeHash: string; readerId: string; user?: DirectoryUser; lookupError?: string; newSessionId: string }
   | { type: 'removed'; readerId: string }
-  | { type: 'pin-result'; token: number; result: PinResult }
+  /** userId and targetSessionId name the prompt the PIN was checked for. */
+  | { type: 'pin-result'; token: number; userId: string; targetSessionId: string; result: PinResult }
   | { type: 'pin-refused' }
   | { type: 'pin-cancel' }
   | { type: 'activity'; source: 'renderer' | 'os' }
@@ -165,11 +166,11 @@ export type EngineEvent =
   | { type: 'enroll-cancel' }
   /** The identity provider wants the user of a shown session to sign in again (refresh token expired or revoked). */
   | { type: 'tokens-refused'; userId: string; sessionId: string; message: string }
-  /** A deadline timer fired; osIdleMs is sampled only when an idle deadline is due. */
-  | { type: 'tick'; osIdleMs?: number }
+  /** A deadline timer fired (the deadlines themselves are applied before every event). */
+  | { type: 'tick' }
   | { type: 'grant-failed'; message: string }
   /** The state changed while a grant was being made durable and the same access no longer applies. */
-  | { type: 'grant-interrupted' }
+  | { type: 'grant-interrupted'; grant: AuditDraft }
   | { type: 'audit-failed'; message: string };
 
 /** An audit event before the service stamps time and workstation on it. */

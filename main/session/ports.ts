@@ -14,14 +14,18 @@ export interface UserDirectory {
 
 export type PinResult =
   | { ok: true }
-  | { ok: false; reason: 'wrong'; attemptsLeft: number }
-  | { ok: false; reason: 'locked-out'; retryInMs: number }
+  /** retryInMs: how long until the next PIN is checked at all. */
+  | { ok: false; reason: 'wrong'; attemptsLeft: number; retryInMs: number }
+  /** Entered during that wait: not checked, not counted. */
+  | { ok: false; reason: 'too-soon'; retryInMs: number }
+  /** Locked until a full sign-in; `newly` when this attempt locked it. */
+  | { ok: false; reason: 'locked-out'; newly: boolean }
   /** No usable PIN (never set, or its record is damaged): only a PIN reset with a full sign-in helps. */
   | { ok: false; reason: 'needs-reset'; message: string }
   /** The PIN could not be checked (storage error); nothing is known about the PIN itself. */
   | { ok: false; reason: 'unavailable'; message: string };
 
-/** Identity owns counting, backoff and persistence of failures; the engine shows and audits the result. */
+/** Identity owns counting, backoff and the stored lock; the engine shows and audits each result, once. */
 export interface PinService {
   verify(userId: string, pin: string): Promise<PinResult>;
 }

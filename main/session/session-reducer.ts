@@ -21,9 +21,13 @@ import type { DirectoryUser } from './ports.js';
 /**
  * The session engine's decisions: a pure function of (state, event, monotonic now). No I/O, no clock
  * reads, no randomness: the service feeds resolved inputs and carries out the returned effects.
+ * Every deadline that has passed is applied first, whatever the event: a tap 5 ms after grace ended, before
+ * the timer fired, finds the session already ended. `osIdleMs` (OS-wide idle time) is given when an idle
+ * deadline is due, so typing in another application still counts at that moment.
  */
-export function decide(state: EngineState, event: EngineEvent, now: number): Decision {
+export function decide(state: EngineState, event: EngineEvent, now: number, osIdleMs?: number): Decision {
   const step = new Step(state, now);
+  tick(step, osIdleMs);
   HANDLERS[event.type](step, event as never);
   return step.finish();
 }
@@ -126,15 +130,18 @@ class Step {
 
   // ---- building blocks ----
 
-  /** Hides the foreground session at once and keeps it for grace (a removal: shown before it is audited). */
-  lock(reason: string, lockedAtMs = this.now): void {
+  /**
+   * Hides the foreground session at once and keeps it for grace (a removal: shown before it is audited).
+   * An idle lock is recorded as session.timeout (HIPAA automatic logoff), every other lock as session.lock.
+   */
+  lock(reason: string, lockedAtMs = this.now, type: 'session.lock' | 'session.timeout' = 'session.lock'): void {
     const fg = this.s.fg;
     this.clearPending(`locked: ${reason}`);
     if (fg.kind !== 'active' && fg.kind !== 'warning') return;
     const session: KeptSession = { ...fg.session, lockedAtMs: Math.min(lockedAtMs, this.now) };
     this.set({ fg: { kind: 'locked', session } });
     this.lifecycle.push({ kind: 'hidden', sessionId: session.id, userId: session.user.userId });
-    this.audit({ type: 'session.lock', outcome: 'success', actor: actorOf(session), reason, details: { sessionId: session.id } });
+    this.audit({ type, outcome: 'success', actor: actorOf(session), reason, details: { sessionId: session.id } });
     if (graceEndsMs(this.s, session) <= this.now) this.terminate(session, 'grace expired');
   }
 
@@ -177,8 +184,11 @@ class Step {
     this.s = rest;
   }
 
+  /** From now on only a full sign-in lets this user in: a PIN prompt already open for them closes. */
   requireFullSignIn(userId: string): void {
     if (!this.s.needsFullSignIn.includes(userId)) this.set({ needsFullSignIn: [...this.s.needsFullSignIn, userId] });
+    const p = this.s.pending;
+    if (p?.kind === 'pin' && p.user.userId === userId) this.clearPending('a full sign-in is required');
   }
 
   /** Puts the locked foreground session aside (suspend or end, per policy) before another user's session is shown. */
@@ -220,8 +230,9 @@ class Step {
         this.notice('warning', `${user.displayName}: your kept session has ended. Tap your badge to start a new one.`);
         return false;
       }
-      this.setAsidePrevious(user.userId);
+      // Out of the suspended list before the previous session goes in, so a full list never ends the one resuming.
       this.set({ suspended: this.s.suspended.filter((x) => x.id !== kept.id) });
+      this.setAsidePrevious(user.userId);
       session = kept;
       type = 'session.resumed';
     }
@@ -229,10 +240,9 @@ class Step {
     const shown: KeptSession = renewLifetime ? { ...rest, lifetimeStartMs: this.now } : rest;
     // The pending verification is the one that succeeded: it is done, not abandoned.
     this.dropPending();
-    this.set({
-      fg: { kind: 'active', session: shown, lastActivityMs: this.now, unlockedAtMs: this.now },
-      needsFullSignIn: this.s.needsFullSignIn.filter((id) => id !== user.userId),
-    });
+    this.set({ fg: { kind: 'active', session: shown, lastActivityMs: this.now, unlockedAtMs: this.now } });
+    // Only a full sign-in (which also renews the lifetime) satisfies a full-sign-in requirement.
+    if (renewLifetime) this.set({ needsFullSignIn: this.s.needsFullSignIn.filter((id) => id !== user.userId) });
     this.grant = { type, outcome: 'success', actor: actorOf(shown), reason: `verified by ${method}`, details: { sessionId: shown.id, method } };
     if (switching) this.audit({ type: 'session.user_switch', outcome: 'success', actor: actorOf(shown), reason: 'fast user switch', details: { sessionId: shown.id } });
     this.lifecycle.push({ kind: 'shown', sessionId: shown.id, userId: shown.user.userId });
@@ -375,14 +385,15 @@ const HANDLERS: { [T in EngineEvent['type']]: Handler<T> } = {
     step.notice('info', `${p.purpose === 'enroll' ? 'Enrollment' : 'PIN reset'} cancelled. Nothing was saved.`);
   },
   'tokens-refused': onTokensRefused,
-  tick(step, e) {
-    tick(step, e.osIdleMs);
-  },
+  // Deadlines were applied before every handler (decide); a timer firing has nothing else to do.
+  tick() {},
   'grant-failed'(step, e) {
     step.clearPending('audit unavailable');
     step.notice('error', `Cannot unlock: the audit trail is unavailable (${e.message}). The workstation stays locked; call IT.`);
   },
-  'grant-interrupted'(step) {
+  'grant-interrupted'(step, e) {
+    // The grant's record is already durable: say in the trail that it did not take effect.
+    step.audit({ ...e.grant, outcome: 'failure', reason: `${e.grant.reason ?? 'access'}: not shown, interrupted by another event before the screen unlocked` });
     step.notice('warning', 'Verification was interrupted by another event: tap your badge again.');
   },
   'audit-failed'(step, e) {
@@ -436,7 +447,8 @@ function onTap(step: Step, e: Extract<EngineEvent, { type: 'tap' }>): void {
   const fgOwner = foregroundSession(fg);
   const owned = user && ownedSession(step.s, user.userId);
   const target: GrantTarget = owned ? { type: 'resume', sessionId: owned.id } : { type: 'new', sessionId: e.newSessionId };
-  if (!owned && r.whenFull === 'refuse' && r.previousSession === 'suspend' && fgOwner && step.s.suspended.length + 1 > r.maxSuspended) {
+  // maxSuspended 0 means "end the previous session", so there is never a full list to refuse on.
+  if (!owned && r.whenFull === 'refuse' && r.previousSession === 'suspend' && r.maxSuspended > 0 && fgOwner && step.s.suspended.length + 1 > r.maxSuspended) {
     step.audit({ type: 'badge.rejected', outcome: 'failure', actor: { userId: user?.userId, badgeHash: e.badgeHash }, reason: `suspended-session limit ${r.maxSuspended} reached (policy: refuse)` });
     step.notice('warning', `This workstation already keeps as many sessions as its policy allows (${r.maxSuspended} suspended). Ask the signed-in user to sign out, or use another workstation.`);
     return;
@@ -477,15 +489,20 @@ function ownedSession(state: EngineState, userId: string): KeptSession | undefin
 
 function onPinResult(step: Step, e: Extract<EngineEvent, { type: 'pin-result' }>): void {
   const p = effectivePending(step.s);
-  if (!p || p.kind !== 'pin' || p.token !== e.token) return; // a stale answer for a prompt that is gone
+  // A stale answer for a prompt that is gone, or for another person's prompt (the standing prompt's token is 0 for everyone).
+  if (!p || p.kind !== 'pin' || p.token !== e.token || p.user.userId !== e.userId || p.target.sessionId !== e.targetSessionId) return;
   const actor: AuditActor = { userId: p.user.userId, displayName: p.user.displayName, badgeHash: p.badgeHash };
   const result = e.result;
   if (result.ok) {
     step.grantAccess(p.user, p.target, p.badgeHash ? 'badge+pin' : 'pin', p.badgeHash, false);
   } else if (result.reason === 'wrong') {
-    if (p.token !== 0) step.set({ pending: { ...p, attemptsLeft: result.attemptsLeft } });
+    // The standing prompt becomes an explicit one so that it can count down the attempts left.
+    step.set({ pending: { ...p, token: p.token === 0 ? step.nextToken() : p.token, attemptsLeft: result.attemptsLeft } });
     step.audit({ type: 'pin.failure', outcome: 'failure', actor, reason: 'wrong PIN', details: { attemptsLeft: result.attemptsLeft } });
-    step.notice('warning', `Wrong PIN. ${result.attemptsLeft} ${result.attemptsLeft === 1 ? 'attempt' : 'attempts'} left before your PIN is locked.`);
+    const left = `${result.attemptsLeft} ${result.attemptsLeft === 1 ? 'attempt' : 'attempts'} left before your PIN is locked`;
+    step.notice('warning', `Wrong PIN. ${left}.${result.retryInMs > 0 ? ` Wait ${seconds(result.retryInMs)} s before trying again.` : ''}`);
+  } else if (result.reason === 'too-soon') {
+    step.notice('warning', `Wait ${seconds(result.retryInMs)} s before entering your PIN again.`);
   } else if (result.reason === 'needs-reset') {
     step.clearPending('PIN unusable');
     step.audit({ type: 'pin.failure', outcome: 'failure', actor, reason: `PIN unusable: ${result.message}` });
@@ -498,10 +515,13 @@ function onPinResult(step: Step, e: Extract<EngineEvent, { type: 'pin-result' }>
     step.audit({ type: 'pin.failure', outcome: 'failure', actor, reason: `PIN could not be checked: ${result.message}` });
     step.notice('error', `Your PIN could not be checked (${result.message}). Try again, or call IT.`);
   } else {
-    step.clearPending('PIN locked out');
+    step.dropPending();
     step.requireFullSignIn(p.user.userId);
-    step.audit({ type: 'pin.lockout', outcome: 'failure', actor, reason: 'too many wrong PINs', details: { retryInMs: result.retryInMs } });
-    step.notice('error', `Too many wrong PINs for ${p.user.displayName}. Tap your badge to sign in with your password.`);
+    if (result.newly) step.audit({ type: 'pin.lockout', outcome: 'failure', actor, reason: 'too many wrong PINs: locked until a full sign-in' });
+    else step.audit({ type: 'pin.failure', outcome: 'failure', actor, reason: 'PIN entered while locked: a full sign-in is required' });
+    // Straight to the password: the clinician should not have to tap again to find out what to do.
+    step.startFullSignIn('your PIN is locked after too many wrong tries', p.target, p.user.userId, p.badgeHash);
+    step.notice('error', `Too many wrong PINs for ${p.user.displayName}. Sign in with your password in the sign-in window to continue.`);
   }
 }
 
@@ -627,7 +647,7 @@ function tick(step: Step, osIdleMs: number | undefined): void {
     if (lastActivityMs !== fg.lastActivityMs) step.set({ fg: (fg = { ...fg, lastActivityMs }) });
     const lockAt = lastActivityMs + r.idleMs;
     if (now >= lockAt) {
-      step.lock(`idle ${seconds(r.idleMs)} s`, lockAt);
+      step.lock(`idle ${seconds(r.idleMs)} s`, lockAt, 'session.timeout');
     } else if (now >= lockAt - r.warningMs) {
       step.set({ fg: { kind: 'warning', session: fg.session, lastActivityMs, unlockedAtMs: fg.unlockedAtMs, warningEndsMs: lockAt } });
       step.audit({ type: 'session.idle_warning', outcome: 'success', actor: actorOf(fg.session), reason: `idle ${seconds(now - lastActivityMs)} s`, details: { sessionId: fg.session.id, msLeft: lockAt - now } });
@@ -638,7 +658,7 @@ function tick(step: Step, osIdleMs: number | undefined): void {
       step.set({ fg: { kind: 'active', session: fg.session, lastActivityMs: osActivityMs, unlockedAtMs: fg.unlockedAtMs } });
       step.audit({ type: 'session.activity', outcome: 'success', actor: actorOf(fg.session), reason: 'idle warning cancelled by activity in another application', details: { sessionId: fg.session.id } });
     } else if (now >= fg.warningEndsMs) {
-      step.lock(`idle ${seconds(r.idleMs)} s`, fg.warningEndsMs);
+      step.lock(`idle ${seconds(r.idleMs)} s`, fg.warningEndsMs, 'session.timeout');
     }
   }
   const locked = step.s.fg;

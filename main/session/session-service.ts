@@ -104,14 +104,19 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
   function onTimer(): void {
     armed = undefined;
     if (disposed) return;
+    void dispatch({ type: 'tick' });
+  }
+
+  /** Decides on the current state; the OS idle time is asked only when an idle deadline is due (no polling). */
+  function decideNow(event: EngineEvent): Decision {
     const now = clock.monotonicMs();
     const osIdleMs = deps.osIdleMs && idleDeadlineDue(state, now) ? deps.osIdleMs() : undefined;
-    void dispatch({ type: 'tick', osIdleMs });
+    return decide(state, event, now, osIdleMs);
   }
 
   async function dispatch(event: EngineEvent): Promise<void> {
     if (disposed) return;
-    let decision = decide(state, event, clock.monotonicMs());
+    let decision = decideNow(event);
     if (decision.grant) {
       if (decision.preGrant) commitPart(decision.preGrant.state, decision.preGrant.audits, decision.preGrant.lifecycle, false);
       const before = state;
@@ -124,9 +129,9 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
       if (state !== before) {
         // Something happened while the grant became durable: decide again on the current state, and
         // grant only if the same access is still being granted (its record is already durable).
-        const again = decide(state, event, clock.monotonicMs());
+        const again = decideNow(event);
         if (!again.grant || again.grant.type !== decision.grant.type || again.grant.details?.sessionId !== decision.grant.details?.sessionId) {
-          return dispatch({ type: 'grant-interrupted' });
+          return dispatch({ type: 'grant-interrupted', grant: decision.grant });
         }
         if (again.preGrant) commitPart(again.preGrant.state, again.preGrant.audits, again.preGrant.lifecycle, false);
         decision = again;
@@ -196,7 +201,7 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
         const result = await deps.pins
           .verify(target.user.userId, input.pin)
           .catch((err: unknown): PinResult => ({ ok: false, reason: 'unavailable', message: messageOf(err) }));
-        return dispatch({ type: 'pin-result', token: target.token, result });
+        return dispatch({ type: 'pin-result', token: target.token, userId: target.user.userId, targetSessionId: target.target.sessionId, result });
       }
       case 'pin-cancel':
         return dispatch({ type: 'pin-cancel' });

@@ -14,6 +14,8 @@ import { fakeHash, PINS, USERS, type UserKey } from './session-test-kit.js';
 export type Step =
   | { kind: 'tap'; user: UserKey | 'unknown' }
   | { kind: 'pin'; correct: boolean }
+  /** The right PIN for the prompt seen at the last 'pin' step, answered only now (a slow check racing other events). */
+  | { kind: 'late-pin' }
   | { kind: 'pin-cancel' }
   | { kind: 'activity' }
   | { kind: 'os'; event: 'suspend' | 'resume' | 'lock-screen' | 'display-off' | 'lid-close' }
@@ -63,6 +65,8 @@ export class EngineDriver {
   /** Last input the OS saw (any application); far in the past until a step adds one. */
   private lastOsInputMs = -1e12;
   readonly lifecycle: LifecycleEvent[] = [];
+  /** The PIN prompt open at the last 'pin' step, for 'late-pin'. */
+  private lastPrompt: { token: number; userId: string; targetSessionId: string } | undefined;
 
   constructor(
     policy: SessionPolicy,
@@ -76,9 +80,9 @@ export class EngineDriver {
     for (const step of steps) this.apply(step);
   }
 
-  private dispatch(event: EngineEvent, verifiedUser?: string): void {
+  private dispatch(event: EngineEvent, verifiedUser?: string, osIdleMs?: number): void {
     const before = this.state;
-    const decision = decide(before, event, this.now);
+    const decision = decide(before, event, this.now, osIdleMs);
     this.state = decision.state;
     if (decision.preGrant) this.lifecycle.push(...decision.preGrant.lifecycle);
     this.lifecycle.push(...decision.lifecycle);
@@ -105,8 +109,14 @@ export class EngineDriver {
       case 'pin': {
         const p = effectivePending(this.state);
         if (p?.kind !== 'pin') return this.dispatch({ type: 'pin-refused' });
+        this.lastPrompt = { token: p.token, userId: p.user.userId, targetSessionId: p.target.sessionId };
         const result = this.verifyPin(p.user.userId, step.correct);
-        return this.dispatch({ type: 'pin-result', token: p.token, result }, result.ok ? p.user.userId : undefined);
+        return this.dispatch({ type: 'pin-result', token: p.token, userId: p.user.userId, targetSessionId: p.target.sessionId, result }, result.ok ? p.user.userId : undefined);
+      }
+      case 'late-pin': {
+        if (!this.lastPrompt) return;
+        // Only an answer the engine accepts counts as that user's verification; the oracles check whom it shows.
+        return this.dispatch({ type: 'pin-result', ...this.lastPrompt, result: { ok: true } }, this.lastPrompt.userId);
       }
       case 'pin-cancel':
         return this.dispatch({ type: 'pin-cancel' });
@@ -156,7 +166,7 @@ export class EngineDriver {
       case 'pin-unusable': {
         const p = effectivePending(this.state);
         if (p?.kind !== 'pin') return this.dispatch({ type: 'pin-refused' });
-        return this.dispatch({ type: 'pin-result', token: p.token, result: { ok: false, reason: 'needs-reset', message: 'no PIN set' } });
+        return this.dispatch({ type: 'pin-result', token: p.token, userId: p.user.userId, targetSessionId: p.target.sessionId, result: { ok: false, reason: 'needs-reset', message: 'no PIN set' } });
       }
       case 'tokens-refused': {
         const fg = this.state.fg;
@@ -181,7 +191,7 @@ export class EngineDriver {
       this.now = Math.max(this.now, due);
       const before = this.state;
       const lastInput = osInputAt !== undefined && osInputAt <= this.now ? osInputAt : this.lastOsInputMs;
-      this.dispatch({ type: 'tick', osIdleMs: this.now - lastInput });
+      this.dispatch({ type: 'tick' }, undefined, this.now - lastInput);
       if (this.state === before && nextDeadline(this.state) === due) throw new Error(`tick at ${due} changed nothing`);
     }
     this.now = target;
@@ -190,12 +200,12 @@ export class EngineDriver {
 
   private verifyPin(userId: string, correct: boolean): PinResult {
     const failed = this.pinFailures.get(userId) ?? 0;
-    if (failed >= 3) return { ok: false, reason: 'locked-out', retryInMs: 1000 };
+    if (failed >= 3) return { ok: false, reason: 'locked-out', newly: false };
     if (correct && PINS[userId]) {
       this.pinFailures.set(userId, 0);
       return { ok: true };
     }
     this.pinFailures.set(userId, failed + 1);
-    return failed + 1 >= 3 ? { ok: false, reason: 'locked-out', retryInMs: 1000 } : { ok: false, reason: 'wrong', attemptsLeft: 2 - failed };
+    return failed + 1 >= 3 ? { ok: false, reason: 'locked-out', newly: true } : { ok: false, reason: 'wrong', attemptsLeft: 2 - failed, retryInMs: 0 };
   }
 }

@@ -30,7 +30,7 @@ describe('session service: basic flow', () => {
     expect(rig.screen()).toBe('active');
     expect(rig.lifecycle.at(-1)).toEqual({ kind: 'shown', sessionId: shown.sessionId });
     const types = rig.audit.events.map((e) => e.type);
-    expect(types).toEqual(['session.sign_in', 'session.idle_warning', 'session.lock', 'session.unlock']);
+    expect(types).toEqual(['session.sign_in', 'session.idle_warning', 'session.timeout', 'session.unlock']);
   });
 
   it('an unknown badge gets a clear notice, an audit record, and no state change', async () => {

@@ -43,19 +43,30 @@ export class FakePins implements PinService {
   readonly unusable = new Set<string>();
   /** Makes verify throw, as a store that cannot be read would. */
   broken = false;
+  /** Backoff the identity layer would impose after each wrong PIN (0: none). */
+  backoffMs = 0;
+  /** Holds every answer until the test releases it, as a slow argon2 check would. */
+  hold = false;
+  private held: (() => void)[] = [];
   constructor(readonly maxAttempts = 3) {}
   async verify(userId: string, pin: string): Promise<PinResult> {
+    if (this.hold) await new Promise<void>((resolve) => this.held.push(resolve));
     if (this.broken) throw new Error('PIN store unreadable');
     if (this.unusable.has(userId)) return { ok: false, reason: 'needs-reset', message: 'No PIN is set for this account' };
     const failed = this.failures.get(userId) ?? 0;
-    if (failed >= this.maxAttempts) return { ok: false, reason: 'locked-out', retryInMs: 60_000 };
+    if (failed >= this.maxAttempts) return { ok: false, reason: 'locked-out', newly: false };
     if (PINS[userId] === pin) {
       this.failures.set(userId, 0);
       return { ok: true };
     }
     this.failures.set(userId, failed + 1);
-    if (failed + 1 >= this.maxAttempts) return { ok: false, reason: 'locked-out', retryInMs: 60_000 };
-    return { ok: false, reason: 'wrong', attemptsLeft: this.maxAttempts - failed - 1 };
+    if (failed + 1 >= this.maxAttempts) return { ok: false, reason: 'locked-out', newly: true };
+    return { ok: false, reason: 'wrong', attemptsLeft: this.maxAttempts - failed - 1, retryInMs: this.backoffMs };
+  }
+  /** Lets held answers through, oldest first. */
+  release(): void {
+    this.hold = false;
+    for (const resolve of this.held.splice(0)) resolve();
   }
 }
 
