@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { readerConfigSchema, type ReaderConfig } from '../../native/manager/reader-config.js';
 import { auditPolicySchema, type AuditPolicy } from '../audit/forwarding/audit-policy.js';
-import { DEFAULT_PIN_POLICY, pinPolicySchema, type PinPolicy } from '../identity/pin/pin-policy.js';
+import { DEFAULT_PIN_POLICY, pinPolicyOverrideSchema, pinPolicySchema, type PinPolicy } from '../identity/pin/pin-policy.js';
 import { DEFAULT_STEP_UP_POLICY, stepUpPolicySchema, type StepUpPolicy } from '../identity/step-up/step-up-policy.js';
 import { buildPolicyRootSchema, type UserPreference } from '../policy/policy-root.js';
 import { problemsFromZod, type PolicyProblem } from '../policy/policy-problem.js';
@@ -23,14 +23,7 @@ export const identityPolicySchema = z.strictObject({
   /** PEM files of extra CAs to trust for the provider (a hospital TLS-inspecting proxy). */
   extraCaFiles: z.array(z.string().min(1)).default([]),
   /** PIN rules; the number of tries before lockout is session.pin.maxAttempts. */
-  pin: z
-    .strictObject({
-      minLength: z.number().int().min(4).max(12).optional(),
-      backoffBaseMs: z.number().int().min(1_000).optional(),
-      backoffMaxMs: z.number().int().min(1_000).optional(),
-      rejectTrivial: z.boolean().optional(),
-    })
-    .optional(),
+  pin: pinPolicyOverrideSchema.optional(),
   stepUp: stepUpPolicySchema.optional(),
 });
 export type IdentityPolicy = z.infer<typeof identityPolicySchema>;

@@ -52,7 +52,6 @@ export function createIdentity(options: IdentityOptions): Identity {
     store: options.store,
     clock: options.clock,
     random: options.random,
-    audit,
     ...(options.pinPolicy ? { policy: options.pinPolicy } : {}),
     ...(options.argon2 ? { argon2: options.argon2 } : {}),
     ...(options.pinPepper ? { pepper: options.pinPepper } : {}),

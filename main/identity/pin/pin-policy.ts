@@ -1,30 +1,33 @@
 import { z } from 'zod';
 
 /** How PINs are chosen and how failures are punished; set by machine policy (DESIGN.md §3, §9). */
-export const pinPolicySchema = z
-  .object({
-    /** The renderer contract accepts 4-12 digits; policy may demand more. */
-    minLength: z.number().int().min(4).max(12),
-    /** Consecutive wrong PINs before the first lockout. */
-    maxAttempts: z.number().int().min(1).max(20),
-    /** First lockout; each later one doubles, up to backoffMaxMs. */
-    backoffBaseMs: z.number().int().min(1_000),
-    backoffMaxMs: z.number().int().min(1_000),
-    /** Refuse PINs such as 1111, 1234 or 9876 that are tried first. */
-    rejectTrivial: z.boolean(),
-  })
-  .refine((p) => p.backoffMaxMs >= p.backoffBaseMs, {
-    message: 'backoffMaxMs must be at least backoffBaseMs',
-    path: ['backoffMaxMs'],
-  });
+const pinPolicyFields = z.strictObject({
+  /** The renderer contract accepts 4-12 digits; policy may demand more. */
+  minLength: z.number().int().min(4).max(12),
+  /** Consecutive wrong PINs that lock the PIN until a full sign-in. */
+  maxAttempts: z.number().int().min(1).max(20),
+  /** Wait after the first wrong PIN before the next is checked; each further wrong PIN doubles it, up to backoffMaxMs. */
+  backoffBaseMs: z.number().int().min(0).max(60_000),
+  backoffMaxMs: z.number().int().min(0).max(600_000),
+  /** Refuse PINs such as 1111, 1234 or 9876 that are tried first. */
+  rejectTrivial: z.boolean(),
+});
+
+/** The keys machine policy may set under identity.pin (maxAttempts comes from session.pin.maxAttempts). */
+export const pinPolicyOverrideSchema = pinPolicyFields.omit({ maxAttempts: true }).partial();
+
+export const pinPolicySchema = pinPolicyFields.refine((p) => p.backoffMaxMs >= p.backoffBaseMs, {
+  message: 'backoffMaxMs must be at least backoffBaseMs',
+  path: ['backoffMaxMs'],
+});
 
 export type PinPolicy = z.infer<typeof pinPolicySchema>;
 
 export const DEFAULT_PIN_POLICY: PinPolicy = Object.freeze({
   minLength: 4,
   maxAttempts: 5,
-  backoffBaseMs: 30_000,
-  backoffMaxMs: 30 * 60_000,
+  backoffBaseMs: 1_000,
+  backoffMaxMs: 30_000,
   rejectTrivial: true,
 });
 

@@ -2,7 +2,6 @@ import { hash, parseOptions, verify, type Algorithm } from '@node-rs/argon2';
 import { z } from 'zod';
 import type { Clock } from '../../../common/clock.js';
 import type { Random } from '../../../common/random.js';
-import type { IdentityAudit } from '../identity-audit.js';
 import { IdentityError } from '../identity-error.js';
 import { readRecord, writeRecord } from '../storage/json-records.js';
 import type { KeyValueStore } from '../storage/key-value-store.js';
@@ -12,30 +11,49 @@ import { DEFAULT_PIN_POLICY, pinPolicySchema, pinProblem, type PinPolicy } from 
 
 export type PinVerifyResult =
   | { ok: true }
-  | { ok: false; reason: 'wrong'; attemptsLeft: number }
-  | { ok: false; reason: 'locked-out'; retryInMs: number };
+  /** retryInMs: the backoff before the next attempt is even checked (0 = at once). */
+  | { ok: false; reason: 'wrong'; attemptsLeft: number; retryInMs: number }
+  /** An attempt during the backoff: not checked and not counted. */
+  | { ok: false; reason: 'too-soon'; retryInMs: number }
+  /** Locked until a full sign-in (clearLockout); `newly` when this attempt caused it. */
+  | { ok: false; reason: 'locked-out'; newly: boolean };
 
 // @node-rs/argon2 declares Algorithm as a const enum, which isolated modules cannot read; 2 is Argon2id.
 const ARGON2ID = 2 as Algorithm;
 
+const backoffSchema = z.object({ startedAt: z.iso.datetime(), durationMs: z.number().int().min(0) });
+
 const pinRecordSchema = z.object({
-  v: z.literal(1),
+  v: z.literal(2),
   /** PHC string: algorithm, parameters, per-user salt and hash; never the PIN. */
   phc: z.string().startsWith('$argon2id$'),
-  /** Consecutive wrong PINs since the last success or lockout. */
+  /** Consecutive wrong PINs since the last correct one or full sign-in. */
   failures: z.number().int().min(0),
-  /** Lockouts since the last full sign-in: sets the backoff, cleared only by a full sign-in. */
-  lockouts: z.number().int().min(0),
-  /** The current lockout, if any: when it began (wall clock, for restarts) and how long it lasts. */
-  lockout: z.object({ startedAt: z.iso.datetime(), durationMs: z.number().int().min(0) }).optional(),
+  /** Backoff after the last wrong PIN: when it began (wall clock, for restarts) and how long it lasts. */
+  backoff: backoffSchema.optional(),
+  /** Set when maxAttempts wrong PINs locked the PIN; only a full sign-in (clearLockout) removes it. */
+  lockedOutAt: z.iso.datetime().optional(),
 });
 type PinRecord = z.infer<typeof pinRecordSchema>;
+
+/** Records written before version 2 (timed lockouts): any lockout they carry becomes a lock until full sign-in. */
+const pinRecordV1Schema = z.object({
+  v: z.literal(1),
+  phc: z.string().startsWith('$argon2id$'),
+  failures: z.number().int().min(0),
+  lockouts: z.number().int().min(0),
+  lockout: backoffSchema.optional(),
+});
+const storedPinRecordSchema = z.discriminatedUnion('v', [pinRecordSchema, pinRecordV1Schema]).transform((r): PinRecord => {
+  if (r.v === 2) return r;
+  const lockedOutAt = r.lockout?.startedAt ?? (r.lockouts > 0 ? new Date(0).toISOString() : undefined);
+  return { v: 2, phc: r.phc, failures: r.failures, ...(lockedOutAt ? { lockedOutAt } : {}) };
+});
 
 export interface PinServiceDeps {
   store: KeyValueStore;
   clock: Clock;
   random: Random;
-  audit: IdentityAudit;
   policy?: PinPolicy;
   argon2?: Argon2Parameters;
   /**
@@ -47,15 +65,16 @@ export interface PinServiceDeps {
 
 /**
  * Per-user PIN for re-verification at a locked workstation (DESIGN.md §3). argon2id with explicit parameters
- * and a per-user random salt; argon2's verify compares digests in constant time. After `maxAttempts`
- * consecutive wrong PINs the PIN is locked out; each later lockout doubles (exponential backoff, capped), and
- * the lockout count survives restarts and successes: only a full sign-in (clearLockout) resets it.
+ * and a per-user random salt; argon2's verify compares digests in constant time. Each wrong PIN starts a
+ * doubling backoff before the next one is checked; `maxAttempts` consecutive wrong PINs lock the PIN, and the
+ * lock is stored, so only a full sign-in (clearLockout) lifts it: not time, not a restart, not a new PIN.
+ * Results are returned, not audited: the session engine records each attempt once, with its session context.
  */
 export class PinService {
   private readonly policy: PinPolicy;
   private readonly argon2: Argon2Parameters;
-  /** Monotonic deadline of each user's current lockout, so wall-clock changes cannot shorten it in-process. */
-  private readonly lockedUntilMono = new Map<string, number>();
+  /** Monotonic end of each user's current backoff, so wall-clock changes cannot shorten it in-process. */
+  private readonly backoffUntilMono = new Map<string, number>();
   private readonly queues = new Map<string, Promise<unknown>>();
 
   constructor(private readonly deps: PinServiceDeps) {
@@ -69,14 +88,8 @@ export class PinService {
       const problem = pinProblem(pin, this.policy);
       if (problem) throw new IdentityError('pin-rejected', problem);
       const previous = await this.load(userId);
-      await this.save(userId, {
-        v: 1,
-        phc: await this.hash(pin),
-        failures: 0,
-        // A new PIN does not forgive earlier or running lockouts; only a full sign-in does (clearLockout).
-        lockouts: previous?.lockouts ?? 0,
-        lockout: previous?.lockout,
-      });
+      // A new PIN does not lift a lock; only a full sign-in does (clearLockout).
+      await this.save(userId, { v: 2, phc: await this.hash(pin), failures: 0, ...(previous?.lockedOutAt ? { lockedOutAt: previous.lockedOutAt } : {}) });
     });
   }
 
@@ -86,7 +99,7 @@ export class PinService {
 
   removePin(userId: string): Promise<void> {
     return this.serial(userId, async () => {
-      this.lockedUntilMono.delete(userId);
+      this.backoffUntilMono.delete(userId);
       await this.deps.store.delete(this.key(userId));
     });
   }
@@ -94,9 +107,9 @@ export class PinService {
   /** After a full sign-in at the identity provider: the user has proven themselves, forgive the failures. */
   clearLockout(userId: string): Promise<void> {
     return this.serial(userId, async () => {
-      this.lockedUntilMono.delete(userId);
+      this.backoffUntilMono.delete(userId);
       const record = await this.load(userId);
-      if (record) await this.save(userId, { ...record, failures: 0, lockouts: 0, lockout: undefined });
+      if (record) await this.save(userId, { v: 2, phc: record.phc, failures: 0 });
     });
   }
 
@@ -106,56 +119,37 @@ export class PinService {
       if (!record) {
         throw new IdentityError('pin-not-set', 'No PIN is set for this account: sign in fully to set one.');
       }
-      const retryInMs = this.remainingLockoutMs(userId, record);
-      if (retryInMs > 0) {
-        await this.deps.audit.record('pin.failure', 'failure', {
-          actor: { userId },
-          reason: 'PIN entered during lockout',
-          details: { retryInMs },
-        });
-        return { ok: false, reason: 'locked-out', retryInMs };
-      }
+      if (record.lockedOutAt) return { ok: false, reason: 'locked-out', newly: false };
+      const waitMs = this.remainingBackoffMs(userId, record);
+      if (waitMs > 0) return { ok: false, reason: 'too-soon', retryInMs: waitMs };
       if (await verify(record.phc, pin, this.deps.pepper ? { secret: this.deps.pepper } : undefined)) {
-        await this.save(userId, { ...record, failures: 0, lockout: undefined, phc: await this.rehashIfOutdated(record.phc, pin) });
+        this.backoffUntilMono.delete(userId);
+        await this.save(userId, { v: 2, phc: await this.rehashIfOutdated(record.phc, pin), failures: 0 });
         return { ok: true };
       }
-      // After a lockout every wrong PIN locks again, for longer; before the first, maxAttempts are allowed.
-      const allowed = record.lockouts > 0 ? 1 : this.policy.maxAttempts;
       const failures = record.failures + 1;
-      if (failures < allowed) {
-        await this.save(userId, { ...record, failures, lockout: undefined });
-        const attemptsLeft = allowed - failures;
-        await this.deps.audit.record('pin.failure', 'failure', { actor: { userId }, reason: 'wrong PIN', details: { attemptsLeft } });
-        return { ok: false, reason: 'wrong', attemptsLeft };
+      if (failures >= this.policy.maxAttempts) {
+        this.backoffUntilMono.delete(userId);
+        await this.save(userId, { v: 2, phc: record.phc, failures, lockedOutAt: this.deps.clock.wallTime().toISOString() });
+        return { ok: false, reason: 'locked-out', newly: true };
       }
-      const lockouts = record.lockouts + 1;
-      const durationMs = Math.min(this.policy.backoffMaxMs, this.policy.backoffBaseMs * 2 ** (lockouts - 1));
-      await this.save(userId, {
-        ...record,
-        failures: 0,
-        lockouts,
-        lockout: { startedAt: this.deps.clock.wallTime().toISOString(), durationMs },
-      });
-      this.lockedUntilMono.set(userId, this.deps.clock.monotonicMs() + durationMs);
-      await this.deps.audit.record('pin.lockout', 'failure', {
-        actor: { userId },
-        reason: `${failures} wrong PIN${failures === 1 ? '' : 's'}; lockout ${lockouts} since last full sign-in`,
-        details: { lockouts, durationMs },
-      });
-      return { ok: false, reason: 'locked-out', retryInMs: durationMs };
+      const durationMs = Math.min(this.policy.backoffMaxMs, this.policy.backoffBaseMs * 2 ** (failures - 1));
+      await this.save(userId, { v: 2, phc: record.phc, failures, backoff: { startedAt: this.deps.clock.wallTime().toISOString(), durationMs } });
+      this.backoffUntilMono.set(userId, this.deps.clock.monotonicMs() + durationMs);
+      return { ok: false, reason: 'wrong', attemptsLeft: this.policy.maxAttempts - failures, retryInMs: durationMs };
     });
   }
 
-  private remainingLockoutMs(userId: string, record: PinRecord): number {
-    if (!record.lockout) return 0;
-    let deadline = this.lockedUntilMono.get(userId);
+  private remainingBackoffMs(userId: string, record: PinRecord): number {
+    if (!record.backoff) return 0;
+    let deadline = this.backoffUntilMono.get(userId);
     if (deadline === undefined) {
       // First look since this process started: count from the wall-clock start, but a clock that reads
-      // earlier than the lockout start (set back, or a restart with a bad RTC) never shortens it.
-      const elapsed = this.deps.clock.wallTime().getTime() - Date.parse(record.lockout.startedAt);
-      const remaining = elapsed < 0 ? record.lockout.durationMs : Math.max(0, record.lockout.durationMs - elapsed);
+      // earlier than the start (set back, or a restart with a bad RTC) never shortens it.
+      const elapsed = this.deps.clock.wallTime().getTime() - Date.parse(record.backoff.startedAt);
+      const remaining = elapsed < 0 ? record.backoff.durationMs : Math.max(0, record.backoff.durationMs - elapsed);
       deadline = this.deps.clock.monotonicMs() + remaining;
-      this.lockedUntilMono.set(userId, deadline);
+      this.backoffUntilMono.set(userId, deadline);
     }
     return Math.max(0, Math.ceil(deadline - this.deps.clock.monotonicMs()));
   }
@@ -191,7 +185,7 @@ export class PinService {
   }
 
   private load(userId: string): Promise<PinRecord | undefined> {
-    return readRecord(this.deps.store, this.key(userId), pinRecordSchema, 'PIN');
+    return readRecord(this.deps.store, this.key(userId), storedPinRecordSchema, 'PIN');
   }
 
   private save(userId: string, record: PinRecord): Promise<void> {

@@ -14,10 +14,11 @@ describe('identityPins: the PinService as the session engine sees it', () => {
   });
 
   it('passes results through and leaves other errors to the engine', async () => {
-    expect(await identityPins({ verify: async () => ({ ok: false, reason: 'wrong', attemptsLeft: 2 }) }).verify('u', '4826')).toEqual({
+    expect(await identityPins({ verify: async () => ({ ok: false, reason: 'wrong', attemptsLeft: 2, retryInMs: 1000 }) }).verify('u', '4826')).toEqual({
       ok: false,
       reason: 'wrong',
       attemptsLeft: 2,
+      retryInMs: 1000,
     });
     const broken = identityPins({ verify: async () => Promise.reject(new Error('disk gone')) });
     await expect(broken.verify('u', '4826')).rejects.toThrow('disk gone');

@@ -15,7 +15,7 @@ function setup() {
   const harness = auditHarness();
   const random = countingRandom();
   const directory = new UserDirectory(store, () => harness.clock.wallTime());
-  const pins = new PinService({ store, clock: harness.clock, random, audit: harness.audit, argon2: TEST_ARGON2 });
+  const pins = new PinService({ store, clock: harness.clock, random, argon2: TEST_ARGON2 });
   const tokens = new ScriptedTokenBroker();
   const enrollment = new EnrollmentService({ directory, pins, tokens, audit: harness.audit, clock: harness.clock, random, pendingTtlMs: 60_000 });
   return { ...harness, directory, pins, tokens, enrollment };
@@ -117,12 +117,15 @@ describe('EnrollmentService', () => {
   });
 
   it('PIN reset needs a full sign-in as the same account and clears the lockout', async () => {
-    const { enrollment, tokens, pins, types } = setup();
+    const { enrollment, tokens, pins, types, clock } = setup();
     tokens.nextUser({ userId: 'u-ana', username: 'ana' });
     const p = await enrollment.beginEnrollment(hash('b1'));
     await enrollment.completeEnrollment(p.id, '482913');
-    for (let i = 0; i < 5; i += 1) await pins.verify('u-ana', '000000');
-    expect((await pins.verify('u-ana', '482913')).ok).toBe(false);
+    for (let i = 0; i < 5; i += 1) {
+      await pins.verify('u-ana', '000000');
+      clock.advance(60_000); // past each backoff
+    }
+    expect(await pins.verify('u-ana', '482913')).toEqual({ ok: false, reason: 'locked-out', newly: false });
 
     tokens.nextUser({ userId: 'u-ben', displayName: 'Ben' });
     await expect(enrollment.beginPinReset('u-ana')).rejects.toMatchObject({ code: 'account-mismatch' });

@@ -4,20 +4,27 @@ import { IdentityError } from '../../../../main/identity/identity-error.js';
 import type { PinPolicy } from '../../../../main/identity/pin/pin-policy.js';
 import { PinService } from '../../../../main/identity/pin/pin-service.js';
 import { MemoryKeyValueStore } from '../../../../main/identity/storage/key-value-store.js';
-import { TEST_ARGON2, auditHarness, countingRandom } from '../identity-fixtures.js';
+import { TEST_ARGON2, countingRandom } from '../identity-fixtures.js';
 
-const POLICY: PinPolicy = { minLength: 4, maxAttempts: 3, backoffBaseMs: 30_000, backoffMaxMs: 120_000, rejectTrivial: true };
+const POLICY: PinPolicy = { minLength: 4, maxAttempts: 3, backoffBaseMs: 1_000, backoffMaxMs: 1_500, rejectTrivial: true };
 
 function setup(store = new MemoryKeyValueStore(), clock = new ManualClock(), pepper?: Uint8Array) {
-  const harness = auditHarness(clock);
-  const pins = new PinService({ store, clock, random: countingRandom(), audit: harness.audit, policy: POLICY, argon2: TEST_ARGON2, pepper });
-  return { pins, store, ...harness };
+  const pins = new PinService({ store, clock, random: countingRandom(), policy: POLICY, argon2: TEST_ARGON2, pepper });
+  return { pins, store, clock };
 }
 
 async function allStoredText(store: MemoryKeyValueStore): Promise<string> {
   const keys = await store.list('');
   const parts = await Promise.all(keys.map(async (k) => Buffer.from((await store.read(k))!).toString('utf8')));
   return parts.join('\n');
+}
+
+/** Wrong PINs until the lock, each after its backoff has passed. */
+async function lockOut(pins: PinService, clock: ManualClock, userId = 'alice'): Promise<void> {
+  for (let i = 1; i <= POLICY.maxAttempts; i++) {
+    await pins.verify(userId, `00000${i}`);
+    clock.advance(POLICY.backoffMaxMs);
+  }
 }
 
 describe('PinService', () => {
@@ -43,70 +50,96 @@ describe('PinService', () => {
     await expect(pins.setPin('alice', '4829')).resolves.toBeUndefined();
   });
 
-  it('counts down attempts, then locks out with doubling backoff that even a correct PIN cannot bypass', async () => {
-    const { pins, clock, types } = setup();
+  it('backs off after each wrong PIN (doubling, capped); an attempt during the backoff is neither checked nor counted', async () => {
+    const { pins, clock } = setup();
     await pins.setPin('alice', '482913');
-    expect(await pins.verify('alice', '000001')).toEqual({ ok: false, reason: 'wrong', attemptsLeft: 2 });
-    expect(await pins.verify('alice', '000002')).toEqual({ ok: false, reason: 'wrong', attemptsLeft: 1 });
-    expect(await pins.verify('alice', '000003')).toEqual({ ok: false, reason: 'locked-out', retryInMs: 30_000 });
-    clock.advance(10_000);
-    expect(await pins.verify('alice', '482913')).toEqual({ ok: false, reason: 'locked-out', retryInMs: 20_000 });
-    clock.advance(20_000);
+    expect(await pins.verify('alice', '000001')).toEqual({ ok: false, reason: 'wrong', attemptsLeft: 2, retryInMs: 1_000 });
+    clock.advance(400);
+    expect(await pins.verify('alice', '482913')).toEqual({ ok: false, reason: 'too-soon', retryInMs: 600 });
+    clock.advance(600);
+    expect(await pins.verify('alice', '000002')).toEqual({ ok: false, reason: 'wrong', attemptsLeft: 1, retryInMs: 1_500 });
+    clock.advance(1_500);
     expect(await pins.verify('alice', '482913')).toEqual({ ok: true });
-    // The lockout count survives a correct PIN: the next wrong one locks again, for twice as long.
-    expect(await pins.verify('alice', '000004')).toEqual({ ok: false, reason: 'locked-out', retryInMs: 60_000 });
-    clock.advance(60_000);
-    expect(await pins.verify('alice', '000005')).toEqual({ ok: false, reason: 'locked-out', retryInMs: 120_000 });
-    clock.advance(120_000);
-    expect(await pins.verify('alice', '000006')).toEqual({ ok: false, reason: 'locked-out', retryInMs: 120_000 });
-    expect(types().filter((t) => t === 'pin.lockout')).toHaveLength(4);
-    expect(types()).toContain('pin.failure');
+    // A correct PIN resets the count.
+    expect(await pins.verify('alice', '000003')).toEqual({ ok: false, reason: 'wrong', attemptsLeft: 2, retryInMs: 1_000 });
   });
 
-  it('only a full sign-in (clearLockout) forgives lockouts', async () => {
-    const { pins } = setup();
+  it('locks after maxAttempts wrong PINs, and neither time, a correct PIN nor a new PIN lifts the lock', async () => {
+    const { pins, clock } = setup();
     await pins.setPin('alice', '482913');
-    for (const wrong of ['1', '2', '3']) await pins.verify('alice', `00000${wrong}`);
+    await pins.verify('alice', '000001');
+    clock.advance(1_000);
+    await pins.verify('alice', '000002');
+    clock.advance(1_500);
+    expect(await pins.verify('alice', '000003')).toEqual({ ok: false, reason: 'locked-out', newly: true });
+    clock.advance(24 * 3_600_000);
+    expect(await pins.verify('alice', '482913')).toEqual({ ok: false, reason: 'locked-out', newly: false });
     await pins.setPin('alice', '592813');
-    expect((await pins.verify('alice', '592813')).ok).toBe(false);
-    await pins.clearLockout('alice');
-    expect(await pins.verify('alice', '000009')).toEqual({ ok: false, reason: 'wrong', attemptsLeft: 2 });
-    expect(await pins.verify('alice', '592813')).toEqual({ ok: true });
+    expect(await pins.verify('alice', '592813')).toEqual({ ok: false, reason: 'locked-out', newly: false });
   });
 
-  it('keeps a lockout across a restart, and a wall clock set back does not shorten it', async () => {
+  it('only a full sign-in (clearLockout) lifts the lock', async () => {
+    const { pins, clock } = setup();
+    await pins.setPin('alice', '482913');
+    await lockOut(pins, clock);
+    await pins.clearLockout('alice');
+    expect(await pins.verify('alice', '000009')).toEqual({ ok: false, reason: 'wrong', attemptsLeft: 2, retryInMs: 1_000 });
+    clock.advance(1_000);
+    expect(await pins.verify('alice', '482913')).toEqual({ ok: true });
+  });
+
+  it('keeps the lock across a restart', async () => {
     const store = new MemoryKeyValueStore();
     const first = setup(store);
     await first.pins.setPin('alice', '482913');
-    for (const wrong of ['1', '2', '3']) await first.pins.verify('alice', `00000${wrong}`);
-    first.clock.advance(5_000);
-
-    const restarted = new ManualClock(first.clock.wallTime());
-    const second = setup(store, restarted);
-    expect(await second.pins.verify('alice', '482913')).toEqual({ ok: false, reason: 'locked-out', retryInMs: 25_000 });
-
-    const setBack = new ManualClock(new Date(first.clock.wallTime().getTime() - 3_600_000));
-    const third = setup(store, setBack);
-    expect(await third.pins.verify('alice', '482913')).toEqual({ ok: false, reason: 'locked-out', retryInMs: 30_000 });
+    await lockOut(first.pins, first.clock);
+    const restarted = setup(store, new ManualClock(first.clock.wallTime()));
+    expect(await restarted.pins.verify('alice', '482913')).toEqual({ ok: false, reason: 'locked-out', newly: false });
   });
 
-  it('changing the wall clock while running does not shorten a lockout', async () => {
+  it('keeps a backoff across a restart, and a wall clock set back does not shorten it', async () => {
+    const store = new MemoryKeyValueStore();
+    const first = setup(store);
+    await first.pins.setPin('alice', '482913');
+    await first.pins.verify('alice', '000001');
+    first.clock.advance(300);
+    const restarted = setup(store, new ManualClock(first.clock.wallTime()));
+    expect(await restarted.pins.verify('alice', '482913')).toEqual({ ok: false, reason: 'too-soon', retryInMs: 700 });
+    const setBack = setup(store, new ManualClock(new Date(first.clock.wallTime().getTime() - 3_600_000)));
+    expect(await setBack.pins.verify('alice', '482913')).toEqual({ ok: false, reason: 'too-soon', retryInMs: 1_000 });
+  });
+
+  it('changing the wall clock while running does not shorten a backoff', async () => {
     const { pins, clock } = setup();
     await pins.setPin('alice', '482913');
-    for (const wrong of ['1', '2', '3']) await pins.verify('alice', `00000${wrong}`);
+    await pins.verify('alice', '000001');
     clock.jumpWallClock(24 * 3_600_000);
-    expect(await pins.verify('alice', '482913')).toEqual({ ok: false, reason: 'locked-out', retryInMs: 30_000 });
+    expect(await pins.verify('alice', '482913')).toEqual({ ok: false, reason: 'too-soon', retryInMs: 1_000 });
   });
 
-  it('serialises concurrent attempts so each one counts', async () => {
+  it('serialises concurrent attempts so none slips past the backoff', async () => {
     const { pins } = setup();
     await pins.setPin('alice', '482913');
-    const results = await Promise.all([pins.verify('alice', '000001'), pins.verify('alice', '000002'), pins.verify('alice', '000003')]);
+    const results = await Promise.all([pins.verify('alice', '000001'), pins.verify('alice', '482913'), pins.verify('alice', '482913')]);
     expect(results).toEqual([
-      { ok: false, reason: 'wrong', attemptsLeft: 2 },
-      { ok: false, reason: 'wrong', attemptsLeft: 1 },
-      { ok: false, reason: 'locked-out', retryInMs: 30_000 },
+      { ok: false, reason: 'wrong', attemptsLeft: 2, retryInMs: 1_000 },
+      { ok: false, reason: 'too-soon', retryInMs: 1_000 },
+      { ok: false, reason: 'too-soon', retryInMs: 1_000 },
     ]);
+  });
+
+  it('reads records written before version 2: a timed lockout becomes a lock until full sign-in', async () => {
+    const { pins, store } = setup();
+    await pins.setPin('alice', '482913');
+    const [key] = await store.list('pin/');
+    const v2 = JSON.parse(Buffer.from((await store.read(key!))!).toString('utf8')) as { phc: string };
+    const v1 = { v: 1, phc: v2.phc, failures: 0, lockouts: 1, lockout: { startedAt: '2026-01-01T00:00:00.000Z', durationMs: 30_000 } };
+    await store.write(key!, Buffer.from(JSON.stringify(v1)));
+    expect(await pins.verify('alice', '482913')).toEqual({ ok: false, reason: 'locked-out', newly: false });
+    await pins.clearLockout('alice');
+    expect(await pins.verify('alice', '482913')).toEqual({ ok: true });
+    await store.write(key!, Buffer.from(JSON.stringify({ ...v1, lockouts: 0, lockout: undefined })));
+    expect(await pins.verify('alice', '482913')).toEqual({ ok: true });
   });
 
   it('a peppered hash does not verify without the installation pepper', async () => {
@@ -121,9 +154,8 @@ describe('PinService', () => {
   it('upgrades a hash made with older parameters on the next correct PIN', async () => {
     const store = new MemoryKeyValueStore();
     await setup(store).pins.setPin('alice', '482913');
-    const harness = auditHarness();
     const stronger = new PinService({
-      store, clock: harness.clock, random: countingRandom(), audit: harness.audit, policy: POLICY,
+      store, clock: new ManualClock(), random: countingRandom(), policy: POLICY,
       argon2: { ...TEST_ARGON2, memoryKiB: 2048, iterations: 2 },
     });
     expect(await stronger.verify('alice', '482913')).toEqual({ ok: true });
