@@ -96,7 +96,7 @@ function reducerLatency(): { p50: number; p99: number } {
       : r < 0.8 ? { type: 'tick' }
       : r < 0.88 ? { type: 'lock-now' }
       : r < 0.94 ? { type: 'os', event: 'suspend' }
-      : { type: 'pin-result', token: state.pending?.token ?? 0, userId: user.userId, targetSessionId: state.pending?.target.sessionId ?? '', result: { ok: true } };
+      : { type: 'pin-result', token: state.pending?.token ?? 0, userId: user.userId, targetSessionId: state.pending?.kind === 'pin' ? state.pending.target.sessionId : '', result: { ok: true } };
     now += Math.floor(rnd() * 20_000);
     const t0 = process.hrtime.bigint();
     state = decide(state, event, now).state;

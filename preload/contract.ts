@@ -4,6 +4,7 @@
  * (Electron IPC) and the demo harness (loopback WebSocket) are two transports for the same contract.
  */
 import { z } from 'zod';
+import { STEP_UP_ACTIONS, type StepUpAction } from '../common/step-up-actions.js';
 
 /** What the renderer may know about the session: no PHI, no badge numbers, no tokens. */
 export const sessionViewSchema = z.object({
@@ -26,8 +27,22 @@ export const sessionViewSchema = z.object({
       displayName: z.string().optional(),
     })
     .optional(),
-  /** Present when the PIN pad must be shown; attemptsLeft when policy limits tries. */
-  pinPrompt: z.object({ attemptsLeft: z.number().int().nonnegative().optional() }).optional(),
+  /**
+   * Present when the PIN pad must be shown; attemptsLeft once a wrong PIN was entered; canReset when a
+   * forgotten PIN can be replaced here (full sign-in, then a new PIN).
+   */
+  pinPrompt: z.object({ attemptsLeft: z.number().int().nonnegative().optional(), canReset: z.boolean() }).optional(),
+  /**
+   * On the active screen: a high-risk action waits for the user to confirm it is them, by one of `methods`
+   * (a fresh sign-in at the identity provider, or a code from their authenticator app); `proving` while one is checked.
+   */
+  stepUp: z
+    .object({
+      action: z.enum(STEP_UP_ACTIONS),
+      methods: z.array(z.enum(['idp', 'totp'])).min(1),
+      proving: z.enum(['idp', 'totp']).optional(),
+    })
+    .optional(),
   /** Milliseconds left at the moment the view was sent; the renderer counts down locally. */
   idleWarningMsLeft: z.number().nonnegative().optional(),
   graceMsLeft: z.number().nonnegative().optional(),
@@ -53,8 +68,26 @@ export const readerStatusSchema = z.object({
 });
 export type ReaderStatus = z.infer<typeof readerStatusSchema>;
 
+/**
+ * A new authenticator-app secret for the signed-in clinician, after their fresh sign-in: shown once as a QR
+ * code and as text for manual entry, until the first code from the app confirms it.
+ */
+export const authenticatorSetupSchema = z.object({
+  issuer: z.string(),
+  account: z.string(),
+  /** Base32 secret (RFC 4648), for typing into the app by hand. */
+  secret: z.string().regex(/^[A-Z2-7]+=*$/),
+  /** otpauth:// URI the QR code encodes. */
+  uri: z.string().startsWith('otpauth://totp/'),
+});
+export type AuthenticatorSetup = z.infer<typeof authenticatorSetupSchema>;
+
 const none = z.undefined();
 const pinRequest = z.object({ pin: z.string().regex(/^\d{4,12}$/, 'A PIN is 4 to 12 digits') });
+const stepUpProof = z.discriminatedUnion('method', [
+  z.object({ method: z.literal('idp') }),
+  z.object({ method: z.literal('totp'), code: z.string().regex(/^\d{6}$/, 'An authenticator code is 6 digits') }),
+]);
 const ack = z.object({ ok: z.boolean(), message: z.string().optional() });
 
 /** Renderer -> main requests, each answered once. */
@@ -66,14 +99,24 @@ export const invokeChannels = {
   'session:choose-pin': { request: pinRequest, response: ack },
   'session:cancel-enrollment': { request: none, response: ack },
   'session:cancel-pin': { request: none, response: ack },
+  /** Forgotten PIN at the PIN pad: a full sign-in as the badge holder, then a new PIN. */
+  'session:forgot-pin': { request: none, response: ack },
+  'session:request-step-up': { request: z.object({ action: z.enum(STEP_UP_ACTIONS) }), response: ack },
+  'session:prove-step-up': { request: stepUpProof, response: ack },
+  'session:cancel-step-up': { request: none, response: ack },
   'session:lock-now': { request: none, response: ack },
   'readers:get-status': { request: none, response: readerStatusSchema },
+  /** The first code from the authenticator app being set up; ok once the app is the user's step-up factor. */
+  'identity:confirm-authenticator': { request: z.object({ code: z.string().regex(/^\d{6}$/, 'An authenticator code is 6 digits') }), response: ack },
+  'identity:cancel-authenticator': { request: none, response: ack },
 } as const;
 
 /** Main -> renderer pushes. */
 export const eventChannels = {
   'session:view': sessionViewSchema,
   'readers:status': readerStatusSchema,
+  /** null when the setup ended (confirmed, cancelled, or the session left the screen). */
+  'identity:authenticator-setup': authenticatorSetupSchema.nullable(),
 } as const;
 
 export type InvokeChannel = keyof typeof invokeChannels;
@@ -95,6 +138,10 @@ export interface CareShellApi {
     reportActivity(): Promise<InvokeResponse<'session:activity'>>;
     submitPin(pin: string): Promise<InvokeResponse<'session:submit-pin'>>;
     cancelPin(): Promise<InvokeResponse<'session:cancel-pin'>>;
+    forgotPin(): Promise<InvokeResponse<'session:forgot-pin'>>;
+    requestStepUp(action: StepUpAction): Promise<InvokeResponse<'session:request-step-up'>>;
+    proveStepUp(proof: InvokeRequest<'session:prove-step-up'>): Promise<InvokeResponse<'session:prove-step-up'>>;
+    cancelStepUp(): Promise<InvokeResponse<'session:cancel-step-up'>>;
     choosePin(pin: string): Promise<InvokeResponse<'session:choose-pin'>>;
     cancelEnrollment(): Promise<InvokeResponse<'session:cancel-enrollment'>>;
     lockNow(): Promise<InvokeResponse<'session:lock-now'>>;
@@ -103,6 +150,11 @@ export interface CareShellApi {
   readers: {
     getStatus(): Promise<ReaderStatus>;
     onStatus(listener: (status: ReaderStatus) => void): () => void;
+  };
+  identity: {
+    confirmAuthenticator(code: string): Promise<InvokeResponse<'identity:confirm-authenticator'>>;
+    cancelAuthenticator(): Promise<InvokeResponse<'identity:cancel-authenticator'>>;
+    onAuthenticatorSetup(listener: (setup: AuthenticatorSetup | null) => void): () => void;
   };
 }
 
@@ -114,6 +166,10 @@ export function createCareShellApi(transport: ContractTransport): CareShellApi {
       reportActivity: () => transport.invoke('session:activity', undefined),
       submitPin: (pin) => transport.invoke('session:submit-pin', { pin }),
       cancelPin: () => transport.invoke('session:cancel-pin', undefined),
+      forgotPin: () => transport.invoke('session:forgot-pin', undefined),
+      requestStepUp: (action) => transport.invoke('session:request-step-up', { action }),
+      proveStepUp: (proof) => transport.invoke('session:prove-step-up', proof),
+      cancelStepUp: () => transport.invoke('session:cancel-step-up', undefined),
       choosePin: (pin) => transport.invoke('session:choose-pin', { pin }),
       cancelEnrollment: () => transport.invoke('session:cancel-enrollment', undefined),
       lockNow: () => transport.invoke('session:lock-now', undefined),
@@ -122,6 +178,11 @@ export function createCareShellApi(transport: ContractTransport): CareShellApi {
     readers: {
       getStatus: () => transport.invoke('readers:get-status', undefined),
       onStatus: (listener) => transport.subscribe('readers:status', listener),
+    },
+    identity: {
+      confirmAuthenticator: (code) => transport.invoke('identity:confirm-authenticator', { code }),
+      cancelAuthenticator: () => transport.invoke('identity:cancel-authenticator', undefined),
+      onAuthenticatorSetup: (listener) => transport.subscribe('identity:authenticator-setup', listener),
     },
   };
 }

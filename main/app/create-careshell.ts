@@ -4,9 +4,12 @@ import type { BadgeReaderListener } from '../../native/badge-reader.js';
 import type { EventChannel, EventPayload, ReaderStatus } from '../../preload/contract.js';
 import type { AuditEvent, AuditSink } from '../audit/audit-event.js';
 import type { BadgeHasher } from '../identity/badge-hasher.js';
+import { IdentityAudit } from '../identity/identity-audit.js';
+import type { TotpAuthenticator } from '../identity/step-up/totp-authenticator.js';
 import { createSessionService, type SessionService } from '../session/session-service.js';
-import type { Authenticator, Enrollment, PinService, UserDirectory } from '../session/ports.js';
+import type { Authenticator, Enrollment, PinService, StepUp, UserDirectory } from '../session/ports.js';
 import type { SessionPolicy } from '../policy/session-settings.js';
+import { authenticatorSetup, type AuthenticatorSetupFlow } from './authenticator-setup.js';
 import { ContractServer, type ContractLog } from './contract-handlers.js';
 import { followSessionTokens, type SessionTokens } from './session-tokens.js';
 
@@ -32,6 +35,12 @@ export interface CareShellEnvironment {
   enrollment: Enrollment;
   /** Silent tokens when a session is shown, wiped when policy ends it. */
   tokens: SessionTokens;
+  /** Fresh proof of identity before high-risk actions (identity's StepUpService). */
+  stepUp: StepUp;
+  /** Authenticator apps for step-up, set up after a fresh sign-in. */
+  totp: Pick<TotpAuthenticator, 'beginEnrollment' | 'confirmEnrollment'>;
+  /** How an account is named in an authenticator app (its sign-in name when known). */
+  accountLabel(userId: string): Promise<string>;
   hashBadge: BadgeHasher;
   readers: ReaderSource;
   /** OS-wide idle time (Electron's powerMonitor); absent in the harness. */
@@ -63,6 +72,7 @@ export function createCareShell(env: CareShellEnvironment): CareShell {
     pins: env.pins,
     authenticator: env.authenticator,
     enrollment: env.enrollment,
+    stepUp: env.stepUp,
     hashBadge: env.hashBadge,
     workstation: env.workstation,
     policy: env.policy,
@@ -89,6 +99,7 @@ export function createCareShell(env: CareShellEnvironment): CareShell {
   };
 
   const unsubscribers: (() => void)[] = [];
+  let authenticators: AuthenticatorSetupFlow | undefined;
   const contract = new ContractServer(
     {
       'session:get-view': async () => session.view(),
@@ -112,11 +123,33 @@ export function createCareShell(env: CareShellEnvironment): CareShell {
         await session.handle({ type: 'pin-cancel' });
         return { ok: true };
       },
+      'session:forgot-pin': async () => {
+        await session.handle({ type: 'pin-forgot' });
+        return { ok: true };
+      },
+      'session:request-step-up': async ({ action }) => {
+        await session.handle({ type: 'step-up-request', action });
+        return { ok: true };
+      },
+      'session:prove-step-up': async (proof) => {
+        await session.handle({ type: 'step-up-prove', proof });
+        return { ok: true };
+      },
+      'session:cancel-step-up': async () => {
+        await session.handle({ type: 'step-up-cancel' });
+        return { ok: true };
+      },
       'session:lock-now': async () => {
         await session.handle({ type: 'lock-now' });
         return { ok: true };
       },
       'readers:get-status': async () => env.readers.status(),
+      'identity:confirm-authenticator': async ({ code }) =>
+        authenticators?.confirm(code) ?? { ok: false, message: 'The workstation is still starting; try again.' },
+      'identity:cancel-authenticator': async () => {
+        authenticators?.cancel();
+        return { ok: true };
+      },
     },
     env.log,
   );
@@ -129,7 +162,17 @@ export function createCareShell(env: CareShellEnvironment): CareShell {
       return () => listeners.delete(listener);
     },
     async start() {
+      const setup = authenticatorSetup({
+        session,
+        totp: env.totp,
+        accountLabel: env.accountLabel,
+        audit: new IdentityAudit(env.audit, env.clock, env.workstation),
+        publish: (offer) => emit('identity:authenticator-setup', offer),
+        log: env.log,
+      });
+      authenticators = setup;
       unsubscribers.push(
+        () => setup.dispose(),
         session.onView((view) => emit('session:view', view)),
         followSessionTokens(session, env.tokens, env.log),
         env.readers.onStatus((status) => emit('readers:status', status)),

@@ -20,6 +20,7 @@ import type { CareShellEnvironment } from './create-careshell.js';
 import { identityAuthenticator } from './identity-authenticator.js';
 import { identityEnrollment } from './identity-enrollment.js';
 import { identityPins } from './identity-pins.js';
+import { identityStepUp } from './identity-step-up.js';
 import { loadInstallationSecrets, type KeyProtector } from './installation-secrets.js';
 
 export interface WorkstationOptions {
@@ -132,6 +133,12 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
         authenticator: identityAuthenticator(identity.authenticator),
         enrollment: identityEnrollment(identity.enrollment, options.log),
         tokens: identity.authenticator,
+        stepUp: identityStepUp(identity.stepUp),
+        totp: identity.totp,
+        accountLabel: async (userId) => {
+          const account = await identity.directory.account(userId);
+          return account?.username ?? account?.displayName ?? userId;
+        },
         hashBadge,
         readers,
         ...(options.osIdleMs ? { osIdleMs: options.osIdleMs } : {}),

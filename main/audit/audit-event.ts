@@ -24,6 +24,7 @@ export const AUDIT_EVENT_TYPES = [
   'enrollment.enrolled',
   'enrollment.reenrolled',
   'enrollment.unenrolled',
+  'enrollment.authenticator',
   'identity.token_cache_discarded',
   'breakglass.start',
   'breakglass.stop',

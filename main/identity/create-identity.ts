@@ -76,7 +76,6 @@ export function createIdentity(options: IdentityOptions): Identity {
       tokens,
       totp,
       directory,
-      audit,
       clock: options.clock,
       ...(options.stepUpPolicy ? { policy: options.stepUpPolicy } : {}),
     }),

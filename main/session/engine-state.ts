@@ -1,7 +1,7 @@
 import type { AuditEvent } from '../audit/audit-event.js';
 import type { SessionPolicy } from '../policy/session-settings.js';
 import type { PolicyProblem } from '../policy/policy-problem.js';
-import type { DirectoryUser, EnrollmentCompleted, EnrollmentPurpose, EnrollmentSignedIn, PinResult } from './ports.js';
+import type { DirectoryUser, EnrollmentCompleted, EnrollmentPurpose, EnrollmentSignedIn, PinResult, StepUpAction, StepUpCheck, StepUpMethod, StepUpProof } from './ports.js';
 
 /**
  * The engine's single source of truth (issue 3 item 1), as plain immutable data: a typed reducer over it
@@ -73,8 +73,6 @@ export type Foreground =
 /** What a successful verification grants. */
 export type GrantTarget = { readonly type: 'new'; readonly sessionId: string } | { readonly type: 'resume'; readonly sessionId: string };
 
-export type StepUpAction = 'break-glass' | 'export' | 'policy-change';
-
 /** A full sign-in that renews the identity provider's tokens of a session already on screen. */
 export type TokenRenewal = { readonly type: 'tokens'; readonly sessionId: string };
 
@@ -92,8 +90,20 @@ export type Pending =
       readonly token: number;
       readonly expectedUserId?: string;
       readonly badgeHash?: string;
-      readonly target: GrantTarget | TokenRenewal | { readonly type: 'step-up'; readonly sessionId: string; readonly action: StepUpAction };
+      readonly target: GrantTarget | TokenRenewal;
       readonly reason: string;
+    }
+  | {
+      /** A high-risk action asked the signed-in user to prove it is still them (on top of their session). */
+      readonly kind: 'step-up';
+      readonly token: number;
+      readonly action: StepUpAction;
+      readonly sessionId: string;
+      readonly user: DirectoryUser;
+      /** The proofs policy accepts from this user for this action. */
+      readonly methods: readonly StepUpMethod[];
+      /** Set while a proof is being checked. */
+      readonly proving?: StepUpMethod;
     }
   | {
       /** Enrollment of an unknown badge, or a PIN reset: full sign-in, then the clinician chooses a PIN. */
@@ -149,13 +159,18 @@ export type EngineEvent =
   | { type: 'pin-result'; token: number; userId: string; targetSessionId: string; result: PinResult }
   | { type: 'pin-refused' }
   | { type: 'pin-cancel' }
+  | { type: 'pin-forgot' }
   | { type: 'activity'; source: 'renderer' | 'os' }
   | { type: 'os'; event: 'suspend' | 'resume' | 'lock-screen' | 'display-off' | 'lid-close' }
   | { type: 'lock-now' }
   | { type: 'admin-revoke'; userId?: string; reason: string }
   | { type: 'policy-change'; policy: SessionPolicy }
   | { type: 'policy-invalid'; problems: readonly PolicyProblem[] }
-  | { type: 'step-up-request'; action: StepUpAction }
+  /** methods: what the identity layer accepts from userId (the user on screen when the request was made). */
+  | { type: 'step-up-request'; action: StepUpAction; userId: string; methods: readonly StepUpMethod[] }
+  | { type: 'step-up-prove'; proof: StepUpProof }
+  | { type: 'step-up-result'; token: number; method: StepUpMethod; result: StepUpCheck }
+  | { type: 'step-up-cancel' }
   | {
       type: 'full-sign-in-result';
       token: number;
@@ -198,7 +213,17 @@ export type EnrollmentRequest = { token: number } & (
 export interface StepUpOutcome {
   action: StepUpAction;
   userId: string;
+  /** The session it was done in: a consumer acts only while that session is on screen. */
+  sessionId: string;
   ok: boolean;
+}
+
+/** Asks the identity layer to check one step-up proof. */
+export interface StepUpProofRequest {
+  token: number;
+  userId: string;
+  action: StepUpAction;
+  proof: StepUpProof;
 }
 
 /** Removals that happen before a grant in the same decision (e.g. A's lock when B taps): shown at once. */
@@ -222,4 +247,5 @@ export interface Decision {
   /** Signed-in enrollments that will not complete (cancelled, expired, interrupted): the identity layer drops them. */
   readonly releasedEnrollments: readonly string[];
   readonly stepUps: readonly StepUpOutcome[];
+  readonly stepUpProofs: readonly StepUpProofRequest[];
 }

@@ -30,12 +30,29 @@ export interface PinService {
   verify(userId: string, pin: string): Promise<PinResult>;
 }
 
-/** Full sign-in with the identity provider (absolute lifetime reached, PIN lockout, step-up). */
+/** Full sign-in with the identity provider (absolute lifetime reached, PIN lockout, refused tokens). */
 export interface Authenticator {
   fullSignIn(request: {
     reason: string;
     expectedUserId?: string;
   }): Promise<{ ok: true; user: DirectoryUser } | { ok: false; message: string }>;
+}
+
+export type { StepUpAction, StepUpMethod } from '../identity/step-up/step-up-policy.js';
+import type { StepUpAction, StepUpMethod } from '../identity/step-up/step-up-policy.js';
+
+export type StepUpProof = { method: 'idp' } | { method: 'totp'; code: string };
+
+/** retry: the proof was wrong (a mistyped code) and the user may try again; otherwise the step-up is over. */
+export type StepUpCheck = { ok: true } | { ok: false; retry: boolean; message: string };
+
+/**
+ * Re-verification before a high-risk action (implemented by identity's StepUpService): which proofs policy
+ * accepts from this user for the action, and the check of one, with the roles the policy requires.
+ */
+export interface StepUp {
+  methodsFor(userId: string, action: StepUpAction): Promise<StepUpMethod[]>;
+  prove(userId: string, action: StepUpAction, proof: StepUpProof): Promise<StepUpCheck>;
 }
 
 export type EnrollmentPurpose = 'enroll' | 'pin-reset';

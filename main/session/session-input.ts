@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { STEP_UP_ACTIONS } from '../identity/step-up/step-up-policy.js';
 import { sessionSettingsSchema } from '../policy/session-settings.js';
 
 /**
@@ -18,6 +19,8 @@ export const sessionInputSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('badge-removed'), readerId: z.string().min(1).max(128) }),
   z.object({ type: z.literal('pin'), pin: pinSchema }),
   z.object({ type: z.literal('pin-cancel') }),
+  /** The clinician at the PIN pad does not remember their PIN: a PIN reset (full sign-in, then a new PIN). */
+  z.object({ type: z.literal('pin-forgot') }),
   /** The PIN an enrolling clinician chose; the PIN rules of the identity layer decide whether it is accepted. */
   z.object({ type: z.literal('choose-pin'), pin: pinSchema }),
   z.object({ type: z.literal('enroll-cancel') }),
@@ -32,7 +35,15 @@ export const sessionInputSchema = z.discriminatedUnion('type', [
     policy: z.intersection(sessionSettingsSchema, z.object({ profile: z.string().min(1) })),
   }),
   z.object({ type: z.literal('policy-invalid'), problems: z.array(policyProblemSchema).min(1) }),
-  z.object({ type: z.literal('step-up-request'), action: z.enum(['break-glass', 'export', 'policy-change']) }),
+  z.object({ type: z.literal('step-up-request'), action: z.enum(STEP_UP_ACTIONS) }),
+  z.object({
+    type: z.literal('step-up-prove'),
+    proof: z.discriminatedUnion('method', [
+      z.object({ method: z.literal('idp') }),
+      z.object({ method: z.literal('totp'), code: z.string().regex(/^\d{6}$/, 'An authenticator code is 6 digits') }),
+    ]),
+  }),
+  z.object({ type: z.literal('step-up-cancel') }),
 ]);
 export type SessionInput = z.infer<typeof sessionInputSchema>;
 

@@ -14,9 +14,10 @@ import type {
   Notice,
   Pending,
   StepUpOutcome,
+  StepUpProofRequest,
 } from './engine-state.js';
 import { rulesFromPolicy } from './engine-state.js';
-import type { DirectoryUser } from './ports.js';
+import type { DirectoryUser, StepUpProof } from './ports.js';
 
 /**
  * The session engine's decisions: a pure function of (state, event, monotonic now). No I/O, no clock
@@ -75,6 +76,7 @@ class Step {
   readonly enrollments: EnrollmentRequest[] = [];
   readonly releasedEnrollments: string[] = [];
   readonly stepUps: StepUpOutcome[] = [];
+  readonly stepUpProofs: StepUpProofRequest[] = [];
   private noticeSet = false;
 
   constructor(
@@ -125,6 +127,7 @@ class Step {
       enrollments: this.enrollments,
       releasedEnrollments: this.releasedEnrollments,
       stepUps: this.stepUps,
+      stepUpProofs: this.stepUpProofs,
     };
   }
 
@@ -155,7 +158,7 @@ class Step {
       this.set({ suspended: this.s.suspended.filter((x) => x.id !== session.id) });
     }
     const p = this.s.pending;
-    if (p && p.target.type !== 'new' && p.target.sessionId === session.id) this.clearPending(reason);
+    if (p && pendingSessionId(p) === session.id) this.clearPending(reason);
     this.lifecycle.push({ kind: 'terminated', sessionId: session.id, userId: session.user.userId });
     this.audit({ type, outcome: 'success', actor: actorOf(session), reason, details: { sessionId: session.id } });
   }
@@ -163,11 +166,9 @@ class Step {
   clearPending(reason: string): void {
     const p = this.s.pending;
     if (!p) return;
-    if (p.kind === 'full-sign-in' && p.target.type === 'step-up') {
-      const fg = this.s.fg;
-      const userId = fg.kind === 'none' ? (p.expectedUserId ?? '') : fg.session.user.userId;
-      this.stepUps.push({ action: p.target.action, userId, ok: false });
-      this.audit({ type: 'session.step_up', outcome: 'failure', actor: { userId }, reason: `step-up for ${p.target.action} abandoned: ${reason}` });
+    if (p.kind === 'step-up') {
+      this.stepUps.push({ action: p.action, userId: p.user.userId, sessionId: p.sessionId, ok: false });
+      this.audit({ type: 'session.step_up', outcome: 'failure', actor: userActor(p.user), reason: `step-up for ${p.action} abandoned: ${reason}`, details: { sessionId: p.sessionId, action: p.action } });
     }
     // The tokens are still missing: this user's next verification must be a full sign-in.
     if (p.kind === 'full-sign-in' && p.target.type === 'tokens' && p.expectedUserId !== undefined) this.requireFullSignIn(p.expectedUserId);
@@ -263,7 +264,10 @@ class Step {
   /** Enrollment of an unknown badge or a PIN reset: the identity layer starts a full sign-in at once. */
   startEnrollment(
     target: GrantTarget,
-    who: { purpose: 'enroll'; badgeHash: string } | { purpose: 'pin-reset'; user: DirectoryUser; badgeHash?: string; why: string },
+    who:
+      | { purpose: 'enroll'; badgeHash: string }
+      /** unusable: why the stored PIN cannot be used; absent when the clinician asked (forgotten PIN). */
+      | { purpose: 'pin-reset'; user: DirectoryUser; badgeHash?: string; unusable?: string },
   ): void {
     const ttlMs = this.s.enrollmentTtlMs;
     if (ttlMs === undefined) return;
@@ -276,11 +280,19 @@ class Step {
       this.notice('info', 'This badge is not enrolled yet. Sign in with your hospital account in the sign-in window to enroll it.');
       return;
     }
-    const { user, badgeHash, why } = who;
+    const { user, badgeHash, unusable } = who;
     this.set({ pending: { ...common, purpose: 'pin-reset', expectedUser: user, ...(badgeHash ? { badgeHash } : {}) } });
     this.enrollments.push({ token, purpose: 'pin-reset', userId: user.userId });
-    this.audit({ type: 'session.reverify_required', outcome: 'success', actor: { userId: user.userId, displayName: user.displayName, badgeHash }, reason: `PIN reset required: ${why}` });
-    this.notice('warning', `${user.displayName}: your PIN cannot be used (${why}). Sign in with your hospital account in the sign-in window, then choose a new PIN.`);
+    this.audit({ type: 'session.reverify_required', outcome: 'success', actor: { userId: user.userId, displayName: user.displayName, badgeHash }, reason: `PIN reset required: ${unusable ?? 'PIN forgotten'}` });
+    const because = unusable === undefined ? 'to reset your PIN' : `your PIN cannot be used (${unusable})`;
+    this.notice('warning', `${user.displayName}: ${because}. Sign in with your hospital account in the sign-in window, then choose a new PIN.`);
+  }
+
+  /** Sends one proof to the identity layer; the pending step-up shows it is being checked. */
+  proveStepUp(p: Extract<Pending, { kind: 'step-up' }>, proof: StepUpProof): void {
+    this.set({ pending: { ...p, proving: proof.method } });
+    this.stepUpProofs.push({ token: p.token, userId: p.user.userId, action: p.action, proof });
+    if (proof.method === 'idp') this.notice('info', `Confirm it is you: sign in again in the sign-in window to ${stepUpLabel(p.action)}.`);
   }
 
   startFullSignIn(reason: string, target: Extract<Pending, { kind: 'full-sign-in' }>['target'], expectedUserId?: string, badgeHash?: string): void {
@@ -303,6 +315,22 @@ function enrollmentActor(p: EnrollPending): AuditActor {
   return { ...(user ? { userId: user.userId, displayName: user.displayName } : {}), ...(p.badgeHash ? { badgeHash: p.badgeHash } : {}) };
 }
 
+function userActor(user: DirectoryUser): AuditActor {
+  return { userId: user.userId, displayName: user.displayName, roles: user.roles };
+}
+
+/** What the user is about to do, for notices: "Confirm it is you to <label>." */
+function stepUpLabel(action: StepUpPendingAction): string {
+  return { 'break-glass': 'use emergency access', export: 'export records', 'policy-change': 'change this workstation\'s policy', 'authenticator-setup': 'set up an authenticator app' }[action];
+}
+type StepUpPendingAction = Extract<Pending, { kind: 'step-up' }>['action'];
+
+/** The kept session a pending verification is about, if any (a new sign-in has none yet). */
+function pendingSessionId(p: Pending): string | undefined {
+  if (p.kind === 'step-up') return p.sessionId;
+  return p.target.type === 'new' ? undefined : p.target.sessionId;
+}
+
 function actorOf(s: KeptSession): AuditActor {
   return { userId: s.user.userId, displayName: s.user.displayName, roles: s.user.roles, badgeHash: s.badgeHash };
 }
@@ -323,6 +351,19 @@ const HANDLERS: { [T in EngineEvent['type']]: Handler<T> } = {
   },
   'pin-cancel'(step) {
     if (step.s.pending?.kind === 'pin') step.clearPending('PIN cancelled');
+  },
+  'pin-forgot'(step) {
+    const p = effectivePending(step.s);
+    if (p?.kind !== 'pin') {
+      step.notice('warning', 'No PIN is being asked for right now: tap your badge first.');
+      return;
+    }
+    if (step.s.enrollmentTtlMs === undefined) {
+      step.notice('warning', `${p.user.displayName}: a forgotten PIN cannot be reset on this workstation. Ask IT to reset it.`);
+      return;
+    }
+    step.dropPending();
+    step.startEnrollment(p.target, { purpose: 'pin-reset', user: p.user, ...(p.badgeHash ? { badgeHash: p.badgeHash } : {}) });
   },
   activity(step) {
     const fg = step.s.fg;
@@ -369,11 +410,71 @@ const HANDLERS: { [T in EngineEvent['type']]: Handler<T> } = {
   },
   'step-up-request'(step, e) {
     const fg = step.s.fg;
-    if (fg.kind !== 'active' && fg.kind !== 'warning') {
-      step.notice('warning', `A ${e.action} needs a signed-in user: tap your badge first.`);
+    // The user on screen must still be the one the methods were looked up for.
+    if ((fg.kind !== 'active' && fg.kind !== 'warning') || fg.session.user.userId !== e.userId) {
+      step.notice('warning', `To ${stepUpLabel(e.action)}, sign in first: tap your badge.`);
       return;
     }
-    step.startFullSignIn(`step-up for ${e.action}`, { type: 'step-up', sessionId: fg.session.id, action: e.action }, fg.session.user.userId);
+    if (step.s.pending) {
+      step.notice('warning', 'Finish the sign-in already in progress first.');
+      return;
+    }
+    const session = fg.session;
+    if (e.methods.length === 0) {
+      step.audit({ type: 'session.step_up', outcome: 'failure', actor: actorOf(session), reason: `step-up for ${e.action}: no proof available on this workstation`, details: { sessionId: session.id, action: e.action } });
+      step.notice('error', `You cannot ${stepUpLabel(e.action)} here: this workstation has no way to confirm it is you. Call IT.`);
+      return;
+    }
+    const pending = { kind: 'step-up' as const, token: step.nextToken(), action: e.action, sessionId: session.id, user: session.user, methods: e.methods };
+    step.set({ pending });
+    step.audit({ type: 'session.reverify_required', outcome: 'success', actor: actorOf(session), reason: `step-up required for ${e.action} (${e.methods.join(' or ')})`, details: { sessionId: session.id, action: e.action } });
+    // With one way to prove it, start at once; with a choice, the user picks (a code from their app, or a sign-in).
+    if (e.methods.length === 1 && e.methods[0] === 'idp') step.proveStepUp(pending, { method: 'idp' });
+    else step.notice('info', `Confirm it is you to ${stepUpLabel(e.action)}.`);
+  },
+  'step-up-prove'(step, e) {
+    const p = step.s.pending;
+    if (p?.kind !== 'step-up') {
+      step.notice('warning', 'Nothing is waiting for confirmation right now.');
+      return;
+    }
+    if (p.proving) return; // the first submission is still being checked: a double tap must not send two
+    if (!p.methods.includes(e.proof.method)) {
+      step.notice('warning', `Policy does not accept ${e.proof.method === 'totp' ? 'an authenticator code' : 'a sign-in'} for this; use ${p.methods.join(' or ')}.`);
+      return;
+    }
+    step.proveStepUp(p, e.proof);
+  },
+  'step-up-result'(step, e) {
+    const p = step.s.pending;
+    if (p?.kind !== 'step-up' || p.token !== e.token) return; // cancelled, locked or replaced meanwhile
+    const fg = step.s.fg;
+    const result = e.result;
+    if (result.ok && (fg.kind === 'active' || fg.kind === 'warning') && fg.session.id === p.sessionId) {
+      step.dropPending();
+      step.markPreGrant();
+      // A fresh provider sign-in is a full verification: the shift lifetime restarts from it.
+      if (e.method === 'idp') step.set({ fg: { ...fg, session: { ...fg.session, lifetimeStartMs: step.now } } });
+      step.grant = { type: 'session.step_up', outcome: 'success', actor: actorOf(fg.session), reason: `step-up for ${p.action}`, details: { sessionId: p.sessionId, action: p.action, method: e.method } };
+      step.stepUps.push({ action: p.action, userId: p.user.userId, sessionId: p.sessionId, ok: true });
+      return;
+    }
+    const message = result.ok ? 'the session changed while it was being checked' : result.message;
+    step.audit({ type: 'session.step_up', outcome: 'failure', actor: userActor(p.user), reason: `step-up for ${p.action} (${e.method}): ${message}`, details: { sessionId: p.sessionId, action: p.action, method: e.method } });
+    if (!result.ok && result.retry) {
+      const { proving: _done, ...waiting } = p;
+      step.set({ pending: waiting });
+      step.notice('warning', message);
+      return;
+    }
+    step.dropPending();
+    step.stepUps.push({ action: p.action, userId: p.user.userId, sessionId: p.sessionId, ok: false });
+    step.notice('error', `Could not confirm it is you: ${message}`);
+  },
+  'step-up-cancel'(step) {
+    if (step.s.pending?.kind !== 'step-up') return;
+    step.clearPending('cancelled by the user');
+    step.notice('info', 'Cancelled.');
   },
   'full-sign-in-result': onFullSignInResult,
   'enroll-signed-in': onEnrollSignedIn,
@@ -403,7 +504,7 @@ const HANDLERS: { [T in EngineEvent['type']]: Handler<T> } = {
 
 function pendingUserId(p: Pending): string | undefined {
   if (p.kind === 'enroll') return (p.user ?? p.expectedUser)?.userId;
-  return p.kind === 'pin' ? p.user.userId : p.expectedUserId;
+  return p.kind === 'pin' || p.kind === 'step-up' ? p.user.userId : p.expectedUserId;
 }
 
 function onTap(step: Step, e: Extract<EngineEvent, { type: 'tap' }>): void {
@@ -509,7 +610,7 @@ function onPinResult(step: Step, e: Extract<EngineEvent, { type: 'pin-result' }>
     if (step.s.enrollmentTtlMs === undefined) {
       step.notice('error', `${p.user.displayName}: your PIN cannot be used (${result.message}). Ask IT to reset it.`);
     } else {
-      step.startEnrollment(p.target, { purpose: 'pin-reset', user: p.user, ...(p.badgeHash ? { badgeHash: p.badgeHash } : {}), why: result.message });
+      step.startEnrollment(p.target, { purpose: 'pin-reset', user: p.user, ...(p.badgeHash ? { badgeHash: p.badgeHash } : {}), unusable: result.message });
     }
   } else if (result.reason === 'unavailable') {
     step.audit({ type: 'pin.failure', outcome: 'failure', actor, reason: `PIN could not be checked: ${result.message}` });
@@ -530,16 +631,10 @@ function onFullSignInResult(step: Step, e: Extract<EngineEvent, { type: 'full-si
   if (!p || p.kind !== 'full-sign-in' || p.token !== e.token) return;
   const outcome = e.outcome;
   const target = p.target;
-  const failType = target.type === 'step-up' ? 'session.step_up' : 'session.sign_in';
   if (!outcome.ok || (p.expectedUserId !== undefined && outcome.user.userId !== p.expectedUserId)) {
     const why = outcome.ok ? `signed in as a different user (${outcome.user.userId})` : outcome.message;
-    if (target.type === 'step-up') {
-      step.stepUps.push({ action: target.action, userId: p.expectedUserId ?? '', ok: false });
-      step.dropPending();
-    } else {
-      step.clearPending('full sign-in failed');
-    }
-    step.audit({ type: failType, outcome: 'failure', actor: { userId: p.expectedUserId, badgeHash: p.badgeHash }, reason: `full sign-in failed: ${why}` });
+    step.clearPending('full sign-in failed');
+    step.audit({ type: 'session.sign_in', outcome: 'failure', actor: { userId: p.expectedUserId, badgeHash: p.badgeHash }, reason: `full sign-in failed: ${why}` });
     const after = target.type === 'tokens' ? ' Your session goes on; you will sign in with your password when you next unlock.' : '';
     step.notice('error', `Sign-in did not succeed: ${why}.${after}`);
     return;
@@ -554,12 +649,7 @@ function onFullSignInResult(step: Step, e: Extract<EngineEvent, { type: 'full-si
   // A full sign-in is the strongest verification there is: the absolute lifetime restarts from it.
   step.markPreGrant();
   step.set({ fg: { ...fg, session: { ...fg.session, lifetimeStartMs: step.now } } });
-  if (target.type === 'tokens') {
-    step.grant = { type: 'session.sign_in', outcome: 'success', actor: actorOf(fg.session), reason: 'identity provider sign-in renewed', details: { sessionId: fg.session.id, method: 'full sign-in' } };
-    return;
-  }
-  step.grant = { type: 'session.step_up', outcome: 'success', actor: actorOf(fg.session), reason: `step-up for ${target.action}`, details: { sessionId: fg.session.id, action: target.action } };
-  step.stepUps.push({ action: target.action, userId: fg.session.user.userId, ok: true });
+  step.grant = { type: 'session.sign_in', outcome: 'success', actor: actorOf(fg.session), reason: 'identity provider sign-in renewed', details: { sessionId: fg.session.id, method: 'full sign-in' } };
 }
 
 function onEnrollSignedIn(step: Step, e: Extract<EngineEvent, { type: 'enroll-signed-in' }>): void {

@@ -7,7 +7,7 @@ import type { SessionPolicy } from '../policy/session-settings.js';
 import { idleDeadlineDue, nextDeadline } from './deadlines.js';
 import type { AuditDraft, Decision, EngineEvent, EngineState, LifecycleEvent, StepUpOutcome } from './engine-state.js';
 import { initialState } from './engine-state.js';
-import type { Authenticator, Enrollment, PinResult, PinService, UserDirectory } from './ports.js';
+import type { Authenticator, Enrollment, PinResult, PinService, StepUp, StepUpCheck, UserDirectory } from './ports.js';
 import { effectivePending, decide } from './session-reducer.js';
 import { parseSessionInput, type SessionInput } from './session-input.js';
 import { toView } from './session-view.js';
@@ -22,6 +22,8 @@ export interface SessionServiceDeps {
   /** Enrollment of unknown badges and PIN reset; without it an unknown badge is refused with a message. */
   enrollment?: Enrollment;
   hashBadge: BadgeHasher;
+  /** Step-up before high-risk actions; without it every step-up request is refused with a message. */
+  stepUp?: StepUp;
   workstation: string;
   policy: SessionPolicy;
   /** Asked only when the idle deadline fires (no polling): OS-wide idle time, so typing in another app counts. */
@@ -38,7 +40,7 @@ export interface SessionService {
   onView(listener: (view: SessionView) => void): () => void;
   /** For the shell: which session's EHR views may be shown, and when a session's browser partition must be cleared. */
   onLifecycle(listener: (event: LifecycleEvent) => void): () => void;
-  /** For break-glass / export: the outcome of a step-up, reported once it is durable in the audit trail. */
+  /** For break-glass, export, authenticator setup: the outcome of a step-up, reported once it is durable in the audit trail. */
   onStepUp(listener: (outcome: StepUpOutcome) => void): () => void;
   dispose(): void;
 }
@@ -175,7 +177,13 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
       }
       await dispatch({ type: 'full-sign-in-result', token: req.token, outcome });
     });
-    await Promise.all([...appends, ...signIns, ...enrollments]);
+    const proofs = d.stepUpProofs.map(async ({ token, userId, action, proof }) => {
+      const check = deps.stepUp
+        ? deps.stepUp.prove(userId, action, proof).catch((err: unknown): StepUpCheck => ({ ok: false, retry: false, message: messageOf(err) }))
+        : Promise.resolve<StepUpCheck>({ ok: false, retry: false, message: 'step-up is not available on this workstation' });
+      await dispatch({ type: 'step-up-result', token, method: proof.method, result: await check });
+    });
+    await Promise.all([...appends, ...signIns, ...enrollments, ...proofs]);
   }
 
   async function handleParsed(raw: unknown): Promise<void> {
@@ -205,6 +213,8 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
       }
       case 'pin-cancel':
         return dispatch({ type: 'pin-cancel' });
+      case 'pin-forgot':
+        return dispatch({ type: 'pin-forgot' });
       case 'choose-pin': {
         const p = state.pending;
         if (p?.kind !== 'enroll' || p.step !== 'choose-pin' || p.pendingId === undefined || !deps.enrollment) return dispatch({ type: 'pin-refused' });
@@ -229,8 +239,17 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
         return dispatch({ type: 'policy-change', policy: input.policy });
       case 'policy-invalid':
         return dispatch({ type: 'policy-invalid', problems: input.problems });
-      case 'step-up-request':
-        return dispatch({ type: 'step-up-request', action: input.action });
+      case 'step-up-request': {
+        const fg = state.fg;
+        if (fg.kind !== 'active' && fg.kind !== 'warning') return dispatch({ type: 'step-up-request', action: input.action, userId: '', methods: [] });
+        const userId = fg.session.user.userId;
+        const methods = deps.stepUp ? await deps.stepUp.methodsFor(userId, input.action).catch(() => []) : [];
+        return dispatch({ type: 'step-up-request', action: input.action, userId, methods });
+      }
+      case 'step-up-prove':
+        return dispatch({ type: 'step-up-prove', proof: input.proof });
+      case 'step-up-cancel':
+        return dispatch({ type: 'step-up-cancel' });
     }
   }
 

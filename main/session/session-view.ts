@@ -17,15 +17,18 @@ export function toView(state: EngineState, now: number, workstation: string): Se
   const notice = state.notice ? { notice: { ...state.notice } } : {};
   if (fg.kind === 'active' || fg.kind === 'warning') {
     const user = { displayName: fg.session.user.displayName, roles: [...fg.session.user.roles] };
+    const p = state.pending;
+    const stepUp = p?.kind === 'step-up' ? { stepUp: { action: p.action, methods: [...p.methods], ...(p.proving ? { proving: p.proving } : {}) } } : {};
     const timing = {
       lifetimeMsLeft: Math.max(0, lifetimeEndsMs(state, fg.session) - now),
       sessionElapsedMs: Math.max(0, now - fg.session.startedMs),
     };
-    if (fg.kind === 'active') return { ...base, screen: 'active', user, ...timing, ...notice };
-    return { ...base, screen: 'idle-warning', user, ...timing, idleWarningMsLeft: Math.max(0, fg.warningEndsMs - now), ...notice };
+    if (fg.kind === 'active') return { ...base, screen: 'active', user, ...timing, ...stepUp, ...notice };
+    return { ...base, screen: 'idle-warning', user, ...timing, idleWarningMsLeft: Math.max(0, fg.warningEndsMs - now), ...stepUp, ...notice };
   }
   const pending = effectivePending(state);
-  const pinPrompt = pending?.kind === 'pin' ? { pinPrompt: pending.attemptsLeft === undefined ? {} : { attemptsLeft: pending.attemptsLeft } } : {};
+  const canReset = state.enrollmentTtlMs !== undefined;
+  const pinPrompt = pending?.kind === 'pin' ? { pinPrompt: { ...(pending.attemptsLeft === undefined ? {} : { attemptsLeft: pending.attemptsLeft }), canReset } } : {};
   const enrolling = pending?.kind === 'enroll' ? (pending.user ?? pending.expectedUser) : undefined;
   const enrollment =
     pending?.kind === 'enroll'

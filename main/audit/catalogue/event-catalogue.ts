@@ -71,6 +71,7 @@ export const AUDIT_CATALOGUE: { readonly [T in AuditEventType]: CatalogueEntry }
   'enrollment.enrolled': alert(USER_SECURITY_ATTRIBUTES_CHANGED, 'Badge enrolled', 'C'),
   'enrollment.reenrolled': alert(USER_SECURITY_ATTRIBUTES_CHANGED, 'Badge re-enrolled', 'U'),
   'enrollment.unenrolled': alert(USER_SECURITY_ATTRIBUTES_CHANGED, 'Badge enrollment removed', 'D'),
+  'enrollment.authenticator': alert(USER_SECURITY_ATTRIBUTES_CHANGED, 'Authenticator app set up for step-up', 'C'),
   'identity.token_cache_discarded': alert(USER_SECURITY_ATTRIBUTES_CHANGED, 'Stored sign-in tokens discarded', 'D'),
   'breakglass.start': alert(EMERGENCY_OVERRIDE_STARTED, 'Break-glass access started'),
   'breakglass.stop': alert(EMERGENCY_OVERRIDE_STOPPED, 'Break-glass access ended'),

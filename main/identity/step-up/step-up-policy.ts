@@ -1,13 +1,12 @@
 import { z } from 'zod';
+import type { StepUpAction } from '../../../common/step-up-actions.js';
 
-/** High-risk actions that need a fresh proof of identity (DESIGN.md §3 tier 3, §4). */
-export const STEP_UP_ACTIONS = ['break-glass', 'export', 'policy-change'] as const;
-export type StepUpAction = (typeof STEP_UP_ACTIONS)[number];
+export { STEP_UP_ACTIONS, type StepUpAction } from '../../../common/step-up-actions.js';
 
 export const stepUpMethodSchema = z.enum(['idp', 'totp']);
 export type StepUpMethod = z.infer<typeof stepUpMethodSchema>;
 
-const actionRuleSchema = z.object({
+const actionRuleSchema = z.strictObject({
   /** Accepted proofs, any one suffices: a fresh sign-in at the provider, or an authenticator-app code. */
   methods: z.array(stepUpMethodSchema).min(1),
   /** When set, the user must hold one of these roles (from the ID token), e.g. break-glass for clinical roles. */
@@ -16,19 +15,27 @@ const actionRuleSchema = z.object({
   maxAuthAgeMs: z.number().int().min(1_000).max(3_600_000),
 });
 
-export const stepUpPolicySchema = z.object({
-  actions: z.object({
-    'break-glass': actionRuleSchema,
-    export: actionRuleSchema,
-    'policy-change': actionRuleSchema,
-  }),
+export type StepUpActionRule = z.infer<typeof actionRuleSchema>;
+
+export const DEFAULT_STEP_UP_RULES: Readonly<Record<StepUpAction, StepUpActionRule>> = {
+  'break-glass': { methods: ['idp', 'totp'], allowedRoles: ['clinical'], maxAuthAgeMs: 5 * 60_000 },
+  export: { methods: ['idp'], maxAuthAgeMs: 5 * 60_000 },
+  'policy-change': { methods: ['idp'], allowedRoles: ['it-admin', 'privacy-officer'], maxAuthAgeMs: 5 * 60_000 },
+  // Only a fresh provider sign-in can add a second factor: a TOTP code cannot vouch for a new TOTP secret.
+  'authenticator-setup': { methods: ['idp'], maxAuthAgeMs: 5 * 60_000 },
+};
+
+/** Machine policy may set any action's rule; the others keep their defaults. */
+export const stepUpPolicySchema = z.strictObject({
+  actions: z
+    .strictObject({
+      'break-glass': actionRuleSchema.optional(),
+      export: actionRuleSchema.optional(),
+      'policy-change': actionRuleSchema.optional(),
+      'authenticator-setup': actionRuleSchema.extend({ methods: z.array(z.literal('idp')).min(1) }).optional(),
+    })
+    .transform((set) => ({ ...DEFAULT_STEP_UP_RULES, ...Object.fromEntries(Object.entries(set).filter(([, rule]) => rule !== undefined)) }) as Record<StepUpAction, StepUpActionRule>),
 });
 export type StepUpPolicy = z.infer<typeof stepUpPolicySchema>;
 
-export const DEFAULT_STEP_UP_POLICY: StepUpPolicy = {
-  actions: {
-    'break-glass': { methods: ['idp', 'totp'], allowedRoles: ['clinical'], maxAuthAgeMs: 5 * 60_000 },
-    export: { methods: ['idp'], maxAuthAgeMs: 5 * 60_000 },
-    'policy-change': { methods: ['idp'], allowedRoles: ['it-admin', 'privacy-officer'], maxAuthAgeMs: 5 * 60_000 },
-  },
-};
+export const DEFAULT_STEP_UP_POLICY: StepUpPolicy = { actions: { ...DEFAULT_STEP_UP_RULES } };

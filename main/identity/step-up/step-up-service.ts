@@ -1,6 +1,6 @@
 import type { Clock } from '../../../common/clock.js';
 import type { UserDirectory } from '../directory/user-directory.js';
-import type { IdentityAudit } from '../identity-audit.js';
+import { IdentityError } from '../identity-error.js';
 import type { TokenBroker } from '../tokens/token-broker.js';
 import { DEFAULT_STEP_UP_POLICY, stepUpPolicySchema, type StepUpAction, type StepUpMethod, type StepUpPolicy } from './step-up-policy.js';
 import type { TotpAuthenticator } from './totp-authenticator.js';
@@ -15,15 +15,15 @@ export interface StepUpDeps {
   tokens: Pick<TokenBroker, 'signIn'>;
   totp: Pick<TotpAuthenticator, 'verify' | 'isEnrolled'>;
   directory: UserDirectory;
-  audit: IdentityAudit;
   clock: Clock;
   policy?: StepUpPolicy;
 }
 
 /**
- * Re-verification before break-glass, export and policy changes. The policy names the accepted proofs per
- * action and the roles allowed to take it; roles come from the ID token (a fresh one for a provider proof,
- * the one recorded at the last sign-in for a TOTP proof). Every attempt is audited as session.step_up.
+ * Re-verification before break-glass, export, policy changes and authenticator setup. The policy names the
+ * accepted proofs per action and the roles allowed to take it; roles come from the ID token (a fresh one for a
+ * provider proof, the one recorded at the last sign-in for a TOTP proof). Outcomes are returned, never thrown;
+ * the session engine records each attempt as session.step_up, with its session.
  */
 export class StepUpService {
   private readonly policy: StepUpPolicy;
@@ -40,13 +40,13 @@ export class StepUpService {
   }
 
   async stepUp(userId: string, action: StepUpAction, proof: StepUpProof): Promise<StepUpResult> {
-    const result = await this.check(userId, action, proof);
-    await this.deps.audit.record('session.step_up', result.ok ? 'success' : 'failure', {
-      actor: { userId, ...(result.ok ? { roles: result.roles } : {}) },
-      reason: result.ok ? `step-up for ${action}` : result.message,
-      details: { action, method: proof.method, ...(result.ok ? {} : { failure: result.reason }) },
-    });
-    return result;
+    try {
+      return await this.check(userId, action, proof);
+    } catch (error) {
+      // An unreadable authenticator record, say: the user can still use another proof, or call IT.
+      const message = error instanceof IdentityError ? error.message : `Step-up could not be checked (${(error as Error).message}); try again, or call IT.`;
+      return { ok: false, reason: 'unavailable', message };
+    }
   }
 
   private async check(userId: string, action: StepUpAction, proof: StepUpProof): Promise<StepUpResult> {

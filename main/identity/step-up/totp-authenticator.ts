@@ -15,6 +15,8 @@ const totpRecordSchema = z.object({
 
 /**
  * RFC 6238 TOTP codes (otplib 13) as a step-up factor. Secrets are sealed at rest with the user id bound in.
+ * Setting one up is two steps: a new secret is held aside until the app proves it has it with a valid code,
+ * so a half-finished setup never replaces (or becomes) the factor in use.
  * TOTP is defined on wall-clock time, so this is the one identity check that reads Clock.wallTime.
  */
 export class TotpAuthenticator {
@@ -26,11 +28,23 @@ export class TotpAuthenticator {
     private readonly toleranceSeconds = 30,
   ) {}
 
-  /** Creates (or replaces) the user's secret; the URI goes into a QR code for the authenticator app. */
-  async enroll(userId: string, label: string, issuer = 'CareShell'): Promise<{ secret: string; uri: string }> {
+  /** A new secret, held aside until confirmEnrollment; the URI goes into a QR code for the authenticator app. */
+  async beginEnrollment(userId: string, label: string, issuer = 'CareShell'): Promise<{ secret: string; uri: string }> {
     const secret = generateSecret();
-    await this.save(userId, { v: 1, secret });
+    await this.save(this.pendingKey(userId), userId, { v: 1, secret });
     return { secret, uri: generateURI({ issuer, label, secret }) };
+  }
+
+  /** The first code from the app: when it is valid, the new secret replaces any earlier one. */
+  async confirmEnrollment(userId: string, code: string): Promise<boolean> {
+    if (!(await this.store.read(this.pendingKey(userId)))) {
+      throw new IdentityError('totp-not-enrolled', 'No authenticator app setup is in progress: start the setup again.');
+    }
+    const accepted = await this.check(this.pendingKey(userId), userId, code);
+    if (!accepted) return false;
+    await this.save(this.key(userId), userId, accepted);
+    await this.store.delete(this.pendingKey(userId));
+    return true;
   }
 
   async isEnrolled(userId: string): Promise<boolean> {
@@ -38,8 +52,15 @@ export class TotpAuthenticator {
   }
 
   async verify(userId: string, code: string): Promise<boolean> {
-    const record = await this.load(userId);
-    if (!/^\d{6}$/.test(code)) return false;
+    const accepted = await this.check(this.key(userId), userId, code);
+    if (accepted) await this.save(this.key(userId), userId, accepted);
+    return accepted !== undefined;
+  }
+
+  /** The record with this code's time step recorded (so it is never accepted again), or undefined if wrong. */
+  private async check(key: string, userId: string, code: string): Promise<z.infer<typeof totpRecordSchema> | undefined> {
+    const record = await this.load(key, userId);
+    if (!/^\d{6}$/.test(code)) return undefined;
     const result = await verify({
       secret: record.secret,
       token: code,
@@ -47,21 +68,25 @@ export class TotpAuthenticator {
       epochTolerance: this.toleranceSeconds,
       ...(record.lastTimeStep !== undefined ? { afterTimeStep: record.lastTimeStep } : {}),
     });
-    if (!result.valid || !('timeStep' in result)) return false;
-    await this.save(userId, { ...record, lastTimeStep: result.timeStep });
-    return true;
+    if (!result.valid || !('timeStep' in result)) return undefined;
+    return { ...record, lastTimeStep: result.timeStep };
   }
 
   async remove(userId: string): Promise<void> {
     await this.store.delete(this.key(userId));
+    await this.store.delete(this.pendingKey(userId));
   }
 
   private key(userId: string): string {
     return `totp/${userKey(userId)}`;
   }
 
-  private async load(userId: string): Promise<z.infer<typeof totpRecordSchema>> {
-    const sealed = await this.store.read(this.key(userId));
+  private pendingKey(userId: string): string {
+    return `totp-pending/${userKey(userId)}`;
+  }
+
+  private async load(key: string, userId: string): Promise<z.infer<typeof totpRecordSchema>> {
+    const sealed = await this.store.read(key);
     if (!sealed) throw new IdentityError('totp-not-enrolled', 'No authenticator app is set up for this account: use a full sign-in instead, or set one up.');
     let parsed;
     try {
@@ -73,8 +98,8 @@ export class TotpAuthenticator {
     return parsed.data;
   }
 
-  private save(userId: string, record: z.infer<typeof totpRecordSchema>): Promise<void> {
-    return this.store.write(this.key(userId), this.sealer.seal(Buffer.from(JSON.stringify(record)), this.context(userId)));
+  private save(key: string, userId: string, record: z.infer<typeof totpRecordSchema>): Promise<void> {
+    return this.store.write(key, this.sealer.seal(Buffer.from(JSON.stringify(record)), this.context(userId)));
   }
 
   private context(userId: string): string {

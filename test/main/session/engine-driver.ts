@@ -17,6 +17,8 @@ export type Step =
   /** The right PIN for the prompt seen at the last 'pin' step, answered only now (a slow check racing other events). */
   | { kind: 'late-pin' }
   | { kind: 'pin-cancel' }
+  | { kind: 'forgot-pin' }
+  | { kind: 'step-up-cancel' }
   | { kind: 'activity' }
   | { kind: 'os'; event: 'suspend' | 'resume' | 'lock-screen' | 'display-off' | 'lid-close' }
   | { kind: 'lock-now' }
@@ -96,6 +98,10 @@ export class EngineDriver {
       if (outcome.ok) this.pinFailures.delete(outcome.user.userId); // identity clears a lockout on full sign-in
       this.dispatch({ type: 'full-sign-in-result', token: req.token, outcome }, outcome.ok ? outcome.user.userId : undefined);
     }
+    for (const proof of decision.stepUpProofs) {
+      const result = this.signInSucceeds ? { ok: true as const } : { ok: false as const, retry: false, message: 'refused' };
+      this.dispatch({ type: 'step-up-result', token: proof.token, method: proof.proof.method, result });
+    }
   }
 
   private apply(step: Step): void {
@@ -120,6 +126,10 @@ export class EngineDriver {
       }
       case 'pin-cancel':
         return this.dispatch({ type: 'pin-cancel' });
+      case 'forgot-pin':
+        return this.dispatch({ type: 'pin-forgot' });
+      case 'step-up-cancel':
+        return this.dispatch({ type: 'step-up-cancel' });
       case 'activity':
         return this.dispatch({ type: 'activity', source: 'renderer' });
       case 'os':
@@ -133,7 +143,7 @@ export class EngineDriver {
       case 'revoke':
         return this.dispatch({ type: 'admin-revoke', userId: step.user && USERS[step.user].userId, reason: 'test' });
       case 'step-up':
-        return this.dispatch({ type: 'step-up-request', action: 'export' });
+        return this.dispatch({ type: 'step-up-request', action: 'export', userId: this.state.fg.kind === 'none' ? '' : this.state.fg.session.user.userId, methods: ['idp'] });
       case 'policy':
         return this.dispatch({ type: 'policy-change', policy: step.policy });
       case 'policy-invalid':

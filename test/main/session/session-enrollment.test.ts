@@ -206,6 +206,34 @@ describe('PIN errors lead to a PIN reset', () => {
     expect(rig.audit.events.at(-1)).toMatchObject({ type: 'session.unlock', details: { method: 'PIN reset (full sign-in and new PIN)' } });
   });
 
+  it('"Forgot PIN?" at the PIN pad resets the PIN (full sign-in as the badge holder, then a new PIN) and resumes the session', async () => {
+    const rig = makeRig({ enrollment: true, policy: { reverifyInGrace: 'badge+pin' } });
+    await rig.tap('alice');
+    await rig.service.handle({ type: 'lock-now' });
+    await rig.tap('alice');
+    expect(rig.service.view().pinPrompt).toEqual({ canReset: true });
+    const forgetting = rig.service.handle({ type: 'pin-forgot' });
+    await flush();
+    expect(rig.enrollment.begun).toEqual([{ purpose: 'pin-reset', userId: USERS.alice.userId }]);
+    expect(rig.service.view().notice?.text).toBe(`${USERS.alice.displayName}: to reset your PIN. Sign in with your hospital account in the sign-in window, then choose a new PIN.`);
+    expect(rig.audit.events.at(-1)).toMatchObject({ type: 'session.reverify_required', reason: 'PIN reset required: PIN forgotten' });
+    await rig.enrollment.finishSignIn(USERS.alice);
+    await forgetting;
+    await rig.service.handle({ type: 'choose-pin', pin: '2580' });
+    expect(rig.screen()).toBe('active');
+    expect(rig.lifecycle.at(-1)).toEqual({ kind: 'shown', sessionId: 'session-1' });
+  });
+
+  it('"Forgot PIN?" where this workstation cannot reset PINs says to ask IT, and keeps the prompt', async () => {
+    const rig = makeRig({ policy: { reverifyInGrace: 'badge+pin' } });
+    await rig.tap('alice');
+    await rig.service.handle({ type: 'lock-now' });
+    await rig.tap('alice');
+    expect(rig.service.view().pinPrompt).toEqual({ canReset: false });
+    await rig.service.handle({ type: 'pin-forgot' });
+    expect(rig.service.view()).toMatchObject({ pinPrompt: {}, notice: { text: expect.stringMatching(/Ask IT to reset it/) } });
+  });
+
   it('a PIN store that cannot be read gives a clear message and keeps the prompt', async () => {
     const rig = makeRig({ enrollment: true, policy: { signIn: 'badge+pin' } });
     await rig.tap('alice');

@@ -50,6 +50,8 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
   { weight: 5, arbitrary: fc.record({ kind: fc.constant('pin' as const), correct: fc.boolean() }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'pin-cancel' as const }) },
   { weight: 2, arbitrary: fc.constant({ kind: 'late-pin' as const }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'forgot-pin' as const }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'step-up-cancel' as const }) },
   { weight: 4, arbitrary: fc.constant({ kind: 'activity' as const }) },
   {
     weight: 1,

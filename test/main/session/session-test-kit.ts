@@ -12,6 +12,11 @@ import type {
   EnrollmentSignedIn,
   PinResult,
   PinService,
+  StepUp,
+  StepUpAction,
+  StepUpCheck,
+  StepUpMethod,
+  StepUpProof,
   UserDirectory,
 } from '../../../main/session/ports.js';
 import { createSessionService, type SessionService } from '../../../main/session/session-service.js';
@@ -125,6 +130,30 @@ export class FakeEnrollment implements Enrollment {
   }
 }
 
+/** Step-up as the identity layer answers it: policy methods per test, a provider sign-in that passes unless told, one good code. */
+export class FakeStepUp implements StepUp {
+  static readonly GOOD_CODE = '246810';
+  methods: StepUpMethod[] = ['idp'];
+  /** Set to make the provider proof fail with this message. */
+  idpFails: string | undefined;
+  readonly proofs: { userId: string; action: StepUpAction; proof: StepUpProof }[] = [];
+  hold = false;
+  private held: (() => void)[] = [];
+  async methodsFor(): Promise<StepUpMethod[]> {
+    return [...this.methods];
+  }
+  async prove(userId: string, action: StepUpAction, proof: StepUpProof): Promise<StepUpCheck> {
+    this.proofs.push({ userId, action, proof });
+    if (this.hold) await new Promise<void>((resolve) => this.held.push(resolve));
+    if (proof.method === 'idp') return this.idpFails ? { ok: false, retry: false, message: this.idpFails } : { ok: true };
+    return proof.code === FakeStepUp.GOOD_CODE ? { ok: true } : { ok: false, retry: true, message: 'That code is wrong.' };
+  }
+  release(): void {
+    this.hold = false;
+    for (const resolve of this.held.splice(0)) resolve();
+  }
+}
+
 export class FlakyAuditSink implements AuditSink {
   readonly events: AuditEvent[] = [];
   failing = false;
@@ -149,6 +178,7 @@ export interface Rig {
   pins: FakePins;
   auth: FakeAuthenticator;
   enrollment: FakeEnrollment;
+  stepUp: FakeStepUp;
   service: SessionService;
   views: SessionView[];
   lifecycle: { kind: string; sessionId: string }[];
@@ -165,6 +195,7 @@ export function makeRig(options: { policy?: SessionOverride; audit?: FlakyAuditS
   const pins = new FakePins();
   const auth = new FakeAuthenticator(pins);
   const enrollment = new FakeEnrollment();
+  const stepUp = new FakeStepUp();
   const badgeOwners = new Map<string, DirectoryUser>(
     (Object.keys(BADGES) as UserKey[]).map((k) => [fakeHash(BADGES[k]), USERS[k]]),
   );
@@ -177,6 +208,7 @@ export function makeRig(options: { policy?: SessionOverride; audit?: FlakyAuditS
     pins,
     authenticator: auth,
     ...(options.enrollment ? { enrollment } : {}),
+    stepUp,
     hashBadge: fakeHash,
     workstation: 'ws-test-01',
     policy: testPolicy(options.policy),
@@ -193,6 +225,7 @@ export function makeRig(options: { policy?: SessionOverride; audit?: FlakyAuditS
     pins,
     auth,
     enrollment,
+    stepUp,
     service,
     views,
     lifecycle,

@@ -53,6 +53,7 @@ const REQUIRED: [AuditEventType, 'success' | 'failure', string, string | undefin
   ['enrollment.enrolled', 'success', '110113', '110137'],
   ['enrollment.reenrolled', 'success', '110113', '110137'],
   ['enrollment.unenrolled', 'success', '110113', '110137'],
+  ['enrollment.authenticator', 'success', '110113', '110137'],
   ['breakglass.start', 'success', '110113', '110127'],
   ['breakglass.stop', 'success', '110113', '110138'],
   ['breakglass.review', 'success', '110113', undefined],

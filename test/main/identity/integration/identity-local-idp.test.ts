@@ -129,8 +129,8 @@ describe.skipIf(skipReason !== undefined)('identity against the local OpenID pro
     await identity.enrollment.completeEnrollment(clerk.id, '730561');
     const refused = await identity.stepUp.stepUp('u-billing-cara', 'break-glass', { method: 'idp' });
     expect(refused).toMatchObject({ ok: false, reason: 'role-not-allowed' });
-    const stepUps = sink.events.filter((e) => e.type === 'session.step_up').map((e) => e.outcome);
-    expect(stepUps).toEqual(['success', 'failure']);
+    // Outcomes only: the session engine records each step-up with its session (test/main/session).
+    expect(sink.events.filter((e) => e.type === 'session.step_up')).toEqual([]);
     signInAs = { username: 'ana.nurse', password: 'demo-nurse' };
   });
 

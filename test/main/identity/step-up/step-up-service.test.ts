@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createBadgeHasher } from '../../../../main/identity/badge-hasher.js';
 import { createAesGcmSealer } from '../../../../main/identity/crypto/sealer.js';
 import { UserDirectory } from '../../../../main/identity/directory/user-directory.js';
+import { DEFAULT_STEP_UP_POLICY, stepUpPolicySchema } from '../../../../main/identity/step-up/step-up-policy.js';
 import { StepUpService } from '../../../../main/identity/step-up/step-up-service.js';
 import { TotpAuthenticator } from '../../../../main/identity/step-up/totp-authenticator.js';
 import { MemoryKeyValueStore } from '../../../../main/identity/storage/key-value-store.js';
@@ -19,26 +20,52 @@ async function setup() {
   await directory.bind(hash('clerk'), { userId: 'u-cara', displayName: 'Cara', roles: ['billing-clerk'] });
   const totp = new TotpAuthenticator(store, createAesGcmSealer(new Uint8Array(32).fill(1)), harness.clock);
   const tokens = new ScriptedTokenBroker();
-  const stepUp = new StepUpService({ tokens, totp, directory, audit: harness.audit, clock: harness.clock });
+  const stepUp = new StepUpService({ tokens, totp, directory, clock: harness.clock });
   const codeAt = async (secret: string) => generate({ secret, epoch: Math.floor(harness.clock.wallTime().getTime() / 1000) });
-  return { ...harness, totp, tokens, stepUp, codeAt };
+  /** An authenticator app set up and confirmed; the clock then moves past the confirming code's step. */
+  const enroll = async (userId: string, label: string) => {
+    const setup = await totp.beginEnrollment(userId, label);
+    expect(await totp.confirmEnrollment(userId, await codeAt(setup.secret))).toBe(true);
+    harness.clock.advance(30_000);
+    return setup;
+  };
+  return { ...harness, directory, totp, tokens, stepUp, codeAt, enroll };
 }
 
 describe('StepUpService', () => {
   it('accepts a TOTP code once for break-glass by a clinical role, and refuses a replay', async () => {
-    const { totp, stepUp, codeAt, sink } = await setup();
-    const { secret, uri } = await totp.enroll('u-ana', 'ana@careshell.test');
+    const { stepUp, codeAt, enroll } = await setup();
+    expect(await stepUp.methodsFor('u-ana', 'break-glass')).toEqual(['idp']);
+    const { secret, uri } = await enroll('u-ana', 'ana@careshell.test');
     expect(uri).toMatch(/^otpauth:\/\/totp\/CareShell:/);
     expect(await stepUp.methodsFor('u-ana', 'break-glass')).toEqual(['idp', 'totp']);
     const code = await codeAt(secret);
     expect(await stepUp.stepUp('u-ana', 'break-glass', { method: 'totp', code })).toMatchObject({ ok: true, roles: ['nurse', 'clinical'] });
     expect(await stepUp.stepUp('u-ana', 'break-glass', { method: 'totp', code })).toMatchObject({ ok: false, reason: 'wrong-code' });
-    expect(sink.events.map((e) => [e.type, e.outcome])).toEqual([['session.step_up', 'success'], ['session.step_up', 'failure']]);
+  });
+
+  it('a TOTP proof without an authenticator app set up is an outcome, not a throw', async () => {
+    const { stepUp } = await setup();
+    expect(await stepUp.stepUp('u-ana', 'break-glass', { method: 'totp', code: '123456' })).toMatchObject({
+      ok: false,
+      reason: 'unavailable',
+      message: expect.stringMatching(/No authenticator app is set up/),
+    });
+  });
+
+  it('machine policy can set one action and keeps the defaults of the others; authenticator setup takes only a provider sign-in', async () => {
+    const { tokens, totp, directory, clock } = await setup();
+    const policy = stepUpPolicySchema.parse({ actions: { export: { methods: ['totp'], maxAuthAgeMs: 60_000 } } });
+    const stepUp = new StepUpService({ tokens, totp, directory, clock, policy });
+    expect(await stepUp.stepUp('u-ana', 'export', { method: 'idp' })).toMatchObject({ ok: false, reason: 'method-not-allowed' });
+    expect(policy.actions['break-glass']).toEqual(DEFAULT_STEP_UP_POLICY.actions['break-glass']);
+    expect(stepUpPolicySchema.safeParse({ actions: { 'authenticator-setup': { methods: ['totp'], maxAuthAgeMs: 60_000 } } }).success).toBe(false);
+    expect(stepUpPolicySchema.safeParse({ actions: { exprot: { methods: ['idp'], maxAuthAgeMs: 60_000 } } }).success).toBe(false);
   });
 
   it('accepts a code from the previous step (clock drift) but not one from minutes ago', async () => {
-    const { totp, stepUp, codeAt, clock } = await setup();
-    const { secret } = await totp.enroll('u-ana', 'ana');
+    const { stepUp, codeAt, clock, enroll } = await setup();
+    const { secret } = await enroll('u-ana', 'ana');
     const old = await codeAt(secret);
     clock.advance(30_000);
     expect((await stepUp.stepUp('u-ana', 'break-glass', { method: 'totp', code: old })).ok).toBe(true);
@@ -48,8 +75,8 @@ describe('StepUpService', () => {
   });
 
   it('refuses break-glass to a non-clinical role and a method the policy does not allow', async () => {
-    const { totp, stepUp, codeAt } = await setup();
-    const { secret } = await totp.enroll('u-cara', 'cara');
+    const { stepUp, codeAt, enroll } = await setup();
+    const { secret } = await enroll('u-cara', 'cara');
     expect(await stepUp.stepUp('u-cara', 'break-glass', { method: 'totp', code: await codeAt(secret) })).toMatchObject({ ok: false, reason: 'role-not-allowed' });
     expect(await stepUp.stepUp('u-cara', 'export', { method: 'totp', code: '123456' })).toMatchObject({ ok: false, reason: 'method-not-allowed' });
   });
