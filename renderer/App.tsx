@@ -1,10 +1,12 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { CareShellApi, ReaderStatus, SessionView } from '../preload/contract';
+import type { AuthenticatorSetup, CareShellApi, ReaderStatus, SessionView } from '../preload/contract';
+import { AuthenticatorSetupPanel } from './components/AuthenticatorSetupPanel';
 import { LockScreen } from './components/LockScreen';
 import { Workstation } from './components/Workstation';
 import { IdleWarning } from './components/IdleWarning';
 import { PolicyError } from './components/PolicyError';
 import { ReaderBanner } from './components/ReaderBanner';
+import { StepUpPanel } from './components/StepUpPanel';
 import { useActivityReporter } from './hooks/use-activity-reporter';
 
 interface Received {
@@ -16,16 +18,19 @@ interface Received {
 export function App({ api }: { api: CareShellApi }) {
   const [received, setReceived] = useState<Received>();
   const [readers, setReaders] = useState<ReaderStatus>();
+  const [authenticator, setAuthenticator] = useState<AuthenticatorSetup | null>(null);
 
   useEffect(() => {
     const offView = api.session.onView((view) => setReceived({ view, at: performance.now() }));
     const offReaders = api.readers.onStatus(setReaders);
+    const offAuthenticator = api.identity.onAuthenticatorSetup(setAuthenticator);
     // A pushed view may overtake the initial snapshot; never let the older one win.
     void api.session.getView().then((view) => setReceived((current) => current ?? { view, at: performance.now() }));
     void api.readers.getStatus().then((status) => setReaders((current) => current ?? status));
     return () => {
       offView();
       offReaders();
+      offAuthenticator();
     };
   }, [api]);
 
@@ -42,7 +47,9 @@ export function App({ api }: { api: CareShellApi }) {
       {(view.screen === 'no-user' || view.screen === 'locked') && (
         <LockScreen view={view} receivedAt={received.at} api={api} />
       )}
-      {sessionOnScreen && <Workstation view={view} receivedAt={received.at} onLock={() => void api.session.lockNow()} />}
+      {sessionOnScreen && <Workstation view={view} receivedAt={received.at} api={api} />}
+      {sessionOnScreen && view.stepUp && <StepUpPanel stepUp={view.stepUp} api={api} />}
+      {sessionOnScreen && authenticator && <AuthenticatorSetupPanel setup={authenticator} api={api} />}
       {view.screen === 'idle-warning' && <IdleWarning view={view} receivedAt={received.at} onStay={reportActivity} />}
     </>
   );

@@ -58,6 +58,7 @@ export function LockScreen({ view, receivedAt, api }: { view: SessionView; recei
                 attemptsLeft={view.pinPrompt.attemptsLeft}
                 onSubmit={(pin) => api.session.submitPin(pin)}
                 onCancel={() => void api.session.cancelPin()}
+                {...(view.pinPrompt.canReset ? { onForgot: () => void api.session.forgotPin() } : {})}
               />
             )}
           </>

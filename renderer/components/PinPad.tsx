@@ -14,11 +14,14 @@ export function PinPad({
   mode = 'verify',
   onSubmit,
   onCancel,
+  onForgot,
 }: {
   attemptsLeft?: number;
   mode?: 'verify' | 'choose';
   onSubmit: (pin: string) => Promise<{ ok: boolean; message?: string }>;
   onCancel: () => void;
+  /** Offered when a forgotten PIN can be reset here (full sign-in, then a new PIN). */
+  onForgot?: () => void;
 }) {
   const [pin, setPin] = useState('');
   /** choose mode: the first entry, waiting for its confirmation. */
@@ -34,7 +37,8 @@ export function PinPad({
   }, []);
 
   const submit = useCallback(async () => {
-    if (busy || pin.length < MIN_DIGITS) {
+    if (busy) return; // a second Enter while the first PIN is checked
+    if (pin.length < MIN_DIGITS) {
       setError(`Enter at least ${MIN_DIGITS} digits.`);
       return;
     }
@@ -106,6 +110,11 @@ export function PinPad({
           {busy ? 'Checking…' : mode === 'verify' ? 'Unlock' : first === undefined ? 'Next' : 'Set PIN'}
         </button>
       </div>
+      {mode === 'verify' && onForgot && (
+        <button type="button" className="pin-forgot" data-testid="pin-forgot" onClick={onForgot} disabled={busy}>
+          Forgot your PIN?
+        </button>
+      )}
     </section>
   );
 }

@@ -1,10 +1,13 @@
-import type { SessionView } from '../../preload/contract';
+import type { CareShellApi, SessionView } from '../../preload/contract';
 import { formatDuration, useCountdown, useElapsed } from '../hooks/use-countdown';
 import { Notice } from './Notice';
 import { DemoEhrPane } from './DemoEhrPane';
 
-/** The signed-in view: who is signed in, for how long, a one-touch lock, and the EHR pane. */
-export function Workstation({ view, receivedAt, onLock }: { view: SessionView; receivedAt: number; onLock: () => void }) {
+/**
+ * The signed-in view: who is signed in, for how long, a one-touch lock, the EHR pane, and setting up an
+ * authenticator app (the optional second step-up proof) behind a fresh sign-in.
+ */
+export function Workstation({ view, receivedAt, api }: { view: SessionView; receivedAt: number; api: CareShellApi }) {
   const elapsed = useElapsed(view.sessionElapsedMs, receivedAt);
   const lifetimeLeft = useCountdown(view.lifetimeMsLeft, receivedAt);
   return (
@@ -28,9 +31,14 @@ export function Workstation({ view, receivedAt, onLock }: { view: SessionView; r
             </span>
           )}
         </div>
-        <button type="button" className="lock-button" onClick={onLock} data-testid="lock-now">
-          Lock
-        </button>
+        <div className="header-actions">
+          <button type="button" className="secondary" onClick={() => void api.session.requestStepUp('authenticator-setup')} data-testid="setup-authenticator">
+            Authenticator app
+          </button>
+          <button type="button" className="lock-button" onClick={() => void api.session.lockNow()} data-testid="lock-now">
+            Lock
+          </button>
+        </div>
       </header>
       <Notice notice={view.notice} />
       <DemoEhrPane />

@@ -77,4 +77,21 @@ describe('PinPad in choose mode', () => {
     expect(screen.getByRole('alert').textContent).toBe('That PIN is too easy to guess.');
     expect(screen.getByTestId('pin-dots').textContent).toBe('Choose a PIN');
   });
+
+  it('offers "Forgot your PIN?" only when a reset is possible, and ignores Enter while a PIN is being checked', async () => {
+    let answer: (r: { ok: boolean }) => void = () => {};
+    const onSubmit = vi.fn(() => new Promise<{ ok: boolean }>((resolve) => (answer = resolve)));
+    const onForgot = vi.fn();
+    const { rerender } = render(<PinPad onSubmit={onSubmit} onCancel={() => {}} />);
+    expect(screen.queryByTestId('pin-forgot')).toBeNull();
+    rerender(<PinPad onSubmit={onSubmit} onCancel={() => {}} onForgot={onForgot} />);
+    fireEvent.click(screen.getByTestId('pin-forgot'));
+    expect(onForgot).toHaveBeenCalledTimes(1);
+    for (const key of ['4', '8', '2', '6']) fireEvent.keyDown(window, { key });
+    await act(async () => fireEvent.keyDown(window, { key: 'Enter' }));
+    await act(async () => fireEvent.keyDown(window, { key: 'Enter' }));
+    expect(onSubmit).toHaveBeenCalledTimes(1);
+    expect(screen.queryByRole('alert')).toBeNull(); // no "Enter at least 4 digits" while busy
+    await act(async () => answer({ ok: true }));
+  });
 });

@@ -1,0 +1,72 @@
+import { useState } from 'react';
+import type { AuthenticatorSetup, CareShellApi } from '../../preload/contract';
+import { QrCode } from './QrCode';
+
+/**
+ * The new authenticator secret, once, after the clinician's fresh sign-in: scan the QR code (or type the key),
+ * then enter the app's first code to make it their step-up factor.
+ */
+export function AuthenticatorSetupPanel({ setup, api }: { setup: AuthenticatorSetup; api: CareShellApi }) {
+  const [code, setCode] = useState('');
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const confirm = async () => {
+    setBusy(true);
+    try {
+      const result = await api.identity.confirmAuthenticator(code);
+      if (!result.ok) setError(result.message);
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setBusy(false);
+      setCode('');
+    }
+  };
+  return (
+    <div className="overlay" role="dialog" aria-modal="true" aria-labelledby="authenticator-title" data-testid="authenticator-setup">
+      <section className="overlay-card">
+        <h2 id="authenticator-title">Set up your authenticator app</h2>
+        <p>Scan this code with your authenticator app, or add the key by hand.</p>
+        <QrCode text={setup.uri} label={`Authenticator QR code for ${setup.account}`} />
+        <p className="secret">
+          {setup.issuer} · {setup.account}
+          <br />
+          Key: <code data-testid="authenticator-secret">{setup.secret.replace(/(.{4})/g, '$1 ').trim()}</code>
+        </p>
+        <form
+          className="code-form"
+          onSubmit={(event) => {
+            event.preventDefault();
+            if (/^\d{6}$/.test(code)) void confirm();
+          }}
+        >
+          <label htmlFor="authenticator-code">The code the app shows now</label>
+          <input
+            id="authenticator-code"
+            data-testid="authenticator-code"
+            inputMode="numeric"
+            autoComplete="one-time-code"
+            maxLength={6}
+            value={code}
+            disabled={busy}
+            onChange={(event) => {
+              setError(undefined);
+              setCode(event.target.value.replace(/\D/g, ''));
+            }}
+          />
+          <button type="submit" className="primary" disabled={busy || code.length !== 6} data-testid="authenticator-confirm">
+            {busy ? 'Checking…' : 'Finish setup'}
+          </button>
+        </form>
+        {error && (
+          <p className="pin-error" role="alert">
+            {error}
+          </p>
+        )}
+        <button type="button" className="secondary" onClick={() => void api.identity.cancelAuthenticator()}>
+          Cancel
+        </button>
+      </section>
+    </div>
+  );
+}
