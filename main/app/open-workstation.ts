@@ -97,7 +97,7 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
       },
       extraCaPems,
       store: new FileKeyValueStore(path.join(options.dataDir, 'identity')),
-      sealer: createAesGcmSealer(secrets.sealKey),
+      sealer: createAesGcmSealer(secrets.sealKey, random),
       auditSink: journal,
       workstation: options.workstation,
       clock,

@@ -52,7 +52,7 @@ describe.skipIf(skipReason !== undefined)('identity against the local OpenID pro
       },
       extraCaPems: [idp.caPem],
       store: new FileKeyValueStore(dir),
-      sealer: createAesGcmSealer(new Uint8Array(32).fill(5)),
+      sealer: createAesGcmSealer(new Uint8Array(32).fill(5), systemRandom),
       auditSink: sink,
       workstation: 'ws-int',
       clock: systemClock,
