@@ -9,28 +9,33 @@ import type { TokenBroker, TokenOutcome } from './tokens/token-broker.js';
  */
 export class ClinicianAuthenticator {
   constructor(
-    private readonly tokens: TokenBroker,
+    private readonly tokens: Pick<TokenBroker, 'signIn' | 'acquireSilent' | 'wipe'>,
     private readonly pins: PinService,
     private readonly directory: UserDirectory,
   ) {}
 
-  /** Interactive sign-in; with expectedUserId, a different account is refused (no silent user swap). */
+  /**
+   * Interactive sign-in; with expectedUserId, a different account is refused (no silent user swap). Its tokens
+   * are saved only for the expected user, or (with none expected) for someone enrolled here: the wrong person's
+   * tokens are dropped, and their own saved sign-in, if they are enrolled here, is left as it was.
+   */
   async fullSignIn(expectedUserId?: string): Promise<TokenOutcome> {
     const account = expectedUserId === undefined ? undefined : await this.directory.account(expectedUserId);
     const outcome = await this.tokens.signIn(account?.username ? { loginHint: account.username } : {});
     if (!outcome.ok) return outcome;
-    const { identity } = outcome;
+    const { identity, cache } = outcome;
     if (expectedUserId !== undefined && identity.userId !== expectedUserId) {
-      await this.tokens.wipe(identity.userId);
       return {
         ok: false,
         reason: 'failed',
         message: `You signed in as ${identity.displayName}, but this session belongs to ${account?.displayName ?? 'another user'}. Tap your own badge.`,
       };
     }
+    const enrolled = expectedUserId === undefined ? await this.directory.account(identity.userId) : account;
+    if (enrolled) await cache.save();
     if (await this.pins.hasPin(identity.userId)) await this.pins.clearLockout(identity.userId);
     await this.directory.updateProfile(identity.userId, identity);
-    return outcome;
+    return { ok: true, identity };
   }
 
   /** Tokens on unlock, from the user's cache or by refresh; 'interaction-required' means fullSignIn. */

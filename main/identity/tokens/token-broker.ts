@@ -62,12 +62,21 @@ export type TokenFailure =
 
 export type TokenOutcome = { ok: true; identity: SignedIn } | TokenFailure;
 
+/** A full sign-in's token cache, held in memory until the caller knows it belongs on this workstation. */
+export interface SignInCache {
+  /** Seals it as the signed-in user's saved cache, replacing what was there. */
+  save(): Promise<void>;
+}
+
+/** A full sign-in: the identity, and its tokens, which nothing writes at rest unless the caller saves them. */
+export type SignInOutcome = { ok: true; identity: SignedIn; cache: SignInCache } | TokenFailure;
+
 export interface SignInOptions {
   /** Pre-fills the account at the provider (step-up, re-sign-in of a known user). */
   loginHint?: string;
   /**
-   * Makes the provider ask for credentials even if it still has a session, and keeps the user's saved tokens
-   * as they are: a step-up proves presence, it does not replace the refresh token.
+   * Makes the provider ask for credentials even if it still has a session, and returns no cache to save: a
+   * step-up proves presence, it does not replace the refresh token.
    */
   forceLogin?: boolean;
 }
@@ -85,10 +94,14 @@ export class TokenBroker {
   constructor(private readonly deps: TokenBrokerDeps) {}
 
   /**
-   * Interactive auth code + PKCE with the loopback redirect (form_post). A full sign-in's tokens replace the
-   * user's saved cache; a forced (step-up) sign-in's are only returned.
+   * Interactive auth code + PKCE with the loopback redirect (form_post). Nothing is written at rest here: a
+   * full sign-in returns its cache for the caller to save once it knows the person is enrolled here (a refused
+   * enrollment or the wrong account leaves nothing, and never touches anyone else's saved sign-in); a forced
+   * (step-up) sign-in returns none.
    */
-  async signIn(options: SignInOptions = {}): Promise<TokenOutcome> {
+  signIn(options: SignInOptions & { forceLogin: true }): Promise<TokenOutcome>;
+  signIn(options?: SignInOptions & { forceLogin?: false }): Promise<SignInOutcome>;
+  async signIn(options: SignInOptions = {}): Promise<SignInOutcome | TokenOutcome> {
     const transient = this.application(undefined);
     let result: AuthenticationResult;
     try {
@@ -109,12 +122,13 @@ export class TokenBroker {
     }
     const identity = this.identityOf(result);
     if (options.forceLogin) return { ok: true, identity };
-    const cache = transient.getTokenCache().serialize();
-    await this.deps.store.write(
-      tokenCacheKey(identity.userId),
-      this.deps.sealer.seal(Buffer.from(cache, 'utf8'), tokenCacheContext(identity.userId)),
-    );
-    return { ok: true, identity };
+    const serialized = transient.getTokenCache().serialize();
+    const save = () =>
+      this.deps.store.write(
+        tokenCacheKey(identity.userId),
+        this.deps.sealer.seal(Buffer.from(serialized, 'utf8'), tokenCacheContext(identity.userId)),
+      );
+    return { ok: true, identity, cache: { save } };
   }
 
   /** Tokens for an enrolled user from their cache, refreshing through the provider when needed. */

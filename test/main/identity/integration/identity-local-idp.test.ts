@@ -116,6 +116,9 @@ describe.skipIf(skipReason !== undefined)('identity against the local OpenID pro
     const wrong = await identity.authenticator.fullSignIn('u-nurse-ana');
     expect(wrong).toMatchObject({ ok: false, reason: 'failed' });
     expect(!wrong.ok && wrong.message).toMatch(/signed in as Cara Singh/);
+    // Cara is not enrolled here: her tokens are not kept; the nurse's saved sign-in is the only one.
+    expect(await readdir(join(dir, 'token-cache'))).toHaveLength(1);
+    expect((await identity.authenticator.tokensForUnlock('u-billing-cara')).ok).toBe(false);
     // And a badge already bound to the nurse cannot be taken over.
     await expect(identity.enrollment.beginEnrollment(NURSE_BADGE)).rejects.toMatchObject({ code: 'badge-bound-to-other-account' });
     signInAs = { username: 'ana.nurse', password: 'demo-nurse' };
