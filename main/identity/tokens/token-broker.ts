@@ -1,18 +1,24 @@
 import {
+  CryptoProvider,
   InteractionRequiredAuthError,
   LogLevel,
   PublicClientApplication,
+  ResponseMode,
   ServerError,
   type AccountInfo,
+  type AuthorizationUrlRequest,
   type AuthenticationResult,
   type Configuration,
   type INetworkModule,
 } from '@azure/msal-node';
+import type { Clock } from '../../../common/clock.js';
+import type { Random } from '../../../common/random.js';
 import type { Sealer } from '../crypto/sealer.js';
 import type { IdentityAudit } from '../identity-audit.js';
 import type { KeyValueStore } from '../storage/key-value-store.js';
 import { readIdentityClaims, type IdentityClaims } from './identity-claims.js';
 import { IdentityNetworkError } from './https-network-client.js';
+import { LoopbackListener } from './loopback-listener.js';
 import { createSealedCachePlugin, tokenCacheContext, tokenCacheKey } from './sealed-cache-plugin.js';
 
 export interface TokenBrokerConfig {
@@ -32,15 +38,37 @@ export interface TokenBrokerConfig {
    * local IdP) grant offline_access, and so a refresh token, only then; Entra ID does not need it.
    */
   consentForOfflineAccess?: boolean;
+  /** How long an interactive sign-in may wait for the provider's answer before it fails (default 5 minutes). */
+  signInTimeoutMs?: number;
 }
+
+export const DEFAULT_SIGN_IN_TIMEOUT_MS = 5 * 60_000;
+
+export const SIGN_IN_WINDOW_CLOSED = 'The sign-in window was closed before sign-in finished; tap your badge to try again.';
+
+/** What the page opener gets besides the URL: how to end the sign-in, and when it is over. */
+export interface SignInPage {
+  /** The person closed the page before finishing: the sign-in fails at once (SIGN_IN_WINDOW_CLOSED). */
+  cancel(): void;
+  /** Aborted when the sign-in is over (finished, failed, cancelled or timed out): close the page. */
+  readonly ended: AbortSignal;
+}
+
+/**
+ * Shows the provider's sign-in page: a sign-in window in the shell, Playwright in tests, the system browser.
+ * Resolves once the page is shown (the answer arrives at the loopback listener); a rejection fails the sign-in.
+ */
+export type OpenSignInPage = (url: string, page: SignInPage) => Promise<void>;
 
 export interface TokenBrokerDeps {
   config: TokenBrokerConfig;
   store: KeyValueStore;
   sealer: Sealer;
   audit: IdentityAudit;
-  /** Shows the provider's sign-in page: a sign-in window in the shell, Playwright in tests, the system browser. */
-  openBrowser(url: string): Promise<void>;
+  clock: Clock;
+  /** The sign-in's state value (matched against the provider's answer). */
+  random: Random;
+  openBrowser: OpenSignInPage;
   /** Defaults to msal's fetch-based client; inject HttpsNetworkClient to trust a private CA. */
   networkClient?: INetworkModule;
 }
@@ -90,6 +118,7 @@ const UNAVAILABLE_CODES = new Set(['network_error', 'endpoints_resolution_error'
  */
 export class TokenBroker {
   private readonly perUser = new Map<string, PublicClientApplication>();
+  private readonly crypto = new CryptoProvider();
 
   constructor(private readonly deps: TokenBrokerDeps) {}
 
@@ -97,28 +126,63 @@ export class TokenBroker {
    * Interactive auth code + PKCE with the loopback redirect (form_post). Nothing is written at rest here: a
    * full sign-in returns its cache for the caller to save once it knows the person is enrolled here (a refused
    * enrollment or the wrong account leaves nothing, and never touches anyone else's saved sign-in); a forced
-   * (step-up) sign-in returns none.
+   * (step-up) sign-in returns none. The wait for the provider's answer ends when the page is closed
+   * (SignInPage.cancel) or after signInTimeoutMs, and the loopback listener is always closed when it returns.
    */
   signIn(options: SignInOptions & { forceLogin: true }): Promise<TokenOutcome>;
   signIn(options?: SignInOptions & { forceLogin?: false }): Promise<SignInOutcome>;
   async signIn(options: SignInOptions = {}): Promise<SignInOutcome | TokenOutcome> {
     const transient = this.application(undefined);
-    let result: AuthenticationResult;
+    const { verifier, challenge } = await this.crypto.generatePkceCodes();
+    const state = Buffer.from(this.deps.random.bytes(32)).toString('base64url');
+    let listener: LoopbackListener;
     try {
-      result = await transient.acquireTokenInteractive({
-        openBrowser: (url) => this.deps.openBrowser(url),
-        scopes: this.deps.config.scopes,
-        ...(options.loginHint ? { loginHint: options.loginHint } : {}),
-        ...(options.forceLogin
-          ? { prompt: 'login' }
-          : this.deps.config.consentForOfflineAccess
-            ? { prompt: 'consent' }
-            : {}),
-        successTemplate: 'Signed in to CareShell. You can close this window.',
-        errorTemplate: 'Sign-in did not complete. Close this window and try again at the workstation.',
+      listener = await LoopbackListener.open({
+        state,
+        successPage: 'Signed in to CareShell. You can close this window.',
+        errorPage: 'Sign-in did not complete. Close this window and try again at the workstation.',
       });
     } catch (error) {
       return classify(error, 'Sign-in');
+    }
+    const timeoutMs = this.deps.config.signInTimeoutMs ?? DEFAULT_SIGN_IN_TIMEOUT_MS;
+    const stopTimer = this.deps.clock.setTimer(timeoutMs, () =>
+      listener.close(new SignInEnded(`Sign-in did not finish within ${describeDuration(timeoutMs)}; tap your badge to try again.`)),
+    );
+    const ended = new AbortController();
+    let result: AuthenticationResult;
+    try {
+      const request: AuthorizationUrlRequest = {
+        scopes: this.deps.config.scopes,
+        redirectUri: listener.redirectUri,
+        responseMode: ResponseMode.FORM_POST,
+        codeChallenge: challenge,
+        codeChallengeMethod: 'S256',
+        state,
+        ...(options.loginHint ? { loginHint: options.loginHint } : {}),
+        ...(options.forceLogin ? { prompt: 'login' } : this.deps.config.consentForOfflineAccess ? { prompt: 'consent' } : {}),
+      };
+      // Resolves the provider first, so nobody is sent to a dead sign-in page during an outage.
+      const url = await transient.getAuthCodeUrl(request);
+      const page: SignInPage = { cancel: () => listener.close(new SignInEnded(SIGN_IN_WINDOW_CLOSED)), ended: ended.signal };
+      const shown = Promise.resolve().then(() => this.deps.openBrowser(url, page));
+      shown.catch(() => undefined); // once the answer is in, a page that fails to close changes nothing
+      const answer = await Promise.race([listener.response, shown.then(() => listener.response)]);
+      if (answer.error) throw new ServerError(answer.error, '', answer.error_description);
+      result = await transient.acquireTokenByCode({
+        scopes: request.scopes,
+        redirectUri: request.redirectUri,
+        code: answer.code!,
+        codeVerifier: verifier,
+        clientInfo: answer.client_info ?? '',
+        ...(options.loginHint ? { loginHint: options.loginHint } : {}),
+      });
+    } catch (error) {
+      return classify(error, 'Sign-in');
+    } finally {
+      stopTimer();
+      listener.close(new SignInEnded('The sign-in has ended.'));
+      ended.abort();
     }
     const identity = this.identityOf(result);
     if (options.forceLogin) return { ok: true, identity };
@@ -210,7 +274,16 @@ export class TokenBroker {
   }
 }
 
+/** The interactive sign-in ended before the provider answered (page closed, timeout); its message is the whole story. */
+class SignInEnded extends Error {}
+
+function describeDuration(ms: number): string {
+  if (ms % 60_000 === 0) return ms === 60_000 ? '1 minute' : `${ms / 60_000} minutes`;
+  return `${Math.ceil(ms / 1000)} seconds`;
+}
+
 function classify(error: unknown, what: string): TokenFailure {
+  if (error instanceof SignInEnded) return { ok: false, reason: 'failed', message: error.message };
   const code = (error as { errorCode?: string }).errorCode ?? '';
   const detail = (error as Error).message ?? String(error);
   if (error instanceof IdentityNetworkError || UNAVAILABLE_CODES.has(code)) {

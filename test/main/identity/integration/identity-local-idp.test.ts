@@ -13,7 +13,7 @@ import { FileKeyValueStore } from '../../../../main/identity/storage/file-key-va
 import { startLocalIdp, type LocalIdp } from '../../../../tools/local-idp/local-idp.js';
 import { chromiumMissingReason, launchChromium } from '../../../support/chromium.js';
 import { browserSignIn, type BrowserSignInOptions } from '../../../support/browser-sign-in.js';
-import { TEST_ARGON2 } from '../identity-fixtures.js';
+import { TEST_ARGON2, isListening, redirectPortOf } from '../identity-fixtures.js';
 
 const missingChromium = chromiumMissingReason();
 // A developer machine without Chromium skips with the reason printed; CI installs Chromium (.ci/run), so there a
@@ -34,6 +34,7 @@ describe.skipIf(skipReason !== undefined)('identity against the local OpenID pro
   const sink = new MemoryAuditSink();
   let signInAs: BrowserSignInOptions = { username: 'ana.nurse', password: 'demo-nurse' };
   const browserUse: string[] = [];
+  const redirectPorts: number[] = [];
 
   beforeAll(async () => {
     if (missingChromium) throw new Error(`The identity integration tests must run in CI (CI is set): ${missingChromium}.`);
@@ -61,9 +62,10 @@ describe.skipIf(skipReason !== undefined)('identity against the local OpenID pro
       workstation: 'ws-int',
       clock: systemClock,
       random: systemRandom,
-      openBrowser: async (url) => {
+      openBrowser: async (url, page) => {
         browserUse.push(signInAs.username);
-        await signIn(url);
+        redirectPorts.push(redirectPortOf(url));
+        await signIn(url, page);
       },
       argon2: TEST_ARGON2,
     });
@@ -121,6 +123,16 @@ describe.skipIf(skipReason !== undefined)('identity against the local OpenID pro
     expect((await identity.authenticator.tokensForUnlock('u-billing-cara')).ok).toBe(false);
     // And a badge already bound to the nurse cannot be taken over.
     await expect(identity.enrollment.beginEnrollment(NURSE_BADGE)).rejects.toMatchObject({ code: 'badge-bound-to-other-account' });
+    signInAs = { username: 'ana.nurse', password: 'demo-nurse' };
+  });
+
+  it('a sign-in window closed at the login form ends the enrollment at once, saving nothing and leaving nothing listening', async () => {
+    signInAs = { username: 'ben.er', password: 'demo-er', abandon: true };
+    const error = await identity.enrollment.beginEnrollment(ER_BADGE).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'sign-in-failed', message: 'The sign-in window was closed before sign-in finished; tap your badge to try again.' });
+    expect(await identity.directory.resolveBadge(ER_BADGE)).toBeUndefined();
+    expect(await readdir(join(dir, 'token-cache'))).toHaveLength(1);
+    expect(await isListening(redirectPorts.at(-1)!)).toBe(false);
     signInAs = { username: 'ana.nurse', password: 'demo-nurse' };
   });
 

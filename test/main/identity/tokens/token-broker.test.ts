@@ -5,11 +5,11 @@ import { IdentityAudit } from '../../../../main/identity/identity-audit.js';
 import { MemoryKeyValueStore } from '../../../../main/identity/storage/key-value-store.js';
 import { HttpsNetworkClient } from '../../../../main/identity/tokens/https-network-client.js';
 import { tokenCacheKey } from '../../../../main/identity/tokens/sealed-cache-plugin.js';
-import { TokenBroker, type TokenBrokerDeps } from '../../../../main/identity/tokens/token-broker.js';
+import { SIGN_IN_WINDOW_CLOSED, TokenBroker, type SignInPage, type TokenBrokerConfig, type TokenBrokerDeps } from '../../../../main/identity/tokens/token-broker.js';
 import { ManualClock } from '../../../../common/manual-clock.js';
 import { startLocalIdp, type LocalIdp } from '../../../../tools/local-idp/local-idp.js';
 import { scriptedSignIn } from '../../../../tools/local-idp/scripted-sign-in.js';
-import { countingRandom } from '../identity-fixtures.js';
+import { countingRandom, isListening, redirectPortOf } from '../identity-fixtures.js';
 
 /**
  * The real TokenBroker (msal-node) against the local provider, signing in without a browser
@@ -22,7 +22,17 @@ describe('TokenBroker against the local provider', () => {
   });
   afterAll(() => idp?.stop());
 
-  function broker(overrides: Partial<TokenBrokerDeps> = {}) {
+  /** An opener that shows nothing and never answers: a person who walked away from the sign-in page. */
+  function abandoned() {
+    let shown!: (value: { port: number; page: SignInPage }) => void;
+    const opened = new Promise<{ port: number; page: SignInPage }>((resolve) => (shown = resolve));
+    const openBrowser = async (url: string, page: SignInPage) => {
+      shown({ port: redirectPortOf(url), page });
+    };
+    return { opened, openBrowser };
+  }
+
+  function broker(overrides: Partial<TokenBrokerDeps> = {}, config: Partial<TokenBrokerConfig> = {}) {
     const clock = new ManualClock();
     const store = new MemoryKeyValueStore();
     const audit = new IdentityAudit(new MemoryAuditSink(), clock, 'ws-test');
@@ -36,10 +46,13 @@ describe('TokenBroker against the local provider', () => {
         scopes: [],
         rolesClaim: 'roles',
         consentForOfflineAccess: true,
+        ...config,
       },
       store,
       sealer: createAesGcmSealer(new Uint8Array(32).fill(9), countingRandom()),
       audit,
+      clock,
+      random: countingRandom(),
       openBrowser: scriptedSignIn({ username: ana.username, password: ana.password, caPem: idp.caPem }),
       networkClient: new HttpsNetworkClient({ extraCaPems: [idp.caPem] }),
       ...overrides,
@@ -66,5 +79,57 @@ describe('TokenBroker against the local provider', () => {
     expect(outcome.ok).toBe(true);
     expect(outcome).not.toHaveProperty('cache');
     expect(await store.list('')).toEqual([]);
+  });
+
+  it('a sign-in page closed before the answer fails the sign-in at once and closes the loopback listener', async () => {
+    const person = abandoned();
+    const { tokens, store } = broker({ openBrowser: person.openBrowser });
+    const signingIn = tokens.signIn();
+    const { port, page } = await person.opened;
+    expect(await isListening(port)).toBe(true);
+    expect(page.ended.aborted).toBe(false);
+    page.cancel();
+    expect(await signingIn).toEqual({ ok: false, reason: 'failed', message: SIGN_IN_WINDOW_CLOSED });
+    expect(page.ended.aborted).toBe(true);
+    expect(await isListening(port)).toBe(false);
+    expect(await store.list('')).toEqual([]);
+  });
+
+  it('a sign-in nobody finishes times out on the injected clock (5 minutes by default) and closes the listener', async () => {
+    const person = abandoned();
+    const { tokens, clock } = broker({ openBrowser: person.openBrowser });
+    let outcome: unknown;
+    const signingIn = tokens.signIn().then((o) => (outcome = o));
+    const { port } = await person.opened;
+    clock.advance(5 * 60_000 - 1);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(outcome).toBeUndefined();
+    expect(await isListening(port)).toBe(true);
+    clock.advance(1);
+    await signingIn;
+    expect(outcome).toEqual({ ok: false, reason: 'failed', message: 'Sign-in did not finish within 5 minutes; tap your badge to try again.' });
+    expect(await isListening(port)).toBe(false);
+    expect(clock.pendingTimers()).toBe(0);
+  });
+
+  it('takes its timeout from the configuration, and a page that fails to open fails the sign-in', async () => {
+    const person = abandoned();
+    const { tokens, clock } = broker({ openBrowser: person.openBrowser }, { signInTimeoutMs: 30_000 });
+    const signingIn = tokens.signIn();
+    const { port } = await person.opened;
+    clock.advance(30_000);
+    expect(await signingIn).toMatchObject({ ok: false, message: 'Sign-in did not finish within 30 seconds; tap your badge to try again.' });
+    expect(await isListening(port)).toBe(false);
+
+    let redirectPort = 0;
+    const failing = broker({
+      openBrowser: async (url) => {
+        redirectPort = redirectPortOf(url);
+        throw new Error('no display to open the sign-in page on');
+      },
+    });
+    expect(await failing.tokens.signIn()).toEqual({ ok: false, reason: 'failed', message: 'Sign-in failed: no display to open the sign-in page on' });
+    expect(await isListening(redirectPort)).toBe(false);
+    expect(failing.clock.pendingTimers()).toBe(0);
   });
 });
