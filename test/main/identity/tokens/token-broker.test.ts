@@ -132,4 +132,16 @@ describe('TokenBroker against the local provider', () => {
     expect(await isListening(redirectPort)).toBe(false);
     expect(failing.clock.pendingTimers()).toBe(0);
   });
+
+  it('gets a refresh token only with consent to offline_access (prompt=consent), as the provider\'s default rule says', async () => {
+    for (const consentForOfflineAccess of [true, false]) {
+      const { tokens, userId } = broker({}, { consentForOfflineAccess });
+      const outcome = await tokens.signIn();
+      if (!outcome.ok) throw new Error(outcome.message);
+      await outcome.cache.save();
+      const refreshed = await tokens.acquireSilent(userId, { forceRefresh: true });
+      if (consentForOfflineAccess) expect(refreshed).toMatchObject({ ok: true, identity: { userId, fromCache: false } });
+      else expect(refreshed).toMatchObject({ ok: false, reason: 'interaction-required' });
+    }
+  });
 });
