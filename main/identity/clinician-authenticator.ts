@@ -38,9 +38,15 @@ export class ClinicianAuthenticator {
     return { ok: true, identity };
   }
 
-  /** Tokens on unlock, from the user's cache or by refresh; 'interaction-required' means fullSignIn. */
-  tokensForUnlock(userId: string): Promise<TokenOutcome> {
-    return this.tokens.acquireSilent(userId);
+  /**
+   * Tokens on unlock, from the user's cache or by refresh; 'interaction-required' means fullSignIn. The
+   * directory takes the roles (and name) of the answer, so a role removed at the provider is gone here from the
+   * next unlock on, without waiting for a full sign-in.
+   */
+  async tokensForUnlock(userId: string): Promise<TokenOutcome> {
+    const outcome = await this.tokens.acquireSilent(userId);
+    if (outcome.ok && outcome.identity.userId === userId) await this.directory.updateProfile(userId, outcome.identity);
+    return outcome;
   }
 
   /** Policy ended the session (grace expired, sign-out, absolute lifetime): no tokens stay behind. */

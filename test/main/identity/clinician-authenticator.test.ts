@@ -5,7 +5,7 @@ import { UserDirectory } from '../../../main/identity/directory/user-directory.j
 import { PinService } from '../../../main/identity/pin/pin-service.js';
 import { MemoryKeyValueStore } from '../../../main/identity/storage/key-value-store.js';
 import { TEST_ARGON2, auditHarness, countingRandom } from './identity-fixtures.js';
-import { ScriptedTokenBroker } from './scripted-token-broker.js';
+import { ScriptedTokenBroker, signedIn } from './scripted-token-broker.js';
 
 const hash = createBadgeHasher(new Uint8Array(32).fill(6));
 
@@ -50,4 +50,17 @@ describe('ClinicianAuthenticator', () => {
     expect(await authenticator.fullSignIn()).toMatchObject({ ok: true, identity: { userId: 'u-stranger' } });
     expect(tokens.caches.has('u-stranger')).toBe(false);
   });
+
+  it('takes the roles of a silent answer, so a role removed at the provider is gone at the next unlock', async () => {
+    const { authenticator, tokens, directory } = await setup();
+    tokens.nextSilent({ ok: true, identity: signedIn({ userId: 'u-ana', displayName: 'Ana Lopez', roles: ['nurse'] }) });
+    expect(await authenticator.tokensForUnlock('u-ana')).toMatchObject({ ok: true });
+    expect(await directory.resolveBadge(hash('ana'))).toEqual({ userId: 'u-ana', displayName: 'Ana Lopez', roles: ['nurse'] });
+
+    // A refused silent request changes nothing.
+    tokens.nextSilent({ ok: false, reason: 'unavailable', message: 'down' });
+    expect((await authenticator.tokensForUnlock('u-ana')).ok).toBe(false);
+    expect((await directory.resolveBadge(hash('ana')))?.roles).toEqual(['nurse']);
+  });
 });
+

@@ -64,6 +64,7 @@ export class ScriptedTokenBroker implements Pick<TokenBroker, 'signIn' | 'acquir
   }
 }
 
-function signedIn(user: Partial<SignedIn> & { userId: string }, authTimeMs: number): SignedIn {
+/** A SignedIn for tests, with defaults for whatever the test does not care about. */
+export function signedIn(user: Partial<SignedIn> & { userId: string }, authTimeMs = Date.now()): SignedIn {
   return { displayName: user.userId, username: user.userId, roles: [], authTimeMs, homeAccountId: user.userId, accessToken: 'at', expiresOn: null, fromCache: false, ...user };
 }

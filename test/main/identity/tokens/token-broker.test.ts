@@ -7,6 +7,7 @@ import { HttpsNetworkClient } from '../../../../main/identity/tokens/https-netwo
 import { tokenCacheKey } from '../../../../main/identity/tokens/sealed-cache-plugin.js';
 import { SIGN_IN_WINDOW_CLOSED, TokenBroker, type SignInPage, type TokenBrokerConfig, type TokenBrokerDeps } from '../../../../main/identity/tokens/token-broker.js';
 import { ManualClock } from '../../../../common/manual-clock.js';
+import { PROVIDER_USERS } from '../../../../tools/local-idp/demo-users.js';
 import { startLocalIdp, type LocalIdp } from '../../../../tools/local-idp/local-idp.js';
 import { scriptedSignIn } from '../../../../tools/local-idp/scripted-sign-in.js';
 import { countingRandom, isListening, redirectPortOf } from '../identity-fixtures.js';
@@ -17,8 +18,10 @@ import { countingRandom, isListening, redirectPortOf } from '../identity-fixture
  */
 describe('TokenBroker against the local provider', () => {
   let idp: LocalIdp;
+  // Copies, so a test can change a role at the provider.
+  const users = PROVIDER_USERS.map((u) => ({ ...u, roles: [...u.roles] }));
   beforeAll(async () => {
-    idp = await startLocalIdp();
+    idp = await startLocalIdp({ users });
   });
   afterAll(() => idp?.stop());
 
@@ -142,6 +145,20 @@ describe('TokenBroker against the local provider', () => {
       const refreshed = await tokens.acquireSilent(userId, { forceRefresh: true });
       if (consentForOfflineAccess) expect(refreshed).toMatchObject({ ok: true, identity: { userId, fromCache: false } });
       else expect(refreshed).toMatchObject({ ok: false, reason: 'interaction-required' });
+    }
+  });
+
+  it('a refresh brings the roles the provider has now', async () => {
+    const { tokens, userId } = broker();
+    const outcome = await tokens.signIn();
+    if (!outcome.ok) throw new Error(outcome.message);
+    await outcome.cache.save();
+    const ana = users.find((u) => u.id === userId)!;
+    ana.roles = ['nurse'];
+    try {
+      expect(await tokens.acquireSilent(userId, { forceRefresh: true })).toMatchObject({ ok: true, identity: { roles: ['nurse'] } });
+    } finally {
+      ana.roles = ['nurse', 'clinical'];
     }
   });
 });
