@@ -119,6 +119,8 @@ const UNAVAILABLE_CODES = new Set(['network_error', 'endpoints_resolution_error'
 export class TokenBroker {
   private readonly perUser = new Map<string, PublicClientApplication>();
   private readonly crypto = new CryptoProvider();
+  /** The last queued cache task per user: silent requests, saves and wipes of one user run one at a time. */
+  private readonly turns = new Map<string, Promise<void>>();
 
   constructor(private readonly deps: TokenBrokerDeps) {}
 
@@ -188,15 +190,32 @@ export class TokenBroker {
     if (options.forceLogin) return { ok: true, identity };
     const serialized = transient.getTokenCache().serialize();
     const save = () =>
-      this.deps.store.write(
-        tokenCacheKey(identity.userId),
-        this.deps.sealer.seal(Buffer.from(serialized, 'utf8'), tokenCacheContext(identity.userId)),
+      this.inTurn(identity.userId, () =>
+        this.deps.store.write(
+          tokenCacheKey(identity.userId),
+          this.deps.sealer.seal(Buffer.from(serialized, 'utf8'), tokenCacheContext(identity.userId)),
+        ),
       );
     return { ok: true, identity, cache: { save } };
   }
 
   /** Tokens for an enrolled user from their cache, refreshing through the provider when needed. */
-  async acquireSilent(userId: string, options: { forceRefresh?: boolean } = {}): Promise<TokenOutcome> {
+  acquireSilent(userId: string, options: { forceRefresh?: boolean } = {}): Promise<TokenOutcome> {
+    return this.inTurn(userId, () => this.silent(userId, options.forceRefresh ?? false));
+  }
+
+  /**
+   * Deletes the user's tokens at rest and in memory (session ended by policy, unenrollment). A silent request
+   * still running finishes first, so the cache it writes back afterwards cannot outlive the wipe.
+   */
+  wipe(userId: string): Promise<void> {
+    return this.inTurn(userId, async () => {
+      this.perUser.delete(userId);
+      await this.deps.store.delete(tokenCacheKey(userId));
+    });
+  }
+
+  private async silent(userId: string, forceRefresh: boolean): Promise<TokenOutcome> {
     const application = this.application(userId);
     let account: AccountInfo | undefined;
     try {
@@ -212,7 +231,7 @@ export class TokenBroker {
       const result = await application.acquireTokenSilent({
         account,
         scopes: this.deps.config.scopes,
-        forceRefresh: options.forceRefresh ?? false,
+        forceRefresh,
       });
       return { ok: true, identity: this.identityOf(result) };
     } catch (error) {
@@ -220,10 +239,16 @@ export class TokenBroker {
     }
   }
 
-  /** Deletes the user's tokens at rest and in memory (session ended by policy, unenrollment). */
-  async wipe(userId: string): Promise<void> {
-    this.perUser.delete(userId);
-    await this.deps.store.delete(tokenCacheKey(userId));
+  /** Runs a task that reads or writes one user's cache after that user's earlier ones, whatever their outcome. */
+  private inTurn<T>(userId: string, task: () => Promise<T>): Promise<T> {
+    const run = (this.turns.get(userId) ?? Promise.resolve()).then(task, task);
+    const done = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.turns.set(userId, done);
+    void done.then(() => this.turns.get(userId) === done && this.turns.delete(userId));
+    return run;
   }
 
   private identityOf(result: AuthenticationResult): SignedIn {

@@ -1,8 +1,14 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { INetworkModule, NetworkRequestOptions } from '@azure/msal-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryAuditSink } from '../../../../main/audit/memory-audit-sink.js';
 import { createAesGcmSealer } from '../../../../main/identity/crypto/sealer.js';
 import { IdentityAudit } from '../../../../main/identity/identity-audit.js';
-import { MemoryKeyValueStore } from '../../../../main/identity/storage/key-value-store.js';
+import { FileKeyValueStore } from '../../../../main/identity/storage/file-key-value-store.js';
+import { MemoryKeyValueStore, type KeyValueStore } from '../../../../main/identity/storage/key-value-store.js';
 import { HttpsNetworkClient } from '../../../../main/identity/tokens/https-network-client.js';
 import { tokenCacheKey } from '../../../../main/identity/tokens/sealed-cache-plugin.js';
 import { SIGN_IN_WINDOW_CLOSED, TokenBroker, type SignInPage, type TokenBrokerConfig, type TokenBrokerDeps } from '../../../../main/identity/tokens/token-broker.js';
@@ -37,7 +43,7 @@ describe('TokenBroker against the local provider', () => {
 
   function broker(overrides: Partial<TokenBrokerDeps> = {}, config: Partial<TokenBrokerConfig> = {}) {
     const clock = new ManualClock();
-    const store = new MemoryKeyValueStore();
+    const store: KeyValueStore = overrides.store ?? new MemoryKeyValueStore();
     const audit = new IdentityAudit(new MemoryAuditSink(), clock, 'ws-test');
     const ana = idp.users.find((u) => u.username === 'ana.nurse')!;
     const tokens = new TokenBroker({
@@ -160,5 +166,71 @@ describe('TokenBroker against the local provider', () => {
     } finally {
       ana.roles = ['nurse', 'clinical'];
     }
+  });
+
+  describe('wipe', () => {
+    let dir: string;
+    beforeAll(async () => {
+      dir = await mkdtemp(join(tmpdir(), 'careshell-token-broker-'));
+    });
+    afterAll(() => rm(dir, { recursive: true, force: true }));
+
+    /** Holds the next token-endpoint request until released: a refresh still at the provider. */
+    function gatedNetwork() {
+      const inner = new HttpsNetworkClient({ extraCaPems: [idp.caPem] });
+      let hold: { reached(): void; release: Promise<void> } | undefined;
+      const network: INetworkModule = {
+        sendGetRequestAsync: (url, options, timeout) => inner.sendGetRequestAsync(url, options, timeout),
+        async sendPostRequestAsync<T>(url: string, options?: NetworkRequestOptions) {
+          const gate = new URL(url).pathname === '/token' ? hold : undefined;
+          hold = undefined;
+          if (gate) {
+            gate.reached();
+            await gate.release;
+          }
+          return inner.sendPostRequestAsync<T>(url, options);
+        },
+      };
+      const holdNext = () => {
+        let release!: () => void;
+        let reached!: () => void;
+        const atProvider = new Promise<void>((resolve) => (reached = resolve));
+        hold = { reached, release: new Promise<void>((resolve) => (release = resolve)) };
+        return { atProvider, release };
+      };
+      return { network, holdNext };
+    }
+
+    async function signedInWithFile(sub: string, networkClient?: INetworkModule) {
+      const folder = join(dir, sub);
+      const b = broker({ store: new FileKeyValueStore(folder), ...(networkClient ? { networkClient } : {}) });
+      const outcome = await b.tokens.signIn();
+      if (!outcome.ok) throw new Error(outcome.message);
+      await outcome.cache.save();
+      expect(await readdir(join(folder, 'token-cache'))).toHaveLength(1);
+      return { ...b, cacheFile: join(folder, 'token-cache', (await readdir(join(folder, 'token-cache')))[0]!) };
+    }
+
+    it('deletes the user\'s cache file, and silent tokens then need a full sign-in', async () => {
+      const { tokens, userId, cacheFile } = await signedInWithFile('plain');
+      expect((await tokens.acquireSilent(userId)).ok).toBe(true);
+      await tokens.wipe(userId);
+      expect(existsSync(cacheFile)).toBe(false);
+      expect(await tokens.acquireSilent(userId)).toMatchObject({ ok: false, reason: 'interaction-required' });
+    });
+
+    it('waits for a refresh still at the provider, so the refreshed cache is not written back after the wipe', async () => {
+      const gated = gatedNetwork();
+      const { tokens, userId, cacheFile } = await signedInWithFile('race', gated.network);
+      const refresh = gated.holdNext();
+      const silent = tokens.acquireSilent(userId, { forceRefresh: true });
+      await refresh.atProvider;
+      const wiping = tokens.wipe(userId);
+      refresh.release();
+      expect(await silent).toMatchObject({ ok: true, identity: { userId, fromCache: false } });
+      await wiping;
+      expect(existsSync(cacheFile)).toBe(false);
+      expect(await tokens.acquireSilent(userId)).toMatchObject({ ok: false, reason: 'interaction-required' });
+    });
   });
 });
