@@ -135,56 +135,11 @@ export class TokenBroker {
   signIn(options?: SignInOptions & { forceLogin?: false }): Promise<SignInOutcome>;
   async signIn(options: SignInOptions = {}): Promise<SignInOutcome | TokenOutcome> {
     const transient = this.application(undefined);
-    const { verifier, challenge } = await this.crypto.generatePkceCodes();
-    const state = Buffer.from(this.deps.random.bytes(32)).toString('base64url');
-    let listener: LoopbackListener;
-    try {
-      listener = await LoopbackListener.open({
-        state,
-        successPage: 'Signed in to CareShell. You can close this window.',
-        errorPage: 'Sign-in did not complete. Close this window and try again at the workstation.',
-      });
-    } catch (error) {
-      return classify(error, 'Sign-in');
-    }
-    const timeoutMs = this.deps.config.signInTimeoutMs ?? DEFAULT_SIGN_IN_TIMEOUT_MS;
-    const stopTimer = this.deps.clock.setTimer(timeoutMs, () =>
-      listener.close(new SignInEnded(`Sign-in did not finish within ${describeDuration(timeoutMs)}; tap your badge to try again.`)),
-    );
-    const ended = new AbortController();
     let result: AuthenticationResult;
     try {
-      const request: AuthorizationUrlRequest = {
-        scopes: this.deps.config.scopes,
-        redirectUri: listener.redirectUri,
-        responseMode: ResponseMode.FORM_POST,
-        codeChallenge: challenge,
-        codeChallengeMethod: 'S256',
-        state,
-        ...(options.loginHint ? { loginHint: options.loginHint } : {}),
-        ...(options.forceLogin ? { prompt: 'login' } : this.deps.config.consentForOfflineAccess ? { prompt: 'consent' } : {}),
-      };
-      // Resolves the provider first, so nobody is sent to a dead sign-in page during an outage.
-      const url = await transient.getAuthCodeUrl(request);
-      const page: SignInPage = { cancel: () => listener.close(new SignInEnded(SIGN_IN_WINDOW_CLOSED)), ended: ended.signal };
-      const shown = Promise.resolve().then(() => this.deps.openBrowser(url, page));
-      shown.catch(() => undefined); // once the answer is in, a page that fails to close changes nothing
-      const answer = await Promise.race([listener.response, shown.then(() => listener.response)]);
-      if (answer.error) throw new ServerError(answer.error, '', answer.error_description);
-      result = await transient.acquireTokenByCode({
-        scopes: request.scopes,
-        redirectUri: request.redirectUri,
-        code: answer.code!,
-        codeVerifier: verifier,
-        clientInfo: answer.client_info ?? '',
-        ...(options.loginHint ? { loginHint: options.loginHint } : {}),
-      });
+      result = await this.authorize(transient, options);
     } catch (error) {
       return classify(error, 'Sign-in');
-    } finally {
-      stopTimer();
-      listener.close(new SignInEnded('The sign-in has ended.'));
-      ended.abort();
     }
     const identity = this.identityOf(result);
     if (options.forceLogin) return { ok: true, identity };
@@ -249,6 +204,56 @@ export class TokenBroker {
     this.turns.set(userId, done);
     void done.then(() => this.turns.get(userId) === done && this.turns.delete(userId));
     return run;
+  }
+
+  /**
+   * The auth code flow with a loopback listener of its own, closed whatever happens (answer, page closed,
+   * timeout, error), and the page told when it is over.
+   */
+  private async authorize(transient: PublicClientApplication, options: SignInOptions): Promise<AuthenticationResult> {
+    const { verifier, challenge } = await this.crypto.generatePkceCodes();
+    const state = Buffer.from(this.deps.random.bytes(32)).toString('base64url');
+    const listener = await LoopbackListener.open({
+      state,
+      successPage: 'Signed in to CareShell. You can close this window.',
+      errorPage: 'Sign-in did not complete. Close this window and try again at the workstation.',
+    });
+    const timeoutMs = this.deps.config.signInTimeoutMs ?? DEFAULT_SIGN_IN_TIMEOUT_MS;
+    const stopTimer = this.deps.clock.setTimer(timeoutMs, () =>
+      listener.close(new SignInEnded(`Sign-in did not finish within ${describeDuration(timeoutMs)}; tap your badge to try again.`)),
+    );
+    const ended = new AbortController();
+    try {
+      const request: AuthorizationUrlRequest = {
+        scopes: this.deps.config.scopes,
+        redirectUri: listener.redirectUri,
+        responseMode: ResponseMode.FORM_POST,
+        codeChallenge: challenge,
+        codeChallengeMethod: 'S256',
+        state,
+        ...(options.loginHint ? { loginHint: options.loginHint } : {}),
+        ...(options.forceLogin ? { prompt: 'login' } : this.deps.config.consentForOfflineAccess ? { prompt: 'consent' } : {}),
+      };
+      // Resolves the provider first, so nobody is sent to a dead sign-in page during an outage.
+      const url = await transient.getAuthCodeUrl(request);
+      const page: SignInPage = { cancel: () => listener.close(new SignInEnded(SIGN_IN_WINDOW_CLOSED)), ended: ended.signal };
+      const shown = Promise.resolve().then(() => this.deps.openBrowser(url, page));
+      shown.catch(() => undefined); // an opener failing after the answer is in changes nothing
+      const answer = await Promise.race([listener.response, shown.then(() => listener.response)]);
+      if (answer.error) throw new ServerError(answer.error, '', answer.error_description);
+      return await transient.acquireTokenByCode({
+        scopes: request.scopes,
+        redirectUri: request.redirectUri,
+        code: answer.code!,
+        codeVerifier: verifier,
+        clientInfo: answer.client_info ?? '',
+        ...(options.loginHint ? { loginHint: options.loginHint } : {}),
+      });
+    } finally {
+      stopTimer();
+      listener.close(new SignInEnded('The sign-in has ended.'));
+      ended.abort();
+    }
   }
 
   private identityOf(result: AuthenticationResult): SignedIn {
