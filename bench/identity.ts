@@ -47,7 +47,7 @@ try {
     },
     extraCaPems: [idp.caPem],
     store: new MemoryKeyValueStore(),
-    sealer: createAesGcmSealer(systemRandom.bytes(32)),
+    sealer: createAesGcmSealer(systemRandom.bytes(32), systemRandom),
     auditSink: new MemoryAuditSink(),
     workstation: 'bench',
     clock: systemClock,

@@ -15,6 +15,7 @@ import { createBadgeHasher } from '../identity/badge-hasher.js';
 import { createIdentity, type Identity } from '../identity/create-identity.js';
 import { createAesGcmSealer } from '../identity/crypto/sealer.js';
 import { FileKeyValueStore } from '../identity/storage/file-key-value-store.js';
+import type { OpenSignInPage } from '../identity/tokens/token-broker.js';
 import type { ResolvedPolicy } from './careshell-policy.js';
 import type { CareShellEnvironment } from './create-careshell.js';
 import { identityAuthenticator } from './identity-authenticator.js';
@@ -31,8 +32,8 @@ export interface WorkstationOptions {
   clock: Clock;
   random: Random;
   protector: KeyProtector;
-  /** Shows the identity provider's sign-in page (a sign-in window in the shell). */
-  openSignIn(url: string): Promise<void>;
+  /** Shows the identity provider's sign-in page (a sign-in window in the shell); see OpenSignInPage. */
+  openSignIn: OpenSignInPage;
   /** CAs to trust for the identity provider besides the policy's extraCaFiles (the demo's local CA). */
   extraCaPems?: string[];
   /** Real hardware access in the shell (node-hid, PC/SC, hot-plug); the demo needs none. */
@@ -98,7 +99,7 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
       },
       extraCaPems,
       store: new FileKeyValueStore(path.join(options.dataDir, 'identity')),
-      sealer: createAesGcmSealer(secrets.sealKey),
+      sealer: createAesGcmSealer(secrets.sealKey, random),
       auditSink: journal,
       workstation: options.workstation,
       clock,

@@ -11,6 +11,7 @@ import { scriptedSignIn } from '../../tools/local-idp/scripted-sign-in.js';
 import { careShellPolicySchema, resolveCareShellPolicy, type CareShellPolicyFile } from '../app/careshell-policy.js';
 import { createCareShell, type CareShell } from '../app/create-careshell.js';
 import { openWorkstation, type Workstation } from '../app/open-workstation.js';
+import type { OpenSignInPage } from '../identity/tokens/token-broker.js';
 import { describeProblems } from '../policy/policy-problem.js';
 import type { SessionPolicy } from '../policy/session-settings.js';
 import { startHarnessServer, type HarnessServer } from './harness-server.js';
@@ -22,8 +23,11 @@ export interface DemoOptions {
   profile?: string;
   /** Where the demo keeps its journal, enrollments and keys; a fresh temporary folder by default. */
   dataDir?: string;
-  /** Opens the identity provider's sign-in page for enrollment; the default prints its URL. */
-  openSignIn?: (url: string) => Promise<void>;
+  /**
+   * Opens the identity provider's sign-in page for enrollment; the default prints its URL. An opener that
+   * can tell when its page is closed calls the page's cancel(), so the sign-in ends then, not at its timeout.
+   */
+  openSignIn?: OpenSignInPage;
   quiet?: boolean;
 }
 
@@ -92,7 +96,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     const resolved = resolveCareShellPolicy(demoPolicy(idp, reader.id, options.profile));
     if (!resolved.ok) throw new Error(describeProblems('the demo policy', resolved.problems));
     // Start-up enrollments sign in without a browser; after that, sign-ins go where the caller says.
-    let signIn: (url: string) => Promise<void> = async () => {};
+    let signIn: OpenSignInPage = async () => {};
     const workstation = await openWorkstation({
       policy: resolved.policy,
       dataDir,
@@ -100,7 +104,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       clock,
       random: systemRandom,
       protector: noProtection,
-      openSignIn: (url) => signIn(url),
+      openSignIn: (url, page) => signIn(url, page),
       extraCaPems: [idp.caPem],
       readerOverride: (entry) => (entry.id === reader.id ? reader : undefined),
       log,

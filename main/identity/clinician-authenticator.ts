@@ -9,33 +9,44 @@ import type { TokenBroker, TokenOutcome } from './tokens/token-broker.js';
  */
 export class ClinicianAuthenticator {
   constructor(
-    private readonly tokens: TokenBroker,
+    private readonly tokens: Pick<TokenBroker, 'signIn' | 'acquireSilent' | 'wipe'>,
     private readonly pins: PinService,
     private readonly directory: UserDirectory,
   ) {}
 
-  /** Interactive sign-in; with expectedUserId, a different account is refused (no silent user swap). */
+  /**
+   * Interactive sign-in; with expectedUserId, a different account is refused (no silent user swap). Its tokens
+   * are saved only for the expected user, or (with none expected) for someone enrolled here: the wrong person's
+   * tokens are dropped, and their own saved sign-in, if they are enrolled here, is left as it was.
+   */
   async fullSignIn(expectedUserId?: string): Promise<TokenOutcome> {
     const account = expectedUserId === undefined ? undefined : await this.directory.account(expectedUserId);
     const outcome = await this.tokens.signIn(account?.username ? { loginHint: account.username } : {});
     if (!outcome.ok) return outcome;
-    const { identity } = outcome;
+    const { identity, cache } = outcome;
     if (expectedUserId !== undefined && identity.userId !== expectedUserId) {
-      await this.tokens.wipe(identity.userId);
       return {
         ok: false,
         reason: 'failed',
         message: `You signed in as ${identity.displayName}, but this session belongs to ${account?.displayName ?? 'another user'}. Tap your own badge.`,
       };
     }
+    const enrolled = expectedUserId === undefined ? await this.directory.account(identity.userId) : account;
+    if (enrolled) await cache.save();
     if (await this.pins.hasPin(identity.userId)) await this.pins.clearLockout(identity.userId);
     await this.directory.updateProfile(identity.userId, identity);
-    return outcome;
+    return { ok: true, identity };
   }
 
-  /** Tokens on unlock, from the user's cache or by refresh; 'interaction-required' means fullSignIn. */
-  tokensForUnlock(userId: string): Promise<TokenOutcome> {
-    return this.tokens.acquireSilent(userId);
+  /**
+   * Tokens on unlock, from the user's cache or by refresh; 'interaction-required' means fullSignIn. The
+   * directory takes the roles (and name) of the answer, so a role removed at the provider is gone here from the
+   * next unlock on, without waiting for a full sign-in.
+   */
+  async tokensForUnlock(userId: string): Promise<TokenOutcome> {
+    const outcome = await this.tokens.acquireSilent(userId);
+    if (outcome.ok && outcome.identity.userId === userId) await this.directory.updateProfile(userId, outcome.identity);
+    return outcome;
   }
 
   /** Policy ended the session (grace expired, sign-out, absolute lifetime): no tokens stay behind. */

@@ -14,7 +14,7 @@ import { StepUpService } from './step-up/step-up-service.js';
 import { TotpAuthenticator } from './step-up/totp-authenticator.js';
 import type { KeyValueStore } from './storage/key-value-store.js';
 import { HttpsNetworkClient } from './tokens/https-network-client.js';
-import { TokenBroker, type TokenBrokerConfig } from './tokens/token-broker.js';
+import { TokenBroker, type OpenSignInPage, type TokenBrokerConfig } from './tokens/token-broker.js';
 
 export interface IdentityOptions {
   msal: TokenBrokerConfig;
@@ -27,7 +27,7 @@ export interface IdentityOptions {
   workstation: string;
   clock: Clock;
   random: Random;
-  openBrowser(url: string): Promise<void>;
+  openBrowser: OpenSignInPage;
   pinPolicy?: PinPolicy;
   argon2?: Argon2Parameters;
   pinPepper?: Uint8Array;
@@ -61,6 +61,8 @@ export function createIdentity(options: IdentityOptions): Identity {
     store: options.store,
     sealer: options.sealer,
     audit,
+    clock: options.clock,
+    random: options.random,
     openBrowser: options.openBrowser,
     networkClient: new HttpsNetworkClient({ extraCaPems: options.extraCaPems ?? [] }),
   });

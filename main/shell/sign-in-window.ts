@@ -1,13 +1,15 @@
 import { lockedDownWebPreferences } from './web-preferences.js';
 import { BrowserWindow } from 'electron';
 import { randomUUID } from 'node:crypto';
+import type { OpenSignInPage } from '../identity/tokens/token-broker.js';
 
 /**
  * The identity provider's sign-in page in its own window and throw-away partition (no cookies survive to
- * the next clinician). It closes itself once the provider redirects to msal's loopback listener.
+ * the next clinician). Closing the window cancels the sign-in at once; the window closes itself when the
+ * sign-in is over (answered, timed out or failed).
  */
-export function openSignInWindow(parent: BrowserWindow): (url: string) => Promise<void> {
-  return async (url) => {
+export function openSignInWindow(parent: BrowserWindow): OpenSignInPage {
+  return async (url, signIn) => {
     const window = new BrowserWindow({
       parent,
       modal: true,
@@ -17,10 +19,15 @@ export function openSignInWindow(parent: BrowserWindow): (url: string) => Promis
       webPreferences: lockedDownWebPreferences({ partition: `signin-${randomUUID()}` }),
     });
     window.removeMenu();
-    const closeOnLoopback = (_event: unknown, target: string) => {
-      if (/^http:\/\/localhost(:\d+)?\//.test(target)) setTimeout(() => !window.isDestroyed() && window.close(), 1500);
-    };
-    window.webContents.on('did-navigate', closeOnLoopback);
-    await window.loadURL(url);
+    // After the answer has arrived this is a no-op; before it, the sign-in fails instead of waiting forever.
+    window.on('closed', () => signIn.cancel());
+    signIn.ended.addEventListener('abort', () => !window.isDestroyed() && window.close(), { once: true });
+    try {
+      await window.loadURL(url);
+    } catch (error) {
+      // Closed while loading: the cancel above carries the outcome, not the aborted load.
+      if (window.isDestroyed()) return;
+      throw error;
+    }
   };
 }

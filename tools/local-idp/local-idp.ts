@@ -57,8 +57,9 @@ function sendHtml(res: ServerResponse, status: number, html: string): void {
 
 /**
  * A real OpenID Connect provider (oidc-provider) on https://127.0.0.1 for the demo and the integration tests:
- * a native public client with the loopback redirect (any port, RFC 8252 §7.3), PKCE, refresh tokens for the
- * client as Entra ID issues them, roles in the ID token, and its own login and consent pages.
+ * a native public client with the loopback redirect (any port, RFC 8252 §7.3), PKCE, oidc-provider's own rule
+ * for refresh tokens (only with consent to offline_access, i.e. prompt=consent, OpenID Connect Core §11), roles in
+ * the ID token, and its own login and consent pages.
  */
 export async function startLocalIdp(options: LocalIdpOptions = {}): Promise<LocalIdp> {
   const users = options.users ?? PROVIDER_USERS;
@@ -119,9 +120,6 @@ export async function startLocalIdp(options: LocalIdpOptions = {}): Promise<Loca
     interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
     cookies: { keys: [randomBytes(32).toString('hex')] },
     jwks: { keys: [signingKey] },
-    // Entra ID gives public clients a refresh token without a separate prompt=consent round trip.
-    issueRefreshToken: async (_ctx: unknown, client: { grantTypeAllowed(type: string): boolean }) =>
-      client.grantTypeAllowed('refresh_token'),
     expiresWithSession: async () => false,
     pkce: { required: () => true },
     ttl: {

@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv } from 'node:crypto';
+import type { Random } from '../../../common/random.js';
 
 /**
  * Authenticated encryption for data at rest (token caches, TOTP secrets). `context` is bound into the seal
@@ -23,12 +24,13 @@ const VERSION = 1;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
-export function createAesGcmSealer(key: Uint8Array): Sealer {
+/** `random` supplies each seal's IV: AES-GCM needs a fresh one per seal under the same key. */
+export function createAesGcmSealer(key: Uint8Array, random: Random): Sealer {
   if (key.length !== 32) throw new Error('The sealing key must be exactly 32 bytes (AES-256); regenerate it.');
   const keyBuffer = Buffer.from(key);
   return {
     seal(plain, context) {
-      const iv = randomBytes(IV_BYTES);
+      const iv = random.bytes(IV_BYTES);
       const cipher = createCipheriv('aes-256-gcm', keyBuffer, iv);
       cipher.setAAD(Buffer.from(context, 'utf8'));
       const body = Buffer.concat([cipher.update(plain), cipher.final()]);

@@ -4,7 +4,7 @@ import type { UserDirectory } from '../directory/user-directory.js';
 import type { IdentityAudit } from '../identity-audit.js';
 import { IdentityError } from '../identity-error.js';
 import type { PinService } from '../pin/pin-service.js';
-import type { SignedIn, TokenBroker } from '../tokens/token-broker.js';
+import type { SignedIn, SignInCache, TokenBroker } from '../tokens/token-broker.js';
 
 /** A full sign-in that succeeded and now waits for the clinician to choose a PIN. */
 export interface PendingEnrollment {
@@ -27,13 +27,22 @@ export interface EnrollmentDeps {
 
 export const DEFAULT_ENROLLMENT_TTL_MS = 5 * 60_000;
 
+/** A pending enrollment with the sign-in's tokens, which are saved only when the enrollment completes. */
+interface Held {
+  enrollment: PendingEnrollment;
+  cache: SignInCache;
+  expiresAtMs: number;
+}
+
 /**
  * Enrollment (first tap of an unknown badge -> full sign-in -> PIN -> badge bound), re-enrollment with a new
  * badge, PIN reset (needs a full sign-in as that same account) and administrative unenrollment. Every outcome
  * is audited. Two-phase (begin/complete) because the PIN pad is shown between the sign-in and the binding.
+ * The sign-in's tokens stay in memory with the pending enrollment and are saved only when it completes, so a
+ * refusal, a cancel or an expiry leaves nothing at rest.
  */
 export class EnrollmentService {
-  private readonly pending = new Map<string, { enrollment: PendingEnrollment; expiresAtMs: number }>();
+  private readonly pending = new Map<string, Held>();
 
   constructor(private readonly deps: EnrollmentDeps) {}
 
@@ -46,25 +55,27 @@ export class EnrollmentService {
   async beginEnrollment(badgeHash: string): Promise<PendingEnrollment> {
     const holder = await this.deps.directory.accountOfBadge(badgeHash);
     if (holder) throw boundElsewhere(holder.displayName);
-    const signedIn = await this.fullSignIn({ badgeHash }, 'enrollment');
+    const { identity, cache } = await this.fullSignIn({ badgeHash }, 'enrollment');
     // Checked again after the sign-in, with the account now known, so the message names both people.
     const stillFree = await this.deps.directory.accountOfBadge(badgeHash);
-    if (stillFree && stillFree.userId !== signedIn.userId) {
+    if (stillFree && stillFree.userId !== identity.userId) {
       await this.deps.audit.record('badge.rejected', 'failure', {
-        actor: { userId: signedIn.userId, badgeHash },
+        actor: { userId: identity.userId, badgeHash },
         reason: 'badge enrolled for another account',
       });
       throw boundElsewhere(stillFree.displayName);
     }
-    return this.hold('enroll', badgeHash, signedIn);
+    return this.hold('enroll', badgeHash, identity, cache);
   }
 
   /**
-   * Sets the PIN and binds the badge. A refused PIN leaves the enrollment pending so the user can try again;
-   * a badge enrolled for someone else in the meantime is refused before anything is written.
+   * Sets the PIN, saves the sign-in's tokens and binds the badge. A refused PIN leaves the enrollment pending
+   * so the user can try again; a badge enrolled for someone else in the meantime is refused before anything
+   * is written.
    */
   async completeEnrollment(pendingId: string, pin: string): Promise<PendingEnrollment['user']> {
-    const enrollment = this.take(pendingId, 'enroll');
+    const held = this.take(pendingId, 'enroll');
+    const { enrollment, cache } = held;
     const { user, badgeHash } = enrollment;
     const holder = await this.deps.directory.accountOfBadge(badgeHash!);
     if (holder && holder.userId !== user.userId) {
@@ -73,15 +84,22 @@ export class EnrollmentService {
     }
     const enrolledBefore = (await this.deps.directory.account(user.userId)) !== undefined;
     await this.deps.pins.setPin(user.userId, pin).catch((error: unknown) => {
-      this.pending.set(pendingId, { enrollment, expiresAtMs: this.expiry() });
+      this.pending.set(pendingId, { ...held, expiresAtMs: this.expiry() });
       throw error;
     });
     await this.deps.pins.clearLockout(user.userId);
-    const { replacedBadgeHash } = await this.deps.directory.bind(badgeHash!, user).catch(async (error: unknown) => {
-      // Lost a race for the badge after the check above: a first-time enrollee keeps no PIN without a badge.
-      if (!enrolledBefore) await this.deps.pins.removePin(user.userId);
-      throw error;
-    });
+    const { replacedBadgeHash } = await cache
+      .save()
+      .then(() => this.deps.directory.bind(badgeHash!, user))
+      .catch(async (error: unknown) => {
+        // Lost a race for the badge after the check above (or could not save): a first-time enrollee keeps
+        // neither a PIN nor tokens without a badge; an enrolled clinician keeps their own.
+        if (!enrolledBefore) {
+          await this.deps.pins.removePin(user.userId);
+          await this.deps.tokens.wipe(user.userId);
+        }
+        throw error;
+      });
     await this.deps.audit.record(replacedBadgeHash ? 'enrollment.reenrolled' : 'enrollment.enrolled', 'success', {
       actor: { ...actorOf(user), badgeHash },
       reason: replacedBadgeHash ? 'new badge replaces the previous one' : 'badge enrolled after full sign-in',
@@ -94,37 +112,36 @@ export class EnrollmentService {
   async beginPinReset(userId: string): Promise<PendingEnrollment> {
     const account = await this.deps.directory.account(userId);
     if (!account) throw new IdentityError('badge-not-enrolled', 'This account is not enrolled on this workstation: tap the badge to enroll.');
-    const signedIn = await this.fullSignIn({ userId, loginHint: account.username }, 'PIN reset');
-    if (signedIn.userId !== userId) {
+    const { identity, cache } = await this.fullSignIn({ userId, loginHint: account.username }, 'PIN reset');
+    if (identity.userId !== userId) {
       await this.deps.audit.record('pin.reset', 'failure', {
-        actor: { userId: signedIn.userId },
+        actor: { userId: identity.userId },
         reason: `signed in as a different account than the one resetting its PIN (${userId})`,
       });
-      throw new IdentityError('account-mismatch', `You signed in as ${signedIn.displayName}, not ${account.displayName}. Sign in with the badge holder's own account.`);
+      throw new IdentityError('account-mismatch', `You signed in as ${identity.displayName}, not ${account.displayName}. Sign in with the badge holder's own account.`);
     }
-    return this.hold('pin-reset', account.badgeHash, signedIn);
+    return this.hold('pin-reset', account.badgeHash, identity, cache);
   }
 
+  /** Sets the new PIN, then saves the sign-in's tokens as the clinician's own. */
   async completePinReset(pendingId: string, pin: string): Promise<void> {
-    const enrollment = this.take(pendingId, 'pin-reset');
+    const held = this.take(pendingId, 'pin-reset');
+    const { enrollment } = held;
     await this.deps.pins.setPin(enrollment.user.userId, pin).catch((error: unknown) => {
-      this.pending.set(pendingId, { enrollment, expiresAtMs: this.expiry() });
+      this.pending.set(pendingId, { ...held, expiresAtMs: this.expiry() });
       throw error;
     });
     await this.deps.pins.clearLockout(enrollment.user.userId);
+    await held.cache.save();
     await this.deps.audit.record('pin.reset', 'success', { actor: actorOf(enrollment.user), reason: 'new PIN after full sign-in' });
   }
 
   /**
-   * The clinician cancelled, or the workstation moved on (timeout, another badge): the signed-in enrollment is
-   * dropped, and a person who is not enrolled keeps no tokens here. Unknown or used ids are ignored.
+   * The clinician cancelled, or the workstation moved on (timeout, another badge): the signed-in enrollment and
+   * its unsaved tokens are dropped; saved sign-ins are left as they are. Unknown or used ids are ignored.
    */
   async cancel(pendingId: string): Promise<void> {
-    const entry = this.pending.get(pendingId);
-    if (!entry) return;
     this.pending.delete(pendingId);
-    const { user, kind } = entry.enrollment;
-    if (kind === 'enroll' && !(await this.deps.directory.account(user.userId))) await this.deps.tokens.wipe(user.userId);
   }
 
   /** Administrator removes an enrollment: badge, PIN and saved tokens go. */
@@ -143,7 +160,7 @@ export class EnrollmentService {
   private async fullSignIn(
     context: { badgeHash?: string; userId?: string; loginHint?: string },
     purpose: string,
-  ): Promise<SignedIn> {
+  ): Promise<{ identity: SignedIn; cache: SignInCache }> {
     const outcome = await this.deps.tokens.signIn(context.loginHint ? { loginHint: context.loginHint } : {});
     if (!outcome.ok) {
       await this.deps.audit.record(purpose === 'PIN reset' ? 'pin.reset' : 'enrollment.enrolled', 'failure', {
@@ -152,10 +169,10 @@ export class EnrollmentService {
       });
       throw new IdentityError(outcome.reason === 'unavailable' ? 'sign-in-unavailable' : 'sign-in-failed', outcome.message);
     }
-    return outcome.identity;
+    return outcome;
   }
 
-  private hold(kind: PendingEnrollment['kind'], badgeHash: string | undefined, user: SignedIn): PendingEnrollment {
+  private hold(kind: PendingEnrollment['kind'], badgeHash: string | undefined, user: SignedIn, cache: SignInCache): PendingEnrollment {
     this.dropExpired();
     const enrollment: PendingEnrollment = {
       id: this.deps.random.uuid(),
@@ -163,18 +180,18 @@ export class EnrollmentService {
       badgeHash,
       user: { userId: user.userId, displayName: user.displayName, roles: [...user.roles], ...(user.username ? { username: user.username } : {}) },
     };
-    this.pending.set(enrollment.id, { enrollment, expiresAtMs: this.expiry() });
+    this.pending.set(enrollment.id, { enrollment, cache, expiresAtMs: this.expiry() });
     return enrollment;
   }
 
-  private take(pendingId: string, kind: PendingEnrollment['kind']): PendingEnrollment {
+  private take(pendingId: string, kind: PendingEnrollment['kind']): Held {
     this.dropExpired();
     const entry = this.pending.get(pendingId);
     if (!entry || entry.enrollment.kind !== kind) {
       throw new IdentityError('sign-in-failed', 'This sign-in has expired or was already used: tap the badge and sign in again.');
     }
     this.pending.delete(pendingId);
-    return entry.enrollment;
+    return entry;
   }
 
   private expiry(): number {

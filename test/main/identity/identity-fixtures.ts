@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { ManualClock } from '../../../common/manual-clock.js';
 import type { Random } from '../../../common/random.js';
 import { MemoryAuditSink } from '../../../main/audit/memory-audit-sink.js';
@@ -19,4 +20,21 @@ export function countingRandom(): Random {
 export function auditHarness(clock = new ManualClock()) {
   const sink = new MemoryAuditSink();
   return { clock, sink, audit: new IdentityAudit(sink, clock, 'ws-test'), types: () => sink.events.map((e) => e.type) };
+}
+
+/** The port of the loopback redirect an authorization URL names. */
+export function redirectPortOf(authorizationUrl: string): number {
+  return Number(new URL(new URL(authorizationUrl).searchParams.get('redirect_uri')!).port);
+}
+
+/** Whether something accepts connections on 127.0.0.1:port (a sign-in's loopback listener). */
+export function isListening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ port, host: '127.0.0.1' });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
 }

@@ -74,22 +74,45 @@ describe('EnrollmentService', () => {
     expect((await directory.resolveBadge(hash('b1')))?.userId).toBe('u-ana');
     expect(await pins.hasPin('u-ben')).toBe(false);
     expect(await directory.account('u-ben')).toBeUndefined();
+    expect([...tokens.caches]).toEqual([['u-ana', 'sign-in 2']]);
     expect(sink.events.at(-1)).toMatchObject({ type: 'badge.rejected', actor: { userId: 'u-ben' } });
   });
 
-  it('cancel drops a signed-in enrollment and the tokens of a person who is not enrolled', async () => {
+  it('saves the sign-in\'s tokens only when the enrollment completes', async () => {
+    const { enrollment, tokens } = setup();
+    tokens.nextUser({ userId: 'u-ana' });
+    const p = await enrollment.beginEnrollment(hash('b1'));
+    expect(tokens.caches.size).toBe(0);
+    await expect(enrollment.completeEnrollment(p.id, '0000')).rejects.toMatchObject({ code: 'pin-rejected' });
+    expect(tokens.caches.size).toBe(0);
+    await enrollment.completeEnrollment(p.id, '482913');
+    expect([...tokens.caches]).toEqual([['u-ana', 'sign-in 1']]);
+  });
+
+  it('refuses a badge enrolled for someone else during the sign-in, and keeps no tokens of the refused person', async () => {
+    const { enrollment, tokens, directory, sink } = setup();
+    tokens.whileSigningIn(() => directory.bind(hash('b1'), { userId: 'u-ana', displayName: 'Ana', roles: [] }).then(() => undefined));
+    tokens.nextUser({ userId: 'u-ben', displayName: 'Ben' });
+    await expect(enrollment.beginEnrollment(hash('b1'))).rejects.toMatchObject({
+      code: 'badge-bound-to-other-account',
+      message: 'This badge is already enrolled for Ana; ask IT to unenroll it first.',
+    });
+    expect(tokens.caches.size).toBe(0);
+    expect(sink.events.at(-1)).toMatchObject({ type: 'badge.rejected', actor: { userId: 'u-ben' } });
+  });
+
+  it('cancel drops a signed-in enrollment; the person\'s tokens were never saved', async () => {
     const { enrollment, tokens, directory } = setup();
     tokens.nextUser({ userId: 'u-ben' });
     const p = await enrollment.beginEnrollment(hash('b1'));
     await enrollment.cancel(p.id);
-    expect(tokens.wiped).toEqual(['u-ben']);
     await expect(enrollment.completeEnrollment(p.id, '482913')).rejects.toThrow(/expired or was already used/);
     expect(await directory.resolveBadge(hash('b1'))).toBeUndefined();
     await enrollment.cancel(p.id); // a second cancel (or an unknown id) changes nothing
-    expect(tokens.wiped).toEqual(['u-ben']);
+    expect(tokens.caches.size).toBe(0);
   });
 
-  it('cancel keeps the tokens of an enrolled clinician who abandoned enrolling a new badge', async () => {
+  it('cancel keeps the saved tokens of an enrolled clinician who abandoned enrolling a new badge', async () => {
     const { enrollment, tokens } = setup();
     tokens.nextUser({ userId: 'u-ana' });
     const first = await enrollment.beginEnrollment(hash('b1'));
@@ -98,15 +121,17 @@ describe('EnrollmentService', () => {
     const second = await enrollment.beginEnrollment(hash('b2'));
     await enrollment.cancel(second.id);
     expect(tokens.wiped).toEqual([]);
+    expect(tokens.caches.get('u-ana')).toBe('sign-in 1');
   });
 
-  it('keeps the enrollment pending after a refused PIN, and expires it', async () => {
+  it('keeps the enrollment pending after a refused PIN, and expires it with nothing saved', async () => {
     const { enrollment, tokens, clock } = setup();
     tokens.nextUser({ userId: 'u-ana' });
     const p = await enrollment.beginEnrollment(hash('b1'));
     await expect(enrollment.completeEnrollment(p.id, '0000')).rejects.toMatchObject({ code: 'pin-rejected' });
     clock.advance(61_000);
     await expect(enrollment.completeEnrollment(p.id, '482913')).rejects.toThrow(/expired/);
+    expect(tokens.caches.size).toBe(0);
   });
 
   it('reports an unreachable provider as such, and audits the failed enrollment', async () => {
@@ -129,10 +154,13 @@ describe('EnrollmentService', () => {
 
     tokens.nextUser({ userId: 'u-ben', displayName: 'Ben' });
     await expect(enrollment.beginPinReset('u-ana')).rejects.toMatchObject({ code: 'account-mismatch' });
+    expect([...tokens.caches]).toEqual([['u-ana', 'sign-in 1']]); // Ben's tokens are not kept
     tokens.nextUser({ userId: 'u-ana' });
     const reset = await enrollment.beginPinReset('u-ana');
     expect(tokens.calls.at(-1)).toEqual({ loginHint: 'ana' });
+    expect(tokens.caches.get('u-ana')).toBe('sign-in 1');
     await enrollment.completePinReset(reset.id, '592817');
+    expect(tokens.caches.get('u-ana')).toBe('sign-in 3');
     expect(await pins.verify('u-ana', '592817')).toEqual({ ok: true });
     expect(types().filter((t) => t === 'pin.reset')).toHaveLength(2);
   });

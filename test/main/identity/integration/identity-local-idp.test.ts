@@ -13,9 +13,12 @@ import { FileKeyValueStore } from '../../../../main/identity/storage/file-key-va
 import { startLocalIdp, type LocalIdp } from '../../../../tools/local-idp/local-idp.js';
 import { chromiumMissingReason, launchChromium } from '../../../support/chromium.js';
 import { browserSignIn, type BrowserSignInOptions } from '../../../support/browser-sign-in.js';
-import { TEST_ARGON2 } from '../identity-fixtures.js';
+import { TEST_ARGON2, isListening, redirectPortOf } from '../identity-fixtures.js';
 
-const skipReason = chromiumMissingReason();
+const missingChromium = chromiumMissingReason();
+// A developer machine without Chromium skips with the reason printed; CI installs Chromium (.ci/run), so there a
+// missing browser fails the suite instead of passing it unseen.
+const skipReason = process.env.CI ? undefined : missingChromium;
 if (skipReason) console.warn(`Skipping identity integration tests: ${skipReason}. The flows are covered by unit tests with a scripted broker.`);
 
 const hashBadge = createBadgeHasher(new Uint8Array(32).fill(3));
@@ -31,8 +34,10 @@ describe.skipIf(skipReason !== undefined)('identity against the local OpenID pro
   const sink = new MemoryAuditSink();
   let signInAs: BrowserSignInOptions = { username: 'ana.nurse', password: 'demo-nurse' };
   const browserUse: string[] = [];
+  const redirectPorts: number[] = [];
 
   beforeAll(async () => {
+    if (missingChromium) throw new Error(`The identity integration tests must run in CI (CI is set): ${missingChromium}.`);
     [idp, browser, dir] = await Promise.all([
       // 60 s access tokens are inside msal's 5-minute renewal margin, so every silent call refreshes at the provider.
       startLocalIdp({ accessTokenTtlSeconds: 60 }),
@@ -52,14 +57,15 @@ describe.skipIf(skipReason !== undefined)('identity against the local OpenID pro
       },
       extraCaPems: [idp.caPem],
       store: new FileKeyValueStore(dir),
-      sealer: createAesGcmSealer(new Uint8Array(32).fill(5)),
+      sealer: createAesGcmSealer(new Uint8Array(32).fill(5), systemRandom),
       auditSink: sink,
       workstation: 'ws-int',
       clock: systemClock,
       random: systemRandom,
-      openBrowser: async (url) => {
+      openBrowser: async (url, page) => {
         browserUse.push(signInAs.username);
-        await signIn(url);
+        redirectPorts.push(redirectPortOf(url));
+        await signIn(url, page);
       },
       argon2: TEST_ARGON2,
     });
@@ -112,8 +118,21 @@ describe.skipIf(skipReason !== undefined)('identity against the local OpenID pro
     const wrong = await identity.authenticator.fullSignIn('u-nurse-ana');
     expect(wrong).toMatchObject({ ok: false, reason: 'failed' });
     expect(!wrong.ok && wrong.message).toMatch(/signed in as Cara Singh/);
+    // Cara is not enrolled here: her tokens are not kept; the nurse's saved sign-in is the only one.
+    expect(await readdir(join(dir, 'token-cache'))).toHaveLength(1);
+    expect((await identity.authenticator.tokensForUnlock('u-billing-cara')).ok).toBe(false);
     // And a badge already bound to the nurse cannot be taken over.
     await expect(identity.enrollment.beginEnrollment(NURSE_BADGE)).rejects.toMatchObject({ code: 'badge-bound-to-other-account' });
+    signInAs = { username: 'ana.nurse', password: 'demo-nurse' };
+  });
+
+  it('a sign-in window closed at the login form ends the enrollment at once, saving nothing and leaving nothing listening', async () => {
+    signInAs = { username: 'ben.er', password: 'demo-er', abandon: true };
+    const error = await identity.enrollment.beginEnrollment(ER_BADGE).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'sign-in-failed', message: 'The sign-in window was closed before sign-in finished; tap your badge to try again.' });
+    expect(await identity.directory.resolveBadge(ER_BADGE)).toBeUndefined();
+    expect(await readdir(join(dir, 'token-cache'))).toHaveLength(1);
+    expect(await isListening(redirectPorts.at(-1)!)).toBe(false);
     signInAs = { username: 'ana.nurse', password: 'demo-nurse' };
   });
 

@@ -7,7 +7,7 @@ import { DEFAULT_STEP_UP_POLICY, stepUpPolicySchema } from '../../../../main/ide
 import { StepUpService } from '../../../../main/identity/step-up/step-up-service.js';
 import { TotpAuthenticator } from '../../../../main/identity/step-up/totp-authenticator.js';
 import { MemoryKeyValueStore } from '../../../../main/identity/storage/key-value-store.js';
-import { auditHarness } from '../identity-fixtures.js';
+import { auditHarness, countingRandom } from '../identity-fixtures.js';
 import { ScriptedTokenBroker } from '../scripted-token-broker.js';
 
 const hash = createBadgeHasher(new Uint8Array(32).fill(6));
@@ -18,7 +18,7 @@ async function setup() {
   const directory = new UserDirectory(store, () => harness.clock.wallTime());
   await directory.bind(hash('nurse'), { userId: 'u-ana', displayName: 'Ana', username: 'ana', roles: ['nurse', 'clinical'] });
   await directory.bind(hash('clerk'), { userId: 'u-cara', displayName: 'Cara', roles: ['billing-clerk'] });
-  const totp = new TotpAuthenticator(store, createAesGcmSealer(new Uint8Array(32).fill(1)), harness.clock);
+  const totp = new TotpAuthenticator(store, createAesGcmSealer(new Uint8Array(32).fill(1), countingRandom()), harness.clock);
   const tokens = new ScriptedTokenBroker();
   const stepUp = new StepUpService({ tokens, totp, directory, clock: harness.clock });
   const codeAt = async (secret: string) => generate({ secret, epoch: Math.floor(harness.clock.wallTime().getTime() / 1000) });

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createAesGcmSealer } from '../../../../main/identity/crypto/sealer.js';
 import { MemoryKeyValueStore } from '../../../../main/identity/storage/key-value-store.js';
 import { createSealedCachePlugin, tokenCacheKey } from '../../../../main/identity/tokens/sealed-cache-plugin.js';
+import { countingRandom } from '../identity-fixtures.js';
 
 /** The part of msal's TokenCacheContext the plugin uses, recording what msal would see. */
 function context(serialized: string, changed: boolean) {
@@ -12,7 +13,7 @@ function context(serialized: string, changed: boolean) {
 }
 
 describe('sealed msal cache plugin', () => {
-  const sealer = createAesGcmSealer(new Uint8Array(32).fill(2));
+  const sealer = createAesGcmSealer(new Uint8Array(32).fill(2), countingRandom());
 
   it("writes a sealed cache per user that only that user's plugin can read back", async () => {
     const store = new MemoryKeyValueStore();
