@@ -9,11 +9,12 @@ import { TotpAuthenticator } from '../../../main/identity/step-up/totp-authentic
 import { MemoryKeyValueStore } from '../../../main/identity/storage/key-value-store.js';
 import type { AuthenticatorSetup } from '../../../preload/contract.js';
 import type { LifecycleEvent, StepUpOutcome } from '../../../main/session/engine-state.js';
+import { countingRandom } from '../identity/identity-fixtures.js';
 import { flush } from '../session/session-test-kit.js';
 
 function setup() {
   const clock = new ManualClock();
-  const totp = new TotpAuthenticator(new MemoryKeyValueStore(), createAesGcmSealer(new Uint8Array(32).fill(2)), clock);
+  const totp = new TotpAuthenticator(new MemoryKeyValueStore(), createAesGcmSealer(new Uint8Array(32).fill(2), countingRandom()), clock);
   const sink = new MemoryAuditSink();
   const stepUps = new Set<(o: StepUpOutcome) => void>();
   const lifecycles = new Set<(e: LifecycleEvent) => void>();

@@ -13,7 +13,7 @@ async function setup() {
   const store = new MemoryKeyValueStore();
   const harness = auditHarness();
   const directory = new UserDirectory(store, () => harness.clock.wallTime());
-  const pins = new PinService({ store, clock: harness.clock, random: countingRandom(), audit: harness.audit, argon2: TEST_ARGON2 });
+  const pins = new PinService({ store, clock: harness.clock, random: countingRandom(), argon2: TEST_ARGON2 });
   const tokens = new ScriptedTokenBroker();
   // Ana and Ben are enrolled here, each with their own saved sign-in.
   await directory.bind(hash('ana'), { userId: 'u-ana', displayName: 'Ana', username: 'ana', roles: ['nurse', 'clinical'] });

@@ -4,11 +4,12 @@ import { ManualClock } from '../../../../common/manual-clock.js';
 import { createAesGcmSealer } from '../../../../main/identity/crypto/sealer.js';
 import { TotpAuthenticator } from '../../../../main/identity/step-up/totp-authenticator.js';
 import { MemoryKeyValueStore } from '../../../../main/identity/storage/key-value-store.js';
+import { countingRandom } from '../identity-fixtures.js';
 
 function setup() {
   const clock = new ManualClock();
   const store = new MemoryKeyValueStore();
-  const totp = new TotpAuthenticator(store, createAesGcmSealer(new Uint8Array(32).fill(3)), clock);
+  const totp = new TotpAuthenticator(store, createAesGcmSealer(new Uint8Array(32).fill(3), countingRandom()), clock);
   const codeAt = (secret: string) => generate({ secret, epoch: Math.floor(clock.wallTime().getTime() / 1000) });
   return { clock, store, totp, codeAt };
 }
