@@ -11,9 +11,9 @@ type EnrollmentParts = Pick<EnrollmentService, 'pendingTtlMs' | 'beginEnrollment
 export function identityEnrollment(service: EnrollmentParts, log: { warn(message: string): void }): Enrollment {
   return {
     ttlMs: service.pendingTtlMs,
-    async begin(request) {
+    async begin(request, signal) {
       try {
-        const pending = request.purpose === 'enroll' ? await service.beginEnrollment(request.badgeHash) : await service.beginPinReset(request.userId);
+        const pending = request.purpose === 'enroll' ? await service.beginEnrollment(request.badgeHash, signal) : await service.beginPinReset(request.userId, signal);
         const { userId, displayName, roles } = pending.user;
         return { ok: true, pendingId: pending.id, user: { userId, displayName, roles: [...roles] } };
       } catch (error) {

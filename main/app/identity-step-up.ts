@@ -5,8 +5,8 @@ import type { StepUp } from '../session/ports.js';
 export function identityStepUp(service: Pick<StepUpService, 'methodsFor' | 'stepUp'>): StepUp {
   return {
     methodsFor: (userId, action) => service.methodsFor(userId, action),
-    async prove(userId, action, proof) {
-      const result = await service.stepUp(userId, action, proof);
+    async prove(userId, action, proof, signal) {
+      const result = await service.stepUp(userId, action, proof, signal);
       return result.ok ? { ok: true } : { ok: false, retry: result.reason === 'wrong-code', message: result.message };
     },
   };

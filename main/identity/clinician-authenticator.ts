@@ -19,9 +19,9 @@ export class ClinicianAuthenticator {
    * are saved only for the expected user, or (with none expected) for someone enrolled here: the wrong person's
    * tokens are dropped, and their own saved sign-in, if they are enrolled here, is left as it was.
    */
-  async fullSignIn(expectedUserId?: string): Promise<TokenOutcome> {
+  async fullSignIn(expectedUserId?: string, signal?: AbortSignal): Promise<TokenOutcome> {
     const account = expectedUserId === undefined ? undefined : await this.directory.account(expectedUserId);
-    const outcome = await this.tokens.signIn(account?.username ? { loginHint: account.username } : {});
+    const outcome = await this.tokens.signIn({ ...(account?.username ? { loginHint: account.username } : {}), ...(signal ? { signal } : {}) });
     if (!outcome.ok) return outcome;
     const { identity, cache } = outcome;
     if (expectedUserId !== undefined && identity.userId !== expectedUserId) {

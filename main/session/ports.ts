@@ -32,9 +32,11 @@ export interface PinService {
 
 /** Full sign-in with the identity provider (absolute lifetime reached, PIN lockout, refused tokens). */
 export interface Authenticator {
+  /** signal: aborted once the engine no longer waits for this sign-in (cancelled, locked, another badge). */
   fullSignIn(request: {
     reason: string;
     expectedUserId?: string;
+    signal: AbortSignal;
   }): Promise<{ ok: true; user: DirectoryUser } | { ok: false; message: string }>;
 }
 
@@ -52,7 +54,8 @@ export type StepUpCheck = { ok: true } | { ok: false; retry: boolean; message: s
  */
 export interface StepUp {
   methodsFor(userId: string, action: StepUpAction): Promise<StepUpMethod[]>;
-  prove(userId: string, action: StepUpAction, proof: StepUpProof): Promise<StepUpCheck>;
+  /** signal: aborted once the engine no longer waits for this proof; a sign-in page it opened then closes. */
+  prove(userId: string, action: StepUpAction, proof: StepUpProof, signal: AbortSignal): Promise<StepUpCheck>;
 }
 
 export type EnrollmentPurpose = 'enroll' | 'pin-reset';
@@ -69,7 +72,8 @@ export type EnrollmentCompleted = { ok: true } | { ok: false; retry: boolean; me
 export interface Enrollment {
   /** How long a signed-in enrollment is kept waiting for its PIN. */
   readonly ttlMs: number;
-  begin(request: { purpose: 'enroll'; badgeHash: string } | { purpose: 'pin-reset'; userId: string }): Promise<EnrollmentSignedIn>;
+  /** signal: aborted once the engine no longer waits for this sign-in; the sign-in page then closes. */
+  begin(request: { purpose: 'enroll'; badgeHash: string } | { purpose: 'pin-reset'; userId: string }, signal: AbortSignal): Promise<EnrollmentSignedIn>;
   complete(request: { pendingId: string; purpose: EnrollmentPurpose; pin: string }): Promise<EnrollmentCompleted>;
   /** Drops a signed-in enrollment that will not complete; nothing it started stays behind. */
   cancel(pendingId: string): Promise<void>;

@@ -63,6 +63,30 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
   const viewListeners = new Set<(view: SessionView) => void>();
   const lifecycleListeners = new Set<(event: LifecycleEvent) => void>();
   const stepUpListeners = new Set<(outcome: StepUpOutcome) => void>();
+  /**
+   * Sign-ins and proofs the engine waits for, by the token of the prompt that asked: aborted the moment that
+   * prompt is gone (cancelled, locked, another badge), which closes a sign-in window left open.
+   */
+  const waiting = new Map<number, AbortController>();
+
+  function waitFor(token: number): AbortSignal {
+    const controller = new AbortController();
+    waiting.set(token, controller);
+    return controller.signal;
+  }
+
+  function answered(token: number): void {
+    waiting.delete(token);
+  }
+
+  function abandonStale(): void {
+    const live = state.pending?.token;
+    for (const [token, controller] of waiting) {
+      if (token === live) continue;
+      waiting.delete(token);
+      controller.abort();
+    }
+  }
 
   const stamp = (draft: AuditDraft): AuditEvent => ({ ...draft, at: clock.wallTime().toISOString(), workstation: deps.workstation });
 
@@ -146,6 +170,7 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
   function commitPart(next: EngineState, audits: readonly AuditDraft[], lifecycle: readonly LifecycleEvent[], forceView: boolean): Promise<unknown>[] {
     const changed = next !== state;
     state = next;
+    if (changed) abandonStale();
     if (changed || forceView) publish(forceView);
     for (const e of lifecycle) for (const l of lifecycleListeners) l(e);
     const appends = audits.map((a) =>
@@ -165,23 +190,27 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
     }
     const enrollments = d.enrollments.map(async ({ token, ...request }) => {
       if (!enrollment) return;
-      const outcome = await enrollment.begin(request).catch((err: unknown) => ({ ok: false as const, message: messageOf(err) }));
+      const outcome = await enrollment.begin(request, waitFor(token)).catch((err: unknown) => ({ ok: false as const, message: messageOf(err) }));
+      answered(token);
       await dispatch({ type: 'enroll-signed-in', token, outcome });
     });
     const signIns = d.requests.map(async (req) => {
       let outcome: Extract<EngineEvent, { type: 'full-sign-in-result' }>['outcome'];
       try {
-        outcome = await deps.authenticator.fullSignIn({ reason: req.reason, expectedUserId: req.expectedUserId });
+        outcome = await deps.authenticator.fullSignIn({ reason: req.reason, expectedUserId: req.expectedUserId, signal: waitFor(req.token) });
       } catch (err) {
         outcome = { ok: false, message: messageOf(err) };
       }
+      answered(req.token);
       await dispatch({ type: 'full-sign-in-result', token: req.token, outcome });
     });
     const proofs = d.stepUpProofs.map(async ({ token, userId, action, proof }) => {
       const check = deps.stepUp
-        ? deps.stepUp.prove(userId, action, proof).catch((err: unknown): StepUpCheck => ({ ok: false, retry: false, message: messageOf(err) }))
+        ? deps.stepUp.prove(userId, action, proof, waitFor(token)).catch((err: unknown): StepUpCheck => ({ ok: false, retry: false, message: messageOf(err) }))
         : Promise.resolve<StepUpCheck>({ ok: false, retry: false, message: 'step-up is not available on this workstation' });
-      await dispatch({ type: 'step-up-result', token, method: proof.method, result: await check });
+      const result = await check;
+      answered(token);
+      await dispatch({ type: 'step-up-result', token, method: proof.method, result });
     });
     await Promise.all([...appends, ...signIns, ...enrollments, ...proofs]);
   }
@@ -273,6 +302,8 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
     },
     dispose() {
       disposed = true;
+      for (const controller of waiting.values()) controller.abort();
+      waiting.clear();
       armed?.cancel();
       armed = undefined;
       viewListeners.clear();

@@ -52,10 +52,10 @@ export class EnrollmentService {
   }
 
   /** First tap of an unknown badge: signs the clinician in at the identity provider. */
-  async beginEnrollment(badgeHash: string): Promise<PendingEnrollment> {
+  async beginEnrollment(badgeHash: string, signal?: AbortSignal): Promise<PendingEnrollment> {
     const holder = await this.deps.directory.accountOfBadge(badgeHash);
     if (holder) throw boundElsewhere(holder.displayName);
-    const { identity, cache } = await this.fullSignIn({ badgeHash }, 'enrollment');
+    const { identity, cache } = await this.fullSignIn({ badgeHash, ...(signal ? { signal } : {}) }, 'enrollment');
     // Checked again after the sign-in, with the account now known, so the message names both people.
     const stillFree = await this.deps.directory.accountOfBadge(badgeHash);
     if (stillFree && stillFree.userId !== identity.userId) {
@@ -109,10 +109,10 @@ export class EnrollmentService {
   }
 
   /** Forgotten PIN or lockout: a full sign-in as that same account, then a new PIN. */
-  async beginPinReset(userId: string): Promise<PendingEnrollment> {
+  async beginPinReset(userId: string, signal?: AbortSignal): Promise<PendingEnrollment> {
     const account = await this.deps.directory.account(userId);
     if (!account) throw new IdentityError('badge-not-enrolled', 'This account is not enrolled on this workstation: tap the badge to enroll.');
-    const { identity, cache } = await this.fullSignIn({ userId, loginHint: account.username }, 'PIN reset');
+    const { identity, cache } = await this.fullSignIn({ userId, loginHint: account.username, ...(signal ? { signal } : {}) }, 'PIN reset');
     if (identity.userId !== userId) {
       await this.deps.audit.record('pin.reset', 'failure', {
         actor: { userId: identity.userId },
@@ -158,11 +158,16 @@ export class EnrollmentService {
   }
 
   private async fullSignIn(
-    context: { badgeHash?: string; userId?: string; loginHint?: string },
+    context: { badgeHash?: string; userId?: string; loginHint?: string; signal?: AbortSignal },
     purpose: string,
   ): Promise<{ identity: SignedIn; cache: SignInCache }> {
-    const outcome = await this.deps.tokens.signIn(context.loginHint ? { loginHint: context.loginHint } : {});
+    const outcome = await this.deps.tokens.signIn({
+      ...(context.loginHint ? { loginHint: context.loginHint } : {}),
+      ...(context.signal ? { signal: context.signal } : {}),
+    });
     if (!outcome.ok) {
+      // Abandoned at the workstation: the session engine has recorded why; the sign-in itself did not fail.
+      if (context.signal?.aborted) throw new IdentityError('sign-in-failed', outcome.message);
       await this.deps.audit.record(purpose === 'PIN reset' ? 'pin.reset' : 'enrollment.enrolled', 'failure', {
         actor: { ...(context.userId ? { userId: context.userId } : {}), ...(context.badgeHash ? { badgeHash: context.badgeHash } : {}) },
         reason: `${purpose}: ${outcome.message}`,

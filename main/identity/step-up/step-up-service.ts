@@ -39,9 +39,10 @@ export class StepUpService {
     return methods.filter((m) => m === 'idp' || totpReady);
   }
 
-  async stepUp(userId: string, action: StepUpAction, proof: StepUpProof): Promise<StepUpResult> {
+  /** signal: aborted when the workstation no longer wants the proof (cancelled, locked), which closes a sign-in page. */
+  async stepUp(userId: string, action: StepUpAction, proof: StepUpProof, signal?: AbortSignal): Promise<StepUpResult> {
     try {
-      return await this.check(userId, action, proof);
+      return await this.check(userId, action, proof, signal);
     } catch (error) {
       // An unreadable authenticator record, say: the user can still use another proof, or call IT.
       const message = error instanceof IdentityError ? error.message : `Step-up could not be checked (${(error as Error).message}); try again, or call IT.`;
@@ -49,7 +50,7 @@ export class StepUpService {
     }
   }
 
-  private async check(userId: string, action: StepUpAction, proof: StepUpProof): Promise<StepUpResult> {
+  private async check(userId: string, action: StepUpAction, proof: StepUpProof, signal: AbortSignal | undefined): Promise<StepUpResult> {
     const rule = this.policy.actions[action];
     if (!rule.methods.includes(proof.method)) {
       return { ok: false, reason: 'method-not-allowed', message: `Policy requires ${rule.methods.join(' or ')} for ${action}.` };
@@ -62,7 +63,7 @@ export class StepUpService {
       }
       roles = account?.roles ?? [];
     } else {
-      const outcome = await this.deps.tokens.signIn({ forceLogin: true, ...(account?.username ? { loginHint: account.username } : {}) });
+      const outcome = await this.deps.tokens.signIn({ forceLogin: true, ...(account?.username ? { loginHint: account.username } : {}), ...(signal ? { signal } : {}) });
       if (!outcome.ok) {
         return { ok: false, reason: outcome.reason === 'unavailable' ? 'unavailable' : 'failed', message: outcome.message };
       }

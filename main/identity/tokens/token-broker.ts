@@ -107,7 +107,12 @@ export interface SignInOptions {
    * step-up proves presence, it does not replace the refresh token.
    */
   forceLogin?: boolean;
+  /** Aborted when the workstation no longer wants this sign-in (cancelled, locked, another badge): the page closes. */
+  signal?: AbortSignal;
 }
+
+/** Why a sign-in ended when the workstation abandoned it (SignInOptions.signal). */
+export const SIGN_IN_ABANDONED = 'The sign-in was stopped at the workstation.';
 
 const UNAVAILABLE_CODES = new Set(['network_error', 'endpoints_resolution_error', 'openid_config_error']);
 
@@ -223,6 +228,9 @@ export class TokenBroker {
       listener.close(new SignInEnded(`Sign-in did not finish within ${describeDuration(timeoutMs)}; tap your badge to try again.`)),
     );
     const ended = new AbortController();
+    const abandon = () => listener.close(new SignInEnded(SIGN_IN_ABANDONED));
+    if (options.signal?.aborted) abandon();
+    options.signal?.addEventListener('abort', abandon, { once: true });
     try {
       const request: AuthorizationUrlRequest = {
         scopes: this.deps.config.scopes,
@@ -251,6 +259,7 @@ export class TokenBroker {
       });
     } finally {
       stopTimer();
+      options.signal?.removeEventListener('abort', abandon);
       listener.close(new SignInEnded('The sign-in has ended.'));
       ended.abort();
     }

@@ -43,15 +43,16 @@ describe('identityEnrollment: two-phase enrollment as outcomes', () => {
     cancel: async () => Promise.reject(new Error('store offline')),
   };
   const enrollment = identityEnrollment(service, silentLog);
+  const live = new AbortController().signal;
 
   it('shares the identity layer deadline and reports who signed in, without extra fields', async () => {
     expect(enrollment.ttlMs).toBe(90_000);
-    expect(await enrollment.begin({ purpose: 'enroll', badgeHash: 'b' })).toEqual({ ok: true, pendingId: 'p1', user });
-    expect(await enrollment.begin({ purpose: 'pin-reset', userId: 'u-x' })).toMatchObject({ ok: true, pendingId: 'p2', user: { userId: 'u-x' } });
+    expect(await enrollment.begin({ purpose: 'enroll', badgeHash: 'b' }, live)).toEqual({ ok: true, pendingId: 'p1', user });
+    expect(await enrollment.begin({ purpose: 'pin-reset', userId: 'u-x' }, live)).toMatchObject({ ok: true, pendingId: 'p2', user: { userId: 'u-x' } });
   });
 
   it('carries the identity message for the clinician; only a refused PIN may be retried', async () => {
-    expect(await enrollment.begin({ purpose: 'enroll', badgeHash: 'taken' })).toEqual({
+    expect(await enrollment.begin({ purpose: 'enroll', badgeHash: 'taken' }, live)).toEqual({
       ok: false,
       message: 'This badge is already enrolled for Ana; ask IT to unenroll it first.',
     });

@@ -70,6 +70,7 @@ describe('enrollment: the first tap of an unknown badge', () => {
 
   it('cancel during the sign-in returns to the lock screen, and a sign-in that finishes later binds nothing', async () => {
     const rig = makeRig({ enrollment: true });
+    rig.enrollment.endOnAbort = false; // the sign-in completes just as the workstation gives up on it
     const tapping = await tapUnknown(rig);
     await rig.service.handle({ type: 'enroll-cancel' });
     expect(rig.service.view()).toMatchObject({ screen: 'no-user', notice: { text: 'Enrollment cancelled. Nothing was saved.' } });
@@ -137,6 +138,7 @@ describe('enrollment: the first tap of an unknown badge', () => {
 
   it('is time-limited: an enrollment left open expires with a message, and its late sign-in is dropped', async () => {
     const rig = makeRig({ enrollment: true });
+    rig.enrollment.endOnAbort = false; // the sign-in completes just as the workstation gives up on it
     const tapping = await tapUnknown(rig);
     await rig.advance(rig.enrollment.ttlMs - 1);
     expect(rig.service.view().enrollment?.step).toBe('sign-in');

@@ -407,6 +407,48 @@ describe('rule: an idle lock is recorded as a timeout', () => {
   });
 });
 
+describe('rule: a sign-in nobody waits for any more is stopped (its window closes)', () => {
+  it('another badge, or the workstation being put to sleep, aborts a full sign-in in progress', async () => {
+    const rig = makeRig({ policy: { signIn: 'full-sign-in' } });
+    rig.auth.hold = true;
+    const first = rig.tap('alice');
+    await flush();
+    expect(rig.auth.signals[0]!.aborted).toBe(false);
+    rig.auth.hold = false;
+    await rig.tap('bob'); // Bob's own sign-in replaces Alice's
+    await first;
+    expect(rig.auth.signals[0]!.aborted).toBe(true);
+    expect(rig.auth.signals[1]!.aborted).toBe(false);
+    expect(rig.who()).toBe('Bob Doctor');
+    rig.auth.hold = true;
+    await rig.service.handle({ type: 'lock-now' });
+    const again = rig.tap('carol');
+    await flush();
+    await rig.service.handle({ type: 'os', event: 'suspend' });
+    await again;
+    expect(rig.auth.signals[2]!.aborted).toBe(true);
+    expect(rig.screen()).toBe('locked');
+  });
+
+  it('Cancel on an enrollment, and a lock during a step-up, abort what they were waiting for', async () => {
+    const rig = makeRig({ enrollment: true });
+    const tapping = rig.tap('unknown');
+    await flush();
+    await rig.service.handle({ type: 'enroll-cancel' });
+    expect(rig.enrollment.signals[0]!.aborted).toBe(true);
+    await tapping;
+    await rig.tap('alice');
+    rig.stepUp.hold = true;
+    const stepping = rig.service.handle({ type: 'step-up-request', action: 'export' });
+    await flush();
+    expect(rig.stepUp.signals[0]!.aborted).toBe(false);
+    await rig.service.handle({ type: 'lock-now' });
+    expect(rig.stepUp.signals[0]!.aborted).toBe(true);
+    rig.stepUp.release();
+    await stepping;
+  });
+});
+
 describe('rule: a PIN answer applies only to the prompt it was asked for', () => {
   it('a slow PIN check for A that returns after B took over never opens B\'s session', async () => {
     const rig = makeRig({ policy: { reverifyInGrace: 'pin' } });

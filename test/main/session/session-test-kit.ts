@@ -77,11 +77,20 @@ export class FakePins implements PinService {
 
 export class FakeAuthenticator implements Authenticator {
   readonly requests: { reason: string; expectedUserId?: string }[] = [];
+  /** The abort signal of each sign-in, in order: the engine aborts one it no longer waits for. */
+  readonly signals: AbortSignal[] = [];
   /** Who signs in next; undefined fails the sign-in. */
   nextUser: DirectoryUser | undefined;
+  /** Holds sign-ins open until they are aborted, as a sign-in window nobody finishes would. */
+  hold = false;
   constructor(private readonly pins?: FakePins) {}
-  async fullSignIn(request: { reason: string; expectedUserId?: string }) {
+  async fullSignIn({ signal, ...request }: { reason: string; expectedUserId?: string; signal: AbortSignal }) {
     this.requests.push(request);
+    this.signals.push(signal);
+    if (this.hold) {
+      await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+      return { ok: false as const, message: 'The sign-in was stopped at the workstation.' };
+    }
     const user = this.nextUser ?? Object.values(USERS).find((u) => u.userId === request.expectedUserId);
     if (!user) return { ok: false as const, message: 'the identity provider refused the sign-in' };
     this.pins?.failures.set(user.userId, 0); // a full sign-in clears the PIN lockout
@@ -103,9 +112,19 @@ export class FakeEnrollment implements Enrollment {
   private waiting: ((outcome: EnrollmentSignedIn) => void)[] = [];
   private next = 1;
 
-  begin(request: Parameters<Enrollment['begin']>[0]): Promise<EnrollmentSignedIn> {
+  /** The abort signal of each begun sign-in, in order. */
+  readonly signals: AbortSignal[] = [];
+  /** false: a sign-in finishes even after it was abandoned (it completed just as the workstation gave up on it). */
+  endOnAbort = true;
+
+  begin(request: Parameters<Enrollment['begin']>[0], signal: AbortSignal): Promise<EnrollmentSignedIn> {
     this.begun.push(request);
-    return new Promise((resolve) => this.waiting.push(resolve));
+    this.signals.push(signal);
+    return new Promise((resolve) => {
+      this.waiting.push(resolve);
+      // An aborted sign-in ends, as the identity layer's does when its window is closed for it.
+      if (this.endOnAbort) signal.addEventListener('abort', () => resolve({ ok: false, message: 'The sign-in was stopped at the workstation.' }), { once: true });
+    });
   }
 
   /** Finishes the oldest sign-in still open, as `user`, or refused with a message. */
@@ -142,8 +161,10 @@ export class FakeStepUp implements StepUp {
   async methodsFor(): Promise<StepUpMethod[]> {
     return [...this.methods];
   }
-  async prove(userId: string, action: StepUpAction, proof: StepUpProof): Promise<StepUpCheck> {
+  readonly signals: AbortSignal[] = [];
+  async prove(userId: string, action: StepUpAction, proof: StepUpProof, signal: AbortSignal): Promise<StepUpCheck> {
     this.proofs.push({ userId, action, proof });
+    this.signals.push(signal);
     if (this.hold) await new Promise<void>((resolve) => this.held.push(resolve));
     if (proof.method === 'idp') return this.idpFails ? { ok: false, retry: false, message: this.idpFails } : { ok: true };
     return proof.code === FakeStepUp.GOOD_CODE ? { ok: true } : { ok: false, retry: true, message: 'That code is wrong.' };

@@ -11,7 +11,14 @@ import { FileKeyValueStore } from '../../../../main/identity/storage/file-key-va
 import { MemoryKeyValueStore, type KeyValueStore } from '../../../../main/identity/storage/key-value-store.js';
 import { HttpsNetworkClient } from '../../../../main/identity/tokens/https-network-client.js';
 import { tokenCacheKey } from '../../../../main/identity/tokens/sealed-cache-plugin.js';
-import { SIGN_IN_WINDOW_CLOSED, TokenBroker, type SignInPage, type TokenBrokerConfig, type TokenBrokerDeps } from '../../../../main/identity/tokens/token-broker.js';
+import {
+  SIGN_IN_ABANDONED,
+  SIGN_IN_WINDOW_CLOSED,
+  TokenBroker,
+  type SignInPage,
+  type TokenBrokerConfig,
+  type TokenBrokerDeps,
+} from '../../../../main/identity/tokens/token-broker.js';
 import { ManualClock } from '../../../../common/manual-clock.js';
 import { PROVIDER_USERS } from '../../../../tools/local-idp/demo-users.js';
 import { startLocalIdp, type LocalIdp } from '../../../../tools/local-idp/local-idp.js';
@@ -102,6 +109,23 @@ describe('TokenBroker against the local provider', () => {
     expect(page.ended.aborted).toBe(true);
     expect(await isListening(port)).toBe(false);
     expect(await store.list('')).toEqual([]);
+  });
+
+  it('a sign-in the workstation abandons (signal) ends at once: the page is told to close and the listener closes', async () => {
+    const person = abandoned();
+    const { tokens } = broker({ openBrowser: person.openBrowser });
+    const workstation = new AbortController();
+    const signingIn = tokens.signIn({ signal: workstation.signal });
+    const { port, page } = await person.opened;
+    workstation.abort();
+    expect(await signingIn).toEqual({ ok: false, reason: 'failed', message: SIGN_IN_ABANDONED });
+    expect(page.ended.aborted).toBe(true);
+    expect(await isListening(port)).toBe(false);
+    const already = new AbortController();
+    already.abort();
+    const opened: string[] = [];
+    const { tokens: second } = broker({ openBrowser: async (url) => void opened.push(url) });
+    expect(await second.signIn({ signal: already.signal })).toEqual({ ok: false, reason: 'failed', message: SIGN_IN_ABANDONED });
   });
 
   it('a sign-in nobody finishes times out on the injected clock (5 minutes by default) and closes the listener', async () => {
