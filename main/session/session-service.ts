@@ -68,6 +68,23 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
    * prompt is gone (cancelled, locked, another badge), which closes a sign-in window left open.
    */
   const waiting = new Map<number, AbortController>();
+  /**
+   * The monotonic clock stops while the machine sleeps (Linux CLOCK_MONOTONIC, macOS), so a laptop closed for
+   * an hour would come back with an hour of grace still left. Sleep time, measured on the wall clock between
+   * suspend and resume, is added to the engine's time: it can only make deadlines come sooner, never later.
+   */
+  let sleptMs = 0;
+  let suspendedAt: { wallMs: number; monoMs: number } | undefined;
+  const now = () => clock.monotonicMs() + sleptMs;
+
+  function noteSleep(event: 'suspend' | 'resume' | 'lock-screen' | 'display-off' | 'lid-close'): void {
+    if (event === 'suspend') suspendedAt = { wallMs: clock.wallTime().getTime(), monoMs: clock.monotonicMs() };
+    if (event !== 'resume' || !suspendedAt) return;
+    const wallElapsed = clock.wallTime().getTime() - suspendedAt.wallMs;
+    const monoElapsed = clock.monotonicMs() - suspendedAt.monoMs;
+    sleptMs += Math.max(0, wallElapsed - monoElapsed);
+    suspendedAt = undefined;
+  }
 
   function waitFor(token: number): AbortSignal {
     const controller = new AbortController();
@@ -99,7 +116,7 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
   }
 
   function currentView(): SessionView {
-    return toView(state, clock.monotonicMs(), deps.workstation);
+    return toView(state, now(), deps.workstation);
   }
 
   function publish(force: boolean): void {
@@ -124,7 +141,7 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
     if (armed && armed.at <= due) return; // it fires first and re-arms for the later deadline
     armed?.cancel();
     const at = due;
-    armed = { at, cancel: clock.setTimer(at - clock.monotonicMs(), onTimer) };
+    armed = { at, cancel: clock.setTimer(at - now(), onTimer) };
   }
 
   function onTimer(): void {
@@ -135,9 +152,9 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
 
   /** Decides on the current state; the OS idle time is asked only when an idle deadline is due (no polling). */
   function decideNow(event: EngineEvent): Decision {
-    const now = clock.monotonicMs();
-    const osIdleMs = deps.osIdleMs && idleDeadlineDue(state, now) ? deps.osIdleMs() : undefined;
-    return decide(state, event, now, osIdleMs);
+    const at = now();
+    const osIdleMs = deps.osIdleMs && idleDeadlineDue(state, at) ? deps.osIdleMs() : undefined;
+    return decide(state, event, at, osIdleMs);
   }
 
   async function dispatch(event: EngineEvent): Promise<void> {
@@ -259,6 +276,7 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
       case 'activity':
         return dispatch({ type: 'activity', source: input.source });
       case 'os':
+        noteSleep(input.event);
         return dispatch({ type: 'os', event: input.event });
       case 'lock-now':
         return dispatch({ type: 'lock-now' });

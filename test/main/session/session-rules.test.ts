@@ -315,6 +315,35 @@ describe('rule: walk-away signals lock at once', () => {
   });
 });
 
+describe('rule: time asleep counts (the monotonic clock stops during sleep)', () => {
+  it('a session locked by suspend, asleep longer than grace, has ended when the machine wakes', async () => {
+    const rig = makeRig({ policy: { graceMinutes: 20 } });
+    await rig.tap('alice');
+    const id = rig.lifecycle[0]!.sessionId;
+    await rig.service.handle({ type: 'os', event: 'suspend' });
+    rig.clock.jumpWallClock(2 * 60 * MIN); // two hours asleep: the wall clock moved, the monotonic one did not
+    await rig.service.handle({ type: 'os', event: 'resume' });
+    expect(rig.screen()).toBe('no-user');
+    expect(rig.lifecycle).toContainEqual({ kind: 'terminated', sessionId: id });
+    expect(rig.audit.events.at(-1)).toMatchObject({ type: 'session.terminated', reason: 'grace expired' });
+  });
+
+  it('a short sleep uses up only that much grace, and a wall clock set back during sleep never adds any', async () => {
+    const rig = makeRig({ policy: { graceMinutes: 20 } });
+    await rig.tap('alice');
+    await rig.service.handle({ type: 'os', event: 'suspend' });
+    rig.clock.jumpWallClock(5 * MIN);
+    await rig.service.handle({ type: 'os', event: 'resume' });
+    expect(rig.service.view().graceMsLeft).toBe(15 * MIN);
+    await rig.service.handle({ type: 'os', event: 'suspend' });
+    rig.clock.jumpWallClock(-3 * 60 * MIN);
+    await rig.service.handle({ type: 'os', event: 'resume' });
+    expect(rig.service.view().graceMsLeft).toBe(15 * MIN);
+    await rig.advance(15 * MIN);
+    expect(rig.screen()).toBe('no-user');
+  });
+});
+
 describe('rule: a wall-clock jump never extends a session', () => {
   it('deadlines follow the monotonic clock only', async () => {
     const rig = makeRig({ policy: { idleTimeoutSeconds: 60, warningSeconds: 10, graceMinutes: 1 } });
