@@ -25,6 +25,11 @@ export const identityPolicySchema = z.strictObject({
   /** PIN rules; the number of tries before lockout is session.pin.maxAttempts. */
   pin: pinPolicyOverrideSchema.optional(),
   stepUp: stepUpPolicySchema.optional(),
+  /**
+   * Accounts IT has taken off CareShell (left the hospital, badge stolen): each workstation unenrolls them,
+   * ends their sessions and refuses them until they are removed from this list. Applied without a restart.
+   */
+  revoked: z.array(z.strictObject({ userId: z.string().min(1), reason: z.string().min(1).max(500) })).default([]),
 });
 export type IdentityPolicy = z.infer<typeof identityPolicySchema>;
 

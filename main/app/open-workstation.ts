@@ -108,6 +108,7 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
       pinPolicy: policy.pin,
       pinPepper: secrets.pinPepper,
       stepUpPolicy: policy.stepUp,
+      revoked: identityPolicy.revoked,
     });
     const hashBadge = createBadgeHasher(secrets.badgeHashKey);
     const readerDeps: ReaderFactoryDeps = { clock, ...options.hardware };

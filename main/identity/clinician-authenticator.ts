@@ -1,3 +1,4 @@
+import type { AccessRevocations } from './access-revocations.js';
 import type { UserDirectory } from './directory/user-directory.js';
 import type { PinService } from './pin/pin-service.js';
 import type { TokenBroker, TokenOutcome } from './tokens/token-broker.js';
@@ -12,6 +13,7 @@ export class ClinicianAuthenticator {
     private readonly tokens: Pick<TokenBroker, 'signIn' | 'acquireSilent' | 'wipe'>,
     private readonly pins: PinService,
     private readonly directory: UserDirectory,
+    private readonly revocations: AccessRevocations,
   ) {}
 
   /**
@@ -31,6 +33,8 @@ export class ClinicianAuthenticator {
         message: `You signed in as ${identity.displayName}, but this session belongs to ${account?.displayName ?? 'another user'}. Tap your own badge.`,
       };
     }
+    const refusal = this.revocations.refusal(identity.displayName, identity.userId);
+    if (refusal) return { ok: false, reason: 'failed', message: refusal };
     const enrolled = expectedUserId === undefined ? await this.directory.account(identity.userId) : account;
     if (enrolled) await cache.save();
     if (await this.pins.hasPin(identity.userId)) await this.pins.clearLockout(identity.userId);

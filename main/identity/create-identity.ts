@@ -1,6 +1,7 @@
 import type { Clock } from '../../common/clock.js';
 import type { Random } from '../../common/random.js';
 import type { AuditSink } from '../audit/audit-event.js';
+import { AccessRevocations, type RevokedAccess } from './access-revocations.js';
 import { ClinicianAuthenticator } from './clinician-authenticator.js';
 import type { Sealer } from './crypto/sealer.js';
 import { UserDirectory } from './directory/user-directory.js';
@@ -32,6 +33,8 @@ export interface IdentityOptions {
   argon2?: Argon2Parameters;
   pinPepper?: Uint8Array;
   stepUpPolicy?: StepUpPolicy;
+  /** Accounts revoked by machine policy (identity.revoked). */
+  revoked?: readonly RevokedAccess[];
 }
 
 export interface Identity {
@@ -42,6 +45,7 @@ export interface Identity {
   enrollment: EnrollmentService;
   totp: TotpAuthenticator;
   stepUp: StepUpService;
+  revocations: AccessRevocations;
 }
 
 /** Wires the identity layer from its injected parts; the shell and the demo harness call this once. */
@@ -67,12 +71,14 @@ export function createIdentity(options: IdentityOptions): Identity {
     networkClient: new HttpsNetworkClient({ extraCaPems: options.extraCaPems ?? [] }),
   });
   const totp = new TotpAuthenticator(options.store, options.sealer, options.clock);
+  const revocations = new AccessRevocations(options.revoked);
   return {
     directory,
     pins,
     tokens,
-    authenticator: new ClinicianAuthenticator(tokens, pins, directory),
-    enrollment: new EnrollmentService({ directory, pins, tokens, audit, clock: options.clock, random: options.random }),
+    authenticator: new ClinicianAuthenticator(tokens, pins, directory, revocations),
+    enrollment: new EnrollmentService({ directory, pins, tokens, totp, revocations, audit, clock: options.clock, random: options.random }),
+    revocations,
     totp,
     stepUp: new StepUpService({
       tokens,

@@ -9,7 +9,8 @@ export type IdentityErrorCode =
   | 'sign-in-unavailable'
   | 'sign-in-failed'
   | 'step-up-failed'
-  | 'totp-not-enrolled';
+  | 'totp-not-enrolled'
+  | 'access-revoked';
 
 export class IdentityError extends Error {
   constructor(

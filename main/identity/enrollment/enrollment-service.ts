@@ -1,9 +1,11 @@
 import type { Clock } from '../../../common/clock.js';
 import type { Random } from '../../../common/random.js';
+import type { AccessRevocations } from '../access-revocations.js';
 import type { UserDirectory } from '../directory/user-directory.js';
 import type { IdentityAudit } from '../identity-audit.js';
 import { IdentityError } from '../identity-error.js';
 import type { PinService } from '../pin/pin-service.js';
+import type { TotpAuthenticator } from '../step-up/totp-authenticator.js';
 import type { SignedIn, SignInCache, TokenBroker } from '../tokens/token-broker.js';
 
 /** A full sign-in that succeeded and now waits for the clinician to choose a PIN. */
@@ -18,6 +20,10 @@ export interface EnrollmentDeps {
   directory: UserDirectory;
   pins: PinService;
   tokens: Pick<TokenBroker, 'signIn' | 'wipe'>;
+  /** Unenrollment removes the person's authenticator app too. */
+  totp: Pick<TotpAuthenticator, 'remove'>;
+  /** Accounts IT revoked through machine policy: they can neither enroll nor reset a PIN. */
+  revocations: AccessRevocations;
   audit: IdentityAudit;
   clock: Clock;
   random: Random;
@@ -149,6 +155,7 @@ export class EnrollmentService {
     const removed = await this.deps.directory.unbind(userId);
     await this.deps.pins.removePin(userId);
     await this.deps.tokens.wipe(userId);
+    await this.deps.totp.remove(userId);
     await this.deps.audit.record('enrollment.unenrolled', removed ? 'success' : 'failure', {
       actor: admin,
       reason: removed ? reason : `${reason} (account was not enrolled)`,
@@ -173,6 +180,14 @@ export class EnrollmentService {
         reason: `${purpose}: ${outcome.message}`,
       });
       throw new IdentityError(outcome.reason === 'unavailable' ? 'sign-in-unavailable' : 'sign-in-failed', outcome.message);
+    }
+    const refusal = this.deps.revocations.refusal(outcome.identity.displayName, outcome.identity.userId);
+    if (refusal) {
+      await this.deps.audit.record(purpose === 'PIN reset' ? 'pin.reset' : 'enrollment.enrolled', 'failure', {
+        actor: { userId: outcome.identity.userId, ...(context.badgeHash ? { badgeHash: context.badgeHash } : {}) },
+        reason: `${purpose}: access revoked by machine policy (${this.deps.revocations.reasonFor(outcome.identity.userId)})`,
+      });
+      throw new IdentityError('access-revoked', refusal);
     }
     return outcome;
   }

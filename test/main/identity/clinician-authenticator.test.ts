@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { AccessRevocations } from '../../../main/identity/access-revocations.js';
 import { createBadgeHasher } from '../../../main/identity/badge-hasher.js';
 import { ClinicianAuthenticator } from '../../../main/identity/clinician-authenticator.js';
 import { UserDirectory } from '../../../main/identity/directory/user-directory.js';
@@ -19,7 +20,8 @@ async function setup() {
   await directory.bind(hash('ana'), { userId: 'u-ana', displayName: 'Ana', username: 'ana', roles: ['nurse', 'clinical'] });
   await directory.bind(hash('ben'), { userId: 'u-ben', displayName: 'Ben', username: 'ben', roles: ['er-physician'] });
   tokens.caches.set('u-ana', 'enrolled').set('u-ben', 'enrolled');
-  return { directory, pins, tokens, authenticator: new ClinicianAuthenticator(tokens, pins, directory) };
+  const revocations = new AccessRevocations();
+  return { directory, pins, tokens, revocations, authenticator: new ClinicianAuthenticator(tokens, pins, directory, revocations) };
 }
 
 describe('ClinicianAuthenticator', () => {
@@ -31,6 +33,14 @@ describe('ClinicianAuthenticator', () => {
     expect(tokens.calls).toEqual([{ loginHint: 'ana' }]);
     expect([...tokens.caches]).toEqual([['u-ana', 'enrolled'], ['u-ben', 'enrolled']]);
     expect(tokens.wiped).toEqual([]);
+  });
+
+  it('refuses a revoked account after its sign-in, saving nothing', async () => {
+    const { authenticator, tokens, revocations } = await setup();
+    revocations.replace([{ userId: 'u-ana', reason: 'badge reported stolen' }]);
+    tokens.nextUser({ userId: 'u-ana', displayName: 'Ana' });
+    expect(await authenticator.fullSignIn('u-ana')).toEqual({ ok: false, reason: 'failed', message: 'IT has removed CareShell access for Ana (badge reported stolen). If this is wrong, call IT.' });
+    expect(tokens.caches.get('u-ana')).toBe('enrolled');
   });
 
   it('saves the tokens of the expected user', async () => {

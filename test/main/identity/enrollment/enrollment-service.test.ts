@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { AccessRevocations } from '../../../../main/identity/access-revocations.js';
 import { createBadgeHasher } from '../../../../main/identity/badge-hasher.js';
 import { UserDirectory } from '../../../../main/identity/directory/user-directory.js';
 import { EnrollmentService } from '../../../../main/identity/enrollment/enrollment-service.js';
@@ -17,8 +18,11 @@ function setup() {
   const directory = new UserDirectory(store, () => harness.clock.wallTime());
   const pins = new PinService({ store, clock: harness.clock, random, argon2: TEST_ARGON2 });
   const tokens = new ScriptedTokenBroker();
-  const enrollment = new EnrollmentService({ directory, pins, tokens, audit: harness.audit, clock: harness.clock, random, pendingTtlMs: 60_000 });
-  return { ...harness, directory, pins, tokens, enrollment };
+  const totpRemoved: string[] = [];
+  const totp = { remove: async (userId: string) => void totpRemoved.push(userId) };
+  const revocations = new AccessRevocations();
+  const enrollment = new EnrollmentService({ directory, pins, tokens, totp, revocations, audit: harness.audit, clock: harness.clock, random, pendingTtlMs: 60_000 });
+  return { ...harness, directory, pins, tokens, enrollment, totpRemoved, revocations };
 }
 
 describe('EnrollmentService', () => {
@@ -165,8 +169,24 @@ describe('EnrollmentService', () => {
     expect(types().filter((t) => t === 'pin.reset')).toHaveLength(2);
   });
 
-  it('admin unenrollment removes badge, PIN and tokens, and is audited with the admin as actor', async () => {
-    const { enrollment, tokens, directory, pins, sink } = setup();
+  it('refuses an account IT revoked, after its sign-in and before anything is saved, naming why', async () => {
+    const { enrollment, tokens, directory, revocations, sink } = setup();
+    revocations.replace([{ userId: 'u-ana', reason: 'left the hospital' }]);
+    tokens.nextUser({ userId: 'u-ana', displayName: 'Ana' });
+    await expect(enrollment.beginEnrollment(hash('b1'))).rejects.toMatchObject({
+      code: 'access-revoked',
+      message: 'IT has removed CareShell access for Ana (left the hospital). If this is wrong, call IT.',
+    });
+    expect(await directory.resolveBadge(hash('b1'))).toBeUndefined();
+    expect(tokens.caches.size).toBe(0);
+    expect(sink.events.at(-1)).toMatchObject({ type: 'enrollment.enrolled', outcome: 'failure', reason: expect.stringMatching(/access revoked by machine policy/) });
+    revocations.replace([]);
+    tokens.nextUser({ userId: 'u-ana', displayName: 'Ana' });
+    await expect(enrollment.beginEnrollment(hash('b1'))).resolves.toMatchObject({ user: { userId: 'u-ana' } });
+  });
+
+  it('admin unenrollment removes badge, PIN, tokens and authenticator app, and is audited with the admin as actor', async () => {
+    const { enrollment, tokens, directory, pins, sink, totpRemoved } = setup();
     tokens.nextUser({ userId: 'u-ana' });
     const p = await enrollment.beginEnrollment(hash('b1'));
     await enrollment.completeEnrollment(p.id, '482913');
@@ -174,6 +194,7 @@ describe('EnrollmentService', () => {
     expect(await directory.resolveBadge(hash('b1'))).toBeUndefined();
     expect(await pins.hasPin('u-ana')).toBe(false);
     expect(tokens.wiped).toEqual(['u-ana']);
+    expect(totpRemoved).toEqual(['u-ana']);
     expect(sink.events.at(-1)).toMatchObject({ type: 'enrollment.unenrolled', outcome: 'success', actor: { userId: 'it-admin' }, details: { subjectUserId: 'u-ana' } });
   });
 });

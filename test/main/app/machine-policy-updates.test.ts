@@ -1,0 +1,106 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../../../common/manual-clock.js';
+import { systemRandom } from '../../../common/random.js';
+import { careShellPolicySchema, resolveCareShellPolicy } from '../../../main/app/careshell-policy.js';
+import { createCareShell } from '../../../main/app/create-careshell.js';
+import { followMachinePolicy } from '../../../main/app/machine-policy-updates.js';
+import { openWorkstation } from '../../../main/app/open-workstation.js';
+import { readEvents } from '../../../main/audit/journal/journal-reader.js';
+import { loadMachinePolicy } from '../../../main/policy/machine-policy-loader.js';
+import { SimulatedReader } from '../../../native/simulated-reader.js';
+import { useTeardown } from '../audit/support/lifecycle.js';
+import { until } from '../audit/support/poll.js';
+
+const teardown = useTeardown();
+const NURSE = { userId: 'nurse-1', displayName: 'Ana Example, RN', username: 'ana', roles: ['nurse'] };
+const BADGE = 'H10301:100:1001';
+const noProtection = { name: 'none (test)', protect: (b: Buffer) => b, unprotect: (b: Buffer) => b };
+const identity = { clientId: 'careshell', authority: 'https://idp.invalid/realms/test', knownAuthorities: ['idp.invalid'], protocolMode: 'OIDC' };
+
+/** A running workstation that follows a machine policy file in a temporary folder, as the shell does with /etc/careshell. */
+async function workstationFollowing(file: Record<string, unknown>) {
+  const dir = await mkdtemp(path.join(tmpdir(), 'careshell-follow-'));
+  teardown(() => rm(dir, { recursive: true, force: true }));
+  const policyPath = path.join(dir, 'policy.json');
+  const reader = new SimulatedReader('test-reader');
+  const base = { version: 1, readers: { readers: [{ driver: 'simulated', id: reader.id }] }, identity };
+  const write = (extra: Record<string, unknown>) => writeFile(policyPath, JSON.stringify({ ...base, ...extra }));
+  await write(file);
+  const load = async () => {
+    const loaded = await loadMachinePolicy({ schema: careShellPolicySchema, path: policyPath, trustedOwnerUids: [process.getuid!()] });
+    return loaded.ok ? resolveCareShellPolicy(loaded.policy) : loaded;
+  };
+  const first = await load();
+  if (!first.ok) throw new Error(JSON.stringify(first.problems));
+  const clock = new ManualClock();
+  const workstation = await openWorkstation({
+    policy: first.policy,
+    dataDir: path.join(dir, 'data'),
+    workstation: 'COW-3F-12',
+    clock,
+    random: systemRandom,
+    protector: noProtection,
+    openSignIn: async () => undefined,
+    readerOverride: (entry) => (entry.id === reader.id ? reader : undefined),
+    log: { info: () => undefined, warn: () => undefined },
+  });
+  teardown(() => workstation.close());
+  await workstation.identity.directory.bind(workstation.hashBadge(BADGE), NURSE);
+  const careshell = createCareShell(workstation.env);
+  await careshell.start();
+  teardown(() => careshell.stop());
+  const stop = await followMachinePolicy({
+    policyPath,
+    load,
+    current: first.policy,
+    session: careshell.session,
+    identity: workstation.identity,
+    audit: workstation.journal,
+    clock,
+    workstation: 'COW-3F-12',
+    log: { info: () => undefined, warn: () => undefined },
+  });
+  teardown(async () => stop());
+  const journal = async () => (await readEvents(workstation.journal.directory, undefined, { maxEvents: 1000 })).events.map((e) => e.event);
+  return { reader, clock, careshell, workstation, write, journal };
+}
+
+describe('a running workstation follows its machine policy file', () => {
+  it('applies new session rules at once, fails closed on a bad file, and recovers when IT fixes it', async () => {
+    const ws = await workstationFollowing({});
+    ws.reader.tap(BADGE);
+    await until(() => ws.careshell.session.view().screen === 'active', ws.clock, 'the nurse signed in');
+    await ws.write({ profile: 'er-kiosk' });
+    await until(() => ws.careshell.session.view().profile === 'er-kiosk', ws.clock, 'the er-kiosk profile applied');
+    expect(ws.careshell.session.view().screen).toBe('active'); // the nurse's session goes on under the new rules
+
+    await ws.write({ profile: 'er-kiosk', session: { graceMinutes: 9999 } });
+    await until(() => ws.careshell.session.view().screen === 'policy-error', ws.clock, 'the workstation to lock on the bad file');
+    expect(ws.careshell.session.view().notice?.text).toContain('session.graceMinutes');
+    expect((await ws.journal()).find((e) => e.type === 'policy.invalid')?.reason).toMatch(/session\.graceMinutes/);
+
+    await ws.write({ profile: 'er-kiosk' });
+    await until(() => ws.careshell.session.view().screen === 'locked', ws.clock, 'the corrected policy to apply');
+    expect(ws.careshell.session.view().user?.displayName).toBe(NURSE.displayName); // her session was kept
+  });
+
+  it('unenrolls an account IT revokes and ends its session, and says which changes wait for a restart', async () => {
+    const ws = await workstationFollowing({});
+    ws.reader.tap(BADGE);
+    await until(() => ws.careshell.session.view().screen === 'active', ws.clock, 'the nurse signed in');
+    await ws.write({ identity: { ...identity, revoked: [{ userId: NURSE.userId, reason: 'badge reported stolen' }] }, readers: { readers: [{ driver: 'simulated', id: 'test-reader' }], debounceMs: 2000 } });
+    await until(() => ws.careshell.session.view().screen === 'no-user', ws.clock, 'the revoked session to end');
+    expect(await ws.workstation.identity.directory.account(NURSE.userId)).toBeUndefined();
+    const events = await ws.journal();
+    expect(events.find((e) => e.type === 'enrollment.unenrolled')).toMatchObject({ outcome: 'success', actor: { userId: 'machine-policy' }, details: { subjectUserId: NURSE.userId } });
+    expect(events.find((e) => e.type === 'session.terminated')?.reason).toMatch(/revoked by administrator: machine policy: badge reported stolen/);
+    expect(events.find((e) => e.type === 'policy.change' && e.details?.restartRequired)).toMatchObject({ reason: 'changes to readers apply when CareShell next starts' });
+    // The badge is unknown now (enrolling it again is refused after sign-in: see enrollment-service.test.ts).
+    ws.clock.advance(2_000); // past the reader's debounce of the first tap
+    ws.reader.tap(BADGE);
+    await until(() => /not enrolled/.test(ws.careshell.session.view().notice?.text ?? ''), ws.clock, 'the badge to be unknown');
+  });
+});
