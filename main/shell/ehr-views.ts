@@ -5,9 +5,10 @@ import { WebContentsView, type BrowserWindow } from 'electron';
 const HEADER_HEIGHT = 76;
 
 /**
- * One EHR web view per session, each in its own browser partition, so one clinician's EHR state can
- * never appear in another's. Locking detaches the view (PHI gone from the screen at once) but keeps its
- * web contents alive for the grace period; termination clears the partition's storage and closes it.
+ * One EHR web view per session, each in its own in-memory browser partition (no "persist:"), so one
+ * clinician's EHR state can never appear in another's and nothing of it outlives the process: a crash or
+ * power loss leaves no cookies or cached PHI on disk. Locking detaches the view (PHI gone from the screen at
+ * once) but keeps its web contents alive for the grace period; termination clears the partition and closes it.
  */
 export class EhrViews {
   private readonly views = new Map<string, WebContentsView>();
@@ -26,7 +27,7 @@ export class EhrViews {
     let view = this.views.get(sessionId);
     if (!view) {
       view = new WebContentsView({
-        webPreferences: lockedDownWebPreferences({ partition: `persist:careshell-session-${sessionId}` }),
+        webPreferences: lockedDownWebPreferences({ partition: `careshell-session-${sessionId}` }),
       });
       this.views.set(sessionId, view);
       view.webContents.loadURL(this.ehrUrl).catch((error: unknown) => this.log.warn(`EHR view failed to load: ${(error as Error).message}`));

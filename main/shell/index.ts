@@ -7,11 +7,13 @@ import { systemRandom } from '../../common/random.js';
 import { createNodeHidBackend } from '../../native/hid/node-hid-backend.js';
 import { createHotplugSource } from '../../native/manager/hotplug-source.js';
 import { loadPcscBinding } from '../../native/pcsc/pcsc-binding.js';
-import { careShellPolicySchema, resolveCareShellPolicy } from '../app/careshell-policy.js';
+import { careShellPolicySchema, resolveCareShellPolicy, type PolicyResolution } from '../app/careshell-policy.js';
 import { createCareShell } from '../app/create-careshell.js';
+import { followMachinePolicy } from '../app/machine-policy-updates.js';
 import { openWorkstation } from '../app/open-workstation.js';
 import { policyErrorContract } from '../app/policy-error-contract.js';
-import { loadMachinePolicy } from '../policy/machine-policy-loader.js';
+import { DEFAULT_MACHINE_POLICY_PATH, loadMachinePolicy } from '../policy/machine-policy-loader.js';
+import { watchMachinePolicy } from '../policy/machine-policy-watcher.js';
 import { describeProblems } from '../policy/policy-problem.js';
 import { DisplayCover } from './display-cover.js';
 import { EhrViews } from './ehr-views.js';
@@ -28,6 +30,13 @@ const log = {
   warn: (m: string) => console.warn(`careshell: ${m}`),
 };
 const rendererFile = path.join(import.meta.dirname, '../renderer/index.html');
+const policyPath = process.env.CARESHELL_POLICY ?? DEFAULT_MACHINE_POLICY_PATH;
+
+/** The machine policy file, read and resolved; an invalid one comes back with every wrong key. */
+async function readPolicy(): Promise<PolicyResolution> {
+  const loaded = await loadMachinePolicy({ schema: careShellPolicySchema, path: policyPath });
+  return loaded.ok ? resolveCareShellPolicy(loaded.policy) : loaded;
+}
 const rendererUrl = pathToFileURL(rendererFile).href;
 
 function createMainWindow(): BrowserWindow {
@@ -44,8 +53,7 @@ async function main(): Promise<void> {
   if (!app.requestSingleInstanceLock()) return app.quit();
   await app.whenReady();
   const workstationName = hostname();
-  const loaded = await loadMachinePolicy({ schema: careShellPolicySchema, ...(process.env.CARESHELL_POLICY ? { path: process.env.CARESHELL_POLICY } : {}) });
-  const resolved = loaded.ok ? resolveCareShellPolicy(loaded.policy) : loaded;
+  const resolved = await readPolicy();
   const allowedOrigins = resolved.ok
     ? [resolved.policy.ehr?.url, ...(resolved.policy.ehr?.allowedOrigins ?? []), resolved.policy.identity?.authority].filter((u): u is string => !!u).map((u) => new URL(u).origin)
     : [];
@@ -59,9 +67,21 @@ async function main(): Promise<void> {
 
   if (!resolved.ok) {
     // Fail closed: the lock screen names every wrong key; nothing else runs.
-    const problems = describeProblems(loaded.path, resolved.problems);
+    const problems = describeProblems(policyPath, resolved.problems);
     log.warn(problems);
     bridgeContract({ contract: policyErrorContract(workstationName, problems, log) }, window, rendererUrl, log);
+    // Once IT corrects the file, start again on it: nothing else runs until then.
+    watchMachinePolicy({
+      path: policyPath,
+      clock: systemClock,
+      log,
+      onChange: () =>
+        void readPolicy().then((next) => {
+          if (!next.ok) return;
+          app.relaunch();
+          app.exit(0);
+        }),
+    });
     await window.loadFile(rendererFile);
     return;
   }
@@ -94,14 +114,36 @@ async function main(): Promise<void> {
   app.on('web-contents-created', (_event, contents) => {
     if (contents.getType() !== 'window' || contents !== window.webContents) disposers.push(captureWedgeKeys(contents, workstation.wedgeReaders));
   });
-  app.on('before-quit', () => {
+  let quitting = false;
+  app.on('before-quit', (event) => {
+    if (quitting) return;
+    // Quit only once the journal has written its final checkpoint and the forwarders have stopped.
+    event.preventDefault();
+    quitting = true;
     for (const dispose of disposers.splice(0)) dispose();
     ehr?.dispose();
     cover.dispose();
-    void careshell.stop().then(() => workstation.close());
+    careshell
+      .stop()
+      .then(() => workstation.close())
+      .catch((error: unknown) => log.warn(`CareShell did not close cleanly: ${(error as Error).message}`))
+      .finally(() => app.exit(0));
   });
   await window.loadFile(rendererFile);
   await careshell.start();
+  disposers.push(
+    await followMachinePolicy({
+      policyPath,
+      load: readPolicy,
+      current: resolved.policy,
+      session: careshell.session,
+      identity: workstation.identity,
+      audit: workstation.journal,
+      clock: systemClock,
+      workstation: workstationName,
+      log,
+    }),
+  );
 }
 
 main().catch((error: unknown) => {
