@@ -12,7 +12,7 @@ const usbId = z.number().int().min(0).max(0xffff);
 
 /** One configured reader. `driver` picks the code that talks to it (docs/readers.md explains each). */
 export const readerEntrySchema = z.discriminatedUnion('driver', [
-  z.object({
+  z.strictObject({
     driver: z.literal('pcprox'),
     id: readerId,
     description,
@@ -27,7 +27,7 @@ export const readerEntrySchema = z.discriminatedUnion('driver', [
     description,
     layout: hidReportLayoutSchema,
   }),
-  z.object({
+  z.strictObject({
     driver: z.literal('keyboard-wedge'),
     id: readerId,
     description,
@@ -40,28 +40,29 @@ export const readerEntrySchema = z.discriminatedUnion('driver', [
     reportId: z.number().int().min(1).max(255).nullable().default(null),
     capture: wedgeCaptureSchema,
   }),
-  z.object({
+  z.strictObject({
     driver: z.literal('pcsc'),
     id: readerId,
     description,
     readerName: z.string().min(1).max(120).optional(),
   }),
-  z.object({ driver: z.literal('simulated'), id: readerId, description }),
+  z.strictObject({ driver: z.literal('simulated'), id: readerId, description }),
 ]);
 export type ReaderEntry = z.infer<typeof readerEntrySchema>;
 
 /**
  * The reader part of machine policy. The lead plugs this schema into the policy document; a policy that
- * fails it fails closed with the zod path of the wrong key.
+ * fails it fails closed with the zod path of the wrong key. Strict objects throughout, so a misspelt key
+ * (`debounceMS`) is named instead of silently dropped and replaced by its default.
  */
 export const readerConfigSchema = z
-  .object({
+  .strictObject({
     readers: z.array(readerEntrySchema).max(16).default([]),
     /** A badge seen again within this window (held on the reader, or read by two drivers) is one tap. */
     debounceMs: z.number().int().min(0).max(30_000).default(1500),
     /** Reopening a reader that failed: first delay, doubled up to the maximum. */
     reopen: z
-      .object({
+      .strictObject({
         initialMs: z.number().int().min(50).max(10_000).default(500),
         maxMs: z.number().int().min(500).max(300_000).default(30_000),
       })

@@ -5,7 +5,7 @@ import { wedgeBodyChars, wedgeIdSchema } from './wedge-id.js';
 
 /** Policy for recognising a keyboard-wedge reader's bursts (shared by Electron key capture and hidraw). */
 export const wedgeCaptureSchema = z
-  .object({
+  .strictObject({
     /** Characters the reader types before / after the number (configured in the reader). */
     prefix: z.string().max(8).default(''),
     suffix: z.string().max(8).default(''),

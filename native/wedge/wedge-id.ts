@@ -15,16 +15,16 @@ const wiegandFormat = z.enum(['H10301', 'C1000-35', 'H10304']);
  */
 export const wedgeIdSchema = z.discriminatedUnion('kind', [
   /** bitLength: the card length the reader is set to send (leading zero digits are allowed). */
-  z.object({ kind: z.literal('wiegand-hex'), bitLength: z.union([z.literal(26), z.literal(35), z.literal(37)]) }),
-  z.object({
+  z.strictObject({ kind: z.literal('wiegand-hex'), bitLength: z.union([z.literal(26), z.literal(35), z.literal(37)]) }),
+  z.strictObject({
     kind: z.literal('wiegand-fields'),
     format: wiegandFormat,
     delimiter: z.string().length(1).regex(/^[^0-9]$/, 'the delimiter must not be a digit').optional(),
     facilityDigits: z.number().int().min(1).max(5).optional(),
     fixedFacility: z.number().int().min(0).max(65535).optional(),
   }),
-  z.object({ kind: z.literal('uid-hex'), reverseBytes: z.boolean().default(false) }),
-  z.object({
+  z.strictObject({ kind: z.literal('uid-hex'), reverseBytes: z.boolean().default(false) }),
+  z.strictObject({
     kind: z.literal('uid-decimal'),
     bytes: z.number().int().min(UID_MIN_BYTES).max(UID_MAX_BYTES),
     reverseBytes: z.boolean().default(false),

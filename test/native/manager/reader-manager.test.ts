@@ -56,6 +56,22 @@ describe('reader policy', () => {
     );
     expect(() => parseReaderConfig({ readers: [{ driver: 'magstripe', id: 'm' }] })).toThrow(/readers\.0\.driver/);
   });
+
+  it('names a misspelt key instead of silently using the default', () => {
+    const cases: [unknown, RegExp][] = [
+      [{ debounceMS: 5000 }, /\(root\): Unrecognized key: "debounceMS"/],
+      [{ reopen: { initialMS: 100 } }, /reopen: Unrecognized key: "initialMS"/],
+      [{ readers: [{ driver: 'pcprox', id: 'a', pollIntervalMS: 100 }] }, /readers\.0: Unrecognized key: "pollIntervalMS"/],
+      [{ readers: [{ driver: 'hidraw-wedge', id: 'k', vendorId: 1, productId: 2, serial: 'x', capture: { id: { kind: 'uid-hex' } } }] }, /readers\.0: Unrecognized key: "serial"/],
+      [{ readers: [{ driver: 'keyboard-wedge', id: 'w', capture: { maxInterkeyMs: 20, id: { kind: 'uid-hex' } } }] }, /readers\.0\.capture: Unrecognized key: "maxInterkeyMs"/],
+      [{ readers: [{ driver: 'keyboard-wedge', id: 'w', capture: { id: { kind: 'uid-hex', reverse: true } } }] }, /readers\.0\.capture\.id: Unrecognized key: "reverse"/],
+      [
+        { readers: [{ driver: 'hid-data', id: 'x', vendorId: 1, productId: 2, layout: { offset: 0, length: 4, content: { kind: 'uid' }, emptyIsRemoved: true } }] },
+        /readers\.0\.layout: Unrecognized key: "emptyIsRemoved"/,
+      ],
+    ];
+    for (const [input, message] of cases) expect(() => parseReaderConfig(input)).toThrow(message);
+  });
 });
 
 describe('ReaderManager hot-plug (Linux: /dev watch, no polling)', () => {
