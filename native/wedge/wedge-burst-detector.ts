@@ -17,9 +17,10 @@
  * replayed in the order they were typed: while held keys or their echoes are outstanding, a key that would
  * pass is replayed after them instead of overtaking them.
  *
- * Known limit: Electron does not mark synthetic input, so echoes are matched by key, code and order. A
- * person pressing the very key just replayed, within the few milliseconds before its echo returns, is
- * taken for the echo; the page then sees that character once more than typed. Nothing is ever lost.
+ * Known limit: Electron does not mark synthetic input, so echoes are matched by type and key (wedge-echoes.ts).
+ * A person pressing the very key just replayed, within the few milliseconds before its echo returns, is
+ * taken for the echo, and the echo for a typed key; the page may then see that character once more than
+ * typed. Nothing is ever lost.
  *
  * Rules: from idle, a keyDown that can start a burst (first prefix character, or a body character when
  * there is no prefix) is held. While holding, each keyDown must follow the previous one within
@@ -29,6 +30,7 @@
  * complete burst is recognised when the gap timer fires.
  */
 import type { Clock } from '../../common/clock.js';
+import { WedgeEchoes } from './wedge-echoes.js';
 import { completeBurstBody, couldBecomeBurst, type WedgePattern } from './wedge-pattern.js';
 
 /** Exactly what Electron's 'before-input-event' provides (the fields used here). */
@@ -79,30 +81,24 @@ export interface WedgeBurstDetectorOptions {
 }
 
 const MODIFIER_KEYS = new Set(['Shift', 'Control', 'Alt', 'Meta', 'AltGraph', 'CapsLock']);
-/** How long a replayed key's echo is awaited; echoes normally return within a few milliseconds. */
-const ECHO_TIMEOUT_MS = 250;
 /** A prevented keyDown's keyUp is also prevented, if it comes within this time (Electron may not send it). */
 const KEYUP_MEMORY_MS = 1000;
 
 const PASS: WedgeDecision = Object.freeze({ prevent: false, replay: [] }) as WedgeDecision;
-
-interface Echo {
-  type: 'keyDown' | 'keyUp';
-  key: string;
-  code: string;
-  until: number;
-}
 
 export class WedgeBurstDetector {
   private held: WedgeKey[] = [];
   private text = '';
   private lastKeyAt = 0;
   private cancelTimer: (() => void) | undefined;
-  private echoes: Echo[] = [];
+  /** Replays still to come back through handle(); none when keys are only observed (hidraw). */
+  private readonly echoes: WedgeEchoes | undefined;
   /** code -> time its keyDown was prevented; its keyUp is prevented too. */
   private preventedDowns = new Map<string, number>();
 
-  constructor(private readonly options: WedgeBurstDetectorOptions) {}
+  constructor(private readonly options: WedgeBurstDetectorOptions) {
+    this.echoes = options.replaysEcho === false ? undefined : new WedgeEchoes();
+  }
 
   /** True while keys are held back waiting to see whether they are a badge burst. */
   get holding(): boolean {
@@ -111,7 +107,7 @@ export class WedgeBurstDetector {
 
   handle(input: WedgeKeyInput): WedgeDecision {
     const now = this.options.clock.monotonicMs();
-    if (this.isEcho(input, now)) return PASS;
+    if (this.echoes?.take(input, now)) return PASS;
     if (input.type === 'keyUp') return this.handleKeyUp(input, now);
     if (input.type !== 'keyDown' && input.type !== 'rawKeyDown') {
       // 'char' events of held keys are covered by the held keyDown; others pass.
@@ -138,7 +134,7 @@ export class WedgeBurstDetector {
       this.hold(key, input.key, now);
       return { prevent: true, replay: [] };
     }
-    if (this.echoes.length > 0) {
+    if (this.echoes?.pending(now)) {
       // Earlier replays are still on their way to the page: queue behind them instead of overtaking.
       this.preventDown(input.code, now);
       this.expectEchoes([key], now);
@@ -235,23 +231,7 @@ export class WedgeBurstDetector {
   }
 
   private expectEchoes(keys: readonly WedgeKey[], now: number): void {
-    if (this.options.replaysEcho === false) return;
-    for (const k of keys) {
-      this.echoes.push({ type: 'keyDown', key: k.key, code: k.code, until: now + ECHO_TIMEOUT_MS });
-      this.echoes.push({ type: 'keyUp', key: k.key, code: k.code, until: now + ECHO_TIMEOUT_MS });
-    }
-  }
-
-  private isEcho(input: WedgeKeyInput, now: number): boolean {
-    while (this.echoes.length > 0 && this.echoes[0]!.until < now) this.echoes.shift();
-    if (input.type === 'char') return false;
-    const type = input.type === 'rawKeyDown' ? 'keyDown' : input.type;
-    const head = this.echoes[0];
-    if (head && head.type === type && head.key === input.key && head.code === input.code) {
-      this.echoes.shift();
-      return true;
-    }
-    return false;
+    this.echoes?.expect(keys, now);
   }
 }
 

@@ -11,12 +11,17 @@ export interface Press {
   control?: boolean;
 }
 
+/**
+ * The US-layout `code` of a key: what a main keyboard types, and what Electron's sendInputEvent gives
+ * every echo (so a replayed numpad 1 comes back as Digit1, a right Shift as ShiftLeft).
+ */
 export function codeFor(key: string): string {
   if (/^[0-9]$/.test(key)) return `Digit${key}`;
   if (/^[a-z]$/i.test(key)) return `Key${key.toUpperCase()}`;
   if (key === ' ') return 'Space';
-  if (key === ':') return 'Semicolon';
-  if (key === ';') return 'Semicolon';
+  if (key === ':' || key === ';') return 'Semicolon';
+  if (key === '?' || key === '/') return 'Slash';
+  if (['Shift', 'Control', 'Alt', 'Meta'].includes(key)) return `${key}Left`;
   return key;
 }
 
@@ -44,6 +49,9 @@ export class WedgeHarness {
   /** Longest time a key spent held before it reached the page. */
   maxDelayMs = 0;
   echoesPrevented = 0;
+  /** Replays sent, and how many of their echoes to lose (a page that went away before they came back). */
+  replayed = 0;
+  dropEchoes = new Set<number>();
   private readonly typedAt = new Map<string, number[]>();
 
   constructor(options: Omit<ConstructorParameters<typeof WedgeBurstDetector>[0], 'clock' | 'onRelease' | 'onBurst'>) {
@@ -84,10 +92,13 @@ export class WedgeHarness {
   private replay(keys: WedgeKey[]): void {
     for (const k of keys) {
       this.deliver(k.key);
-      // Electron emits before-input-event for sendInputEvent too; preventDefault has no effect on them.
+      if (this.dropEchoes.has(this.replayed++)) continue;
+      // Electron emits before-input-event for sendInputEvent too, with the US-layout code of the key sent;
+      // preventDefault has no effect on them.
       for (const type of ['keyDown', 'keyUp'] as const) {
-        const echo = this.detector.handle({ type, key: k.key, code: k.code, shift: k.modifiers.includes('shift') });
+        const echo = this.detector.handle({ type, key: k.key, code: codeFor(k.key), shift: k.modifiers.includes('shift') });
         if (echo.prevent || echo.replay.length > 0) this.echoesPrevented++;
+        this.replay(echo.replay);
       }
     }
   }
