@@ -94,7 +94,7 @@ export class ReaderManager {
     return this.slots.find((s) => s.entry.id === id)?.reader;
   }
 
-  /** The keyboard-wedge capture readers: the shell routes 'before-input-event' through their handleKey(). */
+  /** The keyboard-wedge capture readers: the shell captures every webContents with them (wedge-input-capture.ts). */
   keyboardWedgeReaders(): KeyboardWedgeReader[] {
     return this.slots.map((s) => s.reader).filter((r): r is KeyboardWedgeReader => r instanceof KeyboardWedgeReader);
   }

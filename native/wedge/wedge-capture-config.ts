@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Clock } from '../../common/clock.js';
-import { WedgeBurstDetector, type WedgeKey } from './wedge-burst-detector.js';
+import { WedgeBurstDetector, type WedgeBurstDetectorOptions, type WedgeKey } from './wedge-burst-detector.js';
 import { fullWidthBody, wedgeBodyChars, wedgeIdSchema, type WedgeIdConfig } from './wedge-id.js';
 
 /** Shortest body CareShell accepts as a burst: shorter ones are too easily typed by a person. */
@@ -72,13 +72,13 @@ export const wedgeCaptureSchema = z
   .transform((c) => ({ ...c, minLength: c.minLength ?? defaultMinLength(c.id), maxLength: c.maxLength ?? defaultMaxLength(c.id) }));
 export type WedgeCaptureConfig = z.infer<typeof wedgeCaptureSchema>;
 
-/** Builds the detector a capture policy describes. */
+/** Builds the detector a capture policy describes; `echoes` when released keys are replayed into the stream. */
 export function createWedgeDetector(
   config: WedgeCaptureConfig,
   clock: Clock,
   onBurst: (body: string) => void,
   onRelease: (keys: WedgeKey[]) => void,
-  replaysEcho = true,
+  echoes?: WedgeBurstDetectorOptions['echoes'],
 ): WedgeBurstDetector {
   return new WedgeBurstDetector({
     clock,
@@ -93,6 +93,6 @@ export function createWedgeDetector(
     maxInterKeyMs: config.maxInterKeyMs,
     onBurst,
     onRelease,
-    replaysEcho,
+    ...(echoes ? { echoes } : {}),
   });
 }

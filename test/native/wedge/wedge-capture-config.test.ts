@@ -3,7 +3,8 @@ import type { BadgeReaderEvent } from '../../../native/badge-reader.js';
 import { KeyboardWedgeReader } from '../../../native/wedge/keyboard-wedge-reader.js';
 import { wedgeCaptureSchema } from '../../../native/wedge/wedge-capture-config.js';
 import { FakeClock } from '../support/fake-clock.js';
-import { codeFor } from './wedge-harness.js';
+import { captureWedgeInput } from '../../../native/wedge/wedge-input-capture.js';
+import { codeFor, FakeWebContents } from './wedge-harness.js';
 
 const problems = (input: unknown) => {
   const result = wedgeCaptureSchema.safeParse(input);
@@ -58,12 +59,14 @@ describe('wedge capture policy: length bounds that fit the configured id', () =>
     const events: BadgeReaderEvent[] = [];
     reader.onEvent((e) => events.push(e));
     void reader.start();
-    const reachedPage: string[] = [];
+    const contents = new FakeWebContents();
+    captureWedgeInput(contents, [reader], clock);
     for (const key of [...'3456', 'Enter']) {
-      if (!reader.handleKey({ type: 'keyDown', key, code: codeFor(key) }).prevent) reachedPage.push(key);
+      contents.type({ type: 'keyDown', key, code: codeFor(key) });
       clock.advanceSync(8);
     }
-    expect(reachedPage).toEqual([]);
+    clock.advanceSync(1000);
+    expect(contents.page).toEqual([]);
     expect(events.at(-1)).toEqual({ kind: 'tap', readerId: 'wedge', badgeId: 'H10301:12:3456', format: 'H10301' });
   });
 });
