@@ -9,8 +9,11 @@ export type CardFormat = 'H10301' | 'C1000-35' | 'H10304' | 'uid' | 'wedge' | 's
 export type BadgeReaderEvent =
   /** badgeId is canonical: `format:facility:number` or `uid:<hex>`; raw numbers never leave native/ otherwise. */
   | { kind: 'tap'; readerId: string; badgeId: string; format: CardFormat }
-  /** Presence-capable readers report when the card leaves the field (walk-away). */
-  | { kind: 'removed'; readerId: string }
+  /**
+   * The card that tapped left the field: badgeId is that tap's canonical id. Drivers that can tell emit it;
+   * the reader manager passes it on only for readers whose policy sets `presence: true` (walk-away lock).
+   */
+  | { kind: 'removed'; readerId: string; badgeId: string }
   | { kind: 'attached'; readerId: string; description: string }
   | { kind: 'detached'; readerId: string }
   /** message is written for an IT admin: what happened and what to do. */

@@ -10,11 +10,14 @@ const CANONICAL_BADGE_ID = /^(?:(?:H10301|C1000-35|H10304|sim):\d{1,10}:\d{1,12}
 export class SimulatedReader implements BadgeReader {
   private readonly listeners = new Set<BadgeReaderListener>();
   private running = false;
+  /** The badge lying on the simulated reader, so removal can say which card left. */
+  private present: string | undefined;
 
   constructor(readonly id = 'simulated-0') {}
 
   async start(): Promise<void> {
     this.running = true;
+    this.present = undefined;
     this.emit({ kind: 'attached', readerId: this.id, description: 'Simulated badge reader' });
   }
 
@@ -36,12 +39,15 @@ export class SimulatedReader implements BadgeReader {
       throw new Error(`"${badgeId}" is not a canonical badge id (expected e.g. H10301:12:3456 or uid:04a1b2c3d4).`);
     }
     const format = badgeId.slice(0, badgeId.indexOf(':')) as 'H10301' | 'C1000-35' | 'H10304' | 'sim' | 'uid';
+    this.present = badgeId;
     this.emit({ kind: 'tap', readerId: this.id, badgeId, format });
   }
 
-  /** Simulates the card leaving the field of a presence reader. */
+  /** Simulates the last tapped card leaving the field; nothing when no card is on the reader. */
   remove(): void {
-    if (this.running) this.emit({ kind: 'removed', readerId: this.id });
+    const badgeId = this.present;
+    this.present = undefined;
+    if (this.running && badgeId !== undefined) this.emit({ kind: 'removed', readerId: this.id, badgeId });
   }
 
   private emit(event: BadgeReaderEvent): void {

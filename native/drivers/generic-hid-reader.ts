@@ -64,8 +64,8 @@ export class GenericHidReader implements BadgeReader {
         return;
       case 'empty':
         if (presence && this.presentCard !== undefined) {
+          this.hub.emit({ kind: 'removed', readerId: this.id, badgeId: this.presentCard });
           this.presentCard = undefined;
-          this.hub.emit({ kind: 'removed', readerId: this.id });
         }
         return;
       case 'bad':

@@ -37,8 +37,11 @@ export class PcProxReader implements BadgeReader {
   private readonly hub = new ReaderEventHub();
   private transport: HidTransport | undefined;
   private cancelPoll: (() => void) | undefined;
-  /** Last non-empty buffer seen, so a held card is reported once, and a bad read is reported once. */
-  private lastCard: string | undefined;
+  /**
+   * What is in the field now, so a held card is reported once and a bad read once: the canonical id of the
+   * card that tapped (for its removal), or the reason its read was refused. Raw buffers are not kept.
+   */
+  private present: { badgeId: string } | { refused: string } | undefined;
   private generation = 0;
 
   constructor(private readonly options: PcProxReaderOptions) {
@@ -68,7 +71,7 @@ export class PcProxReader implements BadgeReader {
       throw error;
     }
     this.transport = transport;
-    this.lastCard = undefined;
+    this.present = undefined;
     transport.on('error', () => void this.lose());
     this.hub.emit({
       kind: 'attached',
@@ -122,21 +125,21 @@ export class PcProxReader implements BadgeReader {
   private async readCard(transport: HidTransport): Promise<void> {
     const data = await this.exchange(transport, PCPROX_CMD_CARD_DATA);
     if (isEmptyReport(data)) {
-      if (this.lastCard !== undefined) {
-        this.lastCard = undefined;
-        this.hub.emit({ kind: 'removed', readerId: this.id });
-      }
+      const left = this.present;
+      this.present = undefined;
+      if (left && 'badgeId' in left) this.hub.emit({ kind: 'removed', readerId: this.id, badgeId: left.badgeId });
       return;
     }
     const bits = await this.exchange(transport, PCPROX_CMD_CARD_BITS);
-    const key = `${data.toString('hex')}/${bits[0] ?? 0}`;
-    if (key === this.lastCard) return;
-    this.lastCard = key;
     const result = decodePcProxCard(data, bits);
     if (result.ok) {
       const { badgeId, format } = canonicalFromWiegand(result.card);
+      if (this.present && 'badgeId' in this.present && this.present.badgeId === badgeId) return;
+      this.present = { badgeId };
       this.hub.emit({ kind: 'tap', readerId: this.id, badgeId, format });
     } else {
+      if (this.present && 'refused' in this.present && this.present.refused === result.reason) return;
+      this.present = { refused: result.reason };
       this.hub.emit({ kind: 'error', readerId: this.id, message: `Badge not accepted: ${result.reason}. Tap the badge again.` });
     }
   }

@@ -49,7 +49,8 @@ const STABLE_MS = 10_000;
 /**
  * Owns the configured readers (from policy): starts them, reopens them with backoff when they fail, reacts
  * to hot-plug, debounces taps (a held card re-read, or one tap seen by two drivers, is one tap) and keeps a
- * status summary for the renderer's banner. Emits the drivers' BadgeReaderEvents, with taps debounced.
+ * status summary for the renderer's banner. Emits the drivers' BadgeReaderEvents, with taps debounced and
+ * 'removed' only from readers whose policy sets `presence: true`.
  */
 export class ReaderManager {
   private readonly hub = new ReaderEventHub();
@@ -219,8 +220,9 @@ export class ReaderManager {
         return;
       }
       case 'removed':
+        // Taking the card off re-arms it at once; only a walk-away reader's removal goes on (it locks).
         this.forgetReader(event.readerId);
-        this.hub.emit(event);
+        if (slot.entry.presence === true) this.hub.emit(event);
         return;
       case 'error':
         this.hub.emit(event);

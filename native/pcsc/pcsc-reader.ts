@@ -22,7 +22,10 @@ export class PcscReader implements BadgeReader {
   private readonly hub = new ReaderEventHub();
   private context: PcscContext | undefined;
   private active: PcscCardReader | undefined;
-  private lastState = 0;
+  /** The reader's last reported state; undefined until its first status after attach. */
+  private lastState: number | undefined;
+  /** Canonical id of the card that tapped and is still in the field, so its removal can name it. */
+  private present: string | undefined;
 
   constructor(private readonly options: PcscReaderOptions) {
     this.id = options.id;
@@ -57,7 +60,8 @@ export class PcscReader implements BadgeReader {
     if (this.active || !this.context) return;
     if (this.options.readerName !== undefined && !reader.name.includes(this.options.readerName)) return;
     this.active = reader;
-    this.lastState = 0;
+    this.lastState = undefined;
+    this.present = undefined;
     reader.on('status', (status) => this.onStatus(reader, status.state));
     reader.on('error', (error) => this.emitError(`The PC/SC reader "${reader.name}" failed (${error.message}); reconnect it.`));
     reader.on('end', () => {
@@ -70,10 +74,15 @@ export class PcscReader implements BadgeReader {
 
   private onStatus(reader: PcscCardReader, state: number): void {
     if (this.active !== reader) return;
-    const changes = this.lastState ^ state;
+    const previous = this.lastState;
     this.lastState = state;
+    // The first status after attach only says what is there: nothing left the field. A card already
+    // lying on the reader is read like one that just arrived.
+    const changes = previous === undefined ? state & reader.SCARD_STATE_PRESENT : previous ^ state;
     if (changes & reader.SCARD_STATE_EMPTY && state & reader.SCARD_STATE_EMPTY) {
-      this.hub.emit({ kind: 'removed', readerId: this.id });
+      const badgeId = this.present;
+      this.present = undefined;
+      if (badgeId !== undefined) this.hub.emit({ kind: 'removed', readerId: this.id, badgeId });
     } else if (changes & reader.SCARD_STATE_PRESENT && state & reader.SCARD_STATE_PRESENT) {
       this.readUid(reader);
     }
@@ -92,8 +101,13 @@ export class PcscReader implements BadgeReader {
           return;
         }
         const result = parseGetUidResponse(response);
-        if (result.ok) this.hub.emit({ kind: 'tap', readerId: this.id, ...result.badge });
-        else this.emitError(`Badge not accepted: ${result.reason}.`);
+        if (!result.ok) {
+          this.emitError(`Badge not accepted: ${result.reason}.`);
+          return;
+        }
+        // Remembered for its removal only while the card is still in the field.
+        if (this.active === reader && this.lastState !== undefined && this.lastState & reader.SCARD_STATE_PRESENT) this.present = result.badge.badgeId;
+        this.hub.emit({ kind: 'tap', readerId: this.id, ...result.badge });
       });
     });
   }

@@ -61,7 +61,7 @@ describe('GenericHidReader', () => {
     expect(events).toEqual([
       { kind: 'attached', readerId: 'cart', description: 'Cart reader (USB 1234:5678)' },
       { kind: 'tap', readerId: 'cart', badgeId: 'H10301:12:3456', format: 'H10301' },
-      { kind: 'removed', readerId: 'cart' },
+      { kind: 'removed', readerId: 'cart', badgeId: 'H10301:12:3456' },
       { kind: 'error', readerId: 'cart', message: expect.stringMatching(/parity/) },
       { kind: 'detached', readerId: 'cart' },
     ]);

@@ -75,7 +75,7 @@ describe('PcProxReader over a fake node-hid device', () => {
 
     emulator.card = undefined;
     await clock.advance(200);
-    expect(events.at(-1)).toEqual({ kind: 'removed', readerId: 'desk' });
+    expect(events.at(-1)).toEqual({ kind: 'removed', readerId: 'desk', badgeId: card.expect });
     emulator.card = fixture.cards[2]!;
     await clock.advance(200);
     expect(events.at(-1)).toMatchObject({ kind: 'tap', badgeId: 'C1000-35:1234:567890', format: 'C1000-35' });
@@ -94,6 +94,10 @@ describe('PcProxReader over a fake node-hid device', () => {
     expect(errors[0]).toMatchObject({ message: expect.stringMatching(/parity/) });
     expect(JSON.stringify(errors)).not.toMatch(/3456/);
     expect(events.some((e) => e.kind === 'tap')).toBe(false);
+    // A refused card leaving is no removal: it never tapped.
+    emulator.card = undefined;
+    await clock.advance(1000);
+    expect(events.some((e) => e.kind === 'removed')).toBe(false);
   });
 
   it('refuses a reader that strips parity bits, telling IT which settings to change', async () => {

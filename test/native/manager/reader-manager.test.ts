@@ -191,6 +191,48 @@ describe('ReaderManager debounce', () => {
     expect(manager.keyboardWedgeReaders()).toEqual([]);
   });
 
+  it('passes removal on only from walk-away (presence) readers, naming the card that left', async () => {
+    const clock = new FakeClock();
+    const config = parseReaderConfig({
+      readers: [
+        { driver: 'simulated', id: 'desk' },
+        { driver: 'simulated', id: 'door', presence: true },
+      ],
+    });
+    expect(config.readers.map((r) => r.presence)).toEqual([false, true]);
+    const manager = new ReaderManager({ config, clock });
+    const events: BadgeReaderEvent[] = [];
+    manager.onEvent((e) => events.push(e));
+    await manager.start();
+    const desk = manager.getReader('desk') as SimulatedReader;
+    const door = manager.getReader('door') as SimulatedReader;
+    desk.tap('H10301:12:3456');
+    desk.remove(); // badge + PIN: lifting the badge before typing the PIN must not lock
+    door.tap('uid:04a1b2c3');
+    door.remove();
+    expect(events.filter((e) => e.kind === 'tap' || e.kind === 'removed')).toEqual([
+      { kind: 'tap', readerId: 'desk', badgeId: 'H10301:12:3456', format: 'H10301' },
+      { kind: 'tap', readerId: 'door', badgeId: 'uid:04a1b2c3', format: 'uid' },
+      { kind: 'removed', readerId: 'door', badgeId: 'uid:04a1b2c3' },
+    ]);
+    // Removal from either reader still re-arms the debounce: the same card tapped again is a new tap.
+    desk.tap('H10301:12:3456');
+    desk.remove();
+    desk.tap('H10301:12:3456');
+    expect(events.filter((e) => e.kind === 'tap')).toHaveLength(4);
+  });
+
+  it('refuses presence on readers that cannot tell when a card leaves', () => {
+    expect(() => parseReaderConfig({ readers: [{ driver: 'keyboard-wedge', id: 'w', presence: true, capture: { id: { kind: 'uid-hex' } } }] })).toThrow(
+      /readers\.0\.presence: a keyboard-wedge reader cannot tell when a badge is removed/,
+    );
+    const layout = { offset: 0, length: 4, content: { kind: 'uid' } };
+    expect(() => parseReaderConfig({ readers: [{ driver: 'hid-data', id: 'h', vendorId: 1, productId: 2, presence: true, layout }] })).toThrow(
+      /readers\.0\.presence: .*emptyMeansRemoved: true/,
+    );
+    expect(parseReaderConfig({ readers: [{ driver: 'hid-data', id: 'h', vendorId: 1, productId: 2, presence: true, layout: { ...layout, emptyMeansRemoved: true } }] }).readers[0]!.presence).toBe(true);
+  });
+
   it('shows a PC/SC reader whose binding is missing as an error that says what to install', async () => {
     const clock = new FakeClock();
     const config = parseReaderConfig({ readers: [{ driver: 'pcsc', id: 'omnikey' }] });

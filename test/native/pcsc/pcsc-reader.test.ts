@@ -62,6 +62,8 @@ describe('PcscReader', () => {
     context.emit('reader', new FakeCardReader('Yubico YubiKey'));
     const omnikey = new FakeCardReader('HID Global OMNIKEY 5022 Smart Card Reader');
     context.emit('reader', omnikey);
+    // The first status after attach says the field is empty: nothing was removed.
+    omnikey.emit('status', { state: omnikey.SCARD_STATE_EMPTY });
     omnikey.response = bytes(fixture.cases[0]!.response);
     omnikey.emit('status', { state: omnikey.SCARD_STATE_PRESENT });
     omnikey.emit('status', { state: omnikey.SCARD_STATE_EMPTY });
@@ -73,10 +75,28 @@ describe('PcscReader', () => {
     expect(events).toEqual([
       { kind: 'attached', readerId: 'tap', description: 'Contactless (HID Global OMNIKEY 5022 Smart Card Reader)' },
       { kind: 'tap', readerId: 'tap', badgeId: 'uid:04a1b2c3d4e5f6', format: 'uid' },
-      { kind: 'removed', readerId: 'tap' },
+      { kind: 'removed', readerId: 'tap', badgeId: 'uid:04a1b2c3d4e5f6' },
       { kind: 'error', readerId: 'tap', message: expect.stringContaining('6a81') },
       { kind: 'detached', readerId: 'tap' },
     ]);
+  });
+
+  it('reads a card already on the reader at attach, and reports no removal for a card that never tapped', async () => {
+    const context = new EventEmitter() as EventEmitter & PcscContext;
+    context.close = () => undefined;
+    const reader = new PcscReader({ id: 'tap', description: 'Contactless', loadBinding: async () => () => context });
+    const events: BadgeReaderEvent[] = [];
+    reader.onEvent((e) => events.push(e));
+    await reader.start();
+    const omnikey = new FakeCardReader('OMNIKEY 5427');
+    context.emit('reader', omnikey);
+    omnikey.response = bytes(fixture.cases[0]!.response);
+    omnikey.emit('status', { state: omnikey.SCARD_STATE_PRESENT });
+    omnikey.emit('status', { state: omnikey.SCARD_STATE_EMPTY });
+    omnikey.response = bytes(fixture.badReads[0]!.response);
+    omnikey.emit('status', { state: omnikey.SCARD_STATE_PRESENT });
+    omnikey.emit('status', { state: omnikey.SCARD_STATE_EMPTY });
+    expect(events.map((e) => e.kind)).toEqual(['attached', 'tap', 'removed', 'error']);
   });
 
   it('without the optional binding, start fails with what IT must install', async () => {
