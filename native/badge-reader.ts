@@ -16,8 +16,13 @@ export type BadgeReaderEvent =
   | { kind: 'removed'; readerId: string; badgeId: string }
   | { kind: 'attached'; readerId: string; description: string }
   | { kind: 'detached'; readerId: string }
-  /** message is written for an IT admin: what happened and what to do. */
-  | { kind: 'error'; readerId: string; message: string };
+  /**
+   * message is written for an IT admin: what happened and what to do. scope 'read': one badge read was
+   * refused and the reader works on. scope 'reader': the reader itself failed (its service stopped, the
+   * device stopped answering); the driver has closed itself, and the reader manager shows the error as the
+   * reader's status and reopens it with backoff.
+   */
+  | { kind: 'error'; readerId: string; message: string; scope: 'read' | 'reader' };
 
 export type BadgeReaderListener = (event: BadgeReaderEvent) => void;
 

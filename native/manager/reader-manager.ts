@@ -41,6 +41,8 @@ interface Slot {
   attachedAt: number | undefined;
   backoffMs: number;
   cancelRetry: (() => void) | undefined;
+  /** Bumped each time the reader is lost, so a start() in flight that it failed during does not count. */
+  epoch: number;
 }
 
 /** A reader that stayed attached this long is healthy again: its next failure retries from the first delay. */
@@ -75,6 +77,7 @@ export class ReaderManager {
         attachedAt: undefined,
         backoffMs: options.config.reopen.initialMs,
         cancelRetry: undefined,
+        epoch: 0,
       };
       slot.reader.onEvent((event) => this.onReaderEvent(slot, event));
       return slot;
@@ -134,6 +137,8 @@ export class ReaderManager {
       this.slots.map(async (slot) => {
         slot.running = false;
         await slot.reader.stop().catch(() => undefined);
+        slot.attachedAt = undefined;
+        this.setState(slot, 'missing', 'CareShell is not reading this reader (stopped).');
       }),
     );
   }
@@ -143,8 +148,11 @@ export class ReaderManager {
     slot.starting = true;
     slot.cancelRetry?.();
     slot.cancelRetry = undefined;
+    const epoch = slot.epoch;
     try {
       await slot.reader.start();
+      // It failed again while starting (e.g. the PC/SC service refused the new context): already rescheduled.
+      if (slot.epoch !== epoch) return;
       slot.running = true;
       if (slot.attachedAt === undefined && slot.state !== 'ready') {
         // Started but the device has not shown up yet (PC/SC waits for the service to announce it).
@@ -157,7 +165,7 @@ export class ReaderManager {
       } else {
         const message = error instanceof Error ? error.message : String(error);
         this.setState(slot, 'error', message);
-        this.hub.emit({ kind: 'error', readerId: slot.entry.id, message });
+        this.hub.emit({ kind: 'error', readerId: slot.entry.id, message, scope: 'reader' });
         this.scheduleRetry(slot);
       }
     } finally {
@@ -183,9 +191,14 @@ export class ReaderManager {
     if (!this.options.hotplug) this.scheduleRetry(slot);
   }
 
+  /**
+   * A device came or went: look for missing readers, and retry failed ones at once too (a first open
+   * refused before the udev rule applied succeeds once the node's permissions change) instead of waiting
+   * for their backoff.
+   */
   private onHotplug(): void {
     for (const slot of this.slots) {
-      if (!slot.running && !slot.starting && slot.state === 'missing') void this.tryStart(slot);
+      if (!slot.running && !slot.starting && slot.state !== 'ready') void this.tryStart(slot);
     }
   }
 
@@ -201,24 +214,19 @@ export class ReaderManager {
         this.setState(slot, 'ready', undefined);
         this.hub.emit(event);
         return;
-      case 'detached': {
-        const stable = slot.attachedAt !== undefined && now - slot.attachedAt >= STABLE_MS;
-        slot.attachedAt = undefined;
-        if (stable) slot.backoffMs = this.options.config.reopen.initialMs;
+      case 'detached':
         this.forgetReader(event.readerId);
         this.hub.emit(event);
-        if (!this.started || slot.entry.driver === 'pcsc') {
+        if (!this.started) return;
+        if (slot.entry.driver === 'pcsc') {
           // PC/SC keeps running and announces the reader again itself.
-          if (slot.entry.driver === 'pcsc') this.setState(slot, 'missing', 'Disconnected; reconnect the reader.');
+          this.gone(slot, now);
+          this.setState(slot, 'missing', 'Disconnected; reconnect the reader.');
           return;
         }
-        slot.running = false;
-        this.setState(slot, 'missing', 'Disconnected; reconnect the reader.');
         // It may be a transient fault rather than an unplug: try again after the backoff delay.
-        this.scheduleRetry(slot);
-        this.updateWanted();
+        this.lost(slot, now, 'missing', 'Disconnected; reconnect the reader.');
         return;
-      }
       case 'removed':
         // Taking the card off re-arms it at once; only a walk-away reader's removal goes on (it locks).
         this.forgetReader(event.readerId);
@@ -226,6 +234,10 @@ export class ReaderManager {
         return;
       case 'error':
         this.hub.emit(event);
+        if (event.scope === 'reader' && this.started) {
+          this.forgetReader(event.readerId);
+          this.lost(slot, now, 'error', event.message);
+        }
         return;
       case 'tap': {
         const previous = this.lastSeen.get(event.badgeId);
@@ -235,6 +247,23 @@ export class ReaderManager {
         this.hub.emit(event);
       }
     }
+  }
+
+  /** The device is gone for now; one that had been attached for long is healthy again (backoff restarts). */
+  private gone(slot: Slot, now: number): void {
+    const stable = slot.attachedAt !== undefined && now - slot.attachedAt >= STABLE_MS;
+    slot.attachedAt = undefined;
+    if (stable) slot.backoffMs = this.options.config.reopen.initialMs;
+  }
+
+  /** The driver closed itself: show why and reopen it with backoff. */
+  private lost(slot: Slot, now: number, state: ReaderState, message: string): void {
+    this.gone(slot, now);
+    slot.running = false;
+    slot.epoch++;
+    this.setState(slot, state, message);
+    this.scheduleRetry(slot);
+    this.updateWanted();
   }
 
   /** A card that left a presence reader may be tapped again at once. */

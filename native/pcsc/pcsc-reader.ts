@@ -15,7 +15,9 @@ export interface PcscReaderOptions {
  * PC/SC contactless reader (e.g. HID OMNIKEY): on card arrival it connects, sends FF CA 00 00 00 and
  * reports `uid:<hex>` if the answer ends with 90 00; card removal is reported (presence-capable). The PC/SC
  * service announces readers as they are plugged in, so hot-plug needs no polling here: 'attached' comes
- * when a matching reader appears, 'detached' when it goes ('end').
+ * when a matching reader appears, 'detached' when it goes ('end'). When the service or the reader fails,
+ * the driver closes its context and reports an error of scope 'reader'; the reader manager reopens it with
+ * backoff (a new context, which announces the readers again).
  */
 export class PcscReader implements BadgeReader {
   readonly id: string;
@@ -41,29 +43,46 @@ export class PcscReader implements BadgeReader {
     const factory = await this.options.loadBinding();
     const context = factory();
     this.context = context;
-    context.on('reader', (reader) => this.onReader(reader));
-    context.on('error', (error) => this.emitError(`The PC/SC service reported a problem (${error.message}). Check that pcscd / Smart Card service is running.`));
+    context.on('reader', (reader) => this.context === context && this.onReader(reader));
+    context.on('error', (error) => {
+      if (this.context !== context) return;
+      this.fail(`The PC/SC service reported a problem (${error.message}). Check that the PC/SC service (pcscd / Smart Card) is running; CareShell keeps trying to reconnect.`);
+    });
   }
 
   async stop(): Promise<void> {
+    const wasActive = this.close();
+    if (wasActive) this.hub.emit({ kind: 'detached', readerId: this.id });
+  }
+
+  /** Closes the context; returns whether a reader was attached. */
+  private close(): boolean {
     const context = this.context;
-    if (!context) return;
+    if (!context) return false;
     this.context = undefined;
     const wasActive = this.active !== undefined;
     this.active?.close();
     this.active = undefined;
     context.close();
-    if (wasActive) this.hub.emit({ kind: 'detached', readerId: this.id });
+    return wasActive;
+  }
+
+  private fail(message: string): void {
+    this.close();
+    this.hub.emit({ kind: 'error', readerId: this.id, message, scope: 'reader' });
   }
 
   private onReader(reader: PcscCardReader): void {
-    if (this.active || !this.context) return;
+    if (this.active) return;
     if (this.options.readerName !== undefined && !reader.name.includes(this.options.readerName)) return;
     this.active = reader;
     this.lastState = undefined;
     this.present = undefined;
     reader.on('status', (status) => this.onStatus(reader, status.state));
-    reader.on('error', (error) => this.emitError(`The PC/SC reader "${reader.name}" failed (${error.message}); reconnect it.`));
+    reader.on('error', (error) => {
+      if (this.active !== reader) return;
+      this.fail(`The PC/SC reader "${reader.name}" failed (${error.message}). CareShell keeps trying to reconnect; if it does not come back, re-plug the reader.`);
+    });
     reader.on('end', () => {
       if (this.active !== reader) return;
       this.active = undefined;
@@ -91,18 +110,18 @@ export class PcscReader implements BadgeReader {
   private readUid(reader: PcscCardReader): void {
     reader.connect({ share_mode: reader.SCARD_SHARE_SHARED }, (connectError, protocol) => {
       if (connectError) {
-        this.emitError(`Could not talk to the card on "${reader.name}" (${connectError.message}). Tap the badge again.`);
+        this.readError(`Could not talk to the card on "${reader.name}" (${connectError.message}). Tap the badge again.`);
         return;
       }
       reader.transmit(GET_UID_APDU, GET_UID_RESPONSE_MAX, protocol, (transmitError, response) => {
         reader.disconnect(reader.SCARD_LEAVE_CARD, () => undefined);
         if (transmitError) {
-          this.emitError(`Reading the card UID on "${reader.name}" failed (${transmitError.message}). Tap the badge again.`);
+          this.readError(`Reading the card UID on "${reader.name}" failed (${transmitError.message}). Tap the badge again.`);
           return;
         }
         const result = parseGetUidResponse(response);
         if (!result.ok) {
-          this.emitError(`Badge not accepted: ${result.reason}.`);
+          this.readError(`Badge not accepted: ${result.reason}.`);
           return;
         }
         // Remembered for its removal only while the card is still in the field.
@@ -112,7 +131,7 @@ export class PcscReader implements BadgeReader {
     });
   }
 
-  private emitError(message: string): void {
-    this.hub.emit({ kind: 'error', readerId: this.id, message });
+  private readError(message: string): void {
+    this.hub.emit({ kind: 'error', readerId: this.id, message, scope: 'read' });
   }
 }

@@ -75,7 +75,12 @@ export class HidrawWedgeReader implements BadgeReader {
     this.hub.emit(
       result.ok
         ? { kind: 'tap', readerId: this.id, ...result.badge }
-        : { kind: 'error', readerId: this.id, message: `Badge read not accepted: ${result.reason}. Check the reader's output settings against the wedge policy.` },
+        : {
+            kind: 'error',
+            readerId: this.id,
+            message: `Badge read not accepted: ${result.reason}. Check the reader's output settings against the wedge policy.`,
+            scope: 'read',
+          },
     );
   }
 }

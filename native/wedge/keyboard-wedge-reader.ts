@@ -77,6 +77,7 @@ export class KeyboardWedgeReader implements BadgeReader, WedgeKeyFilterSource {
         kind: 'error',
         readerId: this.id,
         message: `A keyboard-wedge badge read was blocked but not accepted: ${result.reason}. Check the reader's output settings against the wedge policy.`,
+        scope: 'read',
       });
     }
   }

@@ -62,7 +62,7 @@ describe('GenericHidReader', () => {
       { kind: 'attached', readerId: 'cart', description: 'Cart reader (USB 1234:5678)' },
       { kind: 'tap', readerId: 'cart', badgeId: 'H10301:12:3456', format: 'H10301' },
       { kind: 'removed', readerId: 'cart', badgeId: 'H10301:12:3456' },
-      { kind: 'error', readerId: 'cart', message: expect.stringMatching(/parity/) },
+      { kind: 'error', readerId: 'cart', message: expect.stringMatching(/parity/), scope: 'read' },
       { kind: 'detached', readerId: 'cart' },
     ]);
   });

@@ -1,14 +1,19 @@
+import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { readerStatusSchema } from '../../../preload/contract.js';
 import type { BadgeReaderEvent } from '../../../native/badge-reader.js';
 import { createHotplugSource } from '../../../native/manager/hotplug-source.js';
 import { parseReaderConfig } from '../../../native/manager/reader-config.js';
-import { ReaderManager } from '../../../native/manager/reader-manager.js';
+import { ReaderManager, type ReaderStatusSummary } from '../../../native/manager/reader-manager.js';
+import type { PcscContext } from '../../../native/pcsc/pcsc-binding.js';
 import type { SimulatedReader } from '../../../native/simulated-reader.js';
 import { FakeClock, settle } from '../support/fake-clock.js';
-import { FakeHidBackend, FakeHidDevice, FakePcProx } from '../support/fake-hid.js';
+import { bytes, FakeHidBackend, FakeHidDevice, FakePcProx } from '../support/fake-hid.js';
 import { readFileSync } from 'node:fs';
 
+const hidFixture = JSON.parse(readFileSync(new URL('../../fixtures/readers/hid-data.json', import.meta.url), 'utf8')) as {
+  badReads: { layout: unknown; report: string }[];
+};
 const pcproxFixture = JSON.parse(readFileSync(new URL('../../fixtures/readers/pcprox.json', import.meta.url), 'utf8')) as {
   configPage0NoStrip: string;
   cards: { buffer0: string; buffer1: string; expect: string }[];
@@ -157,6 +162,86 @@ describe('ReaderManager reopen with backoff', () => {
   });
 });
 
+describe('ReaderManager status follows runtime failures', () => {
+  it('retries a reader whose open failed on the next hot-plug event, not only on its backoff', async () => {
+    const { clock, backend, plug, dev, manager } = pcproxSetup('linux');
+    plug();
+    backend.failOpen = new Error('Permission denied opening /dev/hidraw3; install the udev rule from docs/readers.md');
+    await manager.start();
+    await clock.advance(3_600); // retried at 0.5, 1.5 and 3.5 s; the next backoff retry is at 7.5 s
+    expect(backend.opens).toBe(4);
+    expect(manager.status().readers[0]!.state).toBe('error');
+    // udev applies the rule: the node's permissions change, which the /dev watch reports.
+    backend.failOpen = undefined;
+    const fixedAt = clock.monotonicMs();
+    dev.fire('hidraw3');
+    await clock.advance(10);
+    expect(manager.status().readers[0]!.state).toBe('ready');
+    expect(clock.monotonicMs() - fixedAt).toBeLessThan(2_000);
+    await manager.stop();
+  });
+
+  it('shows a PC/SC service failure as the reader status, and reopens it with backoff', async () => {
+    const clock = new FakeClock();
+    const contexts: (EventEmitter & PcscContext)[] = [];
+    const factory = () => {
+      const context = Object.assign(new EventEmitter(), { close: () => undefined }) as EventEmitter & PcscContext;
+      contexts.push(context);
+      return context;
+    };
+    const config = parseReaderConfig({ readers: [{ driver: 'pcsc', id: 'omnikey', description: 'Contactless' }] });
+    const manager = new ReaderManager({ config, clock, loadPcsc: async () => factory });
+    const statuses: ReaderStatusSummary[] = [];
+    manager.onStatus((s) => statuses.push(s));
+    await manager.start();
+    contexts[0]!.emit('reader', Object.assign(new EventEmitter(), { name: 'OMNIKEY 5022', close: () => undefined }));
+    expect(manager.status().readers[0]!.state).toBe('ready');
+
+    contexts[0]!.emit('error', new Error('SCardGetStatusChange: the Smart Card Resource Manager is not running'));
+    expect(manager.status().readers[0]).toMatchObject({ state: 'error', message: expect.stringMatching(/PC\/SC service reported a problem.*not running/) });
+    // The banner gets it as is.
+    expect(readerStatusSchema.parse(statuses.at(-1))).toMatchObject({ readers: [{ state: 'error', message: expect.stringMatching(/PC\/SC service/) }] });
+
+    await clock.advance(499);
+    expect(contexts).toHaveLength(1);
+    await clock.advance(1);
+    expect(contexts).toHaveLength(2); // reopened after reopen.initialMs
+    contexts[1]!.emit('error', new Error('still not running'));
+    await clock.advance(999);
+    expect(contexts).toHaveLength(2);
+    await clock.advance(1);
+    expect(contexts).toHaveLength(3); // then twice as long
+    contexts[2]!.emit('reader', Object.assign(new EventEmitter(), { name: 'OMNIKEY 5022', close: () => undefined }));
+    expect(manager.status().readers[0]).toEqual({ id: 'omnikey', description: 'Contactless', state: 'ready' });
+    await manager.stop();
+  });
+
+  it('keeps a reader ready when one read is refused', async () => {
+    const clock = new FakeClock();
+    const bad = hidFixture.badReads[0]!;
+    const backend = new FakeHidBackend();
+    backend.plug('/dev/hidraw1', { vendorId: 1, productId: 2 }, () => new FakeHidDevice());
+    const config = parseReaderConfig({ readers: [{ driver: 'hid-data', id: 'h', vendorId: 1, productId: 2, layout: bad.layout }] });
+    const manager = new ReaderManager({ config, clock, hidBackend: backend });
+    const events: BadgeReaderEvent[] = [];
+    manager.onEvent((e) => events.push(e));
+    await manager.start();
+    backend.lastDevice!.input(bytes(bad.report));
+    expect(events.at(-1)).toMatchObject({ kind: 'error', scope: 'read', message: expect.stringMatching(/parity/) });
+    expect(manager.status().readers[0]!.state).toBe('ready');
+    await manager.stop();
+  });
+
+  it('does not show readers as ready once stopped', async () => {
+    const clock = new FakeClock();
+    const manager = new ReaderManager({ config: parseReaderConfig({ readers: [{ driver: 'simulated', id: 'a' }] }), clock });
+    await manager.start();
+    expect(manager.status().readers[0]!.state).toBe('ready');
+    await manager.stop();
+    expect(manager.status().readers[0]).toMatchObject({ state: 'missing', message: expect.stringMatching(/stopped/) });
+  });
+});
+
 describe('ReaderManager debounce', () => {
   it('folds a held card and a tap read by two drivers into one tap; removal or the window re-arms it', async () => {
     const clock = new FakeClock();
@@ -245,7 +330,7 @@ describe('ReaderManager debounce', () => {
     manager.onEvent((e) => events.push(e));
     await manager.start();
     expect(manager.status().readers[0]).toMatchObject({ state: 'error', message: expect.stringMatching(/not installed/) });
-    expect(events).toEqual([{ kind: 'error', readerId: 'omnikey', message: expect.stringMatching(/pcscd/) }]);
+    expect(events).toEqual([{ kind: 'error', readerId: 'omnikey', message: expect.stringMatching(/pcscd/), scope: 'reader' }]);
     await manager.stop();
   });
 });

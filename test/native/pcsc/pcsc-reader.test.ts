@@ -76,7 +76,7 @@ describe('PcscReader', () => {
       { kind: 'attached', readerId: 'tap', description: 'Contactless (HID Global OMNIKEY 5022 Smart Card Reader)' },
       { kind: 'tap', readerId: 'tap', badgeId: 'uid:04a1b2c3d4e5f6', format: 'uid' },
       { kind: 'removed', readerId: 'tap', badgeId: 'uid:04a1b2c3d4e5f6' },
-      { kind: 'error', readerId: 'tap', message: expect.stringContaining('6a81') },
+      { kind: 'error', readerId: 'tap', message: expect.stringContaining('6a81'), scope: 'read' },
       { kind: 'detached', readerId: 'tap' },
     ]);
   });
