@@ -146,15 +146,22 @@ async function pcproxLatency(): Promise<number[]> {
   for (let i = 0; i < LATENCY_RUNS; i++) {
     const c = pcproxInputs[i % pcproxInputs.length]!;
     emulator.card = { buffer0: `00${c.buffer0.toString('hex')}`, buffer1: `00${c.buffer1.toString('hex')}` };
-    const tapped = new Promise<void>((resolve) => (resolveTap = resolve));
-    // The poll timer fires (the card buffer is read now): measured from there to the tap event.
+    let tapped = false;
+    resolveTap = () => (tapped = true);
+    // The poll timer fires (the card buffer is read now): measured from there to the tap event, with the
+    // fake clock stepped through the driver's 1 ms pauses between command and answer.
     const start = performance.now();
     clock.advanceSync(200);
-    await tapped;
+    while (!tapped) {
+      await new Promise((r) => setImmediate(r));
+      clock.advanceSync(1);
+    }
     samples.push(performance.now() - start);
     emulator.card = undefined;
-    clock.advanceSync(200);
-    await new Promise((r) => setImmediate(r)); // let the empty poll report removal
+    for (let t = 0; t < 205; t++) {
+      clock.advanceSync(1);
+      await new Promise((r) => setImmediate(r)); // let the empty poll report removal
+    }
   }
   await manager.stop();
   return samples;

@@ -7,7 +7,7 @@ import { parseReaderConfig } from '../../../native/manager/reader-config.js';
 import { ReaderManager, type ReaderStatusSummary } from '../../../native/manager/reader-manager.js';
 import type { PcscContext } from '../../../native/pcsc/pcsc-binding.js';
 import type { SimulatedReader } from '../../../native/simulated-reader.js';
-import { FakeClock, settle } from '../support/fake-clock.js';
+import { FakeClock } from '../support/fake-clock.js';
 import { bytes, FakeHidBackend, FakeHidDevice, FakePcProx } from '../support/fake-hid.js';
 import { readFileSync } from 'node:fs';
 
@@ -94,7 +94,7 @@ describe('ReaderManager hot-plug (Linux: /dev watch, no polling)', () => {
 
     plug();
     dev.fire('hidraw3');
-    await settle();
+    await clock.advance(5);
     expect(manager.status().readers[0]!.state).toBe('ready');
     expect(events.map((e) => e.kind)).toEqual(['attached']);
 
@@ -108,7 +108,7 @@ describe('ReaderManager hot-plug (Linux: /dev watch, no polling)', () => {
     const replugAt = clock.monotonicMs();
     plug();
     dev.fire('hidraw3');
-    await clock.advance(0);
+    await clock.advance(5);
     expect(manager.status().readers[0]!.state).toBe('ready');
     expect(clock.monotonicMs() - replugAt).toBeLessThan(2_000);
     await manager.stop();
@@ -156,7 +156,7 @@ describe('ReaderManager reopen with backoff', () => {
     expect(await opensAt(1)).toBe(3); // +1000 ms
     expect(await opensAt(2000)).toBe(4); // +2000 ms
     backend.failOpen = undefined;
-    await clock.advance(4000);
+    await clock.advance(4005); // the next retry, +4000 ms, and its first command
     expect(manager.status().readers[0]!.state).toBe('ready');
     await manager.stop();
   });
