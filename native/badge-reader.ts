@@ -3,8 +3,11 @@
  * hardware reports into canonical badge ids, so the rest of the product never sees reader quirks.
  */
 
-/** Card formats a tap can carry. `uid` is a contactless UID; `sim` comes from the simulated reader. */
-export type CardFormat = 'H10301' | 'C1000-35' | 'H10304' | 'uid' | 'wedge' | 'sim';
+/**
+ * Card formats a tap can carry. `uid` is a contactless UID; `sim` comes from the simulated reader. A
+ * keyboard-wedge read carries the format its policy maps it to, like any other reader.
+ */
+export type CardFormat = 'H10301' | 'C1000-35' | 'H10304' | 'uid' | 'sim';
 
 export type BadgeReaderEvent =
   /** badgeId is canonical: `format:facility:number` or `uid:<hex>`; raw numbers never leave native/ otherwise. */

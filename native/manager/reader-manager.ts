@@ -27,6 +27,11 @@ export interface ReaderManagerOptions {
   hotplug?: HotplugSource;
   /** Builds a driver for a config entry; defaults to the real drivers (tests may substitute). */
   readerFactory?: (entry: ReaderEntry) => BadgeReader;
+  /**
+   * The installation's keyed badge hash (HMAC). Given, the debounce compares and keeps hashes only; without
+   * it (tests, bench) it keeps canonical ids, and only for the debounce window.
+   */
+  hashBadgeId?: (canonicalBadgeId: string) => string;
 }
 
 interface Slot {
@@ -58,8 +63,9 @@ export class ReaderManager {
   private readonly hub = new ReaderEventHub();
   private readonly statusListeners = new Set<(status: ReaderStatusSummary) => void>();
   private readonly slots: Slot[];
-  /** badgeId -> last time it was seen, and by which reader; in memory only, never logged. */
+  /** Keyed hash (or canonical id) -> last time it was seen, and by which reader; in memory only, never logged. */
   private readonly lastSeen = new Map<string, { at: number; readerId: string }>();
+  private cancelPrune: (() => void) | undefined;
   private stopHotplug: (() => void) | undefined;
   private started = false;
 
@@ -129,6 +135,9 @@ export class ReaderManager {
     this.started = false;
     this.stopHotplug?.();
     this.stopHotplug = undefined;
+    this.cancelPrune?.();
+    this.cancelPrune = undefined;
+    this.lastSeen.clear();
     for (const slot of this.slots) {
       slot.cancelRetry?.();
       slot.cancelRetry = undefined;
@@ -240,10 +249,11 @@ export class ReaderManager {
         }
         return;
       case 'tap': {
-        const previous = this.lastSeen.get(event.badgeId);
-        this.lastSeen.set(event.badgeId, { at: now, readerId: event.readerId });
+        const key = this.options.hashBadgeId?.(event.badgeId) ?? event.badgeId;
+        const previous = this.lastSeen.get(key);
+        this.lastSeen.set(key, { at: now, readerId: event.readerId });
+        this.schedulePrune(now);
         if (previous && now - previous.at < this.options.config.debounceMs) return;
-        this.pruneLastSeen(now);
         this.hub.emit(event);
       }
     }
@@ -268,13 +278,20 @@ export class ReaderManager {
 
   /** A card that left a presence reader may be tapped again at once. */
   private forgetReader(readerId: string): void {
-    for (const [badgeId, seen] of this.lastSeen) if (seen.readerId === readerId) this.lastSeen.delete(badgeId);
+    for (const [key, seen] of this.lastSeen) if (seen.readerId === readerId) this.lastSeen.delete(key);
   }
 
-  private pruneLastSeen(now: number): void {
-    for (const [badgeId, seen] of this.lastSeen) {
-      if (now - seen.at >= this.options.config.debounceMs) this.lastSeen.delete(badgeId);
-    }
+  /** Forgets each badge when its debounce window ends, so nothing is kept longer than the window. */
+  private schedulePrune(now: number): void {
+    if (this.cancelPrune || this.lastSeen.size === 0) return;
+    let oldest = Infinity;
+    for (const seen of this.lastSeen.values()) oldest = Math.min(oldest, seen.at);
+    this.cancelPrune = this.options.clock.setTimer(oldest + this.options.config.debounceMs - now, () => {
+      this.cancelPrune = undefined;
+      const at = this.options.clock.monotonicMs();
+      for (const [key, seen] of this.lastSeen) if (at - seen.at >= this.options.config.debounceMs) this.lastSeen.delete(key);
+      this.schedulePrune(at);
+    });
   }
 
   private setState(slot: Slot, state: ReaderState, message: string | undefined): void {

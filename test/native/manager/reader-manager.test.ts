@@ -276,6 +276,32 @@ describe('ReaderManager debounce', () => {
     expect(manager.keyboardWedgeReaders()).toEqual([]);
   });
 
+  it('debounces on the keyed badge hash when given one, and keeps nothing past the window', async () => {
+    const clock = new FakeClock();
+    const hashed: string[] = [];
+    // A deliberately colliding "hash": two different cards that hash alike are one tap, so the comparison is on the hash.
+    const hashBadgeId = (id: string) => {
+      hashed.push(id);
+      return `hmac-of-${id.length}`;
+    };
+    const config = parseReaderConfig({ readers: [{ driver: 'simulated', id: 'a' }], debounceMs: 1000 });
+    const manager = new ReaderManager({ config, clock, hashBadgeId });
+    const taps: string[] = [];
+    manager.onEvent((e) => e.kind === 'tap' && taps.push(e.badgeId));
+    await manager.start();
+    const a = manager.getReader('a') as SimulatedReader;
+    a.tap('H10301:12:3456');
+    a.tap('H10301:12:3457');
+    expect(taps).toEqual(['H10301:12:3456']);
+    expect(hashed).toEqual(['H10301:12:3456', 'H10301:12:3457']);
+    expect(clock.pendingTimers).toBe(1); // the entry is dropped when its window ends
+    clock.advanceSync(1000);
+    expect(clock.pendingTimers).toBe(0);
+    a.tap('H10301:12:3457');
+    expect(taps).toEqual(['H10301:12:3456', 'H10301:12:3457']);
+    await manager.stop();
+  });
+
   it('passes removal on only from walk-away (presence) readers, naming the card that left', async () => {
     const clock = new FakeClock();
     const config = parseReaderConfig({
