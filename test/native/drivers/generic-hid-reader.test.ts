@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { BadgeReaderEvent } from '../../../native/badge-reader.js';
 import { GenericHidReader } from '../../../native/drivers/generic-hid-reader.js';
 import { decodeHidReport, hidReportLayoutSchema } from '../../../native/drivers/hid-report-layout.js';
-import { bytes, FakeHidBackend, FakeHidDevice } from '../support/fake-hid.js';
+import { bytes, FakeHidBackend, FakeHidDevice } from '../../../bench/support/fake-hid.js';
 
 interface Case {
   name: string;

@@ -7,7 +7,7 @@ import { ReaderMissingError } from '../../../native/reader-missing-error.js';
 import { parseReaderConfig } from '../../../native/manager/reader-config.js';
 import { ReaderManager } from '../../../native/manager/reader-manager.js';
 import { FakeClock, settle } from '../support/fake-clock.js';
-import { bytes, FakeHidBackend, FakeHidDevice, FakePcProx } from '../support/fake-hid.js';
+import { bytes, FakeHidBackend, FakeHidDevice, FakePcProx } from '../../../bench/support/fake-hid.js';
 
 interface Fixture {
   configPage0NoStrip: string;

@@ -1,14 +1,13 @@
-import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { readerStatusSchema } from '../../../preload/contract.js';
 import type { BadgeReaderEvent } from '../../../native/badge-reader.js';
 import { createHotplugSource } from '../../../native/manager/hotplug-source.js';
 import { parseReaderConfig } from '../../../native/manager/reader-config.js';
 import { ReaderManager, type ReaderStatusSummary } from '../../../native/manager/reader-manager.js';
-import type { PcscContext } from '../../../native/pcsc/pcsc-binding.js';
 import type { SimulatedReader } from '../../../native/simulated-reader.js';
 import { FakeClock } from '../support/fake-clock.js';
-import { bytes, FakeHidBackend, FakeHidDevice, FakePcProx } from '../support/fake-hid.js';
+import { bytes, FakeHidBackend, FakeHidDevice, FakePcProx } from '../../../bench/support/fake-hid.js';
+import { FakeCardReader, fakePcscContext } from '../../../bench/support/fake-pcsc.js';
 import { readFileSync } from 'node:fs';
 
 const hidFixture = JSON.parse(readFileSync(new URL('../../fixtures/readers/hid-data.json', import.meta.url), 'utf8')) as {
@@ -183,9 +182,9 @@ describe('ReaderManager status follows runtime failures', () => {
 
   it('shows a PC/SC service failure as the reader status, and reopens it with backoff', async () => {
     const clock = new FakeClock();
-    const contexts: (EventEmitter & PcscContext)[] = [];
+    const contexts: ReturnType<typeof fakePcscContext>[] = [];
     const factory = () => {
-      const context = Object.assign(new EventEmitter(), { close: () => undefined }) as EventEmitter & PcscContext;
+      const context = fakePcscContext();
       contexts.push(context);
       return context;
     };
@@ -194,7 +193,7 @@ describe('ReaderManager status follows runtime failures', () => {
     const statuses: ReaderStatusSummary[] = [];
     manager.onStatus((s) => statuses.push(s));
     await manager.start();
-    contexts[0]!.emit('reader', Object.assign(new EventEmitter(), { name: 'OMNIKEY 5022', close: () => undefined }));
+    contexts[0]!.emit('reader', new FakeCardReader('OMNIKEY 5022'));
     expect(manager.status().readers[0]!.state).toBe('ready');
 
     contexts[0]!.emit('error', new Error('SCardGetStatusChange: the Smart Card Resource Manager is not running'));
@@ -211,7 +210,7 @@ describe('ReaderManager status follows runtime failures', () => {
     expect(contexts).toHaveLength(2);
     await clock.advance(1);
     expect(contexts).toHaveLength(3); // then twice as long
-    contexts[2]!.emit('reader', Object.assign(new EventEmitter(), { name: 'OMNIKEY 5022', close: () => undefined }));
+    contexts[2]!.emit('reader', new FakeCardReader('OMNIKEY 5022'));
     expect(manager.status().readers[0]).toEqual({ id: 'omnikey', description: 'Contactless', state: 'ready' });
     await manager.stop();
   });

@@ -1,43 +1,17 @@
-import { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { BadgeReaderEvent } from '../../../native/badge-reader.js';
-import { loadPcscBinding, type PcscCardReader, type PcscContext } from '../../../native/pcsc/pcsc-binding.js';
+import { loadPcscBinding } from '../../../native/pcsc/pcsc-binding.js';
 import { PcscReader } from '../../../native/pcsc/pcsc-reader.js';
 import { GET_UID_APDU, parseGetUidResponse } from '../../../native/pcsc/pcsc-uid.js';
-import { bytes } from '../support/fake-hid.js';
+import { bytes } from '../../../bench/support/fake-hid.js';
+import { FakeCardReader, fakePcscContext } from '../../../bench/support/fake-pcsc.js';
 
 const fixture = JSON.parse(readFileSync(new URL('../../fixtures/readers/pcsc.json', import.meta.url), 'utf8')) as {
   apdu: string;
   cases: { name: string; response: string; expect: string }[];
   badReads: { name: string; response: string; reason: string }[];
 };
-
-/** A fake @pokusew/pcsclite card reader: constants as in PC/SC, callbacks answered from a fixture. */
-class FakeCardReader extends EventEmitter implements PcscCardReader {
-  SCARD_STATE_EMPTY = 0x10;
-  SCARD_STATE_PRESENT = 0x20;
-  SCARD_SHARE_SHARED = 2;
-  SCARD_LEAVE_CARD = 0;
-  transmitted: Buffer[] = [];
-  response: Buffer = Buffer.alloc(0);
-  disconnects = 0;
-  constructor(public name: string) {
-    super();
-  }
-  connect(_options: { share_mode: number }, callback: (error: Error | null, protocol: number) => void): void {
-    callback(null, 2);
-  }
-  transmit(data: Buffer, _len: number, _protocol: number, callback: (error: Error | null, response: Buffer) => void): void {
-    this.transmitted.push(data);
-    callback(null, this.response);
-  }
-  disconnect(_disposition: number, callback: () => void): void {
-    this.disconnects++;
-    callback();
-  }
-  close(): void {}
-}
 
 describe('PC/SC UID', () => {
   it('uses the byte-exact Get Data APDU', () => {
@@ -53,8 +27,7 @@ describe('PC/SC UID', () => {
 
 describe('PcscReader', () => {
   it('attaches when the service announces a matching reader, taps on card arrival, reports removal and unplug', async () => {
-    const context = new EventEmitter() as EventEmitter & PcscContext;
-    context.close = () => undefined;
+    const context = fakePcscContext();
     const reader = new PcscReader({ id: 'tap', description: 'Contactless', readerName: 'OMNIKEY', loadBinding: async () => () => context });
     const events: BadgeReaderEvent[] = [];
     reader.onEvent((e) => events.push(e));
@@ -82,8 +55,7 @@ describe('PcscReader', () => {
   });
 
   it('reads a card already on the reader at attach, and reports no removal for a card that never tapped', async () => {
-    const context = new EventEmitter() as EventEmitter & PcscContext;
-    context.close = () => undefined;
+    const context = fakePcscContext();
     const reader = new PcscReader({ id: 'tap', description: 'Contactless', loadBinding: async () => () => context });
     const events: BadgeReaderEvent[] = [];
     reader.onEvent((e) => events.push(e));

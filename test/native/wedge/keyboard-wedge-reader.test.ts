@@ -8,7 +8,7 @@ import { wedgeCaptureSchema } from '../../../native/wedge/wedge-capture-config.j
 import { wedgeBodyToBadge, wedgeIdSchema } from '../../../native/wedge/wedge-id.js';
 import { encodeWiegand } from '../../../native/formats/wiegand.js';
 import { FakeClock } from '../support/fake-clock.js';
-import { bytes, FakeHidBackend, FakeHidDevice } from '../support/fake-hid.js';
+import { bytes, FakeHidBackend, FakeHidDevice } from '../../../bench/support/fake-hid.js';
 import { captureWedgeInput } from '../../../native/wedge/wedge-input-capture.js';
 import { codeFor, FakeWebContents } from './wedge-harness.js';
 

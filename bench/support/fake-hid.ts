@@ -1,5 +1,10 @@
 import { EventEmitter } from 'node:events';
-import type { HidBackend, HidDeviceInfo, HidTransport } from '../../../native/hid/hid-transport.js';
+import type { HidBackend, HidDeviceInfo, HidTransport } from '../../native/hid/hid-transport.js';
+
+/*
+ * In-memory stand-ins for node-hid devices, shared by the reader tests (test/native) and the reader
+ * benchmark, which both drive the real drivers over them.
+ */
 
 /** Parses fixture hex ("00 1a ff") into bytes. */
 export function bytes(hex: string): Buffer {
