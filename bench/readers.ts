@@ -1,6 +1,5 @@
 import type { BadgeReaderEvent } from '../native/badge-reader.js';
 import { decodeHidReport, hidReportLayoutSchema } from '../native/drivers/hid-report-layout.js';
-import { PcProxReader } from '../native/drivers/pcprox-reader.js';
 import { decodePcProxCard } from '../native/drivers/pcprox-protocol.js';
 import { encodeWiegand, type WiegandFormat } from '../native/formats/wiegand.js';
 import { parseReaderConfig } from '../native/manager/reader-config.js';
@@ -9,14 +8,16 @@ import { parseGetUidResponse } from '../native/pcsc/pcsc-uid.js';
 import { BootKeyboardDecoder } from '../native/wedge/boot-keyboard-decoder.js';
 import { KeyboardWedgeReader } from '../native/wedge/keyboard-wedge-reader.js';
 import { wedgeCaptureSchema } from '../native/wedge/wedge-capture-config.js';
-import { FakeClock } from '../test/native/support/fake-clock.js';
-import { FakeHidBackend, FakeHidDevice, FakePcProx } from '../test/native/support/fake-hid.js';
+import { ManualClock } from '../common/manual-clock.js';
 import { percentile, reportBench, round } from './support/bench-report.js';
+import { FakeHidBackend, FakeHidDevice, FakePcProx } from './support/fake-hid.js';
+import { FakeCardReader, fakePcscContext } from './support/fake-pcsc.js';
 
 /**
  * npm run bench:readers — reports decoded per second per driver (pure decode of pre-built valid reports),
- * and report-to-tap latency p99 through the real driver objects and the reader manager (debounce
- * included) over fake node-hid devices: from the report being available to the manager's 'tap' event.
+ * and report-to-tap latency p50/p99 through the real driver objects and the reader manager (debounce
+ * included) over fake node-hid devices and a fake PC/SC binding (bench/support): from the report being
+ * available to the manager's 'tap' event, checking that every run produced exactly one tap.
  */
 const DECODE_MS = 600;
 const LATENCY_RUNS = 2_000;
@@ -76,29 +77,50 @@ const decodesPerSecond = {
   })(),
   /** Whole badge bursts (8 digits + Enter, 18 key events) recognised by the wedge capture per second. */
   wedgeBursts: (() => {
-    const clock = new FakeClock();
+    const clock = new ManualClock();
     const capture = wedgeCaptureSchema.parse({ id: { kind: 'wiegand-fields', format: 'H10301', facilityDigits: 3 } });
     const reader = new KeyboardWedgeReader({ id: 'w', description: 'w', capture, clock });
     let taps = 0;
     reader.onEvent((e) => e.kind === 'tap' && taps++);
     void reader.start();
+    const filter = reader.openFilter({ pending: () => false }, () => undefined);
     const keys = [...'01203456'].map((k) => ({ key: k, code: `Digit${k}` })).concat([{ key: 'Enter', code: 'Enter' }]);
     return throughput([0], () => {
       const before = taps;
       for (const k of keys) {
-        reader.handleKey({ type: 'keyDown', ...k });
-        reader.handleKey({ type: 'keyUp', ...k });
-        clock.advanceSync(8);
+        filter.handle({ type: 'keyDown', ...k });
+        filter.handle({ type: 'keyUp', ...k });
+        clock.advance(8);
       }
-      clock.advanceSync(2000); // past the debounce-free gap: the next burst starts fresh
+      clock.advance(2000); // past the debounce-free gap: the next burst starts fresh
       return taps === before + 1;
     });
   })(),
 };
 
 // --- report-to-tap latency through drivers and the manager ------------------------------------------
+const setImmediateTick = () => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Taps the manager emits, with the time of the last one. Every latency run checks that it produced
+ * exactly one tap, so a stale time from an earlier run can never become a sample.
+ */
+function tapCounter(manager: ReaderManager) {
+  const counter = { taps: 0, at: 0 };
+  manager.onEvent((e: BadgeReaderEvent) => {
+    if (e.kind !== 'tap') return;
+    counter.taps++;
+    counter.at = performance.now();
+  });
+  return counter;
+}
+
+function expectOneTap(counter: { taps: number }, before: number, driver: string, run: number): void {
+  if (counter.taps !== before + 1) throw new Error(`${driver} latency run ${run} produced ${counter.taps - before} taps instead of 1`);
+}
+
 async function hidDataLatency(): Promise<number[]> {
-  const clock = new FakeClock();
+  const clock = new ManualClock();
   const backend = new FakeHidBackend();
   backend.plug('/dev/hidraw1', { vendorId: 1, productId: 2 }, () => new FakeHidDevice());
   const config = parseReaderConfig({
@@ -106,78 +128,146 @@ async function hidDataLatency(): Promise<number[]> {
     debounceMs: 0,
   });
   const manager = new ReaderManager({ config, clock, hidBackend: backend });
-  let tappedAt = 0;
-  manager.onEvent((e: BadgeReaderEvent) => {
-    if (e.kind === 'tap') tappedAt = performance.now();
-  });
+  const counter = tapCounter(manager);
   await manager.start();
   const device = backend.lastDevice!;
   const samples: number[] = [];
   for (let i = 0; i < LATENCY_RUNS; i++) {
-    const report = hidInputs[i % hidInputs.length]!;
+    const before = counter.taps;
     const start = performance.now();
-    device.input(report);
-    samples.push(tappedAt - start);
+    device.input(hidInputs[i % hidInputs.length]!);
+    expectOneTap(counter, before, 'hid-data', i);
+    samples.push(counter.at - start);
   }
   await manager.stop();
   return samples;
 }
 
 async function pcproxLatency(): Promise<number[]> {
-  const clock = new FakeClock();
+  const clock = new ManualClock();
   const backend = new FakeHidBackend();
   const emulator = new FakePcProx('00 03 05 00 10 1a 00 28 00');
   backend.plug('/dev/hidraw2', { vendorId: 0x0c27, productId: 0x3bfa }, () => new FakeHidDevice(emulator.answer));
-  const reader = new PcProxReader({
-    id: 'p',
-    description: 'p',
-    match: { vendorId: 0x0c27, productId: 0x3bfa },
-    backend,
-    clock,
-    pollIntervalMs: 200,
-  });
-  const config = parseReaderConfig({ readers: [{ driver: 'simulated', id: 'p' }], debounceMs: 0 });
-  const manager = new ReaderManager({ config, clock, readerFactory: () => reader });
-  let resolveTap: (() => void) | undefined;
-  manager.onEvent((e) => e.kind === 'tap' && resolveTap?.());
-  await manager.start();
+  const config = parseReaderConfig({ readers: [{ driver: 'pcprox', id: 'p', pollIntervalMs: 200 }], debounceMs: 0 });
+  const manager = new ReaderManager({ config, clock, hidBackend: backend });
+  const counter = tapCounter(manager);
+  // Steps the manual clock 1 ms at a time (the driver pauses 1 ms between command and answer) until `done`.
+  const stepUntil = async (done: () => boolean, limitMs: number) => {
+    for (let t = 0; t < limitMs && !done(); t++) {
+      await setImmediateTick();
+      clock.advance(1);
+    }
+    await setImmediateTick();
+  };
+  const starting = manager.start();
+  await stepUntil(() => manager.status().readers[0]!.state === 'ready', 100);
+  await starting;
   const samples: number[] = [];
   for (let i = 0; i < LATENCY_RUNS; i++) {
     const c = pcproxInputs[i % pcproxInputs.length]!;
     emulator.card = { buffer0: `00${c.buffer0.toString('hex')}`, buffer1: `00${c.buffer1.toString('hex')}` };
-    const tapped = new Promise<void>((resolve) => (resolveTap = resolve));
-    // The poll timer fires (the card buffer is read now): measured from there to the tap event.
+    const before = counter.taps;
+    // From the poll timer firing (the card buffer is read now) to the tap event; the fake device answers at
+    // once, so this is the driver's and the manager's own time plus the stepping of the two 1 ms pauses.
+    clock.advance(200);
     const start = performance.now();
-    clock.advanceSync(200);
-    await tapped;
-    samples.push(performance.now() - start);
-    emulator.card = undefined;
-    clock.advanceSync(200);
-    await new Promise((r) => setImmediate(r)); // let the empty poll report removal
+    await stepUntil(() => counter.taps > before, 50);
+    expectOneTap(counter, before, 'pcprox', i);
+    samples.push(counter.at - start);
+    emulator.card = undefined; // the next poll reads the empty buffer (removal)
+    await stepUntil(() => false, 210);
+  }
+  await manager.stop();
+  return samples;
+}
+
+async function pcscLatency(): Promise<number[]> {
+  const clock = new ManualClock();
+  const context = fakePcscContext();
+  const config = parseReaderConfig({ readers: [{ driver: 'pcsc', id: 'c' }], debounceMs: 0 });
+  const manager = new ReaderManager({ config, clock, loadPcsc: async () => () => context });
+  const counter = tapCounter(manager);
+  await manager.start();
+  const reader = new FakeCardReader('OMNIKEY 5022');
+  context.emit('reader', reader);
+  reader.emit('status', { state: reader.SCARD_STATE_EMPTY });
+  const samples: number[] = [];
+  for (let i = 0; i < LATENCY_RUNS; i++) {
+    reader.response = uidInputs[i % uidInputs.length]!;
+    const before = counter.taps;
+    // From the service reporting the card to the tap event (connect, Get Data APDU, UID check, manager).
+    const start = performance.now();
+    reader.emit('status', { state: reader.SCARD_STATE_PRESENT });
+    expectOneTap(counter, before, 'pcsc', i);
+    samples.push(counter.at - start);
+    reader.emit('status', { state: reader.SCARD_STATE_EMPTY });
+  }
+  await manager.stop();
+  return samples;
+}
+
+/** Boot-keyboard reports for "012" "03456" and Enter: each key pressed, then all keys released. */
+const BOOT_USAGES: Record<string, number> = { '0': 0x27, '1': 0x1e, '2': 0x1f, '3': 0x20, '4': 0x21, '5': 0x22, '6': 0x23, Enter: 0x28 };
+const bootReport = (usage: number) => Buffer.from([0, 0, usage, 0, 0, 0, 0, 0]);
+
+async function hidrawWedgeLatency(): Promise<number[]> {
+  const clock = new ManualClock();
+  const backend = new FakeHidBackend();
+  backend.plug('/dev/hidraw4', { vendorId: 0x0c27, productId: 0x3bfa }, () => new FakeHidDevice());
+  const config = parseReaderConfig({
+    readers: [{ driver: 'hidraw-wedge', id: 'k', vendorId: 0x0c27, productId: 0x3bfa, capture: { id: { kind: 'wiegand-fields', format: 'H10301', facilityDigits: 3 } } }],
+    debounceMs: 0,
+  });
+  const manager = new ReaderManager({ config, clock, hidBackend: backend });
+  const counter = tapCounter(manager);
+  await manager.start();
+  const device = backend.lastDevice!;
+  const samples: number[] = [];
+  for (let i = 0; i < LATENCY_RUNS; i++) {
+    for (const k of '01203456') {
+      device.input(bootReport(BOOT_USAGES[k]!));
+      clock.advance(4);
+      device.input(bootReport(0));
+      clock.advance(4);
+    }
+    const before = counter.taps;
+    // From the Enter report to the tap event (boot-keyboard decode, burst detector, id mapping, manager).
+    const start = performance.now();
+    device.input(bootReport(BOOT_USAGES.Enter!));
+    expectOneTap(counter, before, 'hidraw-wedge', i);
+    samples.push(counter.at - start);
+    device.input(bootReport(0));
+    clock.advance(2000);
   }
   await manager.stop();
   return samples;
 }
 
 function wedgeLatency(): number[] {
-  const clock = new FakeClock();
+  const clock = new ManualClock();
   const capture = wedgeCaptureSchema.parse({ id: { kind: 'wiegand-fields', format: 'H10301', facilityDigits: 3 } });
   const reader = new KeyboardWedgeReader({ id: 'w', description: 'w', capture, clock });
-  let tappedAt = 0;
+  const counter = { taps: 0, at: 0 };
   reader.onEvent((e) => {
-    if (e.kind === 'tap') tappedAt = performance.now();
+    if (e.kind !== 'tap') return;
+    counter.taps++;
+    counter.at = performance.now();
   });
   void reader.start();
+  // What one webContents' capture calls for each key (wedge-input-capture.ts), without replays in flight.
+  const filter = reader.openFilter({ pending: () => false }, () => undefined);
   const samples: number[] = [];
   for (let i = 0; i < LATENCY_RUNS; i++) {
     for (const k of '01203456') {
-      reader.handleKey({ type: 'keyDown', key: k, code: `Digit${k}` });
-      clock.advanceSync(8);
+      filter.handle({ type: 'keyDown', key: k, code: `Digit${k}` });
+      clock.advance(8);
     }
+    const before = counter.taps;
     const start = performance.now();
-    reader.handleKey({ type: 'keyDown', key: 'Enter', code: 'Enter' });
-    samples.push(tappedAt - start);
-    clock.advanceSync(2000);
+    filter.handle({ type: 'keyDown', key: 'Enter', code: 'Enter' });
+    expectOneTap(counter, before, 'keyboard-wedge', i);
+    samples.push(counter.at - start);
+    clock.advance(2000);
   }
   return samples;
 }
@@ -185,7 +275,9 @@ function wedgeLatency(): number[] {
 const latency = {
   hidData: await hidDataLatency(),
   pcprox: await pcproxLatency(),
+  pcsc: await pcscLatency(),
   wedge: wedgeLatency(),
+  hidrawWedge: await hidrawWedgeLatency(),
 };
 const p99 = Object.fromEntries(Object.entries(latency).map(([k, v]) => [k, round(percentile(v, 99), 4)]));
 
@@ -196,6 +288,8 @@ const result = {
   reportToTapP99Ms: p99,
   reportToTapP50Ms: Object.fromEntries(Object.entries(latency).map(([k, v]) => [k, round(percentile(v, 50), 4)])),
   latencyRuns: LATENCY_RUNS,
-  note: 'pcprox latency excludes the poll interval (default 200 ms) and USB transfer time; fake devices answer at once',
+  note:
+    'fake devices answer at once: pcprox latency excludes the poll interval (default 200 ms) and USB transfer time, ' +
+    'but includes stepping a manual clock through its two 1 ms command pauses; pcsc excludes the PC/SC service',
 };
 reportBench('readers', result);

@@ -117,6 +117,7 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
       ...readerDeps,
       ...(options.hardware?.hotplug ? { hotplug: options.hardware.hotplug } : {}),
       readerFactory: (entry) => options.readerOverride?.(entry) ?? createReader(entry, readerDeps),
+      hashBadgeId: hashBadge,
     });
     return {
       identity,

@@ -70,7 +70,7 @@ function demoPolicy(idp: LocalIdp, readerId: string, profile: string | undefined
   return careShellPolicySchema.parse({
     version: 1,
     ...(profile ? { profile } : {}),
-    readers: { readers: [{ driver: 'simulated', id: readerId, description: 'Demo badge reader' }], fallback: 'Use the demo controls page to tap a badge.' },
+    readers: { readers: [{ driver: 'simulated', id: readerId, description: 'Demo badge reader', presence: true }], fallback: 'Use the demo controls page to tap a badge.' },
     identity: {
       clientId: idp.clientId,
       authority: idp.issuer,

@@ -111,8 +111,15 @@ async function main(): Promise<void> {
       else void ehr?.terminate(event.sessionId);
     }),
   ];
+  // Each capture releases itself when its web contents is destroyed; only live ones are kept for shutdown.
+  const wedgeCaptures = new Set<() => void>();
+  disposers.push(() => wedgeCaptures.forEach((release) => release()));
   app.on('web-contents-created', (_event, contents) => {
-    if (contents.getType() !== 'window' || contents !== window.webContents) disposers.push(captureWedgeKeys(contents, workstation.wedgeReaders));
+    if (contents.getType() !== 'window' || contents !== window.webContents) {
+      const release = captureWedgeKeys(contents, workstation.wedgeReaders);
+      wedgeCaptures.add(release);
+      contents.once('destroyed', () => wedgeCaptures.delete(release));
+    }
   });
   let quitting = false;
   app.on('before-quit', (event) => {

@@ -1,36 +1,31 @@
 import type { WebContents } from 'electron';
-import type { KeyboardWedgeReader } from '../../native/wedge/keyboard-wedge-reader.js';
-import type { WedgeKey } from '../../native/wedge/wedge-burst-detector.js';
+import { systemClock } from '../../common/clock.js';
+import type { WedgeKeyInput } from '../../native/wedge/wedge-burst-detector.js';
+import { captureWedgeInput, type WedgeKeyFilterSource } from '../../native/wedge/wedge-input-capture.js';
 
 /**
- * Keyboard-wedge readers type into whatever has focus (DESIGN.md §5). Every key bound for our pages or an
- * EHR view goes through the wedge detectors first, so a badge burst is swallowed before any page sees it;
- * keys held as a possible burst that turn out to be a person typing are replayed in order.
+ * Keyboard-wedge readers type into whatever has focus (DESIGN.md §5): this adapts one webContents to the
+ * capture in native/wedge/wedge-input-capture.ts, which decides everything. It removes its own listeners
+ * when the webContents is destroyed; the returned function does so earlier (shutdown).
  */
-export function captureWedgeKeys(contents: WebContents, readers: readonly KeyboardWedgeReader[]): () => void {
-  if (readers.length === 0) return () => {};
-  const onInput = (event: Electron.Event, input: Electron.Input) => {
-    for (const reader of readers) {
-      const decision = reader.handleKey({ ...input, type: input.type as 'keyDown' | 'keyUp' | 'char' | 'rawKeyDown' });
-      if (decision.prevent) event.preventDefault();
-      replay(contents, decision.replay);
-      if (decision.prevent) return;
-    }
-  };
-  contents.on('before-input-event', onInput);
-  const offReplays = readers.map((reader) => reader.onReplay((keys) => replay(contents, keys)));
-  return () => {
-    contents.off('before-input-event', onInput);
-    for (const off of offReplays) off();
-  };
-}
-
-function replay(contents: WebContents, keys: readonly WedgeKey[]): void {
-  if (contents.isDestroyed()) return;
-  for (const key of keys) {
-    const modifiers = [...key.modifiers];
-    contents.sendInputEvent({ type: 'keyDown', keyCode: key.key, modifiers });
-    if ([...key.key].length === 1) contents.sendInputEvent({ type: 'char', keyCode: key.key, modifiers });
-    contents.sendInputEvent({ type: 'keyUp', keyCode: key.key, modifiers });
-  }
+export function captureWedgeKeys(contents: WebContents, readers: readonly WedgeKeyFilterSource[]): () => void {
+  return captureWedgeInput(
+    {
+      onBeforeInput(listener) {
+        const onInput = (event: Electron.Event, input: Electron.Input) => {
+          if (listener({ ...input, type: input.type as WedgeKeyInput['type'] })) event.preventDefault();
+        };
+        contents.on('before-input-event', onInput);
+        return () => contents.off('before-input-event', onInput);
+      },
+      onDestroyed(listener) {
+        contents.once('destroyed', listener);
+        return () => contents.off('destroyed', listener);
+      },
+      isDestroyed: () => contents.isDestroyed(),
+      sendInputEvent: (event) => contents.sendInputEvent(event),
+    },
+    readers,
+    systemClock,
+  );
 }

@@ -64,12 +64,12 @@ export class GenericHidReader implements BadgeReader {
         return;
       case 'empty':
         if (presence && this.presentCard !== undefined) {
+          this.hub.emit({ kind: 'removed', readerId: this.id, badgeId: this.presentCard });
           this.presentCard = undefined;
-          this.hub.emit({ kind: 'removed', readerId: this.id });
         }
         return;
       case 'bad':
-        this.hub.emit({ kind: 'error', readerId: this.id, message: `Badge not accepted: ${decoded.reason}. Tap the badge again.` });
+        this.hub.emit({ kind: 'error', readerId: this.id, message: `Badge not accepted: ${decoded.reason}. Tap the badge again.`, scope: 'read' });
         return;
       case 'card': {
         if (presence && this.presentCard === decoded.badge.badgeId) return;

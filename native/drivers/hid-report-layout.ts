@@ -8,7 +8,7 @@ import { decodeWiegand } from '../formats/wiegand.js';
  * reports byte 0 is the report id.
  */
 export const hidReportLayoutSchema = z
-  .object({
+  .strictObject({
     /** Numbered reports: only reports whose byte 0 equals this are card reports. null: unnumbered. */
     reportId: z.number().int().min(1).max(255).nullable().default(null),
     offset: z.number().int().min(0).max(63),
@@ -18,13 +18,13 @@ export const hidReportLayoutSchema = z
     /** Some readers send each byte's bits reversed (first Wiegand bit in the byte's low bit). */
     bitOrder: z.enum(['msb-first', 'lsb-first']).default('msb-first'),
     content: z.discriminatedUnion('kind', [
-      z.object({
+      z.strictObject({
         kind: z.literal('wiegand'),
         /** Fixed frame length, or the report byte that holds it. Data is right-aligned in the field. */
         bitLength: z.union([z.literal(26), z.literal(35), z.literal(37)]).optional(),
         bitLengthOffset: z.number().int().min(0).max(63).optional(),
       }),
-      z.object({
+      z.strictObject({
         kind: z.literal('uid'),
         /** Report byte that holds the UID length in bytes; without it the whole field is the UID. */
         byteCountOffset: z.number().int().min(0).max(63).optional(),

@@ -16,6 +16,8 @@ export const PCPROX_CMD_CARD_BITS = 0x8e;
 export const PCPROX_CMD_CARD_DATA = 0x8f;
 
 export const PCPROX_REPORT_BYTES = 8;
+/** pcprox.py waits this long after writing a command before reading its answer. */
+export const PCPROX_COMMAND_SETTLE_MS = 1;
 
 /** The feature report that sends `command`: report id 0 then the 8 command bytes (node-hid convention). */
 export function pcproxCommand(command: number): Buffer {
@@ -47,7 +49,8 @@ export function strippedParityBits(page0: Buffer): { lead: number; trail: number
 /**
  * Decodes buffer 0 + buffer 1 into a card. The reader must be configured not to strip parity bits
  * (protocol.md: "Parity bits are never checked" by the reader), so buffer 0 is the whole Wiegand frame as a
- * little-endian integer and CareShell checks parity itself.
+ * little-endian integer and CareShell checks parity itself. Only the first ceil(bits / 8) bytes carry the
+ * card (pcprox.py get_tag cuts the buffer there): whatever the reader leaves in the others is ignored.
  */
 export function decodePcProxCard(buffer0: Buffer, buffer1: Buffer): WiegandDecodeResult {
   const bitLength = buffer1[0] ?? 0;
@@ -55,8 +58,8 @@ export function decodePcProxCard(buffer0: Buffer, buffer1: Buffer): WiegandDecod
     return { ok: false, reason: `the reader reported an impossible card length of ${bitLength} bits` };
   }
   let frame = 0;
-  // Little-endian: byte i carries bits 8i..8i+7. Bytes past the card length must be empty.
-  for (let i = Math.min(buffer0.length, PCPROX_REPORT_BYTES) - 1; i >= 0; i--) {
+  // Little-endian: byte i carries bits 8i..8i+7.
+  for (let i = Math.min(buffer0.length, Math.ceil(bitLength / 8)) - 1; i >= 0; i--) {
     frame = frame * 256 + (buffer0[i] ?? 0);
   }
   if (!Number.isSafeInteger(frame)) {

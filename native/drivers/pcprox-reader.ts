@@ -8,6 +8,7 @@ import {
   PCPROX_CMD_CARD_BITS,
   PCPROX_CMD_CARD_DATA,
   PCPROX_CMD_CONFIG_PAGE0,
+  PCPROX_COMMAND_SETTLE_MS,
   PCPROX_REPORT_BYTES,
   decodePcProxCard,
   isEmptyReport,
@@ -15,6 +16,9 @@ import {
   pcproxPayload,
   strippedParityBits,
 } from './pcprox-protocol.js';
+
+/** A command and its answer take a few milliseconds; a reader silent this long has hung. */
+export const PCPROX_ANSWER_TIMEOUT_MS = 1000;
 
 export interface PcProxReaderOptions {
   id: string;
@@ -26,19 +30,25 @@ export interface PcProxReaderOptions {
   pollIntervalMs: number;
 }
 
+/** The reader did not answer a feature report in time (node-hid would otherwise wait for ever). */
+class PcProxHungError extends Error {}
+
 /**
  * RF IDeas pcProx in raw mode over node-hid feature reports (see pcprox-protocol.ts). It polls the card
  * buffer, emits a tap when a card (or a different card) appears and 'removed' when the buffer empties,
- * which makes it presence-capable. A transfer failure (unplug) ends the session with 'detached'; the reader
- * manager reopens it.
+ * which makes it presence-capable. A transfer failure (unplug) ends the session with 'detached'; a reader
+ * that stops answering is closed with an error of scope 'reader'. The reader manager reopens it either way.
  */
 export class PcProxReader implements BadgeReader {
   readonly id: string;
   private readonly hub = new ReaderEventHub();
   private transport: HidTransport | undefined;
   private cancelPoll: (() => void) | undefined;
-  /** Last non-empty buffer seen, so a held card is reported once, and a bad read is reported once. */
-  private lastCard: string | undefined;
+  /**
+   * What is in the field now, so a held card is reported once and a bad read once: the canonical id of the
+   * card that tapped (for its removal), or the reason its read was refused. Raw buffers are not kept.
+   */
+  private present: { badgeId: string } | { refused: string } | undefined;
   private generation = 0;
 
   constructor(private readonly options: PcProxReaderOptions) {
@@ -64,11 +74,13 @@ export class PcProxReader implements BadgeReader {
         );
       }
     } catch (error) {
-      await transport.close().catch(() => undefined);
+      // A hung device may not close either: never wait for it.
+      const closing = transport.close().catch(() => undefined);
+      if (!(error instanceof PcProxHungError)) await closing;
       throw error;
     }
     this.transport = transport;
-    this.lastCard = undefined;
+    this.present = undefined;
     transport.on('error', () => void this.lose());
     this.hub.emit({
       kind: 'attached',
@@ -100,6 +112,15 @@ export class PcProxReader implements BadgeReader {
     await this.stop();
   }
 
+  /** The device accepts no more transfers but is still there: close it without waiting, and say so. */
+  private hang(error: PcProxHungError): void {
+    const transport = this.transport;
+    if (!transport) return;
+    this.detach();
+    void transport.close().catch(() => undefined);
+    this.hub.emit({ kind: 'error', readerId: this.id, message: error.message, scope: 'reader' });
+  }
+
   private schedulePoll(generation: number): void {
     this.cancelPoll = this.options.clock.setTimer(this.options.pollIntervalMs, () => {
       void this.poll(generation);
@@ -111,8 +132,10 @@ export class PcProxReader implements BadgeReader {
     if (!transport || generation !== this.generation) return;
     try {
       await this.readCard(transport);
-    } catch {
-      if (generation === this.generation) await this.lose();
+    } catch (error) {
+      if (generation !== this.generation) return;
+      if (error instanceof PcProxHungError) this.hang(error);
+      else await this.lose();
       return;
     }
     if (generation === this.generation) this.schedulePoll(generation);
@@ -122,28 +145,53 @@ export class PcProxReader implements BadgeReader {
   private async readCard(transport: HidTransport): Promise<void> {
     const data = await this.exchange(transport, PCPROX_CMD_CARD_DATA);
     if (isEmptyReport(data)) {
-      if (this.lastCard !== undefined) {
-        this.lastCard = undefined;
-        this.hub.emit({ kind: 'removed', readerId: this.id });
-      }
+      const left = this.present;
+      this.present = undefined;
+      if (left && 'badgeId' in left) this.hub.emit({ kind: 'removed', readerId: this.id, badgeId: left.badgeId });
       return;
     }
     const bits = await this.exchange(transport, PCPROX_CMD_CARD_BITS);
-    const key = `${data.toString('hex')}/${bits[0] ?? 0}`;
-    if (key === this.lastCard) return;
-    this.lastCard = key;
     const result = decodePcProxCard(data, bits);
     if (result.ok) {
       const { badgeId, format } = canonicalFromWiegand(result.card);
+      if (this.present && 'badgeId' in this.present && this.present.badgeId === badgeId) return;
+      this.present = { badgeId };
       this.hub.emit({ kind: 'tap', readerId: this.id, badgeId, format });
     } else {
-      this.hub.emit({ kind: 'error', readerId: this.id, message: `Badge not accepted: ${result.reason}. Tap the badge again.` });
+      if (this.present && 'refused' in this.present && this.present.refused === result.reason) return;
+      this.present = { refused: result.reason };
+      this.hub.emit({ kind: 'error', readerId: this.id, message: `Badge not accepted: ${result.reason}. Tap the badge again.`, scope: 'read' });
     }
   }
 
+  /** Writes a command, waits as pcprox.py does, reads the answer; all within PCPROX_ANSWER_TIMEOUT_MS. */
   private async exchange(transport: HidTransport, command: number): Promise<Buffer> {
-    await transport.sendFeatureReport(pcproxCommand(command));
-    const answer = await transport.getFeatureReport(0, PCPROX_REPORT_BYTES + 1);
+    const { clock } = this.options;
+    const sleep = (ms: number) => new Promise<void>((resolve) => clock.setTimer(ms, resolve));
+    const transfer = (async () => {
+      await transport.sendFeatureReport(pcproxCommand(command));
+      await sleep(PCPROX_COMMAND_SETTLE_MS);
+      return transport.getFeatureReport(0, PCPROX_REPORT_BYTES + 1);
+    })();
+    let cancelTimeout = () => {};
+    const timeout = new Promise<never>((_resolve, reject) => {
+      cancelTimeout = clock.setTimer(PCPROX_ANSWER_TIMEOUT_MS, () =>
+        reject(
+          new PcProxHungError(
+            `The pcProx reader ${this.id} stopped answering (no reply to USB command 0x${command.toString(16)} within ` +
+              `${PCPROX_ANSWER_TIMEOUT_MS / 1000} s). CareShell reopens it automatically; if this keeps happening, ` +
+              're-plug the reader or connect it directly instead of through a USB hub.',
+          ),
+        ),
+      );
+    });
+    transfer.catch(() => undefined); // a transfer that fails after the timeout has nobody to tell
+    let answer: Buffer;
+    try {
+      answer = await Promise.race([transfer, timeout]);
+    } finally {
+      cancelTimeout();
+    }
     const payload = pcproxPayload(answer);
     if (!payload) {
       throw new Error(`unexpected ${answer.length}-byte answer to pcProx command 0x${command.toString(16)}`);

@@ -5,7 +5,7 @@ import { ReaderMissingError } from '../reader-missing-error.js';
 const usbId = z.number().int().min(0).max(0xffff);
 
 /** Which USB HID device a configured reader is: vendor/product id, optionally narrowed further. */
-export const hidDeviceMatchSchema = z.object({
+export const hidDeviceMatchSchema = z.strictObject({
   vendorId: usbId,
   productId: usbId,
   /** Pick one of several identical readers on the same machine. */

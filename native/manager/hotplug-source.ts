@@ -4,11 +4,13 @@ import type { Clock } from '../../common/clock.js';
 /**
  * Tells the reader manager when HID devices may have come or gone. node-hid has no hot-plug events and
  * every enumeration is a USB bus walk, so:
- * - Linux: inotify on /dev (fs.watch) reports hidraw nodes being created and removed. It costs nothing
+ * - Linux: inotify on /dev (fs.watch) reports hidraw nodes being created, removed or given new
+ *   permissions (udev applying the rule after the node appeared). It costs nothing
  *   while nothing changes and reacts within milliseconds. /dev is watched, not /dev/hidraw*, because a
  *   node that does not exist yet cannot be watched.
- * - elsewhere (and if /dev cannot be watched): a discovery tick only while some configured HID reader is
- *   missing, starting fast and backing off to `maxIntervalMs`, which stays under the 2 s recovery target.
+ * - elsewhere (and if /dev cannot be watched, or its watch fails later): a discovery tick only while some
+ *   configured HID reader is missing, starting fast and backing off to `maxIntervalMs`, which stays under
+ *   the 2 s recovery target.
  *   Nothing is polled while all readers are present; an open reader's unplug is seen by its own I/O error.
  */
 export interface HotplugSource {
@@ -21,8 +23,8 @@ export interface HotplugSource {
 export interface HotplugOptions {
   clock: Clock;
   platform?: NodeJS.Platform;
-  /** Injected for tests; defaults to node:fs watch. */
-  watchDir?: (dir: string, onEvent: (filename: string | null) => void) => FSWatcher | { close(): void };
+  /** Injected for tests; defaults to node:fs watch. `onError`: the watch broke after it started. */
+  watchDir?: (dir: string, onEvent: (filename: string | null) => void, onError: (error: Error) => void) => { close(): void };
   minIntervalMs?: number;
   maxIntervalMs?: number;
   /** Where hidraw nodes appear; '/dev' except in tests. */
@@ -33,8 +35,9 @@ export function createHotplugSource(options: HotplugOptions): HotplugSource {
   const platform = options.platform ?? process.platform;
   const watchDir =
     options.watchDir ??
-    ((dir: string, onEvent: (filename: string | null) => void) =>
-      fsWatch(dir, { persistent: false }, (_event, filename) => onEvent(filename === null ? null : String(filename))));
+    ((dir: string, onEvent: (filename: string | null) => void, onError: (error: Error) => void): FSWatcher =>
+      // Without an 'error' listener a failing watcher would throw in the main process.
+      fsWatch(dir, { persistent: false }, (_event, filename) => onEvent(filename === null ? null : String(filename))).on('error', onError));
   const minIntervalMs = options.minIntervalMs ?? 250;
   const maxIntervalMs = options.maxIntervalMs ?? 1500;
 
@@ -60,12 +63,25 @@ export function createHotplugSource(options: HotplugOptions): HotplugSource {
     watch(listener) {
       onChange = listener;
       let watcher: { close(): void } | undefined;
+      /** The watch broke (e.g. inotify gave up): fall back to ticking while a reader is missing. */
+      const fallBack = () => {
+        watcher?.close();
+        watcher = undefined;
+        usingInotify = false;
+        interval = minIntervalMs;
+        onChange?.(); // something may have changed unseen
+        scheduleTick();
+      };
       if (platform === 'linux') {
         try {
-          watcher = watchDir(options.devDir ?? '/dev', (filename) => {
-            // A null filename means the kernel could not say which entry changed: treat it as a change.
-            if (filename === null || filename.startsWith('hidraw')) onChange?.();
-          });
+          watcher = watchDir(
+            options.devDir ?? '/dev',
+            (filename) => {
+              // A null filename means the kernel could not say which entry changed: treat it as a change.
+              if (filename === null || filename.startsWith('hidraw')) onChange?.();
+            },
+            () => fallBack(),
+          );
           usingInotify = true;
         } catch {
           usingInotify = false;

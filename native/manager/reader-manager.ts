@@ -27,6 +27,11 @@ export interface ReaderManagerOptions {
   hotplug?: HotplugSource;
   /** Builds a driver for a config entry; defaults to the real drivers (tests may substitute). */
   readerFactory?: (entry: ReaderEntry) => BadgeReader;
+  /**
+   * The installation's keyed badge hash (HMAC). Given, the debounce compares and keeps hashes only; without
+   * it (tests, bench) it keeps canonical ids, and only for the debounce window.
+   */
+  hashBadgeId?: (canonicalBadgeId: string) => string;
 }
 
 interface Slot {
@@ -41,6 +46,8 @@ interface Slot {
   attachedAt: number | undefined;
   backoffMs: number;
   cancelRetry: (() => void) | undefined;
+  /** Bumped each time the reader is lost, so a start() in flight that it failed during does not count. */
+  epoch: number;
 }
 
 /** A reader that stayed attached this long is healthy again: its next failure retries from the first delay. */
@@ -49,14 +56,16 @@ const STABLE_MS = 10_000;
 /**
  * Owns the configured readers (from policy): starts them, reopens them with backoff when they fail, reacts
  * to hot-plug, debounces taps (a held card re-read, or one tap seen by two drivers, is one tap) and keeps a
- * status summary for the renderer's banner. Emits the drivers' BadgeReaderEvents, with taps debounced.
+ * status summary for the renderer's banner. Emits the drivers' BadgeReaderEvents, with taps debounced and
+ * 'removed' only from readers whose policy sets `presence: true`.
  */
 export class ReaderManager {
   private readonly hub = new ReaderEventHub();
   private readonly statusListeners = new Set<(status: ReaderStatusSummary) => void>();
   private readonly slots: Slot[];
-  /** badgeId -> last time it was seen, and by which reader; in memory only, never logged. */
+  /** Keyed hash (or canonical id) -> last time it was seen, and by which reader; in memory only, never logged. */
   private readonly lastSeen = new Map<string, { at: number; readerId: string }>();
+  private cancelPrune: (() => void) | undefined;
   private stopHotplug: (() => void) | undefined;
   private started = false;
 
@@ -74,6 +83,7 @@ export class ReaderManager {
         attachedAt: undefined,
         backoffMs: options.config.reopen.initialMs,
         cancelRetry: undefined,
+        epoch: 0,
       };
       slot.reader.onEvent((event) => this.onReaderEvent(slot, event));
       return slot;
@@ -94,7 +104,7 @@ export class ReaderManager {
     return this.slots.find((s) => s.entry.id === id)?.reader;
   }
 
-  /** The keyboard-wedge capture readers: the shell routes 'before-input-event' through their handleKey(). */
+  /** The keyboard-wedge capture readers: the shell captures every webContents with them (wedge-input-capture.ts). */
   keyboardWedgeReaders(): KeyboardWedgeReader[] {
     return this.slots.map((s) => s.reader).filter((r): r is KeyboardWedgeReader => r instanceof KeyboardWedgeReader);
   }
@@ -125,6 +135,9 @@ export class ReaderManager {
     this.started = false;
     this.stopHotplug?.();
     this.stopHotplug = undefined;
+    this.cancelPrune?.();
+    this.cancelPrune = undefined;
+    this.lastSeen.clear();
     for (const slot of this.slots) {
       slot.cancelRetry?.();
       slot.cancelRetry = undefined;
@@ -133,6 +146,8 @@ export class ReaderManager {
       this.slots.map(async (slot) => {
         slot.running = false;
         await slot.reader.stop().catch(() => undefined);
+        slot.attachedAt = undefined;
+        this.setState(slot, 'missing', 'CareShell is not reading this reader (stopped).');
       }),
     );
   }
@@ -142,8 +157,11 @@ export class ReaderManager {
     slot.starting = true;
     slot.cancelRetry?.();
     slot.cancelRetry = undefined;
+    const epoch = slot.epoch;
     try {
       await slot.reader.start();
+      // It failed again while starting (e.g. the PC/SC service refused the new context): already rescheduled.
+      if (slot.epoch !== epoch) return;
       slot.running = true;
       if (slot.attachedAt === undefined && slot.state !== 'ready') {
         // Started but the device has not shown up yet (PC/SC waits for the service to announce it).
@@ -156,7 +174,7 @@ export class ReaderManager {
       } else {
         const message = error instanceof Error ? error.message : String(error);
         this.setState(slot, 'error', message);
-        this.hub.emit({ kind: 'error', readerId: slot.entry.id, message });
+        this.hub.emit({ kind: 'error', readerId: slot.entry.id, message, scope: 'reader' });
         this.scheduleRetry(slot);
       }
     } finally {
@@ -182,9 +200,14 @@ export class ReaderManager {
     if (!this.options.hotplug) this.scheduleRetry(slot);
   }
 
+  /**
+   * A device came or went: look for missing readers, and retry failed ones at once too (a first open
+   * refused before the udev rule applied succeeds once the node's permissions change) instead of waiting
+   * for their backoff.
+   */
   private onHotplug(): void {
     for (const slot of this.slots) {
-      if (!slot.running && !slot.starting && slot.state === 'missing') void this.tryStart(slot);
+      if (!slot.running && !slot.starting && slot.state !== 'ready') void this.tryStart(slot);
     }
   }
 
@@ -200,50 +223,75 @@ export class ReaderManager {
         this.setState(slot, 'ready', undefined);
         this.hub.emit(event);
         return;
-      case 'detached': {
-        const stable = slot.attachedAt !== undefined && now - slot.attachedAt >= STABLE_MS;
-        slot.attachedAt = undefined;
-        if (stable) slot.backoffMs = this.options.config.reopen.initialMs;
+      case 'detached':
         this.forgetReader(event.readerId);
         this.hub.emit(event);
-        if (!this.started || slot.entry.driver === 'pcsc') {
+        if (!this.started) return;
+        if (slot.entry.driver === 'pcsc') {
           // PC/SC keeps running and announces the reader again itself.
-          if (slot.entry.driver === 'pcsc') this.setState(slot, 'missing', 'Disconnected; reconnect the reader.');
+          this.gone(slot, now);
+          this.setState(slot, 'missing', 'Disconnected; reconnect the reader.');
           return;
         }
-        slot.running = false;
-        this.setState(slot, 'missing', 'Disconnected; reconnect the reader.');
         // It may be a transient fault rather than an unplug: try again after the backoff delay.
-        this.scheduleRetry(slot);
-        this.updateWanted();
+        this.lost(slot, now, 'missing', 'Disconnected; reconnect the reader.');
         return;
-      }
       case 'removed':
+        // Taking the card off re-arms it at once; only a walk-away reader's removal goes on (it locks).
         this.forgetReader(event.readerId);
-        this.hub.emit(event);
+        if (slot.entry.presence === true) this.hub.emit(event);
         return;
       case 'error':
         this.hub.emit(event);
+        if (event.scope === 'reader' && this.started) {
+          this.forgetReader(event.readerId);
+          this.lost(slot, now, 'error', event.message);
+        }
         return;
       case 'tap': {
-        const previous = this.lastSeen.get(event.badgeId);
-        this.lastSeen.set(event.badgeId, { at: now, readerId: event.readerId });
+        const key = this.options.hashBadgeId?.(event.badgeId) ?? event.badgeId;
+        const previous = this.lastSeen.get(key);
+        this.lastSeen.set(key, { at: now, readerId: event.readerId });
+        this.schedulePrune(now);
         if (previous && now - previous.at < this.options.config.debounceMs) return;
-        this.pruneLastSeen(now);
         this.hub.emit(event);
       }
     }
+  }
+
+  /** The device is gone for now; one that had been attached for long is healthy again (backoff restarts). */
+  private gone(slot: Slot, now: number): void {
+    const stable = slot.attachedAt !== undefined && now - slot.attachedAt >= STABLE_MS;
+    slot.attachedAt = undefined;
+    if (stable) slot.backoffMs = this.options.config.reopen.initialMs;
+  }
+
+  /** The driver closed itself: show why and reopen it with backoff. */
+  private lost(slot: Slot, now: number, state: ReaderState, message: string): void {
+    this.gone(slot, now);
+    slot.running = false;
+    slot.epoch++;
+    this.setState(slot, state, message);
+    this.scheduleRetry(slot);
+    this.updateWanted();
   }
 
   /** A card that left a presence reader may be tapped again at once. */
   private forgetReader(readerId: string): void {
-    for (const [badgeId, seen] of this.lastSeen) if (seen.readerId === readerId) this.lastSeen.delete(badgeId);
+    for (const [key, seen] of this.lastSeen) if (seen.readerId === readerId) this.lastSeen.delete(key);
   }
 
-  private pruneLastSeen(now: number): void {
-    for (const [badgeId, seen] of this.lastSeen) {
-      if (now - seen.at >= this.options.config.debounceMs) this.lastSeen.delete(badgeId);
-    }
+  /** Forgets each badge when its debounce window ends, so nothing is kept longer than the window. */
+  private schedulePrune(now: number): void {
+    if (this.cancelPrune || this.lastSeen.size === 0) return;
+    let oldest = Infinity;
+    for (const seen of this.lastSeen.values()) oldest = Math.min(oldest, seen.at);
+    this.cancelPrune = this.options.clock.setTimer(oldest + this.options.config.debounceMs - now, () => {
+      this.cancelPrune = undefined;
+      const at = this.options.clock.monotonicMs();
+      for (const [key, seen] of this.lastSeen) if (at - seen.at >= this.options.config.debounceMs) this.lastSeen.delete(key);
+      this.schedulePrune(at);
+    });
   }
 
   private setState(slot: Slot, state: ReaderState, message: string | undefined): void {

@@ -36,7 +36,7 @@ export class HidrawWedgeReader implements BadgeReader {
   constructor(private readonly options: HidrawWedgeReaderOptions) {
     this.id = options.id;
     this.decoder = new BootKeyboardDecoder(options.reportId);
-    this.detector = createWedgeDetector(options.capture, options.clock, (body) => this.onBurst(body), () => undefined, false);
+    this.detector = createWedgeDetector(options.capture, options.clock, (body) => this.onBurst(body), () => undefined);
   }
 
   onEvent(listener: BadgeReaderListener): () => void {
@@ -75,7 +75,12 @@ export class HidrawWedgeReader implements BadgeReader {
     this.hub.emit(
       result.ok
         ? { kind: 'tap', readerId: this.id, ...result.badge }
-        : { kind: 'error', readerId: this.id, message: `Badge read not accepted: ${result.reason}. Check the reader's output settings against the wedge policy.` },
+        : {
+            kind: 'error',
+            readerId: this.id,
+            message: `Badge read not accepted: ${result.reason}. Check the reader's output settings against the wedge policy.`,
+            scope: 'read',
+          },
     );
   }
 }

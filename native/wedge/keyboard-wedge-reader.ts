@@ -1,9 +1,10 @@
 import type { Clock } from '../../common/clock.js';
 import type { BadgeReader, BadgeReaderListener } from '../badge-reader.js';
 import { ReaderEventHub } from '../reader-event-hub.js';
-import type { WedgeBurstDetector, WedgeDecision, WedgeKey, WedgeKeyInput } from './wedge-burst-detector.js';
+import type { WedgeBurstDetector, WedgeKey } from './wedge-burst-detector.js';
 import { createWedgeDetector, type WedgeCaptureConfig } from './wedge-capture-config.js';
 import { wedgeBodyToBadge } from './wedge-id.js';
+import type { WedgeKeyFilter, WedgeKeyFilterSource } from './wedge-input-capture.js';
 
 export interface KeyboardWedgeReaderOptions {
   id: string;
@@ -12,42 +13,42 @@ export interface KeyboardWedgeReaderOptions {
   clock: Clock;
 }
 
+interface OpenFilter {
+  detector: WedgeBurstDetector;
+  release: (keys: WedgeKey[]) => void;
+}
+
 /**
- * A keyboard-wedge reader seen through the keys the page would receive. The shell feeds every
- * 'before-input-event' into `handleKey` and applies the decision (see wedge-burst-detector.ts for the
- * contract), and replays keys handed to `onReplay` listeners. A recognised burst becomes a tap with the
- * canonical id; a burst that cannot be mapped becomes an error event (and is still swallowed).
+ * A keyboard-wedge reader seen through the keys the page would receive. The shell opens one filter per
+ * webContents (wedge-input-capture.ts), each with its own burst detector, so keys held in one webContents are
+ * replayed into that one only. A recognised burst becomes a tap with the canonical id; a burst that cannot
+ * be mapped becomes an error event (and is still swallowed).
  */
-export class KeyboardWedgeReader implements BadgeReader {
+export class KeyboardWedgeReader implements BadgeReader, WedgeKeyFilterSource {
   readonly id: string;
   private readonly hub = new ReaderEventHub();
-  private readonly replayListeners = new Set<(keys: WedgeKey[]) => void>();
-  private readonly detector: WedgeBurstDetector;
+  private readonly filters = new Set<OpenFilter>();
   private running = false;
 
   constructor(private readonly options: KeyboardWedgeReaderOptions) {
     this.id = options.id;
-    this.detector = createWedgeDetector(
-      options.capture,
-      options.clock,
-      (body) => this.onBurst(body),
-      (keys) => this.replay(keys),
-    );
   }
 
   onEvent(listener: BadgeReaderListener): () => void {
     return this.hub.on(listener);
   }
 
-  /** Keys released by the gap timer; the shell replays them with webContents.sendInputEvent. */
-  onReplay(listener: (keys: WedgeKey[]) => void): () => void {
-    this.replayListeners.add(listener);
-    return () => this.replayListeners.delete(listener);
-  }
-
-  handleKey(input: WedgeKeyInput): WedgeDecision {
-    if (!this.running) return { prevent: false, replay: [] };
-    return this.detector.handle(input);
+  openFilter(echoes: { pending(now: number): boolean }, release: (keys: WedgeKey[]) => void): WedgeKeyFilter {
+    const detector = createWedgeDetector(this.options.capture, this.options.clock, (body) => this.onBurst(body), release, echoes);
+    const filter = { detector, release };
+    this.filters.add(filter);
+    return {
+      handle: (input) => (this.running ? detector.handle(input) : { prevent: false, replay: [] }),
+      close: () => {
+        this.filters.delete(filter);
+        detector.reset();
+      },
+    };
   }
 
   async start(): Promise<void> {
@@ -59,13 +60,12 @@ export class KeyboardWedgeReader implements BadgeReader {
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
-    const held = this.detector.reset();
-    if (held.length > 0) this.replay(held);
+    // Keys held as a possible burst go back to the stream each came from.
+    for (const { detector, release } of this.filters) {
+      const held = detector.reset();
+      if (held.length > 0) release(held);
+    }
     this.hub.emit({ kind: 'detached', readerId: this.id });
-  }
-
-  private replay(keys: WedgeKey[]): void {
-    for (const listener of this.replayListeners) listener(keys);
   }
 
   private onBurst(body: string): void {
@@ -77,6 +77,7 @@ export class KeyboardWedgeReader implements BadgeReader {
         kind: 'error',
         readerId: this.id,
         message: `A keyboard-wedge badge read was blocked but not accepted: ${result.reason}. Check the reader's output settings against the wedge policy.`,
+        scope: 'read',
       });
     }
   }

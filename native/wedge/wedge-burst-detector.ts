@@ -3,23 +3,13 @@
  * page, so that a badge number typed by a wedge reader never lands in an EHR field while a person typing
  * is never swallowed (DESIGN.md §5). Pure logic: no Electron, time from the Clock port.
  *
- * Contract with the shell (main/shell), which calls `handle()` from webContents 'before-input-event':
- *   webContents.on('before-input-event', (event, input) => {
- *     const d = detector.handle(input);          // input: { type, key, code, isAutoRepeat, shift, control, alt, meta }
- *     if (d.prevent) event.preventDefault();
- *     replay(d.replay);                          // may be empty
- *   });
- *   detector = new WedgeBurstDetector({ ..., onRelease: replay, onBurst: (body) => ... });
- *   replay(keys) = for each key, in order: webContents.sendInputEvent({ type: 'keyDown', keyCode: key.key,
- *     modifiers }), then { type: 'char', keyCode: key.key } when key.key is one character, then { type: 'keyUp', ... }.
- * Replayed keys come back through 'before-input-event' (Electron emits it for sendInputEvent too); the
- * detector recognises them as its own echoes and lets them pass, so they are never held twice. Keys are
- * replayed in the order they were typed: while held keys or their echoes are outstanding, a key that would
- * pass is replayed after them instead of overtaking them.
- *
- * Known limit: Electron does not mark synthetic input, so echoes are matched by key, code and order. A
- * person pressing the very key just replayed, within the few milliseconds before its echo returns, is
- * taken for the echo; the page then sees that character once more than typed. Nothing is ever lost.
+ * One detector watches one input stream (one webContents) for one reader; wedge-input-capture.ts runs it
+ * from that webContents' 'before-input-event' and is the contract with the shell:
+ *   - input that is the echo of a key replayed into the stream never reaches handle() (WedgeEchoes);
+ *   - for any other input, `d = handle(input)`: if d.prevent, event.preventDefault(); then d.replay is
+ *     replayed into the same stream (sendInputEvent keyDown, char, keyUp), as are keys given to onRelease.
+ * Keys are replayed in the order they were typed: while held keys or echoes of replays are outstanding
+ * (`echoes.pending`), a key that would pass is replayed after them instead of overtaking them.
  *
  * Rules: from idle, a keyDown that can start a burst (first prefix character, or a body character when
  * there is no prefix) is held. While holding, each keyDown must follow the previous one within
@@ -67,38 +57,28 @@ export interface WedgeBurstDetectorOptions {
   terminator: WedgeTerminator;
   /** Longest gap between two keys of one burst. Readers type every 2-16 ms; people rarely under 30 ms for long. */
   maxInterKeyMs: number;
-  /** Held keys released by the gap timer (the shell replays them). */
+  /** Held keys released by the gap timer (replayed into the stream they came from). */
   onRelease: (keys: WedgeKey[]) => void;
   /**
-   * Whether released keys are replayed into the same input stream (Electron capture: their echoes must be
-   * recognised and passed). False when keys are only observed, as with hidraw.
+   * Replays into this stream whose echoes are still to come back. Absent when keys are only observed and
+   * never replayed, as with hidraw.
    */
-  replaysEcho?: boolean;
+  echoes?: { pending(now: number): boolean };
   /** A complete burst: its body (prefix, suffix and terminator removed). Never logged by the detector. */
   onBurst: (body: string) => void;
 }
 
 const MODIFIER_KEYS = new Set(['Shift', 'Control', 'Alt', 'Meta', 'AltGraph', 'CapsLock']);
-/** How long a replayed key's echo is awaited; echoes normally return within a few milliseconds. */
-const ECHO_TIMEOUT_MS = 250;
 /** A prevented keyDown's keyUp is also prevented, if it comes within this time (Electron may not send it). */
 const KEYUP_MEMORY_MS = 1000;
 
 const PASS: WedgeDecision = Object.freeze({ prevent: false, replay: [] }) as WedgeDecision;
-
-interface Echo {
-  type: 'keyDown' | 'keyUp';
-  key: string;
-  code: string;
-  until: number;
-}
 
 export class WedgeBurstDetector {
   private held: WedgeKey[] = [];
   private text = '';
   private lastKeyAt = 0;
   private cancelTimer: (() => void) | undefined;
-  private echoes: Echo[] = [];
   /** code -> time its keyDown was prevented; its keyUp is prevented too. */
   private preventedDowns = new Map<string, number>();
 
@@ -111,7 +91,6 @@ export class WedgeBurstDetector {
 
   handle(input: WedgeKeyInput): WedgeDecision {
     const now = this.options.clock.monotonicMs();
-    if (this.isEcho(input, now)) return PASS;
     if (input.type === 'keyUp') return this.handleKeyUp(input, now);
     if (input.type !== 'keyDown' && input.type !== 'rawKeyDown') {
       // 'char' events of held keys are covered by the held keyDown; others pass.
@@ -126,9 +105,9 @@ export class WedgeBurstDetector {
     return this.whileHolding(input, key, now);
   }
 
-  /** Drops held keys without replaying them (e.g. the window lost focus). Returns them for the caller. */
+  /** Stops holding, without replaying: returns the held keys for the caller to replay or drop. */
   reset(): WedgeKey[] {
-    return this.release(this.options.clock.monotonicMs());
+    return this.release();
   }
 
   private fromIdle(input: WedgeKeyInput, key: WedgeKey, now: number): WedgeDecision {
@@ -138,10 +117,9 @@ export class WedgeBurstDetector {
       this.hold(key, input.key, now);
       return { prevent: true, replay: [] };
     }
-    if (this.echoes.length > 0) {
+    if (this.options.echoes?.pending(now)) {
       // Earlier replays are still on their way to the page: queue behind them instead of overtaking.
       this.preventDown(input.code, now);
-      this.expectEchoes([key], now);
       return { prevent: true, replay: [key] };
     }
     return PASS;
@@ -177,9 +155,11 @@ export class WedgeBurstDetector {
    * held as the start of a new burst, or queued to replay after the released keys so it cannot overtake them.
    */
   private releaseThen(input: WedgeKeyInput, key: WedgeKey, now: number): WedgeDecision {
-    const released = this.release(now);
+    const released = this.release();
     const next = this.fromIdle(input, key, now);
-    return { prevent: true, replay: [...released, ...next.replay] };
+    if (next.prevent) return { prevent: true, replay: [...released, ...next.replay] };
+    this.preventDown(input.code, now);
+    return { prevent: true, replay: [...released, key] };
   }
 
   private handleKeyUp(input: WedgeKeyInput, now: number): WedgeDecision {
@@ -211,15 +191,14 @@ export class WedgeBurstDetector {
         return;
       }
     }
-    const keys = this.release(this.options.clock.monotonicMs());
+    const keys = this.release();
     if (keys.length > 0) this.options.onRelease(keys);
   }
 
-  /** Ends holding and returns the held keys for replay, registering their echoes. */
-  private release(now: number): WedgeKey[] {
+  /** Ends holding and returns the held keys for replay. */
+  private release(): WedgeKey[] {
     const keys = this.held;
     this.clearHeld();
-    this.expectEchoes(keys, now);
     return keys;
   }
 
@@ -234,25 +213,6 @@ export class WedgeBurstDetector {
     this.preventedDowns.set(code, now);
   }
 
-  private expectEchoes(keys: readonly WedgeKey[], now: number): void {
-    if (this.options.replaysEcho === false) return;
-    for (const k of keys) {
-      this.echoes.push({ type: 'keyDown', key: k.key, code: k.code, until: now + ECHO_TIMEOUT_MS });
-      this.echoes.push({ type: 'keyUp', key: k.key, code: k.code, until: now + ECHO_TIMEOUT_MS });
-    }
-  }
-
-  private isEcho(input: WedgeKeyInput, now: number): boolean {
-    while (this.echoes.length > 0 && this.echoes[0]!.until < now) this.echoes.shift();
-    if (input.type === 'char') return false;
-    const type = input.type === 'rawKeyDown' ? 'keyDown' : input.type;
-    const head = this.echoes[0];
-    if (head && head.type === type && head.key === input.key && head.code === input.code) {
-      this.echoes.shift();
-      return true;
-    }
-    return false;
-  }
 }
 
 function isShortcut(input: WedgeKeyInput): boolean {

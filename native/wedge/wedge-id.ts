@@ -15,16 +15,16 @@ const wiegandFormat = z.enum(['H10301', 'C1000-35', 'H10304']);
  */
 export const wedgeIdSchema = z.discriminatedUnion('kind', [
   /** bitLength: the card length the reader is set to send (leading zero digits are allowed). */
-  z.object({ kind: z.literal('wiegand-hex'), bitLength: z.union([z.literal(26), z.literal(35), z.literal(37)]) }),
-  z.object({
+  z.strictObject({ kind: z.literal('wiegand-hex'), bitLength: z.union([z.literal(26), z.literal(35), z.literal(37)]) }),
+  z.strictObject({
     kind: z.literal('wiegand-fields'),
     format: wiegandFormat,
     delimiter: z.string().length(1).regex(/^[^0-9]$/, 'the delimiter must not be a digit').optional(),
     facilityDigits: z.number().int().min(1).max(5).optional(),
     fixedFacility: z.number().int().min(0).max(65535).optional(),
   }),
-  z.object({ kind: z.literal('uid-hex'), reverseBytes: z.boolean().default(false) }),
-  z.object({
+  z.strictObject({ kind: z.literal('uid-hex'), reverseBytes: z.boolean().default(false) }),
+  z.strictObject({
     kind: z.literal('uid-decimal'),
     bytes: z.number().int().min(UID_MIN_BYTES).max(UID_MAX_BYTES),
     reverseBytes: z.boolean().default(false),
@@ -49,6 +49,44 @@ const FIELD_WIDTHS: Readonly<Record<WiegandFormat, { facility: number; number: n
   'C1000-35': { facility: 12, number: 20 },
   H10304: { facility: 16, number: 19 },
 };
+
+const digitsFor = (bits: number) => ((1n << BigInt(bits)) - 1n).toString().length;
+
+export interface BodyWidth {
+  length: number;
+  /** What it is, for policy messages ("H10301 card number"); never a number that was read. */
+  what: string;
+}
+
+/**
+ * How many characters a reader types for one card of this kind at full width (leading zeros kept): the
+ * shortest and the longest such body. A capture whose minLength is above the shortest never catches those
+ * cards, and one whose maxLength is below the longest misses those: either way the badge number is typed
+ * into the page.
+ */
+export function fullWidthBody(config: WedgeIdConfig): { shortest: BodyWidth; longest: BodyWidth } {
+  const same = (length: number, what: string) => ({ shortest: { length, what }, longest: { length, what } });
+  switch (config.kind) {
+    case 'wiegand-hex':
+      return same(Math.ceil(config.bitLength / 4), `${config.bitLength}-bit card in hex`);
+    case 'wiegand-fields': {
+      const fields = FIELD_WIDTHS[config.format];
+      const number = digitsFor(fields.number);
+      if (config.fixedFacility !== undefined) return same(number, `${config.format} card number`);
+      if (config.delimiter !== undefined) {
+        return same(digitsFor(fields.facility) + 1 + number, `${config.format} facility, delimiter and card number`);
+      }
+      return same((config.facilityDigits ?? 0) + number, `${config.format} facility and card number`);
+    }
+    case 'uid-hex':
+      return {
+        shortest: { length: 2 * UID_MIN_BYTES, what: `${UID_MIN_BYTES}-byte UID in hex` },
+        longest: { length: 2 * UID_MAX_BYTES, what: `${UID_MAX_BYTES}-byte UID in hex` },
+      };
+    case 'uid-decimal':
+      return same(digitsFor(8 * config.bytes), `${config.bytes}-byte UID in decimal`);
+  }
+}
 
 function fromFields(config: Extract<WedgeIdConfig, { kind: 'wiegand-fields' }>, body: string): WedgeIdResult {
   let facilityText: string | undefined;

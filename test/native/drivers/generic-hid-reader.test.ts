@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { BadgeReaderEvent } from '../../../native/badge-reader.js';
 import { GenericHidReader } from '../../../native/drivers/generic-hid-reader.js';
 import { decodeHidReport, hidReportLayoutSchema } from '../../../native/drivers/hid-report-layout.js';
-import { bytes, FakeHidBackend, FakeHidDevice } from '../support/fake-hid.js';
+import { bytes, FakeHidBackend, FakeHidDevice } from '../../../bench/support/fake-hid.js';
 
 interface Case {
   name: string;
@@ -61,8 +61,8 @@ describe('GenericHidReader', () => {
     expect(events).toEqual([
       { kind: 'attached', readerId: 'cart', description: 'Cart reader (USB 1234:5678)' },
       { kind: 'tap', readerId: 'cart', badgeId: 'H10301:12:3456', format: 'H10301' },
-      { kind: 'removed', readerId: 'cart' },
-      { kind: 'error', readerId: 'cart', message: expect.stringMatching(/parity/) },
+      { kind: 'removed', readerId: 'cart', badgeId: 'H10301:12:3456' },
+      { kind: 'error', readerId: 'cart', message: expect.stringMatching(/parity/), scope: 'read' },
       { kind: 'detached', readerId: 'cart' },
     ]);
   });

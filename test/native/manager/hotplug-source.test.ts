@@ -1,7 +1,8 @@
+import type * as NodeFs from 'node:fs';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createHotplugSource } from '../../../native/manager/hotplug-source.js';
 import { FakeClock } from '../support/fake-clock.js';
 
@@ -41,5 +42,54 @@ describe('hot-plug source', () => {
     source.setWanted(false);
     clock.advanceSync(10_000);
     expect(ticks).toHaveLength(5);
+  });
+});
+
+describe('hot-plug source when the /dev watch breaks', () => {
+  it('falls back to ticking while a reader is missing, instead of crashing or going silent', () => {
+    const clock = new FakeClock();
+    let fail: ((error: Error) => void) | undefined;
+    let closed = 0;
+    const source = createHotplugSource({
+      clock,
+      platform: 'linux',
+      watchDir: (_dir, _onEvent, onError) => {
+        fail = onError;
+        return { close: () => closed++ };
+      },
+    });
+    const ticks: number[] = [];
+    source.watch(() => ticks.push(clock.monotonicMs()));
+    source.setWanted(true);
+    clock.advanceSync(5_000);
+    expect(ticks).toEqual([]); // inotify in use: no timer
+    fail!(new Error('ENOSPC: inotify watch limit reached'));
+    expect(closed).toBe(1);
+    expect(ticks).toEqual([5_000]); // one look at once, in case something changed unseen
+    clock.advanceSync(2_000);
+    expect(ticks.map((t) => t - 5_000)).toEqual([0, 250, 750, 1750]);
+  });
+});
+
+describe('hot-plug source with the real fs.watch wiring', () => {
+  it('listens for watcher errors (an unhandled one would throw in the main process)', async () => {
+    const { EventEmitter } = await import('node:events');
+    const watcher = Object.assign(new EventEmitter(), { close: () => undefined });
+    vi.resetModules();
+    vi.doMock('node:fs', async (importOriginal) => ({ ...(await importOriginal<typeof NodeFs>()), watch: () => watcher }));
+    try {
+      const { createHotplugSource: create } = await import('../../../native/manager/hotplug-source.js');
+      const clock = new FakeClock();
+      const source = create({ clock, platform: 'linux' });
+      const ticks: number[] = [];
+      source.watch(() => ticks.push(clock.monotonicMs()));
+      source.setWanted(true);
+      expect(() => watcher.emit('error', new Error('EMFILE'))).not.toThrow();
+      clock.advanceSync(300);
+      expect(ticks).toEqual([0, 250]);
+    } finally {
+      vi.doUnmock('node:fs');
+      vi.resetModules();
+    }
   });
 });

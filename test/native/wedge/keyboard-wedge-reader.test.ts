@@ -8,8 +8,9 @@ import { wedgeCaptureSchema } from '../../../native/wedge/wedge-capture-config.j
 import { wedgeBodyToBadge, wedgeIdSchema } from '../../../native/wedge/wedge-id.js';
 import { encodeWiegand } from '../../../native/formats/wiegand.js';
 import { FakeClock } from '../support/fake-clock.js';
-import { bytes, FakeHidBackend, FakeHidDevice } from '../support/fake-hid.js';
-import { codeFor } from './wedge-harness.js';
+import { bytes, FakeHidBackend, FakeHidDevice } from '../../../bench/support/fake-hid.js';
+import { captureWedgeInput } from '../../../native/wedge/wedge-input-capture.js';
+import { codeFor, FakeWebContents } from './wedge-harness.js';
 
 const fixture = JSON.parse(readFileSync(new URL('../../fixtures/readers/boot-keyboard.json', import.meta.url), 'utf8')) as {
   capture: unknown;
@@ -43,24 +44,42 @@ describe('wedge id mapping: one badge, one canonical id whatever the reader type
 });
 
 describe('KeyboardWedgeReader', () => {
-  it('turns a swallowed burst into a tap and hands released keys to the replay listener', () => {
+  it('turns a swallowed burst into a tap and replays released keys into the webContents they came from', () => {
     const clock = new FakeClock();
     const capture = wedgeCaptureSchema.parse({ id: { kind: 'wiegand-fields', format: 'H10301', fixedFacility: 12 } });
     const reader = new KeyboardWedgeReader({ id: 'wedge', description: 'Wedge', capture, clock });
     const events: BadgeReaderEvent[] = [];
-    const replays: string[][] = [];
     reader.onEvent((e) => events.push(e));
-    reader.onReplay((keys) => replays.push(keys.map((k) => k.key)));
-    expect(reader.handleKey({ type: 'keyDown', key: '1', code: 'Digit1' })).toEqual({ prevent: false, replay: [] });
+    const contents = new FakeWebContents();
+    captureWedgeInput(contents, [reader], clock);
+    contents.type({ type: 'keyDown', key: '1', code: 'Digit1' });
+    expect(contents.page).toEqual(['1']); // not started: nothing is held
     void reader.start();
     for (const key of ['0', '0', '3', '4', '5', '6', 'Enter']) {
-      expect(reader.handleKey({ type: 'keyDown', key, code: codeFor(key) }).prevent).toBe(true);
+      contents.type({ type: 'keyDown', key, code: codeFor(key) });
       clock.advanceSync(8);
     }
+    expect(contents.page).toEqual(['1']);
     expect(events.at(-1)).toEqual({ kind: 'tap', readerId: 'wedge', badgeId: 'H10301:12:3456', format: 'H10301' });
-    reader.handleKey({ type: 'keyDown', key: '7', code: 'Digit7' });
+    contents.type({ type: 'keyDown', key: '7', code: 'Digit7' });
+    expect(contents.page).toEqual(['1']);
     clock.advanceSync(100);
-    expect(replays).toEqual([['7']]);
+    expect(contents.page).toEqual(['1', '7']);
+  });
+
+  it('on stop, gives keys held as a possible burst back to their own webContents', async () => {
+    const clock = new FakeClock();
+    const capture = wedgeCaptureSchema.parse({ id: { kind: 'uid-hex' } });
+    const reader = new KeyboardWedgeReader({ id: 'wedge', description: 'Wedge', capture, clock });
+    const [a, b] = [new FakeWebContents(), new FakeWebContents()];
+    captureWedgeInput(a, [reader], clock);
+    captureWedgeInput(b, [reader], clock);
+    await reader.start();
+    a.type({ type: 'keyDown', key: '4', code: 'Digit4' });
+    b.type({ type: 'keyDown', key: 'f', code: 'KeyF' });
+    await reader.stop();
+    expect([a.page, b.page]).toEqual([['4'], ['f']]);
+    expect(clock.pendingTimers).toBe(0);
   });
 });
 

@@ -110,6 +110,52 @@ describe('WedgeBurstDetector', () => {
     expect(d).toEqual({ prevent: false, replay: [] });
   });
 
+  it('recognises echoes of numpad keys, which come back with main-keyboard codes (Numpad1 -> Digit1)', () => {
+    const h = new WedgeHarness({ pattern: digitsPattern(), terminator: 'Enter', maxInterKeyMs: 35 });
+    const numpad = (ch: string, at: number) => ({ key: ch === '\n' ? 'Enter' : ch, code: ch === '\n' ? 'NumpadEnter' : `Numpad${ch}`, at });
+    // Slowly, as a person: every digit is held as a possible burst, released by the gap timer and replayed.
+    h.run([...'120\n'].map((ch, i) => numpad(ch, 100 + i * 150)));
+    expect(h.page.join('')).toBe('120Enter');
+    expect(h.echoesPrevented).toBe(0);
+    // Fast enough to be held together, then broken by a letter: released in order, each echo recognised.
+    h.run([...[...'4711'].map((ch, i) => numpad(ch, 2000 + i * 10)), { key: 'x', at: 2040 }]);
+    expect(h.page.join('')).toBe('120Enter4711x');
+    expect(h.echoesPrevented).toBe(0);
+    // A real reader burst typed on the keypad is still swallowed.
+    h.run([...'00123456\n'].map((ch, i) => ({ ...numpad(ch, 4000 + i * READER_GAP), holdMs: 4 })));
+    expect(h.bursts).toEqual(['00123456']);
+    expect(h.page.join('')).toBe('120Enter4711x');
+  });
+
+  it('recognises the echo of a right Shift held with released keys (it comes back as ShiftLeft)', () => {
+    const h = new WedgeHarness({
+      pattern: { prefix: '', suffix: '', bodyChars: new Set('0123456789ABCDEF'), minBodyLength: 6, maxBodyLength: 12 },
+      terminator: 'Enter',
+      maxInterKeyMs: 35,
+    });
+    h.run([
+      { key: '0', at: 100 },
+      { key: 'Shift', code: 'ShiftRight', at: 108, holdMs: 6 },
+      { key: 'A', at: 110, shift: true },
+      { key: '1', at: 118 },
+      { key: 'x', at: 126 },
+    ]);
+    expect(h.page).toEqual(['0', 'Shift', 'A', '1', 'x']);
+    expect(h.echoesPrevented).toBe(0);
+  });
+
+  it('does not block on an echo that never comes back, and forgets it', () => {
+    const h = new WedgeHarness({ pattern: digitsPattern(), terminator: 'Enter', maxInterKeyMs: 35 });
+    h.dropEchoes.add(0); // the first replayed key's echo is lost
+    h.run(typeText('12a', 100, 10));
+    expect(h.page).toEqual(['1', '2', 'a']);
+    expect(h.echoesPrevented).toBe(0);
+    // Long after, the lost echo is no longer awaited: a '1' typed now is held as usual, not taken for it.
+    h.run(typeText('19b', 2000, 10));
+    expect(h.page.join('')).toBe('12a19b');
+    expect(h.maxDelayMs).toBeLessThanOrEqual(35 + 1 + 20);
+  });
+
   it('prevents the key-up of swallowed keys but passes key-ups of keys that reached the page', () => {
     const h = new WedgeHarness({ pattern: digitsPattern(), terminator: 'Enter', maxInterKeyMs: 35 });
     const d1 = h.detector.handle({ type: 'keyDown', key: 'x', code: 'KeyX' });

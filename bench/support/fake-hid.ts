@@ -1,5 +1,10 @@
 import { EventEmitter } from 'node:events';
-import type { HidBackend, HidDeviceInfo, HidTransport } from '../../../native/hid/hid-transport.js';
+import type { HidBackend, HidDeviceInfo, HidTransport } from '../../native/hid/hid-transport.js';
+
+/*
+ * In-memory stand-ins for node-hid devices, shared by the reader tests (test/native) and the reader
+ * benchmark, which both drive the real drivers over them.
+ */
 
 /** Parses fixture hex ("00 1a ff") into bytes. */
 export function bytes(hex: string): Buffer {
@@ -8,12 +13,16 @@ export function bytes(hex: string): Buffer {
 
 /**
  * A fake node-hid HIDAsync device. Feature reports are answered by `answer(lastCommandReport)`; input
- * reports are pushed with `input()`. `unplug()` makes every pending and later call fail, as node-hid does.
+ * reports are pushed with `input()`. `unplug()` makes every pending and later call fail, as node-hid does;
+ * `hung` makes feature report reads never answer, as a wedged device does.
  */
 export class FakeHidDevice extends EventEmitter implements HidTransport {
   readonly sent: Buffer[] = [];
+  /** Feature report reads asked for. */
+  gets = 0;
   closed = false;
   unplugged = false;
+  hung = false;
   private lastCommand: Buffer | undefined;
 
   constructor(private readonly answer: (command: Buffer) => Buffer = () => Buffer.alloc(9)) {
@@ -30,6 +39,8 @@ export class FakeHidDevice extends EventEmitter implements HidTransport {
 
   async getFeatureReport(reportId: number, reportLength: number): Promise<Buffer> {
     if (this.unplugged || this.closed) throw new Error('could not get feature report from device');
+    this.gets++;
+    if (this.hung) return new Promise<Buffer>(() => undefined);
     const answer = this.answer(this.lastCommand ?? Buffer.alloc(0));
     if (answer[0] !== reportId) throw new Error('fake: answer does not start with the requested report id');
     return answer.subarray(0, reportLength);
