@@ -48,7 +48,7 @@ function mixedInput(i: number, rnd: () => number): SessionInput | { advanceMs: n
   if (r < 0.84) return { type: 'lock-now' };
   if (r < 0.88) return { type: 'pin', pin: '123456' };
   if (r < 0.91) return { type: 'os', event: (['suspend', 'resume', 'display-off'] as const)[i % 3]! };
-  if (r < 0.94) return { type: 'badge-removed', readerId: 'r1' };
+  if (r < 0.94) return { type: 'badge-removed', badgeId: badges[Math.floor(rnd() * badges.length)]!, readerId: 'r1' };
   if (r < 0.97) return { type: 'pin-cancel' };
   return { type: 'step-up-request', action: 'export' };
 }

@@ -178,7 +178,7 @@ export function createCareShell(env: CareShellEnvironment): CareShell {
         env.readers.onStatus((status) => emit('readers:status', status)),
         env.readers.onEvent((event) => {
           if (event.kind === 'tap') void session.handle({ type: 'badge-tap', badgeId: event.badgeId, readerId: event.readerId });
-          else if (event.kind === 'removed') void session.handle({ type: 'badge-removed', readerId: event.readerId });
+          else if (event.kind === 'removed') void session.handle({ type: 'badge-removed', badgeId: event.badgeId, readerId: event.readerId });
           const record = readerAudit(event);
           if (record) env.audit.append(record).catch((error: unknown) => env.log.warn(`audit: could not record ${record.type}: ${(error as Error).message}`));
         }),

@@ -154,7 +154,7 @@ export function initialState(policy: SessionPolicy, enrollmentTtlMs?: number): E
 /** Inputs after the service resolved their asynchronous part (badge lookup, PIN check, sign-in). */
 export type EngineEvent =
   | { type: 'tap'; badgeHash: string; readerId: string; user?: DirectoryUser; lookupError?: string; newSessionId: string }
-  | { type: 'removed'; readerId: string }
+  | { type: 'removed'; badgeHash: string; readerId: string }
   /** userId and targetSessionId name the prompt the PIN was checked for. */
   | { type: 'pin-result'; token: number; userId: string; targetSessionId: string; result: PinResult }
   | { type: 'pin-refused' }

@@ -9,14 +9,13 @@ import { sessionSettingsSchema } from '../policy/session-settings.js';
 const policyProblemSchema = z.object({ path: z.string(), message: z.string() });
 const pinSchema = z.string().regex(/^\d{4,12}$/, 'A PIN is 4 to 12 digits');
 
+/** Canonical id (e.g. H10301:12:3456); hashed on entry and never kept. */
+const canonicalBadgeId = z.string().min(3).max(128).regex(/^[A-Za-z0-9-]+:[0-9A-Za-z:]+$/, 'a canonical badge id such as H10301:12:3456');
+
 export const sessionInputSchema = z.discriminatedUnion('type', [
-  z.object({
-    type: z.literal('badge-tap'),
-    /** Canonical id (e.g. H10301:12:3456); hashed on entry and never kept. */
-    badgeId: z.string().min(3).max(128).regex(/^[A-Za-z0-9-]+:[0-9A-Za-z:]+$/, 'a canonical badge id such as H10301:12:3456'),
-    readerId: z.string().min(1).max(128),
-  }),
-  z.object({ type: z.literal('badge-removed'), readerId: z.string().min(1).max(128) }),
+  z.object({ type: z.literal('badge-tap'), badgeId: canonicalBadgeId, readerId: z.string().min(1).max(128) }),
+  /** A card left a walk-away (presence) reader: only that card's own session locks. */
+  z.object({ type: z.literal('badge-removed'), badgeId: canonicalBadgeId, readerId: z.string().min(1).max(128) }),
   z.object({ type: z.literal('pin'), pin: pinSchema }),
   z.object({ type: z.literal('pin-cancel') }),
   /** The clinician at the PIN pad does not remember their PIN: a PIN reset (full sign-in, then a new PIN). */

@@ -343,7 +343,15 @@ type Handler<T extends EngineEvent['type']> = (step: Step, event: Extract<Engine
 const HANDLERS: { [T in EngineEvent['type']]: Handler<T> } = {
   tap: onTap,
   removed(step, e) {
-    step.lock(`badge removed from reader ${e.readerId}`);
+    // Walk-away: the badge that opened the session on screen left its presence reader. Someone else's card
+    // leaving (or the badge lifted after a tap on a plain reader) changes nothing.
+    const fg = step.s.fg;
+    if ((fg.kind === 'active' || fg.kind === 'warning') && fg.session.badgeHash === e.badgeHash) {
+      step.lock(`badge removed from presence reader ${e.readerId}`);
+      return;
+    }
+    const p = step.s.pending;
+    if (p?.kind === 'pin' && p.badgeHash === e.badgeHash) step.clearPending(`badge removed from presence reader ${e.readerId}`);
   },
   'pin-result': onPinResult,
   'pin-refused'(step) {

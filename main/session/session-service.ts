@@ -248,7 +248,7 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
         }
       }
       case 'badge-removed':
-        return dispatch({ type: 'removed', readerId: input.readerId });
+        return dispatch({ type: 'removed', badgeHash: deps.hashBadge(input.badgeId), readerId: input.readerId });
       case 'pin': {
         const target = effectivePending(state);
         if (target?.kind !== 'pin') return dispatch({ type: 'pin-refused' });

@@ -22,7 +22,8 @@ export type Step =
   | { kind: 'activity' }
   | { kind: 'os'; event: 'suspend' | 'resume' | 'lock-screen' | 'display-off' | 'lid-close' }
   | { kind: 'lock-now' }
-  | { kind: 'removed' }
+  /** That user's card leaves a presence reader. */
+  | { kind: 'removed'; user: UserKey }
   | { kind: 'advance'; ms: number; osInputAfterMs?: number }
   | { kind: 'revoke'; user?: UserKey }
   | { kind: 'step-up' }
@@ -137,7 +138,7 @@ export class EngineDriver {
       case 'lock-now':
         return this.dispatch({ type: 'lock-now' });
       case 'removed':
-        return this.dispatch({ type: 'removed', readerId: 'r1' });
+        return this.dispatch({ type: 'removed', badgeHash: fakeHash(step.user), readerId: 'r1' });
       case 'advance':
         return this.advance(step.ms, step.osInputAfterMs);
       case 'revoke':

@@ -61,7 +61,7 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
     }),
   },
   { weight: 1, arbitrary: fc.constant({ kind: 'lock-now' as const }) },
-  { weight: 1, arbitrary: fc.constant({ kind: 'removed' as const }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('removed' as const), user: userArb }) },
   {
     weight: 8,
     arbitrary: fc.record(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AuditEvent, AuditSink } from '../../../main/audit/audit-event.js';
-import { FakeStepUp, FlakyAuditSink, flush, makeRig, testPolicy, USERS } from './session-test-kit.js';
+import { BADGES, FakeStepUp, FlakyAuditSink, flush, makeRig, testPolicy, USERS } from './session-test-kit.js';
 
 const SEC = 1000;
 const MIN = 60 * SEC;
@@ -307,11 +307,25 @@ describe('rule: walk-away signals lock at once', () => {
       expect(rig.audit.events.at(-1)?.reason).toBe(`operating system ${event}`);
     });
   }
-  it('a badge removed from a presence reader locks', async () => {
+  it('the signed-in user\'s badge leaving a presence reader locks; another card leaving changes nothing', async () => {
     const rig = makeRig();
     await rig.tap('alice');
-    await rig.service.handle({ type: 'badge-removed', readerId: 'presence-1' });
+    await rig.service.handle({ type: 'badge-removed', badgeId: BADGES.bob, readerId: 'presence-1' });
+    expect(rig.screen()).toBe('active');
+    await rig.service.handle({ type: 'badge-removed', badgeId: BADGES.alice, readerId: 'presence-1' });
     expect(rig.screen()).toBe('locked');
+    expect(rig.audit.events.at(-1)).toMatchObject({ type: 'session.lock', reason: 'badge removed from presence reader presence-1' });
+  });
+
+  it('lifting the badge asked for a PIN closes that prompt (walked away); lifting another card does not', async () => {
+    const rig = makeRig({ policy: { reverifyInGrace: 'badge+pin' } });
+    await rig.tap('alice');
+    await rig.service.handle({ type: 'lock-now' });
+    await rig.tap('alice');
+    await rig.service.handle({ type: 'badge-removed', badgeId: BADGES.bob, readerId: 'presence-1' });
+    expect(rig.service.view().pinPrompt).toBeDefined();
+    await rig.service.handle({ type: 'badge-removed', badgeId: BADGES.alice, readerId: 'presence-1' });
+    expect(rig.service.view().pinPrompt).toBeUndefined();
   });
 });
 
