@@ -643,8 +643,13 @@ function onFullSignInResult(step: Step, e: Extract<EngineEvent, { type: 'full-si
     const why = outcome.ok ? `signed in as a different user (${outcome.user.userId})` : outcome.message;
     step.clearPending('full sign-in failed');
     step.audit({ type: 'session.sign_in', outcome: 'failure', actor: { userId: p.expectedUserId, badgeHash: p.badgeHash }, reason: `full sign-in failed: ${why}` });
-    const after = target.type === 'tokens' ? ' Your session goes on; you will sign in with your password when you next unlock.' : '';
-    step.notice('error', `Sign-in did not succeed: ${why}.${after}`);
+    const after =
+      target.type === 'tokens'
+        ? ' Your session goes on; you will sign in with your password when you next unlock.'
+        : p.expectedUserId !== undefined && step.s.needsFullSignIn.includes(p.expectedUserId)
+          ? ' Until you sign in with your password, your badge and PIN will not unlock.'
+          : '';
+    step.notice('error', `Sign-in did not succeed: ${sentence(why)}${after}`);
     return;
   }
   if (target.type === 'new' || target.type === 'resume') {
@@ -671,7 +676,7 @@ function onEnrollSignedIn(step: Step, e: Extract<EngineEvent, { type: 'enroll-si
   if (!e.outcome.ok) {
     step.dropPending();
     step.audit({ type: 'session.sign_in', outcome: 'failure', actor: enrollmentActor(p), reason: `${name}: ${e.outcome.message}` });
-    step.notice('error', `${capitalised(name)} did not complete: ${e.outcome.message} Nothing was saved; tap your badge to try again.`);
+    step.notice('error', `${capitalised(name)} did not complete: ${sentence(e.outcome.message)} Nothing was saved; tap your badge to try again.`);
     return;
   }
   const user = e.outcome.user;
@@ -716,6 +721,11 @@ function onTokensRefused(step: Step, e: Extract<EngineEvent, { type: 'tokens-ref
   if (!kept) return;
   step.requireFullSignIn(e.userId);
   step.audit({ type: 'session.reverify_required', outcome: 'success', actor: { userId: e.userId }, reason: `full sign-in required at the next unlock: ${e.message}`, details: { sessionId: e.sessionId } });
+}
+
+/** Ends a message from elsewhere with exactly one full stop. */
+function sentence(text: string): string {
+  return /[.!?]$/.test(text) ? text : `${text}.`;
 }
 
 function capitalised(text: string): string {
