@@ -17,7 +17,8 @@ export interface ContractLog {
 
 /**
  * The main-process end of the contract, shared by both transports (Electron IPC and the harness
- * WebSocket): nothing from the renderer reaches a handler before its channel and payload validate.
+ * WebSocket): nothing from the renderer reaches a handler before its channel and payload validate, and
+ * every request is answered with an outcome, never a thrown error, so both transports fail the same way.
  */
 export class ContractServer {
   constructor(
@@ -39,9 +40,13 @@ export class ContractServer {
       return { ok: false, error };
     }
     const handler = this.handlers[name] as (request: unknown) => Promise<unknown>;
-    const result = await handler(parsed.data);
-    // Main checks its own answers too: a response that breaks the contract is a bug to surface, not to ship.
-    return { ok: true, result: invokeChannels[name].response.parse(result) };
+    try {
+      // Main checks its own answers too: a response that breaks the contract is a bug to surface, not to ship.
+      return { ok: true, result: invokeChannels[name].response.parse(await handler(parsed.data)) };
+    } catch (error) {
+      this.log.warn(`${name} failed: ${error instanceof Error ? error.message : String(error)}`);
+      return { ok: false, error: `CareShell could not handle ${name}; the details are in its log. Try again, or call IT.` };
+    }
   }
 
   /** Validates an outgoing event so that both transports push only contract-shaped payloads. */

@@ -103,11 +103,18 @@ export async function startHarnessServer(options: HarnessServerOptions): Promise
   async function handleControl(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const raw = await readBody(req);
     const isJson = (req.headers['content-type'] ?? '').includes('application/json');
-    const fields: Record<string, unknown> = isJson ? JSON.parse(raw || '{}') : Object.fromEntries(new URLSearchParams(raw));
     const reply = (status: number, message: string): void => {
       if (isJson) send(res, status, 'application/json', JSON.stringify({ ok: status === 200, message }));
       else res.writeHead(303, { location: `/control?token=${token}&done=${encodeURIComponent(message)}` }).end();
     };
+    let fields: Record<string, unknown>;
+    try {
+      const parsed: unknown = isJson ? JSON.parse(raw || '{}') : Object.fromEntries(new URLSearchParams(raw));
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return reply(400, 'The body must be a JSON object.');
+      fields = parsed as Record<string, unknown>;
+    } catch (error) {
+      return reply(400, `The body is not valid JSON (${(error as Error).message}).`);
+    }
     if (!tokenOk((fields.token as string | undefined) ?? url.searchParams.get('token'))) return reply(403, 'Missing or wrong token.');
     const route = url.pathname as keyof typeof controlSchemas;
     const parsed = controlSchemas[route].safeParse(fields);
@@ -157,10 +164,7 @@ export async function startHarnessServer(options: HarnessServerOptions): Promise
       if (Number.isInteger(id)) ws.send(JSON.stringify({ id, outcome: { ok: false, error } }));
       return;
     }
-    const outcome = await options.contract.invoke(frame.data.channel, frame.data.payload).catch((error: unknown) => {
-      options.log.warn(`harness: ${frame.data.channel} failed: ${(error as Error).message}`);
-      return { ok: false as const, error: `CareShell could not handle ${frame.data.channel}; the error is in its log.` };
-    });
+    const outcome = await options.contract.invoke(frame.data.channel, frame.data.payload);
     ws.send(JSON.stringify({ id: frame.data.id, outcome }));
   }
 

@@ -12,7 +12,12 @@ const CONTENT_TYPES: Record<string, string> = {
 
 /** Reads a file under root for a URL path, refusing anything that would escape root. */
 export async function readStatic(root: string, urlPath: string): Promise<{ body: Buffer; type: string } | undefined> {
-  const decoded = decodeURIComponent(urlPath);
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(urlPath);
+  } catch {
+    return undefined; // a malformed %-escape names no file
+  }
   const file = path.resolve(root, `.${path.posix.normalize(decoded)}`);
   if (file !== root && !file.startsWith(root + path.sep)) return undefined;
   try {
