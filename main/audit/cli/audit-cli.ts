@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { exportFhirBundle, exportJsonLines, journalEvents } from '../export/audit-export.js';
 import type { JournalPosition } from '../journal/audit-journal.js';
 import { readEvents } from '../journal/journal-reader.js';
-import { verifyJournal } from '../journal/verify-journal.js';
+import { DEFAULT_MAX_UNSIGNED, verifyJournal } from '../journal/verify-journal.js';
 import { keyIdOf } from '../keys/audit-key-store.js';
 import { loadPublicKeyFile, loadPublicKeys } from '../keys/file-audit-key-store.js';
 
@@ -21,9 +21,11 @@ export interface CliIo {
 
 const USAGE = `Usage: careshell-audit <command> --dir <journal directory> [options]
 
-  verify  --dir D (--keys K | --public-key FILE ...) [--json]
-          Checks the hash chain and every checkpoint signature. Exit 0 when intact; 1 and one line per
-          break ("<segment> at byte <offset>: <what>") when not; 2 on a usage error.
+  verify  --dir D (--keys K | --public-key FILE ...) [--max-unsigned N] [--json]
+          Checks the hash chain and every checkpoint signature, and that no more than N records
+          (default ${DEFAULT_MAX_UNSIGNED}: policy journal.checkpointEvery - 1) follow the last checkpoint.
+          Exit 0 when intact; 1 and one line per break ("<segment> at byte <offset>: <what>") when
+          not; 2 on a usage error.
   export  --dir D [--format jsonl|fhir] [--from ISO-TIME] [--to ISO-TIME] [--out FILE]
           Events in [from, to) as JSON lines (default) or a FHIR R4 Bundle of AuditEvents.
   tail    --dir D [-n N] [--follow]
@@ -43,6 +45,7 @@ export async function runAuditCli(argv: readonly string[], io: CliIo): Promise<n
         keys: { type: 'string' },
         'public-key': { type: 'string', multiple: true },
         json: { type: 'boolean' },
+        'max-unsigned': { type: 'string' },
         format: { type: 'string' },
         from: { type: 'string' },
         to: { type: 'string' },
@@ -60,7 +63,7 @@ export async function runAuditCli(argv: readonly string[], io: CliIo): Promise<n
     if (!dir) throw new UsageError('--dir is required: the journal directory (the one holding seg-*.jsonl files).');
     switch (command) {
       case 'verify':
-        return await verify(dir, values.keys, values['public-key'] ?? [], values.json ?? false, io);
+        return await verify(dir, values.keys, values['public-key'] ?? [], wholeNumber('--max-unsigned', values['max-unsigned'] ?? String(DEFAULT_MAX_UNSIGNED)), values.json ?? false, io);
       case 'export':
         return await exportCommand(dir, values.format ?? 'jsonl', values.from, values.to, values.out, io);
       case 'tail':
@@ -78,7 +81,13 @@ export async function runAuditCli(argv: readonly string[], io: CliIo): Promise<n
   }
 }
 
-async function verify(dir: string, keysDir: string | undefined, keyFiles: string[], json: boolean, io: CliIo): Promise<number> {
+function wholeNumber(flag: string, value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n)) throw new UsageError(`${flag} needs a whole number, not "${value}".`);
+  return n;
+}
+
+async function verify(dir: string, keysDir: string | undefined, keyFiles: string[], maxUnsigned: number, json: boolean, io: CliIo): Promise<number> {
   if (!keysDir && keyFiles.length === 0) {
     throw new UsageError('checkpoint signatures need trusted keys: pass --keys <key store directory> or --public-key <file.pub.pem>.');
   }
@@ -88,7 +97,7 @@ async function verify(dir: string, keysDir: string | undefined, keyFiles: string
     keys.set(keyIdOf(key), key);
   }
   if (keys.size === 0) throw new UsageError(`no public keys (*.pub.pem) found in ${keysDir}.`);
-  const report = await verifyJournal(dir, keys, { threads: availableParallelism() });
+  const report = await verifyJournal(dir, keys, { threads: availableParallelism(), maxUnsigned });
   if (json) {
     io.stdout(`${JSON.stringify(report)}\n`);
   } else {
@@ -123,8 +132,7 @@ async function exportCommand(dir: string, format: string, from: string | undefin
 }
 
 async function tail(dir: string, count: string, follow: boolean, io: CliIo): Promise<number> {
-  const n = Number(count);
-  if (!Number.isInteger(n) || n < 0) throw new UsageError(`-n needs a whole number, not "${count}".`);
+  const n = wholeNumber('-n', count);
   const last: string[] = [];
   let position: JournalPosition | undefined;
   for await (const stored of journalEvents(dir)) {

@@ -1,7 +1,10 @@
-import { readFile, readdir, unlink, writeFile } from 'node:fs/promises';
+import { readFile, readdir, rm, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runAuditCli } from '../../../../main/audit/cli/audit-cli.js';
+import { canonicalJson } from '../../../../main/audit/journal/canonical-json.js';
+import { GENESIS_HASH, sha256Hex } from '../../../../main/audit/journal/journal-record.js';
+import { segmentName } from '../../../../main/audit/journal/segment-files.js';
 import { journalFixture, sampleEvent } from '../support/journal-fixture.js';
 
 async function run(...argv: string[]) {
@@ -107,6 +110,85 @@ describe('careshell-audit verify', () => {
     await other.cleanup();
     expect(code).toBe(1);
     expect(stdout).toContain('which is not among the trusted public keys');
+  });
+});
+
+/**
+ * What an attacker without the signing key can do: drop every checkpoint, change an event, renumber and
+ * re-hash everything after it and rename the segments to match. Every link then holds.
+ */
+async function stripCheckpointsAndRewriteChain(directory: string): Promise<void> {
+  const names = (await readdir(directory)).filter((name) => name.startsWith('seg-')).sort();
+  let prev = GENESIS_HASH;
+  let seq = 0;
+  const rewritten: [string, string][] = [];
+  for (const name of names) {
+    const records = (await readFile(path.join(directory, name), 'utf8'))
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line))
+      .filter((record) => record.kind === 'event');
+    const lines = records.map((record) => {
+      if (seq === 0) record.event.actor.userId = 'someone-else';
+      record.seq = ++seq;
+      record.prev = prev;
+      const text = canonicalJson(record);
+      prev = sha256Hex(text);
+      return text;
+    });
+    await rm(path.join(directory, name));
+    rewritten.push([segmentName(records[0].seq), `${lines.join('\n')}\n`]);
+  }
+  for (const [name, text] of rewritten) await writeFile(path.join(directory, name), text);
+}
+
+describe('careshell-audit verify against stripped checkpoints', () => {
+  it('fails a one-segment journal whose unsigned tail is longer than the checkpoint policy allows', async () => {
+    const g = await journalFixture({ checkpointEvery: 4 });
+    try {
+      const journal = await g.open();
+      for (let n = 0; n < 10; n++) await journal.append(sampleEvent('session.unlock', n));
+      await journal.close();
+      await stripCheckpointsAndRewriteChain(g.directory);
+      const { code, stdout } = await run('verify', '--dir', g.directory, '--keys', g.keysDirectory, '--max-unsigned', '3');
+      expect(code).toBe(1);
+      expect(stdout).toContain(
+        'BROKEN seg-0000000000000001.jsonl at byte 0 (record 1): the last 10 records, from this one on, are not covered by any checkpoint signature, but CareShell signs at least every 4 records',
+      );
+      expect(stdout).toMatch(/^FAILED: 1 problem\(s\); 10 records \(10 events, 0 checkpoints\)/m);
+      // Three unsigned records after a crash are what the writer can leave: that passes.
+      expect((await run('verify', '--dir', g.directory, '--keys', g.keysDirectory, '--max-unsigned', '10')).code).toBe(0);
+      expect((await run('verify', '--dir', g.directory, '--keys', g.keysDirectory, '--max-unsigned', 'lots')).code).toBe(2);
+    } finally {
+      await g.cleanup();
+    }
+  });
+
+  it('fails a rotated journal at every segment that does not end with a checkpoint, and at the long unsigned tail', async () => {
+    const g = await journalFixture({ maxSegmentBytes: 64 * 1024 });
+    try {
+      const journal = await g.open();
+      await Promise.all(Array.from({ length: 1200 }, (_, n) => journal.append(sampleEvent('session.lock', n))));
+      await journal.close();
+      expect((await run('verify', '--dir', g.directory, '--keys', g.keysDirectory)).code).toBe(0);
+      await stripCheckpointsAndRewriteChain(g.directory);
+      const names = (await readdir(g.directory)).filter((name) => name.startsWith('seg-')).sort();
+      expect(names.length).toBeGreaterThan(3);
+
+      const { code, stdout } = await run('verify', '--dir', g.directory, '--keys', g.keysDirectory);
+      expect(code).toBe(1);
+      const broken = stdout.split('\n').filter((line) => line.startsWith('BROKEN'));
+      for (const name of names.slice(0, -1)) {
+        expect(broken).toContainEqual(expect.stringMatching(new RegExp(`^BROKEN ${name} at byte \\d+ \\(record \\d+\\): the segment ends with \\d+ record\\(s\\) no checkpoint signs`)));
+      }
+      expect(broken.at(-1)).toContain('BROKEN seg-0000000000000001.jsonl at byte 0 (record 1): the last 1200 records, from this one on, are not covered');
+      // However much unsigned tail is allowed, the segment ends still give it away.
+      const lenient = await run('verify', '--dir', g.directory, '--keys', g.keysDirectory, '--max-unsigned', '100000');
+      expect(lenient.code).toBe(1);
+      expect(lenient.stdout).toContain(`FAILED: ${names.length - 1} problem(s)`);
+    } finally {
+      await g.cleanup();
+    }
   });
 });
 
