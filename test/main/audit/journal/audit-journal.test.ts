@@ -77,6 +77,23 @@ describe('AuditJournal', () => {
     await journal.close();
   });
 
+  it('on close, writes and signs what was appended before it and refuses what comes after, without breaking', async () => {
+    const f = await fixture();
+    const journal = await f.open();
+    const before = journal.record(sampleEvent('session.lock', 1));
+    const closing = journal.close();
+    const sameTick = journal.append(sampleEvent('session.lock', 2));
+    const nextTick = new Promise((resolve) => setImmediate(resolve)).then(() => journal.append(sampleEvent('session.lock', 3)));
+    await expect(before).resolves.toMatchObject({ seq: 1 });
+    await expect(sameTick).rejects.toThrow('is closing or closed (CareShell is shutting down); the event was not recorded');
+    await expect(nextTick).rejects.toThrow('is closing or closed');
+    await closing;
+    await expect(journal.close()).resolves.toBeUndefined();
+    expect((await allEvents(f.directory)).map((e) => e.event.details?.n)).toEqual([1]);
+    const report = await verifyJournal(f.directory, await f.keyStore.publicKeys());
+    expect(report).toMatchObject({ ok: true, events: 1, checkpoints: 1, unsignedRecords: 0 });
+  });
+
   it('continues the chain after reopening', async () => {
     const f = await fixture();
     let journal = await f.open();
