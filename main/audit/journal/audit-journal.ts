@@ -214,7 +214,8 @@ export class AuditJournal implements AuditSink, JournalFeed {
     const startHead = this.head;
     const startSince = this.sinceCheckpoint;
     const lines: string[] = [];
-    const acknowledgements: (() => void)[] = [];
+    /** The items this write carries: acknowledged once it is durable, refused if it fails (and only they). */
+    const included: { acknowledge: () => void; reject: (error: Error) => void }[] = [];
     const push = (line: string) => {
       lines.push(line);
       bytes += line.length + 1;
@@ -236,7 +237,7 @@ export class AuditJournal implements AuditSink, JournalFeed {
       }
       if (item.kind === 'checkpoint') {
         if (this.sinceCheckpoint > 0) pushCheckpoint();
-        acknowledgements.push(item.resolve);
+        included.push({ acknowledge: item.resolve, reject: item.reject });
         continue;
       }
       const receipt = { id: this.options.random.uuid(), seq: this.head.seq + 1 };
@@ -248,7 +249,7 @@ export class AuditJournal implements AuditSink, JournalFeed {
         continue;
       }
       push(line);
-      acknowledgements.push(() => item.resolve(receipt));
+      included.push({ acknowledge: () => item.resolve(receipt), reject: item.reject });
       if (++this.sinceCheckpoint >= this.settings.checkpointEvery) pushCheckpoint();
     }
     if (lines.length > 0) {
@@ -261,12 +262,12 @@ export class AuditJournal implements AuditSink, JournalFeed {
         this.sinceCheckpoint = startSince;
         const failure = new Error(`The audit journal could not write to ${this.directory} (${(error as Error).message}); the events were not recorded.`);
         await this.undoPartialWrite();
-        for (const item of batch) item.reject(failure);
+        for (const { reject } of included) reject(failure);
         return;
       }
     }
     this.armCheckpointTimer();
-    for (const acknowledge of acknowledgements) acknowledge();
+    for (const { acknowledge } of included) acknowledge();
     if (lines.length > 0) {
       const position = this.durableHead();
       for (const listener of this.listeners) listener(position);

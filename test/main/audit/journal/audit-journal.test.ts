@@ -1,6 +1,6 @@
-import { appendFile, readFile, readdir, stat } from 'node:fs/promises';
+import { appendFile, open, readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { readEvents } from '../../../../main/audit/journal/journal-reader.js';
 import { verifyJournal } from '../../../../main/audit/journal/verify-journal.js';
 import { journalFixture, sampleEvent } from '../support/journal-fixture.js';
@@ -142,6 +142,31 @@ describe('AuditJournal', () => {
     const damage = events.find((e) => e.event.type === 'audit.journal_damaged');
     expect(damage?.event).toMatchObject({ outcome: 'failure', details: { segment, offset: text.indexOf('\n', text.indexOf('"n":1')) + 1 } });
     expect(events.filter((e) => e.event.type === 'session.lock')).toHaveLength(3);
+  });
+
+  it('after a failed write refuses only the events that write carried: the rest of the batch is written and acknowledged', async () => {
+    const f = await fixture({ maxSegmentBytes: 64 * 1024, checkpointEvery: 100_000 });
+    const journal = await f.open();
+    const probe = await open(path.join(f.root, 'probe'), 'w');
+    const fileHandle = Object.getPrototypeOf(probe) as { write: typeof probe.write };
+    await probe.close();
+    // The first commit fills the segment and leaves the rest of the batch queued; its write fails.
+    const write = vi.spyOn(fileHandle, 'write').mockRejectedValueOnce(new Error('ENOSPC: no space left on device'));
+    let results: PromiseSettledResult<unknown>[];
+    try {
+      results = await Promise.allSettled(Array.from({ length: 300 }, (_, n) => journal.record(sampleEvent('session.unlock', n, { reason: 'x'.repeat(400) }))));
+    } finally {
+      write.mockRestore();
+    }
+    await journal.close();
+    const refused = results.flatMap((r, n) => (r.status === 'rejected' ? [n] : []));
+    const acknowledged = results.flatMap((r, n) => (r.status === 'fulfilled' ? [n] : []));
+    expect(refused.length).toBeGreaterThan(0);
+    expect(acknowledged.length).toBeGreaterThan(0);
+    expect((results[refused[0]!] as PromiseRejectedResult).reason.message).toContain('no space left on device');
+    const stored = (await allEvents(f.directory)).map((e) => e.event.details?.n);
+    expect(stored).toEqual(acknowledged);
+    expect((await verifyJournal(f.directory, await f.keyStore.publicKeys())).ok).toBe(true);
   });
 
   it('rejects an event that cannot be stored without failing the others in its commit', async () => {
