@@ -1,7 +1,9 @@
-import { appendFile, open, readFile, readdir, stat } from 'node:fs/promises';
+import { appendFile, open, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { sha256Hex } from '../../../../main/audit/journal/journal-record.js';
 import { readEvents } from '../../../../main/audit/journal/journal-reader.js';
+import { segmentName } from '../../../../main/audit/journal/segment-files.js';
 import { verifyJournal } from '../../../../main/audit/journal/verify-journal.js';
 import { journalFixture, sampleEvent } from '../support/journal-fixture.js';
 
@@ -134,7 +136,6 @@ describe('AuditJournal', () => {
     const [segment] = (await readdir(f.directory)).filter((name) => name.startsWith('seg-'));
     const file = path.join(f.directory, segment!);
     const text = await readFile(file, 'utf8');
-    const { writeFile } = await import('node:fs/promises');
     await writeFile(file, text.replace('"n":1', '"n":9'));
     journal = await f.open();
     expect(journal.openReport.problems).toHaveLength(1);
@@ -168,6 +169,30 @@ describe('AuditJournal', () => {
     const stored = (await allEvents(f.directory)).map((e) => e.event.details?.n);
     expect(stored).toEqual(acknowledged);
     expect((await verifyJournal(f.directory, await f.keyStore.publicKeys())).ok).toBe(true);
+  });
+
+  it('after a crash right after rotating, continues from the true head of the segment before and reports its damaged last record', async () => {
+    const f = await fixture({ maxSegmentBytes: 64 * 1024 });
+    let journal = await f.open();
+    await Promise.all(Array.from({ length: 300 }, (_, n) => journal.append(sampleEvent('session.lock', n))));
+    await journal.close();
+    const previous = (await readdir(f.directory)).filter((name) => name.startsWith('seg-')).sort().at(-1)!;
+    const text = await readFile(path.join(f.directory, previous), 'utf8');
+    const lastLineOffset = Buffer.byteLength(text.slice(0, text.lastIndexOf('\n', text.length - 2) + 1));
+    const lastLine = text.slice(lastLineOffset, -1);
+    const headSeq = JSON.parse(lastLine).seq as number;
+    // The rotation created the next segment, then the machine died; the record before it is garbled.
+    const garbled = lastLine.replace('"kind":"checkpoint"', '"kind":"chekpoint"');
+    await writeFile(path.join(f.directory, previous), text.slice(0, lastLineOffset) + garbled + '\n');
+    await writeFile(path.join(f.directory, segmentName(headSeq + 1)), '');
+
+    journal = await f.open();
+    expect(journal.openReport.problems).toEqual([
+      { segment: previous, offset: lastLineOffset, problem: 'not a well-formed journal record: it is neither an event nor a checkpoint record' },
+    ]);
+    await journal.close();
+    const [first] = (await readFile(path.join(f.directory, segmentName(headSeq + 1)), 'utf8')).split('\n').map((line) => (line ? JSON.parse(line) : undefined));
+    expect(first).toMatchObject({ seq: headSeq + 1, prev: sha256Hex(garbled), event: { type: 'audit.journal_damaged', outcome: 'failure', details: { segment: previous, offset: lastLineOffset } } });
   });
 
   it('rejects an event that cannot be stored without failing the others in its commit', async () => {
