@@ -218,7 +218,8 @@ export class AuditJournal implements AuditSink, JournalFeed {
     const included: { acknowledge: () => void; reject: (error: Error) => void }[] = [];
     const push = (line: string) => {
       lines.push(line);
-      bytes += line.length + 1;
+      // UTF-8 bytes, as on disk: line.length counts UTF-16 units and would let non-ASCII text overfill a segment.
+      bytes += Buffer.byteLength(line) + 1;
       this.head = { seq: this.head.seq + 1, hash: sha256Hex(line) };
     };
     const pushCheckpoint = () => {

@@ -63,6 +63,19 @@ describe('AuditJournal', () => {
     expect(report).toMatchObject({ ok: true, events: 1000, segments: segments.length });
   });
 
+  it('counts the segment size in UTF-8 bytes, so non-ASCII events do not overfill a segment', async () => {
+    const f = await fixture({ maxSegmentBytes: 64 * 1024, checkpointEvery: 100_000 });
+    const journal = await f.open();
+    // 600 UTF-16 units but 1,800 bytes of UTF-8 in each record's reason.
+    const reason = '€'.repeat(600);
+    await Promise.all(Array.from({ length: 100 }, (_, n) => journal.append(sampleEvent('session.unlock', n, { reason }))));
+    await journal.close();
+    const segments = (await readdir(f.directory)).filter((name) => name.startsWith('seg-')).sort();
+    expect(segments.length).toBeGreaterThan(2);
+    for (const name of segments) expect((await stat(path.join(f.directory, name))).size).toBeLessThan(64 * 1024 + 3 * 1024);
+    expect((await verifyJournal(f.directory, await f.keyStore.publicKeys())).ok).toBe(true);
+  });
+
   it('signs a checkpoint after checkpointEvery records and after checkpointIntervalMs on the injected clock', async () => {
     const f = await fixture({ checkpointEvery: 10, checkpointIntervalMs: 5_000 });
     const journal = await f.open();
