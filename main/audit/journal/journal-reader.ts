@@ -30,7 +30,9 @@ const CHUNK_BYTES = 4 * 1024 * 1024;
 /**
  * Reads up to `maxEvents` events after `from` (the journal's start when undefined), never past `until`
  * (the durable head, so a reader never sees a commit in progress). Checkpoints are stepped over.
- * Returns the events and the position to continue from.
+ * Without `until` (another process, such as careshell-audit, reading a live journal), a line still being
+ * written at the end of the last segment is not read yet: reading stops before it and `next` points at
+ * it, so the caller looks again later. Returns the events and the position to continue from.
  */
 export async function readEvents(
   directory: string,
@@ -47,7 +49,13 @@ export async function readEvents(
     const segment: string = position.segment;
     const limit = options.until && options.until.segment === segment ? options.until.offset : (await stat(segmentPath(directory, segment))).size;
     if (position.offset < limit) {
-      position = await readChunk(directory, position, Math.min(limit, position.offset + CHUNK_BYTES), events, options.maxEvents);
+      const end = Math.min(limit, position.offset + CHUNK_BYTES);
+      const after = await readChunk(directory, position, end, events, options.maxEvents);
+      if (after.offset === position.offset) {
+        if (!options.until && end === limit && segment === segments.at(-1)) break;
+        throw new JournalReadError(segment, position.offset, 'an incomplete record (no line end)');
+      }
+      position = after;
       continue;
     }
     const following = segments.find((name) => name > segment);
@@ -57,6 +65,7 @@ export async function readEvents(
   return { events, next: position };
 }
 
+/** Reads the complete lines in [from, end); returns the position after the last one (`from` when there is none). */
 async function readChunk(
   directory: string,
   from: JournalPosition,
@@ -91,9 +100,6 @@ async function readChunk(
       events.push({ id, seq, event, segment: from.segment, offset, next });
     }
     position = next;
-  }
-  if (start === 0 && buf.indexOf(10) === -1) {
-    throw new JournalReadError(from.segment, from.offset, 'an incomplete record (no line end)');
   }
   return position;
 }

@@ -1,4 +1,4 @@
-import { readFile, readdir, rm, unlink, writeFile } from 'node:fs/promises';
+import { appendFile, readFile, readdir, rm, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runAuditCli } from '../../../../main/audit/cli/audit-cli.js';
@@ -208,6 +208,33 @@ describe('careshell-audit export and tail', () => {
     expect(bundle).toMatchObject({ resourceType: 'Bundle', type: 'collection' });
     expect(bundle.entry).toHaveLength(10);
     expect(bundle.entry[1].resource).toMatchObject({ resourceType: 'AuditEvent', type: { code: '110114' }, subtype: [{ code: '110123' }, { code: 'session.lock' }] });
+  });
+
+  it('tail --follow waits at a record still being written and prints it once it is complete', async () => {
+    const record = { kind: 'event', seq: 14, id: '6d1f3c2a-0000-4000-8000-000000000014', prev: sha256Hex(lines().at(-1)!), event: sampleEvent('session.sign_out', 10) };
+    const line = `${canonicalJson(record)}\n`;
+    await appendFile(file(), line.slice(0, 100));
+    const controller = new AbortController();
+    let stdout = '';
+    let stderr = '';
+    const running = runAuditCli(['tail', '--dir', f.directory, '-n', '1', '--follow'], {
+      stdout: (t) => (stdout += t),
+      stderr: (t) => (stderr += t),
+      signal: controller.signal,
+      pollMs: 1,
+    });
+    const settled = running.then(() => true);
+    const eventually = async (condition: () => boolean) => {
+      for (let i = 0; i < 2000 && !condition(); i++) await Promise.race([settled, new Promise((resolve) => setTimeout(resolve, 5))]);
+    };
+    await eventually(() => stdout.includes('"n":9') || stderr !== '');
+    expect(stderr).toBe('');
+    await appendFile(file(), line.slice(100));
+    await eventually(() => stdout.includes('"n":10') || stderr !== '');
+    controller.abort();
+    expect(await running).toBe(0);
+    expect(stderr).toBe('');
+    expect(stdout.trimEnd().split('\n').map((l) => JSON.parse(l).event.details.n)).toEqual([9, 10]);
   });
 
   it('tails the last N events and rejects bad arguments with usage help', async () => {
