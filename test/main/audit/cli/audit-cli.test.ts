@@ -1,4 +1,4 @@
-import { appendFile, readFile, readdir, rm, unlink, writeFile } from 'node:fs/promises';
+import { access, appendFile, readFile, readdir, rm, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runAuditCli } from '../../../../main/audit/cli/audit-cli.js';
@@ -208,6 +208,53 @@ describe('careshell-audit export and tail', () => {
     expect(bundle).toMatchObject({ resourceType: 'Bundle', type: 'collection' });
     expect(bundle.entry).toHaveLength(10);
     expect(bundle.entry[1].resource).toMatchObject({ resourceType: 'AuditEvent', type: { code: '110114' }, subtype: [{ code: '110123' }, { code: 'session.lock' }] });
+  });
+
+  it('leaves out a record that cannot be read, names it briefly, keeps the FHIR Bundle valid and exits 1', async () => {
+    const text = pristine.get(segment)!.toString('utf8');
+    await writeFile(file(), text.replace('"type":"session.lock"', '"type":"session.locked"'));
+    const { code, stdout, stderr } = await run('export', '--dir', f.directory, '--format', 'fhir');
+    expect(code).toBe(1);
+    const bundle = JSON.parse(stdout);
+    expect(bundle.entry.map((e: { resource: { entity: { detail: { type: string; valueString: string }[] }[] } }) => e.resource.entity[0]!.detail[0]!.valueString)).toEqual(['1', '3', '4', '6', '7', '8', '9', '11', '12']);
+    const [leftOut, summary] = stderr.trimEnd().split('\n');
+    expect(leftOut).toBe(
+      `careshell-audit: left out ${segment} at byte ${lineOffsets[1]} (record 2): the event does not match the schema: event.type "session.locked" is not a value this version of CareShell knows`,
+    );
+    expect(summary).toContain('1 unreadable record(s) left out (listed above); everything else was written');
+  });
+
+  it('removes a half-written --out file when the export fails part-way', async () => {
+    // A record cut in half at the end of a segment that is not the last cannot be stepped over.
+    await writeFile(file(), lines().slice(0, 8).join('\n') + '\n' + lines()[8]!.slice(0, 50));
+    await writeFile(path.join(f.directory, 'seg-0000000000000009.jsonl'), lines().slice(8).join('\n') + '\n');
+    const out = path.join(f.root, 'broken-export.json');
+    try {
+      const { code, stderr } = await run('export', '--dir', f.directory, '--format', 'fhir', '--out', out);
+      expect(code).toBe(1);
+      expect(stderr).toContain(`${segment} at byte ${lineOffsets[8]}: an incomplete record (no line end)`);
+      expect(stderr).toContain(`Nothing was exported: ${out} was removed.`);
+      await expect(access(out)).rejects.toThrow('ENOENT');
+    } finally {
+      await unlink(path.join(f.directory, 'seg-0000000000000009.jsonl'));
+    }
+  });
+
+  it('never overwrites an existing --out file', async () => {
+    const out = path.join(f.root, 'existing.jsonl');
+    await writeFile(out, 'keep me');
+    const { code, stderr } = await run('export', '--dir', f.directory, '--out', out);
+    expect(code).toBe(1);
+    expect(stderr).toContain(`${out} already exists; export never overwrites a file`);
+    expect(await readFile(out, 'utf8')).toBe('keep me');
+  });
+
+  it('prints the usage on stderr with exit 2 when no command is given', async () => {
+    const { code, stdout, stderr } = await run();
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/^careshell-audit: no command given\.\n\nUsage: careshell-audit <command>/);
+    expect((await run('help')).stdout).toContain('Usage: careshell-audit <command>');
   });
 
   it('tail --follow waits at a record still being written and prints it once it is complete', async () => {
