@@ -67,7 +67,7 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
   }
   const journal = await AuditJournal.open({
     directory: path.join(options.dataDir, 'audit'),
-    keyStore: new FileAuditKeyStore(path.join(options.dataDir, 'audit-keys')),
+    keyStore: new FileAuditKeyStore({ directory: path.join(options.dataDir, 'audit-keys'), protector: options.protector }),
     clock,
     random,
     workstation: options.workstation,

@@ -9,7 +9,7 @@ import { createCareShell } from '../../../main/app/create-careshell.js';
 import { openWorkstation } from '../../../main/app/open-workstation.js';
 import { readEvents } from '../../../main/audit/journal/journal-reader.js';
 import { verifyJournal } from '../../../main/audit/journal/verify-journal.js';
-import { FileAuditKeyStore } from '../../../main/audit/keys/file-audit-key-store.js';
+import { loadPublicKeys } from '../../../main/audit/keys/file-audit-key-store.js';
 import { SimulatedReader } from '../../../native/simulated-reader.js';
 import { SyslogCollector, type SyslogMessage } from '../audit/support/collectors.js';
 import { useTeardown, useTestTls } from '../audit/support/lifecycle.js';
@@ -92,7 +92,7 @@ describe('a workstation forwards its audit trail as the machine policy says', ()
       /^audit\.forwarders\[0\]\.tls\.caFile \(forwarder "siem"\): cannot read \/nonexistent\/arr-ca\.pem \(ENOENT.*\); set it to the PEM file of the CA/,
     );
     // The journal it had opened was closed again: a corrected policy opens the same data folder.
-    const keys = await new FileAuditKeyStore(path.join(dataDir, 'audit-keys')).publicKeys();
+    const keys = await loadPublicKeys(path.join(dataDir, 'audit-keys'));
     expect((await verifyJournal(path.join(dataDir, 'audit'), keys)).ok).toBe(true);
   });
 });

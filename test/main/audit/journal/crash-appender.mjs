@@ -13,7 +13,8 @@ const { systemRandom } = await load('common/random.js');
 
 const journal = await AuditJournal.open({
   directory,
-  keyStore: new FileAuditKeyStore(keys),
+  // The parent made the key with the same no-op protector (there is no OS key store in a test).
+  keyStore: new FileAuditKeyStore({ directory: keys, protector: { name: 'none (crash test)', protect: (b) => b, unprotect: (b) => b } }),
   clock: systemClock,
   random: systemRandom,
   workstation: 'crash-test',

@@ -22,6 +22,7 @@ async function transpileJournal(target: string): Promise<void> {
     ...(await readdir(path.join(ROOT, 'main/audit/journal'))).map((f) => `main/audit/journal/${f}`),
     ...(await readdir(path.join(ROOT, 'main/audit/keys'))).map((f) => `main/audit/keys/${f}`),
     'main/audit/audit-event.ts',
+    'main/audit/atomic-file.ts',
     'common/clock.ts',
     'common/random.ts',
   ].filter((file) => file.endsWith('.ts'));
@@ -76,7 +77,7 @@ describe('crash safety', () => {
   it(`keeps every acknowledged event and an intact chain across ${KILLS} SIGKILLs at random points`, async () => {
     const lanes = await Promise.all(
       Array.from({ length: LANES }, async (_, lane) => {
-        const f = await journalFixture({ maxSegmentBytes: 1024 * 1024, checkpointEvery: 50 });
+        const f = await journalFixture({ maxSegmentBytes: 1024 * 1024, checkpointEvery: 50 }, { name: 'none (crash test)', protect: (b) => b, unprotect: (b) => b });
         await f.keyStore.signingKey();
         const keys = await f.keyStore.publicKeys();
         let position: JournalPosition | undefined;
