@@ -33,17 +33,27 @@ async function setup() {
 }
 
 describe('FHIR AuditEvent forwarding over HTTPS', () => {
-  it('POSTs each event as an AuditEvent, break-glass as Security Alert / Emergency Override Started', async () => {
+  it('PUTs each event as the AuditEvent with its stable id, break-glass as Security Alert / Emergency Override Started', async () => {
     const { f, collector, trail } = await setup();
     await trail.journal.append(sampleEvent('breakglass.start', 1, { reason: 'trauma bay 2' }));
     await trail.journal.append(sampleEvent('breakglass.stop', 2));
     await until(() => collector.received.length >= 2, f.clock, 'two AuditEvents');
-    expect(collector.requests[0]).toEqual({ method: 'POST', url: '/fhir/AuditEvent', contentType: 'application/fhir+json' });
+    const ids = (await readEvents(f.directory, undefined, { maxEvents: 10 })).events.map((e) => e.id);
+    expect(collector.requests[0]).toEqual({ method: 'PUT', url: `/fhir/AuditEvent/${ids[0]}`, contentType: 'application/fhir+json' });
     const [start, stop] = collector.received.map((r) => r.body);
     expect(start).toMatchObject({ resourceType: 'AuditEvent', type: { code: '110113' }, subtype: [{ code: '110127' }, { code: 'breakglass.start' }], source: { site: 'St Example' } });
     expect(stop).toMatchObject({ subtype: [{ code: '110138' }, { code: 'breakglass.stop' }] });
-    const ids = (await readEvents(f.directory, undefined, { maxEvents: 10 })).events.map((e) => e.id);
     expect(collector.received.map((r) => r.id)).toEqual(ids);
+  });
+
+  it('resends an event whose acknowledgement was lost to the same AuditEvent id: the server holds it once', async () => {
+    const { f, collector, trail } = await setup();
+    collector.loseResponses = 1;
+    for (let n = 0; n < 3; n++) await trail.journal.append(sampleEvent('session.unlock', n));
+    await until(() => trail.status()[0]!.deliveredSeq === 3, f.clock, 'all 3 delivered', { stepMs: 1_000 });
+    const ids = (await readEvents(f.directory, undefined, { maxEvents: 10 })).events.map((e) => e.id);
+    expect(collector.received.map((r) => r.id)).toEqual([ids[0], ...ids]);
+    expect([...collector.resources.keys()]).toEqual(ids);
   });
 
   it('retries while the server answers 503 and then delivers every event once, in order', async () => {
