@@ -81,6 +81,8 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
       cursorDirectory: path.join(options.dataDir, 'audit-forwarding'),
       clock,
       random,
+      workstation: options.workstation,
+      log: options.log,
     });
     stopForwarding = () => forwarding.stop();
     const secrets = await loadInstallationSecrets(options.dataDir, options.protector, random);

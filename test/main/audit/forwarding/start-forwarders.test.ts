@@ -23,7 +23,8 @@ async function startWith(files: { caFile?: string; certFile?: string; keyFile?: 
     await writeFile(tlsSection[key], text);
   }
   const { forwarders } = auditPolicySchema.parse({ forwarders: [{ kind: 'atna-syslog', id: 'siem', host: '127.0.0.1', tls: tlsSection }] });
-  return startForwarders({ journal, destinations: forwarders, cursorDirectory: path.join(f.root, 'audit-forwarding'), clock: f.clock, random: systemRandom });
+  const log = { warn: () => undefined };
+  return startForwarders({ journal, destinations: forwarders, cursorDirectory: path.join(f.root, 'audit-forwarding'), clock: f.clock, random: systemRandom, workstation: 'COW-3F-12', log });
 }
 
 describe('startForwarders checks certificate and key files before starting', () => {

@@ -43,6 +43,10 @@ async function setup() {
       random: systemRandom,
       retry: { initialMs: 1_000, maxMs: 30_000 },
       batchSize: 50,
+      audit: journal,
+      workstation: 'COW-3F-12',
+      log: { warn: () => undefined },
+      stallAfterFailures: 10,
     });
   return { f, journal, collector, forwarder };
 }
