@@ -61,7 +61,7 @@ describe('a workstation forwards its audit trail as the machine policy says', ()
     const caFile = path.join(tmpdir(), `careshell-ws-ca-${process.pid}.pem`);
     await writeFile(caFile, tls().caPem);
     teardown(() => rm(caFile, { force: true }));
-    const { reader, clock, open } = await workstationWith([{ kind: 'atna-syslog', id: 'siem', host: '127.0.0.1', port: collector.port, tls: { caFile }, settleMs: 100 }]);
+    const { reader, clock, open } = await workstationWith([{ kind: 'atna-syslog', id: 'siem', host: '127.0.0.1', port: collector.port, enterpriseNumber: 64_000, tls: { caFile }, settleMs: 100 }]);
     const workstation = await open();
     teardown(() => workstation.close());
     await workstation.identity.directory.bind(workstation.hashBadge(BADGE), NURSE);
@@ -87,7 +87,7 @@ describe('a workstation forwards its audit trail as the machine policy says', ()
   });
 
   it('refuses to open with a forwarder whose CA file is missing, naming the policy key', async () => {
-    const { dataDir, open } = await workstationWith([{ kind: 'atna-syslog', id: 'siem', host: 'arr.example.org', tls: { caFile: '/nonexistent/arr-ca.pem' } }]);
+    const { dataDir, open } = await workstationWith([{ kind: 'atna-syslog', id: 'siem', host: 'arr.example.org', enterpriseNumber: 64_000, tls: { caFile: '/nonexistent/arr-ca.pem' } }]);
     await expect(open()).rejects.toThrow(
       /^audit\.forwarders\[0\]\.tls\.caFile \(forwarder "siem"\): cannot read \/nonexistent\/arr-ca\.pem \(ENOENT.*\); set it to the PEM file of the CA/,
     );

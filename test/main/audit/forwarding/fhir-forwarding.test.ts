@@ -144,15 +144,17 @@ describe('auditPolicySchema', () => {
       journal: { maxSegmentBytes: 16 * 1024 * 1024, checkpointEvery: 1000, checkpointIntervalMs: 60_000 },
       forwarders: [],
     });
-    const [atna] = auditPolicySchema.parse({ forwarders: [{ kind: 'atna-syslog', id: 'siem', host: 'arr.example.org' }] }).forwarders;
+    const [atna] = auditPolicySchema.parse({ forwarders: [{ kind: 'atna-syslog', id: 'siem', host: 'arr.example.org', enterpriseNumber: 64_000 }] }).forwarders;
     expect(atna).toMatchObject({ port: 6514, appName: 'careshell', settleMs: 1000, retry: { initialMs: 1000, maxMs: 300_000 }, tls: {} });
   });
 
   it.each([
     [{ forwarders: [{ kind: 'fhir', id: 'x', baseUrl: 'http://fhir.example.org' }] }, 'forwarders.0.baseUrl', 'must be https://'],
-    [{ forwarders: [{ kind: 'atna-syslog', id: 'Bad Id', host: 'h' }] }, 'forwarders.0.id', 'lower-case'],
-    [{ forwarders: [{ kind: 'atna-syslog', id: 'a', host: 'h', tls: { certFile: '/c.pem' } }] }, 'forwarders.0.tls', 'certFile and keyFile go together'],
-    [{ forwarders: [{ kind: 'atna-syslog', id: 'a', host: 'h' }, { kind: 'fhir', id: 'a', baseUrl: 'https://f' }] }, 'forwarders', 'its own id'],
+    [{ forwarders: [{ kind: 'atna-syslog', id: 'Bad Id', host: 'h', enterpriseNumber: 64_000 }] }, 'forwarders.0.id', 'lower-case'],
+    [{ forwarders: [{ kind: 'atna-syslog', id: 'a', host: 'h', enterpriseNumber: 64_000, tls: { certFile: '/c.pem' } }] }, 'forwarders.0.tls', 'certFile and keyFile go together'],
+    [{ forwarders: [{ kind: 'atna-syslog', id: 'a', host: 'h', enterpriseNumber: 64_000 }, { kind: 'fhir', id: 'a', baseUrl: 'https://f' }] }, 'forwarders', 'its own id'],
+    [{ forwarders: [{ kind: 'atna-syslog', id: 'a', host: 'h' }] }, 'forwarders.0.enterpriseNumber', "set it to your organisation's IANA Private Enterprise Number"],
+    [{ forwarders: [{ kind: 'atna-syslog', id: 'a', host: 'h', enterpriseNumber: 32473 }] }, 'forwarders.0.enterpriseNumber', "32473 is IANA's example number, reserved for documentation"],
     [{ journal: { checkpointEvery: 0 } }, 'journal.checkpointEvery', ''],
     [{ jurnal: {} }, '', 'jurnal'],
   ])('rejects %j, naming the key', (input, key, message) => {

@@ -36,7 +36,7 @@ async function setup() {
         clock: f.clock,
         settleMs: 200,
         connectTimeoutMs: 5_000,
-        format: (event) => formatSyslogMessage(event, { appName: 'careshell', enterpriseNumber: 32473, enterpriseSiteId: 'St Example' }),
+        format: (event) => formatSyslogMessage(event, { appName: 'careshell', enterpriseNumber: 64_000, enterpriseSiteId: 'St Example' }),
       }),
       cursors: new CursorStore(path.join(f.directory, 'cursors')),
       clock: f.clock,
