@@ -98,6 +98,7 @@ describe('a destination that keeps failing at one record', () => {
     await trail.journal.append(sampleEvent('pin.failure', 2, { outcome: 'failure' }));
     await trail.journal.append(sampleEvent('session.lock', 3));
     await until(() => trail.status()[0]!.consecutiveFailures >= STALL_AFTER_FAILURES + 3, f.clock, 'a stall and three more refusals', { stepMs: 1_000 });
+    await trail.journal.checkpoint();
     const [pinFailure] = (await readEvents(f.directory, undefined, { maxEvents: 10 })).events.filter((e) => e.event.type === 'pin.failure');
     expect(collector.received.map((r) => r.id)).toHaveLength(1);
     expect(trail.status()[0]).toMatchObject({ stalled: true, deliveredSeq: 1 });
@@ -128,6 +129,8 @@ describe('a destination that keeps failing at one record', () => {
       await writeFile(file, lines.join('\n'));
     });
     await until(() => trail.status()[0]!.stalled, f.clock, 'the stall', { stepMs: 1_000 });
+    // Queued behind the stall report, so that is on disk once this resolves.
+    await trail.journal.checkpoint();
     const first = (await readEvents(f.directory, undefined, { maxEvents: 1 })).events[0]!;
     expect(collector.received.map((r) => r.id)).toEqual([first.id]);
     expect(warnings).toHaveLength(1);
