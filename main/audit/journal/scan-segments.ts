@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import { closeSync, fstatSync, openSync, read } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { checkCheckpointLine } from './checkpoint.js';
 import type { SegmentClaims } from './segment-claims.js';
 import type { SegmentScan } from './segment-scan.js';
@@ -45,29 +45,20 @@ export async function scanSegments(
   return scanned;
 }
 
-/**
- * A whole segment, into `storage` when it is big enough. Open and size are taken synchronously (two quick
- * system calls) so that the read itself is under way before this returns: the caller then hashes the
- * previous segment for tens of milliseconds without yielding, and a read that still had awaits ahead of it
- * (open, stat) would only start after that, leaving the thread waiting for it each time.
- */
-function readSegment(file: string, storage: Buffer | undefined): Promise<{ buf: Buffer; storage: Buffer }> {
-  let fd: number;
-  let size: number;
+/** A whole segment in one read where the OS allows (readFile reads in 512 KiB steps), into `storage` when it is big enough. */
+async function readSegment(file: string, storage: Buffer | undefined): Promise<{ buf: Buffer; storage: Buffer }> {
+  const handle = await open(file, 'r');
   try {
-    fd = openSync(file, 'r');
-    size = fstatSync(fd).size;
-  } catch (error) {
-    return Promise.reject(error as Error);
+    const { size } = await handle.stat();
+    const target = storage && storage.length >= size ? storage : Buffer.allocUnsafeSlow(size);
+    let filled = 0;
+    while (filled < size) {
+      const { bytesRead } = await handle.read(target, filled, size - filled, filled);
+      if (bytesRead === 0) break;
+      filled += bytesRead;
+    }
+    return { buf: target.subarray(0, filled), storage: target };
+  } finally {
+    await handle.close();
   }
-  const target = storage && storage.length >= size ? storage : Buffer.allocUnsafeSlow(size);
-  const readFrom = (filled: number): Promise<number> =>
-    filled >= size
-      ? Promise.resolve(filled)
-      : new Promise<number>((resolve, reject) => read(fd, target, filled, size - filled, filled, (error, bytesRead) => (error ? reject(error) : resolve(bytesRead)))).then(
-          (bytesRead) => (bytesRead === 0 ? filled : readFrom(filled + bytesRead)),
-        );
-  return readFrom(0)
-    .finally(() => closeSync(fd))
-    .then((filled) => ({ buf: target.subarray(0, filled), storage: target }));
 }
