@@ -69,7 +69,7 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
   }
   const journal = await AuditJournal.open({
     directory: path.join(options.dataDir, 'audit'),
-    keyStore: new FileAuditKeyStore(path.join(options.dataDir, 'audit-keys')),
+    keyStore: new FileAuditKeyStore({ directory: path.join(options.dataDir, 'audit-keys'), protector: options.protector }),
     clock,
     random,
     workstation: options.workstation,
@@ -83,6 +83,8 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
       cursorDirectory: path.join(options.dataDir, 'audit-forwarding'),
       clock,
       random,
+      workstation: options.workstation,
+      log: options.log,
     });
     stopForwarding = () => forwarding.stop();
     const secrets = await loadInstallationSecrets(options.dataDir, options.protector, random);

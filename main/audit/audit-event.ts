@@ -36,6 +36,7 @@ export const AUDIT_EVENT_TYPES = [
   'reader.error',
   'audit.record_truncated',
   'audit.journal_damaged',
+  'audit.forwarding_stalled',
 ] as const;
 
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];

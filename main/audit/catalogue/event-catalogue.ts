@@ -84,6 +84,8 @@ export const AUDIT_CATALOGUE: { readonly [T in AuditEventType]: CatalogueEntry }
   'reader.error': alert(HARDWARE_CONFIGURATION, 'Badge reader error'),
   'audit.record_truncated': alert(undefined, 'Incomplete audit record removed after a crash'),
   'audit.journal_damaged': alert(undefined, 'Audit journal damage found'),
+  // Recording goes on (DICOM's 110133 Audit Recording Stopped would say otherwise); only delivery is held up.
+  'audit.forwarding_stalled': alert(undefined, 'Audit forwarding to a collector stalled'),
 };
 
 /** DICOM / FHIR outcome: 0 success, 4 minor failure (a refused tap, a wrong PIN). */

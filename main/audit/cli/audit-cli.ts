@@ -1,12 +1,12 @@
 import type { KeyObject } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { once } from 'node:events';
+import { open, rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
-import { exportFhirBundle, exportJsonLines, journalEvents } from '../export/audit-export.js';
+import { exportFhirBundle, exportJsonLines } from '../export/audit-export.js';
 import type { JournalPosition } from '../journal/audit-journal.js';
+import type { JournalReadError } from '../journal/journal-reader.js';
 import { readEvents } from '../journal/journal-reader.js';
-import { verifyJournal } from '../journal/verify-journal.js';
+import { DEFAULT_MAX_UNSIGNED, verifyJournal } from '../journal/verify-journal.js';
 import { keyIdOf } from '../keys/audit-key-store.js';
 import { loadPublicKeyFile, loadPublicKeys } from '../keys/file-audit-key-store.js';
 
@@ -21,11 +21,14 @@ export interface CliIo {
 
 const USAGE = `Usage: careshell-audit <command> --dir <journal directory> [options]
 
-  verify  --dir D (--keys K | --public-key FILE ...) [--json]
-          Checks the hash chain and every checkpoint signature. Exit 0 when intact; 1 and one line per
-          break ("<segment> at byte <offset>: <what>") when not; 2 on a usage error.
+  verify  --dir D (--keys K | --public-key FILE ...) [--max-unsigned N] [--json]
+          Checks the hash chain and every checkpoint signature, and that no more than N records
+          (default ${DEFAULT_MAX_UNSIGNED}: policy journal.checkpointEvery - 1) follow the last checkpoint.
+          Exit 0 when intact; 1 and one line per break ("<segment> at byte <offset>: <what>") when
+          not; 2 on a usage error.
   export  --dir D [--format jsonl|fhir] [--from ISO-TIME] [--to ISO-TIME] [--out FILE]
-          Events in [from, to) as JSON lines (default) or a FHIR R4 Bundle of AuditEvents.
+          Events in [from, to) as JSON lines (default) or a FHIR R4 Bundle of AuditEvents. A record
+          that cannot be read is named on stderr and left out, and the exit code is then 1.
   tail    --dir D [-n N] [--follow]
           The last N events (default 20) as JSON lines; --follow keeps printing new ones.
 `;
@@ -43,6 +46,7 @@ export async function runAuditCli(argv: readonly string[], io: CliIo): Promise<n
         keys: { type: 'string' },
         'public-key': { type: 'string', multiple: true },
         json: { type: 'boolean' },
+        'max-unsigned': { type: 'string' },
         format: { type: 'string' },
         from: { type: 'string' },
         to: { type: 'string' },
@@ -52,15 +56,16 @@ export async function runAuditCli(argv: readonly string[], io: CliIo): Promise<n
       },
       strict: true,
     });
-    if (command === undefined || command === 'help' || command === '--help') {
+    if (command === undefined) throw new UsageError('no command given.');
+    if (command === 'help' || command === '--help') {
       io.stdout(USAGE);
-      return command === undefined ? 2 : 0;
+      return 0;
     }
     const dir = values.dir;
     if (!dir) throw new UsageError('--dir is required: the journal directory (the one holding seg-*.jsonl files).');
     switch (command) {
       case 'verify':
-        return await verify(dir, values.keys, values['public-key'] ?? [], values.json ?? false, io);
+        return await verify(dir, values.keys, values['public-key'] ?? [], wholeNumber('--max-unsigned', values['max-unsigned'] ?? String(DEFAULT_MAX_UNSIGNED)), values.json ?? false, io);
       case 'export':
         return await exportCommand(dir, values.format ?? 'jsonl', values.from, values.to, values.out, io);
       case 'tail':
@@ -78,7 +83,13 @@ export async function runAuditCli(argv: readonly string[], io: CliIo): Promise<n
   }
 }
 
-async function verify(dir: string, keysDir: string | undefined, keyFiles: string[], json: boolean, io: CliIo): Promise<number> {
+function wholeNumber(flag: string, value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n)) throw new UsageError(`${flag} needs a whole number, not "${value}".`);
+  return n;
+}
+
+async function verify(dir: string, keysDir: string | undefined, keyFiles: string[], maxUnsigned: number, json: boolean, io: CliIo): Promise<number> {
   if (!keysDir && keyFiles.length === 0) {
     throw new UsageError('checkpoint signatures need trusted keys: pass --keys <key store directory> or --public-key <file.pub.pem>.');
   }
@@ -88,7 +99,7 @@ async function verify(dir: string, keysDir: string | undefined, keyFiles: string
     keys.set(keyIdOf(key), key);
   }
   if (keys.size === 0) throw new UsageError(`no public keys (*.pub.pem) found in ${keysDir}.`);
-  const report = await verifyJournal(dir, keys, { threads: availableParallelism() });
+  const report = await verifyJournal(dir, keys, { threads: availableParallelism(), maxUnsigned });
   if (json) {
     io.stdout(`${JSON.stringify(report)}\n`);
   } else {
@@ -107,37 +118,79 @@ function parseTime(flag: string, value: string | undefined): Date | undefined {
   return time;
 }
 
+/** Names each record left out on stderr, and counts them for the exit code. */
+function unreadableReporter(io: CliIo) {
+  const reporter = {
+    count: 0,
+    report: (problem: JournalReadError) => {
+      reporter.count++;
+      io.stderr(`careshell-audit: left out ${problem.segment} at byte ${problem.offset}${problem.seq === undefined ? '' : ` (record ${problem.seq})`}: ${problem.detail}\n`);
+    },
+    /** The exit code: 1 when anything was left out. */
+    finish(dir: string): number {
+      if (reporter.count === 0) return 0;
+      io.stderr(`careshell-audit: ${reporter.count} unreadable record(s) left out (listed above); everything else was written. Run "careshell-audit verify --dir ${dir}" to see what happened to them.\n`);
+      return 1;
+    },
+  };
+  return reporter;
+}
+
 async function exportCommand(dir: string, format: string, from: string | undefined, to: string | undefined, out: string | undefined, io: CliIo): Promise<number> {
   if (format !== 'jsonl' && format !== 'fhir') throw new UsageError(`--format must be jsonl or fhir, not "${format}".`);
   const range = { from: parseTime('from', from), to: parseTime('to', to) };
-  const chunks = format === 'fhir' ? exportFhirBundle(dir, range) : exportJsonLines(dir, range);
-  if (!out) {
-    for await (const chunk of chunks) io.stdout(chunk);
-    return 0;
+  const unreadable = unreadableReporter(io);
+  const options = { onUnreadable: unreadable.report };
+  const chunks = format === 'fhir' ? exportFhirBundle(dir, range, options) : exportJsonLines(dir, range, options);
+  if (out) await writeNewFile(out, chunks);
+  else for await (const chunk of chunks) io.stdout(chunk);
+  return unreadable.finish(dir);
+}
+
+/** Writes a new 0600 file (never overwrites one); on a failure part-way, removes it rather than leave half an export. */
+async function writeNewFile(file: string, chunks: AsyncIterable<string>): Promise<void> {
+  const handle = await open(file, 'wx', 0o600).catch((error: NodeJS.ErrnoException) => {
+    throw error.code === 'EEXIST' ? new Error(`${file} already exists; export never overwrites a file, so choose another --out.`) : error;
+  });
+  try {
+    let pending = '';
+    for await (const chunk of chunks) {
+      pending += chunk;
+      if (pending.length >= 1 << 16) {
+        await handle.writeFile(pending);
+        pending = '';
+      }
+    }
+    await handle.writeFile(pending);
+    await handle.close();
+  } catch (error) {
+    await handle.close().catch(() => undefined);
+    await rm(file, { force: true });
+    throw new Error(`${(error as Error).message} Nothing was exported: ${file} was removed.`);
   }
-  const file = createWriteStream(out, { flags: 'wx', mode: 0o600 });
-  for await (const chunk of chunks) if (!file.write(chunk)) await once(file, 'drain');
-  file.end();
-  await once(file, 'finish');
-  return 0;
 }
 
 async function tail(dir: string, count: string, follow: boolean, io: CliIo): Promise<number> {
-  const n = Number(count);
-  if (!Number.isInteger(n) || n < 0) throw new UsageError(`-n needs a whole number, not "${count}".`);
-  const last: string[] = [];
+  const n = wholeNumber('-n', count);
+  const unreadable = unreadableReporter(io);
+  const page = 10_000;
   let position: JournalPosition | undefined;
-  for await (const stored of journalEvents(dir)) {
-    last.push(`${JSON.stringify({ id: stored.id, seq: stored.seq, event: stored.event })}\n`);
-    if (last.length > n) last.shift();
-    position = stored.next;
+  // One reader for the first pass and for --follow, so each record (and each unreadable one) is seen once.
+  const readMore = async () => {
+    const { events, next } = await readEvents(dir, position, { maxEvents: page, onUnreadable: unreadable.report });
+    if (next.segment) position = next;
+    return events.map((stored) => `${JSON.stringify({ id: stored.id, seq: stored.seq, event: stored.event })}\n`);
+  };
+  const last: string[] = [];
+  for (let lines = await readMore(); ; lines = await readMore()) {
+    last.push(...lines);
+    last.splice(0, Math.max(0, last.length - n));
+    if (lines.length < page) break;
   }
   for (const line of last) io.stdout(line);
   while (follow && !io.signal?.aborted) {
     await new Promise((resolve) => setTimeout(resolve, io.pollMs ?? 1000));
-    const { events, next } = await readEvents(dir, position, { maxEvents: 10_000 });
-    for (const stored of events) io.stdout(`${JSON.stringify({ id: stored.id, seq: stored.seq, event: stored.event })}\n`);
-    if (next.segment) position = next;
+    for (const line of await readMore()) io.stdout(line);
   }
-  return 0;
+  return unreadable.finish(dir);
 }

@@ -1,7 +1,9 @@
 import type { Clock } from '../../../common/clock.js';
 import type { Random } from '../../../common/random.js';
+import type { AuditSink } from '../audit-event.js';
 import type { JournalFeed, JournalPosition } from '../journal/audit-journal.js';
-import { readEvents } from '../journal/journal-reader.js';
+import type { StoredAuditEvent } from '../journal/journal-reader.js';
+import { JournalReadError, readEvents } from '../journal/journal-reader.js';
 import type { AuditTransport } from './audit-transport.js';
 import { DeliveryError } from './audit-transport.js';
 import type { CursorStore } from './cursor-store.js';
@@ -21,6 +23,21 @@ export interface AuditForwarderOptions {
   random: Random;
   retry: RetrySettings;
   batchSize: number;
+  /** Where a stall is recorded as audit.forwarding_stalled: the journal (so the other destinations hear of it). */
+  audit: AuditSink;
+  /** Names this workstation in that event. */
+  workstation: string;
+  /** Tells IT about a stall. */
+  log: { warn(message: string): void };
+  /** Failed attempts in a row after which the destination counts as stalled. */
+  stallAfterFailures: number;
+}
+
+/** Where delivery is held up: the record that failed to go out (or could not be read). */
+interface StuckAt {
+  segment: string;
+  offset: number;
+  seq?: number;
 }
 
 export interface ForwarderStatus {
@@ -31,6 +48,8 @@ export interface ForwarderStatus {
   /** Seq of the last durable record in the journal: the difference is what waits on disk. */
   journalSeq: number;
   consecutiveFailures: number;
+  /** Delivery failed `stallAfterFailures` times in a row (reported once, until a send goes through). */
+  stalled: boolean;
   lastError?: string;
 }
 
@@ -47,6 +66,7 @@ export class AuditForwarder {
   private stopped = true;
   private failures = 0;
   private lastError?: string;
+  private stalled = false;
   private cancelRetry?: () => void;
   private unsubscribe?: () => void;
   private idle = Promise.resolve();
@@ -76,6 +96,7 @@ export class AuditForwarder {
       deliveredSeq: this.cursor?.seq ?? 0,
       journalSeq: this.options.journal.durableHead().seq,
       consecutiveFailures: this.failures,
+      stalled: this.stalled,
       ...(this.lastError ? { lastError: this.lastError } : {}),
     };
   }
@@ -98,12 +119,12 @@ export class AuditForwarder {
   }
 
   private async deliverAll(): Promise<void> {
-    const { journal, transport, batchSize } = this.options;
+    const { transport } = this.options;
+    let stuck: StuckAt | undefined;
     try {
       for (;;) {
         this.again = false;
-        const head = journal.durableHead();
-        const { events, next } = await readEvents(journal.directory, this.cursor, { maxEvents: batchSize, until: head });
+        const { events, next } = await this.readBatch();
         if (events.length === 0) {
           if (next.segment && (next.segment !== this.cursor?.segment || next.offset !== this.cursor.offset)) await this.advance(next);
           if (!this.again || this.stopped) return;
@@ -114,12 +135,14 @@ export class AuditForwarder {
           await transport.send(events);
         } catch (error) {
           const delivered = error instanceof DeliveryError ? error.delivered : 0;
+          stuck = events[delivered];
           if (delivered > 0) await this.advance(events[delivered - 1]!.next);
           throw error;
         }
         await this.advance(events.at(-1)!.next);
         this.failures = 0;
         this.lastError = undefined;
+        this.stalled = false;
         if (this.stopped) return;
       }
     } catch (error) {
@@ -127,8 +150,51 @@ export class AuditForwarder {
       if (this.stopped) return;
       this.failures++;
       this.lastError = (error as Error).message;
+      if (error instanceof JournalReadError) stuck = error;
+      if (this.failures >= this.options.stallAfterFailures && !this.stalled) {
+        this.stalled = true;
+        this.reportStall(stuck ?? { segment: this.cursor?.segment ?? '', offset: this.cursor?.offset ?? 0, seq: (this.cursor?.seq ?? 0) + 1 });
+      }
       this.scheduleRetry();
     }
+  }
+
+  /**
+   * The next batch from the cursor. When a record in it cannot be read, the events before that record
+   * still go out first: the next pass then fails right at it (and keeps failing until it is repaired).
+   */
+  private async readBatch(): Promise<{ events: StoredAuditEvent[]; next: JournalPosition }> {
+    const { journal, batchSize } = this.options;
+    const head = journal.durableHead();
+    try {
+      return await readEvents(journal.directory, this.cursor, { maxEvents: batchSize, until: head });
+    } catch (error) {
+      if (!(error instanceof JournalReadError)) throw error;
+      const before = await readEvents(journal.directory, this.cursor, { maxEvents: batchSize, until: { segment: error.segment, offset: error.offset, seq: 0 } });
+      if (before.events.length === 0) throw error;
+      return before;
+    }
+  }
+
+  /** A collector refusing one record (HTTP 4xx), a record that cannot be read, or a long outage: tell IT, once per stall. */
+  private reportStall({ segment, offset, seq }: StuckAt): void {
+    const { destination, audit, log, clock, workstation } = this.options;
+    const where = `${seq === undefined ? 'a record' : `record ${seq}`} (${segment} at byte ${offset})`;
+    const lastError = (this.lastError ?? '').slice(0, 500);
+    log.warn(
+      `audit: forwarding to "${destination}" is stalled: ${this.failures} attempts in a row failed at ${where}; last error: ${lastError}. ` +
+        'The events wait in the journal and go out once the collector accepts it (a record it keeps refusing, or one that cannot be read, needs IT).',
+    );
+    audit
+      .append({
+        type: 'audit.forwarding_stalled',
+        at: clock.wallTime().toISOString(),
+        workstation,
+        outcome: 'failure',
+        reason: `forwarding to "${destination}" failed ${this.failures} times in a row at ${where}`,
+        details: { destination, segment, offset, ...(seq === undefined ? {} : { seq }), failures: this.failures, lastError },
+      })
+      .catch((error: unknown) => log.warn(`audit: could not record that forwarding to "${destination}" is stalled: ${(error as Error).message}`));
   }
 
   private async advance(position: JournalPosition): Promise<void> {

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 
 /** Each key is documented in docs/audit.md ("Policy"). */
+
+const PEN_HINT = 'https://www.iana.org/assignments/enterprise-numbers; it names the structured data "careshell@<number>" in every syslog message';
 const retrySchema = z
   .object({
     initialMs: z.number().int().min(100).max(60_000).default(1_000),
@@ -31,7 +33,13 @@ const atnaSyslogSchema = z
     port: z.number().int().min(1).max(65_535).default(6514),
     tls: tlsSchema.prefault({}),
     appName: z.string().min(1).max(48).default('careshell'),
-    enterpriseNumber: z.number().int().positive().default(32473),
+    // RFC 5424 §7.2.2: an SD-ID with "@" must carry a registered Private Enterprise Number. CareShell has none
+    // of its own to default to (32473 is IANA's documentation number, RFC 5612), so IT sets the hospital's.
+    enterpriseNumber: z
+      .number({ error: (issue) => (issue.input === undefined ? `set it to your organisation's IANA Private Enterprise Number (${PEN_HINT})` : undefined) })
+      .int()
+      .positive()
+      .refine((n) => n !== 32473, `32473 is IANA's example number, reserved for documentation (RFC 5612); use your organisation's own (${PEN_HINT})`),
     enterpriseSiteId: z.string().min(1).optional(),
     settleMs: z.number().int().min(0).max(60_000).default(1_000),
     connectTimeoutMs: z.number().int().min(100).max(120_000).default(10_000),

@@ -1,8 +1,8 @@
-import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import type { JournalPosition } from '../journal/audit-journal.js';
-import { syncDirectory } from '../journal/segment-files.js';
+import { writeFileAtomically } from '../atomic-file.js';
 
 const cursorSchema = z
   .object({
@@ -48,17 +48,7 @@ export class CursorStore {
 
   async save(destination: string, position: JournalPosition): Promise<void> {
     await mkdir(this.directory, { recursive: true, mode: 0o700 });
-    const file = this.file(destination);
-    const temporary = `${file}.tmp`;
-    const handle = await open(temporary, 'w', 0o600);
-    try {
-      await handle.writeFile(JSON.stringify({ destination, ...position }));
-      await handle.datasync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temporary, file);
-    await syncDirectory(this.directory);
+    await writeFileAtomically(this.file(destination), JSON.stringify({ destination, ...position }), { mode: 0o600 });
   }
 
   private file(destination: string): string {

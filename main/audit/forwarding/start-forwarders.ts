@@ -2,6 +2,7 @@ import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Clock } from '../../../common/clock.js';
 import type { Random } from '../../../common/random.js';
+import type { AuditSink } from '../audit-event.js';
 import type { JournalFeed } from '../journal/audit-journal.js';
 import type { ForwarderStatus } from './audit-forwarder.js';
 import { AuditForwarder } from './audit-forwarder.js';
@@ -13,7 +14,11 @@ import { formatSyslogMessage } from './syslog-frame.js';
 import { SyslogTlsTransport } from './syslog-tls-transport.js';
 
 export interface StartForwardersOptions {
-  journal: JournalFeed;
+  /** Read from by the forwarders, and where a stalled destination is recorded. */
+  journal: JournalFeed & AuditSink;
+  /** Names this workstation in the events the forwarders record. */
+  workstation: string;
+  log: { warn(message: string): void };
   /** `audit.forwarders` from the resolved machine policy. */
   destinations: readonly AuditForwarderPolicy[];
   /** Holds each destination's delivery cursor (<dataDir>/audit-forwarding in the app). */
@@ -35,13 +40,29 @@ export interface RunningForwarders {
  * certificate and key file is read and checked first, so a wrong path fails the start naming the policy
  * key instead of failing later, quietly, on each connection attempt.
  */
+/** With the default backoff (1 s doubling to 5 min), the tenth failure in a row comes after about 8.5 minutes. */
+export const STALL_AFTER_FAILURES = 10;
+
 export async function startForwarders(options: StartForwardersOptions): Promise<RunningForwarders> {
-  const { journal, destinations, clock, random } = options;
+  const { journal, destinations, clock, random, workstation, log } = options;
   const transports = await Promise.all(destinations.map((destination, index) => createTransport(destination, index, clock)));
   const cursors = new CursorStore(options.cursorDirectory);
   const forwarders = destinations.map(
     (destination, index) =>
-      new AuditForwarder({ destination: destination.id, journal, transport: transports[index]!, cursors, clock, random, retry: destination.retry, batchSize: destination.batchSize }),
+      new AuditForwarder({
+        destination: destination.id,
+        journal,
+        transport: transports[index]!,
+        cursors,
+        clock,
+        random,
+        retry: destination.retry,
+        batchSize: destination.batchSize,
+        audit: journal,
+        workstation,
+        log,
+        stallAfterFailures: STALL_AFTER_FAILURES,
+      }),
   );
   const stop = async () => {
     await Promise.all(forwarders.map((forwarder) => forwarder.stop()));

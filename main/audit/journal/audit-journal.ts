@@ -73,7 +73,9 @@ export class AuditJournal implements AuditSink, JournalFeed {
   private readonly queue: Pending[] = [];
   private readonly listeners = new Set<(head: JournalPosition) => void>();
   private flushing = false;
-  private closed = false;
+  /** The flush loop running (or last run): close waits for it before closing the file. */
+  private flushed: Promise<void> = Promise.resolve();
+  private closing?: Promise<void>;
   private broken?: Error;
   private cancelCheckpointTimer?: () => void;
 
@@ -140,29 +142,50 @@ export class AuditJournal implements AuditSink, JournalFeed {
     return () => this.listeners.delete(listener);
   }
 
-  /** Writes a final checkpoint and closes the segment; later appends are refused. */
-  async close(): Promise<void> {
-    if (this.closed) return;
-    if (!this.broken) await this.checkpoint();
-    this.closed = true;
+  /**
+   * Refuses new appends from the moment it is called, writes everything already queued, then a final
+   * checkpoint after it, so every acknowledged record is signed, and closes the segment.
+   */
+  close(): Promise<void> {
+    this.closing ??= this.drainAndClose();
+    return this.closing;
+  }
+
+  private async drainAndClose(): Promise<void> {
     this.cancelCheckpointTimer?.();
-    await this.handle.close();
+    try {
+      // Queued behind everything appended before close, so it signs all of it. A journal that broke has
+      // already refused its appends with the reason; closing it is not a second failure.
+      if (!this.broken) {
+        await new Promise<void>((resolve, reject) => this.push({ kind: 'checkpoint', resolve, reject })).catch((error: unknown) => {
+          if (!this.broken) throw error;
+        });
+      }
+    } finally {
+      await this.flushed;
+      this.cancelCheckpointTimer?.();
+      await this.handle.close();
+    }
   }
 
   private enqueue(item: Pending): void {
-    if (this.closed) {
-      item.reject(new Error(`The audit journal in ${this.directory} is closed; the event was not recorded.`));
+    if (this.closing) {
+      item.reject(new Error(`The audit journal in ${this.directory} is closing or closed (CareShell is shutting down); the event was not recorded.`));
       return;
     }
     if (this.broken) {
       item.reject(this.broken);
       return;
     }
+    this.push(item);
+  }
+
+  private push(item: Pending): void {
     this.queue.push(item);
     if (!this.flushing) {
       this.flushing = true;
       // Let appends issued in the same turn join this commit.
-      setImmediate(() => void this.flushLoop());
+      this.flushed = new Promise((resolve) => setImmediate(resolve)).then(() => this.flushLoop());
     }
   }
 
@@ -191,10 +214,12 @@ export class AuditJournal implements AuditSink, JournalFeed {
     const startHead = this.head;
     const startSince = this.sinceCheckpoint;
     const lines: string[] = [];
-    const acknowledgements: (() => void)[] = [];
+    /** The items this write carries: acknowledged once it is durable, refused if it fails (and only they). */
+    const included: { acknowledge: () => void; reject: (error: Error) => void }[] = [];
     const push = (line: string) => {
       lines.push(line);
-      bytes += line.length + 1;
+      // UTF-8 bytes, as on disk: line.length counts UTF-16 units and would let non-ASCII text overfill a segment.
+      bytes += Buffer.byteLength(line) + 1;
       this.head = { seq: this.head.seq + 1, hash: sha256Hex(line) };
     };
     const pushCheckpoint = () => {
@@ -213,7 +238,7 @@ export class AuditJournal implements AuditSink, JournalFeed {
       }
       if (item.kind === 'checkpoint') {
         if (this.sinceCheckpoint > 0) pushCheckpoint();
-        acknowledgements.push(item.resolve);
+        included.push({ acknowledge: item.resolve, reject: item.reject });
         continue;
       }
       const receipt = { id: this.options.random.uuid(), seq: this.head.seq + 1 };
@@ -225,7 +250,7 @@ export class AuditJournal implements AuditSink, JournalFeed {
         continue;
       }
       push(line);
-      acknowledgements.push(() => item.resolve(receipt));
+      included.push({ acknowledge: () => item.resolve(receipt), reject: item.reject });
       if (++this.sinceCheckpoint >= this.settings.checkpointEvery) pushCheckpoint();
     }
     if (lines.length > 0) {
@@ -238,12 +263,12 @@ export class AuditJournal implements AuditSink, JournalFeed {
         this.sinceCheckpoint = startSince;
         const failure = new Error(`The audit journal could not write to ${this.directory} (${(error as Error).message}); the events were not recorded.`);
         await this.undoPartialWrite();
-        for (const item of batch) item.reject(failure);
+        for (const { reject } of included) reject(failure);
         return;
       }
     }
     this.armCheckpointTimer();
-    for (const acknowledge of acknowledgements) acknowledge();
+    for (const { acknowledge } of included) acknowledge();
     if (lines.length > 0) {
       const position = this.durableHead();
       for (const listener of this.listeners) listener(position);
@@ -287,7 +312,7 @@ export class AuditJournal implements AuditSink, JournalFeed {
     this.cancelCheckpointTimer ??= this.options.clock.setTimer(this.settings.checkpointIntervalMs, () => {
       this.cancelCheckpointTimer = undefined;
       // A failed timed checkpoint is retried by the next commit or close; nothing is waiting on it.
-      if (!this.closed) this.checkpoint().catch(() => undefined);
+      if (!this.closing) this.checkpoint().catch(() => undefined);
     });
   }
 

@@ -1,4 +1,5 @@
 import { open, stat } from 'node:fs/promises';
+import type { z } from 'zod';
 import type { AuditEvent } from '../audit-event.js';
 import type { JournalPosition } from './audit-journal.js';
 import { readFrame } from './journal-record.js';
@@ -19,10 +20,20 @@ export class JournalReadError extends Error {
   constructor(
     readonly segment: string,
     readonly offset: number,
-    detail: string,
+    /** What is wrong, in a few words. */
+    readonly detail: string,
+    /** The record's seq, when its frame could be read. */
+    readonly seq?: number,
   ) {
-    super(`${segment} at byte ${offset}: ${detail}. Run "careshell-audit verify" on the journal for the full picture.`);
+    super(`${segment} at byte ${offset}${seq === undefined ? '' : ` (record ${seq})`}: ${detail}. Run "careshell-audit verify" on the journal for the full picture.`);
   }
+}
+
+export interface ReadOptions {
+  maxEvents: number;
+  until?: JournalPosition;
+  /** When given, a record that cannot be read is reported here and skipped; otherwise reading fails at it. */
+  onUnreadable?: (problem: JournalReadError) => void;
 }
 
 const CHUNK_BYTES = 4 * 1024 * 1024;
@@ -30,12 +41,14 @@ const CHUNK_BYTES = 4 * 1024 * 1024;
 /**
  * Reads up to `maxEvents` events after `from` (the journal's start when undefined), never past `until`
  * (the durable head, so a reader never sees a commit in progress). Checkpoints are stepped over.
- * Returns the events and the position to continue from.
+ * Without `until` (another process, such as careshell-audit, reading a live journal), a line still being
+ * written at the end of the last segment is not read yet: reading stops before it and `next` points at
+ * it, so the caller looks again later. Returns the events and the position to continue from.
  */
 export async function readEvents(
   directory: string,
   from: JournalPosition | undefined,
-  options: { maxEvents: number; until?: JournalPosition },
+  options: ReadOptions,
 ): Promise<{ events: StoredAuditEvent[]; next: JournalPosition }> {
   const segments = await listSegments(directory);
   const first = segments[0];
@@ -47,7 +60,13 @@ export async function readEvents(
     const segment: string = position.segment;
     const limit = options.until && options.until.segment === segment ? options.until.offset : (await stat(segmentPath(directory, segment))).size;
     if (position.offset < limit) {
-      position = await readChunk(directory, position, Math.min(limit, position.offset + CHUNK_BYTES), events, options.maxEvents);
+      const end = Math.min(limit, position.offset + CHUNK_BYTES);
+      const after = await readChunk(directory, position, end, events, options);
+      if (after.offset === position.offset) {
+        if (!options.until && end === limit && segment === segments.at(-1)) break;
+        throw new JournalReadError(segment, position.offset, 'an incomplete record (no line end)');
+      }
+      position = after;
       continue;
     }
     const following = segments.find((name) => name > segment);
@@ -57,13 +76,8 @@ export async function readEvents(
   return { events, next: position };
 }
 
-async function readChunk(
-  directory: string,
-  from: JournalPosition,
-  end: number,
-  events: StoredAuditEvent[],
-  maxEvents: number,
-): Promise<JournalPosition> {
+/** Reads the complete lines in [from, end); returns the position after the last one (`from` when there is none). */
+async function readChunk(directory: string, from: JournalPosition, end: number, events: StoredAuditEvent[], options: ReadOptions): Promise<JournalPosition> {
   const buf = Buffer.alloc(end - from.offset);
   const handle = await open(segmentPath(directory, from.segment), 'r');
   try {
@@ -71,29 +85,42 @@ async function readChunk(
   } finally {
     await handle.close();
   }
+  const { segment } = from;
   let position = from;
   let start = 0;
-  for (let newline = buf.indexOf(10); newline !== -1 && events.length < maxEvents; start = newline + 1, newline = buf.indexOf(10, start)) {
+  for (let newline = buf.indexOf(10); newline !== -1 && events.length < options.maxEvents; start = newline + 1, newline = buf.indexOf(10, start)) {
     const offset = from.offset + start;
     const frame = readFrame(buf, start, newline);
-    if (typeof frame === 'string') throw new JournalReadError(from.segment, offset, `not a journal record (it ${frame})`);
-    const next = { segment: from.segment, offset: from.offset + newline + 1, seq: frame.seq };
-    if (frame.kind === 'event') {
-      let value: unknown;
-      try {
-        value = JSON.parse(buf.toString('utf8', start, newline));
-      } catch {
-        throw new JournalReadError(from.segment, offset, 'an event record that is not valid JSON');
-      }
-      const parsed = storedEventSchema.safeParse(value);
-      if (!parsed.success) throw new JournalReadError(from.segment, offset, `event record does not match the schema (${parsed.error.issues[0]?.message})`);
-      const { id, seq, event } = parsed.data;
-      events.push({ id, seq, event, segment: from.segment, offset, next });
+    const next = { segment, offset: from.offset + newline + 1, seq: typeof frame === 'string' ? position.seq + 1 : frame.seq };
+    try {
+      if (typeof frame === 'string') throw new JournalReadError(segment, offset, `not a journal record (it ${frame})`);
+      if (frame.kind === 'event') events.push({ ...parseEvent(buf, start, newline, segment, offset, frame.seq), segment, offset, next });
+    } catch (error) {
+      if (!(error instanceof JournalReadError) || !options.onUnreadable) throw error;
+      options.onUnreadable(error);
     }
     position = next;
   }
-  if (start === 0 && buf.indexOf(10) === -1) {
-    throw new JournalReadError(from.segment, from.offset, 'an incomplete record (no line end)');
-  }
   return position;
+}
+
+function parseEvent(buf: Buffer, start: number, end: number, segment: string, offset: number, seq: number): Pick<StoredAuditEvent, 'id' | 'seq' | 'event'> {
+  let value: unknown;
+  try {
+    value = JSON.parse(buf.toString('utf8', start, end));
+  } catch {
+    throw new JournalReadError(segment, offset, 'an event record that is not valid JSON', seq);
+  }
+  const parsed = storedEventSchema.safeParse(value);
+  if (!parsed.success) throw new JournalReadError(segment, offset, `the event does not match the schema: ${describeIssue(parsed.error.issues[0]!, value)}`, seq);
+  const { id, event } = parsed.data;
+  return { id, seq: parsed.data.seq, event };
+}
+
+/** One schema issue in a few words (zod's own message for an unknown enum value lists every allowed one). */
+function describeIssue(issue: z.core.$ZodIssue, value: unknown): string {
+  const where = issue.path.join('.') || 'the record';
+  if (issue.code !== 'invalid_value') return `${where}: ${issue.message}`.slice(0, 200);
+  const found = issue.path.reduce<unknown>((at, key) => (at as Record<PropertyKey, unknown> | undefined)?.[key], value);
+  return `${where} ${JSON.stringify(found)?.slice(0, 80)} is not a value this version of CareShell knows`;
 }

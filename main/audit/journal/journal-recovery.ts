@@ -22,10 +22,11 @@ export interface RecoveredJournal {
 }
 
 /**
- * Prepares a journal directory for appending. Only the last segment is read (start-up cost stays bounded
- * by the segment size); whole-journal checks are `careshell-audit verify`. An unterminated last line is a
- * write cut off by a crash: it was never acknowledged, so it is cut off here and returned for the journal
- * to record. Any other damage in the segment is returned as problems and left in place as evidence.
+ * Prepares a journal directory for appending. Only the last segment is read, and the last record of the
+ * one before it (start-up cost stays bounded by the segment size); whole-journal checks are
+ * `careshell-audit verify`. An unterminated last line is a write cut off by a crash: it was never
+ * acknowledged, so it is cut off here and returned for the journal to record. Any other damage found is
+ * returned as problems and left in place as evidence.
  */
 export async function recoverJournal(directory: string): Promise<RecoveredJournal> {
   const segments = await listSegments(directory);
@@ -36,16 +37,19 @@ export async function recoverJournal(directory: string): Promise<RecoveredJourna
     await syncDirectory(directory);
     return { segment, size: 0, head: { seq: 0, hash: GENESIS_HASH }, recordsSinceCheckpoint: 0, problems: [] };
   }
+  const firstSeq = segmentFirstSeq(last)!;
+  const problems: JournalProblem[] = [];
   const previous = segments.at(-2);
-  const expected = previous ? await headOf(directory, previous) : segmentFirstSeq(last) === 1 ? { seq: 0, hash: GENESIS_HASH } : undefined;
+  const expected = previous ? await endOf(directory, previous, last, problems) : firstSeq === 1 ? { seq: 0, hash: GENESIS_HASH } : undefined;
   const buf = await readFile(segmentPath(directory, last));
   const scan = scanSegment(buf, last, expected);
+  problems.push(...scan.problems);
   const recovered: RecoveredJournal = {
     segment: last,
     size: scan.completeBytes,
-    head: scan.head ?? expected ?? { seq: (segmentFirstSeq(last) ?? 1) - 1, hash: GENESIS_HASH },
+    head: scan.head ?? expected ?? { seq: firstSeq - 1, hash: GENESIS_HASH },
     recordsSinceCheckpoint: scan.recordsSinceCheckpoint,
-    problems: scan.problems,
+    problems,
   };
   if (scan.completeBytes < buf.length) {
     const cut = buf.subarray(scan.completeBytes);
@@ -61,10 +65,28 @@ export async function recoverJournal(directory: string): Promise<RecoveredJourna
   return recovered;
 }
 
-/** The chain head a segment ends with, from its last complete line. */
-async function headOf(directory: string, segment: string): Promise<ChainHead | undefined> {
-  const line = await readLastLine(segmentPath(directory, segment));
-  if (!line) return undefined;
+/**
+ * The chain head the segment before the last ends with: the hash of its last line as stored, so the chain
+ * continues from the bytes really there even when that line is damaged (the damage goes into `problems`,
+ * with its offset). Undefined, also reported, when that segment holds no complete line.
+ */
+async function endOf(directory: string, segment: string, next: string, problems: JournalProblem[]): Promise<ChainHead | undefined> {
+  const nextSeq = segmentFirstSeq(next)!;
+  const { line, offset, size } = await readLastLine(segmentPath(directory, segment));
+  const end = line ? offset + line.length + 1 : 0;
+  if (end < size) problems.push({ segment, offset: end, problem: `an incomplete record (${size - end} bytes) at the end of a segment that is not the last` });
+  if (!line) {
+    problems.push({ segment, offset: 0, problem: 'the segment before the last holds no complete record, so the chain cannot be linked across it' });
+    return undefined;
+  }
+  const hash = sha256Hex(line);
   const frame = readFrame(line, 0, line.length);
-  return typeof frame === 'string' ? undefined : { seq: frame.seq, hash: sha256Hex(line) };
+  if (typeof frame === 'string') {
+    problems.push({ segment, offset, problem: `not a well-formed journal record: it ${frame}` });
+    return { seq: nextSeq - 1, hash };
+  }
+  if (frame.seq !== nextSeq - 1) {
+    problems.push({ segment, offset, seq: frame.seq, problem: `the segment ends with record ${frame.seq} but the next one, ${next}, is named for record ${nextSeq}: records are missing or the segment was renamed` });
+  }
+  return { seq: frame.seq, hash };
 }

@@ -29,8 +29,11 @@ export async function syncDirectory(directory: string): Promise<void> {
   }
 }
 
-/** The last complete line of a file (without its "\n"), read from the end; undefined when there is none. */
-export async function readLastLine(file: string): Promise<Buffer | undefined> {
+/**
+ * The last complete line of a file (without its "\n") and the offset it starts at, with the file's size:
+ * bytes past that line's "\n" are an unterminated record. `line` is undefined when there is no complete line.
+ */
+export async function readLastLine(file: string): Promise<{ line?: Buffer; offset: number; size: number }> {
   const handle = await open(file, 'r');
   try {
     const { size } = await handle.stat();
@@ -40,11 +43,11 @@ export async function readLastLine(file: string): Promise<Buffer | undefined> {
       await handle.read(buf, 0, buf.length, start);
       const end = buf.lastIndexOf(10);
       if (end === -1) {
-        if (start === 0) return undefined;
+        if (start === 0) return { offset: 0, size };
         continue;
       }
       const begin = end === 0 ? 0 : buf.lastIndexOf(10, end - 1) + 1;
-      if (begin > 0 || start === 0) return buf.subarray(begin, end);
+      if (begin > 0 || start === 0) return { line: buf.subarray(begin, end), offset: start + begin, size };
     }
   } finally {
     await handle.close();

@@ -26,6 +26,10 @@ export interface SegmentScan {
   head?: ChainHead;
   /** Records after the last checkpoint in this segment (all of them when it has none). */
   recordsSinceCheckpoint: number;
+  /** Where those records start (when there are any): the first record no checkpoint in this segment signs. */
+  unsignedFrom?: { offset: number; seq?: number };
+  /** The last complete record (when there is one); seq is unknown when no record before it could be read. */
+  last?: { offset: number; seq?: number };
   /** Offset just past the last "\n": anything after it is an unterminated (torn) record. */
   completeBytes: number;
   problems: JournalProblem[];
@@ -57,6 +61,7 @@ export function scanSegment(
     const hash = sha256Hex(new Uint8Array(buffer, byteOffset + offset, newline - offset));
     const malformed = parseFrame(buf, offset, newline, frame);
     scan.records++;
+    if (scan.recordsSinceCheckpoint === 0) scan.unsignedFrom = malformed === undefined ? { offset, seq: frame.seq } : { offset };
     if (malformed !== undefined) {
       scan.problems.push({ segment, offset, problem: `not a well-formed journal record: it ${malformed}` });
       headSeq++;
@@ -78,6 +83,7 @@ export function scanSegment(
       if (frame.kind === 'checkpoint') {
         scan.checkpoints++;
         scan.recordsSinceCheckpoint = 0;
+        scan.unsignedFrom = undefined;
         const problem = checkCheckpoint?.(buf.toString('utf8', offset, newline));
         if (problem) scan.problems.push({ segment, offset, seq, problem });
         previousOffset = offset;
@@ -90,6 +96,7 @@ export function scanSegment(
   }
   scan.completeBytes = offset;
   if (known) scan.head = { seq: headSeq, hash: headHash };
+  if (previousOffset >= 0) scan.last = known ? { offset: previousOffset, seq: headSeq } : { offset: previousOffset };
   return scan;
 }
 

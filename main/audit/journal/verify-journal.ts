@@ -2,6 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { DEFAULT_JOURNAL_SETTINGS } from './audit-journal.js';
 import { GENESIS_HASH } from './journal-record.js';
 import type { ScannedSegment } from './scan-segments.js';
 import { scanSegments } from './scan-segments.js';
@@ -27,12 +28,24 @@ export interface VerifyReport {
 export interface VerifyOptions {
   /** Threads hashing segments in parallel: this one plus `threads - 1` workers; 1 = this thread only. */
   threads?: number;
+  /**
+   * The most records the journal may hold after its last checkpoint. The writer signs at the latest with
+   * the `checkpointEvery`-th record (the timer only signs sooner), so it never leaves more than
+   * `checkpointEvery - 1`; a longer unsigned tail means checkpoints were removed (and the chain rewritten).
+   */
+  maxUnsigned?: number;
 }
+
+/** What the writer guarantees with the default policy (journal.checkpointEvery 1000). */
+export const DEFAULT_MAX_UNSIGNED = DEFAULT_JOURNAL_SETTINGS.checkpointEvery - 1;
 
 /**
  * Checks a whole journal offline: every record links to the one before (hash and sequence), across
- * segments; every checkpoint's signature holds under a trusted key; nothing is missing at the start and
- * nothing is cut off at the end. Threads take segments one at a time and scan each on its own; the links
+ * segments; every checkpoint's signature holds under a trusted key; every segment but the last ends with
+ * a checkpoint and no more than `maxUnsigned` records follow the last one (so a journal whose checkpoints
+ * were stripped and whose chain was recomputed fails); nothing is missing at the start and no record is
+ * cut in half at the end. (Whole records cut off cleanly at the end leave no trace in the files: only
+ * the collectors' seq numbers show them, see docs/audit.md.) Threads take segments one at a time and scan each on its own; the links
  * between segments are checked here, in order, so the result is the same for any number of threads.
  */
 export async function verifyJournal(directory: string, publicKeys: ReadonlyMap<string, KeyObject>, options: VerifyOptions = {}): Promise<VerifyReport> {
@@ -46,6 +59,8 @@ export async function verifyJournal(directory: string, publicKeys: ReadonlyMap<s
 
   const firstNameSeq = segmentFirstSeq(segments[0]!)!;
   let head: ChainHead | undefined = firstNameSeq === 1 ? { seq: 0, hash: GENESIS_HASH } : undefined;
+  /** The first record no checkpoint signs, when the journal ends with such records. */
+  let unsignedFrom: Omit<JournalProblem, 'problem'> | undefined;
   if (!head) report.problems.push({ segment: segments[0]!, offset: 0, problem: `the journal starts at record ${firstNameSeq}: the segments before it are missing` });
   for (const [index, { segment, bytes, scan }] of scanned.entries()) {
     const isLast = index === scanned.length - 1;
@@ -60,10 +75,20 @@ export async function verifyJournal(directory: string, publicKeys: ReadonlyMap<s
     report.events += scan.events;
     report.checkpoints += scan.checkpoints;
     report.unsignedRecords = scan.checkpoints > 0 ? scan.recordsSinceCheckpoint : report.unsignedRecords + scan.records;
+    const unsignedHere = scan.unsignedFrom && { segment, ...scan.unsignedFrom };
+    if (scan.checkpoints > 0) unsignedFrom = unsignedHere;
+    else unsignedFrom ??= unsignedHere;
     if (scan.firstSeq !== undefined && scan.firstSeq !== nameSeq) {
       report.problems.push({ segment, offset: 0, problem: `the segment is named for record ${nameSeq} but starts with record ${scan.firstSeq}` });
     }
     if (scan.records === 0 && !isLast) report.problems.push({ segment, offset: 0, problem: 'an empty segment in the middle of the journal' });
+    if (scan.last && scan.recordsSinceCheckpoint > 0 && !isLast) {
+      report.problems.push({
+        segment,
+        ...scan.last,
+        problem: `the segment ends with ${scan.recordsSinceCheckpoint} record(s) no checkpoint signs, but CareShell closes every full segment with a signed checkpoint: checkpoints were removed or records added here`,
+      });
+    }
     report.problems.push(...scan.problems);
     if (scan.completeBytes < bytes) {
       report.problems.push({
@@ -78,6 +103,16 @@ export async function verifyJournal(directory: string, publicKeys: ReadonlyMap<s
     head = scan.head ?? head;
   }
   report.lastSeq = head?.seq;
+  const maxUnsigned = options.maxUnsigned ?? DEFAULT_MAX_UNSIGNED;
+  if (unsignedFrom && report.unsignedRecords > maxUnsigned) {
+    report.problems.push({
+      ...unsignedFrom,
+      problem:
+        `the last ${report.unsignedRecords} records, from this one on, are not covered by any checkpoint signature, but CareShell signs at least ` +
+        `every ${maxUnsigned + 1} records: checkpoints were removed and the chain rewritten, or records added without the signing key ` +
+        '(if the policy sets a larger journal.checkpointEvery, pass --max-unsigned <checkpointEvery - 1>)',
+    });
+  }
   report.ok = report.problems.length === 0;
   return report;
 }

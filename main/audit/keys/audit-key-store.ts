@@ -9,9 +9,8 @@ export interface AuditSigningKey {
 }
 
 /**
- * Where the journal gets its signing key, and verification its trusted public keys. The app passes an
- * implementation backed by the OS key store; FileAuditKeyStore (file-audit-key-store.ts) is the
- * portable one.
+ * Where the journal gets its signing key, and verification its trusted public keys. The app uses
+ * FileAuditKeyStore (file-audit-key-store.ts), whose private key file is sealed by the OS key store.
  */
 export interface AuditKeyStore {
   signingKey(): Promise<AuditSigningKey>;

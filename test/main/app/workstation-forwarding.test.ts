@@ -9,7 +9,7 @@ import { createCareShell } from '../../../main/app/create-careshell.js';
 import { openWorkstation } from '../../../main/app/open-workstation.js';
 import { readEvents } from '../../../main/audit/journal/journal-reader.js';
 import { verifyJournal } from '../../../main/audit/journal/verify-journal.js';
-import { FileAuditKeyStore } from '../../../main/audit/keys/file-audit-key-store.js';
+import { loadPublicKeys } from '../../../main/audit/keys/file-audit-key-store.js';
 import { SimulatedReader } from '../../../native/simulated-reader.js';
 import { SyslogCollector, type SyslogMessage } from '../audit/support/collectors.js';
 import { useTeardown, useTestTls } from '../audit/support/lifecycle.js';
@@ -61,7 +61,7 @@ describe('a workstation forwards its audit trail as the machine policy says', ()
     const caFile = path.join(tmpdir(), `careshell-ws-ca-${process.pid}.pem`);
     await writeFile(caFile, tls().caPem);
     teardown(() => rm(caFile, { force: true }));
-    const { reader, clock, open } = await workstationWith([{ kind: 'atna-syslog', id: 'siem', host: '127.0.0.1', port: collector.port, tls: { caFile }, settleMs: 100 }]);
+    const { reader, clock, open } = await workstationWith([{ kind: 'atna-syslog', id: 'siem', host: '127.0.0.1', port: collector.port, enterpriseNumber: 64_000, tls: { caFile }, settleMs: 100 }]);
     const workstation = await open();
     teardown(() => workstation.close());
     await workstation.identity.directory.bind(workstation.hashBadge(BADGE), NURSE);
@@ -87,12 +87,12 @@ describe('a workstation forwards its audit trail as the machine policy says', ()
   });
 
   it('refuses to open with a forwarder whose CA file is missing, naming the policy key', async () => {
-    const { dataDir, open } = await workstationWith([{ kind: 'atna-syslog', id: 'siem', host: 'arr.example.org', tls: { caFile: '/nonexistent/arr-ca.pem' } }]);
+    const { dataDir, open } = await workstationWith([{ kind: 'atna-syslog', id: 'siem', host: 'arr.example.org', enterpriseNumber: 64_000, tls: { caFile: '/nonexistent/arr-ca.pem' } }]);
     await expect(open()).rejects.toThrow(
       /^audit\.forwarders\[0\]\.tls\.caFile \(forwarder "siem"\): cannot read \/nonexistent\/arr-ca\.pem \(ENOENT.*\); set it to the PEM file of the CA/,
     );
     // The journal it had opened was closed again: a corrected policy opens the same data folder.
-    const keys = await new FileAuditKeyStore(path.join(dataDir, 'audit-keys')).publicKeys();
+    const keys = await loadPublicKeys(path.join(dataDir, 'audit-keys'));
     expect((await verifyJournal(path.join(dataDir, 'audit'), keys)).ok).toBe(true);
   });
 });

@@ -60,6 +60,7 @@ const REQUIRED: [AuditEventType, 'success' | 'failure', string, string | undefin
   ['policy.change', 'success', '110113', '110129'],
   ['reader.attach', 'success', '110113', '110130'],
   ['reader.detach', 'success', '110113', '110130'],
+  ['audit.forwarding_stalled', 'failure', '110113', undefined],
 ];
 
 describe('DICOM PS3.15 audit message', () => {

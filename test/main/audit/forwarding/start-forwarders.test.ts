@@ -22,8 +22,9 @@ async function startWith(files: { caFile?: string; certFile?: string; keyFile?: 
     tlsSection[key] = path.join(f.root, `${key}.pem`);
     await writeFile(tlsSection[key], text);
   }
-  const { forwarders } = auditPolicySchema.parse({ forwarders: [{ kind: 'atna-syslog', id: 'siem', host: '127.0.0.1', tls: tlsSection }] });
-  return startForwarders({ journal, destinations: forwarders, cursorDirectory: path.join(f.root, 'audit-forwarding'), clock: f.clock, random: systemRandom });
+  const { forwarders } = auditPolicySchema.parse({ forwarders: [{ kind: 'atna-syslog', id: 'siem', host: '127.0.0.1', enterpriseNumber: 64_000, tls: tlsSection }] });
+  const log = { warn: () => undefined };
+  return startForwarders({ journal, destinations: forwarders, cursorDirectory: path.join(f.root, 'audit-forwarding'), clock: f.clock, random: systemRandom, workstation: 'COW-3F-12', log });
 }
 
 describe('startForwarders checks certificate and key files before starting', () => {

@@ -36,13 +36,17 @@ async function setup() {
         clock: f.clock,
         settleMs: 200,
         connectTimeoutMs: 5_000,
-        format: (event) => formatSyslogMessage(event, { appName: 'careshell', enterpriseNumber: 32473, enterpriseSiteId: 'St Example' }),
+        format: (event) => formatSyslogMessage(event, { appName: 'careshell', enterpriseNumber: 64_000, enterpriseSiteId: 'St Example' }),
       }),
       cursors: new CursorStore(path.join(f.directory, 'cursors')),
       clock: f.clock,
       random: systemRandom,
       retry: { initialMs: 1_000, maxMs: 30_000 },
       batchSize: 50,
+      audit: journal,
+      workstation: 'COW-3F-12',
+      log: { warn: () => undefined },
+      stallAfterFailures: 10,
     });
   return { f, journal, collector, forwarder };
 }

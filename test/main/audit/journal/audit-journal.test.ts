@@ -1,7 +1,9 @@
-import { appendFile, readFile, readdir, stat } from 'node:fs/promises';
+import { appendFile, open, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { sha256Hex } from '../../../../main/audit/journal/journal-record.js';
 import { readEvents } from '../../../../main/audit/journal/journal-reader.js';
+import { segmentName } from '../../../../main/audit/journal/segment-files.js';
 import { verifyJournal } from '../../../../main/audit/journal/verify-journal.js';
 import { journalFixture, sampleEvent } from '../support/journal-fixture.js';
 
@@ -61,6 +63,19 @@ describe('AuditJournal', () => {
     expect(report).toMatchObject({ ok: true, events: 1000, segments: segments.length });
   });
 
+  it('counts the segment size in UTF-8 bytes, so non-ASCII events do not overfill a segment', async () => {
+    const f = await fixture({ maxSegmentBytes: 64 * 1024, checkpointEvery: 100_000 });
+    const journal = await f.open();
+    // 600 UTF-16 units but 1,800 bytes of UTF-8 in each record's reason.
+    const reason = '€'.repeat(600);
+    await Promise.all(Array.from({ length: 100 }, (_, n) => journal.append(sampleEvent('session.unlock', n, { reason }))));
+    await journal.close();
+    const segments = (await readdir(f.directory)).filter((name) => name.startsWith('seg-')).sort();
+    expect(segments.length).toBeGreaterThan(2);
+    for (const name of segments) expect((await stat(path.join(f.directory, name))).size).toBeLessThan(64 * 1024 + 3 * 1024);
+    expect((await verifyJournal(f.directory, await f.keyStore.publicKeys())).ok).toBe(true);
+  });
+
   it('signs a checkpoint after checkpointEvery records and after checkpointIntervalMs on the injected clock', async () => {
     const f = await fixture({ checkpointEvery: 10, checkpointIntervalMs: 5_000 });
     const journal = await f.open();
@@ -75,6 +90,24 @@ describe('AuditJournal', () => {
     report = await verifyJournal(f.directory, await f.keyStore.publicKeys());
     expect(report).toMatchObject({ ok: true, checkpoints: 2, unsignedRecords: 0 });
     await journal.close();
+  });
+
+  it('on close, writes and signs what was appended before it and refuses what comes after, without breaking', async () => {
+    const f = await fixture();
+    const journal = await f.open();
+    const before = journal.record(sampleEvent('session.lock', 1));
+    const closing = journal.close();
+    const sameTick = journal.append(sampleEvent('session.lock', 2));
+    const nextTick = new Promise((resolve) => setImmediate(resolve)).then(() => journal.append(sampleEvent('session.lock', 3)));
+    const [first, second, third] = await Promise.allSettled([before, sameTick, nextTick]);
+    expect(first).toMatchObject({ status: 'fulfilled', value: { seq: 1 } });
+    expect(second).toMatchObject({ status: 'rejected', reason: { message: expect.stringContaining('is closing or closed (CareShell is shutting down); the event was not recorded') } });
+    expect(third).toMatchObject({ status: 'rejected', reason: { message: expect.stringContaining('is closing or closed') } });
+    await closing;
+    await expect(journal.close()).resolves.toBeUndefined();
+    expect((await allEvents(f.directory)).map((e) => e.event.details?.n)).toEqual([1]);
+    const report = await verifyJournal(f.directory, await f.keyStore.publicKeys());
+    expect(report).toMatchObject({ ok: true, events: 1, checkpoints: 1, unsignedRecords: 0 });
   });
 
   it('continues the chain after reopening', async () => {
@@ -116,7 +149,6 @@ describe('AuditJournal', () => {
     const [segment] = (await readdir(f.directory)).filter((name) => name.startsWith('seg-'));
     const file = path.join(f.directory, segment!);
     const text = await readFile(file, 'utf8');
-    const { writeFile } = await import('node:fs/promises');
     await writeFile(file, text.replace('"n":1', '"n":9'));
     journal = await f.open();
     expect(journal.openReport.problems).toHaveLength(1);
@@ -125,6 +157,55 @@ describe('AuditJournal', () => {
     const damage = events.find((e) => e.event.type === 'audit.journal_damaged');
     expect(damage?.event).toMatchObject({ outcome: 'failure', details: { segment, offset: text.indexOf('\n', text.indexOf('"n":1')) + 1 } });
     expect(events.filter((e) => e.event.type === 'session.lock')).toHaveLength(3);
+  });
+
+  it('after a failed write refuses only the events that write carried: the rest of the batch is written and acknowledged', async () => {
+    const f = await fixture({ maxSegmentBytes: 64 * 1024, checkpointEvery: 100_000 });
+    const journal = await f.open();
+    const probe = await open(path.join(f.root, 'probe'), 'w');
+    const fileHandle = Object.getPrototypeOf(probe) as { write: typeof probe.write };
+    await probe.close();
+    // The first commit fills the segment and leaves the rest of the batch queued; its write fails.
+    const write = vi.spyOn(fileHandle, 'write').mockRejectedValueOnce(new Error('ENOSPC: no space left on device'));
+    let results: PromiseSettledResult<unknown>[];
+    try {
+      results = await Promise.allSettled(Array.from({ length: 300 }, (_, n) => journal.record(sampleEvent('session.unlock', n, { reason: 'x'.repeat(400) }))));
+    } finally {
+      write.mockRestore();
+    }
+    await journal.close();
+    const refused = results.flatMap((r, n) => (r.status === 'rejected' ? [n] : []));
+    const acknowledged = results.flatMap((r, n) => (r.status === 'fulfilled' ? [n] : []));
+    expect(refused.length).toBeGreaterThan(0);
+    expect(acknowledged.length).toBeGreaterThan(0);
+    expect((results[refused[0]!] as PromiseRejectedResult).reason.message).toContain('no space left on device');
+    const stored = (await allEvents(f.directory)).map((e) => e.event.details?.n);
+    expect(stored).toEqual(acknowledged);
+    expect((await verifyJournal(f.directory, await f.keyStore.publicKeys())).ok).toBe(true);
+  });
+
+  it('after a crash right after rotating, continues from the true head of the segment before and reports its damaged last record', async () => {
+    const f = await fixture({ maxSegmentBytes: 64 * 1024 });
+    let journal = await f.open();
+    await Promise.all(Array.from({ length: 300 }, (_, n) => journal.append(sampleEvent('session.lock', n))));
+    await journal.close();
+    const previous = (await readdir(f.directory)).filter((name) => name.startsWith('seg-')).sort().at(-1)!;
+    const text = await readFile(path.join(f.directory, previous), 'utf8');
+    const lastLineOffset = Buffer.byteLength(text.slice(0, text.lastIndexOf('\n', text.length - 2) + 1));
+    const lastLine = text.slice(lastLineOffset, -1);
+    const headSeq = JSON.parse(lastLine).seq as number;
+    // The rotation created the next segment, then the machine died; the record before it is garbled.
+    const garbled = lastLine.replace('"kind":"checkpoint"', '"kind":"chekpoint"');
+    await writeFile(path.join(f.directory, previous), text.slice(0, lastLineOffset) + garbled + '\n');
+    await writeFile(path.join(f.directory, segmentName(headSeq + 1)), '');
+
+    journal = await f.open();
+    expect(journal.openReport.problems).toEqual([
+      { segment: previous, offset: lastLineOffset, problem: 'not a well-formed journal record: it is neither an event nor a checkpoint record' },
+    ]);
+    await journal.close();
+    const [first] = (await readFile(path.join(f.directory, segmentName(headSeq + 1)), 'utf8')).split('\n').map((line) => (line ? JSON.parse(line) : undefined));
+    expect(first).toMatchObject({ seq: headSeq + 1, prev: sha256Hex(garbled), event: { type: 'audit.journal_damaged', outcome: 'failure', details: { segment: previous, offset: lastLineOffset } } });
   });
 
   it('rejects an event that cannot be stored without failing the others in its commit', async () => {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createServer as createHttpsServer } from 'node:https';
 import type { IncomingMessage } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
@@ -99,11 +100,22 @@ export class SyslogCollector {
   }
 }
 
-/** A minimal FHIR server: accepts POST /fhir/AuditEvent, or answers 503 while `down` is set. */
+/**
+ * A minimal FHIR server, with a real server's id rules: POST /fhir/AuditEvent creates a resource under an id
+ * the server assigns (so a resent POST is a second resource), PUT /fhir/AuditEvent/<id> creates or updates
+ * the resource with that id (update-as-create, 201 or 200). While `down` is set it answers 503; `refuse` is
+ * asked about each resource and may answer with a 4xx instead; the next `loseResponses` writes are stored but
+ * their answer is lost (the connection is cut), as when a network fails after the server has committed.
+ */
 export class FhirCollector {
+  /** What the server holds, by resource id. */
+  readonly resources = new Map<string, Record<string, unknown>>();
+  /** Every write it stored, in order (a resend appears twice). */
   readonly received: { id: string; body: Record<string, unknown> }[] = [];
   readonly requests: { method: string; url: string; contentType: string | undefined }[] = [];
   down = false;
+  loseResponses = 0;
+  refuse: (body: Record<string, unknown>) => number | undefined = () => undefined;
   private server?: HttpsServer;
   port = 0;
 
@@ -123,13 +135,32 @@ export class FhirCollector {
           res.writeHead(503, { 'content-type': 'application/fhir+json' }).end('{"resourceType":"OperationOutcome"}');
           return;
         }
-        if (req.method !== 'POST' || req.url !== '/fhir/AuditEvent') {
+        const put = /^\/fhir\/AuditEvent\/([A-Za-z0-9.-]{1,64})$/.exec(req.url ?? '');
+        if (!(req.method === 'POST' && req.url === '/fhir/AuditEvent') && !(req.method === 'PUT' && put)) {
           res.writeHead(404).end();
           return;
         }
         const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
-        this.received.push({ id: String(body.id), body });
-        res.writeHead(201, { 'content-type': 'application/fhir+json', location: `AuditEvent/${String(body.id)}` }).end(JSON.stringify(body));
+        if (put && body.id !== put[1]) {
+          res.writeHead(400, { 'content-type': 'application/fhir+json' }).end('{"resourceType":"OperationOutcome","issue":[{"diagnostics":"id in the body differs from the URL"}]}');
+          return;
+        }
+        const refusal = this.refuse(body);
+        if (refusal !== undefined) {
+          res.writeHead(refusal, { 'content-type': 'application/fhir+json' }).end('{"resourceType":"OperationOutcome","issue":[{"diagnostics":"refused by the test"}]}');
+          return;
+        }
+        const id = put ? put[1]! : randomUUID();
+        const created = !this.resources.has(id);
+        const stored = { ...body, id };
+        this.resources.set(id, stored);
+        this.received.push({ id, body: stored });
+        if (this.loseResponses > 0) {
+          this.loseResponses--;
+          req.socket.destroy();
+          return;
+        }
+        res.writeHead(created ? 201 : 200, { 'content-type': 'application/fhir+json', location: `AuditEvent/${id}` }).end(JSON.stringify(stored));
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
