@@ -9,8 +9,7 @@ import { createReader, type ReaderFactoryDeps } from '../../native/manager/reade
 import type { HotplugSource } from '../../native/manager/hotplug-source.js';
 import type { KeyboardWedgeReader } from '../../native/wedge/keyboard-wedge-reader.js';
 import { startForwarders, type RunningForwarders } from '../audit/forwarding/start-forwarders.js';
-import { AuditJournal } from '../audit/journal/audit-journal.js';
-import { FileAuditKeyStore } from '../audit/keys/file-audit-key-store.js';
+import type { AuditJournal } from '../audit/journal/audit-journal.js';
 import { createBadgeHasher } from '../identity/badge-hasher.js';
 import { createIdentity, type Identity } from '../identity/create-identity.js';
 import { createAesGcmSealer } from '../identity/crypto/sealer.js';
@@ -23,6 +22,7 @@ import { identityEnrollment } from './identity-enrollment.js';
 import { identityPins } from './identity-pins.js';
 import { identityStepUp } from './identity-step-up.js';
 import { loadInstallationSecrets, type KeyProtector } from './installation-secrets.js';
+import { openWorkstationJournal } from './workstation-journal.js';
 
 export interface WorkstationOptions {
   policy: ResolvedPolicy;
@@ -67,14 +67,7 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
   if (!identityPolicy) {
     throw new Error('The machine policy has no "identity" section: set the identity provider (clientId, authority) so clinicians can sign in.');
   }
-  const journal = await AuditJournal.open({
-    directory: path.join(options.dataDir, 'audit'),
-    keyStore: new FileAuditKeyStore({ directory: path.join(options.dataDir, 'audit-keys'), protector: options.protector }),
-    clock,
-    random,
-    workstation: options.workstation,
-    ...policy.audit.journal,
-  });
+  const journal = await openWorkstationJournal({ ...options, settings: policy.audit.journal });
   let stopForwarding = async () => {};
   try {
     const forwarding = await startForwarders({

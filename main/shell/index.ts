@@ -12,6 +12,7 @@ import { createCareShell } from '../app/create-careshell.js';
 import { followMachinePolicy } from '../app/machine-policy-updates.js';
 import { openWorkstation } from '../app/open-workstation.js';
 import { policyErrorContract } from '../app/policy-error-contract.js';
+import { recordRejectedPolicy } from '../app/workstation-journal.js';
 import { DEFAULT_MACHINE_POLICY_PATH, loadMachinePolicy } from '../policy/machine-policy-loader.js';
 import { watchMachinePolicy } from '../policy/machine-policy-watcher.js';
 import { describeProblems } from '../policy/policy-problem.js';
@@ -69,6 +70,15 @@ async function main(): Promise<void> {
     // Fail closed: the lock screen names every wrong key; nothing else runs.
     const problems = describeProblems(policyPath, resolved.problems);
     log.warn(problems);
+    await recordRejectedPolicy({
+      dataDir: app.getPath('userData'),
+      protector: safeStorageProtector(),
+      clock: systemClock,
+      random: systemRandom,
+      workstation: workstationName,
+      policyPath,
+      problems: resolved.problems,
+    }).catch((error: unknown) => log.warn(`audit: could not record the invalid policy: ${(error as Error).message}`));
     bridgeContract({ contract: policyErrorContract(workstationName, problems, log) }, window, rendererUrl, log);
     // Once IT corrects the file, start again on it: nothing else runs until then.
     watchMachinePolicy({
