@@ -35,11 +35,9 @@ function setup(page0 = fixture.configPage0NoStrip) {
   });
   const events: BadgeReaderEvent[] = [];
   reader.onEvent((e) => events.push(e));
-  /** start() waits on the clock between a command and its answer. */
+  /** start() waits on the clock between a command and its answer; a refusal is awaited, never left unhandled. */
   const start = async () => {
-    const started = reader.start();
-    await clock.advance(5);
-    await started;
+    await Promise.all([reader.start(), clock.advance(5)]);
   };
   return { clock, emulator, backend, reader, events, start };
 }
