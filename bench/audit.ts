@@ -1,18 +1,17 @@
 // npm run bench:audit — durable append rate and latency with group commit, side by side with pino
 // (sync: true) writing the same events, and verify throughput over 1,000,000 events. Prints one JSON line
 // last and writes bench/results/audit.json.
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { availableParallelism, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
+import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { systemClock } from '../common/clock.js';
 import { systemRandom } from '../common/random.js';
 import type { AuditEvent } from '../main/audit/audit-event.js';
 import { AuditJournal } from '../main/audit/journal/audit-journal.js';
-import { verifyJournal } from '../main/audit/journal/verify-journal.js';
-import { FileAuditKeyStore, loadPublicKeys } from '../main/audit/keys/file-audit-key-store.js';
+import { FileAuditKeyStore } from '../main/audit/keys/file-audit-key-store.js';
 import { percentile, reportBench, round } from './support/bench-report.js';
 
 const APPEND_EVENTS = 100_000;
@@ -78,16 +77,14 @@ async function measureVerify(root: string) {
     await Promise.all(Array.from({ length: Math.min(batch, VERIFY_EVENTS - base) }, (_, i) => journal.append(event(base + i))));
   }
   await journal.close();
-  const keys = await loadPublicKeys(path.join(root, 'keys'));
-  // An auditor runs verify in a fresh process (careshell-audit); collect what the appends above left behind
-  // so their garbage is not charged to verify.
-  setFlagsFromString('--expose-gc');
-  (runInNewContext('gc') as () => void)();
-  const started = performance.now();
-  const report = await verifyJournal(path.join(root, 'journal'), keys, { threads: availableParallelism() });
-  const seconds = (performance.now() - started) / 1000;
-  if (!report.ok || report.events !== VERIFY_EVENTS) throw new Error(`verify failed: ${JSON.stringify(report.problems.slice(0, 3))}`);
-  return { events: report.events, records: report.records, segments: report.segments, perSecond: report.events / seconds, mbPerSecond: report.bytes / 1e6 / seconds };
+  // verify as careshell-audit runs it: the compiled CLI (npm run build:cli, which bench:audit runs first), whose
+  // workers start as plain JavaScript, in a fresh process. From the TypeScript sources each worker would first
+  // load tsx and transpile its modules, and in this process the writer's large heap would slow its collector.
+  const child = spawnSync(process.execPath, [fileURLToPath(new URL('./support/time-verify.mjs', import.meta.url)), path.join(root, 'journal'), path.join(root, 'keys')], { encoding: 'utf8' });
+  if (child.status !== 0) throw new Error(`verify timing failed (run \`npm run build:cli\` first?): ${child.stderr}`);
+  const timed = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as { ok: boolean; problems: unknown[]; events: number; records: number; segments: number; bytes: number; threads: number; seconds: number };
+  if (!timed.ok || timed.events !== VERIFY_EVENTS) throw new Error(`verify failed: ${JSON.stringify(timed.problems)}`);
+  return { events: timed.events, records: timed.records, segments: timed.segments, threads: timed.threads, perSecond: timed.events / timed.seconds, mbPerSecond: timed.bytes / 1e6 / timed.seconds };
 }
 
 const root = await mkdtemp(path.join(tmpdir(), 'careshell-bench-audit-'));
@@ -107,7 +104,7 @@ try {
     ratioDurableToPinoSync: round(durable.perSecond / pinoSync.perSecond, 3),
     verifyEvents: verify.events,
     verifySegments: verify.segments,
-    verifyThreads: availableParallelism(),
+    verifyThreads: verify.threads,
     verifyEventsPerSec: Math.round(verify.perSecond),
     verifyMBPerSec: round(verify.mbPerSecond, 1),
     targets: { durableAppendsPerSec: 20_000, verifyEventsPerSec: 1_000_000 },

@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import { open } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, read } from 'node:fs';
 import { checkCheckpointLine } from './checkpoint.js';
 import type { SegmentClaims } from './segment-claims.js';
 import type { SegmentScan } from './segment-scan.js';
@@ -45,20 +45,29 @@ export async function scanSegments(
   return scanned;
 }
 
-/** A whole segment in one read where the OS allows (readFile reads in 512 KiB steps), into `storage` when it is big enough. */
+/**
+ * A whole segment in one read, into `storage` when it is big enough. Opening and sizing the file are
+ * synchronous (metadata, microseconds) so that the read itself is a single thread-pool job issued at once:
+ * an async open/stat chain would only advance between segment scans, which are synchronous, and the next
+ * segment would then be read after the current one is hashed instead of while.
+ */
 async function readSegment(file: string, storage: Buffer | undefined): Promise<{ buf: Buffer; storage: Buffer }> {
-  const handle = await open(file, 'r');
+  const fd = openSync(file, 'r');
   try {
-    const { size } = await handle.stat();
+    const size = fstatSync(fd).size;
     const target = storage && storage.length >= size ? storage : Buffer.allocUnsafeSlow(size);
     let filled = 0;
     while (filled < size) {
-      const { bytesRead } = await handle.read(target, filled, size - filled, filled);
+      const bytesRead = await readAt(fd, target, filled, size - filled, filled);
       if (bytesRead === 0) break;
       filled += bytesRead;
     }
     return { buf: target.subarray(0, filled), storage: target };
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
+}
+
+function readAt(fd: number, target: Buffer, offset: number, length: number, position: number): Promise<number> {
+  return new Promise((resolve, reject) => read(fd, target, offset, length, position, (error, bytesRead) => (error ? reject(error) : resolve(bytesRead))));
 }
