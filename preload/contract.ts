@@ -48,6 +48,8 @@ export const sessionViewSchema = z.object({
   graceMsLeft: z.number().nonnegative().optional(),
   lifetimeMsLeft: z.number().nonnegative().optional(),
   sessionElapsedMs: z.number().nonnegative().optional(),
+  /** When the lock screen offers "Sign in with your password" instead of a badge (policy session.withoutBadge). */
+  withoutBadge: z.enum(['never', 'when-no-reader', 'always']).optional(),
   /** Other users' sessions kept on this workstation (count only: never whose, to the next user). */
   suspendedCount: z.number().int().nonnegative(),
   notice: z.object({ level: z.enum(['info', 'warning', 'error']), text: z.string() }).optional(),
@@ -101,6 +103,8 @@ export const invokeChannels = {
   'session:cancel-pin': { request: none, response: ack },
   /** Forgotten PIN at the PIN pad: a full sign-in as the badge holder, then a new PIN. */
   'session:forgot-pin': { request: none, response: ack },
+  /** Sign in at the identity provider without a badge, where policy allows it (session.withoutBadge). */
+  'session:sign-in-with-password': { request: none, response: ack },
   'session:request-step-up': { request: z.object({ action: z.enum(STEP_UP_ACTIONS) }), response: ack },
   'session:prove-step-up': { request: stepUpProof, response: ack },
   'session:cancel-step-up': { request: none, response: ack },
@@ -139,6 +143,7 @@ export interface CareShellApi {
     submitPin(pin: string): Promise<InvokeResponse<'session:submit-pin'>>;
     cancelPin(): Promise<InvokeResponse<'session:cancel-pin'>>;
     forgotPin(): Promise<InvokeResponse<'session:forgot-pin'>>;
+    signInWithPassword(): Promise<InvokeResponse<'session:sign-in-with-password'>>;
     requestStepUp(action: StepUpAction): Promise<InvokeResponse<'session:request-step-up'>>;
     proveStepUp(proof: InvokeRequest<'session:prove-step-up'>): Promise<InvokeResponse<'session:prove-step-up'>>;
     cancelStepUp(): Promise<InvokeResponse<'session:cancel-step-up'>>;
@@ -167,6 +172,7 @@ export function createCareShellApi(transport: ContractTransport): CareShellApi {
       submitPin: (pin) => transport.invoke('session:submit-pin', { pin }),
       cancelPin: () => transport.invoke('session:cancel-pin', undefined),
       forgotPin: () => transport.invoke('session:forgot-pin', undefined),
+      signInWithPassword: () => transport.invoke('session:sign-in-with-password', undefined),
       requestStepUp: (action) => transport.invoke('session:request-step-up', { action }),
       proveStepUp: (proof) => transport.invoke('session:prove-step-up', proof),
       cancelStepUp: () => transport.invoke('session:cancel-step-up', undefined),

@@ -45,7 +45,7 @@ export function App({ api }: { api: CareShellApi }) {
       {readers && <ReaderBanner status={readers} />}
       {view.screen === 'policy-error' && <PolicyError view={view} />}
       {(view.screen === 'no-user' || view.screen === 'locked') && (
-        <LockScreen view={view} receivedAt={received.at} api={api} />
+        <LockScreen view={view} receivedAt={received.at} api={api} {...(readers ? { readers } : {})} />
       )}
       {sessionOnScreen && <Workstation view={view} receivedAt={received.at} api={api} />}
       {sessionOnScreen && view.stepUp && <StepUpPanel stepUp={view.stepUp} api={api} />}

@@ -127,6 +127,11 @@ export function createCareShell(env: CareShellEnvironment): CareShell {
         await session.handle({ type: 'pin-forgot' });
         return { ok: true };
       },
+      'session:sign-in-with-password': async () => {
+        const readerReady = env.readers.status().readers.some((r) => r.state === 'ready');
+        await session.handle({ type: 'password-sign-in', readerReady });
+        return unlockedAck();
+      },
       'session:request-step-up': async ({ action }) => {
         await session.handle({ type: 'step-up-request', action });
         return { ok: true };

@@ -21,6 +21,7 @@ export function policyErrorContract(workstation: string, problems: string, log: 
       'session:submit-pin': refused,
       'session:cancel-pin': refused,
       'session:forgot-pin': refused,
+      'session:sign-in-with-password': refused,
       'session:request-step-up': refused,
       'session:prove-step-up': refused,
       'session:cancel-step-up': refused,

@@ -36,6 +36,8 @@ export class ClinicianAuthenticator {
     const refusal = this.revocations.refusal(identity.displayName, identity.userId);
     if (refusal) return { ok: false, reason: 'failed', message: refusal };
     const enrolled = expectedUserId === undefined ? await this.directory.account(identity.userId) : account;
+    // A sign-in without a badge (no one expected) is for people enrolled here: their roles and PIN live here.
+    if (!enrolled) return { ok: false, reason: 'failed', message: `${identity.displayName} is not enrolled on CareShell here: tap your badge to enroll it.` };
     if (enrolled) await cache.save();
     if (await this.pins.hasPin(identity.userId)) await this.pins.clearLockout(identity.userId);
     await this.directory.updateProfile(identity.userId, identity);

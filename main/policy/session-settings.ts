@@ -9,6 +9,9 @@ import { z } from 'zod';
 export const REVERIFY_METHODS = ['badge', 'badge+pin', 'pin'] as const;
 export type ReverifyMethod = (typeof REVERIFY_METHODS)[number];
 
+/** When the lock screen offers a password sign-in (the identity provider) instead of a badge tap. */
+export const WITHOUT_BADGE = ['never', 'when-no-reader', 'always'] as const;
+
 const int = (min: number, max: number, unit: string) =>
   z
     .number({ error: `must be a number of ${unit}` })
@@ -30,6 +33,8 @@ export const sessionOverrideSchema = z.strictObject({
   signIn: z.enum(['badge', 'badge+pin', 'full-sign-in']).optional(),
   /** What the owner presents to resume a kept session inside grace. */
   reverifyInGrace: z.enum(REVERIFY_METHODS).optional(),
+  /** Signing in with the identity provider's password instead of a badge: never, only while no reader works, or always offered. */
+  withoutBadge: z.enum(WITHOUT_BADGE).optional(),
   tapOut: z
     .strictObject({
       /** The signed-in user taps again while active: lock (keep the session), sign out, or ignore. */
@@ -68,6 +73,7 @@ export const sessionSettingsSchema = z
     absoluteLifetimeHours: int(1, 24, 'hours'),
     signIn: z.enum(['badge', 'badge+pin', 'full-sign-in']),
     reverifyInGrace: z.enum(REVERIFY_METHODS),
+    withoutBadge: z.enum(WITHOUT_BADGE),
     tapOut: z.strictObject({
       sameUser: z.enum(['lock', 'sign-out', 'ignore']),
       ignoreWithinSeconds: int(0, 60, 'seconds'),
@@ -102,6 +108,7 @@ export const SESSION_DEFAULTS: SessionSettings = {
   absoluteLifetimeHours: 12,
   signIn: 'badge',
   reverifyInGrace: 'badge',
+  withoutBadge: 'when-no-reader',
   tapOut: { sameUser: 'lock', ignoreWithinSeconds: 3, otherUser: 'switch' },
   switching: { previousSession: 'suspend', maxSuspended: 3, whenFull: 'end-oldest' },
   pin: { maxAttempts: 5 },

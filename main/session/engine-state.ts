@@ -20,6 +20,7 @@ export interface SessionRules {
   graceMs: number;
   lifetimeMs: number;
   signIn: SessionPolicy['signIn'];
+  withoutBadge: SessionPolicy['withoutBadge'];
   reverify: SessionPolicy['reverifyInGrace'];
   sameUserTap: SessionPolicy['tapOut']['sameUser'];
   ignoreTapWithinMs: number;
@@ -37,6 +38,7 @@ export function rulesFromPolicy(p: SessionPolicy): SessionRules {
     graceMs: p.graceMinutes * 60_000,
     lifetimeMs: p.absoluteLifetimeHours * 3_600_000,
     signIn: p.signIn,
+    withoutBadge: p.withoutBadge,
     reverify: p.reverifyInGrace,
     sameUserTap: p.tapOut.sameUser,
     ignoreTapWithinMs: p.tapOut.ignoreWithinSeconds * 1000,
@@ -160,6 +162,8 @@ export type EngineEvent =
   | { type: 'pin-refused' }
   | { type: 'pin-cancel' }
   | { type: 'pin-forgot' }
+  /** The lock screen's "Sign in with your password"; readerReady: whether any badge reader works right now. */
+  | { type: 'password-sign-in'; readerReady: boolean; newSessionId: string }
   | { type: 'activity'; source: 'renderer' | 'os' }
   | { type: 'os'; event: 'suspend' | 'resume' | 'lock-screen' | 'display-off' | 'lid-close' }
   | { type: 'lock-now' }

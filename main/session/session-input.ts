@@ -20,6 +20,8 @@ export const sessionInputSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('pin-cancel') }),
   /** The clinician at the PIN pad does not remember their PIN: a PIN reset (full sign-in, then a new PIN). */
   z.object({ type: z.literal('pin-forgot') }),
+  /** Sign in at the identity provider without a badge (policy session.withoutBadge); readerReady from the reader manager. */
+  z.object({ type: z.literal('password-sign-in'), readerReady: z.boolean() }),
   /** The PIN an enrolling clinician chose; the PIN rules of the identity layer decide whether it is accepted. */
   z.object({ type: z.literal('choose-pin'), pin: pinSchema }),
   z.object({ type: z.literal('enroll-cancel') }),

@@ -360,6 +360,22 @@ const HANDLERS: { [T in EngineEvent['type']]: Handler<T> } = {
   'pin-cancel'(step) {
     if (step.s.pending?.kind === 'pin') step.clearPending('PIN cancelled');
   },
+  'password-sign-in'(step, e) {
+    const r = step.rules;
+    const fg = step.s.fg;
+    if (step.s.policyProblems || fg.kind === 'active' || fg.kind === 'warning') return;
+    if (r.withoutBadge === 'never' || (r.withoutBadge === 'when-no-reader' && e.readerReady)) {
+      step.notice('info', 'Tap your badge to sign in.');
+      return;
+    }
+    if (step.s.pending?.kind === 'full-sign-in' || step.s.pending?.kind === 'enroll') {
+      step.notice('info', 'A sign-in is already open: finish it in the sign-in window.');
+      return;
+    }
+    step.clearPending('password sign-in chosen');
+    // Who it is is known only after the sign-in: a kept session of theirs is resumed then (onFullSignInResult).
+    step.startFullSignIn(`sign-in with password, no badge${e.readerReady ? '' : ' (no badge reader working)'}`, { type: 'new', sessionId: e.newSessionId });
+  },
   'pin-forgot'(step) {
     const p = effectivePending(step.s);
     if (p?.kind !== 'pin') {
@@ -653,7 +669,9 @@ function onFullSignInResult(step: Step, e: Extract<EngineEvent, { type: 'full-si
     return;
   }
   if (target.type === 'new' || target.type === 'resume') {
-    step.grantAccess(outcome.user, target, 'full sign-in', p.badgeHash, true);
+    // A sign-in without a badge learns who it is only now: someone with a session kept here gets it back.
+    const owned = target.type === 'new' && p.expectedUserId === undefined ? ownedSession(step.s, outcome.user.userId) : undefined;
+    step.grantAccess(outcome.user, owned ? { type: 'resume', sessionId: owned.id } : target, p.badgeHash ? 'full sign-in' : 'full sign-in (no badge)', p.badgeHash, true);
     return;
   }
   const fg = step.s.fg;

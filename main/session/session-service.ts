@@ -261,6 +261,8 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
         return dispatch({ type: 'pin-cancel' });
       case 'pin-forgot':
         return dispatch({ type: 'pin-forgot' });
+      case 'password-sign-in':
+        return dispatch({ type: 'password-sign-in', readerReady: input.readerReady, newSessionId: deps.random.uuid() });
       case 'choose-pin': {
         const p = state.pending;
         if (p?.kind !== 'enroll' || p.step !== 'choose-pin' || p.pendingId === undefined || !deps.enrollment) return dispatch({ type: 'pin-refused' });

@@ -9,7 +9,7 @@ import { effectivePending, graceEndsMs, lifetimeEndsMs } from './session-reducer
  * currently asked for a PIN (by name, in the notice) or enrolling (after their own sign-in).
  */
 export function toView(state: EngineState, now: number, workstation: string): SessionView {
-  const base = { workstation, profile: state.rules.profile, suspendedCount: state.suspended.length };
+  const base = { workstation, profile: state.rules.profile, suspendedCount: state.suspended.length, withoutBadge: state.rules.withoutBadge };
   if (state.policyProblems) {
     return { ...base, screen: 'policy-error', notice: { level: 'error', text: describeProblems('The machine policy', state.policyProblems) } };
   }

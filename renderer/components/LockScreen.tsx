@@ -1,4 +1,4 @@
-import type { CareShellApi, SessionView } from '../../preload/contract';
+import type { CareShellApi, ReaderStatus, SessionView } from '../../preload/contract';
 import { formatDuration, useCountdown } from '../hooks/use-countdown';
 import { EnrollmentPanel } from './EnrollmentPanel';
 import { Notice } from './Notice';
@@ -14,9 +14,12 @@ const RESUME_HINT: Record<NonNullable<SessionView['reverify']>, string> = {
  * Shown whenever no session is on screen. It never shows PHI: only who owns the kept session. While a badge
  * is being enrolled (or a PIN reset), the enrollment takes the whole card.
  */
-export function LockScreen({ view, receivedAt, api }: { view: SessionView; receivedAt: number; api: CareShellApi }) {
+export function LockScreen({ view, receivedAt, api, readers }: { view: SessionView; receivedAt: number; api: CareShellApi; readers?: ReaderStatus }) {
   const graceLeft = useCountdown(view.graceMsLeft, receivedAt);
   const kept = view.screen === 'locked' && view.user;
+  const noReader = readers !== undefined && !readers.readers.some((r) => r.state === 'ready');
+  // The identity provider instead of a badge, where policy allows it: always, or while no reader works.
+  const offerPassword = !view.pinPrompt && (view.withoutBadge === 'always' || (view.withoutBadge === 'when-no-reader' && noReader));
   return (
     <main className="lock-screen" data-testid="lock-screen" data-screen={view.screen}>
       <div className="lock-card">
@@ -53,6 +56,11 @@ export function LockScreen({ view, receivedAt, api }: { view: SessionView; recei
               </p>
             )}
             <Notice notice={view.notice} />
+            {offerPassword && (
+              <button type="button" className="secondary large" data-testid="sign-in-with-password" onClick={() => void api.session.signInWithPassword()}>
+                Sign in with your password
+              </button>
+            )}
             {view.pinPrompt && (
               <PinPad
                 attemptsLeft={view.pinPrompt.attemptsLeft}

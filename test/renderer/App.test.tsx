@@ -69,6 +69,24 @@ describe('App', () => {
     expect(banner).toContain('Use your password.');
   });
 
+  it('offers "Sign in with your password" as policy says: while no reader works, always, or never', async () => {
+    const missing = { readers: [{ id: 'r1', description: 'Front desk reader', state: 'missing' as const }] };
+    const fake = fakeApi({ ...baseView, withoutBadge: 'when-no-reader' });
+    render(<App api={fake.api} />);
+    await screen.findByTestId('lock-screen');
+    expect(screen.queryByTestId('sign-in-with-password')).toBeNull(); // the fake's reader is ready
+    act(() => fake.pushStatus(missing));
+    fireEvent.click(screen.getByTestId('sign-in-with-password'));
+    expect(fake.calls).toContain('sign-in-with-password');
+    act(() => fake.push({ ...baseView, withoutBadge: 'never' }));
+    expect(screen.queryByTestId('sign-in-with-password')).toBeNull();
+    act(() => fake.push({ ...baseView, withoutBadge: 'always' }));
+    act(() => fake.pushStatus({ readers: [{ id: 'r1', description: 'Front desk reader', state: 'ready' }] }));
+    expect(screen.getByTestId('sign-in-with-password')).toBeTruthy();
+    act(() => fake.push({ ...baseView, withoutBadge: 'always', pinPrompt: { canReset: false } }));
+    expect(screen.queryByTestId('sign-in-with-password')).toBeNull(); // not beside a PIN pad already asking
+  });
+
   it('keeps the workstation locked and shows the policy problem', async () => {
     const fake = fakeApi({ ...baseView, screen: 'policy-error', notice: { level: 'error', text: 'session.idleTimeoutSeconds: must be at least 30 seconds' } });
     render(<App api={fake.api} />);

@@ -22,6 +22,7 @@ export function fakeApi(initial: SessionView) {
       cancelEnrollment: async () => (calls.push('cancel-enrollment'), { ok: true }),
       lockNow: async () => (calls.push('lock-now'), { ok: true }),
       forgotPin: async () => (calls.push('forgot-pin'), { ok: true }),
+      signInWithPassword: async () => (calls.push('sign-in-with-password'), { ok: true }),
       requestStepUp: async (action) => (calls.push(`step-up:${action}`), { ok: true }),
       proveStepUp: async (proof) => (proofs.push(proof), { ok: true }),
       cancelStepUp: async () => (calls.push('cancel-step-up'), { ok: true }),

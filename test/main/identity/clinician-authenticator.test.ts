@@ -50,14 +50,14 @@ describe('ClinicianAuthenticator', () => {
     expect(tokens.caches.get('u-ana')).toBe('sign-in 1');
   });
 
-  it('with no user expected, saves tokens only for someone enrolled here', async () => {
+  it('with no user expected (sign-in without a badge), lets in only someone enrolled here and saves only their tokens', async () => {
     const { authenticator, tokens } = await setup();
     tokens.nextUser({ userId: 'u-ben', displayName: 'Ben', roles: ['er-physician'] });
     expect((await authenticator.fullSignIn()).ok).toBe(true);
     expect(tokens.caches.get('u-ben')).toBe('sign-in 1');
 
     tokens.nextUser({ userId: 'u-stranger', displayName: 'Stranger' });
-    expect(await authenticator.fullSignIn()).toMatchObject({ ok: true, identity: { userId: 'u-stranger' } });
+    expect(await authenticator.fullSignIn()).toEqual({ ok: false, reason: 'failed', message: 'Stranger is not enrolled on CareShell here: tap your badge to enroll it.' });
     expect(tokens.caches.has('u-stranger')).toBe(false);
   });
 

@@ -18,6 +18,8 @@ export type Step =
   | { kind: 'late-pin' }
   | { kind: 'pin-cancel' }
   | { kind: 'forgot-pin' }
+  /** "Sign in with your password" on the lock screen; `user` is who then signs in at the provider. */
+  | { kind: 'password-sign-in'; user: UserKey; readerReady: boolean }
   | { kind: 'step-up-cancel' }
   | { kind: 'activity' }
   | { kind: 'os'; event: 'suspend' | 'resume' | 'lock-screen' | 'display-off' | 'lid-close' }
@@ -68,6 +70,8 @@ export class EngineDriver {
   /** Last input the OS saw (any application); far in the past until a step adds one. */
   private lastOsInputMs = -1e12;
   readonly lifecycle: LifecycleEvent[] = [];
+  /** Who signs in at the provider for a sign-in that expects nobody (password sign-in without a badge). */
+  private passwordUser: DirectoryUser | undefined;
   /** The PIN prompt open at the last 'pin' step, for 'late-pin'. */
   private lastPrompt: { token: number; userId: string; targetSessionId: string } | undefined;
 
@@ -93,7 +97,7 @@ export class EngineDriver {
     this.openEnrollments.push(...decision.enrollments);
     this.released.push(...decision.releasedEnrollments);
     for (const req of decision.requests) {
-      const user = Object.values(USERS).find((u) => u.userId === req.expectedUserId);
+      const user = req.expectedUserId === undefined ? this.passwordUser : Object.values(USERS).find((u) => u.userId === req.expectedUserId);
       const outcome: { ok: true; user: DirectoryUser } | { ok: false; message: string } =
         this.signInSucceeds && user ? { ok: true, user } : { ok: false, message: 'refused' };
       if (outcome.ok) this.pinFailures.delete(outcome.user.userId); // identity clears a lockout on full sign-in
@@ -129,6 +133,9 @@ export class EngineDriver {
         return this.dispatch({ type: 'pin-cancel' });
       case 'forgot-pin':
         return this.dispatch({ type: 'pin-forgot' });
+      case 'password-sign-in':
+        this.passwordUser = USERS[step.user];
+        return this.dispatch({ type: 'password-sign-in', readerReady: step.readerReady, newSessionId: `s${this.nextSession++}` });
       case 'step-up-cancel':
         return this.dispatch({ type: 'step-up-cancel' });
       case 'activity':

@@ -27,6 +27,7 @@ const policyArb: fc.Arbitrary<SessionPolicy> = fc
     ignoreWithinSeconds: fc.constantFrom(0, 3),
     otherUser: fc.constantFrom('switch' as const, 'lock' as const),
     previousSession: fc.constantFrom('suspend' as const, 'end' as const),
+    withoutBadge: fc.constantFrom('never' as const, 'when-no-reader' as const, 'always' as const),
     maxSuspended: fc.constantFrom(0, 1, 2),
     whenFull: fc.constantFrom('end-oldest' as const, 'refuse' as const),
   })
@@ -38,6 +39,7 @@ const policyArb: fc.Arbitrary<SessionPolicy> = fc
       absoluteLifetimeHours: 1,
       signIn: r.signIn,
       reverifyInGrace: r.reverifyInGrace,
+      withoutBadge: r.withoutBadge,
       tapOut: { sameUser: r.sameUser, ignoreWithinSeconds: r.ignoreWithinSeconds, otherUser: r.otherUser },
       switching: { previousSession: r.previousSession, maxSuspended: r.maxSuspended, whenFull: r.whenFull },
     }),
@@ -52,6 +54,7 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
   { weight: 2, arbitrary: fc.constant({ kind: 'late-pin' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'forgot-pin' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'step-up-cancel' as const }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('password-sign-in' as const), user: userArb, readerReady: fc.boolean() }) },
   { weight: 4, arbitrary: fc.constant({ kind: 'activity' as const }) },
   {
     weight: 1,

@@ -492,6 +492,44 @@ describe('rule: a sign-in nobody waits for any more is stopped (its window close
   });
 });
 
+describe('rule: signing in without a badge, where policy allows it', () => {
+  it('"when-no-reader": offered only while no reader works; the password sign-in starts a session, or resumes the one kept', async () => {
+    const rig = makeRig({ policy: { withoutBadge: 'when-no-reader' } });
+    expect(rig.service.view().withoutBadge).toBe('when-no-reader');
+    await rig.service.handle({ type: 'password-sign-in', readerReady: true });
+    expect(rig.auth.requests).toEqual([]);
+    expect(rig.service.view().notice?.text).toBe('Tap your badge to sign in.');
+    rig.auth.nextUser = USERS.alice;
+    await rig.service.handle({ type: 'password-sign-in', readerReady: false });
+    expect(rig.auth.requests).toEqual([{ reason: 'sign-in with password, no badge (no badge reader working)' }]);
+    expect(rig.who()).toBe('Alice Nurse');
+    const id = rig.lifecycle.at(-1)!.sessionId;
+    expect(rig.audit.events.at(-1)).toMatchObject({ type: 'session.sign_in', details: { method: 'full sign-in (no badge)' } });
+    await rig.service.handle({ type: 'lock-now' });
+    await rig.service.handle({ type: 'password-sign-in', readerReady: false });
+    expect(rig.lifecycle.at(-1)).toEqual({ kind: 'shown', sessionId: id });
+    expect(rig.audit.events.at(-1)).toMatchObject({ type: 'session.unlock', details: { method: 'full sign-in (no badge)' } });
+  });
+
+  it('"never" refuses it even with no reader; "always" offers it with readers working', async () => {
+    const never = makeRig({ policy: { withoutBadge: 'never' } });
+    await never.service.handle({ type: 'password-sign-in', readerReady: false });
+    expect(never.auth.requests).toEqual([]);
+    const always = makeRig({ policy: { withoutBadge: 'always' } });
+    always.auth.nextUser = USERS.bob;
+    await always.service.handle({ type: 'password-sign-in', readerReady: true });
+    expect(always.who()).toBe('Bob Doctor');
+  });
+
+  it('a failed password sign-in leaves the lock screen as it was, with the reason', async () => {
+    const rig = makeRig();
+    rig.auth.nextUser = undefined;
+    await rig.service.handle({ type: 'password-sign-in', readerReady: false });
+    expect(rig.screen()).toBe('no-user');
+    expect(rig.service.view().notice?.text).toMatch(/^Sign-in did not succeed: the identity provider refused the sign-in\./);
+  });
+});
+
 describe('rule: a PIN answer applies only to the prompt it was asked for', () => {
   it('a slow PIN check for A that returns after B took over never opens B\'s session', async () => {
     const rig = makeRig({ policy: { reverifyInGrace: 'pin' } });
