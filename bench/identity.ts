@@ -36,15 +36,7 @@ const idp = await startLocalIdp();
 const browser = await launchChromium();
 try {
   const identity = createIdentity({
-    msal: {
-      clientId: idp.clientId,
-      authority: idp.issuer,
-      knownAuthorities: [idp.authorityHost],
-      protocolMode: 'OIDC',
-      scopes: [],
-      rolesClaim: 'roles',
-      consentForOfflineAccess: true,
-    },
+    msal: idp.msal,
     extraCaPems: [idp.caPem],
     store: new MemoryKeyValueStore(),
     sealer: createAesGcmSealer(systemRandom.bytes(32), systemRandom),

@@ -72,11 +72,11 @@ function demoPolicy(idp: LocalIdp, readerId: string, profile: string | undefined
     ...(profile ? { profile } : {}),
     readers: { readers: [{ driver: 'simulated', id: readerId, description: 'Demo badge reader', presence: true }], fallback: 'Use the demo controls page to tap a badge.' },
     identity: {
-      clientId: idp.clientId,
-      authority: idp.issuer,
-      knownAuthorities: [idp.authorityHost],
-      protocolMode: 'OIDC',
-      consentForOfflineAccess: true,
+      clientId: idp.msal.clientId,
+      authority: idp.msal.authority,
+      knownAuthorities: idp.msal.knownAuthorities,
+      protocolMode: idp.msal.protocolMode,
+      consentForOfflineAccess: idp.msal.consentForOfflineAccess,
     },
   });
 }

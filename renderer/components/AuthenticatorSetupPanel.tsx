@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { AuthenticatorSetup, CareShellApi } from '../../preload/contract';
+import { CodeForm } from './CodeForm';
 import { QrCode } from './QrCode';
 
 /**
@@ -7,10 +8,9 @@ import { QrCode } from './QrCode';
  * then enter the app's first code to make it their step-up factor.
  */
 export function AuthenticatorSetupPanel({ setup, api }: { setup: AuthenticatorSetup; api: CareShellApi }) {
-  const [code, setCode] = useState('');
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
-  const confirm = async () => {
+  const confirm = async (code: string) => {
     setBusy(true);
     try {
       const result = await api.identity.confirmAuthenticator(code);
@@ -19,7 +19,6 @@ export function AuthenticatorSetupPanel({ setup, api }: { setup: AuthenticatorSe
       setError((e as Error).message);
     } finally {
       setBusy(false);
-      setCode('');
     }
   };
   return (
@@ -33,31 +32,15 @@ export function AuthenticatorSetupPanel({ setup, api }: { setup: AuthenticatorSe
           <br />
           Key: <code data-testid="authenticator-secret">{setup.secret.replace(/(.{4})/g, '$1 ').trim()}</code>
         </p>
-        <form
-          className="code-form"
-          onSubmit={(event) => {
-            event.preventDefault();
-            if (/^\d{6}$/.test(code)) void confirm();
-          }}
-        >
-          <label htmlFor="authenticator-code">The code the app shows now</label>
-          <input
-            id="authenticator-code"
-            data-testid="authenticator-code"
-            inputMode="numeric"
-            autoComplete="one-time-code"
-            maxLength={6}
-            value={code}
-            disabled={busy}
-            onChange={(event) => {
-              setError(undefined);
-              setCode(event.target.value.replace(/\D/g, ''));
-            }}
-          />
-          <button type="submit" className="primary" disabled={busy || code.length !== 6} data-testid="authenticator-confirm">
-            {busy ? 'Checking…' : 'Finish setup'}
-          </button>
-        </form>
+        <CodeForm
+          id="authenticator-code"
+          label="The code the app shows now"
+          busy={busy}
+          submitLabel="Finish setup"
+          testId="authenticator"
+          onSubmit={(code) => void confirm(code)}
+          onEdit={() => setError(undefined)}
+        />
         {error && (
           <p className="pin-error" role="alert">
             {error}

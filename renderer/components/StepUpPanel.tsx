@@ -1,5 +1,5 @@
-import { useState } from 'react';
 import type { CareShellApi, SessionView } from '../../preload/contract';
+import { CodeForm } from './CodeForm';
 
 type StepUpView = NonNullable<SessionView['stepUp']>;
 
@@ -15,13 +15,7 @@ const WHAT: Record<StepUpView['action'], string> = {
  * authenticator app, or a fresh sign-in in the sign-in window, whichever the policy accepts.
  */
 export function StepUpPanel({ stepUp, api }: { stepUp: StepUpView; api: CareShellApi }) {
-  const [code, setCode] = useState('');
   const busy = stepUp.proving !== undefined;
-  const submitCode = () => {
-    if (!/^\d{6}$/.test(code)) return;
-    void api.session.proveStepUp({ method: 'totp', code });
-    setCode('');
-  };
   return (
     <div className="overlay" role="dialog" aria-modal="true" aria-labelledby="step-up-title" data-testid="step-up">
       <section className="overlay-card">
@@ -31,28 +25,14 @@ export function StepUpPanel({ stepUp, api }: { stepUp: StepUpView; api: CareShel
         ) : (
           <>
             {stepUp.methods.includes('totp') && (
-              <form
-                className="code-form"
-                onSubmit={(event) => {
-                  event.preventDefault();
-                  submitCode();
-                }}
-              >
-                <label htmlFor="step-up-code">Code from your authenticator app</label>
-                <input
-                  id="step-up-code"
-                  data-testid="step-up-code"
-                  inputMode="numeric"
-                  autoComplete="one-time-code"
-                  maxLength={6}
-                  value={code}
-                  disabled={busy}
-                  onChange={(event) => setCode(event.target.value.replace(/\D/g, ''))}
-                />
-                <button type="submit" className="primary" disabled={busy || code.length !== 6} data-testid="step-up-submit">
-                  {busy ? 'Checking…' : 'Confirm'}
-                </button>
-              </form>
+              <CodeForm
+                id="step-up-code"
+                label="Code from your authenticator app"
+                busy={busy}
+                submitLabel="Confirm"
+                testId="step-up"
+                onSubmit={(code) => void api.session.proveStepUp({ method: 'totp', code })}
+              />
             )}
             {stepUp.methods.includes('idp') && (
               <button type="button" className="secondary" disabled={busy} data-testid="step-up-sign-in" onClick={() => void api.session.proveStepUp({ method: 'idp' })}>

@@ -5,19 +5,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { readEvents } from '../../main/audit/journal/journal-reader.js';
 import { browserSignIn, type BrowserSignInOptions } from '../support/browser-sign-in.js';
 import { chromiumMissingReason, launchChromium } from '../support/chromium.js';
+import { enrollmentStep, lockScreen, typePin } from '../support/e2e-page.js';
 import { startTestDemo, type TestDemo } from '../support/test-demo.js';
 
 const missing = chromiumMissingReason();
 if (missing) console.log(`skipped e2e: ${missing}`);
 
-const lockScreen = (page: Page, screen: 'no-user' | 'locked') => page.locator(`[data-testid="lock-screen"][data-screen="${screen}"]`).waitFor();
-const enrollmentStep = (page: Page, step: 'sign-in' | 'choose-pin') => page.locator(`[data-testid="enrollment"][data-step="${step}"]`).waitFor();
 
-/** Types a PIN on the keyboard and presses Enter, as a clinician at the PIN pad would. */
-async function typePin(page: Page, pin: string): Promise<void> {
-  await page.keyboard.type(pin);
-  await page.keyboard.press('Enter');
-}
 
 /**
  * Issue 5 end to end: the first tap of an unknown badge in the harness, the clinician's real sign-in at the

@@ -1,6 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumMissingReason, launchChromium } from '../support/chromium.js';
+import { lockScreen } from '../support/e2e-page.js';
 import { startTestDemo, type TestDemo } from '../support/test-demo.js';
 
 const missing = chromiumMissingReason();
@@ -14,7 +15,6 @@ async function signedInSeconds(page: Page): Promise<number> {
   return Number(match[1] ?? 0) * 3600 + Number(match[2]) * 60 + Number(match[3]);
 }
 
-const lockScreen = (page: Page, screen: 'no-user' | 'locked') => page.locator(`[data-testid="lock-screen"][data-screen="${screen}"]`).waitFor();
 
 // Issue 3's session rules, seen as a clinician sees them: real Chromium, the real engine, a manual clock.
 describe.skipIf(missing)('session scenarios in the browser', () => {

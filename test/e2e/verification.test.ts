@@ -7,17 +7,13 @@ import { readEvents } from '../../main/audit/journal/journal-reader.js';
 import type { CareShellApi } from '../../preload/contract.js';
 import { browserSignIn, type BrowserSignInOptions } from '../support/browser-sign-in.js';
 import { chromiumMissingReason, launchChromium } from '../support/chromium.js';
+import { lockScreen, typePin } from '../support/e2e-page.js';
 import { startTestDemo, type TestDemo } from '../support/test-demo.js';
 
 const missing = chromiumMissingReason();
 if (missing) console.log(`skipped e2e: ${missing}`);
 
-const lockScreen = (page: Page, screen: 'no-user' | 'locked') => page.locator(`[data-testid="lock-screen"][data-screen="${screen}"]`).waitFor();
 
-async function typePin(page: Page, pin: string): Promise<void> {
-  await page.keyboard.type(pin);
-  await page.keyboard.press('Enter');
-}
 
 /**
  * Verification beyond the badge, end to end with the clinician's real sign-in at the local provider (played in
@@ -138,7 +134,7 @@ describe.skipIf(missing)('PIN lockout, PIN reset and step-up in the browser', ()
     const secret = ((await page.getByTestId('authenticator-secret').textContent()) ?? '').replace(/\s/g, '');
     const codeNow = () => generate({ secret, epoch: Math.floor(demo.clock.wallTime().getTime() / 1000) });
     await page.getByTestId('authenticator-code').fill(await codeNow());
-    await page.getByTestId('authenticator-confirm').click();
+    await page.getByTestId('authenticator-submit').click();
     await page.getByTestId('authenticator-setup').waitFor({ state: 'detached' });
 
     // A high-risk action now offers the code; the one used for setup is never accepted again.

@@ -46,7 +46,7 @@ describe('step-up over the signed-in view', () => {
     expect(screen.getByTestId('authenticator-secret').textContent).toBe('JBSW Y3DP EHPK 3PXP JBSW Y3DP EHPK 3PXP');
     fake.answerPin({ ok: false, message: 'That code is not right.' });
     fireEvent.change(screen.getByTestId('authenticator-code'), { target: { value: '654321' } });
-    await act(async () => fireEvent.click(screen.getByTestId('authenticator-confirm')));
+    await act(async () => fireEvent.click(screen.getByTestId('authenticator-submit')));
     expect(fake.codes).toEqual(['654321']);
     expect(screen.getByRole('alert').textContent).toBe('That code is not right.');
     act(() => fake.pushAuthenticatorSetup(null));

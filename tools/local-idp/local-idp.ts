@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider from 'oidc-provider';
+import type { TokenBrokerConfig } from '../../main/identity/tokens/token-broker.js';
 import { PROVIDER_USERS, type DemoUser } from './demo-users.js';
 import { consentPage, loginPage } from './login-pages.js';
 import { ProviderStore } from './memory-adapter.js';
@@ -28,6 +29,8 @@ export interface LocalIdp {
   clientId: string;
   /** The CA certificate a client must trust to talk to this provider. */
   caPem: string;
+  /** How msal-node must be set up for this provider (the facts in docs/identity.md: OIDC, https, consent). */
+  msal: TokenBrokerConfig;
   users: readonly DemoUser[];
   /** Deletes every refresh token (and its grant) the provider issued to the user; returns how many grants. */
   revokeRefreshTokens(userId: string): number;
@@ -191,11 +194,13 @@ export async function startLocalIdp(options: LocalIdpOptions = {}): Promise<Loca
     providerCallback(req, res);
   };
 
+  const authorityHost = `127.0.0.1:${port}`;
   return {
     issuer,
-    authorityHost: `127.0.0.1:${port}`,
+    authorityHost,
     clientId,
     caPem: ca.caPem,
+    msal: { clientId, authority: issuer, knownAuthorities: [authorityHost], protocolMode: 'OIDC', scopes: [], rolesClaim: 'roles', consentForOfflineAccess: true },
     users,
     revokeRefreshTokens(userId) {
       const grants = store.refreshTokenGrantsOf(userId);

@@ -3,22 +3,20 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../common/manual-clock.js';
-import { systemRandom } from '../../../common/random.js';
 import { careShellPolicySchema, resolveCareShellPolicy } from '../../../main/app/careshell-policy.js';
 import { createCareShell } from '../../../main/app/create-careshell.js';
 import { followMachinePolicy } from '../../../main/app/machine-policy-updates.js';
-import { openWorkstation } from '../../../main/app/open-workstation.js';
 import { readEvents } from '../../../main/audit/journal/journal-reader.js';
 import { loadMachinePolicy } from '../../../main/policy/machine-policy-loader.js';
 import { SimulatedReader } from '../../../native/simulated-reader.js';
 import { useTeardown } from '../audit/support/lifecycle.js';
 import { until } from '../audit/support/poll.js';
+import { openSimulatedWorkstation, UNREACHED_IDENTITY } from './support/simulated-workstation.js';
 
 const teardown = useTeardown();
 const NURSE = { userId: 'nurse-1', displayName: 'Ana Example, RN', username: 'ana', roles: ['nurse'] };
 const BADGE = 'H10301:100:1001';
-const noProtection = { name: 'none (test)', protect: (b: Buffer) => b, unprotect: (b: Buffer) => b };
-const identity = { clientId: 'careshell', authority: 'https://idp.invalid/realms/test', knownAuthorities: ['idp.invalid'], protocolMode: 'OIDC' };
+const identity = UNREACHED_IDENTITY;
 
 /** A running workstation that follows a machine policy file in a temporary folder, as the shell does with /etc/careshell. */
 async function workstationFollowing(file: Record<string, unknown>) {
@@ -36,17 +34,7 @@ async function workstationFollowing(file: Record<string, unknown>) {
   const first = await load();
   if (!first.ok) throw new Error(JSON.stringify(first.problems));
   const clock = new ManualClock();
-  const workstation = await openWorkstation({
-    policy: first.policy,
-    dataDir: path.join(dir, 'data'),
-    workstation: 'COW-3F-12',
-    clock,
-    random: systemRandom,
-    protector: noProtection,
-    openSignIn: async () => undefined,
-    readerOverride: (entry) => (entry.id === reader.id ? reader : undefined),
-    log: { info: () => undefined, warn: () => undefined },
-  });
+  const workstation = await openSimulatedWorkstation({ policy: first.policy, dataDir: path.join(dir, 'data'), reader, clock });
   teardown(() => workstation.close());
   await workstation.identity.directory.bind(workstation.hashBadge(BADGE), NURSE);
   const careshell = createCareShell(workstation.env);

@@ -3,10 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../common/manual-clock.js';
-import { systemRandom } from '../../../common/random.js';
 import { careShellPolicySchema, resolveCareShellPolicy } from '../../../main/app/careshell-policy.js';
 import { createCareShell } from '../../../main/app/create-careshell.js';
-import { openWorkstation } from '../../../main/app/open-workstation.js';
 import { readEvents } from '../../../main/audit/journal/journal-reader.js';
 import { verifyJournal } from '../../../main/audit/journal/verify-journal.js';
 import { loadPublicKeys } from '../../../main/audit/keys/file-audit-key-store.js';
@@ -14,14 +12,13 @@ import { SimulatedReader } from '../../../native/simulated-reader.js';
 import { SyslogCollector, type SyslogMessage } from '../audit/support/collectors.js';
 import { useTeardown, useTestTls } from '../audit/support/lifecycle.js';
 import { until } from '../audit/support/poll.js';
+import { openSimulatedWorkstation, UNREACHED_IDENTITY } from './support/simulated-workstation.js';
 
 const tls = useTestTls();
 const teardown = useTeardown();
 
 const NURSE = { userId: 'nurse-1', displayName: 'Ana Example, RN', username: 'ana', roles: ['nurse'] };
 const BADGE = 'H10301:100:1001';
-/** The keys stay in the temporary data folder: there is no OS keychain in a test. */
-const noProtection = { name: 'none (test)', protect: (b: Buffer) => b, unprotect: (b: Buffer) => b };
 
 /** A workstation as the shell opens it, from a machine policy whose audit section names `forwarders`. */
 async function workstationWith(forwarders: unknown[]) {
@@ -32,24 +29,12 @@ async function workstationWith(forwarders: unknown[]) {
   const file = careShellPolicySchema.parse({
     version: 1,
     readers: { readers: [{ driver: 'simulated', id: reader.id }] },
-    // Never contacted here: a tap on an enrolled badge needs no identity-provider round trip.
-    identity: { clientId: 'careshell', authority: 'https://idp.invalid/realms/test', knownAuthorities: ['idp.invalid'], protocolMode: 'OIDC' },
+    identity: UNREACHED_IDENTITY,
     audit: { forwarders },
   });
   const resolved = resolveCareShellPolicy(file);
   if (!resolved.ok) throw new Error(JSON.stringify(resolved.problems));
-  const open = () =>
-    openWorkstation({
-      policy: resolved.policy,
-      dataDir,
-      workstation: 'COW-3F-12',
-      clock,
-      random: systemRandom,
-      protector: noProtection,
-      openSignIn: async () => undefined,
-      readerOverride: (entry) => (entry.id === reader.id ? reader : undefined),
-      log: { info: () => undefined, warn: () => undefined },
-    });
+  const open = () => openSimulatedWorkstation({ policy: resolved.policy, dataDir, reader, clock });
   return { dataDir, reader, clock, open };
 }
 

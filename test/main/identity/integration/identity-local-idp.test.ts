@@ -42,15 +42,7 @@ describe.skipIf(skipReason !== undefined)('identity against the local OpenID pro
     ]);
     const signIn = browserSignIn(browser, () => signInAs);
     identity = createIdentity({
-      msal: {
-        clientId: idp.clientId,
-        authority: idp.issuer,
-        knownAuthorities: [idp.authorityHost],
-        protocolMode: 'OIDC',
-        scopes: [],
-        rolesClaim: 'roles',
-        consentForOfflineAccess: true,
-      },
+      msal: idp.msal,
       extraCaPems: [idp.caPem],
       store: new FileKeyValueStore(dir),
       sealer: createAesGcmSealer(new Uint8Array(32).fill(5), systemRandom),

@@ -54,16 +54,7 @@ describe('TokenBroker against the local provider', () => {
     const audit = new IdentityAudit(new MemoryAuditSink(), clock, 'ws-test');
     const ana = idp.users.find((u) => u.username === 'ana.nurse')!;
     const tokens = new TokenBroker({
-      config: {
-        clientId: idp.clientId,
-        authority: idp.issuer,
-        knownAuthorities: [idp.authorityHost],
-        protocolMode: 'OIDC',
-        scopes: [],
-        rolesClaim: 'roles',
-        consentForOfflineAccess: true,
-        ...config,
-      },
+      config: { ...idp.msal, ...config },
       store,
       sealer: createAesGcmSealer(new Uint8Array(32).fill(9), countingRandom()),
       audit,
