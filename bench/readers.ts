@@ -119,16 +119,21 @@ function expectOneTap(counter: { taps: number }, before: number, driver: string,
   if (counter.taps !== before + 1) throw new Error(`${driver} latency run ${run} produced ${counter.taps - before} taps instead of 1`);
 }
 
-async function hidDataLatency(): Promise<number[]> {
+/** One reader on a fake HID device, behind the real manager with no debounce: what the latency runs drive. */
+async function managedHidReader(ids: { vendorId: number; productId: number }, reader: Record<string, unknown>, answer?: ConstructorParameters<typeof FakeHidDevice>[0]) {
   const clock = new ManualClock();
   const backend = new FakeHidBackend();
-  backend.plug('/dev/hidraw1', { vendorId: 1, productId: 2 }, () => new FakeHidDevice());
-  const config = parseReaderConfig({
-    readers: [{ driver: 'hid-data', id: 'h', vendorId: 1, productId: 2, layout: { reportId: 1, offset: 2, length: 5, content: { kind: 'wiegand', bitLengthOffset: 1 } } }],
-    debounceMs: 0,
-  });
+  backend.plug('/dev/hidraw1', ids, () => new FakeHidDevice(answer));
+  const config = parseReaderConfig({ readers: [{ ...ids, ...reader }], debounceMs: 0 });
   const manager = new ReaderManager({ config, clock, hidBackend: backend });
-  const counter = tapCounter(manager);
+  return { clock, backend, manager, counter: tapCounter(manager) };
+}
+
+async function hidDataLatency(): Promise<number[]> {
+  const { manager, backend, counter } = await managedHidReader(
+    { vendorId: 1, productId: 2 },
+    { driver: 'hid-data', id: 'h', layout: { reportId: 1, offset: 2, length: 5, content: { kind: 'wiegand', bitLengthOffset: 1 } } },
+  );
   await manager.start();
   const device = backend.lastDevice!;
   const samples: number[] = [];
@@ -144,13 +149,8 @@ async function hidDataLatency(): Promise<number[]> {
 }
 
 async function pcproxLatency(): Promise<number[]> {
-  const clock = new ManualClock();
-  const backend = new FakeHidBackend();
   const emulator = new FakePcProx('00 03 05 00 10 1a 00 28 00');
-  backend.plug('/dev/hidraw2', { vendorId: 0x0c27, productId: 0x3bfa }, () => new FakeHidDevice(emulator.answer));
-  const config = parseReaderConfig({ readers: [{ driver: 'pcprox', id: 'p', pollIntervalMs: 200 }], debounceMs: 0 });
-  const manager = new ReaderManager({ config, clock, hidBackend: backend });
-  const counter = tapCounter(manager);
+  const { clock, manager, counter } = await managedHidReader({ vendorId: 0x0c27, productId: 0x3bfa }, { driver: 'pcprox', id: 'p', pollIntervalMs: 200 }, emulator.answer);
   // Steps the manual clock 1 ms at a time (the driver pauses 1 ms between command and answer) until `done`.
   const stepUntil = async (done: () => boolean, limitMs: number) => {
     for (let t = 0; t < limitMs && !done(); t++) {
@@ -211,15 +211,10 @@ const BOOT_USAGES: Record<string, number> = { '0': 0x27, '1': 0x1e, '2': 0x1f, '
 const bootReport = (usage: number) => Buffer.from([0, 0, usage, 0, 0, 0, 0, 0]);
 
 async function hidrawWedgeLatency(): Promise<number[]> {
-  const clock = new ManualClock();
-  const backend = new FakeHidBackend();
-  backend.plug('/dev/hidraw4', { vendorId: 0x0c27, productId: 0x3bfa }, () => new FakeHidDevice());
-  const config = parseReaderConfig({
-    readers: [{ driver: 'hidraw-wedge', id: 'k', vendorId: 0x0c27, productId: 0x3bfa, capture: { id: { kind: 'wiegand-fields', format: 'H10301', facilityDigits: 3 } } }],
-    debounceMs: 0,
-  });
-  const manager = new ReaderManager({ config, clock, hidBackend: backend });
-  const counter = tapCounter(manager);
+  const { clock, manager, backend, counter } = await managedHidReader(
+    { vendorId: 0x0c27, productId: 0x3bfa },
+    { driver: 'hidraw-wedge', id: 'k', capture: { id: { kind: 'wiegand-fields', format: 'H10301', facilityDigits: 3 } } },
+  );
   await manager.start();
   const device = backend.lastDevice!;
   const samples: number[] = [];
