@@ -1,5 +1,5 @@
-import { lockedDownWebPreferences } from './web-preferences.js';
 import { BrowserWindow, screen, type Display } from 'electron';
+import { lockedDownWebPreferences } from './web-preferences.js';
 
 /**
  * Overlays often cover only the primary display (DESIGN.md §8). While locked, every other display gets

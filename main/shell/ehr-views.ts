@@ -1,5 +1,5 @@
-import { lockedDownWebPreferences } from './web-preferences.js';
 import { WebContentsView, type BrowserWindow } from 'electron';
+import { lockedDownWebPreferences } from './web-preferences.js';
 
 /** The renderer's session header is this tall; the EHR view fills the window below it. */
 const HEADER_HEIGHT = 76;

@@ -19,12 +19,12 @@ import { describeProblems } from '../policy/policy-problem.js';
 import { DisplayCover } from './display-cover.js';
 import { EhrViews } from './ehr-views.js';
 import { applyHardening } from './hardening.js';
-import { lockedDownWebPreferences } from './web-preferences.js';
 import { bridgeContract } from './ipc-bridge.js';
 import { forwardOsEvents, osIdleMs } from './os-events.js';
 import { safeStorageProtector } from './safe-storage-protector.js';
 import { openSignInWindow } from './sign-in-window.js';
 import { captureWedgeKeys } from './wedge-capture.js';
+import { lockedDownWebPreferences } from './web-preferences.js';
 
 const log = {
   info: (m: string) => console.log(`careshell: ${m}`),

@@ -1,7 +1,7 @@
-import { lockedDownWebPreferences } from './web-preferences.js';
 import { BrowserWindow } from 'electron';
 import { randomUUID } from 'node:crypto';
 import type { OpenSignInPage } from '../identity/tokens/token-broker.js';
+import { lockedDownWebPreferences } from './web-preferences.js';
 
 /**
  * The identity provider's sign-in page in its own window and throw-away partition (no cookies survive to
