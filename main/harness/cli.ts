@@ -65,8 +65,9 @@ async function main(): Promise<void> {
 CareShell demo (profile ${demo.policy.profile}, idle lock after ${demo.policy.idleTimeoutSeconds} s)
   App:            ${demo.server.appUrl}
   Badge controls: ${demo.server.controlUrl}
-  Audit journal:  ${path.join(demo.dataDir, 'audit')}  (verify: npm run audit -- verify ${path.join(demo.dataDir, 'audit')})
-${opened ? '  Opened the app in ' + path.basename(browser!) + '.' : '  Open the App URL in Chromium or Chrome' + (browser ? ' (no display found to open it for you).' : ' (none found on PATH).')}
+  Audit journal:  ${path.join(demo.dataDir, 'audit')}
+                  (verify: npm run audit -- verify --dir ${path.join(demo.dataDir, 'audit')} --keys ${path.join(demo.dataDir, 'audit-keys')})
+${opened ? '  Opened the app in ' + path.basename(browser!) + '.' : '  Open the App URL in Chromium or Chrome' + (args['no-open'] ? '.' : browser ? ' (no display found to open it for you).' : ' (none found on PATH).')}
 
 Demo clinicians (tap their badge on the controls page; identity provider passwords for enrollment):
 ${demo.users.map((u) => `  ${u.displayName.padEnd(16)} ${u.roles.join(', ').padEnd(30)} PIN ${u.pin}   ${u.username} / ${u.password}`).join('\n')}
