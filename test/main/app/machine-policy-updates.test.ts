@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -25,7 +25,11 @@ async function workstationFollowing(file: Record<string, unknown>) {
   const policyPath = path.join(dir, 'policy.json');
   const reader = new SimulatedReader('test-reader');
   const base = { version: 1, readers: { readers: [{ driver: 'simulated', id: reader.id }] }, identity };
-  const write = (extra: Record<string, unknown>) => writeFile(policyPath, JSON.stringify({ ...base, ...extra }));
+  // Replaced in one step, as configuration management does: a write in place can be read half done (which locks, fail-closed).
+  const write = async (extra: Record<string, unknown>) => {
+    await writeFile(`${policyPath}.new`, JSON.stringify({ ...base, ...extra }));
+    await rename(`${policyPath}.new`, policyPath);
+  };
   await write(file);
   const load = async () => {
     const loaded = await loadMachinePolicy({ schema: careShellPolicySchema, path: policyPath, trustedOwnerUids: [process.getuid!()] });
@@ -52,7 +56,16 @@ async function workstationFollowing(file: Record<string, unknown>) {
     log: { info: () => undefined, warn: () => undefined },
   });
   teardown(async () => stop());
-  const journal = async () => (await readEvents(workstation.journal.directory, undefined, { maxEvents: 1000 })).events.map((e) => e.event);
+  const read = async () => (await readEvents(workstation.journal.directory, undefined, { maxEvents: 1000 })).events.map((e) => e.event);
+  /** The journal once it holds every type named: a lock is shown at once and audited right after, so reading it at the same moment can be early. */
+  const journal = async (...types: string[]) => {
+    for (let round = 0; round < 500; round++) {
+      const events = await read();
+      if (types.every((type) => events.some((e) => e.type === type))) return events;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    throw new Error(`the journal never recorded ${types.join(', ')}`);
+  };
   return { reader, clock, careshell, workstation, write, journal };
 }
 
@@ -68,7 +81,7 @@ describe('a running workstation follows its machine policy file', () => {
     await ws.write({ profile: 'er-kiosk', session: { graceMinutes: 9999 } });
     await until(() => ws.careshell.session.view().screen === 'policy-error', ws.clock, 'the workstation to lock on the bad file');
     expect(ws.careshell.session.view().notice?.text).toContain('session.graceMinutes');
-    expect((await ws.journal()).find((e) => e.type === 'policy.invalid')?.reason).toMatch(/session\.graceMinutes/);
+    expect((await ws.journal('policy.invalid')).find((e) => e.type === 'policy.invalid')?.reason).toMatch(/session\.graceMinutes/);
 
     await ws.write({ profile: 'er-kiosk' });
     await until(() => ws.careshell.session.view().screen === 'locked', ws.clock, 'the corrected policy to apply');
@@ -82,7 +95,7 @@ describe('a running workstation follows its machine policy file', () => {
     await ws.write({ identity: { ...identity, revoked: [{ userId: NURSE.userId, reason: 'badge reported stolen' }] }, readers: { readers: [{ driver: 'simulated', id: 'test-reader' }], debounceMs: 2000 } });
     await until(() => ws.careshell.session.view().screen === 'no-user', ws.clock, 'the revoked session to end');
     expect(await ws.workstation.identity.directory.account(NURSE.userId)).toBeUndefined();
-    const events = await ws.journal();
+    const events = await ws.journal('enrollment.unenrolled', 'session.terminated', 'policy.change');
     expect(events.find((e) => e.type === 'enrollment.unenrolled')).toMatchObject({ outcome: 'success', actor: { userId: 'machine-policy' }, details: { subjectUserId: NURSE.userId } });
     expect(events.find((e) => e.type === 'session.terminated')?.reason).toMatch(/revoked by administrator: machine policy: badge reported stolen/);
     expect(events.find((e) => e.type === 'policy.change' && e.details?.restartRequired)).toMatchObject({ reason: 'changes to readers apply when CareShell next starts' });
