@@ -15,6 +15,8 @@ import { policyErrorContract } from '../app/policy-error-contract.js';
 import { recordRejectedPolicy } from '../app/workstation-journal.js';
 import { DEFAULT_MACHINE_POLICY_PATH, loadMachinePolicy } from '../policy/machine-policy-loader.js';
 import { watchMachinePolicy } from '../policy/machine-policy-watcher.js';
+import { DbusConnection, systemBusAddress } from '../os/dbus/dbus-connection.js';
+import { followLogindScreenLock } from '../os/logind-screen-lock.js';
 import { describeProblems } from '../policy/policy-problem.js';
 import { DisplayCover } from './display-cover.js';
 import { EhrViews } from './ehr-views.js';
@@ -161,6 +163,20 @@ async function main(): Promise<void> {
       log,
     }),
   );
+  // Electron reports no screen lock on Linux (only on Windows and macOS, in forwardOsEvents); logind does.
+  if (process.platform === 'linux') {
+    disposers.push(
+      await followLogindScreenLock({
+        connect: () => DbusConnection.open(systemBusAddress()),
+        pid: process.pid,
+        onLock: (reason) => {
+          log.info(`os: ${reason}`);
+          void careshell.session.handle({ type: 'os', event: 'lock-screen' });
+        },
+        log,
+      }),
+    );
+  }
 }
 
 main().catch((error: unknown) => {

@@ -2,8 +2,9 @@ import { powerMonitor } from 'electron';
 import type { SessionService } from '../session/session-service.js';
 
 /**
- * Walk-away signals from the OS lock the screen at once (DESIGN.md §3). Display-off has no Electron
- * event; it normally comes with lock-screen or suspend, which are covered here.
+ * Walk-away signals from the OS lock the screen at once (DESIGN.md §3). Electron's lock-screen fires on
+ * Windows and macOS; on Linux the screen lock comes from logind (main/os/logind-screen-lock.ts). Display-off
+ * has no event anywhere; it normally comes with a screen lock or suspend, which are covered.
  */
 export function forwardOsEvents(session: SessionService): () => void {
   const forward = (event: 'suspend' | 'resume' | 'lock-screen') => () => void session.handle({ type: 'os', event });
