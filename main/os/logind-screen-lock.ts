@@ -45,7 +45,7 @@ export async function followLogindScreenLock(options: LogindScreenLockOptions): 
     bus.on('message', (message: DbusMessage) => {
       if (message.type !== MessageType.signal || message.path !== session) return;
       if (message.interface === SESSION_INTERFACE && message.member === 'Lock') options.onLock('the desktop asked its session to lock (logind Lock)');
-      else if (message.member === 'PropertiesChanged' && message.body[0] === SESSION_INTERFACE && lockedHint(message.body[1]) === true) {
+      else if (message.member === 'PropertiesChanged' && message.signature === 'sa{sv}as' && message.body[0] === SESSION_INTERFACE && lockedHint(message.body[1]) === true) {
         options.onLock('the desktop locked its screen (logind LockedHint)');
       }
     });
@@ -70,14 +70,8 @@ export async function followLogindScreenLock(options: LogindScreenLockOptions): 
   };
 }
 
-/** LockedHint from a PropertiesChanged a{sv}, when it is there. */
+/** LockedHint from a PropertiesChanged a{sv} (its signature checked by the caller), when it is there. */
 function lockedHint(changed: DbusValue | undefined): boolean | undefined {
-  if (!Array.isArray(changed)) return undefined;
-  for (const entry of changed) {
-    if (Array.isArray(entry) && entry[0] === 'LockedHint') {
-      const value = (entry[1] as DbusVariant).value;
-      return typeof value === 'boolean' ? value : undefined;
-    }
-  }
-  return undefined;
+  const entry = (changed as [string, DbusVariant][]).find(([name]) => name === 'LockedHint');
+  return typeof entry?.[1].value === 'boolean' ? entry[1].value : undefined;
 }

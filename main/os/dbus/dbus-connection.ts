@@ -7,6 +7,9 @@ export function systemBusAddress(env: NodeJS.ProcessEnv = process.env): string {
   return env.DBUS_SYSTEM_BUS_ADDRESS || 'unix:path=/var/run/dbus/system_bus_socket';
 }
 
+/** The bus itself, for Hello, AddMatch, RequestName. */
+export const BUS_DRIVER = { destination: 'org.freedesktop.DBus', path: '/org/freedesktop/DBus', interface: 'org.freedesktop.DBus' } as const;
+
 export class DbusError extends Error {
   constructor(
     readonly errorName: string,
@@ -62,7 +65,7 @@ export class DbusConnection extends EventEmitter<{ message: [DbusMessage]; close
     const timer = setTimeout(() => socket.destroy(new Error(`the bus at ${address} did not answer within ${timeoutMs} ms`)), timeoutMs);
     try {
       await connection.authenticate(uid);
-      const hello = await connection.call({ destination: 'org.freedesktop.DBus', path: '/org/freedesktop/DBus', interface: 'org.freedesktop.DBus', member: 'Hello' });
+      const hello = await connection.call({ ...BUS_DRIVER, member: 'Hello' });
       connection.uniqueName = String(hello[0]);
       return connection;
     } catch (error) {
@@ -174,7 +177,7 @@ export class DbusConnection extends EventEmitter<{ message: [DbusMessage]; close
     const text = Object.entries(rule)
       .map(([key, value]) => `${key}='${value.replace(/'/g, "'\\''")}'`)
       .join(',');
-    await this.call({ destination: 'org.freedesktop.DBus', path: '/org/freedesktop/DBus', interface: 'org.freedesktop.DBus', member: 'AddMatch', signature: 's', body: [text] });
+    await this.call({ ...BUS_DRIVER, member: 'AddMatch', signature: 's', body: [text] });
   }
 
   close(): void {

@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DbusConnection } from '../../../../main/os/dbus/dbus-connection.js';
+import { BUS_DRIVER, DbusConnection } from '../../../../main/os/dbus/dbus-connection.js';
 import { MessageType, type DbusMessage } from '../../../../main/os/dbus/dbus-wire.js';
 
 const has = (tool: string) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
@@ -66,7 +66,7 @@ export const SESSION_PATH = '/org/freedesktop/login1/session/_31';
  */
 export async function startFakeLogind(address: string, { sessionFor = (pid: number): string | undefined => (pid === process.pid ? SESSION_PATH : undefined) } = {}) {
   const bus = await DbusConnection.open(address);
-  const [reply] = await bus.call({ destination: 'org.freedesktop.DBus', path: '/org/freedesktop/DBus', interface: 'org.freedesktop.DBus', member: 'RequestName', signature: 'su', body: ['org.freedesktop.login1', 4] });
+  const [reply] = await bus.call({ ...BUS_DRIVER, member: 'RequestName', signature: 'su', body: ['org.freedesktop.login1', 4] });
   if (reply !== 1) throw new Error(`the fake logind did not get its bus name (RequestName replied ${String(reply)})`);
   bus.on('message', (call: DbusMessage) => {
     if (call.type !== MessageType.methodCall) return;
