@@ -1,8 +1,6 @@
 import { mkdir } from 'node:fs/promises';
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { readEvents } from '../../main/audit/journal/journal-reader.js';
 import { browserSignIn, type BrowserSignInOptions } from '../support/browser-sign-in.js';
 import { chromiumMissingReason, launchChromium } from '../support/chromium.js';
 import { enrollmentStep, lockScreen, typePin } from '../support/e2e-page.js';
@@ -58,13 +56,8 @@ describe.skipIf(missing)('enrollment of an unknown badge in the browser', () => 
     await lockScreen(page, 'no-user');
   }
 
-  /** A tap after the reader's debounce window, so the same card tapped again counts as a new tap. */
-  async function tap(badgeId: string): Promise<void> {
-    await demo.control('/control/advance', { ms: 2_000 });
-    await demo.control('/control/tap', { badgeId });
-  }
+  const tap = (badgeId: string) => demo.tapAfterDebounce(badgeId);
   const ownerOf = (badgeId: string) => demo.workstation.identity.directory.resolveBadge(demo.workstation.hashBadge(badgeId));
-  const audited = async () => (await readEvents(path.join(demo.dataDir, 'audit'), undefined, { maxEvents: 10_000 })).events.map((e) => e.event);
 
   it('sign-in, a chosen PIN, their own session; after a lock the badge and PIN bring them back', async () => {
     await open('nurse-cow');
@@ -107,7 +100,7 @@ describe.skipIf(missing)('enrollment of an unknown badge in the browser', () => 
     await expect.poll(() => page.getByTestId('signed-in-user').textContent().catch(() => null)).toBe(eve.displayName);
     await page.screenshot({ path: 'test-results/enrolled-resumed.png' });
 
-    const events = await audited();
+    const events = await demo.audited();
     expect(events.filter((e) => e.type === 'enrollment.enrolled' && e.actor?.userId === eve.id)).toEqual([
       expect.objectContaining({ outcome: 'success', actor: expect.objectContaining({ badgeHash: demo.workstation.hashBadge(demo.unenrolledBadgeId) }) }),
     ]);
@@ -148,7 +141,7 @@ describe.skipIf(missing)('enrollment of an unknown badge in the browser', () => 
     expect(signIns).toEqual([]);
     // A refusal is shown at once and audited right after, so the journal is polled.
     await expect
-      .poll(async () => (await audited()).find((e) => e.type === 'badge.rejected' && e.actor?.userId === ben.userId))
+      .poll(async () => (await demo.audited()).find((e) => e.type === 'badge.rejected' && e.actor?.userId === ben.userId))
       .toMatchObject({ reason: 'badge enrolled for another account' });
 
     // The badge is Eve's now: it signs her in, never Ben.

@@ -1,9 +1,7 @@
 import { mkdir } from 'node:fs/promises';
-import path from 'node:path';
 import { generate } from 'otplib';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { readEvents } from '../../main/audit/journal/journal-reader.js';
 import type { CareShellApi } from '../../preload/contract.js';
 import { browserSignIn, type BrowserSignInOptions } from '../support/browser-sign-in.js';
 import { chromiumMissingReason, launchChromium } from '../support/chromium.js';
@@ -52,12 +50,7 @@ describe.skipIf(missing)('PIN lockout, PIN reset and step-up in the browser', ()
     await lockScreen(page, 'no-user');
   }
 
-  /** A tap after the reader's debounce window, so the same card tapped again counts as a new tap. */
-  async function tap(badgeId: string): Promise<void> {
-    await demo.control('/control/advance', { ms: 2_000 });
-    await demo.control('/control/tap', { badgeId });
-  }
-  const audited = async () => (await readEvents(path.join(demo.dataDir, 'audit'), undefined, { maxEvents: 10_000 })).events.map((e) => e.event);
+  const tap = (badgeId: string) => demo.tapAfterDebounce(badgeId);
   const signedInAs = () => page.getByTestId('signed-in-user').textContent().catch(() => null);
 
   it('PIN lockout: wrong PINs lock the PIN; the right PIN no longer opens; the full sign-in it goes to does', async () => {
@@ -88,7 +81,7 @@ describe.skipIf(missing)('PIN lockout, PIN reset and step-up in the browser', ()
     await tap(nurse.badgeId);
     await expect.poll(signedInAs).toBe(nurse.displayName);
     expect(signInsPlayed).toBe(2);
-    const events = await audited();
+    const events = await demo.audited();
     expect(events.filter((e) => e.type === 'pin.failure' && e.actor?.userId === nurse.userId)).toHaveLength(maxAttempts - 1);
     expect(events.filter((e) => e.type === 'pin.lockout')).toHaveLength(1);
     expect(events.find((e) => e.type === 'session.unlock' && e.details?.method === 'full sign-in')).toBeDefined();
@@ -118,7 +111,7 @@ describe.skipIf(missing)('PIN lockout, PIN reset and step-up in the browser', ()
     await page.getByTestId('pin-pad').waitFor();
     await typePin(page, '7391');
     await expect.poll(signedInAs).toBe(nurse.displayName);
-    expect((await audited()).filter((e) => e.type === 'pin.reset').map((e) => e.outcome)).toEqual(['success']);
+    expect((await demo.audited()).filter((e) => e.type === 'pin.reset').map((e) => e.outcome)).toEqual(['success']);
   });
 
   it('step-up: an authenticator app set up behind a fresh sign-in, then its code confirms break-glass', async () => {
@@ -149,7 +142,7 @@ describe.skipIf(missing)('PIN lockout, PIN reset and step-up in the browser', ()
     await page.getByTestId('step-up-code').fill(await codeNow());
     await page.getByTestId('step-up-submit').click();
     await page.getByTestId('step-up').waitFor({ state: 'detached' });
-    const events = await audited();
+    const events = await demo.audited();
     expect(events.find((e) => e.type === 'enrollment.authenticator')).toMatchObject({ outcome: 'success', actor: { userId: nurse.userId } });
     expect(events.filter((e) => e.type === 'session.step_up').map((e) => [e.outcome, e.details?.action, e.details?.method])).toEqual([
       ['success', 'authenticator-setup', 'idp'],

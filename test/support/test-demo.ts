@@ -1,4 +1,7 @@
+import path from 'node:path';
 import { ManualClock } from '../../common/manual-clock.js';
+import type { AuditEvent } from '../../main/audit/audit-event.js';
+import { readEvents } from '../../main/audit/journal/journal-reader.js';
 import { startDemo, type Demo, type DemoOptions } from '../../main/harness/demo.js';
 
 export interface TestDemo extends Demo {
@@ -8,6 +11,10 @@ export interface TestDemo extends Demo {
   /** The policy's timings in milliseconds, so tests advance exactly to each deadline. */
   timing: { idleMs: number; warningMs: number; graceMs: number; lifetimeMs: number };
   user(role: string): Demo['users'][number];
+  /** Taps a card after the reader's debounce window, so the same card tapped again counts as a new tap. */
+  tapAfterDebounce(badgeId: string): Promise<void>;
+  /** Every event in the demo's audit journal, oldest first. */
+  audited(): Promise<AuditEvent[]>;
 }
 
 /** The demo harness on a manual clock, on a free port, with no browser opened: what e2e tests and benches drive. */
@@ -17,7 +24,7 @@ export async function startTestDemo(options: Omit<DemoOptions, 'clock'> = {}): P
   const openSignIn = options.openSignIn ?? (async () => Promise.reject(new Error('this test plays no clinician at the identity provider')));
   const demo = await startDemo({ ...options, openSignIn, clock, quiet: true });
   const settings = demo.policy;
-  return {
+  const testDemo: TestDemo = {
     ...demo,
     clock,
     timing: {
@@ -40,5 +47,11 @@ export async function startTestDemo(options: Omit<DemoOptions, 'clock'> = {}): P
       if (!user) throw new Error(`No demo user with role ${role}`);
       return user;
     },
+    async tapAfterDebounce(badgeId) {
+      await testDemo.control('/control/advance', { ms: 2_000 });
+      await testDemo.control('/control/tap', { badgeId });
+    },
+    audited: async () => (await readEvents(path.join(demo.dataDir, 'audit'), undefined, { maxEvents: 10_000 })).events.map((e) => e.event),
   };
+  return testDemo;
 }
