@@ -23,7 +23,12 @@ function event(n: number): AuditEvent {
     type: n % 5 === 0 ? 'session.lock' : 'session.unlock',
     at: new Date(Date.UTC(2026, 0, 1, 8, 0, 0, n)).toISOString(),
     workstation: 'COW-3F-12',
-    actor: { userId: `3f2a6c1e-0b7d-4e59-9a31-${String(n % 1000).padStart(12, '0')}`, displayName: 'Ana Example, RN', badgeHash: 'ab'.repeat(32), roles: ['nurse'] },
+    actor: {
+      userId: `3f2a6c1e-0b7d-4e59-9a31-${String(n % 1000).padStart(12, '0')}`,
+      displayName: 'Ana Example, RN',
+      badgeHash: 'ab'.repeat(32),
+      roles: ['nurse'],
+    },
     outcome: 'success',
     reason: 'badge tap',
     details: { reader: 'pcprox-0c27-3bfa', n },
@@ -35,7 +40,13 @@ const noProtection = { name: 'none (bench)', protect: (b: Buffer) => b, unprotec
 
 async function openJournal(root: string) {
   const keyStore = new FileAuditKeyStore({ directory: path.join(root, 'keys'), protector: noProtection });
-  return AuditJournal.open({ directory: path.join(root, 'journal'), keyStore, clock: systemClock, random: systemRandom, workstation: 'bench' });
+  return AuditJournal.open({
+    directory: path.join(root, 'journal'),
+    keyStore,
+    clock: systemClock,
+    random: systemRandom,
+    workstation: 'bench',
+  });
 }
 
 /** CONCURRENCY producers, each appending and awaiting durability in a loop, as many sessions would. */
@@ -74,17 +85,43 @@ async function measureVerify(root: string) {
   const journal = await openJournal(root);
   const batch = 8192;
   for (let base = 0; base < VERIFY_EVENTS; base += batch) {
-    await Promise.all(Array.from({ length: Math.min(batch, VERIFY_EVENTS - base) }, (_, i) => journal.append(event(base + i))));
+    await Promise.all(
+      Array.from({ length: Math.min(batch, VERIFY_EVENTS - base) }, (_, i) => journal.append(event(base + i))),
+    );
   }
   await journal.close();
   // verify as careshell-audit runs it: the compiled CLI (npm run build:cli, which bench:audit runs first), whose
   // workers start as plain JavaScript, in a fresh process. From the TypeScript sources each worker would first
   // load tsx and transpile its modules, and in this process the writer's large heap would slow its collector.
-  const child = spawnSync(process.execPath, [fileURLToPath(new URL('./support/time-verify.mjs', import.meta.url)), path.join(root, 'journal'), path.join(root, 'keys')], { encoding: 'utf8' });
+  const child = spawnSync(
+    process.execPath,
+    [
+      fileURLToPath(new URL('./support/time-verify.mjs', import.meta.url)),
+      path.join(root, 'journal'),
+      path.join(root, 'keys'),
+    ],
+    { encoding: 'utf8' },
+  );
   if (child.status !== 0) throw new Error(`verify timing failed (run \`npm run build:cli\` first?): ${child.stderr}`);
-  const timed = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as { ok: boolean; problems: unknown[]; events: number; records: number; segments: number; bytes: number; threads: number; seconds: number };
+  const timed = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as {
+    ok: boolean;
+    problems: unknown[];
+    events: number;
+    records: number;
+    segments: number;
+    bytes: number;
+    threads: number;
+    seconds: number;
+  };
   if (!timed.ok || timed.events !== VERIFY_EVENTS) throw new Error(`verify failed: ${JSON.stringify(timed.problems)}`);
-  return { events: timed.events, records: timed.records, segments: timed.segments, threads: timed.threads, perSecond: timed.events / timed.seconds, mbPerSecond: timed.bytes / 1e6 / timed.seconds };
+  return {
+    events: timed.events,
+    records: timed.records,
+    segments: timed.segments,
+    threads: timed.threads,
+    perSecond: timed.events / timed.seconds,
+    mbPerSecond: timed.bytes / 1e6 / timed.seconds,
+  };
 }
 
 const root = await mkdtemp(path.join(tmpdir(), 'careshell-bench-audit-'));

@@ -30,7 +30,11 @@ async function time(runs: number, task: () => Promise<unknown>): Promise<number[
   return samples;
 }
 
-const stats = (samples: number[]) => ({ p50: round(percentile(samples, 50)), p95: round(percentile(samples, 95)), runs: samples.length });
+const stats = (samples: number[]) => ({
+  p50: round(percentile(samples, 50)),
+  p95: round(percentile(samples, 95)),
+  runs: samples.length,
+});
 
 const idp = await startLocalIdp();
 const browser = await launchChromium();
@@ -52,11 +56,19 @@ try {
   const pinVerify = await time(PIN_RUNS, () => identity.pins.verify('bench-user', '482913'));
 
   // Right vs wrong PIN at the argon2 level, interleaved: the time must not reveal how close a guess was.
-  const phc = await hash('482913', { algorithm: 2 as Algorithm, memoryCost: P.memoryKiB, timeCost: P.iterations, parallelism: P.parallelism });
+  const phc = await hash('482913', {
+    algorithm: 2 as Algorithm,
+    memoryCost: P.memoryKiB,
+    timeCost: P.iterations,
+    parallelism: P.parallelism,
+  });
   const right: number[] = [];
   const wrong: number[] = [];
   for (let i = 0; i < PIN_RUNS; i += 1) {
-    for (const [pin, into] of [['482913', right], ['482914', wrong]] as const) {
+    for (const [pin, into] of [
+      ['482913', right],
+      ['482914', wrong],
+    ] as const) {
       const start = performance.now();
       await verify(phc, pin);
       into.push(performance.now() - start);

@@ -46,7 +46,6 @@ function throughput<T>(inputs: T[], decode: (input: T) => boolean): number {
   return Math.round((n / elapsed) * 1000);
 }
 
-
 // --- decode throughput -------------------------------------------------------------------------------
 const pcproxInputs = Array.from({ length: 256 }, (_, i) => {
   const c = card(i);
@@ -55,7 +54,12 @@ const pcproxInputs = Array.from({ length: 256 }, (_, i) => {
   buffer0.writeUIntLE(frame % 2 ** 48, 0, 6);
   return { buffer0, buffer1: Buffer.from([BITS[c.format], BITS[c.format], 0, 0, 0, 0, 0, 0]) };
 });
-const hidLayout = hidReportLayoutSchema.parse({ reportId: 1, offset: 2, length: 5, content: { kind: 'wiegand', bitLengthOffset: 1 } });
+const hidLayout = hidReportLayoutSchema.parse({
+  reportId: 1,
+  offset: 2,
+  length: 5,
+  content: { kind: 'wiegand', bitLengthOffset: 1 },
+});
 const hidInputs = Array.from({ length: 256 }, (_, i) => {
   const c = card(i);
   const report = Buffer.alloc(8);
@@ -64,8 +68,12 @@ const hidInputs = Array.from({ length: 256 }, (_, i) => {
   report.writeUIntBE(encodeWiegand(c), 2, 5);
   return report;
 });
-const uidInputs = Array.from({ length: 256 }, (_, i) => Buffer.from([0x04, i, 0xb2, 0xc3, 0xd4, 0xe5, 0xf6, 0x90, 0x00]));
-const bootInputs = ['00 00 1e 00 00 00 00 00', '00 00 00 00 00 00 00 00'].map((h) => Buffer.from(h.replace(/ /g, ''), 'hex'));
+const uidInputs = Array.from({ length: 256 }, (_, i) =>
+  Buffer.from([0x04, i, 0xb2, 0xc3, 0xd4, 0xe5, 0xf6, 0x90, 0x00]),
+);
+const bootInputs = ['00 00 1e 00 00 00 00 00', '00 00 00 00 00 00 00 00'].map((h) =>
+  Buffer.from(h.replace(/ /g, ''), 'hex'),
+);
 
 const decodesPerSecond = {
   pcprox: throughput(pcproxInputs, (x) => decodePcProxCard(x.buffer0, x.buffer1).ok),
@@ -116,11 +124,16 @@ function tapCounter(manager: ReaderManager) {
 }
 
 function expectOneTap(counter: { taps: number }, before: number, driver: string, run: number): void {
-  if (counter.taps !== before + 1) throw new Error(`${driver} latency run ${run} produced ${counter.taps - before} taps instead of 1`);
+  if (counter.taps !== before + 1)
+    throw new Error(`${driver} latency run ${run} produced ${counter.taps - before} taps instead of 1`);
 }
 
 /** One reader on a fake HID device, behind the real manager with no debounce: what the latency runs drive. */
-async function managedHidReader(ids: { vendorId: number; productId: number }, reader: Record<string, unknown>, answer?: ConstructorParameters<typeof FakeHidDevice>[0]) {
+async function managedHidReader(
+  ids: { vendorId: number; productId: number },
+  reader: Record<string, unknown>,
+  answer?: ConstructorParameters<typeof FakeHidDevice>[0],
+) {
   const clock = new ManualClock();
   const backend = new FakeHidBackend();
   backend.plug('/dev/hidraw1', ids, () => new FakeHidDevice(answer));
@@ -132,7 +145,11 @@ async function managedHidReader(ids: { vendorId: number; productId: number }, re
 async function hidDataLatency(): Promise<number[]> {
   const { manager, backend, counter } = await managedHidReader(
     { vendorId: 1, productId: 2 },
-    { driver: 'hid-data', id: 'h', layout: { reportId: 1, offset: 2, length: 5, content: { kind: 'wiegand', bitLengthOffset: 1 } } },
+    {
+      driver: 'hid-data',
+      id: 'h',
+      layout: { reportId: 1, offset: 2, length: 5, content: { kind: 'wiegand', bitLengthOffset: 1 } },
+    },
   );
   await manager.start();
   const device = backend.lastDevice!;
@@ -150,7 +167,11 @@ async function hidDataLatency(): Promise<number[]> {
 
 async function pcproxLatency(): Promise<number[]> {
   const emulator = new FakePcProx('00 03 05 00 10 1a 00 28 00');
-  const { clock, manager, counter } = await managedHidReader({ vendorId: 0x0c27, productId: 0x3bfa }, { driver: 'pcprox', id: 'p', pollIntervalMs: 200 }, emulator.answer);
+  const { clock, manager, counter } = await managedHidReader(
+    { vendorId: 0x0c27, productId: 0x3bfa },
+    { driver: 'pcprox', id: 'p', pollIntervalMs: 200 },
+    emulator.answer,
+  );
   // Steps the manual clock 1 ms at a time (the driver pauses 1 ms between command and answer) until `done`.
   const stepUntil = async (done: () => boolean, limitMs: number) => {
     for (let t = 0; t < limitMs && !done(); t++) {
@@ -207,13 +228,26 @@ async function pcscLatency(): Promise<number[]> {
 }
 
 /** Boot-keyboard reports for "012" "03456" and Enter: each key pressed, then all keys released. */
-const BOOT_USAGES: Record<string, number> = { '0': 0x27, '1': 0x1e, '2': 0x1f, '3': 0x20, '4': 0x21, '5': 0x22, '6': 0x23, Enter: 0x28 };
+const BOOT_USAGES: Record<string, number> = {
+  '0': 0x27,
+  '1': 0x1e,
+  '2': 0x1f,
+  '3': 0x20,
+  '4': 0x21,
+  '5': 0x22,
+  '6': 0x23,
+  Enter: 0x28,
+};
 const bootReport = (usage: number) => Buffer.from([0, 0, usage, 0, 0, 0, 0, 0]);
 
 async function hidrawWedgeLatency(): Promise<number[]> {
   const { clock, manager, backend, counter } = await managedHidReader(
     { vendorId: 0x0c27, productId: 0x3bfa },
-    { driver: 'hidraw-wedge', id: 'k', capture: { id: { kind: 'wiegand-fields', format: 'H10301', facilityDigits: 3 } } },
+    {
+      driver: 'hidraw-wedge',
+      id: 'k',
+      capture: { id: { kind: 'wiegand-fields', format: 'H10301', facilityDigits: 3 } },
+    },
   );
   await manager.start();
   const device = backend.lastDevice!;

@@ -36,22 +36,46 @@ const resolved = resolveSessionPolicy({ fallbackProfile: 'er-kiosk' });
 if (!resolved.ok) throw new Error('built-in er-kiosk profile must resolve');
 const policy: SessionPolicy = resolved.policy;
 const hashBadge = createBadgeHasher(new Uint8Array(32).fill(1));
-const users: DirectoryUser[] = Array.from({ length: 6 }, (_, i) => ({ userId: `u${i}`, displayName: `User ${i}`, roles: ['nurse'] }));
+const users: DirectoryUser[] = Array.from({ length: 6 }, (_, i) => ({
+  userId: `u${i}`,
+  displayName: `User ${i}`,
+  roles: ['nurse'],
+}));
 const badges = users.map((_, i) => `H10301:12:${1000 + i}`);
 const owners = new Map(users.map((u, i) => [hashBadge(badges[i]!), u]));
 const directory: UserDirectory = { resolveBadge: async (h) => owners.get(h) };
 const pins: PinService = { verify: async () => ({ ok: true }) };
-const authenticator = { fullSignIn: async (r: { expectedUserId?: string }) => ({ ok: true as const, user: users.find((u) => u.userId === r.expectedUserId) ?? users[0]! }) };
+const authenticator = {
+  fullSignIn: async (r: { expectedUserId?: string }) => ({
+    ok: true as const,
+    user: users.find((u) => u.userId === r.expectedUserId) ?? users[0]!,
+  }),
+};
 
 function makeService(clock: Clock) {
-  return createSessionService({ clock, random: systemRandom, audit: new MemoryAuditSink(), directory, pins, authenticator, hashBadge, workstation: 'bench-ws', policy });
+  return createSessionService({
+    clock,
+    random: systemRandom,
+    audit: new MemoryAuditSink(),
+    directory,
+    pins,
+    authenticator,
+    hashBadge,
+    workstation: 'bench-ws',
+    policy,
+  });
 }
 
 /** Deterministic mix weighted like a busy ER kiosk: mostly activity, many taps, some locks, OS events and PINs. */
 function mixedInput(i: number, rnd: () => number): SessionInput | { advanceMs: number } {
   const r = rnd();
   if (r < 0.45) return { type: 'activity', source: 'renderer' };
-  if (r < 0.7) return { type: 'badge-tap', badgeId: rnd() < 0.05 ? 'H10301:99:1' : badges[Math.floor(rnd() * badges.length)]!, readerId: 'r1' };
+  if (r < 0.7)
+    return {
+      type: 'badge-tap',
+      badgeId: rnd() < 0.05 ? 'H10301:99:1' : badges[Math.floor(rnd() * badges.length)]!,
+      readerId: 'r1',
+    };
   if (r < 0.78) return { advanceMs: Math.floor(rnd() * 200_000) };
   if (r < 0.84) return { type: 'lock-now' };
   if (r < 0.88) return { type: 'pin', pin: '123456' };
@@ -63,7 +87,7 @@ function mixedInput(i: number, rnd: () => number): SessionInput | { advanceMs: n
 
 function lcg(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 function percentiles(samplesNs: Float64Array): { p50: number; p99: number } {
@@ -99,12 +123,23 @@ function reducerLatency(): { p50: number; p99: number } {
     const r = rnd();
     const user = users[Math.floor(rnd() * users.length)]!;
     const event: EngineEvent =
-      r < 0.45 ? { type: 'activity', source: 'renderer' }
-      : r < 0.7 ? { type: 'tap', badgeHash: 'h', readerId: 'r1', user, newSessionId: `s${i}` }
-      : r < 0.8 ? { type: 'tick' }
-      : r < 0.88 ? { type: 'lock-now' }
-      : r < 0.94 ? { type: 'os', event: 'suspend' }
-      : { type: 'pin-result', token: state.pending?.token ?? 0, userId: user.userId, targetSessionId: state.pending?.kind === 'pin' ? state.pending.target.sessionId : '', result: { ok: true } };
+      r < 0.45
+        ? { type: 'activity', source: 'renderer' }
+        : r < 0.7
+          ? { type: 'tap', badgeHash: 'h', readerId: 'r1', user, newSessionId: `s${i}` }
+          : r < 0.8
+            ? { type: 'tick' }
+            : r < 0.88
+              ? { type: 'lock-now' }
+              : r < 0.94
+                ? { type: 'os', event: 'suspend' }
+                : {
+                    type: 'pin-result',
+                    token: state.pending?.token ?? 0,
+                    userId: user.userId,
+                    targetSessionId: state.pending?.kind === 'pin' ? state.pending.target.sessionId : '',
+                    result: { ok: true },
+                  };
     now += Math.floor(rnd() * 20_000);
     const t0 = process.hrtime.bigint();
     state = decide(state, event, now).state;
@@ -126,7 +161,12 @@ async function idleCpu(): Promise<number> {
     profile: 'er-kiosk',
     readers: { readers: [{ driver: 'simulated', id: reader.id }] },
     // Never contacted while idle: an enrolled badge needs no identity-provider round trip.
-    identity: { clientId: 'careshell', authority: 'https://idp.invalid/realms/bench', knownAuthorities: ['idp.invalid'], protocolMode: 'OIDC' },
+    identity: {
+      clientId: 'careshell',
+      authority: 'https://idp.invalid/realms/bench',
+      knownAuthorities: ['idp.invalid'],
+      protocolMode: 'OIDC',
+    },
   });
   const resolvedPolicy = resolveCareShellPolicy(file);
   if (!resolvedPolicy.ok) throw new Error(JSON.stringify(resolvedPolicy.problems));
@@ -146,7 +186,8 @@ async function idleCpu(): Promise<number> {
   const careshell = createCareShell(workstation.env);
   await careshell.start();
   reader.tap(badge);
-  for (let i = 0; i < 100 && careshell.session.view().screen !== 'active'; i++) await new Promise((r) => setTimeout(r, 10));
+  for (let i = 0; i < 100 && careshell.session.view().screen !== 'active'; i++)
+    await new Promise((r) => setTimeout(r, 10));
   if (careshell.session.view().screen !== 'active') throw new Error('the idle run needs an active session');
   // The er-kiosk idle timeout is 120 s, so the session stays active (warning included) through the idle run.
   const before = process.cpuUsage();
@@ -158,7 +199,8 @@ async function idleCpu(): Promise<number> {
   await careshell.stop();
   await workstation.close();
   await rm(dataDir, { recursive: true, force: true });
-  if (screen !== 'active' && screen !== 'idle-warning') throw new Error(`session left the screen during the idle run (${screen})`);
+  if (screen !== 'active' && screen !== 'idle-warning')
+    throw new Error(`session left the screen during the idle run (${screen})`);
   return Math.round(((used.user + used.system) / 1000 / wallMs) * 100 * 1000) / 1000;
 }
 
@@ -176,5 +218,7 @@ const result = {
   idle_target_pct: 0.5,
   node: process.version,
 };
-console.log(`service handle(): p50 ${service.p50} µs, p99 ${service.p99} µs; reducer alone: p50 ${reducer.p50} µs, p99 ${reducer.p99} µs; idle ${IDLE_SECONDS} s: ${idle} % of one core`);
+console.log(
+  `service handle(): p50 ${service.p50} µs, p99 ${service.p99} µs; reducer alone: p50 ${reducer.p50} µs, p99 ${reducer.p99} µs; idle ${IDLE_SECONDS} s: ${idle} % of one core`,
+);
 reportBench('session', result);

@@ -30,7 +30,11 @@ async function measure(page: Page, route: string, body: Record<string, unknown>,
         observer.observe(document.body, { childList: true, subtree: true, attributes: true });
       });
       const start = performance.now();
-      const request = fetch(route, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const request = fetch(route, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
       await appeared;
       const painted = await new Promise<number>((resolve) => requestAnimationFrame(() => resolve(performance.now())));
       const response = await request;
@@ -55,7 +59,12 @@ try {
     const tapMs = await measure(page, '/control/tap', { token, badgeId }, '[data-testid="workstation"]');
     await demo.control('/control/advance', { ms: demo.timing.idleMs });
     await page.locator('[data-testid="idle-warning"]').waitFor();
-    const lockMs = await measure(page, '/control/advance', { token, ms: demo.timing.warningMs }, '[data-testid="lock-screen"][data-screen="locked"]');
+    const lockMs = await measure(
+      page,
+      '/control/advance',
+      { token, ms: demo.timing.warningMs },
+      '[data-testid="lock-screen"][data-screen="locked"]',
+    );
     if (run >= WARMUP) {
       unlock.push(tapMs);
       lock.push(lockMs);

@@ -111,7 +111,10 @@ export const invokeChannels = {
   'session:lock-now': { request: none, response: ack },
   'readers:get-status': { request: none, response: readerStatusSchema },
   /** The first code from the authenticator app being set up; ok once the app is the user's step-up factor. */
-  'identity:confirm-authenticator': { request: z.object({ code: z.string().regex(/^\d{6}$/, 'An authenticator code is 6 digits') }), response: ack },
+  'identity:confirm-authenticator': {
+    request: z.object({ code: z.string().regex(/^\d{6}$/, 'An authenticator code is 6 digits') }),
+    response: ack,
+  },
   'identity:cancel-authenticator': { request: none, response: ack },
 } as const;
 

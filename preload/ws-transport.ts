@@ -1,4 +1,10 @@
-import { eventChannels, unwrapOutcome, wireToRendererSchema, type ContractTransport, type InvokeChannel } from './contract.js';
+import {
+  eventChannels,
+  unwrapOutcome,
+  wireToRendererSchema,
+  type ContractTransport,
+  type InvokeChannel,
+} from './contract.js';
 
 /**
  * The harness transport: the same contract over a loopback WebSocket, so the renderer runs unchanged in
@@ -7,7 +13,10 @@ import { eventChannels, unwrapOutcome, wireToRendererSchema, type ContractTransp
 export function createWsTransport(url: string, WebSocketImpl: typeof WebSocket = WebSocket): ContractTransport {
   let socket: WebSocket | undefined;
   let nextId = 0;
-  const pending = new Map<number, { channel: InvokeChannel; resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  const pending = new Map<
+    number,
+    { channel: InvokeChannel; resolve: (v: unknown) => void; reject: (e: Error) => void }
+  >();
   const queue: string[] = [];
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
 

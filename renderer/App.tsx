@@ -39,7 +39,12 @@ export function App({ api }: { api: CareShellApi }) {
   const reportActivity = useCallback(() => void api.session.reportActivity(), [api]);
   useActivityReporter(sessionOnScreen, reportActivity, view?.screen === 'idle-warning');
 
-  if (!received || !view) return <div className="starting" aria-busy="true">Starting CareShell…</div>;
+  if (!received || !view)
+    return (
+      <div className="starting" aria-busy="true">
+        Starting CareShell…
+      </div>
+    );
   return (
     <>
       {readers && <ReaderBanner status={readers} />}

@@ -30,7 +30,9 @@ const ACCEPTED = [
 
 const out = path.join(root, 'out');
 if (!existsSync(path.join(out, 'main', 'index.js')) || !existsSync(path.join(out, 'renderer', 'index.html'))) {
-  process.stderr.write('check:hardening: out/ is not built; run `npm run build` first (npm run check:hardening does).\n');
+  process.stderr.write(
+    'check:hardening: out/ is not built; run `npm run build` first (npm run check:hardening does).\n',
+  );
   process.exit(1);
 }
 const electronVersion = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).devDependencies.electron;
@@ -38,9 +40,15 @@ const reportDir = path.join(root, 'test-results');
 mkdirSync(reportDir, { recursive: true });
 const report = path.join(reportDir, 'electronegativity.sarif');
 const cli = path.join(path.dirname(require.resolve('@doyensec/electronegativity/package.json')), 'dist', 'index.js');
-const run = spawnSync(process.execPath, [cli, '-i', out, '-r', '-e', electronVersion, '-x', EXCLUDED.join(','), '-o', report], { encoding: 'utf8' });
+const run = spawnSync(
+  process.execPath,
+  [cli, '-i', out, '-r', '-e', electronVersion, '-x', EXCLUDED.join(','), '-o', report],
+  { encoding: 'utf8' },
+);
 if (run.status !== 0 || !existsSync(report)) {
-  process.stderr.write(`check:hardening: electronegativity did not run (exit ${run.status}):\n${run.stdout}\n${run.stderr}\n`);
+  process.stderr.write(
+    `check:hardening: electronegativity did not run (exit ${run.status}):\n${run.stdout}\n${run.stderr}\n`,
+  );
   process.exit(1);
 }
 
@@ -49,14 +57,22 @@ const where = (result) => {
   const location = result.locations?.[0]?.physicalLocation;
   return { file: location?.artifactLocation?.uri ?? '?', line: location?.region?.startLine ?? 0 };
 };
-const unexpected = results.filter((result) => !ACCEPTED.some((a) => a.rule === result.ruleId && a.file === where(result).file));
+const unexpected = results.filter(
+  (result) => !ACCEPTED.some((a) => a.rule === result.ruleId && a.file === where(result).file),
+);
 for (const result of results) {
   const { file, line } = where(result);
   const accepted = ACCEPTED.find((a) => a.rule === result.ruleId && a.file === file);
-  process.stdout.write(`${accepted ? 'accepted' : 'FINDING '} ${result.ruleId} out/${file}:${line}: ${result.message.text}${accepted ? ` (${accepted.why})` : ''}\n`);
+  process.stdout.write(
+    `${accepted ? 'accepted' : 'FINDING '} ${result.ruleId} out/${file}:${line}: ${result.message.text}${accepted ? ` (${accepted.why})` : ''}\n`,
+  );
 }
 if (unexpected.length > 0) {
-  process.stderr.write(`check:hardening: ${unexpected.length} finding(s) to fix, or to review and list in scripts/check-hardening.mjs with the reason. Report: ${path.relative(root, report)}\n`);
+  process.stderr.write(
+    `check:hardening: ${unexpected.length} finding(s) to fix, or to review and list in scripts/check-hardening.mjs with the reason. Report: ${path.relative(root, report)}\n`,
+  );
   process.exit(1);
 }
-process.stdout.write(`check:hardening: electronegativity ${results.length === 0 ? 'found nothing' : `found only the ${results.length} reviewed finding(s)`} in out/ (Electron ${electronVersion}); report: ${path.relative(root, report)}\n`);
+process.stdout.write(
+  `check:hardening: electronegativity ${results.length === 0 ? 'found nothing' : `found only the ${results.length} reviewed finding(s)`} in out/ (Electron ${electronVersion}); report: ${path.relative(root, report)}\n`,
+);

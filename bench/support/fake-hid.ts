@@ -69,7 +69,11 @@ export class FakeHidBackend implements HidBackend {
   private readonly pathOf = new Map<FakeHidDevice, string>();
   failOpen: Error | undefined;
 
-  plug(path: string, info: Omit<HidDeviceInfo, 'path' | 'interface'> & { interface?: number }, make: () => FakeHidDevice): void {
+  plug(
+    path: string,
+    info: Omit<HidDeviceInfo, 'path' | 'interface'> & { interface?: number },
+    make: () => FakeHidDevice,
+  ): void {
     this.plugged.set(path, { info: { interface: 0, ...info, path }, make });
   }
 

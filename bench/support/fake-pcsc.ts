@@ -21,7 +21,12 @@ export class FakeCardReader extends EventEmitter implements PcscCardReader {
   connect(_options: { share_mode: number }, callback: (error: Error | null, protocol: number) => void): void {
     callback(null, 2);
   }
-  transmit(data: Buffer, _len: number, _protocol: number, callback: (error: Error | null, response: Buffer) => void): void {
+  transmit(
+    data: Buffer,
+    _len: number,
+    _protocol: number,
+    callback: (error: Error | null, response: Buffer) => void,
+  ): void {
     this.transmitted.push(data);
     callback(null, this.response);
   }

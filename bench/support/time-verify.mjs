@@ -11,4 +11,15 @@ const threads = availableParallelism();
 const started = performance.now();
 const report = await verifyJournal(journalDir, keys, { threads });
 const seconds = (performance.now() - started) / 1000;
-console.log(JSON.stringify({ ok: report.ok, problems: report.problems.slice(0, 3), events: report.events, records: report.records, segments: report.segments, bytes: report.bytes, threads, seconds }));
+console.log(
+  JSON.stringify({
+    ok: report.ok,
+    problems: report.problems.slice(0, 3),
+    events: report.events,
+    records: report.records,
+    segments: report.segments,
+    bytes: report.bytes,
+    threads,
+    seconds,
+  }),
+);

@@ -50,11 +50,18 @@ export function authenticatorSetup(deps: AuthenticatorSetupDeps): AuthenticatorS
   return {
     async confirm(code) {
       const setup = open;
-      if (!setup) return { ok: false, message: 'No authenticator app setup is in progress: start it again from the menu.' };
+      if (!setup)
+        return { ok: false, message: 'No authenticator app setup is in progress: start it again from the menu.' };
       if (!(await deps.totp.confirmEnrollment(setup.userId, code))) {
-        return { ok: false, message: 'That code is not right. Check the app shows CareShell and enter its current code.' };
+        return {
+          ok: false,
+          message: 'That code is not right. Check the app shows CareShell and enter its current code.',
+        };
       }
-      await deps.audit.record('enrollment.authenticator', 'success', { actor: { userId: setup.userId }, reason: 'authenticator app set up after a fresh sign-in' });
+      await deps.audit.record('enrollment.authenticator', 'success', {
+        actor: { userId: setup.userId },
+        reason: 'authenticator app set up after a fresh sign-in',
+      });
       end();
       return { ok: true };
     },

@@ -1,14 +1,20 @@
 import { z } from 'zod';
 import { readerConfigSchema, type ReaderConfig } from '../../native/manager/reader-config.js';
 import { auditPolicySchema, type AuditPolicy } from '../audit/forwarding/audit-policy.js';
-import { DEFAULT_PIN_POLICY, pinPolicyOverrideSchema, pinPolicySchema, type PinPolicy } from '../identity/pin/pin-policy.js';
+import {
+  DEFAULT_PIN_POLICY,
+  pinPolicyOverrideSchema,
+  pinPolicySchema,
+  type PinPolicy,
+} from '../identity/pin/pin-policy.js';
 import { DEFAULT_STEP_UP_POLICY, stepUpPolicySchema, type StepUpPolicy } from '../identity/step-up/step-up-policy.js';
 import { buildPolicyRootSchema, type UserPreference } from '../policy/policy-root.js';
 import { problemsFromZod, type PolicyProblem } from '../policy/policy-problem.js';
 import { resolveSessionPolicy } from '../policy/resolve-policy.js';
 import type { SessionPolicy } from '../policy/session-settings.js';
 
-const httpsUrl = (what: string) => z.url({ error: `must be a URL` }).refine((url) => url.startsWith('https://'), `${what} must be https://`);
+const httpsUrl = (what: string) =>
+  z.url({ error: `must be a URL` }).refine((url) => url.startsWith('https://'), `${what} must be https://`);
 
 /** `identity`: the hospital's identity provider (Entra ID in production) and PIN rules. */
 export const identityPolicySchema = z.strictObject({
@@ -74,7 +80,11 @@ export function resolveCareShellPolicy(file: CareShellPolicyFile | undefined, us
   const profile = file?.profiles?.[session.policy.profile];
   const section = <K extends 'readers' | 'audit' | 'identity' | 'ehr'>(key: K) => profile?.[key] ?? file?.[key];
   const identity = section('identity');
-  const pin = pinPolicySchema.safeParse({ ...DEFAULT_PIN_POLICY, ...identity?.pin, maxAttempts: session.policy.pin.maxAttempts });
+  const pin = pinPolicySchema.safeParse({
+    ...DEFAULT_PIN_POLICY,
+    ...identity?.pin,
+    maxAttempts: session.policy.pin.maxAttempts,
+  });
   if (!pin.success) return { ok: false, problems: problemsFromZod(pin.error, ['identity', 'pin']) };
   return {
     ok: true,

@@ -45,7 +45,10 @@ export class ContractServer {
       return { ok: true, result: invokeChannels[name].response.parse(await handler(parsed.data)) };
     } catch (error) {
       this.log.warn(`${name} failed: ${error instanceof Error ? error.message : String(error)}`);
-      return { ok: false, error: `CareShell could not handle ${name}; the details are in its log. Try again, or call IT.` };
+      return {
+        ok: false,
+        error: `CareShell could not handle ${name}; the details are in its log. Try again, or call IT.`,
+      };
     }
   }
 

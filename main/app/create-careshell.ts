@@ -86,16 +86,32 @@ export function createCareShell(env: CareShellEnvironment): CareShell {
 
   const readerAudit = (event: Parameters<BadgeReaderListener>[0]): AuditEvent | undefined => {
     const base = { at: env.clock.wallTime().toISOString(), workstation: env.workstation };
-    if (event.kind === 'attached') return { ...base, type: 'reader.attach', outcome: 'success', details: { readerId: event.readerId, description: event.description } };
-    if (event.kind === 'detached') return { ...base, type: 'reader.detach', outcome: 'success', details: { readerId: event.readerId } };
-    if (event.kind === 'error') return { ...base, type: 'reader.error', outcome: 'failure', reason: event.message, details: { readerId: event.readerId } };
+    if (event.kind === 'attached')
+      return {
+        ...base,
+        type: 'reader.attach',
+        outcome: 'success',
+        details: { readerId: event.readerId, description: event.description },
+      };
+    if (event.kind === 'detached')
+      return { ...base, type: 'reader.detach', outcome: 'success', details: { readerId: event.readerId } };
+    if (event.kind === 'error')
+      return {
+        ...base,
+        type: 'reader.error',
+        outcome: 'failure',
+        reason: event.message,
+        details: { readerId: event.readerId },
+      };
     return undefined;
   };
 
   /** A PIN was right when a session is on screen; otherwise the notice says what to do. */
   const unlockedAck = () => {
     const view = session.view();
-    return view.screen === 'active' ? { ok: true } : { ok: false, ...(view.notice ? { message: view.notice.text } : {}) };
+    return view.screen === 'active'
+      ? { ok: true }
+      : { ok: false, ...(view.notice ? { message: view.notice.text } : {}) };
   };
 
   const unsubscribers: (() => void)[] = [];
@@ -182,10 +198,17 @@ export function createCareShell(env: CareShellEnvironment): CareShell {
         followSessionTokens(session, env.tokens, env.log),
         env.readers.onStatus((status) => emit('readers:status', status)),
         env.readers.onEvent((event) => {
-          if (event.kind === 'tap') void session.handle({ type: 'badge-tap', badgeId: event.badgeId, readerId: event.readerId });
-          else if (event.kind === 'removed') void session.handle({ type: 'badge-removed', badgeId: event.badgeId, readerId: event.readerId });
+          if (event.kind === 'tap')
+            void session.handle({ type: 'badge-tap', badgeId: event.badgeId, readerId: event.readerId });
+          else if (event.kind === 'removed')
+            void session.handle({ type: 'badge-removed', badgeId: event.badgeId, readerId: event.readerId });
           const record = readerAudit(event);
-          if (record) env.audit.append(record).catch((error: unknown) => env.log.warn(`audit: could not record ${record.type}: ${(error as Error).message}`));
+          if (record)
+            env.audit
+              .append(record)
+              .catch((error: unknown) =>
+                env.log.warn(`audit: could not record ${record.type}: ${(error as Error).message}`),
+              );
         }),
       );
       await env.readers.start();

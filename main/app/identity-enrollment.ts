@@ -2,7 +2,10 @@ import type { EnrollmentService } from '../identity/enrollment/enrollment-servic
 import { IdentityError } from '../identity/identity-error.js';
 import type { Enrollment } from '../session/ports.js';
 
-type EnrollmentParts = Pick<EnrollmentService, 'pendingTtlMs' | 'beginEnrollment' | 'completeEnrollment' | 'beginPinReset' | 'completePinReset' | 'cancel'>;
+type EnrollmentParts = Pick<
+  EnrollmentService,
+  'pendingTtlMs' | 'beginEnrollment' | 'completeEnrollment' | 'beginPinReset' | 'completePinReset' | 'cancel'
+>;
 
 /**
  * Adapts the identity layer's two-phase enrollment and PIN reset to the session engine's Enrollment port:
@@ -13,7 +16,10 @@ export function identityEnrollment(service: EnrollmentParts, log: { warn(message
     ttlMs: service.pendingTtlMs,
     async begin(request, signal) {
       try {
-        const pending = request.purpose === 'enroll' ? await service.beginEnrollment(request.badgeHash, signal) : await service.beginPinReset(request.userId, signal);
+        const pending =
+          request.purpose === 'enroll'
+            ? await service.beginEnrollment(request.badgeHash, signal)
+            : await service.beginPinReset(request.userId, signal);
         const { userId, displayName, roles } = pending.user;
         return { ok: true, pendingId: pending.id, user: { userId, displayName, roles: [...roles] } };
       } catch (error) {
@@ -26,11 +32,17 @@ export function identityEnrollment(service: EnrollmentParts, log: { warn(message
         else await service.completePinReset(pendingId, pin);
         return { ok: true };
       } catch (error) {
-        return { ok: false, retry: error instanceof IdentityError && error.code === 'pin-rejected', message: describe(error) };
+        return {
+          ok: false,
+          retry: error instanceof IdentityError && error.code === 'pin-rejected',
+          message: describe(error),
+        };
       }
     },
     async cancel(pendingId) {
-      await service.cancel(pendingId).catch((error: unknown) => log.warn(`enrollment: could not drop a cancelled enrollment: ${describe(error)}`));
+      await service
+        .cancel(pendingId)
+        .catch((error: unknown) => log.warn(`enrollment: could not drop a cancelled enrollment: ${describe(error)}`));
     },
   };
 }

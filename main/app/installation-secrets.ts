@@ -27,7 +27,11 @@ const KEY_FILE = 'installation.key';
  * HKDF-SHA256. A key file that cannot be unprotected is an error for IT, never silently replaced: replacing
  * it would orphan every enrolled badge and PIN.
  */
-export async function loadInstallationSecrets(dataDir: string, protector: KeyProtector, random: Random): Promise<InstallationSecrets> {
+export async function loadInstallationSecrets(
+  dataDir: string,
+  protector: KeyProtector,
+  random: Random,
+): Promise<InstallationSecrets> {
   const file = path.join(dataDir, KEY_FILE);
   let key: Buffer;
   try {
@@ -47,6 +51,7 @@ export async function loadInstallationSecrets(dataDir: string, protector: KeyPro
     await writeFile(file, protector.protect(key), { mode: 0o600, flag: 'wx' });
   }
   if (key.length !== 32) throw new Error(`The installation key ${file} is damaged (${key.length} bytes, expected 32).`);
-  const derive = (purpose: string) => new Uint8Array(hkdfSync('sha256', key, Buffer.alloc(0), `careshell ${purpose}`, 32));
+  const derive = (purpose: string) =>
+    new Uint8Array(hkdfSync('sha256', key, Buffer.alloc(0), `careshell ${purpose}`, 32));
   return { badgeHashKey: derive('badge-hash'), sealKey: derive('identity-seal'), pinPepper: derive('pin-pepper') };
 }

@@ -55,7 +55,9 @@ export function machinePolicyUpdates(deps: MachinePolicyUpdatesDeps): MachinePol
     const resolution = await deps.load();
     if (!resolution.ok) {
       valid = false;
-      deps.log.warn(`policy: the machine policy became invalid: ${resolution.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
+      deps.log.warn(
+        `policy: the machine policy became invalid: ${resolution.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`,
+      );
       await deps.session.handle({ type: 'policy-invalid', problems: resolution.problems });
       return;
     }
@@ -67,12 +69,21 @@ export function machinePolicyUpdates(deps: MachinePolicyUpdatesDeps): MachinePol
     const { revoked: before = [], ...identityBefore } = running.identity ?? {};
     const { revoked: after = [], ...identityAfter } = next.identity ?? {};
     const pending = RESTART_SECTIONS.filter((key) =>
-      key === 'identity' ? JSON.stringify(identityBefore) !== JSON.stringify(identityAfter) : JSON.stringify(running[key]) !== JSON.stringify(next[key]),
+      key === 'identity'
+        ? JSON.stringify(identityBefore) !== JSON.stringify(identityAfter)
+        : JSON.stringify(running[key]) !== JSON.stringify(next[key]),
     );
     if (pending.length > 0) {
       const reason = `changes to ${pending.join(', ')} apply when CareShell next starts`;
       deps.log.warn(`policy: ${reason}`);
-      await deps.audit.append({ type: 'policy.change', at: deps.clock.wallTime().toISOString(), workstation: deps.workstation, outcome: 'success', reason, details: { restartRequired: pending.join(',') } });
+      await deps.audit.append({
+        type: 'policy.change',
+        at: deps.clock.wallTime().toISOString(),
+        workstation: deps.workstation,
+        outcome: 'success',
+        reason,
+        details: { restartRequired: pending.join(',') },
+      });
     }
     const known = new Set(before.map((r) => r.userId));
     running = next;
@@ -88,7 +99,9 @@ export function machinePolicyUpdates(deps: MachinePolicyUpdatesDeps): MachinePol
     },
     apply() {
       const run = queue.then(applyOnce, applyOnce);
-      queue = run.catch((error: unknown) => deps.log.warn(`policy: could not apply the changed machine policy: ${(error as Error).message}`));
+      queue = run.catch((error: unknown) =>
+        deps.log.warn(`policy: could not apply the changed machine policy: ${(error as Error).message}`),
+      );
       return queue;
     },
   };
@@ -119,8 +132,16 @@ export async function followMachinePolicy(options: FollowMachinePolicyOptions): 
     ...options,
     revocations: identity.revocations,
     // Only an enrolled account is unenrolled: a listed account that never enrolled here leaves no record each start.
-    unenroll: async (userId, reason) => ((await identity.directory.account(userId)) ? identity.enrollment.unenroll(userId, MACHINE_POLICY_ACTOR, reason) : false),
+    unenroll: async (userId, reason) =>
+      (await identity.directory.account(userId))
+        ? identity.enrollment.unenroll(userId, MACHINE_POLICY_ACTOR, reason)
+        : false,
   });
   await updates.start();
-  return watchMachinePolicy({ path: options.policyPath, clock: options.clock, log: options.log, onChange: () => void updates.apply() });
+  return watchMachinePolicy({
+    path: options.policyPath,
+    clock: options.clock,
+    log: options.log,
+    onChange: () => void updates.apply(),
+  });
 }

@@ -65,7 +65,9 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
   const { policy, clock, random } = options;
   const identityPolicy = policy.identity;
   if (!identityPolicy) {
-    throw new Error('The machine policy has no "identity" section: set the identity provider (clientId, authority) so clinicians can sign in.');
+    throw new Error(
+      'The machine policy has no "identity" section: set the identity provider (clientId, authority) so clinicians can sign in.',
+    );
   }
   const journal = await openWorkstationJournal({ ...options, settings: policy.audit.journal });
   let stopForwarding = async () => {};
@@ -81,7 +83,10 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
     });
     stopForwarding = () => forwarding.stop();
     const secrets = await loadInstallationSecrets(options.dataDir, options.protector, random);
-    const extraCaPems = [...(options.extraCaPems ?? []), ...(await Promise.all(identityPolicy.extraCaFiles.map((f) => readFile(f, 'utf8'))))];
+    const extraCaPems = [
+      ...(options.extraCaPems ?? []),
+      ...(await Promise.all(identityPolicy.extraCaFiles.map((f) => readFile(f, 'utf8')))),
+    ];
     const identity = createIdentity({
       msal: {
         clientId: identityPolicy.clientId,

@@ -18,7 +18,11 @@ export function followSessionTokens(
   return session.onLifecycle((event) => {
     if (event.kind === 'shown') void refresh(event.userId, event.sessionId);
     else if (event.kind === 'terminated') {
-      tokens.endSession(event.userId).catch((error: unknown) => log.warn(`tokens: could not wipe the token cache of ${event.userId}: ${messageOf(error)}`));
+      tokens
+        .endSession(event.userId)
+        .catch((error: unknown) =>
+          log.warn(`tokens: could not wipe the token cache of ${event.userId}: ${messageOf(error)}`),
+        );
     }
   });
 

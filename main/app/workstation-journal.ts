@@ -22,7 +22,10 @@ export interface WorkstationJournalOptions {
 export function openWorkstationJournal(options: WorkstationJournalOptions): Promise<AuditJournal> {
   return AuditJournal.open({
     directory: path.join(options.dataDir, 'audit'),
-    keyStore: new FileAuditKeyStore({ directory: path.join(options.dataDir, 'audit-keys'), protector: options.protector }),
+    keyStore: new FileAuditKeyStore({
+      directory: path.join(options.dataDir, 'audit-keys'),
+      protector: options.protector,
+    }),
     clock: options.clock,
     random: options.random,
     workstation: options.workstation,
@@ -35,7 +38,9 @@ export function openWorkstationJournal(options: WorkstationJournalOptions): Prom
  * (with the journal's default settings, since the policy cannot be trusted for them), so the SIEM sees why it
  * stays locked, not only the screen.
  */
-export async function recordRejectedPolicy(options: Omit<WorkstationJournalOptions, 'settings'> & { policyPath: string; problems: readonly PolicyProblem[] }): Promise<void> {
+export async function recordRejectedPolicy(
+  options: Omit<WorkstationJournalOptions, 'settings'> & { policyPath: string; problems: readonly PolicyProblem[] },
+): Promise<void> {
   const journal = await openWorkstationJournal(options);
   try {
     await journal.append({

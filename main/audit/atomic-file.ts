@@ -10,7 +10,11 @@ let writes = 0;
  * temporary file is linked to the target instead, which fails with EEXIST when it already exists, so two
  * processes cannot both create it.
  */
-export async function writeFileAtomically(file: string, data: string | Uint8Array, options: { mode: number; exclusive?: boolean }): Promise<void> {
+export async function writeFileAtomically(
+  file: string,
+  data: string | Uint8Array,
+  options: { mode: number; exclusive?: boolean },
+): Promise<void> {
   // Unique per write, so concurrent writers never share a temporary file; a leftover from a crashed run
   // that had the same pid is removed first (under 'w' it would keep its old mode).
   const temporary = `${file}.${process.pid}-${++writes}.tmp`;

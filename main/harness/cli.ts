@@ -27,7 +27,10 @@ function findBrowser(): string | undefined {
 
 function open(browser: string | undefined, url: string, asApp: boolean): boolean {
   if (!browser || (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY)) return false;
-  const child = spawn(browser, [asApp ? `--app=${url}` : url, '--no-first-run', '--disable-background-networking'], { detached: true, stdio: 'ignore' });
+  const child = spawn(browser, [asApp ? `--app=${url}` : url, '--no-first-run', '--disable-background-networking'], {
+    detached: true,
+    stdio: 'ignore',
+  });
   child.on('error', () => {});
   child.unref();
   return true;
@@ -36,7 +39,14 @@ function open(browser: string | undefined, url: string, asApp: boolean): boolean
 async function main(): Promise<void> {
   let args;
   try {
-    args = parseArgs({ options: { profile: { type: 'string' }, port: { type: 'string' }, 'no-open': { type: 'boolean' }, help: { type: 'boolean' } } }).values;
+    args = parseArgs({
+      options: {
+        profile: { type: 'string' },
+        port: { type: 'string' },
+        'no-open': { type: 'boolean' },
+        help: { type: 'boolean' },
+      },
+    }).values;
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n\n${HELP}`);
     process.exit(2);

@@ -16,7 +16,8 @@ export function renderControlPage(controls: HarnessControls, token: string, done
     )
     .join('\n');
   const osButtons = OS_EVENTS.map(
-    (e) => `<form method="post" action="/control/os">${hidden}<input type="hidden" name="event" value="${e}"><button>${e}</button></form>`,
+    (e) =>
+      `<form method="post" action="/control/os">${hidden}<input type="hidden" name="event" value="${e}"><button>${e}</button></form>`,
   ).join('\n');
   const advance = controls.advanceClock
     ? `<h2>Clock (manual)</h2><form method="post" action="/control/advance">${hidden}<input name="ms" value="60000" size="10"> ms <button>Advance</button></form>`

@@ -70,7 +70,10 @@ function demoPolicy(idp: LocalIdp, readerId: string, profile: string | undefined
   return careShellPolicySchema.parse({
     version: 1,
     ...(profile ? { profile } : {}),
-    readers: { readers: [{ driver: 'simulated', id: readerId, description: 'Demo badge reader', presence: true }], fallback: 'Use the demo controls page to tap a badge.' },
+    readers: {
+      readers: [{ driver: 'simulated', id: readerId, description: 'Demo badge reader', presence: true }],
+      fallback: 'Use the demo controls page to tap a badge.',
+    },
     identity: {
       clientId: idp.msal.clientId,
       authority: idp.msal.authority,
@@ -164,7 +167,10 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
  * Enrolls each demo account with its demo badge and PIN through the real enrollment (full sign-in at the
  * local provider, then the PIN), so each has a token cache as a clinician would after enrolling.
  */
-async function enrollDemoUsers(workstation: Workstation, signInAs: (account: DemoUser) => void): Promise<DemoUserCard[]> {
+async function enrollDemoUsers(
+  workstation: Workstation,
+  signInAs: (account: DemoUser) => void,
+): Promise<DemoUserCard[]> {
   const users: DemoUserCard[] = [];
   for (const [index, account] of DEMO_USERS.entries()) {
     const card: DemoUserCard = {

@@ -26,7 +26,13 @@ const controlSchemas = {
   '/control/tap': z.object({ badgeId: z.string().min(1).max(64) }),
   '/control/remove': z.object({}),
   '/control/os': z.object({ event: z.enum(OS_EVENTS) }),
-  '/control/advance': z.object({ ms: z.coerce.number().int().min(0).max(7 * 24 * 3_600_000) }),
+  '/control/advance': z.object({
+    ms: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(7 * 24 * 3_600_000),
+  }),
 } as const;
 
 export interface HarnessServerOptions {
@@ -89,8 +95,19 @@ export async function startHarnessServer(options: HarnessServerOptions): Promise
       return send(res, 200, 'text/javascript; charset=utf-8', await readFile(options.bridgeFile));
     }
     if (req.method === 'GET' && url.pathname === '/control') {
-      if (!tokenOk(url.searchParams.get('token'))) return send(res, 403, 'text/plain; charset=utf-8', 'Open the control URL the harness printed (it carries the token).');
-      return send(res, 200, 'text/html; charset=utf-8', renderControlPage(options.controls, token, url.searchParams.get('done')));
+      if (!tokenOk(url.searchParams.get('token')))
+        return send(
+          res,
+          403,
+          'text/plain; charset=utf-8',
+          'Open the control URL the harness printed (it carries the token).',
+        );
+      return send(
+        res,
+        200,
+        'text/html; charset=utf-8',
+        renderControlPage(options.controls, token, url.searchParams.get('done')),
+      );
     }
     if (req.method === 'POST' && url.pathname in controlSchemas) return handleControl(req, res, url);
     if (req.method === 'GET') {
@@ -110,21 +127,25 @@ export async function startHarnessServer(options: HarnessServerOptions): Promise
     let fields: Record<string, unknown>;
     try {
       const parsed: unknown = isJson ? JSON.parse(raw || '{}') : Object.fromEntries(new URLSearchParams(raw));
-      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return reply(400, 'The body must be a JSON object.');
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+        return reply(400, 'The body must be a JSON object.');
       fields = parsed as Record<string, unknown>;
     } catch (error) {
       return reply(400, `The body is not valid JSON (${(error as Error).message}).`);
     }
-    if (!tokenOk((fields.token as string | undefined) ?? url.searchParams.get('token'))) return reply(403, 'Missing or wrong token.');
+    if (!tokenOk((fields.token as string | undefined) ?? url.searchParams.get('token')))
+      return reply(403, 'Missing or wrong token.');
     const route = url.pathname as keyof typeof controlSchemas;
     const parsed = controlSchemas[route].safeParse(fields);
-    if (!parsed.success) return reply(400, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+    if (!parsed.success)
+      return reply(400, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
     try {
       const data = parsed.data as { badgeId: string; event: OsEventName; ms: number };
       if (route === '/control/tap') options.controls.tap(data.badgeId);
       else if (route === '/control/remove') options.controls.remove();
       else if (route === '/control/os') await options.controls.osEvent(data.event);
-      else if (!options.controls.advanceClock) return reply(409, 'This harness runs on the real clock; start it with --manual-clock to advance time.');
+      else if (!options.controls.advanceClock)
+        return reply(409, 'This harness runs on the real clock; start it with --manual-clock to advance time.');
       else options.controls.advanceClock(data.ms);
       return reply(200, `${route.slice('/control/'.length)} done`);
     } catch (error) {
@@ -136,7 +157,9 @@ export async function startHarnessServer(options: HarnessServerOptions): Promise
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', origin);
     if (url.pathname !== '/careshell' || req.headers.origin !== origin || !tokenOk(url.searchParams.get('token'))) {
-      options.log.warn(`harness: refused a WebSocket from origin ${req.headers.origin ?? 'none'} (wrong origin or token)`);
+      options.log.warn(
+        `harness: refused a WebSocket from origin ${req.headers.origin ?? 'none'} (wrong origin or token)`,
+      );
       socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
       return;
     }

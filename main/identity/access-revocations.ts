@@ -28,6 +28,8 @@ export class AccessRevocations {
   /** The message a revoked person sees after signing in: who, why, and what to do. */
   refusal(displayName: string, userId: string): string | undefined {
     const reason = this.reasonFor(userId);
-    return reason === undefined ? undefined : `IT has removed CareShell access for ${displayName} (${reason}). If this is wrong, call IT.`;
+    return reason === undefined
+      ? undefined
+      : `IT has removed CareShell access for ${displayName} (${reason}). If this is wrong, call IT.`;
   }
 }

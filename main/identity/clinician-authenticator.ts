@@ -23,7 +23,10 @@ export class ClinicianAuthenticator {
    */
   async fullSignIn(expectedUserId?: string, signal?: AbortSignal): Promise<TokenOutcome> {
     const account = expectedUserId === undefined ? undefined : await this.directory.account(expectedUserId);
-    const outcome = await this.tokens.signIn({ ...(account?.username ? { loginHint: account.username } : {}), ...(signal ? { signal } : {}) });
+    const outcome = await this.tokens.signIn({
+      ...(account?.username ? { loginHint: account.username } : {}),
+      ...(signal ? { signal } : {}),
+    });
     if (!outcome.ok) return outcome;
     const { identity, cache } = outcome;
     if (expectedUserId !== undefined && identity.userId !== expectedUserId) {
@@ -37,7 +40,12 @@ export class ClinicianAuthenticator {
     if (refusal) return { ok: false, reason: 'failed', message: refusal };
     const enrolled = expectedUserId === undefined ? await this.directory.account(identity.userId) : account;
     // A sign-in without a badge (no one expected) is for people enrolled here: their roles and PIN live here.
-    if (!enrolled) return { ok: false, reason: 'failed', message: `${identity.displayName} is not enrolled on CareShell here: tap your badge to enroll it.` };
+    if (!enrolled)
+      return {
+        ok: false,
+        reason: 'failed',
+        message: `${identity.displayName} is not enrolled on CareShell here: tap your badge to enroll it.`,
+      };
     if (enrolled) await cache.save();
     if (await this.pins.hasPin(identity.userId)) await this.pins.clearLockout(identity.userId);
     await this.directory.updateProfile(identity.userId, identity);

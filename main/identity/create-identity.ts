@@ -77,7 +77,16 @@ export function createIdentity(options: IdentityOptions): Identity {
     pins,
     tokens,
     authenticator: new ClinicianAuthenticator(tokens, pins, directory, revocations),
-    enrollment: new EnrollmentService({ directory, pins, tokens, totp, revocations, audit, clock: options.clock, random: options.random }),
+    enrollment: new EnrollmentService({
+      directory,
+      pins,
+      tokens,
+      totp,
+      revocations,
+      audit,
+      clock: options.clock,
+      random: options.random,
+    }),
     revocations,
     totp,
     stepUp: new StepUpService({

@@ -31,26 +31,51 @@ export async function followLogindScreenLock(options: LogindScreenLockOptions): 
   try {
     bus = await options.connect();
   } catch (error) {
-    log.warn(`os: the screen lock of the desktop is not followed: no system bus (${(error as Error).message}). ${STILL_LOCKS}.`);
+    log.warn(
+      `os: the screen lock of the desktop is not followed: no system bus (${(error as Error).message}). ${STILL_LOCKS}.`,
+    );
     return () => undefined;
   }
   let stopped = false;
   try {
-    const [sessionPath] = await bus.call({ destination: LOGIND, path: '/org/freedesktop/login1', interface: `${LOGIND}.Manager`, member: 'GetSessionByPID', signature: 'u', body: [options.pid] });
+    const [sessionPath] = await bus.call({
+      destination: LOGIND,
+      path: '/org/freedesktop/login1',
+      interface: `${LOGIND}.Manager`,
+      member: 'GetSessionByPID',
+      signature: 'u',
+      body: [options.pid],
+    });
     const session = String(sessionPath);
     await bus.addMatch({ type: 'signal', sender: LOGIND, path: session, interface: SESSION_INTERFACE, member: 'Lock' });
-    await bus.addMatch({ type: 'signal', sender: LOGIND, path: session, interface: 'org.freedesktop.DBus.Properties', member: 'PropertiesChanged', arg0: SESSION_INTERFACE });
+    await bus.addMatch({
+      type: 'signal',
+      sender: LOGIND,
+      path: session,
+      interface: 'org.freedesktop.DBus.Properties',
+      member: 'PropertiesChanged',
+      arg0: SESSION_INTERFACE,
+    });
     // The bus routes only what the match rules name: signals sent by whoever owns logind's name now (a logind
     // restart included), for this session. Any other process's look-alike signal never arrives.
     bus.on('message', (message: DbusMessage) => {
       if (message.type !== MessageType.signal || message.path !== session) return;
-      if (message.interface === SESSION_INTERFACE && message.member === 'Lock') options.onLock('the desktop asked its session to lock (logind Lock)');
-      else if (message.member === 'PropertiesChanged' && message.signature === 'sa{sv}as' && message.body[0] === SESSION_INTERFACE && lockedHint(message.body[1]) === true) {
+      if (message.interface === SESSION_INTERFACE && message.member === 'Lock')
+        options.onLock('the desktop asked its session to lock (logind Lock)');
+      else if (
+        message.member === 'PropertiesChanged' &&
+        message.signature === 'sa{sv}as' &&
+        message.body[0] === SESSION_INTERFACE &&
+        lockedHint(message.body[1]) === true
+      ) {
         options.onLock('the desktop locked its screen (logind LockedHint)');
       }
     });
     bus.on('close', (error) => {
-      if (!stopped) log.warn(`os: lost the system bus (${error?.message ?? 'closed'}); the desktop's screen lock is followed again after CareShell restarts. ${STILL_LOCKS}.`);
+      if (!stopped)
+        log.warn(
+          `os: lost the system bus (${error?.message ?? 'closed'}); the desktop's screen lock is followed again after CareShell restarts. ${STILL_LOCKS}.`,
+        );
     });
     log.info(`os: following the desktop's screen lock through logind (session ${session})`);
   } catch (error) {

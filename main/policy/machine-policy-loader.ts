@@ -8,8 +8,7 @@ const MAX_POLICY_BYTES = 1024 * 1024;
 
 export type MachinePolicyLoad<T> =
   /** `policy` is undefined when no machine policy is installed (defaults and user preferences apply). */
-  | { ok: true; policy: T | undefined; path: string }
-  | { ok: false; problems: PolicyProblem[]; path: string };
+  { ok: true; policy: T | undefined; path: string } | { ok: false; problems: PolicyProblem[]; path: string };
 
 export interface MachinePolicyOptions<S extends z.ZodType> {
   /** Override for tests and the demo; production reads /etc/careshell/policy.json. */
@@ -39,17 +38,22 @@ export async function loadMachinePolicy<S extends z.ZodType = typeof basePolicyR
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return { ok: true, policy: undefined, path };
-    if (code === 'ELOOP') return fail(`${path} is a symbolic link; install the policy as a regular file owned by root.`);
+    if (code === 'ELOOP')
+      return fail(`${path} is a symbolic link; install the policy as a regular file owned by root.`);
     return fail(`${path} cannot be opened (${code ?? String(err)}); check its permissions.`);
   }
   try {
     const stat = await handle.stat();
     if (!stat.isFile()) return fail(`${path} is not a regular file.`);
-    if (!trusted.includes(stat.uid)) return fail(`${path} is owned by uid ${stat.uid}; it must be owned by root (chown root:root).`);
+    if (!trusted.includes(stat.uid))
+      return fail(`${path} is owned by uid ${stat.uid}; it must be owned by root (chown root:root).`);
     if ((stat.mode & 0o022) !== 0) {
-      return fail(`${path} is writable by group or others (mode ${(stat.mode & 0o777).toString(8)}); run chmod go-w on it.`);
+      return fail(
+        `${path} is writable by group or others (mode ${(stat.mode & 0o777).toString(8)}); run chmod go-w on it.`,
+      );
     }
-    if (stat.size > MAX_POLICY_BYTES) return fail(`${path} is ${stat.size} bytes; a policy file is at most ${MAX_POLICY_BYTES}.`);
+    if (stat.size > MAX_POLICY_BYTES)
+      return fail(`${path} is ${stat.size} bytes; a policy file is at most ${MAX_POLICY_BYTES}.`);
     const text = await handle.readFile({ encoding: 'utf8' });
     let json: unknown;
     try {

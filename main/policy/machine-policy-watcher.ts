@@ -11,7 +11,10 @@ export interface MachinePolicyWatchOptions {
   settleMs?: number;
   log: { warn(message: string): void };
   /** Injected for tests; defaults to node:fs watch. */
-  watchDir?: (dir: string, onEvent: (filename: string | null) => void) => { close(): void; on?(event: 'error', listener: (error: Error) => void): unknown };
+  watchDir?: (
+    dir: string,
+    onEvent: (filename: string | null) => void,
+  ) => { close(): void; on?(event: 'error', listener: (error: Error) => void): unknown };
 }
 
 /**
@@ -26,7 +29,9 @@ export function watchMachinePolicy(options: MachinePolicyWatchOptions): () => vo
   const watchDir =
     options.watchDir ??
     ((folder: string, onEvent: (filename: string | null) => void) =>
-      fsWatch(folder, { persistent: false }, (_event, filename) => onEvent(filename === null ? null : String(filename))));
+      fsWatch(folder, { persistent: false }, (_event, filename) =>
+        onEvent(filename === null ? null : String(filename)),
+      ));
   let cancelSettle: (() => void) | undefined;
   const changed = () => {
     cancelSettle?.();
@@ -40,9 +45,15 @@ export function watchMachinePolicy(options: MachinePolicyWatchOptions): () => vo
     watcher = watchDir(dir, (filename) => {
       if (filename === null || filename === name) changed();
     });
-    watcher.on?.('error', (error) => options.log.warn(`policy: stopped watching ${dir} (${error.message}); restart CareShell to apply policy changes.`));
+    watcher.on?.('error', (error) =>
+      options.log.warn(
+        `policy: stopped watching ${dir} (${error.message}); restart CareShell to apply policy changes.`,
+      ),
+    );
   } catch (error) {
-    options.log.warn(`policy: cannot watch ${dir} (${(error as Error).message}); policy changes apply when CareShell restarts.`);
+    options.log.warn(
+      `policy: cannot watch ${dir} (${(error as Error).message}); policy changes apply when CareShell restarts.`,
+    );
   }
   return () => {
     cancelSettle?.();

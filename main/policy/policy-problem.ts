@@ -16,5 +16,8 @@ export function problemsFromZod(error: z.ZodError, prefix: readonly (string | nu
 
 /** Text an IT administrator can act on: one line per problem. */
 export function describeProblems(source: string, problems: readonly PolicyProblem[]): string {
-  return [`${source} is invalid; the workstation stays locked until it is corrected:`, ...problems.map((p) => `- ${p.path}: ${p.message}`)].join('\n');
+  return [
+    `${source} is invalid; the workstation stays locked until it is corrected:`,
+    ...problems.map((p) => `- ${p.path}: ${p.message}`),
+  ].join('\n');
 }

@@ -26,14 +26,17 @@ export type PolicySections = Record<string, z.ZodType>;
 
 export function buildPolicyRootSchema<S extends PolicySections = Record<never, never>>(sections: S = {} as S) {
   for (const name of Object.keys(sections)) {
-    if (RESERVED.has(name)) throw new Error(`Policy section "${name}" is reserved by the policy root; pick another name.`);
+    if (RESERVED.has(name))
+      throw new Error(`Policy section "${name}" is reserved by the policy root; pick another name.`);
   }
   const optionalSections = Object.fromEntries(Object.entries(sections).map(([k, v]) => [k, v.optional()])) as {
     [K in keyof S]: z.ZodOptional<S[K]>;
   };
   const profileSchema = z.strictObject({ session: sessionOverrideSchema.optional(), ...optionalSections });
   return z.strictObject({
-    version: z.literal(POLICY_VERSION, { error: `must be ${POLICY_VERSION} (the policy format this CareShell understands)` }),
+    version: z.literal(POLICY_VERSION, {
+      error: `must be ${POLICY_VERSION} (the policy format this CareShell understands)`,
+    }),
     profile: profileNameSchema.optional(),
     session: sessionOverrideSchema.optional(),
     profiles: z.record(profileNameSchema, profileSchema).optional(),
@@ -46,5 +49,8 @@ export const basePolicyRootSchema = buildPolicyRootSchema();
 export type PolicyFile = z.infer<typeof basePolicyRootSchema>;
 
 /** A user's own preferences (electron-store): only session keys, and machine policy always wins over them. */
-export const userPreferenceSchema = z.strictObject({ profile: profileNameSchema.optional(), session: sessionOverrideSchema.optional() });
+export const userPreferenceSchema = z.strictObject({
+  profile: profileNameSchema.optional(),
+  session: sessionOverrideSchema.optional(),
+});
 export type UserPreference = z.infer<typeof userPreferenceSchema>;

@@ -49,6 +49,10 @@ export function resolveSessionPolicy(input: {
 
 function keyPaths(o: SessionOverride, prefix = ''): string[] {
   return Object.entries(o).flatMap(([k, v]) =>
-    v === undefined ? [] : typeof v === 'object' && v !== null ? keyPaths(v as SessionOverride, `${prefix}${k}.`) : [`${prefix}${k}`],
+    v === undefined
+      ? []
+      : typeof v === 'object' && v !== null
+        ? keyPaths(v as SessionOverride, `${prefix}${k}.`)
+        : [`${prefix}${k}`],
   );
 }

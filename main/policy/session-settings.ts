@@ -115,7 +115,10 @@ export const SESSION_DEFAULTS: SessionSettings = {
 };
 
 /** Layers overrides onto a base, nested sections key by key; later overrides win. */
-export function applySessionOverrides(base: SessionSettings, ...overrides: (SessionOverride | undefined)[]): SessionSettings {
+export function applySessionOverrides(
+  base: SessionSettings,
+  ...overrides: (SessionOverride | undefined)[]
+): SessionSettings {
   let out: SessionSettings = base;
   for (const o of overrides) {
     if (!o) continue;

@@ -1,7 +1,17 @@
 import type { AuditEvent } from '../audit/audit-event.js';
 import type { SessionPolicy } from '../policy/session-settings.js';
 import type { PolicyProblem } from '../policy/policy-problem.js';
-import type { DirectoryUser, EnrollmentCompleted, EnrollmentPurpose, EnrollmentSignedIn, PinResult, StepUpAction, StepUpCheck, StepUpMethod, StepUpProof } from './ports.js';
+import type {
+  DirectoryUser,
+  EnrollmentCompleted,
+  EnrollmentPurpose,
+  EnrollmentSignedIn,
+  PinResult,
+  StepUpAction,
+  StepUpCheck,
+  StepUpMethod,
+  StepUpProof,
+} from './ports.js';
 
 /**
  * The engine's single source of truth (issue 3 item 1), as plain immutable data: a typed reducer over it
@@ -62,7 +72,12 @@ export interface KeptSession {
 
 export type Foreground =
   | { readonly kind: 'none' }
-  | { readonly kind: 'active'; readonly session: KeptSession; readonly lastActivityMs: number; readonly unlockedAtMs: number }
+  | {
+      readonly kind: 'active';
+      readonly session: KeptSession;
+      readonly lastActivityMs: number;
+      readonly unlockedAtMs: number;
+    }
   | {
       readonly kind: 'warning';
       readonly session: KeptSession;
@@ -73,7 +88,8 @@ export type Foreground =
   | { readonly kind: 'locked'; readonly session: KeptSession };
 
 /** What a successful verification grants. */
-export type GrantTarget = { readonly type: 'new'; readonly sessionId: string } | { readonly type: 'resume'; readonly sessionId: string };
+export type GrantTarget =
+  { readonly type: 'new'; readonly sessionId: string } | { readonly type: 'resume'; readonly sessionId: string };
 
 /** A full sign-in that renews the identity provider's tokens of a session already on screen. */
 export type TokenRenewal = { readonly type: 'tokens'; readonly sessionId: string };
@@ -149,13 +165,26 @@ export interface EngineState {
 }
 
 export function initialState(policy: SessionPolicy, enrollmentTtlMs?: number): EngineState {
-  const base: EngineState = { rules: rulesFromPolicy(policy), fg: { kind: 'none' }, suspended: [], needsFullSignIn: [], seq: 1 };
+  const base: EngineState = {
+    rules: rulesFromPolicy(policy),
+    fg: { kind: 'none' },
+    suspended: [],
+    needsFullSignIn: [],
+    seq: 1,
+  };
   return enrollmentTtlMs === undefined ? base : { ...base, enrollmentTtlMs };
 }
 
 /** Inputs after the service resolved their asynchronous part (badge lookup, PIN check, sign-in). */
 export type EngineEvent =
-  | { type: 'tap'; badgeHash: string; readerId: string; user?: DirectoryUser; lookupError?: string; newSessionId: string }
+  | {
+      type: 'tap';
+      badgeHash: string;
+      readerId: string;
+      user?: DirectoryUser;
+      lookupError?: string;
+      newSessionId: string;
+    }
   | { type: 'removed'; badgeHash: string; readerId: string }
   /** userId and targetSessionId name the prompt the PIN was checked for. */
   | { type: 'pin-result'; token: number; userId: string; targetSessionId: string; result: PinResult }
@@ -210,8 +239,7 @@ export interface FullSignInRequest {
 
 /** Asks the identity layer to start an enrollment's full sign-in. */
 export type EnrollmentRequest = { token: number } & (
-  | { purpose: 'enroll'; badgeHash: string }
-  | { purpose: 'pin-reset'; userId: string }
+  { purpose: 'enroll'; badgeHash: string } | { purpose: 'pin-reset'; userId: string }
 );
 
 export interface StepUpOutcome {

@@ -73,7 +73,10 @@ export interface Enrollment {
   /** How long a signed-in enrollment is kept waiting for its PIN. */
   readonly ttlMs: number;
   /** signal: aborted once the engine no longer waits for this sign-in; the sign-in page then closes. */
-  begin(request: { purpose: 'enroll'; badgeHash: string } | { purpose: 'pin-reset'; userId: string }, signal: AbortSignal): Promise<EnrollmentSignedIn>;
+  begin(
+    request: { purpose: 'enroll'; badgeHash: string } | { purpose: 'pin-reset'; userId: string },
+    signal: AbortSignal,
+  ): Promise<EnrollmentSignedIn>;
   complete(request: { pendingId: string; purpose: EnrollmentPurpose; pin: string }): Promise<EnrollmentCompleted>;
   /** Drops a signed-in enrollment that will not complete; nothing it started stays behind. */
   cancel(pendingId: string): Promise<void>;

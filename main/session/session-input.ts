@@ -10,7 +10,11 @@ const policyProblemSchema = z.object({ path: z.string(), message: z.string() });
 const pinSchema = z.string().regex(/^\d{4,12}$/, 'A PIN is 4 to 12 digits');
 
 /** Canonical id (e.g. H10301:12:3456); hashed on entry and never kept. */
-const canonicalBadgeId = z.string().min(3).max(128).regex(/^[A-Za-z0-9-]+:[0-9A-Za-z:]+$/, 'a canonical badge id such as H10301:12:3456');
+const canonicalBadgeId = z
+  .string()
+  .min(3)
+  .max(128)
+  .regex(/^[A-Za-z0-9-]+:[0-9A-Za-z:]+$/, 'a canonical badge id such as H10301:12:3456');
 
 export const sessionInputSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('badge-tap'), badgeId: canonicalBadgeId, readerId: z.string().min(1).max(128) }),
@@ -26,11 +30,20 @@ export const sessionInputSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('choose-pin'), pin: pinSchema }),
   z.object({ type: z.literal('enroll-cancel') }),
   /** From the composition: the identity provider refused the silent token request of a shown session's user. */
-  z.object({ type: z.literal('tokens-refused'), userId: z.string().min(1), sessionId: z.string().min(1), message: z.string().min(1).max(2000) }),
+  z.object({
+    type: z.literal('tokens-refused'),
+    userId: z.string().min(1),
+    sessionId: z.string().min(1),
+    message: z.string().min(1).max(2000),
+  }),
   z.object({ type: z.literal('activity'), source: z.enum(['renderer', 'os']) }),
   z.object({ type: z.literal('os'), event: z.enum(['suspend', 'resume', 'lock-screen', 'display-off', 'lid-close']) }),
   z.object({ type: z.literal('lock-now') }),
-  z.object({ type: z.literal('admin-revoke'), userId: z.string().min(1).optional(), reason: z.string().min(1).max(500) }),
+  z.object({
+    type: z.literal('admin-revoke'),
+    userId: z.string().min(1).optional(),
+    reason: z.string().min(1).max(500),
+  }),
   z.object({
     type: z.literal('policy-change'),
     policy: z.intersection(sessionSettingsSchema, z.object({ profile: z.string().min(1) })),

@@ -53,7 +53,12 @@ export function graceEndsMs(state: EngineState, s: KeptSession): number {
 export function effectivePending(state: EngineState): Pending | undefined {
   if (state.pending) return state.pending;
   const fg = state.fg;
-  if (fg.kind === 'locked' && state.rules.reverify === 'pin' && !state.policyProblems && !state.needsFullSignIn.includes(fg.session.user.userId)) {
+  if (
+    fg.kind === 'locked' &&
+    state.rules.reverify === 'pin' &&
+    !state.policyProblems &&
+    !state.needsFullSignIn.includes(fg.session.user.userId)
+  ) {
     return { kind: 'pin', token: 0, user: fg.session.user, target: { type: 'resume', sessionId: fg.session.id } };
   }
   return undefined;
@@ -152,7 +157,8 @@ class Step {
   terminate(session: KeptSession, reason: string, type: AuditDraft['type'] = 'session.terminated'): void {
     const fg = this.s.fg;
     if (fg.kind !== 'none' && fg.session.id === session.id) {
-      if (fg.kind === 'active' || fg.kind === 'warning') this.lifecycle.push({ kind: 'hidden', sessionId: session.id, userId: session.user.userId });
+      if (fg.kind === 'active' || fg.kind === 'warning')
+        this.lifecycle.push({ kind: 'hidden', sessionId: session.id, userId: session.user.userId });
       this.set({ fg: { kind: 'none' } });
     } else {
       this.set({ suspended: this.s.suspended.filter((x) => x.id !== session.id) });
@@ -168,13 +174,25 @@ class Step {
     if (!p) return;
     if (p.kind === 'step-up') {
       this.stepUps.push({ action: p.action, userId: p.user.userId, sessionId: p.sessionId, ok: false });
-      this.audit({ type: 'session.step_up', outcome: 'failure', actor: userActor(p.user), reason: `step-up for ${p.action} abandoned: ${reason}`, details: { sessionId: p.sessionId, action: p.action } });
+      this.audit({
+        type: 'session.step_up',
+        outcome: 'failure',
+        actor: userActor(p.user),
+        reason: `step-up for ${p.action} abandoned: ${reason}`,
+        details: { sessionId: p.sessionId, action: p.action },
+      });
     }
     // The tokens are still missing: this user's next verification must be a full sign-in.
-    if (p.kind === 'full-sign-in' && p.target.type === 'tokens' && p.expectedUserId !== undefined) this.requireFullSignIn(p.expectedUserId);
+    if (p.kind === 'full-sign-in' && p.target.type === 'tokens' && p.expectedUserId !== undefined)
+      this.requireFullSignIn(p.expectedUserId);
     if (p.kind === 'enroll') {
       if (p.pendingId !== undefined) this.releasedEnrollments.push(p.pendingId);
-      this.audit({ type: 'session.sign_in', outcome: 'failure', actor: enrollmentActor(p), reason: `${enrollmentName(p)} abandoned: ${reason}` });
+      this.audit({
+        type: 'session.sign_in',
+        outcome: 'failure',
+        actor: enrollmentActor(p),
+        reason: `${enrollmentName(p)} abandoned: ${reason}`,
+      });
     }
     this.dropPending();
   }
@@ -200,18 +218,36 @@ class Step {
     this.set({ fg: { kind: 'none' } });
     if (this.rules.previousSession === 'end' || this.rules.maxSuspended === 0) {
       this.lifecycle.push({ kind: 'terminated', sessionId: previous.id, userId: previous.user.userId });
-      this.audit({ type: 'session.terminated', outcome: 'success', actor: actorOf(previous), reason: 'another user signed in (policy: end previous session)', details: { sessionId: previous.id } });
+      this.audit({
+        type: 'session.terminated',
+        outcome: 'success',
+        actor: actorOf(previous),
+        reason: 'another user signed in (policy: end previous session)',
+        details: { sessionId: previous.id },
+      });
       return;
     }
     this.set({ suspended: [...this.s.suspended, previous] });
-    this.audit({ type: 'session.suspended', outcome: 'success', actor: actorOf(previous), reason: 'another user signed in', details: { sessionId: previous.id, nextUserId: incomingUserId } });
+    this.audit({
+      type: 'session.suspended',
+      outcome: 'success',
+      actor: actorOf(previous),
+      reason: 'another user signed in',
+      details: { sessionId: previous.id, nextUserId: incomingUserId },
+    });
     while (this.s.suspended.length > this.rules.maxSuspended) {
       this.terminate(this.s.suspended[0]!, `suspended-session limit ${this.rules.maxSuspended} reached: oldest ended`);
     }
   }
 
   /** Shows a session after a successful verification. The caller publishes only once `grant` is durable. */
-  grantAccess(user: DirectoryUser, target: GrantTarget, method: string, badgeHash: string | undefined, renewLifetime: boolean): boolean {
+  grantAccess(
+    user: DirectoryUser,
+    target: GrantTarget,
+    method: string,
+    badgeHash: string | undefined,
+    renewLifetime: boolean,
+  ): boolean {
     this.markPreGrant();
     const fg = this.s.fg;
     let session: KeptSession;
@@ -244,8 +280,21 @@ class Step {
     this.set({ fg: { kind: 'active', session: shown, lastActivityMs: this.now, unlockedAtMs: this.now } });
     // Only a full sign-in (which also renews the lifetime) satisfies a full-sign-in requirement.
     if (renewLifetime) this.set({ needsFullSignIn: this.s.needsFullSignIn.filter((id) => id !== user.userId) });
-    this.grant = { type, outcome: 'success', actor: actorOf(shown), reason: `verified by ${method}`, details: { sessionId: shown.id, method } };
-    if (switching) this.audit({ type: 'session.user_switch', outcome: 'success', actor: actorOf(shown), reason: 'fast user switch', details: { sessionId: shown.id } });
+    this.grant = {
+      type,
+      outcome: 'success',
+      actor: actorOf(shown),
+      reason: `verified by ${method}`,
+      details: { sessionId: shown.id, method },
+    };
+    if (switching)
+      this.audit({
+        type: 'session.user_switch',
+        outcome: 'success',
+        actor: actorOf(shown),
+        reason: 'fast user switch',
+        details: { sessionId: shown.id },
+      });
     this.lifecycle.push({ kind: 'shown', sessionId: shown.id, userId: shown.user.userId });
     return true;
   }
@@ -257,7 +306,12 @@ class Step {
 
   startPin(user: DirectoryUser, target: GrantTarget, badgeHash: string | undefined, why: string): void {
     this.set({ pending: { kind: 'pin', token: this.nextToken(), user, badgeHash, target } });
-    this.audit({ type: 'session.reverify_required', outcome: 'success', actor: { userId: user.userId, displayName: user.displayName, badgeHash }, reason: `PIN required: ${why}` });
+    this.audit({
+      type: 'session.reverify_required',
+      outcome: 'success',
+      actor: { userId: user.userId, displayName: user.displayName, badgeHash },
+      reason: `PIN required: ${why}`,
+    });
     this.notice('info', `${user.displayName}: enter your PIN.`);
   }
 
@@ -276,30 +330,57 @@ class Step {
     if (who.purpose === 'enroll') {
       this.set({ pending: { ...common, purpose: 'enroll', badgeHash: who.badgeHash } });
       this.enrollments.push({ token, purpose: 'enroll', badgeHash: who.badgeHash });
-      this.audit({ type: 'badge.unknown', outcome: 'failure', actor: { badgeHash: who.badgeHash }, reason: 'badge not enrolled: enrollment started (full sign-in at the identity provider)' });
-      this.notice('info', 'This badge is not enrolled yet. Sign in with your hospital account in the sign-in window to enroll it.');
+      this.audit({
+        type: 'badge.unknown',
+        outcome: 'failure',
+        actor: { badgeHash: who.badgeHash },
+        reason: 'badge not enrolled: enrollment started (full sign-in at the identity provider)',
+      });
+      this.notice(
+        'info',
+        'This badge is not enrolled yet. Sign in with your hospital account in the sign-in window to enroll it.',
+      );
       return;
     }
     const { user, badgeHash, unusable } = who;
     this.set({ pending: { ...common, purpose: 'pin-reset', expectedUser: user, ...(badgeHash ? { badgeHash } : {}) } });
     this.enrollments.push({ token, purpose: 'pin-reset', userId: user.userId });
-    this.audit({ type: 'session.reverify_required', outcome: 'success', actor: { userId: user.userId, displayName: user.displayName, badgeHash }, reason: `PIN reset required: ${unusable ?? 'PIN forgotten'}` });
+    this.audit({
+      type: 'session.reverify_required',
+      outcome: 'success',
+      actor: { userId: user.userId, displayName: user.displayName, badgeHash },
+      reason: `PIN reset required: ${unusable ?? 'PIN forgotten'}`,
+    });
     const because = unusable === undefined ? 'to reset your PIN' : `your PIN cannot be used (${unusable})`;
-    this.notice('warning', `${user.displayName}: ${because}. Sign in with your hospital account in the sign-in window, then choose a new PIN.`);
+    this.notice(
+      'warning',
+      `${user.displayName}: ${because}. Sign in with your hospital account in the sign-in window, then choose a new PIN.`,
+    );
   }
 
   /** Sends one proof to the identity layer; the pending step-up shows it is being checked. */
   proveStepUp(p: Extract<Pending, { kind: 'step-up' }>, proof: StepUpProof): void {
     this.set({ pending: { ...p, proving: proof.method } });
     this.stepUpProofs.push({ token: p.token, userId: p.user.userId, action: p.action, proof });
-    if (proof.method === 'idp') this.notice('info', `Confirm it is you: sign in again in the sign-in window to ${stepUpLabel(p.action)}.`);
+    if (proof.method === 'idp')
+      this.notice('info', `Confirm it is you: sign in again in the sign-in window to ${stepUpLabel(p.action)}.`);
   }
 
-  startFullSignIn(reason: string, target: Extract<Pending, { kind: 'full-sign-in' }>['target'], expectedUserId?: string, badgeHash?: string): void {
+  startFullSignIn(
+    reason: string,
+    target: Extract<Pending, { kind: 'full-sign-in' }>['target'],
+    expectedUserId?: string,
+    badgeHash?: string,
+  ): void {
     const token = this.nextToken();
     this.set({ pending: { kind: 'full-sign-in', token, expectedUserId, badgeHash, target, reason } });
     this.requests.push({ token, reason, expectedUserId });
-    this.audit({ type: 'session.reverify_required', outcome: 'success', actor: { userId: expectedUserId, badgeHash }, reason: `full sign-in required: ${reason}` });
+    this.audit({
+      type: 'session.reverify_required',
+      outcome: 'success',
+      actor: { userId: expectedUserId, badgeHash },
+      reason: `full sign-in required: ${reason}`,
+    });
     this.notice('info', 'Sign in with your password to continue.');
   }
 }
@@ -312,7 +393,10 @@ function enrollmentName(p: EnrollPending): string {
 
 function enrollmentActor(p: EnrollPending): AuditActor {
   const user = p.user ?? p.expectedUser;
-  return { ...(user ? { userId: user.userId, displayName: user.displayName } : {}), ...(p.badgeHash ? { badgeHash: p.badgeHash } : {}) };
+  return {
+    ...(user ? { userId: user.userId, displayName: user.displayName } : {}),
+    ...(p.badgeHash ? { badgeHash: p.badgeHash } : {}),
+  };
 }
 
 function userActor(user: DirectoryUser): AuditActor {
@@ -321,7 +405,12 @@ function userActor(user: DirectoryUser): AuditActor {
 
 /** What the user is about to do, for notices: "Confirm it is you to <label>." */
 function stepUpLabel(action: StepUpPendingAction): string {
-  return { 'break-glass': 'use emergency access', export: 'export records', 'policy-change': 'change this workstation\'s policy', 'authenticator-setup': 'set up an authenticator app' }[action];
+  return {
+    'break-glass': 'use emergency access',
+    export: 'export records',
+    'policy-change': "change this workstation's policy",
+    'authenticator-setup': 'set up an authenticator app',
+  }[action];
 }
 type StepUpPendingAction = Extract<Pending, { kind: 'step-up' }>['action'];
 
@@ -351,7 +440,8 @@ const HANDLERS: { [T in EngineEvent['type']]: Handler<T> } = {
       return;
     }
     const p = step.s.pending;
-    if (p?.kind === 'pin' && p.badgeHash === e.badgeHash) step.clearPending(`badge removed from presence reader ${e.readerId}`);
+    if (p?.kind === 'pin' && p.badgeHash === e.badgeHash)
+      step.clearPending(`badge removed from presence reader ${e.readerId}`);
   },
   'pin-result': onPinResult,
   'pin-refused'(step) {
@@ -374,7 +464,10 @@ const HANDLERS: { [T in EngineEvent['type']]: Handler<T> } = {
     }
     step.clearPending('password sign-in chosen');
     // Who it is is known only after the sign-in: a kept session of theirs is resumed then (onFullSignInResult).
-    step.startFullSignIn(`sign-in with password, no badge${e.readerReady ? '' : ' (no badge reader working)'}`, { type: 'new', sessionId: e.newSessionId });
+    step.startFullSignIn(`sign-in with password, no badge${e.readerReady ? '' : ' (no badge reader working)'}`, {
+      type: 'new',
+      sessionId: e.newSessionId,
+    });
   },
   'pin-forgot'(step) {
     const p = effectivePending(step.s);
@@ -383,19 +476,34 @@ const HANDLERS: { [T in EngineEvent['type']]: Handler<T> } = {
       return;
     }
     if (step.s.enrollmentTtlMs === undefined) {
-      step.notice('warning', `${p.user.displayName}: a forgotten PIN cannot be reset on this workstation. Ask IT to reset it.`);
+      step.notice(
+        'warning',
+        `${p.user.displayName}: a forgotten PIN cannot be reset on this workstation. Ask IT to reset it.`,
+      );
       return;
     }
     step.dropPending();
-    step.startEnrollment(p.target, { purpose: 'pin-reset', user: p.user, ...(p.badgeHash ? { badgeHash: p.badgeHash } : {}) });
+    step.startEnrollment(p.target, {
+      purpose: 'pin-reset',
+      user: p.user,
+      ...(p.badgeHash ? { badgeHash: p.badgeHash } : {}),
+    });
   },
   activity(step) {
     const fg = step.s.fg;
     if (fg.kind === 'active') {
       step.set({ fg: { ...fg, lastActivityMs: Math.max(fg.lastActivityMs, step.now) } });
     } else if (fg.kind === 'warning') {
-      step.set({ fg: { kind: 'active', session: fg.session, lastActivityMs: step.now, unlockedAtMs: fg.unlockedAtMs } });
-      step.audit({ type: 'session.activity', outcome: 'success', actor: actorOf(fg.session), reason: 'idle warning cancelled by activity', details: { sessionId: fg.session.id } });
+      step.set({
+        fg: { kind: 'active', session: fg.session, lastActivityMs: step.now, unlockedAtMs: fg.unlockedAtMs },
+      });
+      step.audit({
+        type: 'session.activity',
+        outcome: 'success',
+        actor: actorOf(fg.session),
+        reason: 'idle warning cancelled by activity',
+        details: { sessionId: fg.session.id },
+      });
     }
   },
   os(step, e) {
@@ -409,10 +517,12 @@ const HANDLERS: { [T in EngineEvent['type']]: Handler<T> } = {
   'admin-revoke'(step, e) {
     const all = [...(step.s.fg.kind === 'none' ? [] : [step.s.fg.session]), ...step.s.suspended];
     for (const s of all) {
-      if (e.userId === undefined || s.user.userId === e.userId) step.terminate(s, `revoked by administrator: ${e.reason}`);
+      if (e.userId === undefined || s.user.userId === e.userId)
+        step.terminate(s, `revoked by administrator: ${e.reason}`);
     }
     if (e.userId !== undefined) step.requireFullSignIn(e.userId);
-    if (step.s.pending && (e.userId === undefined || pendingUserId(step.s.pending) === e.userId)) step.clearPending('revoked');
+    if (step.s.pending && (e.userId === undefined || pendingUserId(step.s.pending) === e.userId))
+      step.clearPending('revoked');
   },
   'policy-change'(step, e) {
     const hadProblems = step.s.policyProblems !== undefined;
@@ -420,7 +530,12 @@ const HANDLERS: { [T in EngineEvent['type']]: Handler<T> } = {
     step.s = { ...rest, rules: rulesFromPolicy(e.policy) };
     // A verification started under the old rules must not finish under the new, possibly stricter, ones.
     step.clearPending('policy changed');
-    step.audit({ type: 'policy.change', outcome: 'success', reason: hadProblems ? 'valid policy restored' : 'policy changed', details: { profile: e.policy.profile } });
+    step.audit({
+      type: 'policy.change',
+      outcome: 'success',
+      reason: hadProblems ? 'valid policy restored' : 'policy changed',
+      details: { profile: e.policy.profile },
+    });
     while (step.s.suspended.length > step.rules.maxSuspended) {
       step.terminate(step.s.suspended[0]!, `suspended-session limit lowered to ${step.rules.maxSuspended}`);
     }
@@ -430,7 +545,12 @@ const HANDLERS: { [T in EngineEvent['type']]: Handler<T> } = {
     step.set({ policyProblems: e.problems });
     step.lock('machine policy invalid');
     step.clearPending('machine policy invalid');
-    step.audit({ type: 'policy.invalid', outcome: 'failure', reason: e.problems.map((p) => `${p.path}: ${p.message}`).join('; '), details: { problems: e.problems.length } });
+    step.audit({
+      type: 'policy.invalid',
+      outcome: 'failure',
+      reason: e.problems.map((p) => `${p.path}: ${p.message}`).join('; '),
+      details: { problems: e.problems.length },
+    });
   },
   'step-up-request'(step, e) {
     const fg = step.s.fg;
@@ -445,13 +565,35 @@ const HANDLERS: { [T in EngineEvent['type']]: Handler<T> } = {
     }
     const session = fg.session;
     if (e.methods.length === 0) {
-      step.audit({ type: 'session.step_up', outcome: 'failure', actor: actorOf(session), reason: `step-up for ${e.action}: no proof available on this workstation`, details: { sessionId: session.id, action: e.action } });
-      step.notice('error', `You cannot ${stepUpLabel(e.action)} here: this workstation has no way to confirm it is you. Call IT.`);
+      step.audit({
+        type: 'session.step_up',
+        outcome: 'failure',
+        actor: actorOf(session),
+        reason: `step-up for ${e.action}: no proof available on this workstation`,
+        details: { sessionId: session.id, action: e.action },
+      });
+      step.notice(
+        'error',
+        `You cannot ${stepUpLabel(e.action)} here: this workstation has no way to confirm it is you. Call IT.`,
+      );
       return;
     }
-    const pending = { kind: 'step-up' as const, token: step.nextToken(), action: e.action, sessionId: session.id, user: session.user, methods: e.methods };
+    const pending = {
+      kind: 'step-up' as const,
+      token: step.nextToken(),
+      action: e.action,
+      sessionId: session.id,
+      user: session.user,
+      methods: e.methods,
+    };
     step.set({ pending });
-    step.audit({ type: 'session.reverify_required', outcome: 'success', actor: actorOf(session), reason: `step-up required for ${e.action} (${e.methods.join(' or ')})`, details: { sessionId: session.id, action: e.action } });
+    step.audit({
+      type: 'session.reverify_required',
+      outcome: 'success',
+      actor: actorOf(session),
+      reason: `step-up required for ${e.action} (${e.methods.join(' or ')})`,
+      details: { sessionId: session.id, action: e.action },
+    });
     // With one way to prove it, start at once; with a choice, the user picks (a code from their app, or a sign-in).
     if (e.methods.length === 1 && e.methods[0] === 'idp') step.proveStepUp(pending, { method: 'idp' });
     else step.notice('info', `Confirm it is you to ${stepUpLabel(e.action)}.`);
@@ -464,7 +606,10 @@ const HANDLERS: { [T in EngineEvent['type']]: Handler<T> } = {
     }
     if (p.proving) return; // the first submission is still being checked: a double tap must not send two
     if (!p.methods.includes(e.proof.method)) {
-      step.notice('warning', `Policy does not accept ${e.proof.method === 'totp' ? 'an authenticator code' : 'a sign-in'} for this; use ${p.methods.join(' or ')}.`);
+      step.notice(
+        'warning',
+        `Policy does not accept ${e.proof.method === 'totp' ? 'an authenticator code' : 'a sign-in'} for this; use ${p.methods.join(' or ')}.`,
+      );
       return;
     }
     step.proveStepUp(p, e.proof);
@@ -479,12 +624,24 @@ const HANDLERS: { [T in EngineEvent['type']]: Handler<T> } = {
       step.markPreGrant();
       // A fresh provider sign-in is a full verification: the shift lifetime restarts from it.
       if (e.method === 'idp') step.set({ fg: { ...fg, session: { ...fg.session, lifetimeStartMs: step.now } } });
-      step.grant = { type: 'session.step_up', outcome: 'success', actor: actorOf(fg.session), reason: `step-up for ${p.action}`, details: { sessionId: p.sessionId, action: p.action, method: e.method } };
+      step.grant = {
+        type: 'session.step_up',
+        outcome: 'success',
+        actor: actorOf(fg.session),
+        reason: `step-up for ${p.action}`,
+        details: { sessionId: p.sessionId, action: p.action, method: e.method },
+      };
       step.stepUps.push({ action: p.action, userId: p.user.userId, sessionId: p.sessionId, ok: true });
       return;
     }
     const message = result.ok ? 'the session changed while it was being checked' : result.message;
-    step.audit({ type: 'session.step_up', outcome: 'failure', actor: userActor(p.user), reason: `step-up for ${p.action} (${e.method}): ${message}`, details: { sessionId: p.sessionId, action: p.action, method: e.method } });
+    step.audit({
+      type: 'session.step_up',
+      outcome: 'failure',
+      actor: userActor(p.user),
+      reason: `step-up for ${p.action} (${e.method}): ${message}`,
+      details: { sessionId: p.sessionId, action: p.action, method: e.method },
+    });
     if (!result.ok && result.retry) {
       const { proving: _done, ...waiting } = p;
       step.set({ pending: waiting });
@@ -514,11 +671,18 @@ const HANDLERS: { [T in EngineEvent['type']]: Handler<T> } = {
   tick() {},
   'grant-failed'(step, e) {
     step.clearPending('audit unavailable');
-    step.notice('error', `Cannot unlock: the audit trail is unavailable (${e.message}). The workstation stays locked; call IT.`);
+    step.notice(
+      'error',
+      `Cannot unlock: the audit trail is unavailable (${e.message}). The workstation stays locked; call IT.`,
+    );
   },
   'grant-interrupted'(step, e) {
     // The grant's record is already durable: say in the trail that it did not take effect.
-    step.audit({ ...e.grant, outcome: 'failure', reason: `${e.grant.reason ?? 'access'}: not shown, interrupted by another event before the screen unlocked` });
+    step.audit({
+      ...e.grant,
+      outcome: 'failure',
+      reason: `${e.grant.reason ?? 'access'}: not shown, interrupted by another event before the screen unlocked`,
+    });
     step.notice('warning', 'Verification was interrupted by another event: tap your badge again.');
   },
   'audit-failed'(step, e) {
@@ -533,25 +697,51 @@ function pendingUserId(p: Pending): string | undefined {
 
 function onTap(step: Step, e: Extract<EngineEvent, { type: 'tap' }>): void {
   if (step.s.policyProblems) {
-    step.audit({ type: 'badge.rejected', outcome: 'failure', actor: { badgeHash: e.badgeHash }, reason: 'machine policy invalid', details: { readerId: e.readerId } });
+    step.audit({
+      type: 'badge.rejected',
+      outcome: 'failure',
+      actor: { badgeHash: e.badgeHash },
+      reason: 'machine policy invalid',
+      details: { readerId: e.readerId },
+    });
     step.notice('error', 'This workstation cannot be used until IT corrects its policy.');
     return;
   }
   if (e.lookupError !== undefined) {
-    step.audit({ type: 'badge.rejected', outcome: 'failure', actor: { badgeHash: e.badgeHash }, reason: `user directory unavailable: ${e.lookupError}`, details: { readerId: e.readerId } });
+    step.audit({
+      type: 'badge.rejected',
+      outcome: 'failure',
+      actor: { badgeHash: e.badgeHash },
+      reason: `user directory unavailable: ${e.lookupError}`,
+      details: { readerId: e.readerId },
+    });
     step.notice('error', 'Your badge could not be checked: the user directory is unavailable. Try again, or call IT.');
     return;
   }
   const user = e.user;
   if (!user && step.s.enrollmentTtlMs === undefined) {
-    step.audit({ type: 'badge.unknown', outcome: 'failure', actor: { badgeHash: e.badgeHash }, reason: 'badge not enrolled', details: { readerId: e.readerId } });
-    step.notice('error', 'This badge is not enrolled on CareShell. If it is yours, ask IT to enroll it (readers may report it differently).');
+    step.audit({
+      type: 'badge.unknown',
+      outcome: 'failure',
+      actor: { badgeHash: e.badgeHash },
+      reason: 'badge not enrolled',
+      details: { readerId: e.readerId },
+    });
+    step.notice(
+      'error',
+      'This badge is not enrolled on CareShell. If it is yours, ask IT to enroll it (readers may report it differently).',
+    );
     return;
   }
   const pending = step.s.pending;
   if (!user && pending?.kind === 'enroll' && pending.badgeHash === e.badgeHash) {
     // A second tap of the badge being enrolled (double tap, impatience) must not start a second sign-in.
-    step.notice('info', pending.step === 'sign-in' ? 'Enrollment is in progress: finish signing in in the sign-in window.' : 'Enrollment is in progress: choose your PIN.');
+    step.notice(
+      'info',
+      pending.step === 'sign-in'
+        ? 'Enrollment is in progress: finish signing in in the sign-in window.'
+        : 'Enrollment is in progress: choose your PIN.',
+    );
     return;
   }
   const r = step.rules;
@@ -571,11 +761,28 @@ function onTap(step: Step, e: Extract<EngineEvent, { type: 'tap' }>): void {
 
   const fgOwner = foregroundSession(fg);
   const owned = user && ownedSession(step.s, user.userId);
-  const target: GrantTarget = owned ? { type: 'resume', sessionId: owned.id } : { type: 'new', sessionId: e.newSessionId };
+  const target: GrantTarget = owned
+    ? { type: 'resume', sessionId: owned.id }
+    : { type: 'new', sessionId: e.newSessionId };
   // maxSuspended 0 means "end the previous session", so there is never a full list to refuse on.
-  if (!owned && r.whenFull === 'refuse' && r.previousSession === 'suspend' && r.maxSuspended > 0 && fgOwner && step.s.suspended.length + 1 > r.maxSuspended) {
-    step.audit({ type: 'badge.rejected', outcome: 'failure', actor: { userId: user?.userId, badgeHash: e.badgeHash }, reason: `suspended-session limit ${r.maxSuspended} reached (policy: refuse)` });
-    step.notice('warning', `This workstation already keeps as many sessions as its policy allows (${r.maxSuspended} suspended). Ask the signed-in user to sign out, or use another workstation.`);
+  if (
+    !owned &&
+    r.whenFull === 'refuse' &&
+    r.previousSession === 'suspend' &&
+    r.maxSuspended > 0 &&
+    fgOwner &&
+    step.s.suspended.length + 1 > r.maxSuspended
+  ) {
+    step.audit({
+      type: 'badge.rejected',
+      outcome: 'failure',
+      actor: { userId: user?.userId, badgeHash: e.badgeHash },
+      reason: `suspended-session limit ${r.maxSuspended} reached (policy: refuse)`,
+    });
+    step.notice(
+      'warning',
+      `This workstation already keeps as many sessions as its policy allows (${r.maxSuspended} suspended). Ask the signed-in user to sign out, or use another workstation.`,
+    );
     return;
   }
   if (fg.kind === 'active' || fg.kind === 'warning') {
@@ -593,7 +800,12 @@ function onTap(step: Step, e: Extract<EngineEvent, { type: 'tap' }>): void {
     return;
   }
   if (step.s.needsFullSignIn.includes(user.userId)) {
-    step.startFullSignIn('your sign-in expired, your PIN is locked or access was revoked', target, user.userId, e.badgeHash);
+    step.startFullSignIn(
+      'your sign-in expired, your PIN is locked or access was revoked',
+      target,
+      user.userId,
+      e.badgeHash,
+    );
     return;
   }
   if (owned) {
@@ -615,17 +827,35 @@ function ownedSession(state: EngineState, userId: string): KeptSession | undefin
 function onPinResult(step: Step, e: Extract<EngineEvent, { type: 'pin-result' }>): void {
   const p = effectivePending(step.s);
   // A stale answer for a prompt that is gone, or for another person's prompt (the standing prompt's token is 0 for everyone).
-  if (!p || p.kind !== 'pin' || p.token !== e.token || p.user.userId !== e.userId || p.target.sessionId !== e.targetSessionId) return;
+  if (
+    !p ||
+    p.kind !== 'pin' ||
+    p.token !== e.token ||
+    p.user.userId !== e.userId ||
+    p.target.sessionId !== e.targetSessionId
+  )
+    return;
   const actor: AuditActor = { userId: p.user.userId, displayName: p.user.displayName, badgeHash: p.badgeHash };
   const result = e.result;
   if (result.ok) {
     step.grantAccess(p.user, p.target, p.badgeHash ? 'badge+pin' : 'pin', p.badgeHash, false);
   } else if (result.reason === 'wrong') {
     // The standing prompt becomes an explicit one so that it can count down the attempts left.
-    step.set({ pending: { ...p, token: p.token === 0 ? step.nextToken() : p.token, attemptsLeft: result.attemptsLeft } });
-    step.audit({ type: 'pin.failure', outcome: 'failure', actor, reason: 'wrong PIN', details: { attemptsLeft: result.attemptsLeft } });
+    step.set({
+      pending: { ...p, token: p.token === 0 ? step.nextToken() : p.token, attemptsLeft: result.attemptsLeft },
+    });
+    step.audit({
+      type: 'pin.failure',
+      outcome: 'failure',
+      actor,
+      reason: 'wrong PIN',
+      details: { attemptsLeft: result.attemptsLeft },
+    });
     const left = `${result.attemptsLeft} ${result.attemptsLeft === 1 ? 'attempt' : 'attempts'} left before your PIN is locked`;
-    step.notice('warning', `Wrong PIN. ${left}.${result.retryInMs > 0 ? ` Wait ${seconds(result.retryInMs)} s before trying again.` : ''}`);
+    step.notice(
+      'warning',
+      `Wrong PIN. ${left}.${result.retryInMs > 0 ? ` Wait ${seconds(result.retryInMs)} s before trying again.` : ''}`,
+    );
   } else if (result.reason === 'too-soon') {
     step.notice('warning', `Wait ${seconds(result.retryInMs)} s before entering your PIN again.`);
   } else if (result.reason === 'needs-reset') {
@@ -634,19 +864,44 @@ function onPinResult(step: Step, e: Extract<EngineEvent, { type: 'pin-result' }>
     if (step.s.enrollmentTtlMs === undefined) {
       step.notice('error', `${p.user.displayName}: your PIN cannot be used (${result.message}). Ask IT to reset it.`);
     } else {
-      step.startEnrollment(p.target, { purpose: 'pin-reset', user: p.user, ...(p.badgeHash ? { badgeHash: p.badgeHash } : {}), unusable: result.message });
+      step.startEnrollment(p.target, {
+        purpose: 'pin-reset',
+        user: p.user,
+        ...(p.badgeHash ? { badgeHash: p.badgeHash } : {}),
+        unusable: result.message,
+      });
     }
   } else if (result.reason === 'unavailable') {
-    step.audit({ type: 'pin.failure', outcome: 'failure', actor, reason: `PIN could not be checked: ${result.message}` });
+    step.audit({
+      type: 'pin.failure',
+      outcome: 'failure',
+      actor,
+      reason: `PIN could not be checked: ${result.message}`,
+    });
     step.notice('error', `Your PIN could not be checked (${result.message}). Try again, or call IT.`);
   } else {
     step.dropPending();
     step.requireFullSignIn(p.user.userId);
-    if (result.newly) step.audit({ type: 'pin.lockout', outcome: 'failure', actor, reason: 'too many wrong PINs: locked until a full sign-in' });
-    else step.audit({ type: 'pin.failure', outcome: 'failure', actor, reason: 'PIN entered while locked: a full sign-in is required' });
+    if (result.newly)
+      step.audit({
+        type: 'pin.lockout',
+        outcome: 'failure',
+        actor,
+        reason: 'too many wrong PINs: locked until a full sign-in',
+      });
+    else
+      step.audit({
+        type: 'pin.failure',
+        outcome: 'failure',
+        actor,
+        reason: 'PIN entered while locked: a full sign-in is required',
+      });
     // Straight to the password: the clinician should not have to tap again to find out what to do.
     step.startFullSignIn('your PIN is locked after too many wrong tries', p.target, p.user.userId, p.badgeHash);
-    step.notice('error', `Too many wrong PINs for ${p.user.displayName}. Sign in with your password in the sign-in window to continue.`);
+    step.notice(
+      'error',
+      `Too many wrong PINs for ${p.user.displayName}. Sign in with your password in the sign-in window to continue.`,
+    );
   }
 }
 
@@ -658,7 +913,12 @@ function onFullSignInResult(step: Step, e: Extract<EngineEvent, { type: 'full-si
   if (!outcome.ok || (p.expectedUserId !== undefined && outcome.user.userId !== p.expectedUserId)) {
     const why = outcome.ok ? `signed in as a different user (${outcome.user.userId})` : outcome.message;
     step.clearPending('full sign-in failed');
-    step.audit({ type: 'session.sign_in', outcome: 'failure', actor: { userId: p.expectedUserId, badgeHash: p.badgeHash }, reason: `full sign-in failed: ${why}` });
+    step.audit({
+      type: 'session.sign_in',
+      outcome: 'failure',
+      actor: { userId: p.expectedUserId, badgeHash: p.badgeHash },
+      reason: `full sign-in failed: ${why}`,
+    });
     const after =
       target.type === 'tokens'
         ? ' Your session goes on; you will sign in with your password when you next unlock.'
@@ -670,8 +930,15 @@ function onFullSignInResult(step: Step, e: Extract<EngineEvent, { type: 'full-si
   }
   if (target.type === 'new' || target.type === 'resume') {
     // A sign-in without a badge learns who it is only now: someone with a session kept here gets it back.
-    const owned = target.type === 'new' && p.expectedUserId === undefined ? ownedSession(step.s, outcome.user.userId) : undefined;
-    step.grantAccess(outcome.user, owned ? { type: 'resume', sessionId: owned.id } : target, p.badgeHash ? 'full sign-in' : 'full sign-in (no badge)', p.badgeHash, true);
+    const owned =
+      target.type === 'new' && p.expectedUserId === undefined ? ownedSession(step.s, outcome.user.userId) : undefined;
+    step.grantAccess(
+      outcome.user,
+      owned ? { type: 'resume', sessionId: owned.id } : target,
+      p.badgeHash ? 'full sign-in' : 'full sign-in (no badge)',
+      p.badgeHash,
+      true,
+    );
     return;
   }
   const fg = step.s.fg;
@@ -680,7 +947,13 @@ function onFullSignInResult(step: Step, e: Extract<EngineEvent, { type: 'full-si
   // A full sign-in is the strongest verification there is: the absolute lifetime restarts from it.
   step.markPreGrant();
   step.set({ fg: { ...fg, session: { ...fg.session, lifetimeStartMs: step.now } } });
-  step.grant = { type: 'session.sign_in', outcome: 'success', actor: actorOf(fg.session), reason: 'identity provider sign-in renewed', details: { sessionId: fg.session.id, method: 'full sign-in' } };
+  step.grant = {
+    type: 'session.sign_in',
+    outcome: 'success',
+    actor: actorOf(fg.session),
+    reason: 'identity provider sign-in renewed',
+    details: { sessionId: fg.session.id, method: 'full sign-in' },
+  };
 }
 
 function onEnrollSignedIn(step: Step, e: Extract<EngineEvent, { type: 'enroll-signed-in' }>): void {
@@ -693,8 +966,16 @@ function onEnrollSignedIn(step: Step, e: Extract<EngineEvent, { type: 'enroll-si
   const name = enrollmentName(p);
   if (!e.outcome.ok) {
     step.dropPending();
-    step.audit({ type: 'session.sign_in', outcome: 'failure', actor: enrollmentActor(p), reason: `${name}: ${e.outcome.message}` });
-    step.notice('error', `${capitalised(name)} did not complete: ${sentence(e.outcome.message)} Nothing was saved; tap your badge to try again.`);
+    step.audit({
+      type: 'session.sign_in',
+      outcome: 'failure',
+      actor: enrollmentActor(p),
+      reason: `${name}: ${e.outcome.message}`,
+    });
+    step.notice(
+      'error',
+      `${capitalised(name)} did not complete: ${sentence(e.outcome.message)} Nothing was saved; tap your badge to try again.`,
+    );
     return;
   }
   const user = e.outcome.user;
@@ -702,9 +983,21 @@ function onEnrollSignedIn(step: Step, e: Extract<EngineEvent, { type: 'enroll-si
   const owned = ownedSession(step.s, user.userId);
   const target: GrantTarget = owned ? { type: 'resume', sessionId: owned.id } : p.target;
   step.set({
-    pending: { ...p, step: 'choose-pin', user, pendingId: e.outcome.pendingId, target, expiresAtMs: step.now + (step.s.enrollmentTtlMs ?? 0) },
+    pending: {
+      ...p,
+      step: 'choose-pin',
+      user,
+      pendingId: e.outcome.pendingId,
+      target,
+      expiresAtMs: step.now + (step.s.enrollmentTtlMs ?? 0),
+    },
   });
-  step.audit({ type: 'session.reverify_required', outcome: 'success', actor: { userId: user.userId, displayName: user.displayName, badgeHash: p.badgeHash }, reason: `${name}: signed in at the identity provider; choosing a PIN` });
+  step.audit({
+    type: 'session.reverify_required',
+    outcome: 'success',
+    actor: { userId: user.userId, displayName: user.displayName, badgeHash: p.badgeHash },
+    reason: `${name}: signed in at the identity provider; choosing a PIN`,
+  });
   step.notice('info', `${user.displayName}: choose a new PIN, then enter it again to confirm.`);
 }
 
@@ -713,7 +1006,8 @@ function onEnrollCompleted(step: Step, e: Extract<EngineEvent, { type: 'enroll-c
   if (p?.kind !== 'enroll' || p.token !== e.token || p.step !== 'choose-pin' || !p.user) return;
   const outcome = e.outcome;
   if (outcome.ok) {
-    const method = p.purpose === 'enroll' ? 'enrollment (full sign-in and new PIN)' : 'PIN reset (full sign-in and new PIN)';
+    const method =
+      p.purpose === 'enroll' ? 'enrollment (full sign-in and new PIN)' : 'PIN reset (full sign-in and new PIN)';
     step.grantAccess(p.user, p.target, method, p.badgeHash, true);
     return;
   }
@@ -723,7 +1017,12 @@ function onEnrollCompleted(step: Step, e: Extract<EngineEvent, { type: 'enroll-c
   }
   // The identity layer has already dropped its half: nothing to release.
   step.dropPending();
-  step.audit({ type: 'session.sign_in', outcome: 'failure', actor: enrollmentActor(p), reason: `${enrollmentName(p)}: ${outcome.message}` });
+  step.audit({
+    type: 'session.sign_in',
+    outcome: 'failure',
+    actor: enrollmentActor(p),
+    reason: `${enrollmentName(p)}: ${outcome.message}`,
+  });
   step.notice('error', `${capitalised(enrollmentName(p))} did not complete: ${outcome.message}`);
 }
 
@@ -732,13 +1031,24 @@ function onTokensRefused(step: Step, e: Extract<EngineEvent, { type: 'tokens-ref
   const onScreen = (fg.kind === 'active' || fg.kind === 'warning') && fg.session.id === e.sessionId;
   if (onScreen && !step.s.pending) {
     // The session stays on screen (badge and PIN verified the person); the provider asks for the password.
-    step.startFullSignIn(`the identity provider needs a new sign-in (${e.message})`, { type: 'tokens', sessionId: e.sessionId }, e.userId);
+    step.startFullSignIn(
+      `the identity provider needs a new sign-in (${e.message})`,
+      { type: 'tokens', sessionId: e.sessionId },
+      e.userId,
+    );
     return;
   }
-  const kept = onScreen || foregroundSession(fg)?.id === e.sessionId || step.s.suspended.some((x) => x.id === e.sessionId);
+  const kept =
+    onScreen || foregroundSession(fg)?.id === e.sessionId || step.s.suspended.some((x) => x.id === e.sessionId);
   if (!kept) return;
   step.requireFullSignIn(e.userId);
-  step.audit({ type: 'session.reverify_required', outcome: 'success', actor: { userId: e.userId }, reason: `full sign-in required at the next unlock: ${e.message}`, details: { sessionId: e.sessionId } });
+  step.audit({
+    type: 'session.reverify_required',
+    outcome: 'success',
+    actor: { userId: e.userId },
+    reason: `full sign-in required at the next unlock: ${e.message}`,
+    details: { sessionId: e.sessionId },
+  });
 }
 
 /** Ends a message from elsewhere with exactly one full stop. */
@@ -757,13 +1067,19 @@ function tick(step: Step, osIdleMs: number | undefined): void {
   const p = step.s.pending;
   if (p?.kind === 'enroll' && now >= p.expiresAtMs) {
     step.clearPending('timed out');
-    step.notice('warning', `${capitalised(enrollmentName(p))} took too long and was stopped; nothing was saved. Tap your badge to start again.`);
+    step.notice(
+      'warning',
+      `${capitalised(enrollmentName(p))} took too long and was stopped; nothing was saved. Tap your badge to start again.`,
+    );
   }
   let fg = step.s.fg;
   if ((fg.kind === 'active' || fg.kind === 'warning') && now >= lifetimeEndsMs(step.s, fg.session)) {
     step.requireFullSignIn(fg.session.user.userId);
     step.terminate(fg.session, 'absolute lifetime reached: full sign-in required');
-    step.notice('info', `${fg.session.user.displayName}: your shift sign-in has expired. Tap your badge to sign in with your password.`);
+    step.notice(
+      'info',
+      `${fg.session.user.displayName}: your shift sign-in has expired. Tap your badge to sign in with your password.`,
+    );
     fg = step.s.fg;
   }
   // Typing in another application counts as activity: the OS idle time is asked only now, at the deadline.
@@ -775,14 +1091,36 @@ function tick(step: Step, osIdleMs: number | undefined): void {
     if (now >= lockAt) {
       step.lock(`idle ${seconds(r.idleMs)} s`, lockAt, 'session.timeout');
     } else if (now >= lockAt - r.warningMs) {
-      step.set({ fg: { kind: 'warning', session: fg.session, lastActivityMs, unlockedAtMs: fg.unlockedAtMs, warningEndsMs: lockAt } });
-      step.audit({ type: 'session.idle_warning', outcome: 'success', actor: actorOf(fg.session), reason: `idle ${seconds(now - lastActivityMs)} s`, details: { sessionId: fg.session.id, msLeft: lockAt - now } });
+      step.set({
+        fg: {
+          kind: 'warning',
+          session: fg.session,
+          lastActivityMs,
+          unlockedAtMs: fg.unlockedAtMs,
+          warningEndsMs: lockAt,
+        },
+      });
+      step.audit({
+        type: 'session.idle_warning',
+        outcome: 'success',
+        actor: actorOf(fg.session),
+        reason: `idle ${seconds(now - lastActivityMs)} s`,
+        details: { sessionId: fg.session.id, msLeft: lockAt - now },
+      });
     }
   } else if (fg.kind === 'warning') {
     const warningStartMs = fg.warningEndsMs - r.warningMs;
     if (osActivityMs > warningStartMs && osActivityMs > fg.lastActivityMs) {
-      step.set({ fg: { kind: 'active', session: fg.session, lastActivityMs: osActivityMs, unlockedAtMs: fg.unlockedAtMs } });
-      step.audit({ type: 'session.activity', outcome: 'success', actor: actorOf(fg.session), reason: 'idle warning cancelled by activity in another application', details: { sessionId: fg.session.id } });
+      step.set({
+        fg: { kind: 'active', session: fg.session, lastActivityMs: osActivityMs, unlockedAtMs: fg.unlockedAtMs },
+      });
+      step.audit({
+        type: 'session.activity',
+        outcome: 'success',
+        actor: actorOf(fg.session),
+        reason: 'idle warning cancelled by activity in another application',
+        details: { sessionId: fg.session.id },
+      });
     } else if (now >= fg.warningEndsMs) {
       step.lock(`idle ${seconds(r.idleMs)} s`, fg.warningEndsMs, 'session.timeout');
     }

@@ -105,7 +105,11 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
     }
   }
 
-  const stamp = (draft: AuditDraft): AuditEvent => ({ ...draft, at: clock.wallTime().toISOString(), workstation: deps.workstation });
+  const stamp = (draft: AuditDraft): AuditEvent => ({
+    ...draft,
+    at: clock.wallTime().toISOString(),
+    workstation: deps.workstation,
+  });
 
   /** Appends keep their decision order even though callers do not wait for each other. */
   function append(draft: AuditDraft): Promise<void> {
@@ -161,7 +165,8 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
     if (disposed) return;
     let decision = decideNow(event);
     if (decision.grant) {
-      if (decision.preGrant) commitPart(decision.preGrant.state, decision.preGrant.audits, decision.preGrant.lifecycle, false);
+      if (decision.preGrant)
+        commitPart(decision.preGrant.state, decision.preGrant.audits, decision.preGrant.lifecycle, false);
       const before = state;
       try {
         await append(decision.grant);
@@ -173,7 +178,11 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
         // Something happened while the grant became durable: decide again on the current state, and
         // grant only if the same access is still being granted (its record is already durable).
         const again = decideNow(event);
-        if (!again.grant || again.grant.type !== decision.grant.type || again.grant.details?.sessionId !== decision.grant.details?.sessionId) {
+        if (
+          !again.grant ||
+          again.grant.type !== decision.grant.type ||
+          again.grant.details?.sessionId !== decision.grant.details?.sessionId
+        ) {
           return dispatch({ type: 'grant-interrupted', grant: decision.grant });
         }
         if (again.preGrant) commitPart(again.preGrant.state, again.preGrant.audits, again.preGrant.lifecycle, false);
@@ -184,7 +193,12 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
   }
 
   /** Adopts a state, shows it, tells the shell, and queues its audit records (not awaited: removals never wait). */
-  function commitPart(next: EngineState, audits: readonly AuditDraft[], lifecycle: readonly LifecycleEvent[], forceView: boolean): Promise<unknown>[] {
+  function commitPart(
+    next: EngineState,
+    audits: readonly AuditDraft[],
+    lifecycle: readonly LifecycleEvent[],
+    forceView: boolean,
+  ): Promise<unknown>[] {
     const changed = next !== state;
     state = next;
     if (changed) abandonStale();
@@ -207,14 +221,20 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
     }
     const enrollments = d.enrollments.map(async ({ token, ...request }) => {
       if (!enrollment) return;
-      const outcome = await enrollment.begin(request, waitFor(token)).catch((err: unknown) => ({ ok: false as const, message: messageOf(err) }));
+      const outcome = await enrollment
+        .begin(request, waitFor(token))
+        .catch((err: unknown) => ({ ok: false as const, message: messageOf(err) }));
       answered(token);
       await dispatch({ type: 'enroll-signed-in', token, outcome });
     });
     const signIns = d.requests.map(async (req) => {
       let outcome: Extract<EngineEvent, { type: 'full-sign-in-result' }>['outcome'];
       try {
-        outcome = await deps.authenticator.fullSignIn({ reason: req.reason, expectedUserId: req.expectedUserId, signal: waitFor(req.token) });
+        outcome = await deps.authenticator.fullSignIn({
+          reason: req.reason,
+          expectedUserId: req.expectedUserId,
+          signal: waitFor(req.token),
+        });
       } catch (err) {
         outcome = { ok: false, message: messageOf(err) };
       }
@@ -223,8 +243,14 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
     });
     const proofs = d.stepUpProofs.map(async ({ token, userId, action, proof }) => {
       const check = deps.stepUp
-        ? deps.stepUp.prove(userId, action, proof, waitFor(token)).catch((err: unknown): StepUpCheck => ({ ok: false, retry: false, message: messageOf(err) }))
-        : Promise.resolve<StepUpCheck>({ ok: false, retry: false, message: 'step-up is not available on this workstation' });
+        ? deps.stepUp
+            .prove(userId, action, proof, waitFor(token))
+            .catch((err: unknown): StepUpCheck => ({ ok: false, retry: false, message: messageOf(err) }))
+        : Promise.resolve<StepUpCheck>({
+            ok: false,
+            retry: false,
+            message: 'step-up is not available on this workstation',
+          });
       const result = await check;
       answered(token);
       await dispatch({ type: 'step-up-result', token, method: proof.method, result });
@@ -255,7 +281,13 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
         const result = await deps.pins
           .verify(target.user.userId, input.pin)
           .catch((err: unknown): PinResult => ({ ok: false, reason: 'unavailable', message: messageOf(err) }));
-        return dispatch({ type: 'pin-result', token: target.token, userId: target.user.userId, targetSessionId: target.target.sessionId, result });
+        return dispatch({
+          type: 'pin-result',
+          token: target.token,
+          userId: target.user.userId,
+          targetSessionId: target.target.sessionId,
+          result,
+        });
       }
       case 'pin-cancel':
         return dispatch({ type: 'pin-cancel' });
@@ -265,7 +297,8 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
         return dispatch({ type: 'password-sign-in', readerReady: input.readerReady, newSessionId: deps.random.uuid() });
       case 'choose-pin': {
         const p = state.pending;
-        if (p?.kind !== 'enroll' || p.step !== 'choose-pin' || p.pendingId === undefined || !deps.enrollment) return dispatch({ type: 'pin-refused' });
+        if (p?.kind !== 'enroll' || p.step !== 'choose-pin' || p.pendingId === undefined || !deps.enrollment)
+          return dispatch({ type: 'pin-refused' });
         const outcome = await deps.enrollment
           .complete({ pendingId: p.pendingId, purpose: p.purpose, pin: input.pin })
           .catch((err: unknown) => ({ ok: false as const, retry: false, message: messageOf(err) }));
@@ -274,7 +307,12 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
       case 'enroll-cancel':
         return dispatch({ type: 'enroll-cancel' });
       case 'tokens-refused':
-        return dispatch({ type: 'tokens-refused', userId: input.userId, sessionId: input.sessionId, message: input.message });
+        return dispatch({
+          type: 'tokens-refused',
+          userId: input.userId,
+          sessionId: input.sessionId,
+          message: input.message,
+        });
       case 'activity':
         return dispatch({ type: 'activity', source: input.source });
       case 'os':
@@ -290,7 +328,8 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
         return dispatch({ type: 'policy-invalid', problems: input.problems });
       case 'step-up-request': {
         const fg = state.fg;
-        if (fg.kind !== 'active' && fg.kind !== 'warning') return dispatch({ type: 'step-up-request', action: input.action, userId: '', methods: [] });
+        if (fg.kind !== 'active' && fg.kind !== 'warning')
+          return dispatch({ type: 'step-up-request', action: input.action, userId: '', methods: [] });
         const userId = fg.session.user.userId;
         const methods = deps.stepUp ? await deps.stepUp.methodsFor(userId, input.action).catch(() => []) : [];
         return dispatch({ type: 'step-up-request', action: input.action, userId, methods });

@@ -9,30 +9,64 @@ import { effectivePending, graceEndsMs, lifetimeEndsMs } from './session-reducer
  * currently asked for a PIN (by name, in the notice) or enrolling (after their own sign-in).
  */
 export function toView(state: EngineState, now: number, workstation: string): SessionView {
-  const base = { workstation, profile: state.rules.profile, suspendedCount: state.suspended.length, withoutBadge: state.rules.withoutBadge };
+  const base = {
+    workstation,
+    profile: state.rules.profile,
+    suspendedCount: state.suspended.length,
+    withoutBadge: state.rules.withoutBadge,
+  };
   if (state.policyProblems) {
-    return { ...base, screen: 'policy-error', notice: { level: 'error', text: describeProblems('The machine policy', state.policyProblems) } };
+    return {
+      ...base,
+      screen: 'policy-error',
+      notice: { level: 'error', text: describeProblems('The machine policy', state.policyProblems) },
+    };
   }
   const fg = state.fg;
   const notice = state.notice ? { notice: { ...state.notice } } : {};
   if (fg.kind === 'active' || fg.kind === 'warning') {
     const user = { displayName: fg.session.user.displayName, roles: [...fg.session.user.roles] };
     const p = state.pending;
-    const stepUp = p?.kind === 'step-up' ? { stepUp: { action: p.action, methods: [...p.methods], ...(p.proving ? { proving: p.proving } : {}) } } : {};
+    const stepUp =
+      p?.kind === 'step-up'
+        ? { stepUp: { action: p.action, methods: [...p.methods], ...(p.proving ? { proving: p.proving } : {}) } }
+        : {};
     const timing = {
       lifetimeMsLeft: Math.max(0, lifetimeEndsMs(state, fg.session) - now),
       sessionElapsedMs: Math.max(0, now - fg.session.startedMs),
     };
     if (fg.kind === 'active') return { ...base, screen: 'active', user, ...timing, ...stepUp, ...notice };
-    return { ...base, screen: 'idle-warning', user, ...timing, idleWarningMsLeft: Math.max(0, fg.warningEndsMs - now), ...stepUp, ...notice };
+    return {
+      ...base,
+      screen: 'idle-warning',
+      user,
+      ...timing,
+      idleWarningMsLeft: Math.max(0, fg.warningEndsMs - now),
+      ...stepUp,
+      ...notice,
+    };
   }
   const pending = effectivePending(state);
   const canReset = state.enrollmentTtlMs !== undefined;
-  const pinPrompt = pending?.kind === 'pin' ? { pinPrompt: { ...(pending.attemptsLeft === undefined ? {} : { attemptsLeft: pending.attemptsLeft }), canReset } } : {};
+  const pinPrompt =
+    pending?.kind === 'pin'
+      ? {
+          pinPrompt: {
+            ...(pending.attemptsLeft === undefined ? {} : { attemptsLeft: pending.attemptsLeft }),
+            canReset,
+          },
+        }
+      : {};
   const enrolling = pending?.kind === 'enroll' ? (pending.user ?? pending.expectedUser) : undefined;
   const enrollment =
     pending?.kind === 'enroll'
-      ? { enrollment: { purpose: pending.purpose, step: pending.step, ...(enrolling ? { displayName: enrolling.displayName } : {}) } }
+      ? {
+          enrollment: {
+            purpose: pending.purpose,
+            step: pending.step,
+            ...(enrolling ? { displayName: enrolling.displayName } : {}),
+          },
+        }
       : {};
   if (fg.kind === 'locked') {
     const owner = fg.session.user;

@@ -30,7 +30,9 @@ export class EhrViews {
         webPreferences: lockedDownWebPreferences({ partition: `careshell-session-${sessionId}` }),
       });
       this.views.set(sessionId, view);
-      view.webContents.loadURL(this.ehrUrl).catch((error: unknown) => this.log.warn(`EHR view failed to load: ${(error as Error).message}`));
+      view.webContents
+        .loadURL(this.ehrUrl)
+        .catch((error: unknown) => this.log.warn(`EHR view failed to load: ${(error as Error).message}`));
     }
     if (this.shown && this.shown !== sessionId) this.hide(this.shown);
     this.window.contentView.addChildView(view);
@@ -60,6 +62,8 @@ export class EhrViews {
   private fit(): void {
     if (!this.shown) return;
     const [width = 0, height = 0] = this.window.getContentSize();
-    this.views.get(this.shown)?.setBounds({ x: 0, y: HEADER_HEIGHT, width, height: Math.max(0, height - HEADER_HEIGHT) });
+    this.views
+      .get(this.shown)
+      ?.setBounds({ x: 0, y: HEADER_HEIGHT, width, height: Math.max(0, height - HEADER_HEIGHT) });
   }
 }

@@ -4,7 +4,10 @@ import { app, session as electronSession, type WebContents } from 'electron';
  * Electron's security checklist applied to every web contents the app ever creates (DESIGN.md §8):
  * no new windows, navigation only inside the allowlist, every permission denied unless allowed.
  */
-export function applyHardening(options: { isAllowedNavigation: (url: string) => boolean; allowedPermissions?: ReadonlySet<string> }): void {
+export function applyHardening(options: {
+  isAllowedNavigation: (url: string) => boolean;
+  allowedPermissions?: ReadonlySet<string>;
+}): void {
   const allowedPermissions = options.allowedPermissions ?? new Set<string>();
   const guard = (contents: WebContents) => {
     contents.setWindowOpenHandler(() => ({ action: 'deny' }));

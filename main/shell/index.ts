@@ -58,10 +58,15 @@ async function main(): Promise<void> {
   const workstationName = hostname();
   const resolved = await readPolicy();
   const allowedOrigins = resolved.ok
-    ? [resolved.policy.ehr?.url, ...(resolved.policy.ehr?.allowedOrigins ?? []), resolved.policy.identity?.authority].filter((u): u is string => !!u).map((u) => new URL(u).origin)
+    ? [resolved.policy.ehr?.url, ...(resolved.policy.ehr?.allowedOrigins ?? []), resolved.policy.identity?.authority]
+        .filter((u): u is string => !!u)
+        .map((u) => new URL(u).origin)
     : [];
   applyHardening({
-    isAllowedNavigation: (url) => url.startsWith(rendererUrl) || allowedOrigins.includes(new URL(url).origin) || /^http:\/\/localhost(:\d+)?\//.test(url),
+    isAllowedNavigation: (url) =>
+      url.startsWith(rendererUrl) ||
+      allowedOrigins.includes(new URL(url).origin) ||
+      /^http:\/\/localhost(:\d+)?\//.test(url),
   });
 
   const window = createMainWindow();
@@ -106,7 +111,11 @@ async function main(): Promise<void> {
     random: systemRandom,
     protector: safeStorageProtector(),
     openSignIn: openSignInWindow(window),
-    hardware: { hidBackend: createNodeHidBackend(), loadPcsc: loadPcscBinding, hotplug: createHotplugSource({ clock: systemClock }) },
+    hardware: {
+      hidBackend: createNodeHidBackend(),
+      loadPcsc: loadPcscBinding,
+      hotplug: createHotplugSource({ clock: systemClock }),
+    },
     osIdleMs,
     log,
   });

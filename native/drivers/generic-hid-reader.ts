@@ -69,7 +69,12 @@ export class GenericHidReader implements BadgeReader {
         }
         return;
       case 'bad':
-        this.hub.emit({ kind: 'error', readerId: this.id, message: `Badge not accepted: ${decoded.reason}. Tap the badge again.`, scope: 'read' });
+        this.hub.emit({
+          kind: 'error',
+          readerId: this.id,
+          message: `Badge not accepted: ${decoded.reason}. Tap the badge again.`,
+          scope: 'read',
+        });
         return;
       case 'card': {
         if (presence && this.presentCard === decoded.badge.badgeId) return;

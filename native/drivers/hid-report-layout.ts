@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { canonicalFromUid, canonicalFromWiegand, UID_MAX_BYTES, UID_MIN_BYTES, type CanonicalBadge } from '../formats/canonical-id.js';
+import {
+  canonicalFromUid,
+  canonicalFromWiegand,
+  UID_MAX_BYTES,
+  UID_MIN_BYTES,
+  type CanonicalBadge,
+} from '../formats/canonical-id.js';
 import { decodeWiegand } from '../formats/wiegand.js';
 
 /**
@@ -40,7 +46,11 @@ export const hidReportLayoutSchema = z
         ctx.addIssue({ code: 'custom', path: ['content'], message: 'set exactly one of bitLength or bitLengthOffset' });
       }
       if (layout.length > 6) {
-        ctx.addIssue({ code: 'custom', path: ['length'], message: 'a Wiegand card field is at most 6 bytes (37 bits)' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['length'],
+          message: 'a Wiegand card field is at most 6 bytes (37 bits)',
+        });
       }
     } else if (content.byteCountOffset === undefined && layout.length < UID_MIN_BYTES) {
       ctx.addIssue({ code: 'custom', path: ['length'], message: `a UID field is at least ${UID_MIN_BYTES} bytes` });
@@ -84,7 +94,10 @@ export function decodeHidReport(layout: HidReportLayout, report: Uint8Array): Hi
     if (content.byteCountOffset === undefined) return { kind: 'card', badge: canonicalFromUid(whole) };
     const count = report[content.byteCountOffset] ?? 0;
     if (count < UID_MIN_BYTES || count > layout.length) {
-      return { kind: 'bad', reason: `the reader reported a ${count}-byte UID, outside ${UID_MIN_BYTES}-${layout.length} bytes` };
+      return {
+        kind: 'bad',
+        reason: `the reader reported a ${count}-byte UID, outside ${UID_MIN_BYTES}-${layout.length} bytes`,
+      };
     }
     return { kind: 'card', badge: canonicalFromUid(extractField(layout, report, count)) };
   }
@@ -92,5 +105,7 @@ export function decodeHidReport(layout: HidReportLayout, report: Uint8Array): Hi
   let frame = 0;
   for (const byte of whole) frame = frame * 256 + byte;
   const result = decodeWiegand(frame, bitLength);
-  return result.ok ? { kind: 'card', badge: canonicalFromWiegand(result.card) } : { kind: 'bad', reason: result.reason };
+  return result.ok
+    ? { kind: 'card', badge: canonicalFromWiegand(result.card) }
+    : { kind: 'bad', reason: result.reason };
 }

@@ -160,7 +160,12 @@ export class PcProxReader implements BadgeReader {
     } else {
       if (this.present && 'refused' in this.present && this.present.refused === result.reason) return;
       this.present = { refused: result.reason };
-      this.hub.emit({ kind: 'error', readerId: this.id, message: `Badge not accepted: ${result.reason}. Tap the badge again.`, scope: 'read' });
+      this.hub.emit({
+        kind: 'error',
+        readerId: this.id,
+        message: `Badge not accepted: ${result.reason}. Tap the badge again.`,
+        scope: 'read',
+      });
     }
   }
 

@@ -132,7 +132,10 @@ export function decodeWiegand(frame: number, bitLength: number): WiegandDecodeRe
   const layout = LAYOUTS[format];
   for (const rule of layout.parity) {
     if (!parityHolds(frame, layout, rule)) {
-      return { ok: false, reason: `parity check failed on a ${bitLength}-bit ${format} read (bad read or unsupported format)` };
+      return {
+        ok: false,
+        reason: `parity check failed on a ${bitLength}-bit ${format} read (bad read or unsupported format)`,
+      };
     }
   }
   return {

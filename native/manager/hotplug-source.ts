@@ -24,7 +24,11 @@ export interface HotplugOptions {
   clock: Clock;
   platform?: NodeJS.Platform;
   /** Injected for tests; defaults to node:fs watch. `onError`: the watch broke after it started. */
-  watchDir?: (dir: string, onEvent: (filename: string | null) => void, onError: (error: Error) => void) => { close(): void };
+  watchDir?: (
+    dir: string,
+    onEvent: (filename: string | null) => void,
+    onError: (error: Error) => void,
+  ) => { close(): void };
   minIntervalMs?: number;
   maxIntervalMs?: number;
   /** Where hidraw nodes appear; '/dev' except in tests. */
@@ -37,7 +41,9 @@ export function createHotplugSource(options: HotplugOptions): HotplugSource {
     options.watchDir ??
     ((dir: string, onEvent: (filename: string | null) => void, onError: (error: Error) => void): FSWatcher =>
       // Without an 'error' listener a failing watcher would throw in the main process.
-      fsWatch(dir, { persistent: false }, (_event, filename) => onEvent(filename === null ? null : String(filename))).on('error', onError));
+      fsWatch(dir, { persistent: false }, (_event, filename) =>
+        onEvent(filename === null ? null : String(filename)),
+      ).on('error', onError));
   const minIntervalMs = options.minIntervalMs ?? 250;
   const maxIntervalMs = options.maxIntervalMs ?? 1500;
 

@@ -16,7 +16,10 @@ const usbId = z.number().int().min(0).max(0xffff);
 const presence = z.boolean().default(false);
 /** Keyboard-type readers only type; they never know when a card leaves. */
 const noPresence = z
-  .literal(false, { error: 'a keyboard-wedge reader cannot tell when a badge is removed; use a pcprox, pcsc or hid-data reader for walk-away lock' })
+  .literal(false, {
+    error:
+      'a keyboard-wedge reader cannot tell when a badge is removed; use a pcprox, pcsc or hid-data reader for walk-away lock',
+  })
   .optional();
 
 /** One configured reader. `driver` picks the code that talks to it (docs/readers.md explains each). */
@@ -88,14 +91,19 @@ export const readerConfigSchema = z
     const seen = new Set<string>();
     config.readers.forEach((reader, index) => {
       if (seen.has(reader.id)) {
-        ctx.addIssue({ code: 'custom', path: ['readers', index, 'id'], message: `reader id "${reader.id}" is used twice` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['readers', index, 'id'],
+          message: `reader id "${reader.id}" is used twice`,
+        });
       }
       seen.add(reader.id);
       if (reader.driver === 'hid-data' && reader.presence && !reader.layout.emptyMeansRemoved) {
         ctx.addIssue({
           code: 'custom',
           path: ['readers', index, 'presence'],
-          message: 'this reader reports removal only with layout.emptyMeansRemoved: true; set that (if the reader sends an empty report when the card leaves) or drop presence',
+          message:
+            'this reader reports removal only with layout.emptyMeansRemoved: true; set that (if the reader sends an empty report when the card leaves) or drop presence',
         });
       }
     });

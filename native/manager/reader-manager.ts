@@ -289,7 +289,8 @@ export class ReaderManager {
     this.cancelPrune = this.options.clock.setTimer(oldest + this.options.config.debounceMs - now, () => {
       this.cancelPrune = undefined;
       const at = this.options.clock.monotonicMs();
-      for (const [key, seen] of this.lastSeen) if (at - seen.at >= this.options.config.debounceMs) this.lastSeen.delete(key);
+      for (const [key, seen] of this.lastSeen)
+        if (at - seen.at >= this.options.config.debounceMs) this.lastSeen.delete(key);
       this.schedulePrune(at);
     });
   }

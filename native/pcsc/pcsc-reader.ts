@@ -46,7 +46,9 @@ export class PcscReader implements BadgeReader {
     context.on('reader', (reader) => this.context === context && this.onReader(reader));
     context.on('error', (error) => {
       if (this.context !== context) return;
-      this.fail(`The PC/SC service reported a problem (${error.message}). Check that the PC/SC service (pcscd / Smart Card) is running; CareShell keeps trying to reconnect.`);
+      this.fail(
+        `The PC/SC service reported a problem (${error.message}). Check that the PC/SC service (pcscd / Smart Card) is running; CareShell keeps trying to reconnect.`,
+      );
     });
   }
 
@@ -81,7 +83,9 @@ export class PcscReader implements BadgeReader {
     reader.on('status', (status) => this.onStatus(reader, status.state));
     reader.on('error', (error) => {
       if (this.active !== reader) return;
-      this.fail(`The PC/SC reader "${reader.name}" failed (${error.message}). CareShell keeps trying to reconnect; if it does not come back, re-plug the reader.`);
+      this.fail(
+        `The PC/SC reader "${reader.name}" failed (${error.message}). CareShell keeps trying to reconnect; if it does not come back, re-plug the reader.`,
+      );
     });
     reader.on('end', () => {
       if (this.active !== reader) return;
@@ -110,13 +114,17 @@ export class PcscReader implements BadgeReader {
   private readUid(reader: PcscCardReader): void {
     reader.connect({ share_mode: reader.SCARD_SHARE_SHARED }, (connectError, protocol) => {
       if (connectError) {
-        this.readError(`Could not talk to the card on "${reader.name}" (${connectError.message}). Tap the badge again.`);
+        this.readError(
+          `Could not talk to the card on "${reader.name}" (${connectError.message}). Tap the badge again.`,
+        );
         return;
       }
       reader.transmit(GET_UID_APDU, GET_UID_RESPONSE_MAX, protocol, (transmitError, response) => {
         reader.disconnect(reader.SCARD_LEAVE_CARD, () => undefined);
         if (transmitError) {
-          this.readError(`Reading the card UID on "${reader.name}" failed (${transmitError.message}). Tap the badge again.`);
+          this.readError(
+            `Reading the card UID on "${reader.name}" failed (${transmitError.message}). Tap the badge again.`,
+          );
           return;
         }
         const result = parseGetUidResponse(response);
@@ -125,7 +133,8 @@ export class PcscReader implements BadgeReader {
           return;
         }
         // Remembered for its removal only while the card is still in the field.
-        if (this.active === reader && this.lastState !== undefined && this.lastState & reader.SCARD_STATE_PRESENT) this.present = result.badge.badgeId;
+        if (this.active === reader && this.lastState !== undefined && this.lastState & reader.SCARD_STATE_PRESENT)
+          this.present = result.badge.badgeId;
         this.hub.emit({ kind: 'tap', readerId: this.id, ...result.badge });
       });
     });

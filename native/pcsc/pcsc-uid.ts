@@ -14,11 +14,17 @@ export function parseGetUidResponse(response: Uint8Array): PcscUidResult {
   const sw2 = response[response.length - 1]!;
   if (sw1 !== 0x90 || sw2 !== 0x00) {
     const sw = ((sw1 << 8) | sw2).toString(16).padStart(4, '0');
-    return { ok: false, reason: `the card refused the UID request (status ${sw}; 6a81 means the reader or card does not support it)` };
+    return {
+      ok: false,
+      reason: `the card refused the UID request (status ${sw}; 6a81 means the reader or card does not support it)`,
+    };
   }
   const uid = response.subarray(0, response.length - 2);
   if (uid.length < UID_MIN_BYTES || uid.length > UID_MAX_BYTES) {
-    return { ok: false, reason: `the card returned a ${uid.length}-byte UID (expected ${UID_MIN_BYTES}-${UID_MAX_BYTES})` };
+    return {
+      ok: false,
+      reason: `the card returned a ${uid.length}-byte UID (expected ${UID_MIN_BYTES}-${UID_MAX_BYTES})`,
+    };
   }
   return { ok: true, badge: canonicalFromUid(uid) };
 }

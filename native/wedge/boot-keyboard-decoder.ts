@@ -85,7 +85,11 @@ export class BootKeyboardDecoder {
     return events;
   }
 
-  private event(type: 'keyDown' | 'keyUp', usage: number, flags: Omit<WedgeKeyInput, 'type' | 'key' | 'code'>): WedgeKeyInput {
+  private event(
+    type: 'keyDown' | 'keyUp',
+    usage: number,
+    flags: Omit<WedgeKeyInput, 'type' | 'key' | 'code'>,
+  ): WedgeKeyInput {
     const name = USAGES.get(usage);
     // Keys a wedge reader never types still count as keys: they break a burst pattern.
     if (!name) return { type, key: 'Unidentified', code: `Usage0x${usage.toString(16)}`, ...flags };

@@ -36,7 +36,12 @@ export class HidrawWedgeReader implements BadgeReader {
   constructor(private readonly options: HidrawWedgeReaderOptions) {
     this.id = options.id;
     this.decoder = new BootKeyboardDecoder(options.reportId);
-    this.detector = createWedgeDetector(options.capture, options.clock, (body) => this.onBurst(body), () => undefined);
+    this.detector = createWedgeDetector(
+      options.capture,
+      options.clock,
+      (body) => this.onBurst(body),
+      () => undefined,
+    );
   }
 
   onEvent(listener: BadgeReaderListener): () => void {

@@ -39,7 +39,13 @@ export class KeyboardWedgeReader implements BadgeReader, WedgeKeyFilterSource {
   }
 
   openFilter(echoes: { pending(now: number): boolean }, release: (keys: WedgeKey[]) => void): WedgeKeyFilter {
-    const detector = createWedgeDetector(this.options.capture, this.options.clock, (body) => this.onBurst(body), release, echoes);
+    const detector = createWedgeDetector(
+      this.options.capture,
+      this.options.clock,
+      (body) => this.onBurst(body),
+      release,
+      echoes,
+    );
     const filter = { detector, release };
     this.filters.add(filter);
     return {

@@ -112,7 +112,10 @@ export class WedgeBurstDetector {
 
   private fromIdle(input: WedgeKeyInput, key: WedgeKey, now: number): WedgeDecision {
     const startsBurst =
-      !isShortcut(input) && !input.isAutoRepeat && input.key.length === 1 && couldBecomeBurst(this.options.pattern, input.key);
+      !isShortcut(input) &&
+      !input.isAutoRepeat &&
+      input.key.length === 1 &&
+      couldBecomeBurst(this.options.pattern, input.key);
     if (startsBurst) {
       this.hold(key, input.key, now);
       return { prevent: true, replay: [] };
@@ -212,7 +215,6 @@ export class WedgeBurstDetector {
   private preventDown(code: string, now: number): void {
     this.preventedDowns.set(code, now);
   }
-
 }
 
 function isShortcut(input: WedgeKeyInput): boolean {

@@ -40,8 +40,16 @@ export const wedgeCaptureSchema = z
     const minLength = c.minLength ?? defaultMinLength(c.id);
     const maxLength = c.maxLength ?? defaultMaxLength(c.id);
     const { shortest, longest } = fullWidthBody(c.id);
-    if (c.id.kind === 'wiegand-fields' && [c.id.delimiter, c.id.facilityDigits, c.id.fixedFacility].filter((v) => v !== undefined).length !== 1) {
-      ctx.addIssue({ code: 'custom', path: ['id'], message: 'set exactly one of delimiter, facilityDigits or fixedFacility (how the reader separates facility and card number)' });
+    if (
+      c.id.kind === 'wiegand-fields' &&
+      [c.id.delimiter, c.id.facilityDigits, c.id.fixedFacility].filter((v) => v !== undefined).length !== 1
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['id'],
+        message:
+          'set exactly one of delimiter, facilityDigits or fixedFacility (how the reader separates facility and card number)',
+      });
       return;
     }
     if (minLength > shortest.length) {
@@ -60,16 +68,22 @@ export const wedgeCaptureSchema = z
         message: `maxLength ${maxLength} is less than the ${longest.length} characters of a full ${longest.what}, so such badges would be typed into the page; set maxLength to at least ${longest.length} or leave it out`,
       });
     }
-    if (minLength > maxLength) ctx.addIssue({ code: 'custom', path: ['minLength'], message: 'minLength must not exceed maxLength' });
+    if (minLength > maxLength)
+      ctx.addIssue({ code: 'custom', path: ['minLength'], message: 'minLength must not exceed maxLength' });
     if (c.terminator === 'none' && c.prefix.length + c.suffix.length === 0 && minLength < 6) {
       ctx.addIssue({
         code: 'custom',
         path: ['terminator'],
-        message: "with terminator 'none', set a prefix or suffix, or a minLength of at least 6 (without a terminator a short burst cannot be told from typing)",
+        message:
+          "with terminator 'none', set a prefix or suffix, or a minLength of at least 6 (without a terminator a short burst cannot be told from typing)",
       });
     }
   })
-  .transform((c) => ({ ...c, minLength: c.minLength ?? defaultMinLength(c.id), maxLength: c.maxLength ?? defaultMaxLength(c.id) }));
+  .transform((c) => ({
+    ...c,
+    minLength: c.minLength ?? defaultMinLength(c.id),
+    maxLength: c.maxLength ?? defaultMaxLength(c.id),
+  }));
 export type WedgeCaptureConfig = z.infer<typeof wedgeCaptureSchema>;
 
 /** Builds the detector a capture policy describes; `echoes` when released keys are replayed into the stream. */

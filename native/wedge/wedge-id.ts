@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { canonicalFromUid, canonicalFromWiegand, UID_MAX_BYTES, UID_MIN_BYTES, type CanonicalBadge } from '../formats/canonical-id.js';
+import {
+  canonicalFromUid,
+  canonicalFromWiegand,
+  UID_MAX_BYTES,
+  UID_MIN_BYTES,
+  type CanonicalBadge,
+} from '../formats/canonical-id.js';
 import { decodeWiegand, type WiegandFormat } from '../formats/wiegand.js';
 
 const wiegandFormat = z.enum(['H10301', 'C1000-35', 'H10304']);
@@ -19,7 +25,11 @@ export const wedgeIdSchema = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('wiegand-fields'),
     format: wiegandFormat,
-    delimiter: z.string().length(1).regex(/^[^0-9]$/, 'the delimiter must not be a digit').optional(),
+    delimiter: z
+      .string()
+      .length(1)
+      .regex(/^[^0-9]$/, 'the delimiter must not be a digit')
+      .optional(),
     facilityDigits: z.number().int().min(1).max(5).optional(),
     fixedFacility: z.number().int().min(0).max(65535).optional(),
   }),
@@ -118,7 +128,10 @@ function fromFields(config: Extract<WedgeIdConfig, { kind: 'wiegand-fields' }>, 
 function uidBytes(hex: string, reverse: boolean): WedgeIdResult {
   const bytes = Buffer.from(hex, 'hex');
   if (bytes.length < UID_MIN_BYTES || bytes.length > UID_MAX_BYTES) {
-    return { ok: false, reason: `the reader typed a ${bytes.length}-byte UID (expected ${UID_MIN_BYTES}-${UID_MAX_BYTES})` };
+    return {
+      ok: false,
+      reason: `the reader typed a ${bytes.length}-byte UID (expected ${UID_MIN_BYTES}-${UID_MAX_BYTES})`,
+    };
   }
   return { ok: true, badge: canonicalFromUid(reverse ? bytes.reverse() : bytes) };
 }
@@ -130,7 +143,8 @@ export function wedgeBodyToBadge(config: WedgeIdConfig, body: string): WedgeIdRe
       return fromFields(config, body);
     case 'wiegand-hex': {
       // 13 hex digits already exceed 2^53; any longer body cannot be a supported frame.
-      if (body.length > 12) return { ok: false, reason: `the reader typed ${body.length} hex digits, too long for a card` };
+      if (body.length > 12)
+        return { ok: false, reason: `the reader typed ${body.length} hex digits, too long for a card` };
       const decoded = decodeWiegand(Number.parseInt(body, 16), config.bitLength);
       return decoded.ok ? { ok: true, badge: canonicalFromWiegand(decoded.card) } : decoded;
     }

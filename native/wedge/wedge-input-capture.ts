@@ -43,7 +43,11 @@ export interface WedgeKeyFilterSource {
  * echoes are recognised once, here, before any reader sees them. Everything is released when the
  * webContents is destroyed. Returns the same release function, for the shell's shutdown.
  */
-export function captureWedgeInput(target: WedgeInputTarget, sources: readonly WedgeKeyFilterSource[], clock: Clock): () => void {
+export function captureWedgeInput(
+  target: WedgeInputTarget,
+  sources: readonly WedgeKeyFilterSource[],
+  clock: Clock,
+): () => void {
   if (sources.length === 0 || target.isDestroyed()) return () => {};
   const echoes = new WedgeEchoes();
   const replay = (keys: readonly WedgeKey[]) => {

@@ -27,7 +27,11 @@ export function couldBecomeBurst(pattern: WedgePattern, text: string): boolean {
   // The tail may already be the start of the suffix: try every split.
   for (let k = 0; k <= Math.min(suffix.length, rest.length); k++) {
     const body = rest.slice(0, rest.length - k);
-    if (rest.endsWith(suffix.slice(0, k)) && isBody(pattern, body) && (k === 0 || body.length >= pattern.minBodyLength)) {
+    if (
+      rest.endsWith(suffix.slice(0, k)) &&
+      isBody(pattern, body) &&
+      (k === 0 || body.length >= pattern.minBodyLength)
+    ) {
       return true;
     }
   }
@@ -37,7 +41,8 @@ export function couldBecomeBurst(pattern: WedgePattern, text: string): boolean {
 /** The body of a complete burst, or undefined when `text` is not one. */
 export function completeBurstBody(pattern: WedgePattern, text: string): string | undefined {
   const { prefix, suffix } = pattern;
-  if (text.length < prefix.length + suffix.length || !text.startsWith(prefix) || !text.endsWith(suffix)) return undefined;
+  if (text.length < prefix.length + suffix.length || !text.startsWith(prefix) || !text.endsWith(suffix))
+    return undefined;
   const body = text.slice(prefix.length, text.length - suffix.length);
   return body.length >= pattern.minBodyLength && isBody(pattern, body) ? body : undefined;
 }

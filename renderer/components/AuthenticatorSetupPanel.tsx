@@ -22,7 +22,13 @@ export function AuthenticatorSetupPanel({ setup, api }: { setup: AuthenticatorSe
     }
   };
   return (
-    <div className="overlay" role="dialog" aria-modal="true" aria-labelledby="authenticator-title" data-testid="authenticator-setup">
+    <div
+      className="overlay"
+      role="dialog"
+      aria-modal="true"
+      aria-labelledby="authenticator-title"
+      data-testid="authenticator-setup"
+    >
       <section className="overlay-card">
         <h2 id="authenticator-title">Set up your authenticator app</h2>
         <p>Scan this code with your authenticator app, or add the key by hand.</p>

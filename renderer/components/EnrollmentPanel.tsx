@@ -9,7 +9,15 @@ type EnrollmentView = NonNullable<SessionView['enrollment']>;
  * provider (in its own window), then the clinician chooses a PIN. Cancel returns to the lock screen with
  * nothing saved.
  */
-export function EnrollmentPanel({ enrollment, notice, api }: { enrollment: EnrollmentView; notice: SessionView['notice']; api: CareShellApi }) {
+export function EnrollmentPanel({
+  enrollment,
+  notice,
+  api,
+}: {
+  enrollment: EnrollmentView;
+  notice: SessionView['notice'];
+  api: CareShellApi;
+}) {
   const cancel = () => void api.session.cancelEnrollment();
   const title = enrollment.purpose === 'enroll' ? 'This badge is not enrolled yet' : 'Reset your PIN';
   return (

@@ -2,7 +2,15 @@ import type { SessionView } from '../../preload/contract';
 import { formatDuration, useCountdown } from '../hooks/use-countdown';
 
 /** The last seconds before the screen locks: impossible to miss, one large target to stay. */
-export function IdleWarning({ view, receivedAt, onStay }: { view: SessionView; receivedAt: number; onStay: () => void }) {
+export function IdleWarning({
+  view,
+  receivedAt,
+  onStay,
+}: {
+  view: SessionView;
+  receivedAt: number;
+  onStay: () => void;
+}) {
   const left = useCountdown(view.idleWarningMsLeft, receivedAt);
   return (
     <div className="idle-warning" role="alertdialog" aria-labelledby="idle-title" data-testid="idle-warning">

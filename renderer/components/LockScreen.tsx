@@ -14,12 +14,23 @@ const RESUME_HINT: Record<NonNullable<SessionView['reverify']>, string> = {
  * Shown whenever no session is on screen. It never shows PHI: only who owns the kept session. While a badge
  * is being enrolled (or a PIN reset), the enrollment takes the whole card.
  */
-export function LockScreen({ view, receivedAt, api, readers }: { view: SessionView; receivedAt: number; api: CareShellApi; readers?: ReaderStatus }) {
+export function LockScreen({
+  view,
+  receivedAt,
+  api,
+  readers,
+}: {
+  view: SessionView;
+  receivedAt: number;
+  api: CareShellApi;
+  readers?: ReaderStatus;
+}) {
   const graceLeft = useCountdown(view.graceMsLeft, receivedAt);
   const kept = view.screen === 'locked' && view.user;
   const noReader = readers !== undefined && !readers.readers.some((r) => r.state === 'ready');
   // The identity provider instead of a badge, where policy allows it: always, or while no reader works.
-  const offerPassword = !view.pinPrompt && (view.withoutBadge === 'always' || (view.withoutBadge === 'when-no-reader' && noReader));
+  const offerPassword =
+    !view.pinPrompt && (view.withoutBadge === 'always' || (view.withoutBadge === 'when-no-reader' && noReader));
   return (
     <main className="lock-screen" data-testid="lock-screen" data-screen={view.screen}>
       <div className="lock-card">
@@ -51,13 +62,18 @@ export function LockScreen({ view, receivedAt, api, readers }: { view: SessionVi
             )}
             {view.suspendedCount > 0 && (
               <p className="suspended" data-testid="suspended-count">
-                {view.suspendedCount === 1 ? '1 other session is' : `${view.suspendedCount} other sessions are`} kept on this
-                workstation.
+                {view.suspendedCount === 1 ? '1 other session is' : `${view.suspendedCount} other sessions are`} kept on
+                this workstation.
               </p>
             )}
             <Notice notice={view.notice} />
             {offerPassword && (
-              <button type="button" className="secondary large" data-testid="sign-in-with-password" onClick={() => void api.session.signInWithPassword()}>
+              <button
+                type="button"
+                className="secondary large"
+                data-testid="sign-in-with-password"
+                onClick={() => void api.session.signInWithPassword()}
+              >
                 Sign in with your password
               </button>
             )}

@@ -82,7 +82,11 @@ export function PinPad({
   return (
     <section className="pin-pad" data-testid="pin-pad" aria-label="PIN entry">
       <div className="pin-dots" aria-live="polite" aria-label={`${pin.length} digits entered`} data-testid="pin-dots">
-        {pin.length === 0 ? <span className="pin-placeholder">{placeholder(mode, first)}</span> : '•'.repeat(pin.length)}
+        {pin.length === 0 ? (
+          <span className="pin-placeholder">{placeholder(mode, first)}</span>
+        ) : (
+          '•'.repeat(pin.length)
+        )}
       </div>
       {attemptsLeft !== undefined && (
         <p className="pin-attempts" data-testid="pin-attempts">
@@ -96,8 +100,14 @@ export function PinPad({
       )}
       <div className="pin-keys">
         {KEYS.map((key) => (
-          <button key={key} type="button" className={`pin-key pin-key-${key}`} onClick={() => press(key)} disabled={busy}
-            aria-label={key === 'back' ? 'Delete last digit' : key === 'clear' ? 'Clear' : key}>
+          <button
+            key={key}
+            type="button"
+            className={`pin-key pin-key-${key}`}
+            onClick={() => press(key)}
+            disabled={busy}
+            aria-label={key === 'back' ? 'Delete last digit' : key === 'clear' ? 'Clear' : key}
+          >
             {key === 'back' ? '⌫' : key === 'clear' ? 'Clear' : key}
           </button>
         ))}
@@ -106,7 +116,13 @@ export function PinPad({
         <button type="button" className="secondary" onClick={onCancel} disabled={busy}>
           Cancel
         </button>
-        <button type="button" className="primary" data-testid="pin-submit" onClick={() => void submit()} disabled={busy}>
+        <button
+          type="button"
+          className="primary"
+          data-testid="pin-submit"
+          onClick={() => void submit()}
+          disabled={busy}
+        >
           {busy ? 'Checking…' : mode === 'verify' ? 'Unlock' : first === undefined ? 'Next' : 'Set PIN'}
         </button>
       </div>

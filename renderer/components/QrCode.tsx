@@ -10,7 +10,14 @@ export function QrCode({ text, label }: { text: string; label: string }) {
     return { size: qr.size, cells: dark };
   }, [text]);
   return (
-    <svg className="qr-code" viewBox={`0 0 ${size} ${size}`} role="img" aria-label={label} data-testid="qr-code" shapeRendering="crispEdges">
+    <svg
+      className="qr-code"
+      viewBox={`0 0 ${size} ${size}`}
+      role="img"
+      aria-label={label}
+      data-testid="qr-code"
+      shapeRendering="crispEdges"
+    >
       <rect width={size} height={size} fill="#fff" />
       {cells.map(([x, y]) => (
         <rect key={`${x},${y}`} x={x} y={y} width={1} height={1} fill="#000" />

@@ -15,7 +15,11 @@ export function ReaderBanner({ status }: { status: ReaderStatus }) {
   if (problems.length === 0 && ready.length > 0) return null;
   return (
     <div className="reader-banner" role="status" data-testid="reader-banner">
-      {ready.length === 0 ? <strong>No badge reader is working.</strong> : <strong>A badge reader needs attention.</strong>}
+      {ready.length === 0 ? (
+        <strong>No badge reader is working.</strong>
+      ) : (
+        <strong>A badge reader needs attention.</strong>
+      )}
       {problems.map((r) => (
         <span key={r.id} data-state={r.state}>
           {' '}

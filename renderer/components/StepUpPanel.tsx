@@ -35,13 +35,24 @@ export function StepUpPanel({ stepUp, api }: { stepUp: StepUpView; api: CareShel
               />
             )}
             {stepUp.methods.includes('idp') && (
-              <button type="button" className="secondary" disabled={busy} data-testid="step-up-sign-in" onClick={() => void api.session.proveStepUp({ method: 'idp' })}>
+              <button
+                type="button"
+                className="secondary"
+                disabled={busy}
+                data-testid="step-up-sign-in"
+                onClick={() => void api.session.proveStepUp({ method: 'idp' })}
+              >
                 Sign in with your password instead
               </button>
             )}
           </>
         )}
-        <button type="button" className="secondary" data-testid="step-up-cancel" onClick={() => void api.session.cancelStepUp()}>
+        <button
+          type="button"
+          className="secondary"
+          data-testid="step-up-cancel"
+          onClick={() => void api.session.cancelStepUp()}
+        >
           Cancel
         </button>
       </section>

@@ -32,10 +32,20 @@ export function Workstation({ view, receivedAt, api }: { view: SessionView; rece
           )}
         </div>
         <div className="header-actions">
-          <button type="button" className="secondary" onClick={() => void api.session.requestStepUp('authenticator-setup')} data-testid="setup-authenticator">
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => void api.session.requestStepUp('authenticator-setup')}
+            data-testid="setup-authenticator"
+          >
             Authenticator app
           </button>
-          <button type="button" className="lock-button" onClick={() => void api.session.lockNow()} data-testid="lock-now">
+          <button
+            type="button"
+            className="lock-button"
+            onClick={() => void api.session.lockNow()}
+            data-testid="lock-now"
+          >
             Lock
           </button>
         </div>

@@ -7,7 +7,11 @@ import { journalFixture, sampleEvent } from '../main/audit/support/journal-fixtu
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
-function run(command: string, args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function run(
+  command: string,
+  args: string[],
+  cwd: string,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -42,7 +46,11 @@ describe('bin/careshell-audit.js', () => {
       path.join(root, 'out/cli/main/audit/cli/audit-cli.js'),
       'export async function runAuditCli(argv, io) { io.stdout(`compiled CLI: ${argv.join(" ")}\\n`); return 3; }\n',
     );
-    const { code, stdout, stderr } = await run(process.execPath, ['bin/careshell-audit.js', 'verify', '--dir', 'x'], root);
+    const { code, stdout, stderr } = await run(
+      process.execPath,
+      ['bin/careshell-audit.js', 'verify', '--dir', 'x'],
+      root,
+    );
     expect({ code, stdout, stderr }).toEqual({ code: 3, stdout: 'compiled CLI: verify --dir x\n', stderr: '' });
   });
 
@@ -61,7 +69,11 @@ describe('bin/careshell-audit.js', () => {
     const journal = await f.open();
     await journal.append(sampleEvent('session.sign_in', 1));
     await journal.close();
-    const { code, stdout } = await run('npm', ['run', '--silent', 'audit', '--', 'verify', '--dir', f.directory, '--keys', f.keysDirectory], ROOT);
+    const { code, stdout } = await run(
+      'npm',
+      ['run', '--silent', 'audit', '--', 'verify', '--dir', f.directory, '--keys', f.keysDirectory],
+      ROOT,
+    );
     expect(stdout).toBe('OK: 2 records (1 events, 1 checkpoints) in 1 segments, seq 1..2\n');
     expect(code).toBe(0);
   });

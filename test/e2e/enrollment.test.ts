@@ -9,8 +9,6 @@ import { startTestDemo, type TestDemo } from '../support/test-demo.js';
 const missing = chromiumMissingReason();
 if (missing) console.log(`skipped e2e: ${missing}`);
 
-
-
 /**
  * Issue 5 end to end: the first tap of an unknown badge in the harness, the clinician's real sign-in at the
  * local provider (Playwright plays them in Chromium), the PIN they choose, their own session, and the
@@ -57,7 +55,8 @@ describe.skipIf(missing)('enrollment of an unknown badge in the browser', () => 
   }
 
   const tap = (badgeId: string) => demo.tapAfterDebounce(badgeId);
-  const ownerOf = (badgeId: string) => demo.workstation.identity.directory.resolveBadge(demo.workstation.hashBadge(badgeId));
+  const ownerOf = (badgeId: string) =>
+    demo.workstation.identity.directory.resolveBadge(demo.workstation.hashBadge(badgeId));
 
   it('sign-in, a chosen PIN, their own session; after a lock the badge and PIN bring them back', async () => {
     await open('nurse-cow');
@@ -84,7 +83,14 @@ describe.skipIf(missing)('enrollment of an unknown badge in the browser', () => 
     await typePin(page, '2580');
     await typePin(page, '2580');
 
-    await expect.poll(() => page.getByTestId('signed-in-user').textContent().catch(() => null)).toBe(eve.displayName);
+    await expect
+      .poll(() =>
+        page
+          .getByTestId('signed-in-user')
+          .textContent()
+          .catch(() => null),
+      )
+      .toBe(eve.displayName);
     expect(await page.getByTestId('ehr-pane').count()).toBe(1);
     await page.screenshot({ path: 'test-results/enrolled-unlocked.png' });
     expect(await ownerOf(demo.unenrolledBadgeId)).toMatchObject({ userId: eve.id, displayName: eve.displayName });
@@ -97,18 +103,30 @@ describe.skipIf(missing)('enrollment of an unknown badge in the browser', () => 
     await tap(demo.unenrolledBadgeId);
     await page.getByTestId('pin-pad').waitFor();
     await typePin(page, '2580');
-    await expect.poll(() => page.getByTestId('signed-in-user').textContent().catch(() => null)).toBe(eve.displayName);
+    await expect
+      .poll(() =>
+        page
+          .getByTestId('signed-in-user')
+          .textContent()
+          .catch(() => null),
+      )
+      .toBe(eve.displayName);
     await page.screenshot({ path: 'test-results/enrolled-resumed.png' });
 
     const events = await demo.audited();
     expect(events.filter((e) => e.type === 'enrollment.enrolled' && e.actor?.userId === eve.id)).toEqual([
-      expect.objectContaining({ outcome: 'success', actor: expect.objectContaining({ badgeHash: demo.workstation.hashBadge(demo.unenrolledBadgeId) }) }),
+      expect.objectContaining({
+        outcome: 'success',
+        actor: expect.objectContaining({ badgeHash: demo.workstation.hashBadge(demo.unenrolledBadgeId) }),
+      }),
     ]);
     expect(events.find((e) => e.type === 'session.sign_in' && e.actor?.userId === eve.id)).toMatchObject({
       outcome: 'success',
       details: { method: 'enrollment (full sign-in and new PIN)' },
     });
-    expect(events.find((e) => e.type === 'session.unlock' && e.actor?.userId === eve.id)).toMatchObject({ details: { method: 'badge+pin' } });
+    expect(events.find((e) => e.type === 'session.unlock' && e.actor?.userId === eve.id)).toMatchObject({
+      details: { method: 'badge+pin' },
+    });
   });
 
   it('a badge enrolled for one clinician cannot be enrolled by another', async () => {
@@ -129,8 +147,17 @@ describe.skipIf(missing)('enrollment of an unknown badge in the browser', () => 
 
     await tap(demo.unenrolledBadgeId);
     await expect
-      .poll(() => page.getByTestId('notice').textContent().catch(() => null), { timeout: 30_000 })
-      .toBe(`Enrollment did not complete: This badge is already enrolled for ${eve.displayName}; ask IT to unenroll it first. Nothing was saved; tap your badge to try again.`);
+      .poll(
+        () =>
+          page
+            .getByTestId('notice')
+            .textContent()
+            .catch(() => null),
+        { timeout: 30_000 },
+      )
+      .toBe(
+        `Enrollment did not complete: This badge is already enrolled for ${eve.displayName}; ask IT to unenroll it first. Nothing was saved; tap your badge to try again.`,
+      );
     await lockScreen(page, 'no-user');
     expect(await page.getByTestId('enrollment').count()).toBe(0);
     expect(await page.getByTestId('workstation').count()).toBe(0);
@@ -141,11 +168,20 @@ describe.skipIf(missing)('enrollment of an unknown badge in the browser', () => 
     expect(signIns).toEqual([]);
     // A refusal is shown at once and audited right after, so the journal is polled.
     await expect
-      .poll(async () => (await demo.audited()).find((e) => e.type === 'badge.rejected' && e.actor?.userId === ben.userId))
+      .poll(async () =>
+        (await demo.audited()).find((e) => e.type === 'badge.rejected' && e.actor?.userId === ben.userId),
+      )
       .toMatchObject({ reason: 'badge enrolled for another account' });
 
     // The badge is Eve's now: it signs her in, never Ben.
     await tap(demo.unenrolledBadgeId);
-    await expect.poll(() => page.getByTestId('signed-in-user').textContent().catch(() => null)).toBe(eve.displayName);
+    await expect
+      .poll(() =>
+        page
+          .getByTestId('signed-in-user')
+          .textContent()
+          .catch(() => null),
+      )
+      .toBe(eve.displayName);
   });
 });

@@ -15,7 +15,6 @@ async function signedInSeconds(page: Page): Promise<number> {
   return Number(match[1] ?? 0) * 3600 + Number(match[2]) * 60 + Number(match[3]);
 }
 
-
 // Issue 3's session rules, seen as a clinician sees them: real Chromium, the real engine, a manual clock.
 describe.skipIf(missing)('session scenarios in the browser', () => {
   let browser: Browser;
@@ -45,7 +44,14 @@ describe.skipIf(missing)('session scenarios in the browser', () => {
   }
 
   async function expectSignedIn(role: string): Promise<void> {
-    await expect.poll(() => page.getByTestId('signed-in-user').textContent().catch(() => null)).toBe(demo.user(role).displayName);
+    await expect
+      .poll(() =>
+        page
+          .getByTestId('signed-in-user')
+          .textContent()
+          .catch(() => null),
+      )
+      .toBe(demo.user(role).displayName);
     expect(await page.getByTestId('ehr-pane').count()).toBe(1);
   }
 
@@ -107,7 +113,9 @@ describe.skipIf(missing)('session scenarios in the browser', () => {
     await lockScreen(page, 'locked');
     expect(await page.getByTestId('suspended-count').textContent()).toContain('1 other session is kept');
     // Whoever walks up sees whose session is kept, and that their own badge is the way in.
-    expect(await page.locator('.not-you').textContent()).toBe(`Not ${demo.user('er-physician').displayName}? Tap your own badge.`);
+    expect(await page.locator('.not-you').textContent()).toBe(
+      `Not ${demo.user('er-physician').displayName}? Tap your own badge.`,
+    );
     await tap('nurse');
     await expectSignedIn('nurse');
     expect(await page.getByText(demo.user('er-physician').displayName).count()).toBe(0);

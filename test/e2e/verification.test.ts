@@ -11,8 +11,6 @@ import { startTestDemo, type TestDemo } from '../support/test-demo.js';
 const missing = chromiumMissingReason();
 if (missing) console.log(`skipped e2e: ${missing}`);
 
-
-
 /**
  * Verification beyond the badge, end to end with the clinician's real sign-in at the local provider (played in
  * Chromium): a PIN lockout that only a full sign-in clears, a forgotten PIN reset at the PIN pad, and step-up
@@ -51,7 +49,11 @@ describe.skipIf(missing)('PIN lockout, PIN reset and step-up in the browser', ()
   }
 
   const tap = (badgeId: string) => demo.tapAfterDebounce(badgeId);
-  const signedInAs = () => page.getByTestId('signed-in-user').textContent().catch(() => null);
+  const signedInAs = () =>
+    page
+      .getByTestId('signed-in-user')
+      .textContent()
+      .catch(() => null);
 
   it('PIN lockout: wrong PINs lock the PIN; the right PIN no longer opens; the full sign-in it goes to does', async () => {
     await open('nurse-cow');
@@ -66,7 +68,9 @@ describe.skipIf(missing)('PIN lockout, PIN reset and step-up in the browser', ()
     const maxAttempts = demo.policy.pin.maxAttempts;
     for (let attempt = 1; attempt < maxAttempts; attempt += 1) {
       await typePin(page, '0000');
-      await expect.poll(() => page.getByTestId('pin-attempts').textContent()).toContain(`${maxAttempts - attempt} ${maxAttempts - attempt === 1 ? 'try' : 'tries'} left`);
+      await expect
+        .poll(() => page.getByTestId('pin-attempts').textContent())
+        .toContain(`${maxAttempts - attempt} ${maxAttempts - attempt === 1 ? 'try' : 'tries'} left`);
       await demo.control('/control/advance', { ms: 30_000 }); // past the backoff after each wrong PIN
     }
     // The last wrong PIN locks it, and the sign-in window opens at once; this time nobody signs in there.
@@ -82,7 +86,9 @@ describe.skipIf(missing)('PIN lockout, PIN reset and step-up in the browser', ()
     await expect.poll(signedInAs).toBe(nurse.displayName);
     expect(signInsPlayed).toBe(2);
     const events = await demo.audited();
-    expect(events.filter((e) => e.type === 'pin.failure' && e.actor?.userId === nurse.userId)).toHaveLength(maxAttempts - 1);
+    expect(events.filter((e) => e.type === 'pin.failure' && e.actor?.userId === nurse.userId)).toHaveLength(
+      maxAttempts - 1,
+    );
     expect(events.filter((e) => e.type === 'pin.lockout')).toHaveLength(1);
     expect(events.find((e) => e.type === 'session.unlock' && e.details?.method === 'full sign-in')).toBeDefined();
     // Cleared by the full sign-in: after the next lock the PIN works again.
@@ -133,7 +139,9 @@ describe.skipIf(missing)('PIN lockout, PIN reset and step-up in the browser', ()
     // A high-risk action now offers the code; the one used for setup is never accepted again.
     await demo.control('/control/advance', { ms: 30_000 });
     // Break-glass itself is not built yet: its button will make this same request through the contract.
-    await page.evaluate(() => (window as unknown as { careshell: CareShellApi }).careshell.session.requestStepUp('break-glass'));
+    await page.evaluate(() =>
+      (window as unknown as { careshell: CareShellApi }).careshell.session.requestStepUp('break-glass'),
+    );
     await page.getByTestId('step-up-code').waitFor();
     await page.screenshot({ path: 'test-results/step-up.png' });
     await page.getByTestId('step-up-code').fill('000000');
@@ -143,8 +151,13 @@ describe.skipIf(missing)('PIN lockout, PIN reset and step-up in the browser', ()
     await page.getByTestId('step-up-submit').click();
     await page.getByTestId('step-up').waitFor({ state: 'detached' });
     const events = await demo.audited();
-    expect(events.find((e) => e.type === 'enrollment.authenticator')).toMatchObject({ outcome: 'success', actor: { userId: nurse.userId } });
-    expect(events.filter((e) => e.type === 'session.step_up').map((e) => [e.outcome, e.details?.action, e.details?.method])).toEqual([
+    expect(events.find((e) => e.type === 'enrollment.authenticator')).toMatchObject({
+      outcome: 'success',
+      actor: { userId: nurse.userId },
+    });
+    expect(
+      events.filter((e) => e.type === 'session.step_up').map((e) => [e.outcome, e.details?.action, e.details?.method]),
+    ).toEqual([
       ['success', 'authenticator-setup', 'idp'],
       ['failure', 'break-glass', 'totp'],
       ['success', 'break-glass', 'totp'],

@@ -13,7 +13,9 @@ describe('App', () => {
     expect(await screen.findByText('Tap your badge to sign in')).toBeTruthy();
     expect(screen.queryByTestId('ehr-pane')).toBeNull();
 
-    act(() => fake.push({ ...baseView, screen: 'active', user: nurse, sessionElapsedMs: 0, lifetimeMsLeft: 3_600_000 }));
+    act(() =>
+      fake.push({ ...baseView, screen: 'active', user: nurse, sessionElapsedMs: 0, lifetimeMsLeft: 3_600_000 }),
+    );
     expect(screen.getByTestId('signed-in-user').textContent).toBe('Ana Lopez, RN');
     expect(screen.getByTestId('ehr-pane')).toBeTruthy();
 
@@ -61,7 +63,10 @@ describe('App', () => {
     render(<App api={fake.api} />);
     await screen.findByTestId('lock-screen');
     act(() =>
-      fake.pushStatus({ readers: [{ id: 'r1', description: 'Front desk reader', state: 'missing', message: 'Unplugged' }], fallback: 'Use your password.' }),
+      fake.pushStatus({
+        readers: [{ id: 'r1', description: 'Front desk reader', state: 'missing', message: 'Unplugged' }],
+        fallback: 'Use your password.',
+      }),
     );
     const banner = screen.getByTestId('reader-banner').textContent;
     expect(banner).toContain('No badge reader is working.');
@@ -88,9 +93,15 @@ describe('App', () => {
   });
 
   it('keeps the workstation locked and shows the policy problem', async () => {
-    const fake = fakeApi({ ...baseView, screen: 'policy-error', notice: { level: 'error', text: 'session.idleTimeoutSeconds: must be at least 30 seconds' } });
+    const fake = fakeApi({
+      ...baseView,
+      screen: 'policy-error',
+      notice: { level: 'error', text: 'session.idleTimeoutSeconds: must be at least 30 seconds' },
+    });
     render(<App api={fake.api} />);
-    expect((await screen.findByTestId('policy-error')).textContent).toContain('session.idleTimeoutSeconds: must be at least 30 seconds');
+    expect((await screen.findByTestId('policy-error')).textContent).toContain(
+      'session.idleTimeoutSeconds: must be at least 30 seconds',
+    );
     expect(screen.queryByTestId('ehr-pane')).toBeNull();
   });
 });

@@ -16,7 +16,10 @@ describe('enrollment on the lock screen', () => {
     const fake = fakeApi({
       ...baseView,
       enrollment: { purpose: 'enroll', step: 'sign-in' },
-      notice: { level: 'info', text: 'This badge is not enrolled yet. Sign in with your hospital account in the sign-in window to enroll it.' },
+      notice: {
+        level: 'info',
+        text: 'This badge is not enrolled yet. Sign in with your hospital account in the sign-in window to enroll it.',
+      },
     });
     render(<App api={fake.api} />);
     await screen.findByTestId('enrollment');
@@ -28,7 +31,10 @@ describe('enrollment on the lock screen', () => {
   });
 
   it('choosing the PIN: greets the signed-in clinician and sends the confirmed PIN on the enrollment channel', async () => {
-    const fake = fakeApi({ ...baseView, enrollment: { purpose: 'enroll', step: 'choose-pin', displayName: 'Eve Martin, RN' } });
+    const fake = fakeApi({
+      ...baseView,
+      enrollment: { purpose: 'enroll', step: 'choose-pin', displayName: 'Eve Martin, RN' },
+    });
     render(<App api={fake.api} />);
     await screen.findByTestId('pin-pad');
     expect(screen.getByTestId('enrolling-user').textContent).toBe('Eve Martin, RN');
@@ -39,7 +45,12 @@ describe('enrollment on the lock screen', () => {
   });
 
   it('a PIN reset is titled as such', async () => {
-    const fake = fakeApi({ ...baseView, screen: 'locked', user: { displayName: 'Ana', roles: [] }, enrollment: { purpose: 'pin-reset', step: 'sign-in', displayName: 'Ana' } });
+    const fake = fakeApi({
+      ...baseView,
+      screen: 'locked',
+      user: { displayName: 'Ana', roles: [] },
+      enrollment: { purpose: 'pin-reset', step: 'sign-in', displayName: 'Ana' },
+    });
     render(<App api={fake.api} />);
     await screen.findByTestId('enrollment');
     expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Reset your PIN');

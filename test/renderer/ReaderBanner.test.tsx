@@ -29,7 +29,9 @@ describe('ReaderBanner', () => {
     render(<ReaderBanner status={status} />);
     const banner = screen.getByTestId('reader-banner').textContent ?? '';
     expect(banner).toContain('A badge reader needs attention.');
-    expect(banner).toMatch(/Contactless reader: The PC\/SC service reported a problem \(SCardEstablishContext: service not available\)\..*keeps trying to reconnect\./);
+    expect(banner).toMatch(
+      /Contactless reader: The PC\/SC service reported a problem \(SCardEstablishContext: service not available\)\..*keeps trying to reconnect\./,
+    );
     expect(banner).not.toMatch(/\.\./);
     expect(banner).not.toContain('Sign in with your network password.'); // another reader still works
   });
@@ -39,7 +41,12 @@ describe('ReaderBanner', () => {
       <ReaderBanner
         status={{
           readers: [
-            { id: 'a', description: 'Desk reader', state: 'error', message: 'Permission denied; install the udev rule.' },
+            {
+              id: 'a',
+              description: 'Desk reader',
+              state: 'error',
+              message: 'Permission denied; install the udev rule.',
+            },
             { id: 'b', description: 'Cart reader', state: 'missing' },
           ],
           fallback: 'Use your password.',
@@ -47,6 +54,8 @@ describe('ReaderBanner', () => {
       />,
     );
     const banner = screen.getByTestId('reader-banner').textContent ?? '';
-    expect(banner).toBe('No badge reader is working. Desk reader: Permission denied; install the udev rule. Cart reader: not connected. Use your password.');
+    expect(banner).toBe(
+      'No badge reader is working. Desk reader: Permission denied; install the udev rule. Cart reader: not connected. Use your password.',
+    );
   });
 });

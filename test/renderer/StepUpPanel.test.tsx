@@ -41,7 +41,14 @@ describe('step-up over the signed-in view', () => {
     fireEvent.click(await screen.findByTestId('setup-authenticator'));
     expect(fake.calls).toContain('step-up:authenticator-setup');
     const secret = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
-    act(() => fake.pushAuthenticatorSetup({ issuer: 'CareShell', account: 'ana', secret, uri: `otpauth://totp/CareShell:ana?secret=${secret}&issuer=CareShell` }));
+    act(() =>
+      fake.pushAuthenticatorSetup({
+        issuer: 'CareShell',
+        account: 'ana',
+        secret,
+        uri: `otpauth://totp/CareShell:ana?secret=${secret}&issuer=CareShell`,
+      }),
+    );
     expect(screen.getByTestId('qr-code').querySelectorAll('rect').length).toBeGreaterThan(100);
     expect(screen.getByTestId('authenticator-secret').textContent).toBe('JBSW Y3DP EHPK 3PXP JBSW Y3DP EHPK 3PXP');
     fake.answerPin({ ok: false, message: 'That code is not right.' });
@@ -57,7 +64,9 @@ describe('step-up over the signed-in view', () => {
     const fake = fakeApi({ ...baseView, screen: 'locked', user: nurse, reverify: 'badge', graceMsLeft: 60_000 });
     render(<App api={fake.api} />);
     await screen.findByTestId('lock-screen');
-    act(() => fake.pushAuthenticatorSetup({ issuer: 'CareShell', account: 'ana', secret: 'JBSWY3DP', uri: 'otpauth://totp/x' }));
+    act(() =>
+      fake.pushAuthenticatorSetup({ issuer: 'CareShell', account: 'ana', secret: 'JBSWY3DP', uri: 'otpauth://totp/x' }),
+    );
     expect(screen.queryByTestId('authenticator-setup')).toBeNull();
   });
 });

@@ -18,7 +18,10 @@ export interface BrowserSignInOptions {
  * redirect. Each call uses a fresh browser context, as a shared workstation's sign-in window would; closing
  * its page cancels the sign-in, as closing the shell's sign-in window does.
  */
-export function browserSignIn(browser: Browser, who: () => BrowserSignInOptions): (url: string, signIn?: SignInPage) => Promise<void> {
+export function browserSignIn(
+  browser: Browser,
+  who: () => BrowserSignInOptions,
+): (url: string, signIn?: SignInPage) => Promise<void> {
   return async (url, signIn) => {
     const options = who();
     const context = await browser.newContext({ ignoreHTTPSErrors: options.ignoreHttpsErrors ?? true });

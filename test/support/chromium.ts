@@ -24,7 +24,8 @@ export function chromiumMissingReason(): string | undefined {
   return process.env.CI || existsSync(CHROMIUM_PATH) ? undefined : missing();
 }
 
-const missing = () => `no Chromium at ${CHROMIUM_PATH}: run \`apt-get install -y chromium\` (what .ci/run does) or set CARESHELL_CHROMIUM`;
+const missing = () =>
+  `no Chromium at ${CHROMIUM_PATH}: run \`apt-get install -y chromium\` (what .ci/run does) or set CARESHELL_CHROMIUM`;
 
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) throw new Error(`Browser tests cannot run: ${missing()}.`);

@@ -21,7 +21,9 @@ export interface TestDemo extends Demo {
 export async function startTestDemo(options: Omit<DemoOptions, 'clock'> = {}): Promise<TestDemo> {
   const clock = new ManualClock();
   // Without a clinician to play at the provider, a sign-in fails at once rather than waiting for a redirect.
-  const openSignIn = options.openSignIn ?? (async () => Promise.reject(new Error('this test plays no clinician at the identity provider')));
+  const openSignIn =
+    options.openSignIn ??
+    (async () => Promise.reject(new Error('this test plays no clinician at the identity provider')));
   const demo = await startDemo({ ...options, openSignIn, clock, quiet: true });
   const settings = demo.policy;
   const testDemo: TestDemo = {
@@ -51,7 +53,8 @@ export async function startTestDemo(options: Omit<DemoOptions, 'clock'> = {}): P
       await testDemo.control('/control/advance', { ms: 2_000 });
       await testDemo.control('/control/tap', { badgeId });
     },
-    audited: async () => (await readEvents(path.join(demo.dataDir, 'audit'), undefined, { maxEvents: 10_000 })).events.map((e) => e.event),
+    audited: async () =>
+      (await readEvents(path.join(demo.dataDir, 'audit'), undefined, { maxEvents: 10_000 })).events.map((e) => e.event),
   };
   return testDemo;
 }

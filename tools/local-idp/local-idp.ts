@@ -84,7 +84,12 @@ export async function startLocalIdp(options: LocalIdpOptions = {}): Promise<Loca
   const issuer = `https://127.0.0.1:${port}`;
 
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const signingKey = { ...privateKey.export({ format: 'jwk' }), kid: randomBytes(8).toString('hex'), alg: 'RS256', use: 'sig' };
+  const signingKey = {
+    ...privateKey.export({ format: 'jwk' }),
+    kid: randomBytes(8).toString('hex'),
+    alg: 'RS256',
+    use: 'sig',
+  };
 
   const byId = new Map(users.map((u) => [u.id, u]));
   const provider = new Provider(issuer, {
@@ -153,15 +158,27 @@ export async function startLocalIdp(options: LocalIdpOptions = {}): Promise<Loca
     if (action === 'login') {
       const user = users.find((u) => u.username === form.get('login') && u.password === form.get('password'));
       if (!user) {
-        sendHtml(res, 200, loginPage(details.uid, { loginHint: form.get('login') ?? '', error: 'Wrong user name or password.' }));
+        sendHtml(
+          res,
+          200,
+          loginPage(details.uid, { loginHint: form.get('login') ?? '', error: 'Wrong user name or password.' }),
+        );
         return;
       }
-      await provider.interactionFinished(req, res, { login: { accountId: user.id } }, { mergeWithLastSubmission: false });
+      await provider.interactionFinished(
+        req,
+        res,
+        { login: { accountId: user.id } },
+        { mergeWithLastSubmission: false },
+      );
       return;
     }
     if (action === 'confirm') {
       if (form.get('decision') !== 'allow') {
-        await provider.interactionFinished(req, res, { error: 'access_denied', error_description: 'The user declined.' });
+        await provider.interactionFinished(req, res, {
+          error: 'access_denied',
+          error_description: 'The user declined.',
+        });
         return;
       }
       const accountId = details.session?.accountId;
@@ -200,7 +217,15 @@ export async function startLocalIdp(options: LocalIdpOptions = {}): Promise<Loca
     authorityHost,
     clientId,
     caPem: ca.caPem,
-    msal: { clientId, authority: issuer, knownAuthorities: [authorityHost], protocolMode: 'OIDC', scopes: [], rolesClaim: 'roles', consentForOfflineAccess: true },
+    msal: {
+      clientId,
+      authority: issuer,
+      knownAuthorities: [authorityHost],
+      protocolMode: 'OIDC',
+      scopes: [],
+      rolesClaim: 'roles',
+      consentForOfflineAccess: true,
+    },
     users,
     revokeRefreshTokens(userId) {
       const grants = store.refreshTokenGrantsOf(userId);

@@ -44,8 +44,10 @@ export function scriptedSignIn(options: ScriptedSignInOptions): (url: string) =>
         continue;
       }
       const action = /<form[^>]*action="([^"]+)"/.exec(reply.body)?.[1];
-      if (reply.status !== 200 || !action) throw new Error(`Scripted sign-in stopped: HTTP ${reply.status} at ${next.url.pathname}.`);
-      if (reply.body.includes('id="error"')) throw new Error(`The provider refused the credentials of ${options.username}.`);
+      if (reply.status !== 200 || !action)
+        throw new Error(`Scripted sign-in stopped: HTTP ${reply.status} at ${next.url.pathname}.`);
+      if (reply.body.includes('id="error"'))
+        throw new Error(`The provider refused the credentials of ${options.username}.`);
       const target = new URL(decodeEntities(action), next.url);
       if (target.pathname.endsWith('/login')) {
         next = { url: target, form: new URLSearchParams({ login: options.username, password: options.password }) };
@@ -53,7 +55,9 @@ export function scriptedSignIn(options: ScriptedSignInOptions): (url: string) =>
         next = { url: target, form: new URLSearchParams({ decision: 'allow' }) };
       } else {
         // The provider's form_post page: hidden inputs carry the code and state to the loopback redirect.
-        const fields = [...reply.body.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"\/>/g)].map(([, k, v]) => [k!, decodeEntities(v!)]);
+        const fields = [...reply.body.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"\/>/g)].map(
+          ([, k, v]) => [k!, decodeEntities(v!)],
+        );
         next = { url: target, form: new URLSearchParams(fields) };
       }
     }
@@ -61,10 +65,16 @@ export function scriptedSignIn(options: ScriptedSignInOptions): (url: string) =>
   };
 }
 
-function send(url: URL, form: URLSearchParams | undefined, cookies: Map<string, string>, caPem: string): Promise<Reply> {
+function send(
+  url: URL,
+  form: URLSearchParams | undefined,
+  cookies: Map<string, string>,
+  caPem: string,
+): Promise<Reply> {
   const body = form?.toString();
   const headers: Record<string, string> = {};
-  if (cookies.size > 0 && url.protocol === 'https:') headers.cookie = [...cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  if (cookies.size > 0 && url.protocol === 'https:')
+    headers.cookie = [...cookies].map(([k, v]) => `${k}=${v}`).join('; ');
   if (body !== undefined) {
     headers['content-type'] = 'application/x-www-form-urlencoded';
     headers['content-length'] = String(Buffer.byteLength(body));
@@ -76,12 +86,20 @@ function send(url: URL, form: URLSearchParams | undefined, cookies: Map<string, 
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (text += chunk));
       res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, location: res.headers.location, setCookies: res.headers['set-cookie'] ?? [], body: text }),
+        resolve({
+          status: res.statusCode ?? 0,
+          location: res.headers.location,
+          setCookies: res.headers['set-cookie'] ?? [],
+          body: text,
+        }),
       );
       res.on('error', reject);
     };
     // msal's loopback server listens on 127.0.0.1 only, while its redirect URI names localhost.
-    const req = url.protocol === 'https:' ? httpsRequest(url, { method, headers, ca: caPem }, onResponse) : httpRequest(url, { method, headers, family: 4 }, onResponse);
+    const req =
+      url.protocol === 'https:'
+        ? httpsRequest(url, { method, headers, ca: caPem }, onResponse)
+        : httpRequest(url, { method, headers, family: 4 }, onResponse);
     req.setTimeout(15_000, () => req.destroy(new Error(`Scripted sign-in: no answer from ${url.origin} in 15 s.`)));
     req.on('error', reject);
     req.end(body);
@@ -89,5 +107,8 @@ function send(url: URL, form: URLSearchParams | undefined, cookies: Map<string, 
 }
 
 function decodeEntities(text: string): string {
-  return text.replace(/&(amp|quot|#39|#x27|lt|gt);/g, (_, e: string) => ({ amp: '&', quot: '"', '#39': "'", '#x27': "'", lt: '<', gt: '>' })[e]!);
+  return text.replace(
+    /&(amp|quot|#39|#x27|lt|gt);/g,
+    (_, e: string) => ({ amp: '&', quot: '"', '#39': "'", '#x27': "'", lt: '<', gt: '>' })[e]!,
+  );
 }

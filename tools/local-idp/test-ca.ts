@@ -37,7 +37,10 @@ function baseCert(publicKey: forge.pki.PublicKey, commonName: string): forge.pki
   const now = Date.now();
   cert.validity.notBefore = new Date(now - 60_000);
   cert.validity.notAfter = new Date(now + VALIDITY_MS);
-  cert.setSubject([{ name: 'commonName', value: commonName }, { name: 'organizationName', value: 'CareShell test' }]);
+  cert.setSubject([
+    { name: 'commonName', value: commonName },
+    { name: 'organizationName', value: 'CareShell test' },
+  ]);
   return cert;
 }
 

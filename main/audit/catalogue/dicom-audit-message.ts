@@ -38,11 +38,16 @@ function coded(element: string, value: CodedValue): string {
  * workstation as a machine participant, the audit source, and the event's details in a participant object
  * that also carries the stable event id.
  */
-export function toDicomAuditMessage(record: { id: string; seq: number; event: AuditEvent }, source: AuditSourceOptions = {}): string {
+export function toDicomAuditMessage(
+  record: { id: string; seq: number; event: AuditEvent },
+  source: AuditSourceOptions = {},
+): string {
   const { event } = record;
   const entry = AUDIT_CATALOGUE[event.type];
   const parts: string[] = ['<?xml version="1.0" encoding="UTF-8"?>', '<AuditMessage>'];
-  parts.push(`<EventIdentification${attributes({ EventActionCode: entry.action, EventDateTime: event.at, EventOutcomeIndicator: outcomeCode(event.outcome) })}>`);
+  parts.push(
+    `<EventIdentification${attributes({ EventActionCode: entry.action, EventDateTime: event.at, EventOutcomeIndicator: outcomeCode(event.outcome) })}>`,
+  );
   parts.push(coded('EventID', entry.eventId));
   if (entry.eventType) parts.push(coded('EventTypeCode', entry.eventType));
   parts.push(coded('EventTypeCode', { code: event.type, system: CARESHELL_EVENT_SYSTEM, display: entry.display }));
@@ -52,8 +57,11 @@ export function toDicomAuditMessage(record: { id: string; seq: number; event: Au
   const userId = actor?.userId ?? (actor?.badgeHash ? `badge:${actor.badgeHash}` : undefined);
   if (userId) {
     const alternative = actor?.userId && actor.badgeHash ? `badge:${actor.badgeHash}` : undefined;
-    parts.push(`<ActiveParticipant${attributes({ UserID: userId, AlternativeUserID: alternative, UserName: actor?.displayName, UserIsRequestor: 'true' })}>`);
-    for (const role of actor?.roles ?? []) parts.push(coded('RoleIDCode', { code: role, system: 'urn:careshell:role', display: role }));
+    parts.push(
+      `<ActiveParticipant${attributes({ UserID: userId, AlternativeUserID: alternative, UserName: actor?.displayName, UserIsRequestor: 'true' })}>`,
+    );
+    for (const role of actor?.roles ?? [])
+      parts.push(coded('RoleIDCode', { code: role, system: 'urn:careshell:role', display: role }));
     parts.push('</ActiveParticipant>');
   }
   parts.push(
@@ -64,11 +72,23 @@ export function toDicomAuditMessage(record: { id: string; seq: number; event: Au
       NetworkAccessPointTypeCode: '1',
     })}/>`,
   );
-  parts.push(`<AuditSourceIdentification${attributes({ AuditEnterpriseSiteID: source.enterpriseSiteId, AuditSourceID: event.workstation })}>`);
-  parts.push(coded('AuditSourceTypeCode', { code: '1', system: DCM, display: 'End-user display device, diagnostic display' }));
+  parts.push(
+    `<AuditSourceIdentification${attributes({ AuditEnterpriseSiteID: source.enterpriseSiteId, AuditSourceID: event.workstation })}>`,
+  );
+  parts.push(
+    coded('AuditSourceTypeCode', { code: '1', system: DCM, display: 'End-user display device, diagnostic display' }),
+  );
   parts.push('</AuditSourceIdentification>');
-  parts.push(`<ParticipantObjectIdentification${attributes({ ParticipantObjectID: record.id, ParticipantObjectTypeCode: '2' })}>`);
-  parts.push(coded('ParticipantObjectIDTypeCode', { code: 'careshell-event', system: CARESHELL_EVENT_SYSTEM, display: 'CareShell audit event id' }));
+  parts.push(
+    `<ParticipantObjectIdentification${attributes({ ParticipantObjectID: record.id, ParticipantObjectTypeCode: '2' })}>`,
+  );
+  parts.push(
+    coded('ParticipantObjectIDTypeCode', {
+      code: 'careshell-event',
+      system: CARESHELL_EVENT_SYSTEM,
+      display: 'CareShell audit event id',
+    }),
+  );
   parts.push(detail('seq', String(record.seq)));
   for (const [key, value] of Object.entries(event.details ?? {})) parts.push(detail(key, String(value)));
   parts.push('</ParticipantObjectIdentification>');

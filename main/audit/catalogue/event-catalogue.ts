@@ -37,8 +37,17 @@ export interface CatalogueEntry {
   display: string;
 }
 
-const auth = (eventType: CodedValue, display: string): CatalogueEntry => ({ eventId: USER_AUTHENTICATION, eventType, action: 'E', display });
-const alert = (eventType: CodedValue | undefined, display: string, action: CatalogueEntry['action'] = 'E'): CatalogueEntry =>
+const auth = (eventType: CodedValue, display: string): CatalogueEntry => ({
+  eventId: USER_AUTHENTICATION,
+  eventType,
+  action: 'E',
+  display,
+});
+const alert = (
+  eventType: CodedValue | undefined,
+  display: string,
+  action: CatalogueEntry['action'] = 'E',
+): CatalogueEntry =>
   eventType ? { eventId: SECURITY_ALERT, eventType, action, display } : { eventId: SECURITY_ALERT, action, display };
 const activity = (display: string): CatalogueEntry => ({ eventId: APPLICATION_ACTIVITY, action: 'E', display });
 

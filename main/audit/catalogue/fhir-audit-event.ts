@@ -48,7 +48,10 @@ function coding(value: CodedValue): Coding {
  * server (or SIEM) can drop the duplicates at-least-once delivery may produce. Break-glass events carry
  * purposeOfEvent BTG ("break the glass", HL7 v3 ActReason).
  */
-export function toFhirAuditEvent(record: { id: string; seq: number; event: AuditEvent }, options: { site?: string } = {}): FhirAuditEvent {
+export function toFhirAuditEvent(
+  record: { id: string; seq: number; event: AuditEvent },
+  options: { site?: string } = {},
+): FhirAuditEvent {
   const { event } = record;
   const entry = AUDIT_CATALOGUE[event.type];
   const subtype = entry.eventType ? [coding(entry.eventType)] : [];
@@ -58,7 +61,10 @@ export function toFhirAuditEvent(record: { id: string; seq: number; event: Audit
   const agents: FhirAuditEvent['agent'] = [];
   if (user) {
     agents.push({
-      who: { identifier: { value: actor?.userId ?? `badge:${actor?.badgeHash}` }, ...(actor?.displayName ? { display: actor.displayName } : {}) },
+      who: {
+        identifier: { value: actor?.userId ?? `badge:${actor?.badgeHash}` },
+        ...(actor?.displayName ? { display: actor.displayName } : {}),
+      },
       ...(actor?.userId && actor.badgeHash ? { altId: `badge:${actor.badgeHash}` } : {}),
       ...(actor?.displayName ? { name: actor.displayName } : {}),
       requestor: true,
@@ -83,20 +89,35 @@ export function toFhirAuditEvent(record: { id: string; seq: number; event: Audit
     source: {
       ...(options.site ? { site: options.site } : {}),
       observer: { display: event.workstation },
-      type: [{ system: 'http://terminology.hl7.org/CodeSystem/security-source-type', code: '1', display: 'User Device' }],
+      type: [
+        { system: 'http://terminology.hl7.org/CodeSystem/security-source-type', code: '1', display: 'User Device' },
+      ],
     },
     entity: [
       {
         what: { identifier: { system: 'urn:ietf:rfc:3986', value: `urn:uuid:${record.id}` } },
-        type: { system: 'http://terminology.hl7.org/CodeSystem/audit-entity-type', code: '2', display: 'System Object' },
+        type: {
+          system: 'http://terminology.hl7.org/CodeSystem/audit-entity-type',
+          code: '2',
+          display: 'System Object',
+        },
         description: 'CareShell audit record',
-        detail: [{ type: 'seq', valueString: String(record.seq) }, ...Object.entries(event.details ?? {}).map(([type, value]) => ({ type, valueString: String(value) }))],
+        detail: [
+          { type: 'seq', valueString: String(record.seq) },
+          ...Object.entries(event.details ?? {}).map(([type, value]) => ({ type, valueString: String(value) })),
+        ],
       },
     ],
   };
   if (event.reason) resource.outcomeDesc = event.reason;
   if (event.type.startsWith('breakglass.')) {
-    resource.purposeOfEvent = [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ActReason', code: 'BTG', display: 'break the glass' }] }];
+    resource.purposeOfEvent = [
+      {
+        coding: [
+          { system: 'http://terminology.hl7.org/CodeSystem/v3-ActReason', code: 'BTG', display: 'break the glass' },
+        ],
+      },
+    ];
   }
   return resource;
 }

@@ -65,7 +65,14 @@ export async function runAuditCli(argv: readonly string[], io: CliIo): Promise<n
     if (!dir) throw new UsageError('--dir is required: the journal directory (the one holding seg-*.jsonl files).');
     switch (command) {
       case 'verify':
-        return await verify(dir, values.keys, values['public-key'] ?? [], wholeNumber('--max-unsigned', values['max-unsigned'] ?? String(DEFAULT_MAX_UNSIGNED)), values.json ?? false, io);
+        return await verify(
+          dir,
+          values.keys,
+          values['public-key'] ?? [],
+          wholeNumber('--max-unsigned', values['max-unsigned'] ?? String(DEFAULT_MAX_UNSIGNED)),
+          values.json ?? false,
+          io,
+        );
       case 'export':
         return await exportCommand(dir, values.format ?? 'jsonl', values.from, values.to, values.out, io);
       case 'tail':
@@ -85,13 +92,23 @@ export async function runAuditCli(argv: readonly string[], io: CliIo): Promise<n
 
 function wholeNumber(flag: string, value: string): number {
   const n = Number(value);
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n)) throw new UsageError(`${flag} needs a whole number, not "${value}".`);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n))
+    throw new UsageError(`${flag} needs a whole number, not "${value}".`);
   return n;
 }
 
-async function verify(dir: string, keysDir: string | undefined, keyFiles: string[], maxUnsigned: number, json: boolean, io: CliIo): Promise<number> {
+async function verify(
+  dir: string,
+  keysDir: string | undefined,
+  keyFiles: string[],
+  maxUnsigned: number,
+  json: boolean,
+  io: CliIo,
+): Promise<number> {
   if (!keysDir && keyFiles.length === 0) {
-    throw new UsageError('checkpoint signatures need trusted keys: pass --keys <key store directory> or --public-key <file.pub.pem>.');
+    throw new UsageError(
+      'checkpoint signatures need trusted keys: pass --keys <key store directory> or --public-key <file.pub.pem>.',
+    );
   }
   const keys = new Map<string, KeyObject>(keysDir ? await loadPublicKeys(keysDir) : []);
   for (const file of keyFiles) {
@@ -103,9 +120,15 @@ async function verify(dir: string, keysDir: string | undefined, keyFiles: string
   if (json) {
     io.stdout(`${JSON.stringify(report)}\n`);
   } else {
-    for (const p of report.problems) io.stdout(`BROKEN ${p.segment} at byte ${p.offset}${p.seq === undefined ? '' : ` (record ${p.seq})`}: ${p.problem}\n`);
+    for (const p of report.problems)
+      io.stdout(
+        `BROKEN ${p.segment} at byte ${p.offset}${p.seq === undefined ? '' : ` (record ${p.seq})`}: ${p.problem}\n`,
+      );
     const summary = `${report.records} records (${report.events} events, ${report.checkpoints} checkpoints) in ${report.segments} segments, seq ${report.firstSeq ?? '-'}..${report.lastSeq ?? '-'}`;
-    const unsigned = report.unsignedRecords > 0 ? `; ${report.unsignedRecords} records after the last checkpoint are chained but not yet signed` : '';
+    const unsigned =
+      report.unsignedRecords > 0
+        ? `; ${report.unsignedRecords} records after the last checkpoint are chained but not yet signed`
+        : '';
     io.stdout(report.ok ? `OK: ${summary}${unsigned}\n` : `FAILED: ${report.problems.length} problem(s); ${summary}\n`);
   }
   return report.ok ? 0 : 1;
@@ -114,7 +137,8 @@ async function verify(dir: string, keysDir: string | undefined, keyFiles: string
 function parseTime(flag: string, value: string | undefined): Date | undefined {
   if (value === undefined) return undefined;
   const time = new Date(value);
-  if (Number.isNaN(time.getTime())) throw new UsageError(`--${flag} "${value}" is not a date/time; use ISO 8601, e.g. 2026-03-01T00:00:00Z.`);
+  if (Number.isNaN(time.getTime()))
+    throw new UsageError(`--${flag} "${value}" is not a date/time; use ISO 8601, e.g. 2026-03-01T00:00:00Z.`);
   return time;
 }
 
@@ -124,19 +148,30 @@ function unreadableReporter(io: CliIo) {
     count: 0,
     report: (problem: JournalReadError) => {
       reporter.count++;
-      io.stderr(`careshell-audit: left out ${problem.segment} at byte ${problem.offset}${problem.seq === undefined ? '' : ` (record ${problem.seq})`}: ${problem.detail}\n`);
+      io.stderr(
+        `careshell-audit: left out ${problem.segment} at byte ${problem.offset}${problem.seq === undefined ? '' : ` (record ${problem.seq})`}: ${problem.detail}\n`,
+      );
     },
     /** The exit code: 1 when anything was left out. */
     finish(dir: string): number {
       if (reporter.count === 0) return 0;
-      io.stderr(`careshell-audit: ${reporter.count} unreadable record(s) left out (listed above); everything else was written. Run "careshell-audit verify --dir ${dir}" to see what happened to them.\n`);
+      io.stderr(
+        `careshell-audit: ${reporter.count} unreadable record(s) left out (listed above); everything else was written. Run "careshell-audit verify --dir ${dir}" to see what happened to them.\n`,
+      );
       return 1;
     },
   };
   return reporter;
 }
 
-async function exportCommand(dir: string, format: string, from: string | undefined, to: string | undefined, out: string | undefined, io: CliIo): Promise<number> {
+async function exportCommand(
+  dir: string,
+  format: string,
+  from: string | undefined,
+  to: string | undefined,
+  out: string | undefined,
+  io: CliIo,
+): Promise<number> {
   if (format !== 'jsonl' && format !== 'fhir') throw new UsageError(`--format must be jsonl or fhir, not "${format}".`);
   const range = { from: parseTime('from', from), to: parseTime('to', to) };
   const unreadable = unreadableReporter(io);
@@ -150,7 +185,9 @@ async function exportCommand(dir: string, format: string, from: string | undefin
 /** Writes a new 0600 file (never overwrites one); on a failure part-way, removes it rather than leave half an export. */
 async function writeNewFile(file: string, chunks: AsyncIterable<string>): Promise<void> {
   const handle = await open(file, 'wx', 0o600).catch((error: NodeJS.ErrnoException) => {
-    throw error.code === 'EEXIST' ? new Error(`${file} already exists; export never overwrites a file, so choose another --out.`) : error;
+    throw error.code === 'EEXIST'
+      ? new Error(`${file} already exists; export never overwrites a file, so choose another --out.`)
+      : error;
   });
   try {
     let pending = '';

@@ -126,7 +126,8 @@ export class AuditForwarder {
         this.again = false;
         const { events, next } = await this.readBatch();
         if (events.length === 0) {
-          if (next.segment && (next.segment !== this.cursor?.segment || next.offset !== this.cursor.offset)) await this.advance(next);
+          if (next.segment && (next.segment !== this.cursor?.segment || next.offset !== this.cursor.offset))
+            await this.advance(next);
           if (!this.again || this.stopped) return;
           continue;
         }
@@ -153,7 +154,13 @@ export class AuditForwarder {
       if (error instanceof JournalReadError) stuck = error;
       if (this.failures >= this.options.stallAfterFailures && !this.stalled) {
         this.stalled = true;
-        this.reportStall(stuck ?? { segment: this.cursor?.segment ?? '', offset: this.cursor?.offset ?? 0, seq: (this.cursor?.seq ?? 0) + 1 });
+        this.reportStall(
+          stuck ?? {
+            segment: this.cursor?.segment ?? '',
+            offset: this.cursor?.offset ?? 0,
+            seq: (this.cursor?.seq ?? 0) + 1,
+          },
+        );
       }
       this.scheduleRetry();
     }
@@ -170,7 +177,10 @@ export class AuditForwarder {
       return await readEvents(journal.directory, this.cursor, { maxEvents: batchSize, until: head });
     } catch (error) {
       if (!(error instanceof JournalReadError)) throw error;
-      const before = await readEvents(journal.directory, this.cursor, { maxEvents: batchSize, until: { segment: error.segment, offset: error.offset, seq: 0 } });
+      const before = await readEvents(journal.directory, this.cursor, {
+        maxEvents: batchSize,
+        until: { segment: error.segment, offset: error.offset, seq: 0 },
+      });
       if (before.events.length === 0) throw error;
       return before;
     }
@@ -192,9 +202,18 @@ export class AuditForwarder {
         workstation,
         outcome: 'failure',
         reason: `forwarding to "${destination}" failed ${this.failures} times in a row at ${where}`,
-        details: { destination, segment, offset, ...(seq === undefined ? {} : { seq }), failures: this.failures, lastError },
+        details: {
+          destination,
+          segment,
+          offset,
+          ...(seq === undefined ? {} : { seq }),
+          failures: this.failures,
+          lastError,
+        },
       })
-      .catch((error: unknown) => log.warn(`audit: could not record that forwarding to "${destination}" is stalled: ${(error as Error).message}`));
+      .catch((error: unknown) =>
+        log.warn(`audit: could not record that forwarding to "${destination}" is stalled: ${(error as Error).message}`),
+      );
   }
 
   private async advance(position: JournalPosition): Promise<void> {

@@ -2,7 +2,8 @@ import { z } from 'zod';
 
 /** Each key is documented in docs/audit.md ("Policy"). */
 
-const PEN_HINT = 'https://www.iana.org/assignments/enterprise-numbers; it names the structured data "careshell@<number>" in every syslog message';
+const PEN_HINT =
+  'https://www.iana.org/assignments/enterprise-numbers; it names the structured data "careshell@<number>" in every syslog message';
 const retrySchema = z
   .object({
     initialMs: z.number().int().min(100).max(60_000).default(1_000),
@@ -23,7 +24,10 @@ const tlsSchema = z
 
 const destinationId = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'use 1-63 lower-case letters, digits, "-" or "_" (it names the delivery cursor file)');
+  .regex(
+    /^[a-z0-9][a-z0-9_-]{0,62}$/,
+    'use 1-63 lower-case letters, digits, "-" or "_" (it names the delivery cursor file)',
+  );
 
 const atnaSyslogSchema = z
   .object({
@@ -36,10 +40,18 @@ const atnaSyslogSchema = z
     // RFC 5424 §7.2.2: an SD-ID with "@" must carry a registered Private Enterprise Number. CareShell has none
     // of its own to default to (32473 is IANA's documentation number, RFC 5612), so IT sets the hospital's.
     enterpriseNumber: z
-      .number({ error: (issue) => (issue.input === undefined ? `set it to your organisation's IANA Private Enterprise Number (${PEN_HINT})` : undefined) })
+      .number({
+        error: (issue) =>
+          issue.input === undefined
+            ? `set it to your organisation's IANA Private Enterprise Number (${PEN_HINT})`
+            : undefined,
+      })
       .int()
       .positive()
-      .refine((n) => n !== 32473, `32473 is IANA's example number, reserved for documentation (RFC 5612); use your organisation's own (${PEN_HINT})`),
+      .refine(
+        (n) => n !== 32473,
+        `32473 is IANA's example number, reserved for documentation (RFC 5612); use your organisation's own (${PEN_HINT})`,
+      ),
     enterpriseSiteId: z.string().min(1).optional(),
     settleMs: z.number().int().min(0).max(60_000).default(1_000),
     connectTimeoutMs: z.number().int().min(100).max(120_000).default(10_000),
@@ -68,7 +80,12 @@ export const auditPolicySchema = z
   .object({
     journal: z
       .object({
-        maxSegmentBytes: z.number().int().min(64 * 1024).max(1024 * 1024 * 1024).default(16 * 1024 * 1024),
+        maxSegmentBytes: z
+          .number()
+          .int()
+          .min(64 * 1024)
+          .max(1024 * 1024 * 1024)
+          .default(16 * 1024 * 1024),
         checkpointEvery: z.number().int().min(1).max(100_000).default(1_000),
         checkpointIntervalMs: z.number().int().min(1_000).max(3_600_000).default(60_000),
       })

@@ -28,14 +28,24 @@ export class FhirHttpsTransport implements AuditTransport {
   private readonly base: URL;
 
   constructor(private readonly options: FhirHttpsOptions) {
-    this.agent = new Agent({ keepAlive: true, maxSockets: 1, ca: options.ca, cert: options.cert, key: options.key, minVersion: 'TLSv1.2' });
+    this.agent = new Agent({
+      keepAlive: true,
+      maxSockets: 1,
+      ca: options.ca,
+      cert: options.cert,
+      key: options.key,
+      minVersion: 'TLSv1.2',
+    });
     this.base = new URL(options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
   }
 
   async send(events: readonly StoredAuditEvent[]): Promise<void> {
     for (const [index, event] of events.entries()) {
       try {
-        await this.put(new URL(`AuditEvent/${encodeURIComponent(event.id)}`, this.base), JSON.stringify(toFhirAuditEvent(event, { site: this.options.site })));
+        await this.put(
+          new URL(`AuditEvent/${encodeURIComponent(event.id)}`, this.base),
+          JSON.stringify(toFhirAuditEvent(event, { site: this.options.site })),
+        );
       } catch (error) {
         throw new DeliveryError((error as Error).message, index);
       }
@@ -52,9 +62,15 @@ export class FhirHttpsTransport implements AuditTransport {
       const req = request(endpoint, {
         method: 'PUT',
         agent: this.agent,
-        headers: { 'content-type': 'application/fhir+json', accept: 'application/fhir+json', 'content-length': Buffer.byteLength(body) },
+        headers: {
+          'content-type': 'application/fhir+json',
+          accept: 'application/fhir+json',
+          'content-length': Buffer.byteLength(body),
+        },
       });
-      const cancel = clock.setTimer(timeoutMs, () => req.destroy(new Error(`no answer from ${endpoint.href} within ${timeoutMs} ms`)));
+      const cancel = clock.setTimer(timeoutMs, () =>
+        req.destroy(new Error(`no answer from ${endpoint.href} within ${timeoutMs} ms`)),
+      );
       req.on('error', (error) => {
         cancel();
         reject(new Error(`cannot deliver to the FHIR server at ${endpoint.href}: ${error.message}`));
@@ -66,7 +82,12 @@ export class FhirHttpsTransport implements AuditTransport {
           cancel();
           const status = res.statusCode ?? 0;
           if (status >= 200 && status < 300) resolve();
-          else reject(new Error(`the FHIR server at ${endpoint.href} refused the AuditEvent: HTTP ${status} ${Buffer.concat(chunks).toString('utf8').slice(0, 500)}`));
+          else
+            reject(
+              new Error(
+                `the FHIR server at ${endpoint.href} refused the AuditEvent: HTTP ${status} ${Buffer.concat(chunks).toString('utf8').slice(0, 500)}`,
+              ),
+            );
         });
       });
       req.end(body);

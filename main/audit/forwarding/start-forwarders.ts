@@ -45,7 +45,9 @@ export const STALL_AFTER_FAILURES = 10;
 
 export async function startForwarders(options: StartForwardersOptions): Promise<RunningForwarders> {
   const { journal, destinations, clock, random, workstation, log } = options;
-  const transports = await Promise.all(destinations.map((destination, index) => createTransport(destination, index, clock)));
+  const transports = await Promise.all(
+    destinations.map((destination, index) => createTransport(destination, index, clock)),
+  );
   const cursors = new CursorStore(options.cursorDirectory);
   const forwarders = destinations.map(
     (destination, index) =>
@@ -77,13 +79,27 @@ export async function startForwarders(options: StartForwardersOptions): Promise<
 }
 
 const TLS_FILE_ROLES = {
-  caFile: { what: 'a PEM certificate', fix: "set it to the PEM file of the CA that signed the collector's certificate, or leave it out to trust the system's CAs" },
-  certFile: { what: 'a PEM certificate', fix: "set it to this workstation's client certificate (PEM) for mutual TLS, or leave out certFile and keyFile" },
-  keyFile: { what: 'a PEM private key', fix: "set it to the private key (PEM) of certFile's certificate, or leave out certFile and keyFile" },
+  caFile: {
+    what: 'a PEM certificate',
+    fix: "set it to the PEM file of the CA that signed the collector's certificate, or leave it out to trust the system's CAs",
+  },
+  certFile: {
+    what: 'a PEM certificate',
+    fix: "set it to this workstation's client certificate (PEM) for mutual TLS, or leave out certFile and keyFile",
+  },
+  keyFile: {
+    what: 'a PEM private key',
+    fix: "set it to the private key (PEM) of certFile's certificate, or leave out certFile and keyFile",
+  },
 } as const;
 
-async function createTransport(destination: AuditForwarderPolicy, index: number, clock: Clock): Promise<AuditTransport> {
-  const key = (name: keyof typeof TLS_FILE_ROLES) => `audit.forwarders[${index}].tls.${name} (forwarder "${destination.id}")`;
+async function createTransport(
+  destination: AuditForwarderPolicy,
+  index: number,
+  clock: Clock,
+): Promise<AuditTransport> {
+  const key = (name: keyof typeof TLS_FILE_ROLES) =>
+    `audit.forwarders[${index}].tls.${name} (forwarder "${destination.id}")`;
   const read = async (name: keyof typeof TLS_FILE_ROLES): Promise<string | undefined> => {
     const file = destination.tls[name];
     if (file === undefined) return undefined;
@@ -103,13 +119,31 @@ async function createTransport(destination: AuditForwarderPolicy, index: number,
     return text;
   };
   const [ca, cert, privateKey] = [await read('caFile'), await read('certFile'), await read('keyFile')];
-  if (cert !== undefined && privateKey !== undefined && !new X509Certificate(cert).checkPrivateKey(createPrivateKey(privateKey))) {
-    throw new Error(`${key('keyFile')}: ${destination.tls.keyFile} is not the key of the certificate in ${destination.tls.certFile}; ${TLS_FILE_ROLES.keyFile.fix}.`);
+  if (
+    cert !== undefined &&
+    privateKey !== undefined &&
+    !new X509Certificate(cert).checkPrivateKey(createPrivateKey(privateKey))
+  ) {
+    throw new Error(
+      `${key('keyFile')}: ${destination.tls.keyFile} is not the key of the certificate in ${destination.tls.certFile}; ${TLS_FILE_ROLES.keyFile.fix}.`,
+    );
   }
   if (destination.kind === 'fhir') {
-    return new FhirHttpsTransport({ baseUrl: destination.baseUrl, ca, cert, key: privateKey, site: destination.site, clock, timeoutMs: destination.timeoutMs });
+    return new FhirHttpsTransport({
+      baseUrl: destination.baseUrl,
+      ca,
+      cert,
+      key: privateKey,
+      site: destination.site,
+      clock,
+      timeoutMs: destination.timeoutMs,
+    });
   }
-  const frame = { appName: destination.appName, enterpriseNumber: destination.enterpriseNumber, enterpriseSiteId: destination.enterpriseSiteId };
+  const frame = {
+    appName: destination.appName,
+    enterpriseNumber: destination.enterpriseNumber,
+    enterpriseSiteId: destination.enterpriseSiteId,
+  };
   return new SyslogTlsTransport({
     host: destination.host,
     port: destination.port,

@@ -37,7 +37,11 @@ export function formatSyslogMessage(record: StoredAuditEvent, options: SyslogFra
     'IHE+RFC-3881',
   ].join(' ');
   const sd = `[careshell@${options.enterpriseNumber} eventId="${sdValue(record.id)}" seq="${record.seq}"]`;
-  return Buffer.concat([Buffer.from(`${header} ${sd} `, 'utf8'), Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(toDicomAuditMessage(record, options), 'utf8')]);
+  return Buffer.concat([
+    Buffer.from(`${header} ${sd} `, 'utf8'),
+    Buffer.from([0xef, 0xbb, 0xbf]),
+    Buffer.from(toDicomAuditMessage(record, options), 'utf8'),
+  ]);
 }
 
 /** RFC 5425 §4.3 octet counting: MSG-LEN SP SYSLOG-MSG. */

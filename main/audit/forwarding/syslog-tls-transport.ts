@@ -38,8 +38,12 @@ export class SyslogTlsTransport implements AuditTransport {
   async send(events: readonly StoredAuditEvent[]): Promise<void> {
     const socket = await this.connection();
     const payload = Buffer.concat(events.map((event) => octetCountedFrame(this.options.format(event))));
-    await this.whileConnected(new Promise<void>((resolve, reject) => socket.write(payload, (error) => (error ? reject(error) : resolve()))));
-    await this.whileConnected(new Promise<void>((resolve) => this.options.clock.setTimer(this.options.settleMs, resolve)));
+    await this.whileConnected(
+      new Promise<void>((resolve, reject) => socket.write(payload, (error) => (error ? reject(error) : resolve()))),
+    );
+    await this.whileConnected(
+      new Promise<void>((resolve) => this.options.clock.setTimer(this.options.settleMs, resolve)),
+    );
   }
 
   /**
@@ -76,11 +80,21 @@ export class SyslogTlsTransport implements AuditTransport {
   private async connection(): Promise<TLSSocket> {
     if (this.socket) return this.socket;
     const { host, port, ca, cert, key, clock, connectTimeoutMs } = this.options;
-    const socket = connect({ host, port, ca, cert, key, minVersion: 'TLSv1.2', ...(isIP(host) ? {} : { servername: host }) });
+    const socket = connect({
+      host,
+      port,
+      ca,
+      cert,
+      key,
+      minVersion: 'TLSv1.2',
+      ...(isIP(host) ? {} : { servername: host }),
+    });
     this.connecting = socket;
     try {
       await new Promise<void>((resolve, reject) => {
-        const cancel = clock.setTimer(connectTimeoutMs, () => socket.destroy(new Error(`no TLS connection to ${host}:${port} within ${connectTimeoutMs} ms`)));
+        const cancel = clock.setTimer(connectTimeoutMs, () =>
+          socket.destroy(new Error(`no TLS connection to ${host}:${port} within ${connectTimeoutMs} ms`)),
+        );
         socket.once('secureConnect', () => {
           cancel();
           resolve();

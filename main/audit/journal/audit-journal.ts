@@ -157,9 +157,11 @@ export class AuditJournal implements AuditSink, JournalFeed {
       // Queued behind everything appended before close, so it signs all of it. A journal that broke has
       // already refused its appends with the reason; closing it is not a second failure.
       if (!this.broken) {
-        await new Promise<void>((resolve, reject) => this.push({ kind: 'checkpoint', resolve, reject })).catch((error: unknown) => {
-          if (!this.broken) throw error;
-        });
+        await new Promise<void>((resolve, reject) => this.push({ kind: 'checkpoint', resolve, reject })).catch(
+          (error: unknown) => {
+            if (!this.broken) throw error;
+          },
+        );
       }
     } finally {
       await this.flushed;
@@ -170,7 +172,11 @@ export class AuditJournal implements AuditSink, JournalFeed {
 
   private enqueue(item: Pending): void {
     if (this.closing) {
-      item.reject(new Error(`The audit journal in ${this.directory} is closing or closed (CareShell is shutting down); the event was not recorded.`));
+      item.reject(
+        new Error(
+          `The audit journal in ${this.directory} is closing or closed (CareShell is shutting down); the event was not recorded.`,
+        ),
+      );
       return;
     }
     if (this.broken) {
@@ -244,7 +250,13 @@ export class AuditJournal implements AuditSink, JournalFeed {
       const receipt = { id: this.options.random.uuid(), seq: this.head.seq + 1 };
       let line: string;
       try {
-        line = canonicalJson({ kind: 'event', seq: receipt.seq, id: receipt.id, prev: this.head.hash, event: item.event });
+        line = canonicalJson({
+          kind: 'event',
+          seq: receipt.seq,
+          id: receipt.id,
+          prev: this.head.hash,
+          event: item.event,
+        });
       } catch (error) {
         item.reject(new Error(`The audit event "${item.event.type}" cannot be stored: ${(error as Error).message}`));
         continue;
@@ -261,7 +273,9 @@ export class AuditJournal implements AuditSink, JournalFeed {
       } catch (error) {
         this.head = startHead;
         this.sinceCheckpoint = startSince;
-        const failure = new Error(`The audit journal could not write to ${this.directory} (${(error as Error).message}); the events were not recorded.`);
+        const failure = new Error(
+          `The audit journal could not write to ${this.directory} (${(error as Error).message}); the events were not recorded.`,
+        );
         await this.undoPartialWrite();
         for (const { reject } of included) reject(failure);
         return;
@@ -276,7 +290,7 @@ export class AuditJournal implements AuditSink, JournalFeed {
   }
 
   private async writeDurably(buf: Buffer): Promise<void> {
-    for (let written = 0; written < buf.length; ) {
+    for (let written = 0; written < buf.length;) {
       const { bytesWritten } = await this.handle.write(buf, written, buf.length - written);
       written += bytesWritten;
     }
@@ -318,7 +332,8 @@ export class AuditJournal implements AuditSink, JournalFeed {
 
   /** Ends the current segment with a checkpoint, so every full segment is signed to its last record. */
   private async rotate(): Promise<void> {
-    if (this.sinceCheckpoint > 0) await this.commit([{ kind: 'checkpoint', resolve: () => undefined, reject: () => undefined }]);
+    if (this.sinceCheckpoint > 0)
+      await this.commit([{ kind: 'checkpoint', resolve: () => undefined, reject: () => undefined }]);
     if (this.broken) return;
     const next = segmentName(this.head.seq + 1);
     const handle = await open(segmentPath(this.directory, next), 'ax', 0o600);
@@ -339,7 +354,8 @@ export class AuditJournal implements AuditSink, JournalFeed {
           ...base,
           type: 'audit.record_truncated',
           outcome: 'success',
-          reason: 'an incomplete record at the end of the journal (a write cut off by a crash or power loss, never acknowledged) was removed on start-up',
+          reason:
+            'an incomplete record at the end of the journal (a write cut off by a crash or power loss, never acknowledged) was removed on start-up',
           details: { segment, offset, bytes, sha256 },
         }),
       );
@@ -351,7 +367,11 @@ export class AuditJournal implements AuditSink, JournalFeed {
           type: 'audit.journal_damaged',
           outcome: 'failure',
           reason: `${problem.problem}; run "careshell-audit verify" on ${this.directory}`,
-          details: { segment: problem.segment, offset: problem.offset, ...(problem.seq === undefined ? {} : { seq: problem.seq }) },
+          details: {
+            segment: problem.segment,
+            offset: problem.offset,
+            ...(problem.seq === undefined ? {} : { seq: problem.seq }),
+          },
         }),
       );
     }

@@ -12,7 +12,10 @@ function signedBytes(record: Unsigned): Buffer {
   return Buffer.from(canonicalJson({ ...record, checkpoint: { at, keyId } }), 'utf8');
 }
 
-export function signCheckpoint(key: AuditSigningKey, fields: { seq: number; id: string; prev: string; at: string }): CheckpointRecord {
+export function signCheckpoint(
+  key: AuditSigningKey,
+  fields: { seq: number; id: string; prev: string; at: string },
+): CheckpointRecord {
   const { seq, id, prev, at } = fields;
   const unsigned: Unsigned = { kind: 'checkpoint', seq, id, prev, checkpoint: { at, keyId: key.keyId } };
   const sig = sign(null, signedBytes(unsigned), key.privateKey).toString('base64');
@@ -28,7 +31,11 @@ export function checkCheckpointLine(line: string, publicKeys: ReadonlyMap<string
     return 'checkpoint is not valid JSON';
   }
   const { checkpoint } = record;
-  if (typeof checkpoint?.keyId !== 'string' || typeof checkpoint.sig !== 'string' || typeof checkpoint.at !== 'string') {
+  if (
+    typeof checkpoint?.keyId !== 'string' ||
+    typeof checkpoint.sig !== 'string' ||
+    typeof checkpoint.at !== 'string'
+  ) {
     return 'checkpoint lacks at, keyId or sig';
   }
   const key = publicKeys.get(checkpoint.keyId);
@@ -36,5 +43,7 @@ export function checkCheckpointLine(line: string, publicKeys: ReadonlyMap<string
     return `checkpoint is signed with key ${checkpoint.keyId}, which is not among the trusted public keys (pass it with --public-key or --keys)`;
   }
   const ok = verify(null, signedBytes(record), key, Buffer.from(checkpoint.sig, 'base64'));
-  return ok ? undefined : 'checkpoint signature does not match: the records it covers or the checkpoint itself were altered';
+  return ok
+    ? undefined
+    : 'checkpoint signature does not match: the records it covers or the checkpoint itself were altered';
 }

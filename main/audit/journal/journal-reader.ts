@@ -25,7 +25,9 @@ export class JournalReadError extends Error {
     /** The record's seq, when its frame could be read. */
     readonly seq?: number,
   ) {
-    super(`${segment} at byte ${offset}${seq === undefined ? '' : ` (record ${seq})`}: ${detail}. Run "careshell-audit verify" on the journal for the full picture.`);
+    super(
+      `${segment} at byte ${offset}${seq === undefined ? '' : ` (record ${seq})`}: ${detail}. Run "careshell-audit verify" on the journal for the full picture.`,
+    );
   }
 }
 
@@ -58,7 +60,10 @@ export async function readEvents(
   let position: JournalPosition = start;
   while (events.length < options.maxEvents) {
     const segment: string = position.segment;
-    const limit = options.until && options.until.segment === segment ? options.until.offset : (await stat(segmentPath(directory, segment))).size;
+    const limit =
+      options.until && options.until.segment === segment
+        ? options.until.offset
+        : (await stat(segmentPath(directory, segment))).size;
     if (position.offset < limit) {
       const end = Math.min(limit, position.offset + CHUNK_BYTES);
       const after = await readChunk(directory, position, end, events, options);
@@ -77,7 +82,13 @@ export async function readEvents(
 }
 
 /** Reads the complete lines in [from, end); returns the position after the last one (`from` when there is none). */
-async function readChunk(directory: string, from: JournalPosition, end: number, events: StoredAuditEvent[], options: ReadOptions): Promise<JournalPosition> {
+async function readChunk(
+  directory: string,
+  from: JournalPosition,
+  end: number,
+  events: StoredAuditEvent[],
+  options: ReadOptions,
+): Promise<JournalPosition> {
   const buf = Buffer.alloc(end - from.offset);
   const handle = await open(segmentPath(directory, from.segment), 'r');
   try {
@@ -88,13 +99,22 @@ async function readChunk(directory: string, from: JournalPosition, end: number, 
   const { segment } = from;
   let position = from;
   let start = 0;
-  for (let newline = buf.indexOf(10); newline !== -1 && events.length < options.maxEvents; start = newline + 1, newline = buf.indexOf(10, start)) {
+  for (
+    let newline = buf.indexOf(10);
+    newline !== -1 && events.length < options.maxEvents;
+    start = newline + 1, newline = buf.indexOf(10, start)
+  ) {
     const offset = from.offset + start;
     const frame = readFrame(buf, start, newline);
-    const next = { segment, offset: from.offset + newline + 1, seq: typeof frame === 'string' ? position.seq + 1 : frame.seq };
+    const next = {
+      segment,
+      offset: from.offset + newline + 1,
+      seq: typeof frame === 'string' ? position.seq + 1 : frame.seq,
+    };
     try {
       if (typeof frame === 'string') throw new JournalReadError(segment, offset, `not a journal record (it ${frame})`);
-      if (frame.kind === 'event') events.push({ ...parseEvent(buf, start, newline, segment, offset, frame.seq), segment, offset, next });
+      if (frame.kind === 'event')
+        events.push({ ...parseEvent(buf, start, newline, segment, offset, frame.seq), segment, offset, next });
     } catch (error) {
       if (!(error instanceof JournalReadError) || !options.onUnreadable) throw error;
       options.onUnreadable(error);
@@ -104,7 +124,14 @@ async function readChunk(directory: string, from: JournalPosition, end: number, 
   return position;
 }
 
-function parseEvent(buf: Buffer, start: number, end: number, segment: string, offset: number, seq: number): Pick<StoredAuditEvent, 'id' | 'seq' | 'event'> {
+function parseEvent(
+  buf: Buffer,
+  start: number,
+  end: number,
+  segment: string,
+  offset: number,
+  seq: number,
+): Pick<StoredAuditEvent, 'id' | 'seq' | 'event'> {
   let value: unknown;
   try {
     value = JSON.parse(buf.toString('utf8', start, end));
@@ -112,7 +139,13 @@ function parseEvent(buf: Buffer, start: number, end: number, segment: string, of
     throw new JournalReadError(segment, offset, 'an event record that is not valid JSON', seq);
   }
   const parsed = storedEventSchema.safeParse(value);
-  if (!parsed.success) throw new JournalReadError(segment, offset, `the event does not match the schema: ${describeIssue(parsed.error.issues[0]!, value)}`, seq);
+  if (!parsed.success)
+    throw new JournalReadError(
+      segment,
+      offset,
+      `the event does not match the schema: ${describeIssue(parsed.error.issues[0]!, value)}`,
+      seq,
+    );
   const { id, event } = parsed.data;
   return { id, seq: parsed.data.seq, event };
 }

@@ -77,9 +77,11 @@ export function parseFrame(buf: Uint8Array, start: number, end: number, out: Fra
   const seqKey = digits - SEQ_KEY.length;
   const prevStart = seqKey - 64;
   const prevKey = prevStart - PREV_KEY.length;
-  if (prevKey < start || !matches(buf, seqKey, SEQ_KEY) || !matches(buf, prevKey, PREV_KEY)) return 'has no valid "prev" and "seq"';
+  if (prevKey < start || !matches(buf, seqKey, SEQ_KEY) || !matches(buf, prevKey, PREV_KEY))
+    return 'has no valid "prev" and "seq"';
   if (matches(buf, start, EVENT_START) && matches(buf, prevKey - EVENT_KIND.length, EVENT_KIND)) out.kind = 'event';
-  else if (matches(buf, start, CHECKPOINT_START) && matches(buf, prevKey - CHECKPOINT_KIND.length, CHECKPOINT_KIND)) out.kind = 'checkpoint';
+  else if (matches(buf, start, CHECKPOINT_START) && matches(buf, prevKey - CHECKPOINT_KIND.length, CHECKPOINT_KIND))
+    out.kind = 'checkpoint';
   else return 'is neither an event nor a checkpoint record';
   out.seq = seq;
   out.prevStart = prevStart;

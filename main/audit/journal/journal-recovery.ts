@@ -2,7 +2,14 @@ import { open, readFile } from 'node:fs/promises';
 import { GENESIS_HASH, readFrame, sha256Hex } from './journal-record.js';
 import type { ChainHead, JournalProblem } from './segment-scan.js';
 import { scanSegment } from './segment-scan.js';
-import { listSegments, readLastLine, segmentFirstSeq, segmentName, segmentPath, syncDirectory } from './segment-files.js';
+import {
+  listSegments,
+  readLastLine,
+  segmentFirstSeq,
+  segmentName,
+  segmentPath,
+  syncDirectory,
+} from './segment-files.js';
 
 export interface TornRecord {
   segment: string;
@@ -40,7 +47,11 @@ export async function recoverJournal(directory: string): Promise<RecoveredJourna
   const firstSeq = segmentFirstSeq(last)!;
   const problems: JournalProblem[] = [];
   const previous = segments.at(-2);
-  const expected = previous ? await endOf(directory, previous, last, problems) : firstSeq === 1 ? { seq: 0, hash: GENESIS_HASH } : undefined;
+  const expected = previous
+    ? await endOf(directory, previous, last, problems)
+    : firstSeq === 1
+      ? { seq: 0, hash: GENESIS_HASH }
+      : undefined;
   const buf = await readFile(segmentPath(directory, last));
   const scan = scanSegment(buf, last, expected);
   problems.push(...scan.problems);
@@ -70,13 +81,27 @@ export async function recoverJournal(directory: string): Promise<RecoveredJourna
  * continues from the bytes really there even when that line is damaged (the damage goes into `problems`,
  * with its offset). Undefined, also reported, when that segment holds no complete line.
  */
-async function endOf(directory: string, segment: string, next: string, problems: JournalProblem[]): Promise<ChainHead | undefined> {
+async function endOf(
+  directory: string,
+  segment: string,
+  next: string,
+  problems: JournalProblem[],
+): Promise<ChainHead | undefined> {
   const nextSeq = segmentFirstSeq(next)!;
   const { line, offset, size } = await readLastLine(segmentPath(directory, segment));
   const end = line ? offset + line.length + 1 : 0;
-  if (end < size) problems.push({ segment, offset: end, problem: `an incomplete record (${size - end} bytes) at the end of a segment that is not the last` });
+  if (end < size)
+    problems.push({
+      segment,
+      offset: end,
+      problem: `an incomplete record (${size - end} bytes) at the end of a segment that is not the last`,
+    });
   if (!line) {
-    problems.push({ segment, offset: 0, problem: 'the segment before the last holds no complete record, so the chain cannot be linked across it' });
+    problems.push({
+      segment,
+      offset: 0,
+      problem: 'the segment before the last holds no complete record, so the chain cannot be linked across it',
+    });
     return undefined;
   }
   const hash = sha256Hex(line);
@@ -86,7 +111,12 @@ async function endOf(directory: string, segment: string, next: string, problems:
     return { seq: nextSeq - 1, hash };
   }
   if (frame.seq !== nextSeq - 1) {
-    problems.push({ segment, offset, seq: frame.seq, problem: `the segment ends with record ${frame.seq} but the next one, ${next}, is named for record ${nextSeq}: records are missing or the segment was renamed` });
+    problems.push({
+      segment,
+      offset,
+      seq: frame.seq,
+      problem: `the segment ends with record ${frame.seq} but the next one, ${next}, is named for record ${nextSeq}: records are missing or the segment was renamed`,
+    });
   }
   return { seq: frame.seq, hash };
 }

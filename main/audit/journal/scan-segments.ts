@@ -31,14 +31,21 @@ export async function scanSegments(
   const spare: Buffer[] = [];
   const claim = () => {
     const index = claims.next();
-    return index < segments.length ? { index, bytes: readSegment(segmentPath(directory, segments[index]!), spare.pop()) } : undefined;
+    return index < segments.length
+      ? { index, bytes: readSegment(segmentPath(directory, segments[index]!), spare.pop()) }
+      : undefined;
   };
   const scanned: ScannedSegment[] = [];
-  for (let current = claim(); current; ) {
+  for (let current = claim(); current;) {
     const { buf, storage } = await current.bytes;
     const following = claim();
     const segment = segments[current.index]!;
-    scanned.push({ index: current.index, segment, bytes: buf.length, scan: scanSegment(buf, segment, undefined, checkCheckpoint) });
+    scanned.push({
+      index: current.index,
+      segment,
+      bytes: buf.length,
+      scan: scanSegment(buf, segment, undefined, checkCheckpoint),
+    });
     spare.push(storage);
     current = following;
   }
@@ -69,5 +76,7 @@ async function readSegment(file: string, storage: Buffer | undefined): Promise<{
 }
 
 function readAt(fd: number, target: Buffer, offset: number, length: number, position: number): Promise<number> {
-  return new Promise((resolve, reject) => read(fd, target, offset, length, position, (error, bytesRead) => (error ? reject(error) : resolve(bytesRead))));
+  return new Promise((resolve, reject) =>
+    read(fd, target, offset, length, position, (error, bytesRead) => (error ? reject(error) : resolve(bytesRead))),
+  );
 }

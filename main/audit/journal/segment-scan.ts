@@ -47,7 +47,14 @@ export function scanSegment(
   expected: ChainHead | undefined,
   checkCheckpoint?: (line: string) => string | undefined,
 ): SegmentScan {
-  const scan: SegmentScan = { records: 0, events: 0, checkpoints: 0, recordsSinceCheckpoint: 0, completeBytes: 0, problems: [] };
+  const scan: SegmentScan = {
+    records: 0,
+    events: 0,
+    checkpoints: 0,
+    recordsSinceCheckpoint: 0,
+    completeBytes: 0,
+    problems: [],
+  };
   // The head as two locals rather than an object: this loop runs once per record over millions of records.
   let known = expected !== undefined;
   let headSeq = expected?.seq ?? 0;
@@ -61,7 +68,8 @@ export function scanSegment(
     const hash = sha256Hex(new Uint8Array(buffer, byteOffset + offset, newline - offset));
     const malformed = parseFrame(buf, offset, newline, frame);
     scan.records++;
-    if (scan.recordsSinceCheckpoint === 0) scan.unsignedFrom = malformed === undefined ? { offset, seq: frame.seq } : { offset };
+    if (scan.recordsSinceCheckpoint === 0)
+      scan.unsignedFrom = malformed === undefined ? { offset, seq: frame.seq } : { offset };
     if (malformed !== undefined) {
       scan.problems.push({ segment, offset, problem: `not a well-formed journal record: it ${malformed}` });
       headSeq++;
@@ -75,7 +83,13 @@ export function scanSegment(
       if (known) {
         const follows = seq === headSeq + 1;
         const links = prev === headHash;
-        if (!follows || !links) scan.problems.push({ segment, offset, seq, problem: describeBreak({ seq: headSeq, hash: headHash }, seq, links, previousOffset) });
+        if (!follows || !links)
+          scan.problems.push({
+            segment,
+            offset,
+            seq,
+            problem: describeBreak({ seq: headSeq, hash: headHash }, seq, links, previousOffset),
+          });
       }
       known = true;
       headSeq = seq;
@@ -101,8 +115,11 @@ export function scanSegment(
 }
 
 export function describeBreak(head: ChainHead, seq: number, prevMatches: boolean, previousOffset: number): string {
-  const before = previousOffset >= 0 ? `the record at offset ${previousOffset}` : 'the last record of the previous segment';
-  if (seq !== head.seq + 1 && prevMatches) return `sequence jumps from ${head.seq} to ${seq} although the hash links: the writer skipped numbers`;
-  if (seq !== head.seq + 1) return `sequence jumps from ${head.seq} to ${seq} and the hash chain breaks: records were removed, reordered or inserted before this one`;
+  const before =
+    previousOffset >= 0 ? `the record at offset ${previousOffset}` : 'the last record of the previous segment';
+  if (seq !== head.seq + 1 && prevMatches)
+    return `sequence jumps from ${head.seq} to ${seq} although the hash links: the writer skipped numbers`;
+  if (seq !== head.seq + 1)
+    return `sequence jumps from ${head.seq} to ${seq} and the hash chain breaks: records were removed, reordered or inserted before this one`;
   return `hash chain broken: this record does not follow ${before}, which was altered (or records were replaced)`;
 }

@@ -48,25 +48,57 @@ export const DEFAULT_MAX_UNSIGNED = DEFAULT_JOURNAL_SETTINGS.checkpointEvery - 1
  * the collectors' seq numbers show them, see docs/audit.md.) Threads take segments one at a time and scan each on its own; the links
  * between segments are checked here, in order, so the result is the same for any number of threads.
  */
-export async function verifyJournal(directory: string, publicKeys: ReadonlyMap<string, KeyObject>, options: VerifyOptions = {}): Promise<VerifyReport> {
-  const report: VerifyReport = { ok: false, segments: 0, records: 0, events: 0, checkpoints: 0, bytes: 0, unsignedRecords: 0, problems: [] };
+export async function verifyJournal(
+  directory: string,
+  publicKeys: ReadonlyMap<string, KeyObject>,
+  options: VerifyOptions = {},
+): Promise<VerifyReport> {
+  const report: VerifyReport = {
+    ok: false,
+    segments: 0,
+    records: 0,
+    events: 0,
+    checkpoints: 0,
+    bytes: 0,
+    unsignedRecords: 0,
+    problems: [],
+  };
   const segments = await listSegments(directory);
   if (segments.length === 0) {
-    report.problems.push({ segment: directory, offset: 0, problem: 'no journal segments (seg-*.jsonl) in this directory' });
+    report.problems.push({
+      segment: directory,
+      offset: 0,
+      problem: 'no journal segments (seg-*.jsonl) in this directory',
+    });
     return report;
   }
-  const scanned = await scanInParallel(directory, segments, publicKeys, Math.max(1, Math.min(options.threads ?? 1, segments.length)));
+  const scanned = await scanInParallel(
+    directory,
+    segments,
+    publicKeys,
+    Math.max(1, Math.min(options.threads ?? 1, segments.length)),
+  );
 
   const firstNameSeq = segmentFirstSeq(segments[0]!)!;
   let head: ChainHead | undefined = firstNameSeq === 1 ? { seq: 0, hash: GENESIS_HASH } : undefined;
   /** The first record no checkpoint signs, when the journal ends with such records. */
   let unsignedFrom: Omit<JournalProblem, 'problem'> | undefined;
-  if (!head) report.problems.push({ segment: segments[0]!, offset: 0, problem: `the journal starts at record ${firstNameSeq}: the segments before it are missing` });
+  if (!head)
+    report.problems.push({
+      segment: segments[0]!,
+      offset: 0,
+      problem: `the journal starts at record ${firstNameSeq}: the segments before it are missing`,
+    });
   for (const [index, { segment, bytes, scan }] of scanned.entries()) {
     const isLast = index === scanned.length - 1;
     // Each segment was scanned without knowing the head before it: link it here.
     if (head && scan.first && (scan.first.seq !== head.seq + 1 || scan.first.prev !== head.hash)) {
-      report.problems.push({ segment, offset: scan.first.offset, seq: scan.first.seq, problem: describeBreak(head, scan.first.seq, scan.first.prev === head.hash, -1) });
+      report.problems.push({
+        segment,
+        offset: scan.first.offset,
+        seq: scan.first.seq,
+        problem: describeBreak(head, scan.first.seq, scan.first.prev === head.hash, -1),
+      });
     }
     const nameSeq = segmentFirstSeq(segment)!;
     report.segments++;
@@ -79,9 +111,14 @@ export async function verifyJournal(directory: string, publicKeys: ReadonlyMap<s
     if (scan.checkpoints > 0) unsignedFrom = unsignedHere;
     else unsignedFrom ??= unsignedHere;
     if (scan.firstSeq !== undefined && scan.firstSeq !== nameSeq) {
-      report.problems.push({ segment, offset: 0, problem: `the segment is named for record ${nameSeq} but starts with record ${scan.firstSeq}` });
+      report.problems.push({
+        segment,
+        offset: 0,
+        problem: `the segment is named for record ${nameSeq} but starts with record ${scan.firstSeq}`,
+      });
     }
-    if (scan.records === 0 && !isLast) report.problems.push({ segment, offset: 0, problem: 'an empty segment in the middle of the journal' });
+    if (scan.records === 0 && !isLast)
+      report.problems.push({ segment, offset: 0, problem: 'an empty segment in the middle of the journal' });
     if (scan.last && scan.recordsSinceCheckpoint > 0 && !isLast) {
       report.problems.push({
         segment,
@@ -118,12 +155,21 @@ export async function verifyJournal(directory: string, publicKeys: ReadonlyMap<s
 }
 
 /** Every segment scanned, in journal order: this thread works while the workers start, then alongside them. */
-async function scanInParallel(directory: string, segments: string[], publicKeys: ReadonlyMap<string, KeyObject>, threads: number): Promise<ScannedSegment[]> {
+async function scanInParallel(
+  directory: string,
+  segments: string[],
+  publicKeys: ReadonlyMap<string, KeyObject>,
+  threads: number,
+): Promise<ScannedSegment[]> {
   const claims = SegmentClaims.create(threads - 1);
-  const workers = Array.from({ length: threads - 1 }, (_, worker) => startWorker({ directory, segments, keys: [...publicKeys], shared: claims.shared, worker }));
+  const workers = Array.from({ length: threads - 1 }, (_, worker) =>
+    startWorker({ directory, segments, keys: [...publicKeys], shared: claims.shared, worker }),
+  );
   try {
     const mine = await scanSegments(directory, segments, publicKeys, claims);
-    const theirs = await Promise.all(workers.map(({ worker, result }, index) => (claims.callOff(index) ? worker.terminate().then(() => []) : result)));
+    const theirs = await Promise.all(
+      workers.map(({ worker, result }, index) => (claims.callOff(index) ? worker.terminate().then(() => []) : result)),
+    );
     return [...mine, ...theirs.flat()].sort((a, b) => a.index - b.index);
   } finally {
     for (const { worker } of workers) void worker.terminate();
@@ -137,7 +183,10 @@ function startWorker(workerData: object): { worker: Worker; result: Promise<Scan
   // worker registers tsx itself. Its CommonJS hook transforms in the worker's own thread; the ESM one starts
   // a hooks thread per worker and took about twice as long (~0.3 s, several segments' hashing) to get going.
   const worker = fromSources
-    ? new Worker(`require(${JSON.stringify(tsxCjsApi())}).register(); require(${JSON.stringify(fileURLToPath(url))});`, { eval: true, workerData })
+    ? new Worker(
+        `require(${JSON.stringify(tsxCjsApi())}).register(); require(${JSON.stringify(fileURLToPath(url))});`,
+        { eval: true, workerData },
+      )
     : new Worker(url, { workerData });
   const result = new Promise<ScannedSegment[]>((resolve, reject) => {
     worker.once('message', resolve);

@@ -46,7 +46,8 @@ export class FileAuditKeyStore implements AuditKeyStore {
   private async loadOrCreate(): Promise<AuditSigningKey> {
     await mkdir(this.directory, { recursive: true, mode: 0o700 });
     // Migration first, so a plain key left by a migration cut short (sealed, not yet removed) is removed too.
-    const privateKey = (await this.migratePlaintext()) ?? (await this.readSealed()) ?? (await this.create(this.generate()));
+    const privateKey =
+      (await this.migratePlaintext()) ?? (await this.readSealed()) ?? (await this.create(this.generate()));
     const publicKey = createPublicKey(privateKey);
     const keyId = keyIdOf(publicKey);
     const publicFile = path.join(this.directory, `${keyId}${PUBLIC_SUFFIX}`);
@@ -97,7 +98,9 @@ export class FileAuditKeyStore implements AuditKeyStore {
     try {
       key = ed25519(createPrivateKey(pem));
     } catch (error) {
-      throw new Error(`The audit signing key ${file} from an earlier CareShell is not a usable Ed25519 key (${(error as Error).message}); restore it from backup or remove it.`);
+      throw new Error(
+        `The audit signing key ${file} from an earlier CareShell is not a usable Ed25519 key (${(error as Error).message}); restore it from backup or remove it.`,
+      );
     }
     const stored = await this.create(key);
     await rm(file);

@@ -44,7 +44,9 @@ export function createAesGcmSealer(key: Uint8Array, random: Random): Sealer {
       decipher.setAAD(Buffer.from(context, 'utf8'));
       decipher.setAuthTag(bytes.subarray(1 + IV_BYTES, 1 + IV_BYTES + TAG_BYTES));
       try {
-        return new Uint8Array(Buffer.concat([decipher.update(bytes.subarray(1 + IV_BYTES + TAG_BYTES)), decipher.final()]));
+        return new Uint8Array(
+          Buffer.concat([decipher.update(bytes.subarray(1 + IV_BYTES + TAG_BYTES)), decipher.final()]),
+        );
       } catch {
         throw new SealBrokenError('authentication tag mismatch');
       }

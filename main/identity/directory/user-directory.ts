@@ -11,7 +11,9 @@ export interface DirectoryUser {
   roles: string[];
 }
 
-const badgeHashSchema = z.string().regex(/^[0-9a-f]{64}$/, 'a badge hash is 64 lower-case hex characters (HMAC-SHA256)');
+const badgeHashSchema = z
+  .string()
+  .regex(/^[0-9a-f]{64}$/, 'a badge hash is 64 lower-case hex characters (HMAC-SHA256)');
 
 const accountSchema = z.object({
   v: z.literal(1),
@@ -65,7 +67,10 @@ export class UserDirectory {
    * Binds the badge to the account, replacing the account's previous badge. Refuses a badge that is bound
    * to a different account: it must be unenrolled by an administrator first.
    */
-  async bind(badgeHash: string, profile: { userId: string; displayName: string; username?: string; roles: string[] }): Promise<BindResult> {
+  async bind(
+    badgeHash: string,
+    profile: { userId: string; displayName: string; username?: string; roles: string[] },
+  ): Promise<BindResult> {
     const hash = this.checkHash(badgeHash);
     const holder = await this.accountOfBadge(hash);
     if (holder && holder.userId !== profile.userId) {

@@ -85,7 +85,10 @@ export class EnrollmentService {
     const { user, badgeHash } = enrollment;
     const holder = await this.deps.directory.accountOfBadge(badgeHash!);
     if (holder && holder.userId !== user.userId) {
-      await this.deps.audit.record('badge.rejected', 'failure', { actor: { userId: user.userId, badgeHash }, reason: 'badge enrolled for another account' });
+      await this.deps.audit.record('badge.rejected', 'failure', {
+        actor: { userId: user.userId, badgeHash },
+        reason: 'badge enrolled for another account',
+      });
       throw boundElsewhere(holder.displayName);
     }
     const enrolledBefore = (await this.deps.directory.account(user.userId)) !== undefined;
@@ -117,14 +120,24 @@ export class EnrollmentService {
   /** Forgotten PIN or lockout: a full sign-in as that same account, then a new PIN. */
   async beginPinReset(userId: string, signal?: AbortSignal): Promise<PendingEnrollment> {
     const account = await this.deps.directory.account(userId);
-    if (!account) throw new IdentityError('badge-not-enrolled', 'This account is not enrolled on this workstation: tap the badge to enroll.');
-    const { identity, cache } = await this.fullSignIn({ userId, loginHint: account.username, ...(signal ? { signal } : {}) }, 'PIN reset');
+    if (!account)
+      throw new IdentityError(
+        'badge-not-enrolled',
+        'This account is not enrolled on this workstation: tap the badge to enroll.',
+      );
+    const { identity, cache } = await this.fullSignIn(
+      { userId, loginHint: account.username, ...(signal ? { signal } : {}) },
+      'PIN reset',
+    );
     if (identity.userId !== userId) {
       await this.deps.audit.record('pin.reset', 'failure', {
         actor: { userId: identity.userId },
         reason: `signed in as a different account than the one resetting its PIN (${userId})`,
       });
-      throw new IdentityError('account-mismatch', `You signed in as ${identity.displayName}, not ${account.displayName}. Sign in with the badge holder's own account.`);
+      throw new IdentityError(
+        'account-mismatch',
+        `You signed in as ${identity.displayName}, not ${account.displayName}. Sign in with the badge holder's own account.`,
+      );
     }
     return this.hold('pin-reset', account.badgeHash, identity, cache);
   }
@@ -139,7 +152,10 @@ export class EnrollmentService {
     });
     await this.deps.pins.clearLockout(enrollment.user.userId);
     await held.cache.save();
-    await this.deps.audit.record('pin.reset', 'success', { actor: actorOf(enrollment.user), reason: 'new PIN after full sign-in' });
+    await this.deps.audit.record('pin.reset', 'success', {
+      actor: actorOf(enrollment.user),
+      reason: 'new PIN after full sign-in',
+    });
   }
 
   /**
@@ -176,10 +192,16 @@ export class EnrollmentService {
       // Abandoned at the workstation: the session engine has recorded why; the sign-in itself did not fail.
       if (context.signal?.aborted) throw new IdentityError('sign-in-failed', outcome.message);
       await this.deps.audit.record(purpose === 'PIN reset' ? 'pin.reset' : 'enrollment.enrolled', 'failure', {
-        actor: { ...(context.userId ? { userId: context.userId } : {}), ...(context.badgeHash ? { badgeHash: context.badgeHash } : {}) },
+        actor: {
+          ...(context.userId ? { userId: context.userId } : {}),
+          ...(context.badgeHash ? { badgeHash: context.badgeHash } : {}),
+        },
         reason: `${purpose}: ${outcome.message}`,
       });
-      throw new IdentityError(outcome.reason === 'unavailable' ? 'sign-in-unavailable' : 'sign-in-failed', outcome.message);
+      throw new IdentityError(
+        outcome.reason === 'unavailable' ? 'sign-in-unavailable' : 'sign-in-failed',
+        outcome.message,
+      );
     }
     const refusal = this.deps.revocations.refusal(outcome.identity.displayName, outcome.identity.userId);
     if (refusal) {
@@ -192,13 +214,23 @@ export class EnrollmentService {
     return outcome;
   }
 
-  private hold(kind: PendingEnrollment['kind'], badgeHash: string | undefined, user: SignedIn, cache: SignInCache): PendingEnrollment {
+  private hold(
+    kind: PendingEnrollment['kind'],
+    badgeHash: string | undefined,
+    user: SignedIn,
+    cache: SignInCache,
+  ): PendingEnrollment {
     this.dropExpired();
     const enrollment: PendingEnrollment = {
       id: this.deps.random.uuid(),
       kind,
       badgeHash,
-      user: { userId: user.userId, displayName: user.displayName, roles: [...user.roles], ...(user.username ? { username: user.username } : {}) },
+      user: {
+        userId: user.userId,
+        displayName: user.displayName,
+        roles: [...user.roles],
+        ...(user.username ? { username: user.username } : {}),
+      },
     };
     this.pending.set(enrollment.id, { enrollment, cache, expiresAtMs: this.expiry() });
     return enrollment;
@@ -208,7 +240,10 @@ export class EnrollmentService {
     this.dropExpired();
     const entry = this.pending.get(pendingId);
     if (!entry || entry.enrollment.kind !== kind) {
-      throw new IdentityError('sign-in-failed', 'This sign-in has expired or was already used: tap the badge and sign in again.');
+      throw new IdentityError(
+        'sign-in-failed',
+        'This sign-in has expired or was already used: tap the badge and sign in again.',
+      );
     }
     this.pending.delete(pendingId);
     return entry;
@@ -225,7 +260,10 @@ export class EnrollmentService {
 }
 
 function boundElsewhere(holderName: string): IdentityError {
-  return new IdentityError('badge-bound-to-other-account', `This badge is already enrolled for ${holderName}; ask IT to unenroll it first.`);
+  return new IdentityError(
+    'badge-bound-to-other-account',
+    `This badge is already enrolled for ${holderName}; ask IT to unenroll it first.`,
+  );
 }
 
 /** The audit actor of a signed-in clinician: the catalogue's fields only (no sign-in name). */

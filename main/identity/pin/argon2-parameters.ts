@@ -7,7 +7,11 @@ import { z } from 'zod';
  * smaller costs to stay fast; `npm run bench:identity` measures verify time at these values.
  */
 export const argon2ParametersSchema = z.object({
-  memoryKiB: z.number().int().min(1024).max(4 * 1024 * 1024),
+  memoryKiB: z
+    .number()
+    .int()
+    .min(1024)
+    .max(4 * 1024 * 1024),
   iterations: z.number().int().min(1).max(32),
   parallelism: z.number().int().min(1).max(16),
   outputBytes: z.number().int().min(16).max(64),

@@ -35,7 +35,8 @@ export const DEFAULT_PIN_POLICY: PinPolicy = Object.freeze({
 export function pinProblem(pin: string, policy: PinPolicy): string | undefined {
   if (!/^\d+$/.test(pin)) return 'A PIN is digits only.';
   if (pin.length < policy.minLength || pin.length > 12) return `A PIN is ${policy.minLength} to 12 digits.`;
-  if (policy.rejectTrivial && isTrivial(pin)) return 'That PIN is too easy to guess (repeated or consecutive digits). Choose another.';
+  if (policy.rejectTrivial && isTrivial(pin))
+    return 'That PIN is too easy to guess (repeated or consecutive digits). Choose another.';
   return undefined;
 }
 

@@ -44,11 +44,13 @@ const pinRecordV1Schema = z.object({
   lockouts: z.number().int().min(0),
   lockout: backoffSchema.optional(),
 });
-const storedPinRecordSchema = z.discriminatedUnion('v', [pinRecordSchema, pinRecordV1Schema]).transform((r): PinRecord => {
-  if (r.v === 2) return r;
-  const lockedOutAt = r.lockout?.startedAt ?? (r.lockouts > 0 ? new Date(0).toISOString() : undefined);
-  return { v: 2, phc: r.phc, failures: r.failures, ...(lockedOutAt ? { lockedOutAt } : {}) };
-});
+const storedPinRecordSchema = z
+  .discriminatedUnion('v', [pinRecordSchema, pinRecordV1Schema])
+  .transform((r): PinRecord => {
+    if (r.v === 2) return r;
+    const lockedOutAt = r.lockout?.startedAt ?? (r.lockouts > 0 ? new Date(0).toISOString() : undefined);
+    return { v: 2, phc: r.phc, failures: r.failures, ...(lockedOutAt ? { lockedOutAt } : {}) };
+  });
 
 export interface PinServiceDeps {
   store: KeyValueStore;
@@ -89,7 +91,12 @@ export class PinService {
       if (problem) throw new IdentityError('pin-rejected', problem);
       const previous = await this.load(userId);
       // A new PIN does not lift a lock; only a full sign-in does (clearLockout).
-      await this.save(userId, { v: 2, phc: await this.hash(pin), failures: 0, ...(previous?.lockedOutAt ? { lockedOutAt: previous.lockedOutAt } : {}) });
+      await this.save(userId, {
+        v: 2,
+        phc: await this.hash(pin),
+        failures: 0,
+        ...(previous?.lockedOutAt ? { lockedOutAt: previous.lockedOutAt } : {}),
+      });
     });
   }
 
@@ -130,11 +137,21 @@ export class PinService {
       const failures = record.failures + 1;
       if (failures >= this.policy.maxAttempts) {
         this.backoffUntilMono.delete(userId);
-        await this.save(userId, { v: 2, phc: record.phc, failures, lockedOutAt: this.deps.clock.wallTime().toISOString() });
+        await this.save(userId, {
+          v: 2,
+          phc: record.phc,
+          failures,
+          lockedOutAt: this.deps.clock.wallTime().toISOString(),
+        });
         return { ok: false, reason: 'locked-out', newly: true };
       }
       const durationMs = Math.min(this.policy.backoffMaxMs, this.policy.backoffBaseMs * 2 ** (failures - 1));
-      await this.save(userId, { v: 2, phc: record.phc, failures, backoff: { startedAt: this.deps.clock.wallTime().toISOString(), durationMs } });
+      await this.save(userId, {
+        v: 2,
+        phc: record.phc,
+        failures,
+        backoff: { startedAt: this.deps.clock.wallTime().toISOString(), durationMs },
+      });
       this.backoffUntilMono.set(userId, this.deps.clock.monotonicMs() + durationMs);
       return { ok: false, reason: 'wrong', attemptsLeft: this.policy.maxAttempts - failures, retryInMs: durationMs };
     });
@@ -197,9 +214,11 @@ export class PinService {
     const previous = this.queues.get(userId) ?? Promise.resolve();
     const next = previous.catch(() => undefined).then(operation);
     this.queues.set(userId, next);
-    void next.finally(() => {
-      if (this.queues.get(userId) === next) this.queues.delete(userId);
-    }).catch(() => undefined);
+    void next
+      .finally(() => {
+        if (this.queues.get(userId) === next) this.queues.delete(userId);
+      })
+      .catch(() => undefined);
     return next;
   }
 }

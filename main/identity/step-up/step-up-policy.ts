@@ -34,7 +34,13 @@ export const stepUpPolicySchema = z.strictObject({
       'policy-change': actionRuleSchema.optional(),
       'authenticator-setup': actionRuleSchema.extend({ methods: z.array(z.literal('idp')).min(1) }).optional(),
     })
-    .transform((set) => ({ ...DEFAULT_STEP_UP_RULES, ...Object.fromEntries(Object.entries(set).filter(([, rule]) => rule !== undefined)) }) as Record<StepUpAction, StepUpActionRule>),
+    .transform(
+      (set) =>
+        ({
+          ...DEFAULT_STEP_UP_RULES,
+          ...Object.fromEntries(Object.entries(set).filter(([, rule]) => rule !== undefined)),
+        }) as Record<StepUpAction, StepUpActionRule>,
+    ),
 });
 export type StepUpPolicy = z.infer<typeof stepUpPolicySchema>;
 

@@ -2,14 +2,31 @@ import type { Clock } from '../../../common/clock.js';
 import type { UserDirectory } from '../directory/user-directory.js';
 import { IdentityError } from '../identity-error.js';
 import type { TokenBroker } from '../tokens/token-broker.js';
-import { DEFAULT_STEP_UP_POLICY, stepUpPolicySchema, type StepUpAction, type StepUpMethod, type StepUpPolicy } from './step-up-policy.js';
+import {
+  DEFAULT_STEP_UP_POLICY,
+  stepUpPolicySchema,
+  type StepUpAction,
+  type StepUpMethod,
+  type StepUpPolicy,
+} from './step-up-policy.js';
 import type { TotpAuthenticator } from './totp-authenticator.js';
 
 export type StepUpProof = { method: 'idp' } | { method: 'totp'; code: string };
 
 export type StepUpResult =
   | { ok: true; method: StepUpMethod; roles: string[] }
-  | { ok: false; reason: 'method-not-allowed' | 'role-not-allowed' | 'wrong-code' | 'not-fresh' | 'account-mismatch' | 'unavailable' | 'failed'; message: string };
+  | {
+      ok: false;
+      reason:
+        | 'method-not-allowed'
+        | 'role-not-allowed'
+        | 'wrong-code'
+        | 'not-fresh'
+        | 'account-mismatch'
+        | 'unavailable'
+        | 'failed';
+      message: string;
+    };
 
 export interface StepUpDeps {
   tokens: Pick<TokenBroker, 'signIn'>;
@@ -45,40 +62,76 @@ export class StepUpService {
       return await this.check(userId, action, proof, signal);
     } catch (error) {
       // An unreadable authenticator record, say: the user can still use another proof, or call IT.
-      const message = error instanceof IdentityError ? error.message : `Step-up could not be checked (${(error as Error).message}); try again, or call IT.`;
+      const message =
+        error instanceof IdentityError
+          ? error.message
+          : `Step-up could not be checked (${(error as Error).message}); try again, or call IT.`;
       return { ok: false, reason: 'unavailable', message };
     }
   }
 
-  private async check(userId: string, action: StepUpAction, proof: StepUpProof, signal: AbortSignal | undefined): Promise<StepUpResult> {
+  private async check(
+    userId: string,
+    action: StepUpAction,
+    proof: StepUpProof,
+    signal: AbortSignal | undefined,
+  ): Promise<StepUpResult> {
     const rule = this.policy.actions[action];
     if (!rule.methods.includes(proof.method)) {
-      return { ok: false, reason: 'method-not-allowed', message: `Policy requires ${rule.methods.join(' or ')} for ${action}.` };
+      return {
+        ok: false,
+        reason: 'method-not-allowed',
+        message: `Policy requires ${rule.methods.join(' or ')} for ${action}.`,
+      };
     }
     const account = await this.deps.directory.account(userId);
     let roles: string[];
     if (proof.method === 'totp') {
       if (!(await this.deps.totp.verify(userId, proof.code))) {
-        return { ok: false, reason: 'wrong-code', message: 'That authenticator code is wrong or already used. Wait for the next code.' };
+        return {
+          ok: false,
+          reason: 'wrong-code',
+          message: 'That authenticator code is wrong or already used. Wait for the next code.',
+        };
       }
       roles = account?.roles ?? [];
     } else {
-      const outcome = await this.deps.tokens.signIn({ forceLogin: true, ...(account?.username ? { loginHint: account.username } : {}), ...(signal ? { signal } : {}) });
+      const outcome = await this.deps.tokens.signIn({
+        forceLogin: true,
+        ...(account?.username ? { loginHint: account.username } : {}),
+        ...(signal ? { signal } : {}),
+      });
       if (!outcome.ok) {
-        return { ok: false, reason: outcome.reason === 'unavailable' ? 'unavailable' : 'failed', message: outcome.message };
+        return {
+          ok: false,
+          reason: outcome.reason === 'unavailable' ? 'unavailable' : 'failed',
+          message: outcome.message,
+        };
       }
       if (outcome.identity.userId !== userId) {
-        return { ok: false, reason: 'account-mismatch', message: `You signed in as ${outcome.identity.displayName}; step-up must be done by the signed-in clinician.` };
+        return {
+          ok: false,
+          reason: 'account-mismatch',
+          message: `You signed in as ${outcome.identity.displayName}; step-up must be done by the signed-in clinician.`,
+        };
       }
       const authTime = outcome.identity.authTimeMs;
       const age = authTime === undefined ? Infinity : this.deps.clock.wallTime().getTime() - authTime;
       if (age > rule.maxAuthAgeMs) {
-        return { ok: false, reason: 'not-fresh', message: 'The identity provider did not confirm a fresh sign-in; sign in again.' };
+        return {
+          ok: false,
+          reason: 'not-fresh',
+          message: 'The identity provider did not confirm a fresh sign-in; sign in again.',
+        };
       }
       roles = outcome.identity.roles;
     }
     if (rule.allowedRoles && !roles.some((r) => rule.allowedRoles!.includes(r))) {
-      return { ok: false, reason: 'role-not-allowed', message: `${action} is limited to: ${rule.allowedRoles.join(', ')}. Your roles: ${roles.join(', ') || 'none'}.` };
+      return {
+        ok: false,
+        reason: 'role-not-allowed',
+        message: `${action} is limited to: ${rule.allowedRoles.join(', ')}. Your roles: ${roles.join(', ') || 'none'}.`,
+      };
     }
     return { ok: true, method: proof.method, roles };
   }

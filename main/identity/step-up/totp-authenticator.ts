@@ -58,7 +58,11 @@ export class TotpAuthenticator {
   }
 
   /** The record with this code's time step recorded (so it is never accepted again), or undefined if wrong. */
-  private async check(key: string, userId: string, code: string): Promise<z.infer<typeof totpRecordSchema> | undefined> {
+  private async check(
+    key: string,
+    userId: string,
+    code: string,
+  ): Promise<z.infer<typeof totpRecordSchema> | undefined> {
     const record = await this.load(key, userId);
     if (!/^\d{6}$/.test(code)) return undefined;
     const result = await verify({
@@ -87,14 +91,27 @@ export class TotpAuthenticator {
 
   private async load(key: string, userId: string): Promise<z.infer<typeof totpRecordSchema>> {
     const sealed = await this.store.read(key);
-    if (!sealed) throw new IdentityError('totp-not-enrolled', 'No authenticator app is set up for this account: use a full sign-in instead, or set one up.');
+    if (!sealed)
+      throw new IdentityError(
+        'totp-not-enrolled',
+        'No authenticator app is set up for this account: use a full sign-in instead, or set one up.',
+      );
     let parsed;
     try {
-      parsed = totpRecordSchema.safeParse(JSON.parse(Buffer.from(this.sealer.open(sealed, this.context(userId))).toString('utf8')));
+      parsed = totpRecordSchema.safeParse(
+        JSON.parse(Buffer.from(this.sealer.open(sealed, this.context(userId))).toString('utf8')),
+      );
     } catch (error) {
-      throw new IdentityError('record-damaged', `The authenticator record cannot be read (${(error as Error).message}); set up the authenticator app again.`);
+      throw new IdentityError(
+        'record-damaged',
+        `The authenticator record cannot be read (${(error as Error).message}); set up the authenticator app again.`,
+      );
     }
-    if (!parsed.success) throw new IdentityError('record-damaged', 'The authenticator record is damaged; set up the authenticator app again.');
+    if (!parsed.success)
+      throw new IdentityError(
+        'record-damaged',
+        'The authenticator record is damaged; set up the authenticator app again.',
+      );
     return parsed.data;
   }
 

@@ -30,7 +30,12 @@ export class HttpsNetworkClient implements INetworkModule {
     return this.send<T>('POST', url, options);
   }
 
-  private send<T>(method: string, url: string, options?: NetworkRequestOptions, timeout?: number): Promise<NetworkResponse<T>> {
+  private send<T>(
+    method: string,
+    url: string,
+    options?: NetworkRequestOptions,
+    timeout?: number,
+  ): Promise<NetworkResponse<T>> {
     const target = new URL(url);
     if (target.protocol !== 'https:') {
       return Promise.reject(new Error(`Refusing to send identity traffic over ${target.protocol} (${target.host}).`));
@@ -53,13 +58,17 @@ export class HttpsNetworkClient implements INetworkModule {
           try {
             parsed = text === '' ? {} : JSON.parse(text);
           } catch {
-            reject(new Error(`The identity provider at ${target.host} answered ${res.statusCode} with a non-JSON body.`));
+            reject(
+              new Error(`The identity provider at ${target.host} answered ${res.statusCode} with a non-JSON body.`),
+            );
             return;
           }
           resolve({ headers: responseHeaders, body: parsed as T, status: res.statusCode ?? 0 });
         });
       });
-      req.on('timeout', () => req.destroy(new Error(`The identity provider at ${target.host} did not answer in time.`)));
+      req.on('timeout', () =>
+        req.destroy(new Error(`The identity provider at ${target.host} did not answer in time.`)),
+      );
       req.on('error', (error) => reject(new IdentityNetworkError(target.host, error)));
       if (body !== undefined) req.write(body);
       req.end();

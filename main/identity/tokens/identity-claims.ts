@@ -29,7 +29,9 @@ const idTokenClaims = z.looseObject({
 export function readIdentityClaims(claims: unknown, rolesClaim: string): IdentityClaims {
   const parsed = idTokenClaims.safeParse(claims);
   if (!parsed.success) {
-    throw new Error(`The ID token lacks a usable subject (${parsed.error.issues[0]?.message}); check the app registration.`);
+    throw new Error(
+      `The ID token lacks a usable subject (${parsed.error.issues[0]?.message}); check the app registration.`,
+    );
   }
   const rawRoles = rolesValue.safeParse((claims as Record<string, unknown>)[rolesClaim]);
   if (!rawRoles.success) {

@@ -111,7 +111,11 @@ export class LoopbackListener {
       }
       const parsed = authorizationResponseSchema.safeParse(Object.fromEntries(form));
       if (!parsed.success) {
-        reply(res, 400, `The identity provider's answer is not usable: ${parsed.error.issues[0]?.message ?? 'invalid'}.`);
+        reply(
+          res,
+          400,
+          `The identity provider's answer is not usable: ${parsed.error.issues[0]?.message ?? 'invalid'}.`,
+        );
         return;
       }
       if (this.settled) {

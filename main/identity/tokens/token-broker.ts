@@ -44,7 +44,8 @@ export interface TokenBrokerConfig {
 
 export const DEFAULT_SIGN_IN_TIMEOUT_MS = 5 * 60_000;
 
-export const SIGN_IN_WINDOW_CLOSED = 'The sign-in window was closed before sign-in finished; tap your badge to try again.';
+export const SIGN_IN_WINDOW_CLOSED =
+  'The sign-in window was closed before sign-in finished; tap your badge to try again.';
 
 /** What the page opener gets besides the URL: how to end the sign-in, and when it is over. */
 export interface SignInPage {
@@ -225,7 +226,9 @@ export class TokenBroker {
     });
     const timeoutMs = this.deps.config.signInTimeoutMs ?? DEFAULT_SIGN_IN_TIMEOUT_MS;
     const stopTimer = this.deps.clock.setTimer(timeoutMs, () =>
-      listener.close(new SignInEnded(`Sign-in did not finish within ${describeDuration(timeoutMs)}; tap your badge to try again.`)),
+      listener.close(
+        new SignInEnded(`Sign-in did not finish within ${describeDuration(timeoutMs)}; tap your badge to try again.`),
+      ),
     );
     const ended = new AbortController();
     const abandon = () => listener.close(new SignInEnded(SIGN_IN_ABANDONED));
@@ -240,11 +243,18 @@ export class TokenBroker {
         codeChallengeMethod: 'S256',
         state,
         ...(options.loginHint ? { loginHint: options.loginHint } : {}),
-        ...(options.forceLogin ? { prompt: 'login' } : this.deps.config.consentForOfflineAccess ? { prompt: 'consent' } : {}),
+        ...(options.forceLogin
+          ? { prompt: 'login' }
+          : this.deps.config.consentForOfflineAccess
+            ? { prompt: 'consent' }
+            : {}),
       };
       // Resolves the provider first, so nobody is sent to a dead sign-in page during an outage.
       const url = await transient.getAuthCodeUrl(request);
-      const page: SignInPage = { cancel: () => listener.close(new SignInEnded(SIGN_IN_WINDOW_CLOSED)), ended: ended.signal };
+      const page: SignInPage = {
+        cancel: () => listener.close(new SignInEnded(SIGN_IN_WINDOW_CLOSED)),
+        ended: ended.signal,
+      };
       const shown = Promise.resolve().then(() => this.deps.openBrowser(url, page));
       shown.catch(() => undefined); // an opener failing after the answer is in changes nothing
       const answer = await Promise.race([listener.response, shown.then(() => listener.response)]);
@@ -326,7 +336,11 @@ function classify(error: unknown, what: string): TokenFailure {
   const code = (error as { errorCode?: string }).errorCode ?? '';
   const detail = (error as Error).message ?? String(error);
   if (error instanceof IdentityNetworkError || UNAVAILABLE_CODES.has(code)) {
-    return { ok: false, reason: 'unavailable', message: `${what} failed: the identity provider cannot be reached. Check the network, then try again. (${detail})` };
+    return {
+      ok: false,
+      reason: 'unavailable',
+      message: `${what} failed: the identity provider cannot be reached. Check the network, then try again. (${detail})`,
+    };
   }
   if (
     error instanceof InteractionRequiredAuthError ||

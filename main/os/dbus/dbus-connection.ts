@@ -1,6 +1,13 @@
 import { EventEmitter } from 'node:events';
 import { createConnection, type Socket } from 'node:net';
-import { decodeMessage, encodeMessage, messageLength, MessageType, type DbusMessage, type DbusValue } from './dbus-wire.js';
+import {
+  decodeMessage,
+  encodeMessage,
+  messageLength,
+  MessageType,
+  type DbusMessage,
+  type DbusValue,
+} from './dbus-wire.js';
 
 /** The system bus: DBUS_SYSTEM_BUS_ADDRESS, else its well-known socket (D-Bus Specification, "Well-known Message Bus Instances"). */
 export function systemBusAddress(env: NodeJS.ProcessEnv = process.env): string {
@@ -8,7 +15,11 @@ export function systemBusAddress(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /** The bus itself, for Hello, AddMatch, RequestName. */
-export const BUS_DRIVER = { destination: 'org.freedesktop.DBus', path: '/org/freedesktop/DBus', interface: 'org.freedesktop.DBus' } as const;
+export const BUS_DRIVER = {
+  destination: 'org.freedesktop.DBus',
+  path: '/org/freedesktop/DBus',
+  interface: 'org.freedesktop.DBus',
+} as const;
 
 export class DbusError extends Error {
   constructor(
@@ -59,10 +70,16 @@ export class DbusConnection extends EventEmitter<{ message: [DbusMessage]; close
     super();
   }
 
-  static async open(address: string, { uid = process.getuid?.() ?? 0, timeoutMs = 5_000 } = {}): Promise<DbusConnection> {
+  static async open(
+    address: string,
+    { uid = process.getuid?.() ?? 0, timeoutMs = 5_000 } = {},
+  ): Promise<DbusConnection> {
     const socket = createConnection(socketPathOf(address));
     const connection = new DbusConnection(socket);
-    const timer = setTimeout(() => socket.destroy(new Error(`the bus at ${address} did not answer within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => socket.destroy(new Error(`the bus at ${address} did not answer within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     try {
       await connection.authenticate(uid);
       const hello = await connection.call({ ...BUS_DRIVER, member: 'Hello' });
@@ -88,7 +105,13 @@ export class DbusConnection extends EventEmitter<{ message: [DbusMessage]; close
           return;
         }
         const line = text.slice(0, end);
-        if (!line.startsWith('OK ')) return fail(new DbusError('org.freedesktop.DBus.Error.AuthFailed', `the bus refused authentication as uid ${uid}: "${line}"`));
+        if (!line.startsWith('OK '))
+          return fail(
+            new DbusError(
+              'org.freedesktop.DBus.Error.AuthFailed',
+              `the bus refused authentication as uid ${uid}: "${line}"`,
+            ),
+          );
         socket.off('data', onData).off('error', fail).off('close', onClose);
         socket.write('BEGIN\r\n');
         this.attach();
@@ -137,7 +160,13 @@ export class DbusConnection extends EventEmitter<{ message: [DbusMessage]; close
       if (!waiting) return;
       this.pending.delete(message.replySerial!);
       if (message.type === MessageType.methodReturn) waiting.resolve(message);
-      else waiting.reject(new DbusError(message.errorName ?? 'org.freedesktop.DBus.Error.Failed', typeof message.body[0] === 'string' ? message.body[0] : (message.errorName ?? 'error')));
+      else
+        waiting.reject(
+          new DbusError(
+            message.errorName ?? 'org.freedesktop.DBus.Error.Failed',
+            typeof message.body[0] === 'string' ? message.body[0] : (message.errorName ?? 'error'),
+          ),
+        );
       return;
     }
     this.emit('message', message);
@@ -164,7 +193,13 @@ export class DbusConnection extends EventEmitter<{ message: [DbusMessage]; close
   call(call: DbusCall): Promise<DbusValue[]> {
     return new Promise((resolve, reject) => {
       try {
-        const serial = this.send({ ...call, type: MessageType.methodCall, flags: 0, signature: call.signature ?? '', body: call.body ?? [] });
+        const serial = this.send({
+          ...call,
+          type: MessageType.methodCall,
+          flags: 0,
+          signature: call.signature ?? '',
+          body: call.body ?? [],
+        });
         this.pending.set(serial, { resolve: (m) => resolve(m.body), reject });
       } catch (error) {
         reject(error as Error);

@@ -53,7 +53,25 @@ const FIELDS = [
 /** The bus refuses messages over 128 MiB; a smaller cap keeps a confused peer from making us buffer much. */
 const MAX_MESSAGE_BYTES = 1 << 24;
 
-const ALIGNMENT: Record<string, number> = { y: 1, b: 4, n: 2, q: 2, i: 4, u: 4, x: 8, t: 8, d: 8, s: 4, o: 4, g: 1, a: 4, '(': 8, '{': 8, v: 1, h: 4 };
+const ALIGNMENT: Record<string, number> = {
+  y: 1,
+  b: 4,
+  n: 2,
+  q: 2,
+  i: 4,
+  u: 4,
+  x: 8,
+  t: 8,
+  d: 8,
+  s: 4,
+  o: 4,
+  g: 1,
+  a: 4,
+  '(': 8,
+  '{': 8,
+  v: 1,
+  h: 4,
+};
 
 /** Splits a signature into its complete types ('sa{sv}as' -> ['s', 'a{sv}', 'as']). */
 export function splitSignature(signature: string): string[] {
@@ -119,7 +137,10 @@ class Writer {
 }
 
 function marshalValue(w: Writer, type: string, value: DbusValue): void {
-  const fail = () => new DbusWireError(`cannot write ${JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? String(v) : v))} as "${type}"`);
+  const fail = () =>
+    new DbusWireError(
+      `cannot write ${JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? String(v) : v))} as "${type}"`,
+    );
   switch (type[0]) {
     case 'y':
       if (typeof value !== 'number') throw fail();
@@ -134,7 +155,9 @@ function marshalValue(w: Writer, type: string, value: DbusValue): void {
     case 'h': {
       if (typeof value !== 'number' || !Number.isInteger(value)) throw fail();
       const size = type === 'n' || type === 'q' ? 2 : 4;
-      const set = { n: 'setInt16', q: 'setUint16', i: 'setInt32', u: 'setUint32', h: 'setUint32' }[type[0]] as 'setInt16';
+      const set = { n: 'setInt16', q: 'setUint16', i: 'setInt32', u: 'setUint32', h: 'setUint32' }[
+        type[0]
+      ] as 'setInt16';
       return w.number(size, (v, at) => v[set](at, value, true));
     }
     case 'x':
@@ -190,12 +213,15 @@ function marshalValue(w: Writer, type: string, value: DbusValue): void {
 /** The bytes of one message, little-endian, ready to write to the bus socket. */
 export function encodeMessage(message: Omit<DbusMessage, 'sender'> & { sender?: string }): Uint8Array {
   const types = splitSignature(message.signature);
-  if (types.length !== message.body.length) throw new DbusWireError(`signature "${message.signature}" has ${types.length} types but the body ${message.body.length} values`);
+  if (types.length !== message.body.length)
+    throw new DbusWireError(
+      `signature "${message.signature}" has ${types.length} types but the body ${message.body.length} values`,
+    );
   const body = new Writer();
   types.forEach((type, i) => marshalValue(body, type, message.body[i]!));
   const fields: DbusValue[] = [];
   for (const [code, name, type] of FIELDS) {
-    const value = name === 'signature' ? (message.signature || undefined) : message[name];
+    const value = name === 'signature' ? message.signature || undefined : message[name];
     if (value !== undefined) fields.push([code, { signature: type, value }]);
   }
   const w = new Writer();
@@ -218,12 +244,14 @@ class Reader {
   align(n: number): void {
     const next = this.at + ((n - (this.at % n)) % n);
     if (next > this.end) throw new DbusWireError('message ends inside padding');
-    for (let i = this.at; i < next; i++) if (this.view.getUint8(i) !== 0) throw new DbusWireError(`non-zero padding at byte ${i}`);
+    for (let i = this.at; i < next; i++)
+      if (this.view.getUint8(i) !== 0) throw new DbusWireError(`non-zero padding at byte ${i}`);
     this.at = next;
   }
   take(size: number): number {
     this.align(size);
-    if (this.at + size > this.end) throw new DbusWireError(`message ends at byte ${this.end}, inside a value at ${this.at}`);
+    if (this.at + size > this.end)
+      throw new DbusWireError(`message ends at byte ${this.end}, inside a value at ${this.at}`);
     const at = this.at;
     this.at += size;
     return at;
@@ -288,7 +316,8 @@ class Reader {
         const element = type.slice(1);
         this.align(ALIGNMENT[element[0]!]!);
         const stop = this.at + length;
-        if (length > 1 << 26 || stop > this.end) throw new DbusWireError(`an array of ${length} bytes runs past the end of the message`);
+        if (length > 1 << 26 || stop > this.end)
+          throw new DbusWireError(`an array of ${length} bytes runs past the end of the message`);
         const items: DbusValue[] = [];
         while (this.at < stop) items.push(this.value(element, depth + 1));
         if (this.at !== stop) throw new DbusWireError('an array element runs past the array');
@@ -312,14 +341,16 @@ export function messageLength(data: Uint8Array): number | undefined {
   if (data.length < 16) return undefined;
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   const endian = view.getUint8(0);
-  if (endian !== 0x6c && endian !== 0x42) throw new DbusWireError(`byte 0 is 0x${endian.toString(16)}, not an endianness mark`);
+  if (endian !== 0x6c && endian !== 0x42)
+    throw new DbusWireError(`byte 0 is 0x${endian.toString(16)}, not an endianness mark`);
   if (view.getUint8(3) !== 1) throw new DbusWireError(`protocol version ${view.getUint8(3)} is not 1`);
   const little = endian === 0x6c;
   const bodyLength = view.getUint32(4, little);
   const fieldsLength = view.getUint32(12, little);
   const headerLength = 16 + fieldsLength + ((8 - ((16 + fieldsLength) % 8)) % 8);
   const total = headerLength + bodyLength;
-  if (total > MAX_MESSAGE_BYTES) throw new DbusWireError(`a message of ${total} bytes is over the ${MAX_MESSAGE_BYTES}-byte limit`);
+  if (total > MAX_MESSAGE_BYTES)
+    throw new DbusWireError(`a message of ${total} bytes is over the ${MAX_MESSAGE_BYTES}-byte limit`);
   return data.length < total ? undefined : total;
 }
 
@@ -340,7 +371,8 @@ export function decodeMessage(data: Uint8Array): DbusMessage {
   for (const field of r.value('a(yv)', 0) as [number, DbusVariant][]) {
     const known = FIELDS.find(([code]) => code === field[0]);
     if (!known) continue; // the spec says unknown header fields must be ignored
-    if (field[1].signature !== known[2]) throw new DbusWireError(`header field ${known[1]} has type "${field[1].signature}", not "${known[2]}"`);
+    if (field[1].signature !== known[2])
+      throw new DbusWireError(`header field ${known[1]} has type "${field[1].signature}", not "${known[2]}"`);
     (message as unknown as Record<string, DbusValue>)[known[1]] = field[1].value;
   }
   r.align(8);
@@ -349,6 +381,7 @@ export function decodeMessage(data: Uint8Array): DbusMessage {
   // Alignment inside the body counts from its start, which is 8-aligned in the message.
   const body = new Reader(new DataView(data.buffer, data.byteOffset + bodyStart, bodyLength), little, bodyLength);
   message.body = splitSignature(message.signature).map((t) => body.value(t, 0));
-  if (body.at !== bodyLength) throw new DbusWireError(`the body has ${bodyLength - body.at} bytes its signature does not account for`);
+  if (body.at !== bodyLength)
+    throw new DbusWireError(`the body has ${bodyLength - body.at} bytes its signature does not account for`);
   return message;
 }

@@ -14,7 +14,11 @@ import { flush } from '../session/session-test-kit.js';
 
 function setup() {
   const clock = new ManualClock();
-  const totp = new TotpAuthenticator(new MemoryKeyValueStore(), createAesGcmSealer(new Uint8Array(32).fill(2), countingRandom()), clock);
+  const totp = new TotpAuthenticator(
+    new MemoryKeyValueStore(),
+    createAesGcmSealer(new Uint8Array(32).fill(2), countingRandom()),
+    clock,
+  );
   const sink = new MemoryAuditSink();
   const stepUps = new Set<(o: StepUpOutcome) => void>();
   const lifecycles = new Set<(e: LifecycleEvent) => void>();
@@ -47,14 +51,21 @@ describe('authenticator app setup after a fresh sign-in', () => {
     expect(published).toEqual([]);
     await stepUp();
     const offer = published[0]!;
-    expect(offer).toMatchObject({ issuer: 'CareShell', account: 'u-ana@hospital.test', uri: expect.stringMatching(/^otpauth:\/\/totp\/CareShell:/) });
+    expect(offer).toMatchObject({
+      issuer: 'CareShell',
+      account: 'u-ana@hospital.test',
+      uri: expect.stringMatching(/^otpauth:\/\/totp\/CareShell:/),
+    });
     expect(await flow.confirm('000000')).toEqual({ ok: false, message: expect.stringMatching(/not right/) });
     expect(await totp.isEnrolled('u-ana')).toBe(false);
     expect(await flow.confirm(await code(offer.secret))).toEqual({ ok: true });
     expect(await totp.isEnrolled('u-ana')).toBe(true);
     expect(published.at(-1)).toBeNull();
     expect(sink.events.map((e) => [e.type, e.actor?.userId])).toEqual([['enrollment.authenticator', 'u-ana']]);
-    expect(await flow.confirm(await code(offer.secret))).toMatchObject({ ok: false, message: expect.stringMatching(/No authenticator app setup is in progress/) });
+    expect(await flow.confirm(await code(offer.secret))).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/No authenticator app setup is in progress/),
+    });
   });
 
   it('is dropped when its session leaves the screen, or on cancel', async () => {

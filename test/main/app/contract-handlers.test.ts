@@ -9,7 +9,8 @@ function server(overrides: Partial<InvokeHandlers> = {}) {
   const calls: unknown[] = [];
   const ok = async (request: unknown) => (calls.push(request), { ok: true });
   const handlers = new Proxy({} as InvokeHandlers, {
-    get: (_target, name: string) => (overrides as Record<string, unknown>)[name] ?? (name === 'session:get-view' ? async () => view : ok),
+    get: (_target, name: string) =>
+      (overrides as Record<string, unknown>)[name] ?? (name === 'session:get-view' ? async () => view : ok),
   });
   return { contract: new ContractServer(handlers, { warn: (m) => warnings.push(m) }), warnings, calls };
 }
@@ -17,17 +18,29 @@ function server(overrides: Partial<InvokeHandlers> = {}) {
 describe('ContractServer: the main-process end of the one contract', () => {
   it('refuses an unknown channel, and any prototype name, with a logged reason and no handler call', async () => {
     const { contract, warnings, calls } = server();
-    expect(await contract.invoke('session:unlock-everything', undefined)).toEqual({ ok: false, error: 'Rejected request on unknown channel "session:unlock-everything".' });
+    expect(await contract.invoke('session:unlock-everything', undefined)).toEqual({
+      ok: false,
+      error: 'Rejected request on unknown channel "session:unlock-everything".',
+    });
     expect(await contract.invoke('constructor', undefined)).toMatchObject({ ok: false });
-    expect(await contract.invoke(42, undefined)).toMatchObject({ ok: false, error: 'Rejected request on unknown channel 42.' });
+    expect(await contract.invoke(42, undefined)).toMatchObject({
+      ok: false,
+      error: 'Rejected request on unknown channel 42.',
+    });
     expect(warnings).toHaveLength(3);
     expect(calls).toEqual([]);
   });
 
   it('refuses a payload that breaks the channel schema, naming the field, before any handler runs', async () => {
     const { contract, warnings, calls } = server();
-    expect(await contract.invoke('session:submit-pin', { pin: '12ab' })).toEqual({ ok: false, error: 'Rejected session:submit-pin: pin: A PIN is 4 to 12 digits.' });
-    expect(await contract.invoke('session:prove-step-up', { method: 'totp', code: '1' })).toMatchObject({ ok: false, error: expect.stringMatching(/code: An authenticator code is 6 digits/) });
+    expect(await contract.invoke('session:submit-pin', { pin: '12ab' })).toEqual({
+      ok: false,
+      error: 'Rejected session:submit-pin: pin: A PIN is 4 to 12 digits.',
+    });
+    expect(await contract.invoke('session:prove-step-up', { method: 'totp', code: '1' })).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/code: An authenticator code is 6 digits/),
+    });
     expect(await contract.invoke('session:lock-now', { extra: true })).toMatchObject({ ok: false });
     expect(warnings).toHaveLength(3);
     expect(calls).toEqual([]);

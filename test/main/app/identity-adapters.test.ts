@@ -9,12 +9,20 @@ describe('identityPins: the PinService as the session engine sees it', () => {
   it('turns a PIN that was never set or whose record is damaged into needs-reset, with the reason', async () => {
     for (const code of ['pin-not-set', 'record-damaged'] as const) {
       const pins = identityPins({ verify: async () => Promise.reject(new IdentityError(code, `reason for ${code}`)) });
-      expect(await pins.verify('u-ana', '4826')).toEqual({ ok: false, reason: 'needs-reset', message: `reason for ${code}` });
+      expect(await pins.verify('u-ana', '4826')).toEqual({
+        ok: false,
+        reason: 'needs-reset',
+        message: `reason for ${code}`,
+      });
     }
   });
 
   it('passes results through and leaves other errors to the engine', async () => {
-    expect(await identityPins({ verify: async () => ({ ok: false, reason: 'wrong', attemptsLeft: 2, retryInMs: 1000 }) }).verify('u', '4826')).toEqual({
+    expect(
+      await identityPins({
+        verify: async () => ({ ok: false, reason: 'wrong', attemptsLeft: 2, retryInMs: 1000 }),
+      }).verify('u', '4826'),
+    ).toEqual({
       ok: false,
       reason: 'wrong',
       attemptsLeft: 2,
@@ -30,10 +38,19 @@ describe('identityEnrollment: two-phase enrollment as outcomes', () => {
   const service = {
     pendingTtlMs: 90_000,
     beginEnrollment: async (badgeHash: string) => {
-      if (badgeHash === 'taken') throw new IdentityError('badge-bound-to-other-account', 'This badge is already enrolled for Ana; ask IT to unenroll it first.');
+      if (badgeHash === 'taken')
+        throw new IdentityError(
+          'badge-bound-to-other-account',
+          'This badge is already enrolled for Ana; ask IT to unenroll it first.',
+        );
       return { id: 'p1', kind: 'enroll' as const, badgeHash, user: { ...user, username: 'eve' } };
     },
-    beginPinReset: async (userId: string) => ({ id: 'p2', kind: 'pin-reset' as const, badgeHash: undefined, user: { ...user, userId } }),
+    beginPinReset: async (userId: string) => ({
+      id: 'p2',
+      kind: 'pin-reset' as const,
+      badgeHash: undefined,
+      user: { ...user, userId },
+    }),
     completeEnrollment: async (_id: string, pin: string) => {
       if (pin === '1111') throw new IdentityError('pin-rejected', 'That PIN is too easy to guess.');
       if (pin === '9999') throw new Error('EACCES: identity store');
@@ -47,8 +64,16 @@ describe('identityEnrollment: two-phase enrollment as outcomes', () => {
 
   it('shares the identity layer deadline and reports who signed in, without extra fields', async () => {
     expect(enrollment.ttlMs).toBe(90_000);
-    expect(await enrollment.begin({ purpose: 'enroll', badgeHash: 'b' }, live)).toEqual({ ok: true, pendingId: 'p1', user });
-    expect(await enrollment.begin({ purpose: 'pin-reset', userId: 'u-x' }, live)).toMatchObject({ ok: true, pendingId: 'p2', user: { userId: 'u-x' } });
+    expect(await enrollment.begin({ purpose: 'enroll', badgeHash: 'b' }, live)).toEqual({
+      ok: true,
+      pendingId: 'p1',
+      user,
+    });
+    expect(await enrollment.begin({ purpose: 'pin-reset', userId: 'u-x' }, live)).toMatchObject({
+      ok: true,
+      pendingId: 'p2',
+      user: { userId: 'u-x' },
+    });
   });
 
   it('carries the identity message for the clinician; only a refused PIN may be retried', async () => {
@@ -56,10 +81,16 @@ describe('identityEnrollment: two-phase enrollment as outcomes', () => {
       ok: false,
       message: 'This badge is already enrolled for Ana; ask IT to unenroll it first.',
     });
-    expect(await enrollment.complete({ pendingId: 'p1', purpose: 'enroll', pin: '1111' })).toEqual({ ok: false, retry: true, message: 'That PIN is too easy to guess.' });
+    expect(await enrollment.complete({ pendingId: 'p1', purpose: 'enroll', pin: '1111' })).toEqual({
+      ok: false,
+      retry: true,
+      message: 'That PIN is too easy to guess.',
+    });
     const failed = await enrollment.complete({ pendingId: 'p1', purpose: 'enroll', pin: '9999' });
     expect(failed).toMatchObject({ ok: false, retry: false });
-    expect(failed.ok === false && failed.message).toMatch(/could not be saved \(EACCES: identity store\); try again, or call IT/);
+    expect(failed.ok === false && failed.message).toMatch(
+      /could not be saved \(EACCES: identity store\); try again, or call IT/,
+    );
     expect(await enrollment.complete({ pendingId: 'p2', purpose: 'pin-reset', pin: '2580' })).toEqual({ ok: true });
   });
 

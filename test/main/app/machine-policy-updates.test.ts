@@ -32,13 +32,22 @@ async function workstationFollowing(file: Record<string, unknown>) {
   };
   await write(file);
   const load = async () => {
-    const loaded = await loadMachinePolicy({ schema: careShellPolicySchema, path: policyPath, trustedOwnerUids: [process.getuid!()] });
+    const loaded = await loadMachinePolicy({
+      schema: careShellPolicySchema,
+      path: policyPath,
+      trustedOwnerUids: [process.getuid!()],
+    });
     return loaded.ok ? resolveCareShellPolicy(loaded.policy) : loaded;
   };
   const first = await load();
   if (!first.ok) throw new Error(JSON.stringify(first.problems));
   const clock = new ManualClock();
-  const workstation = await openSimulatedWorkstation({ policy: first.policy, dataDir: path.join(dir, 'data'), reader, clock });
+  const workstation = await openSimulatedWorkstation({
+    policy: first.policy,
+    dataDir: path.join(dir, 'data'),
+    reader,
+    clock,
+  });
   teardown(() => workstation.close());
   await workstation.identity.directory.bind(workstation.hashBadge(BADGE), NURSE);
   const careshell = createCareShell(workstation.env);
@@ -56,7 +65,8 @@ async function workstationFollowing(file: Record<string, unknown>) {
     log: { info: () => undefined, warn: () => undefined },
   });
   teardown(async () => stop());
-  const read = async () => (await readEvents(workstation.journal.directory, undefined, { maxEvents: 1000 })).events.map((e) => e.event);
+  const read = async () =>
+    (await readEvents(workstation.journal.directory, undefined, { maxEvents: 1000 })).events.map((e) => e.event);
   /** The journal once it holds every type named: a lock is shown at once and audited right after, so reading it at the same moment can be early. */
   const journal = async (...types: string[]) => {
     for (let round = 0; round < 500; round++) {
@@ -79,9 +89,15 @@ describe('a running workstation follows its machine policy file', () => {
     expect(ws.careshell.session.view().screen).toBe('active'); // the nurse's session goes on under the new rules
 
     await ws.write({ profile: 'er-kiosk', session: { graceMinutes: 9999 } });
-    await until(() => ws.careshell.session.view().screen === 'policy-error', ws.clock, 'the workstation to lock on the bad file');
+    await until(
+      () => ws.careshell.session.view().screen === 'policy-error',
+      ws.clock,
+      'the workstation to lock on the bad file',
+    );
     expect(ws.careshell.session.view().notice?.text).toContain('session.graceMinutes');
-    expect((await ws.journal('policy.invalid')).find((e) => e.type === 'policy.invalid')?.reason).toMatch(/session\.graceMinutes/);
+    expect((await ws.journal('policy.invalid')).find((e) => e.type === 'policy.invalid')?.reason).toMatch(
+      /session\.graceMinutes/,
+    );
 
     await ws.write({ profile: 'er-kiosk' });
     await until(() => ws.careshell.session.view().screen === 'locked', ws.clock, 'the corrected policy to apply');
@@ -92,16 +108,31 @@ describe('a running workstation follows its machine policy file', () => {
     const ws = await workstationFollowing({});
     ws.reader.tap(BADGE);
     await until(() => ws.careshell.session.view().screen === 'active', ws.clock, 'the nurse signed in');
-    await ws.write({ identity: { ...identity, revoked: [{ userId: NURSE.userId, reason: 'badge reported stolen' }] }, readers: { readers: [{ driver: 'simulated', id: 'test-reader' }], debounceMs: 2000 } });
+    await ws.write({
+      identity: { ...identity, revoked: [{ userId: NURSE.userId, reason: 'badge reported stolen' }] },
+      readers: { readers: [{ driver: 'simulated', id: 'test-reader' }], debounceMs: 2000 },
+    });
     await until(() => ws.careshell.session.view().screen === 'no-user', ws.clock, 'the revoked session to end');
     expect(await ws.workstation.identity.directory.account(NURSE.userId)).toBeUndefined();
     const events = await ws.journal('enrollment.unenrolled', 'session.terminated', 'policy.change');
-    expect(events.find((e) => e.type === 'enrollment.unenrolled')).toMatchObject({ outcome: 'success', actor: { userId: 'machine-policy' }, details: { subjectUserId: NURSE.userId } });
-    expect(events.find((e) => e.type === 'session.terminated')?.reason).toMatch(/revoked by administrator: machine policy: badge reported stolen/);
-    expect(events.find((e) => e.type === 'policy.change' && e.details?.restartRequired)).toMatchObject({ reason: 'changes to readers apply when CareShell next starts' });
+    expect(events.find((e) => e.type === 'enrollment.unenrolled')).toMatchObject({
+      outcome: 'success',
+      actor: { userId: 'machine-policy' },
+      details: { subjectUserId: NURSE.userId },
+    });
+    expect(events.find((e) => e.type === 'session.terminated')?.reason).toMatch(
+      /revoked by administrator: machine policy: badge reported stolen/,
+    );
+    expect(events.find((e) => e.type === 'policy.change' && e.details?.restartRequired)).toMatchObject({
+      reason: 'changes to readers apply when CareShell next starts',
+    });
     // The badge is unknown now (enrolling it again is refused after sign-in: see enrollment-service.test.ts).
     ws.clock.advance(2_000); // past the reader's debounce of the first tap
     ws.reader.tap(BADGE);
-    await until(() => /not enrolled/.test(ws.careshell.session.view().notice?.text ?? ''), ws.clock, 'the badge to be unknown');
+    await until(
+      () => /not enrolled/.test(ws.careshell.session.view().notice?.text ?? ''),
+      ws.clock,
+      'the badge to be unknown',
+    );
   });
 });

@@ -22,7 +22,17 @@ class FakeTokens implements SessionTokens {
 
 const signedIn = (userId: string): TokenOutcome => ({
   ok: true,
-  identity: { userId, displayName: userId, username: userId, roles: [], authTimeMs: 0, homeAccountId: userId, accessToken: 'at', expiresOn: null, fromCache: true },
+  identity: {
+    userId,
+    displayName: userId,
+    username: userId,
+    roles: [],
+    authTimeMs: 0,
+    homeAccountId: userId,
+    accessToken: 'at',
+    expiresOn: null,
+    fromCache: true,
+  },
 });
 
 function setup(policy = {}) {
@@ -44,16 +54,26 @@ describe('tokens follow the session', () => {
 
   it('a refresh token the provider no longer accepts asks that user for a full sign-in, on screen', async () => {
     const { rig, tokens } = setup();
-    tokens.answer = async () => ({ ok: false, reason: 'interaction-required', message: 'Silent sign-in needs a full sign-in: invalid_grant' });
+    tokens.answer = async () => ({
+      ok: false,
+      reason: 'interaction-required',
+      message: 'Silent sign-in needs a full sign-in: invalid_grant',
+    });
     await rig.tap('alice');
     await flush();
-    expect(rig.auth.requests).toEqual([{ reason: expect.stringContaining('invalid_grant'), expectedUserId: USERS.alice.userId }]);
+    expect(rig.auth.requests).toEqual([
+      { reason: expect.stringContaining('invalid_grant'), expectedUserId: USERS.alice.userId },
+    ]);
     expect(rig.screen()).toBe('active');
   });
 
   it('a provider that cannot be reached changes nothing: resume inside grace still works with the badge', async () => {
     const { rig, tokens, warnings } = setup();
-    tokens.answer = async () => ({ ok: false, reason: 'unavailable', message: 'the identity provider cannot be reached' });
+    tokens.answer = async () => ({
+      ok: false,
+      reason: 'unavailable',
+      message: 'the identity provider cannot be reached',
+    });
     await rig.tap('alice');
     await rig.service.handle({ type: 'lock-now' });
     await rig.tap('alice');

@@ -46,7 +46,17 @@ describe('a workstation forwards its audit trail as the machine policy says', ()
     const caFile = path.join(tmpdir(), `careshell-ws-ca-${process.pid}.pem`);
     await writeFile(caFile, tls().caPem);
     teardown(() => rm(caFile, { force: true }));
-    const { reader, clock, open } = await workstationWith([{ kind: 'atna-syslog', id: 'siem', host: '127.0.0.1', port: collector.port, enterpriseNumber: 64_000, tls: { caFile }, settleMs: 100 }]);
+    const { reader, clock, open } = await workstationWith([
+      {
+        kind: 'atna-syslog',
+        id: 'siem',
+        host: '127.0.0.1',
+        port: collector.port,
+        enterpriseNumber: 64_000,
+        tls: { caFile },
+        settleMs: 100,
+      },
+    ]);
     const workstation = await open();
     teardown(() => workstation.close());
     await workstation.identity.directory.bind(workstation.hashBadge(BADGE), NURSE);
@@ -65,14 +75,24 @@ describe('a workstation forwards its audit trail as the machine policy says', ()
     expect(signIn.xml).toContain('EventOutcomeIndicator="0"');
     expect(signIn.xml).toContain('<ActiveParticipant UserID="nurse-1"');
     // The same stable id and seq as the journal record: what a collector de-duplicates on.
-    const stored = (await readEvents(workstation.journal.directory, undefined, { maxEvents: 100 })).events.find((e) => e.event.type === 'session.sign_in')!;
+    const stored = (await readEvents(workstation.journal.directory, undefined, { maxEvents: 100 })).events.find(
+      (e) => e.event.type === 'session.sign_in',
+    )!;
     expect({ eventId: signIn.eventId, seq: signIn.seq }).toEqual({ eventId: stored.id, seq: stored.seq });
     expect(collector.errors).toEqual([]);
     expect(workstation.forwarding.status()[0]).toMatchObject({ destination: 'siem', consecutiveFailures: 0 });
   });
 
   it('refuses to open with a forwarder whose CA file is missing, naming the policy key', async () => {
-    const { dataDir, open } = await workstationWith([{ kind: 'atna-syslog', id: 'siem', host: 'arr.example.org', enterpriseNumber: 64_000, tls: { caFile: '/nonexistent/arr-ca.pem' } }]);
+    const { dataDir, open } = await workstationWith([
+      {
+        kind: 'atna-syslog',
+        id: 'siem',
+        host: 'arr.example.org',
+        enterpriseNumber: 64_000,
+        tls: { caFile: '/nonexistent/arr-ca.pem' },
+      },
+    ]);
     await expect(open()).rejects.toThrow(
       /^audit\.forwarders\[0\]\.tls\.caFile \(forwarder "siem"\): cannot read \/nonexistent\/arr-ca\.pem \(ENOENT.*\); set it to the PEM file of the CA/,
     );

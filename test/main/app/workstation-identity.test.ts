@@ -38,9 +38,13 @@ describe('identity through the workstation composition', () => {
     expect(view.screen).toBe('locked');
     expect(view.enrollment).toBeUndefined();
     expect(view.notice?.level).toBe('error');
-    expect(view.notice?.text).toMatch(/^Enrollment did not complete: Sign-in failed: the identity provider cannot be reached\. Check the network, then try again\./);
+    expect(view.notice?.text).toMatch(
+      /^Enrollment did not complete: Sign-in failed: the identity provider cannot be reached\. Check the network, then try again\./,
+    );
     expect(view.notice?.text).toContain('Nothing was saved');
-    expect(await demo.workstation.identity.directory.resolveBadge(demo.workstation.hashBadge(demo.unenrolledBadgeId))).toBeUndefined();
+    expect(
+      await demo.workstation.identity.directory.resolveBadge(demo.workstation.hashBadge(demo.unenrolledBadgeId)),
+    ).toBeUndefined();
 
     const { events } = await readEvents(path.join(demo.dataDir, 'audit'), undefined, { maxEvents: 10_000 });
     const audited = events.map((e) => e.event);
@@ -57,7 +61,10 @@ describe('identity through the workstation composition', () => {
     const tapping = session.handle({ type: 'badge-tap', badgeId: demo.unenrolledBadgeId, readerId: 'demo-reader' });
     await expect.poll(() => session.view().enrollment?.step).toBe('sign-in');
 
-    expect(await contract.invoke('session:choose-pin', { pin: '12' })).toEqual({ ok: false, error: 'Rejected session:choose-pin: pin: A PIN is 4 to 12 digits.' });
+    expect(await contract.invoke('session:choose-pin', { pin: '12' })).toEqual({
+      ok: false,
+      error: 'Rejected session:choose-pin: pin: A PIN is 4 to 12 digits.',
+    });
     expect(await contract.invoke('session:cancel-enrollment', undefined)).toEqual({ ok: true, result: { ok: true } });
     expect(session.view().enrollment).toBeUndefined();
     expect(session.view().notice?.text).toBe('Enrollment cancelled. Nothing was saved.');
@@ -65,7 +72,10 @@ describe('identity through the workstation composition', () => {
     await expect.poll(() => closeWindow).toBeDefined(); // msal opens the window once it has the provider's metadata
     closeWindow!(new Error('the sign-in window was closed'));
     await tapping;
-    expect(session.view()).toMatchObject({ screen: 'no-user', notice: { text: 'Enrollment cancelled. Nothing was saved.' } });
+    expect(session.view()).toMatchObject({
+      screen: 'no-user',
+      notice: { text: 'Enrollment cancelled. Nothing was saved.' },
+    });
     expect(await contract.invoke('session:choose-pin', { pin: '2580' })).toEqual({
       ok: true,
       result: { ok: false, message: 'No PIN is being asked for right now: tap your badge first.' },

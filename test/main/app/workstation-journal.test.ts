@@ -21,14 +21,32 @@ describe('recordRejectedPolicy', () => {
     dirs.push(dataDir);
     const clock = new ManualClock();
     const problems = [{ path: 'session.graceMinutes', message: 'Too big: expected number to be <=480' }];
-    await recordRejectedPolicy({ dataDir, protector, clock, random: systemRandom, workstation: 'COW-3F-12', policyPath: '/etc/careshell/policy.json', problems });
-    await recordRejectedPolicy({ dataDir, protector, clock, random: systemRandom, workstation: 'COW-3F-12', policyPath: '/etc/careshell/policy.json', problems });
+    await recordRejectedPolicy({
+      dataDir,
+      protector,
+      clock,
+      random: systemRandom,
+      workstation: 'COW-3F-12',
+      policyPath: '/etc/careshell/policy.json',
+      problems,
+    });
+    await recordRejectedPolicy({
+      dataDir,
+      protector,
+      clock,
+      random: systemRandom,
+      workstation: 'COW-3F-12',
+      policyPath: '/etc/careshell/policy.json',
+      problems,
+    });
     const { events } = await readEvents(path.join(dataDir, 'audit'), undefined, { maxEvents: 100 });
     expect(events.map((e) => [e.event.type, e.event.outcome])).toEqual([
       ['policy.invalid', 'failure'],
       ['policy.invalid', 'failure'],
     ]);
-    expect(events[0]!.event.reason).toBe('/etc/careshell/policy.json: session.graceMinutes: Too big: expected number to be <=480; the workstation stays locked until it is corrected');
+    expect(events[0]!.event.reason).toBe(
+      '/etc/careshell/policy.json: session.graceMinutes: Too big: expected number to be <=480; the workstation stays locked until it is corrected',
+    );
     const keys = await new FileAuditKeyStore({ directory: path.join(dataDir, 'audit-keys'), protector }).publicKeys();
     expect((await verifyJournal(path.join(dataDir, 'audit'), keys)).ok).toBe(true);
   });

@@ -16,19 +16,28 @@ afterEach(async () => {
 async function start() {
   const dir = await mkdtemp(path.join(tmpdir(), 'careshell-harness-'));
   cleanups.push(() => rm(dir, { recursive: true, force: true }));
-  await writeFile(path.join(dir, 'index.html'), '<!doctype html><html><head><title>CareShell</title></head><body></body></html>');
+  await writeFile(
+    path.join(dir, 'index.html'),
+    '<!doctype html><html><head><title>CareShell</title></head><body></body></html>',
+  );
   await writeFile(path.join(dir, 'bridge.js'), 'window.careshell = {};');
   const warnings: string[] = [];
   const taps: string[] = [];
   const pins: unknown[] = [];
   const handlers = new Proxy({} as InvokeHandlers, {
-    get: (_t, name: string) => (name === 'session:get-view' ? async () => view : async (request: unknown) => (pins.push(request), { ok: true })),
+    get: (_t, name: string) =>
+      name === 'session:get-view' ? async () => view : async (request: unknown) => (pins.push(request), { ok: true }),
   });
   let push: (<C extends EventChannel>(channel: C, payload: EventPayload<C>) => void) | undefined;
   const server: HarnessServer = await startHarnessServer({
     contract: new ContractServer(handlers, { warn: (m) => warnings.push(m) }),
     subscribe: (listener) => ((push = listener), () => (push = undefined)),
-    controls: { badges: [{ label: 'Nurse', badgeId: 'H10301:100:1001' }], tap: (id) => void taps.push(id), remove: () => {}, osEvent: async () => {} },
+    controls: {
+      badges: [{ label: 'Nurse', badgeId: 'H10301:100:1001' }],
+      tap: (id) => void taps.push(id),
+      remove: () => {},
+      osEvent: async () => {},
+    },
     rendererDir: dir,
     bridgeFile: path.join(dir, 'bridge.js'),
     log: { info: () => {}, warn: (m) => warnings.push(m) },
@@ -66,13 +75,19 @@ describe('harness server: the contract over a loopback WebSocket', () => {
     push()!('session:view', view);
     const frames = await client.next(4);
     expect(frames).toContainEqual({ id: 1, outcome: { ok: true, result: view } });
-    expect(frames).toContainEqual({ id: 2, outcome: { ok: false, error: 'Rejected session:submit-pin: pin: A PIN is 4 to 12 digits.' } });
-    expect(frames).toContainEqual({ id: 3, outcome: { ok: false, error: expect.stringMatching(/^Rejected a malformed frame: channel:/) } });
+    expect(frames).toContainEqual({
+      id: 2,
+      outcome: { ok: false, error: 'Rejected session:submit-pin: pin: A PIN is 4 to 12 digits.' },
+    });
+    expect(frames).toContainEqual({
+      id: 3,
+      outcome: { ok: false, error: expect.stringMatching(/^Rejected a malformed frame: channel:/) },
+    });
     expect(frames).toContainEqual({ event: 'session:view', payload: view });
     expect(warnings).toContain('harness: dropped a frame that is not JSON');
   });
 
-  it('refuses a WebSocket from another origin or without this run\'s token', async () => {
+  it("refuses a WebSocket from another origin or without this run's token", async () => {
     const { server, warnings } = await start();
     await expect(connect(server, { origin: 'http://evil.example' }).opened).rejects.toThrow('HTTP 403');
     await expect(connect(server, { token: 'guess' }).opened).rejects.toThrow('HTTP 403');
@@ -89,14 +104,24 @@ describe('harness server: the contract over a loopback WebSocket', () => {
 
   it('control routes need the token and a valid body, and say what was wrong', async () => {
     const { server, taps } = await start();
-    const post = (route: string, body: string) => fetch(`${server.origin}${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-    expect(await (await post('/control/tap', JSON.stringify({ badgeId: 'H10301:100:1001' }))).json()).toEqual({ ok: false, message: 'Missing or wrong token.' });
+    const post = (route: string, body: string) =>
+      fetch(`${server.origin}${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    expect(await (await post('/control/tap', JSON.stringify({ badgeId: 'H10301:100:1001' }))).json()).toEqual({
+      ok: false,
+      message: 'Missing or wrong token.',
+    });
     const bad = await post('/control/tap', '{"badgeId": ');
     expect(bad.status).toBe(400);
     expect((await bad.json()).message).toMatch(/^The body is not valid JSON/);
-    expect((await (await post('/control/tap', JSON.stringify({ token: server.token, badgeId: '' }))).json()).message).toMatch(/^badgeId:/);
-    expect((await (await post('/control/advance', JSON.stringify({ token: server.token, ms: 10 }))).json()).message).toMatch(/real clock/);
-    expect(await (await post('/control/tap', JSON.stringify({ token: server.token, badgeId: 'H10301:100:1001' }))).json()).toEqual({ ok: true, message: 'tap done' });
+    expect(
+      (await (await post('/control/tap', JSON.stringify({ token: server.token, badgeId: '' }))).json()).message,
+    ).toMatch(/^badgeId:/);
+    expect(
+      (await (await post('/control/advance', JSON.stringify({ token: server.token, ms: 10 }))).json()).message,
+    ).toMatch(/real clock/);
+    expect(
+      await (await post('/control/tap', JSON.stringify({ token: server.token, badgeId: 'H10301:100:1001' }))).json(),
+    ).toEqual({ ok: true, message: 'tap done' });
     expect(taps).toEqual(['H10301:100:1001']);
   });
 });

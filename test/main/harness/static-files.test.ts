@@ -17,11 +17,21 @@ describe('readStatic', () => {
   afterAll(() => rm(base, { recursive: true, force: true }));
 
   it('serves files under its root with their type', async () => {
-    expect(await readStatic(root, '/assets/app.js')).toEqual({ body: Buffer.from('console.log(1)'), type: 'text/javascript; charset=utf-8' });
+    expect(await readStatic(root, '/assets/app.js')).toEqual({
+      body: Buffer.from('console.log(1)'),
+      type: 'text/javascript; charset=utf-8',
+    });
   });
 
   it('refuses paths that escape the root, however they are spelt, and malformed escapes', async () => {
-    for (const probe of ['/../secret.txt', '/assets/../../secret.txt', '/%2e%2e/secret.txt', '/..%2fsecret.txt', '/%E0%A4%A', '/missing.js']) {
+    for (const probe of [
+      '/../secret.txt',
+      '/assets/../../secret.txt',
+      '/%2e%2e/secret.txt',
+      '/..%2fsecret.txt',
+      '/%E0%A4%A',
+      '/missing.js',
+    ]) {
       expect(await readStatic(root, probe), probe).toBeUndefined();
     }
   });

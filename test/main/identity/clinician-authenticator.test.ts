@@ -17,21 +17,39 @@ async function setup() {
   const pins = new PinService({ store, clock: harness.clock, random: countingRandom(), argon2: TEST_ARGON2 });
   const tokens = new ScriptedTokenBroker();
   // Ana and Ben are enrolled here, each with their own saved sign-in.
-  await directory.bind(hash('ana'), { userId: 'u-ana', displayName: 'Ana', username: 'ana', roles: ['nurse', 'clinical'] });
+  await directory.bind(hash('ana'), {
+    userId: 'u-ana',
+    displayName: 'Ana',
+    username: 'ana',
+    roles: ['nurse', 'clinical'],
+  });
   await directory.bind(hash('ben'), { userId: 'u-ben', displayName: 'Ben', username: 'ben', roles: ['er-physician'] });
   tokens.caches.set('u-ana', 'enrolled').set('u-ben', 'enrolled');
   const revocations = new AccessRevocations();
-  return { directory, pins, tokens, revocations, authenticator: new ClinicianAuthenticator(tokens, pins, directory, revocations) };
+  return {
+    directory,
+    pins,
+    tokens,
+    revocations,
+    authenticator: new ClinicianAuthenticator(tokens, pins, directory, revocations),
+  };
 }
 
 describe('ClinicianAuthenticator', () => {
-  it('refuses someone else signing in for a session, and leaves their own saved sign-in and the session owner\'s alone', async () => {
+  it("refuses someone else signing in for a session, and leaves their own saved sign-in and the session owner's alone", async () => {
     const { authenticator, tokens } = await setup();
     tokens.nextUser({ userId: 'u-ben', displayName: 'Ben' });
     const outcome = await authenticator.fullSignIn('u-ana');
-    expect(outcome).toEqual({ ok: false, reason: 'failed', message: 'You signed in as Ben, but this session belongs to Ana. Tap your own badge.' });
+    expect(outcome).toEqual({
+      ok: false,
+      reason: 'failed',
+      message: 'You signed in as Ben, but this session belongs to Ana. Tap your own badge.',
+    });
     expect(tokens.calls).toEqual([{ loginHint: 'ana' }]);
-    expect([...tokens.caches]).toEqual([['u-ana', 'enrolled'], ['u-ben', 'enrolled']]);
+    expect([...tokens.caches]).toEqual([
+      ['u-ana', 'enrolled'],
+      ['u-ben', 'enrolled'],
+    ]);
     expect(tokens.wiped).toEqual([]);
   });
 
@@ -39,7 +57,11 @@ describe('ClinicianAuthenticator', () => {
     const { authenticator, tokens, revocations } = await setup();
     revocations.replace([{ userId: 'u-ana', reason: 'badge reported stolen' }]);
     tokens.nextUser({ userId: 'u-ana', displayName: 'Ana' });
-    expect(await authenticator.fullSignIn('u-ana')).toEqual({ ok: false, reason: 'failed', message: 'IT has removed CareShell access for Ana (badge reported stolen). If this is wrong, call IT.' });
+    expect(await authenticator.fullSignIn('u-ana')).toEqual({
+      ok: false,
+      reason: 'failed',
+      message: 'IT has removed CareShell access for Ana (badge reported stolen). If this is wrong, call IT.',
+    });
     expect(tokens.caches.get('u-ana')).toBe('enrolled');
   });
 
@@ -57,15 +79,26 @@ describe('ClinicianAuthenticator', () => {
     expect(tokens.caches.get('u-ben')).toBe('sign-in 1');
 
     tokens.nextUser({ userId: 'u-stranger', displayName: 'Stranger' });
-    expect(await authenticator.fullSignIn()).toEqual({ ok: false, reason: 'failed', message: 'Stranger is not enrolled on CareShell here: tap your badge to enroll it.' });
+    expect(await authenticator.fullSignIn()).toEqual({
+      ok: false,
+      reason: 'failed',
+      message: 'Stranger is not enrolled on CareShell here: tap your badge to enroll it.',
+    });
     expect(tokens.caches.has('u-stranger')).toBe(false);
   });
 
   it('takes the roles of a silent answer, so a role removed at the provider is gone at the next unlock', async () => {
     const { authenticator, tokens, directory } = await setup();
-    tokens.nextSilent({ ok: true, identity: signedIn({ userId: 'u-ana', displayName: 'Ana Lopez', roles: ['nurse'] }) });
+    tokens.nextSilent({
+      ok: true,
+      identity: signedIn({ userId: 'u-ana', displayName: 'Ana Lopez', roles: ['nurse'] }),
+    });
     expect(await authenticator.tokensForUnlock('u-ana')).toMatchObject({ ok: true });
-    expect(await directory.resolveBadge(hash('ana'))).toEqual({ userId: 'u-ana', displayName: 'Ana Lopez', roles: ['nurse'] });
+    expect(await directory.resolveBadge(hash('ana'))).toEqual({
+      userId: 'u-ana',
+      displayName: 'Ana Lopez',
+      roles: ['nurse'],
+    });
 
     // A refused silent request changes nothing.
     tokens.nextSilent({ ok: false, reason: 'unavailable', message: 'down' });
@@ -73,4 +106,3 @@ describe('ClinicianAuthenticator', () => {
     expect((await directory.resolveBadge(hash('ana')))?.roles).toEqual(['nurse']);
   });
 });
-

@@ -6,7 +6,13 @@ import { IdentityAudit } from '../../../main/identity/identity-audit.js';
 import type { Argon2Parameters } from '../../../main/identity/pin/argon2-parameters.js';
 
 /** Cheap argon2id costs for unit tests; production values are measured by bench/identity.ts instead. */
-export const TEST_ARGON2: Argon2Parameters = { memoryKiB: 1024, iterations: 1, parallelism: 1, outputBytes: 32, saltBytes: 16 };
+export const TEST_ARGON2: Argon2Parameters = {
+  memoryKiB: 1024,
+  iterations: 1,
+  parallelism: 1,
+  outputBytes: 32,
+  saltBytes: 16,
+};
 
 /** Deterministic Random: a counter-based byte stream, distinct on every call. */
 export function countingRandom(): Random {

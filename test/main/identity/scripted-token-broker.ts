@@ -1,4 +1,10 @@
-import type { SignedIn, SignInOptions, SignInOutcome, TokenBroker, TokenOutcome } from '../../../main/identity/tokens/token-broker.js';
+import type {
+  SignedIn,
+  SignInOptions,
+  SignInOutcome,
+  TokenBroker,
+  TokenOutcome,
+} from '../../../main/identity/tokens/token-broker.js';
 
 /**
  * Stands in for the provider in unit tests: each sign-in returns the next scripted outcome, and the token cache
@@ -54,7 +60,8 @@ export class ScriptedTokenBroker implements Pick<TokenBroker, 'signIn' | 'acquir
   async acquireSilent(userId: string): Promise<TokenOutcome> {
     const scripted = this.silent.shift();
     if (scripted) return scripted;
-    if (!this.caches.has(userId)) return { ok: false, reason: 'interaction-required', message: 'No saved sign-in for this user: sign in again.' };
+    if (!this.caches.has(userId))
+      return { ok: false, reason: 'interaction-required', message: 'No saved sign-in for this user: sign in again.' };
     return { ok: true, identity: { ...signedIn({ userId }, Date.now()), fromCache: true } };
   }
 
@@ -66,5 +73,15 @@ export class ScriptedTokenBroker implements Pick<TokenBroker, 'signIn' | 'acquir
 
 /** A SignedIn for tests, with defaults for whatever the test does not care about. */
 export function signedIn(user: Partial<SignedIn> & { userId: string }, authTimeMs = Date.now()): SignedIn {
-  return { displayName: user.userId, username: user.userId, roles: [], authTimeMs, homeAccountId: user.userId, accessToken: 'at', expiresOn: null, fromCache: false, ...user };
+  return {
+    displayName: user.userId,
+    username: user.userId,
+    roles: [],
+    authTimeMs,
+    homeAccountId: user.userId,
+    accessToken: 'at',
+    expiresOn: null,
+    fromCache: false,
+    ...user,
+  };
 }

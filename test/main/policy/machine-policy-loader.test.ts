@@ -23,7 +23,10 @@ async function policyFile(name: string, content: string, mode = 0o644): Promise<
 
 describe('machine policy loader (Linux)', () => {
   it('loads a valid policy owned by a trusted user', async () => {
-    const path = await policyFile('ok.json', JSON.stringify({ version: 1, profile: 'er-kiosk', session: { graceMinutes: 10 } }));
+    const path = await policyFile(
+      'ok.json',
+      JSON.stringify({ version: 1, profile: 'er-kiosk', session: { graceMinutes: 10 } }),
+    );
     const r = await loadMachinePolicy({ path, trustedOwnerUids: [uid] });
     expect(r).toEqual({ ok: true, path, policy: { version: 1, profile: 'er-kiosk', session: { graceMinutes: 10 } } });
   });
@@ -33,7 +36,10 @@ describe('machine policy loader (Linux)', () => {
     expect(r).toMatchObject({ ok: true, policy: undefined });
   });
 
-  if (uid === 0) console.log('skipping the default-owner test: running as root makes test files root-owned (the untrusted-owner test covers the check)');
+  if (uid === 0)
+    console.log(
+      'skipping the default-owner test: running as root makes test files root-owned (the untrusted-owner test covers the check)',
+    );
   it.skipIf(uid === 0)('refuses a file owned by someone other than root', async () => {
     const path = await policyFile('user-owned.json', JSON.stringify({ version: 1 }));
     const r = await loadMachinePolicy({ path });

@@ -19,7 +19,13 @@ async function setup() {
   const clock = new ManualClock();
   let changes = 0;
   const warnings: string[] = [];
-  const stop = watchMachinePolicy({ path: file, clock, settleMs: 500, onChange: () => changes++, log: { warn: (m) => warnings.push(m) } });
+  const stop = watchMachinePolicy({
+    path: file,
+    clock,
+    settleMs: 500,
+    onChange: () => changes++,
+    log: { warn: (m) => warnings.push(m) },
+  });
   cleanups.push(stop);
   return { dir, file, clock, changes: () => changes, warnings };
 }
@@ -51,8 +57,17 @@ describe('watchMachinePolicy (inotify on the policy folder, no polling)', () => 
   it('says when the folder cannot be watched, and that changes then wait for a restart', async () => {
     const clock = new ManualClock();
     const warnings: string[] = [];
-    const stop = watchMachinePolicy({ path: '/nonexistent-careshell/policy.json', clock, onChange: () => {}, log: { warn: (m) => warnings.push(m) } });
+    const stop = watchMachinePolicy({
+      path: '/nonexistent-careshell/policy.json',
+      clock,
+      onChange: () => {},
+      log: { warn: (m) => warnings.push(m) },
+    });
     stop();
-    expect(warnings).toEqual([expect.stringMatching(/^policy: cannot watch \/nonexistent-careshell .*policy changes apply when CareShell restarts\.$/)]);
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /^policy: cannot watch \/nonexistent-careshell .*policy changes apply when CareShell restarts\.$/,
+      ),
+    ]);
   });
 });

@@ -32,7 +32,10 @@ describe('session policy resolution', () => {
       session: { graceMinutes: 10, tapOut: { sameUser: 'ignore' } },
       profiles: { 'er-kiosk': { session: { idleTimeoutSeconds: 90 } } },
     });
-    const user = { profile: 'nurse-station', session: { graceMinutes: 25, warningSeconds: 15, idleTimeoutSeconds: 600 } };
+    const user = {
+      profile: 'nurse-station',
+      session: { graceMinutes: 25, warningSeconds: 15, idleTimeoutSeconds: 600 },
+    };
     const r = resolveSessionPolicy({ machine, user });
     if (!r.ok) throw new Error(JSON.stringify(r.problems));
     expect(r.policy.profile).toBe('er-kiosk'); // machine chose the profile
@@ -79,7 +82,9 @@ describe('policy root schema', () => {
   it('lets other areas plug in their sections, at the root and per profile', () => {
     const readers = z.strictObject({ wedgeTimeoutMs: z.number().int().positive().optional() });
     const schema = buildPolicyRootSchema({ readers });
-    expect(schema.parse({ version: 1, readers: { wedgeTimeoutMs: 40 }, profiles: { x: { readers: {} } } })).toMatchObject({
+    expect(
+      schema.parse({ version: 1, readers: { wedgeTimeoutMs: 40 }, profiles: { x: { readers: {} } } }),
+    ).toMatchObject({
       readers: { wedgeTimeoutMs: 40 },
     });
     const bad = schema.safeParse({ version: 1, profiles: { x: { readers: { wedgeTimeoutMs: -3 } } } });

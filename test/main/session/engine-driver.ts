@@ -1,4 +1,10 @@
-import type { Decision, EngineEvent, EngineState, EnrollmentRequest, LifecycleEvent } from '../../../main/session/engine-state.js';
+import type {
+  Decision,
+  EngineEvent,
+  EngineState,
+  EnrollmentRequest,
+  LifecycleEvent,
+} from '../../../main/session/engine-state.js';
 import { initialState } from '../../../main/session/engine-state.js';
 import { nextDeadline } from '../../../main/session/deadlines.js';
 import { decide, effectivePending } from '../../../main/session/session-reducer.js';
@@ -97,14 +103,22 @@ export class EngineDriver {
     this.openEnrollments.push(...decision.enrollments);
     this.released.push(...decision.releasedEnrollments);
     for (const req of decision.requests) {
-      const user = req.expectedUserId === undefined ? this.passwordUser : Object.values(USERS).find((u) => u.userId === req.expectedUserId);
+      const user =
+        req.expectedUserId === undefined
+          ? this.passwordUser
+          : Object.values(USERS).find((u) => u.userId === req.expectedUserId);
       const outcome: { ok: true; user: DirectoryUser } | { ok: false; message: string } =
         this.signInSucceeds && user ? { ok: true, user } : { ok: false, message: 'refused' };
       if (outcome.ok) this.pinFailures.delete(outcome.user.userId); // identity clears a lockout on full sign-in
-      this.dispatch({ type: 'full-sign-in-result', token: req.token, outcome }, outcome.ok ? outcome.user.userId : undefined);
+      this.dispatch(
+        { type: 'full-sign-in-result', token: req.token, outcome },
+        outcome.ok ? outcome.user.userId : undefined,
+      );
     }
     for (const proof of decision.stepUpProofs) {
-      const result = this.signInSucceeds ? { ok: true as const } : { ok: false as const, retry: false, message: 'refused' };
+      const result = this.signInSucceeds
+        ? { ok: true as const }
+        : { ok: false as const, retry: false, message: 'refused' };
       this.dispatch({ type: 'step-up-result', token: proof.token, method: proof.proof.method, result });
     }
   }
@@ -114,7 +128,10 @@ export class EngineDriver {
       case 'tap': {
         const user = step.user === 'unknown' ? this.unknownBadgeOwner : USERS[step.user];
         const badgeHash = fakeHash(step.user);
-        this.dispatch({ type: 'tap', badgeHash, readerId: 'r1', user, newSessionId: `s${this.nextSession++}` }, user?.userId);
+        this.dispatch(
+          { type: 'tap', badgeHash, readerId: 'r1', user, newSessionId: `s${this.nextSession++}` },
+          user?.userId,
+        );
         return;
       }
       case 'pin': {
@@ -122,7 +139,10 @@ export class EngineDriver {
         if (p?.kind !== 'pin') return this.dispatch({ type: 'pin-refused' });
         this.lastPrompt = { token: p.token, userId: p.user.userId, targetSessionId: p.target.sessionId };
         const result = this.verifyPin(p.user.userId, step.correct);
-        return this.dispatch({ type: 'pin-result', token: p.token, userId: p.user.userId, targetSessionId: p.target.sessionId, result }, result.ok ? p.user.userId : undefined);
+        return this.dispatch(
+          { type: 'pin-result', token: p.token, userId: p.user.userId, targetSessionId: p.target.sessionId, result },
+          result.ok ? p.user.userId : undefined,
+        );
       }
       case 'late-pin': {
         if (!this.lastPrompt) return;
@@ -135,7 +155,11 @@ export class EngineDriver {
         return this.dispatch({ type: 'pin-forgot' });
       case 'password-sign-in':
         this.passwordUser = USERS[step.user];
-        return this.dispatch({ type: 'password-sign-in', readerReady: step.readerReady, newSessionId: `s${this.nextSession++}` });
+        return this.dispatch({
+          type: 'password-sign-in',
+          readerReady: step.readerReady,
+          newSessionId: `s${this.nextSession++}`,
+        });
       case 'step-up-cancel':
         return this.dispatch({ type: 'step-up-cancel' });
       case 'activity':
@@ -151,7 +175,12 @@ export class EngineDriver {
       case 'revoke':
         return this.dispatch({ type: 'admin-revoke', userId: step.user && USERS[step.user].userId, reason: 'test' });
       case 'step-up':
-        return this.dispatch({ type: 'step-up-request', action: 'export', userId: this.state.fg.kind === 'none' ? '' : this.state.fg.session.user.userId, methods: ['idp'] });
+        return this.dispatch({
+          type: 'step-up-request',
+          action: 'export',
+          userId: this.state.fg.kind === 'none' ? '' : this.state.fg.session.user.userId,
+          methods: ['idp'],
+        });
       case 'policy':
         return this.dispatch({ type: 'policy-change', policy: step.policy });
       case 'policy-invalid':
@@ -164,7 +193,9 @@ export class EngineDriver {
         if (!req) return;
         // A new clinician enrolls the unknown badge; a PIN reset signs in as the account being reset.
         const user = req.purpose === 'enroll' ? USERS.dave : Object.values(USERS).find((u) => u.userId === req.userId)!;
-        const outcome = this.signInSucceeds ? { ok: true as const, pendingId: `p${this.nextPendingId++}`, user } : { ok: false as const, message: 'refused' };
+        const outcome = this.signInSucceeds
+          ? { ok: true as const, pendingId: `p${this.nextPendingId++}`, user }
+          : { ok: false as const, message: 'refused' };
         if (outcome.ok) {
           this.pinFailures.delete(user.userId);
           this.issuedEnrollments.push(outcome.pendingId);
@@ -174,7 +205,12 @@ export class EngineDriver {
       case 'choose-pin': {
         const p = this.state.pending;
         if (p?.kind !== 'enroll' || p.step !== 'choose-pin' || !p.user) return this.dispatch({ type: 'pin-refused' });
-        if (!step.accepted) return this.dispatch({ type: 'enroll-completed', token: p.token, outcome: { ok: false, retry: true, message: 'too easy' } });
+        if (!step.accepted)
+          return this.dispatch({
+            type: 'enroll-completed',
+            token: p.token,
+            outcome: { ok: false, retry: true, message: 'too easy' },
+          });
         if (p.purpose === 'enroll') this.unknownBadgeOwner = p.user;
         if (p.pendingId) this.completedEnrollments.push(p.pendingId);
         return this.dispatch({ type: 'enroll-completed', token: p.token, outcome: { ok: true } }, p.user.userId);
@@ -184,12 +220,23 @@ export class EngineDriver {
       case 'pin-unusable': {
         const p = effectivePending(this.state);
         if (p?.kind !== 'pin') return this.dispatch({ type: 'pin-refused' });
-        return this.dispatch({ type: 'pin-result', token: p.token, userId: p.user.userId, targetSessionId: p.target.sessionId, result: { ok: false, reason: 'needs-reset', message: 'no PIN set' } });
+        return this.dispatch({
+          type: 'pin-result',
+          token: p.token,
+          userId: p.user.userId,
+          targetSessionId: p.target.sessionId,
+          result: { ok: false, reason: 'needs-reset', message: 'no PIN set' },
+        });
       }
       case 'tokens-refused': {
         const fg = this.state.fg;
         if (fg.kind === 'none') return;
-        return this.dispatch({ type: 'tokens-refused', userId: fg.session.user.userId, sessionId: fg.session.id, message: 'refresh token revoked' });
+        return this.dispatch({
+          type: 'tokens-refused',
+          userId: fg.session.user.userId,
+          sessionId: fg.session.id,
+          message: 'refresh token revoked',
+        });
       }
     }
   }
@@ -224,6 +271,8 @@ export class EngineDriver {
       return { ok: true };
     }
     this.pinFailures.set(userId, failed + 1);
-    return failed + 1 >= 3 ? { ok: false, reason: 'locked-out', newly: true } : { ok: false, reason: 'wrong', attemptsLeft: 2 - failed, retryInMs: 0 };
+    return failed + 1 >= 3
+      ? { ok: false, reason: 'locked-out', newly: true }
+      : { ok: false, reason: 'wrong', attemptsLeft: 2 - failed, retryInMs: 0 };
   }
 }

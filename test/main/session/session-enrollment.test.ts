@@ -29,11 +29,17 @@ describe('enrollment: the first tap of an unknown badge', () => {
     const signingIn = rig.service.view();
     expect(signingIn).toMatchObject({ screen: 'no-user', enrollment: { purpose: 'enroll', step: 'sign-in' } });
     expect(signingIn.notice?.text).toMatch(/not enrolled yet.*sign-in window/);
-    expect(rig.audit.events.at(-1)).toMatchObject({ type: 'badge.unknown', reason: expect.stringContaining('enrollment started') });
+    expect(rig.audit.events.at(-1)).toMatchObject({
+      type: 'badge.unknown',
+      reason: expect.stringContaining('enrollment started'),
+    });
 
     const pendingId = await rig.enrollment.finishSignIn(dave);
     await tapping.done;
-    expect(rig.service.view()).toMatchObject({ screen: 'no-user', enrollment: { step: 'choose-pin', displayName: dave.displayName } });
+    expect(rig.service.view()).toMatchObject({
+      screen: 'no-user',
+      enrollment: { step: 'choose-pin', displayName: dave.displayName },
+    });
     expect(rig.service.view().pinPrompt).toBeUndefined();
 
     await rig.service.handle({ type: 'choose-pin', pin: '1111' });
@@ -73,7 +79,10 @@ describe('enrollment: the first tap of an unknown badge', () => {
     rig.enrollment.endOnAbort = false; // the sign-in completes just as the workstation gives up on it
     const tapping = await tapUnknown(rig);
     await rig.service.handle({ type: 'enroll-cancel' });
-    expect(rig.service.view()).toMatchObject({ screen: 'no-user', notice: { text: 'Enrollment cancelled. Nothing was saved.' } });
+    expect(rig.service.view()).toMatchObject({
+      screen: 'no-user',
+      notice: { text: 'Enrollment cancelled. Nothing was saved.' },
+    });
     expect(rig.service.view().enrollment).toBeUndefined();
     const late = await rig.enrollment.finishSignIn(dave);
     await tapping.done;
@@ -81,7 +90,11 @@ describe('enrollment: the first tap of an unknown badge', () => {
     expect(rig.screen()).toBe('no-user');
     await rig.service.handle({ type: 'choose-pin', pin: '2580' });
     expect(rig.enrollment.completed).toEqual([]);
-    expect(rig.audit.events.some((e) => e.type === 'session.sign_in' && e.outcome === 'failure' && /cancelled/.test(e.reason ?? ''))).toBe(true);
+    expect(
+      rig.audit.events.some(
+        (e) => e.type === 'session.sign_in' && e.outcome === 'failure' && /cancelled/.test(e.reason ?? ''),
+      ),
+    ).toBe(true);
   });
 
   it('cancel while choosing the PIN drops the signed-in enrollment in the identity layer', async () => {
@@ -98,7 +111,9 @@ describe('enrollment: the first tap of an unknown badge', () => {
   it('a refused or failed sign-in says why and leaves nothing pending', async () => {
     const rig = makeRig({ enrollment: true });
     const tapping = await tapUnknown(rig);
-    await rig.enrollment.finishSignIn({ refused: 'Sign-in failed: the identity provider cannot be reached. Check the network, then try again.' });
+    await rig.enrollment.finishSignIn({
+      refused: 'Sign-in failed: the identity provider cannot be reached. Check the network, then try again.',
+    });
     await tapping.done;
     const view = rig.service.view();
     expect(view.enrollment).toBeUndefined();
@@ -118,7 +133,9 @@ describe('enrollment: the first tap of an unknown badge', () => {
     const view = rig.service.view();
     expect(view.screen).toBe('no-user');
     expect(view.enrollment).toBeUndefined();
-    expect(view.notice?.text).toBe(`Enrollment did not complete: This badge is already enrolled for ${USERS.carol.displayName}; ask IT to unenroll it first.`);
+    expect(view.notice?.text).toBe(
+      `Enrollment did not complete: This badge is already enrolled for ${USERS.carol.displayName}; ask IT to unenroll it first.`,
+    );
     expect(rig.lifecycle).toEqual([]);
   });
 
@@ -196,7 +213,10 @@ describe('PIN errors lead to a PIN reset', () => {
     const submitting = rig.pin('1111');
     await flush();
     expect(rig.enrollment.begun).toEqual([{ purpose: 'pin-reset', userId: USERS.alice.userId }]);
-    expect(rig.service.view()).toMatchObject({ screen: 'locked', enrollment: { purpose: 'pin-reset', step: 'sign-in', displayName: USERS.alice.displayName } });
+    expect(rig.service.view()).toMatchObject({
+      screen: 'locked',
+      enrollment: { purpose: 'pin-reset', step: 'sign-in', displayName: USERS.alice.displayName },
+    });
     expect(rig.service.view().notice?.text).toMatch(/your PIN cannot be used.*choose a new PIN/);
     const pendingId = await rig.enrollment.finishSignIn(USERS.alice);
     await submitting;
@@ -205,7 +225,10 @@ describe('PIN errors lead to a PIN reset', () => {
     expect(rig.enrollment.completed).toEqual([{ pendingId, purpose: 'pin-reset', pin: '2580' }]);
     expect(rig.screen()).toBe('active');
     expect(rig.lifecycle.at(-1)).toEqual({ kind: 'shown', sessionId: 'session-1' });
-    expect(rig.audit.events.at(-1)).toMatchObject({ type: 'session.unlock', details: { method: 'PIN reset (full sign-in and new PIN)' } });
+    expect(rig.audit.events.at(-1)).toMatchObject({
+      type: 'session.unlock',
+      details: { method: 'PIN reset (full sign-in and new PIN)' },
+    });
   });
 
   it('"Forgot PIN?" at the PIN pad resets the PIN (full sign-in as the badge holder, then a new PIN) and resumes the session', async () => {
@@ -217,8 +240,13 @@ describe('PIN errors lead to a PIN reset', () => {
     const forgetting = rig.service.handle({ type: 'pin-forgot' });
     await flush();
     expect(rig.enrollment.begun).toEqual([{ purpose: 'pin-reset', userId: USERS.alice.userId }]);
-    expect(rig.service.view().notice?.text).toBe(`${USERS.alice.displayName}: to reset your PIN. Sign in with your hospital account in the sign-in window, then choose a new PIN.`);
-    expect(rig.audit.events.at(-1)).toMatchObject({ type: 'session.reverify_required', reason: 'PIN reset required: PIN forgotten' });
+    expect(rig.service.view().notice?.text).toBe(
+      `${USERS.alice.displayName}: to reset your PIN. Sign in with your hospital account in the sign-in window, then choose a new PIN.`,
+    );
+    expect(rig.audit.events.at(-1)).toMatchObject({
+      type: 'session.reverify_required',
+      reason: 'PIN reset required: PIN forgotten',
+    });
     await rig.enrollment.finishSignIn(USERS.alice);
     await forgetting;
     await rig.service.handle({ type: 'choose-pin', pin: '2580' });
@@ -233,7 +261,10 @@ describe('PIN errors lead to a PIN reset', () => {
     await rig.tap('alice');
     expect(rig.service.view().pinPrompt).toEqual({ canReset: false });
     await rig.service.handle({ type: 'pin-forgot' });
-    expect(rig.service.view()).toMatchObject({ pinPrompt: {}, notice: { text: expect.stringMatching(/Ask IT to reset it/) } });
+    expect(rig.service.view()).toMatchObject({
+      pinPrompt: {},
+      notice: { text: expect.stringMatching(/Ask IT to reset it/) },
+    });
   });
 
   it('a PIN store that cannot be read gives a clear message and keeps the prompt', async () => {
@@ -255,10 +286,22 @@ describe('tokens refused for a shown session', () => {
     const rig = makeRig({ policy: { absoluteLifetimeHours: 1 } });
     await rig.tap('alice');
     await workFor(rig, 30 * 60 * SEC);
-    await rig.service.handle({ type: 'tokens-refused', userId: USERS.alice.userId, sessionId: 'session-1', message: 'refresh token revoked' });
-    expect(rig.auth.requests.at(-1)).toMatchObject({ expectedUserId: USERS.alice.userId, reason: expect.stringContaining('refresh token revoked') });
+    await rig.service.handle({
+      type: 'tokens-refused',
+      userId: USERS.alice.userId,
+      sessionId: 'session-1',
+      message: 'refresh token revoked',
+    });
+    expect(rig.auth.requests.at(-1)).toMatchObject({
+      expectedUserId: USERS.alice.userId,
+      reason: expect.stringContaining('refresh token revoked'),
+    });
     expect(rig.screen()).toBe('active');
-    expect(rig.audit.events.at(-1)).toMatchObject({ type: 'session.sign_in', outcome: 'success', reason: 'identity provider sign-in renewed' });
+    expect(rig.audit.events.at(-1)).toMatchObject({
+      type: 'session.sign_in',
+      outcome: 'success',
+      reason: 'identity provider sign-in renewed',
+    });
     await workFor(rig, 45 * 60 * SEC); // past the original lifetime, within the renewed one
     expect(rig.screen()).toBe('active');
     await workFor(rig, 15 * 60 * SEC);
@@ -269,7 +312,12 @@ describe('tokens refused for a shown session', () => {
     const rig = makeRig();
     await rig.tap('alice');
     rig.auth.nextUser = USERS.bob; // the wrong person signs in at the provider
-    await rig.service.handle({ type: 'tokens-refused', userId: USERS.alice.userId, sessionId: 'session-1', message: 'refresh token expired' });
+    await rig.service.handle({
+      type: 'tokens-refused',
+      userId: USERS.alice.userId,
+      sessionId: 'session-1',
+      message: 'refresh token expired',
+    });
     expect(rig.screen()).toBe('active');
     expect(rig.service.view().notice?.text).toMatch(/Sign-in did not succeed.*when you next unlock/);
     await rig.service.handle({ type: 'lock-now' });
@@ -283,7 +331,12 @@ describe('tokens refused for a shown session', () => {
     const rig = makeRig();
     await rig.tap('alice');
     await rig.service.handle({ type: 'lock-now' });
-    await rig.service.handle({ type: 'tokens-refused', userId: USERS.alice.userId, sessionId: 'session-1', message: 'refresh token expired' });
+    await rig.service.handle({
+      type: 'tokens-refused',
+      userId: USERS.alice.userId,
+      sessionId: 'session-1',
+      message: 'refresh token expired',
+    });
     expect(rig.auth.requests).toHaveLength(0);
     await rig.tap('alice');
     expect(rig.auth.requests).toEqual([expect.objectContaining({ expectedUserId: USERS.alice.userId })]);

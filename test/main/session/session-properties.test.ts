@@ -48,19 +48,34 @@ const policyArb: fc.Arbitrary<SessionPolicy> = fc
 
 const userArb = fc.constantFrom('alice' as const, 'bob' as const, 'carol' as const);
 const stepArb: fc.Arbitrary<Step> = fc.oneof(
-  { weight: 8, arbitrary: fc.record({ kind: fc.constant('tap' as const), user: fc.oneof(userArb, fc.constant('unknown' as const)) }) },
+  {
+    weight: 8,
+    arbitrary: fc.record({
+      kind: fc.constant('tap' as const),
+      user: fc.oneof(userArb, fc.constant('unknown' as const)),
+    }),
+  },
   { weight: 5, arbitrary: fc.record({ kind: fc.constant('pin' as const), correct: fc.boolean() }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'pin-cancel' as const }) },
   { weight: 2, arbitrary: fc.constant({ kind: 'late-pin' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'forgot-pin' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'step-up-cancel' as const }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('password-sign-in' as const), user: userArb, readerReady: fc.boolean() }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('password-sign-in' as const), user: userArb, readerReady: fc.boolean() }),
+  },
   { weight: 4, arbitrary: fc.constant({ kind: 'activity' as const }) },
   {
     weight: 1,
     arbitrary: fc.record({
       kind: fc.constant('os' as const),
-      event: fc.constantFrom('suspend' as const, 'resume' as const, 'lock-screen' as const, 'display-off' as const, 'lid-close' as const),
+      event: fc.constantFrom(
+        'suspend' as const,
+        'resume' as const,
+        'lock-screen' as const,
+        'display-off' as const,
+        'lid-close' as const,
+      ),
     }),
   },
   { weight: 1, arbitrary: fc.constant({ kind: 'lock-now' as const }) },
@@ -70,13 +85,20 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
     arbitrary: fc.record(
       {
         kind: fc.constant('advance' as const),
-        ms: fc.oneof(fc.integer({ min: 0, max: 5 * SEC }), fc.integer({ min: 0, max: 3 * MIN }), fc.integer({ min: 0, max: 30 * MIN })),
+        ms: fc.oneof(
+          fc.integer({ min: 0, max: 5 * SEC }),
+          fc.integer({ min: 0, max: 3 * MIN }),
+          fc.integer({ min: 0, max: 30 * MIN }),
+        ),
         osInputAfterMs: fc.integer({ min: 0, max: 10 * MIN }),
       },
       { requiredKeys: ['kind', 'ms'] },
     ),
   },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('revoke' as const), user: fc.option(userArb, { nil: undefined }) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('revoke' as const), user: fc.option(userArb, { nil: undefined }) }),
+  },
   { weight: 1, arbitrary: fc.constant({ kind: 'step-up' as const }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('policy' as const), policy: policyArb }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'policy-invalid' as const }) },
@@ -97,9 +119,16 @@ const switchingStepArb: fc.Arbitrary<Step> = fc.oneof(
   { weight: 2, arbitrary: fc.constant({ kind: 'late-pin' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'lock-now' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'tokens-refused' as const }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('advance' as const), ms: fc.integer({ min: 0, max: 2 * MIN }) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constant('advance' as const), ms: fc.integer({ min: 0, max: 2 * MIN }) }),
+  },
 );
-const switchingPolicyArb = policyArb.map((p) => ({ ...p, graceMinutes: Math.max(p.graceMinutes, 5), switching: { ...p.switching, previousSession: 'suspend' as const } }));
+const switchingPolicyArb = policyArb.map((p) => ({
+  ...p,
+  graceMinutes: Math.max(p.graceMinutes, 5),
+  switching: { ...p.switching, previousSession: 'suspend' as const },
+}));
 
 /** Half the workstations can enroll unknown badges (with a short enrollment deadline), half cannot. */
 const scenarioArb = fc.oneof(
@@ -149,7 +178,11 @@ describe('session engine properties (fast-check, 10,000 sequences each)', () => 
         const needsFull = new Set<string>();
         runScenario(scenario, (o) => {
           const { decision, event } = o;
-          const all = [...(decision.preGrant?.audits ?? []), ...(decision.grant ? [decision.grant] : []), ...decision.audits];
+          const all = [
+            ...(decision.preGrant?.audits ?? []),
+            ...(decision.grant ? [decision.grant] : []),
+            ...decision.audits,
+          ];
           const lifecycle = [...(decision.preGrant?.lifecycle ?? []), ...decision.lifecycle];
           if (lifecycle.some((e) => e.kind === 'hidden') || event.type === 'os') tappedSinceLock.clear();
           // Oracle of who must present a full sign-in: lockout, shift end or revocation, until they do.
@@ -164,7 +197,9 @@ describe('session engine properties (fast-check, 10,000 sequences each)', () => 
           if (after && after.id !== before?.id) {
             const resumed = kept(o.before).some((s) => s.id === after.id);
             const rules = decision.state.rules;
-            expect(o.verifiedUser, `${after.id} shown without a credential (event ${event.type})`).toBe(after.user.userId);
+            expect(o.verifiedUser, `${after.id} shown without a credential (event ${event.type})`).toBe(
+              after.user.userId,
+            );
             if (event.type === 'tap') {
               expect(needsFull.has(after.user.userId)).toBe(false);
               expect(resumed ? rules.reverify : rules.signIn).toBe('badge');
@@ -203,7 +238,11 @@ describe('session engine properties (fast-check, 10,000 sequences each)', () => 
             }
           }
           const shown = visible(decision.state);
-          if (event.type === 'full-sign-in-result' && event.outcome.ok && shown?.user.userId === event.outcome.user.userId) {
+          if (
+            event.type === 'full-sign-in-result' &&
+            event.outcome.ok &&
+            shown?.user.userId === event.outcome.user.userId
+          ) {
             lifetimeStart.set(shown.id, now);
           }
           // Enrollment and PIN reset begin with a full sign-in: the lifetime restarts from the session they show.
@@ -273,9 +312,13 @@ describe('session engine properties (fast-check, 10,000 sequences each)', () => 
         runScenario(scenario, (o) => {
           for (const e of [...(o.decision.preGrant?.lifecycle ?? []), ...o.decision.lifecycle]) {
             if (e.kind === 'terminated') ended.add(e.sessionId);
-            else if (e.kind === 'shown') expect(ended.has(e.sessionId), `${e.sessionId} shown after it was terminated`).toBe(false);
+            else if (e.kind === 'shown')
+              expect(ended.has(e.sessionId), `${e.sessionId} shown after it was terminated`).toBe(false);
           }
-          for (const s of [...kept(o.decision.state), ...(visible(o.decision.state) ? [visible(o.decision.state)!] : [])]) {
+          for (const s of [
+            ...kept(o.decision.state),
+            ...(visible(o.decision.state) ? [visible(o.decision.state)!] : []),
+          ]) {
             expect(ended.has(s.id), `${s.id} kept after it was terminated`).toBe(false);
           }
         });
@@ -296,18 +339,32 @@ describe('session engine properties (fast-check, 10,000 sequences each)', () => 
       fc.property(scenarioArb, (scenario) => {
         runScenario(scenario, (o) => {
           const { decision } = o;
-          const all = [...(decision.preGrant?.audits ?? []), ...(decision.grant ? [decision.grant] : []), ...decision.audits];
+          const all = [
+            ...(decision.preGrant?.audits ?? []),
+            ...(decision.grant ? [decision.grant] : []),
+            ...decision.audits,
+          ];
           if (transitionSignature(o.before) !== transitionSignature(decision.state)) {
             expect(all.length, `${o.event.type} changed the screen without an audit record`).toBeGreaterThan(0);
           }
           const wasSuspended = new Set(o.before.suspended.map((s) => s.id));
           const changes = [
-            ...[...(decision.preGrant?.lifecycle ?? []), ...decision.lifecycle].map((e) => ({ kind: e.kind as string, sessionId: e.sessionId })),
-            ...decision.state.suspended.filter((s) => !wasSuspended.has(s.id)).map((s) => ({ kind: 'suspended', sessionId: s.id })),
+            ...[...(decision.preGrant?.lifecycle ?? []), ...decision.lifecycle].map((e) => ({
+              kind: e.kind as string,
+              sessionId: e.sessionId,
+            })),
+            ...decision.state.suspended
+              .filter((s) => !wasSuspended.has(s.id))
+              .map((s) => ({ kind: 'suspended', sessionId: s.id })),
           ];
           for (const { kind, sessionId } of changes) {
-            const matching = all.filter((a) => a.details?.sessionId === sessionId && recordedAs[kind]!.includes(a.type));
-            expect(matching.length, `${kind} ${sessionId} not recorded as ${recordedAs[kind]!.join(' or ')}`).toBeGreaterThan(0);
+            const matching = all.filter(
+              (a) => a.details?.sessionId === sessionId && recordedAs[kind]!.includes(a.type),
+            );
+            expect(
+              matching.length,
+              `${kind} ${sessionId} not recorded as ${recordedAs[kind]!.join(' or ')}`,
+            ).toBeGreaterThan(0);
           }
         });
       }),

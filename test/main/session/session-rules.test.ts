@@ -14,7 +14,10 @@ describe('rule: activity cancels the idle warning', () => {
     expect(rig.screen()).toBe('idle-warning');
     await rig.service.handle({ type: 'activity', source: 'renderer' });
     expect(rig.screen()).toBe('active');
-    expect(rig.audit.events.at(-1)).toMatchObject({ type: 'session.activity', reason: 'idle warning cancelled by activity' });
+    expect(rig.audit.events.at(-1)).toMatchObject({
+      type: 'session.activity',
+      reason: 'idle warning cancelled by activity',
+    });
     await rig.advance(99 * SEC);
     expect(rig.screen()).toBe('active');
     await rig.advance(1 * SEC);
@@ -139,13 +142,17 @@ describe('rule: the absolute lifetime forces a full sign-in', () => {
     expect(rig.lifecycle.at(-1)?.kind).toBe('terminated');
     expect(rig.service.view().notice?.text).toMatch(/sign-in has expired/);
     await rig.tap('alice');
-    expect(rig.auth.requests).toEqual([{ reason: expect.stringMatching(/expired/), expectedUserId: USERS.alice.userId }]);
+    expect(rig.auth.requests).toEqual([
+      { reason: expect.stringMatching(/expired/), expectedUserId: USERS.alice.userId },
+    ]);
     expect(rig.screen()).toBe('active');
     expect(rig.service.view().lifetimeMsLeft).toBe(8 * 60 * MIN);
   });
 
   it('a locked session also ends at the lifetime, even inside grace', async () => {
-    const rig = makeRig({ policy: { absoluteLifetimeHours: 1, graceMinutes: 30, idleTimeoutSeconds: 3600, warningSeconds: 0 } });
+    const rig = makeRig({
+      policy: { absoluteLifetimeHours: 1, graceMinutes: 30, idleTimeoutSeconds: 3600, warningSeconds: 0 },
+    });
     await rig.tap('alice');
     await rig.advance(50 * MIN);
     await rig.service.handle({ type: 'lock-now' });
@@ -258,12 +265,16 @@ describe('rule: fast user switching never shows one user to another', () => {
     expect(rig.who()).toBe('Bob Doctor');
   });
 
-  it('while B enters a PIN, A stays locked; B cancelling returns to A\'s lock screen', async () => {
+  it("while B enters a PIN, A stays locked; B cancelling returns to A's lock screen", async () => {
     const rig = makeRig({ policy: { signIn: 'badge+pin' } });
     await rig.tap('alice');
     await rig.pin('1111');
     await rig.tap('bob');
-    expect(rig.service.view()).toMatchObject({ screen: 'locked', pinPrompt: {}, notice: { text: 'Bob Doctor: enter your PIN.' } });
+    expect(rig.service.view()).toMatchObject({
+      screen: 'locked',
+      pinPrompt: {},
+      notice: { text: 'Bob Doctor: enter your PIN.' },
+    });
     await rig.service.handle({ type: 'pin-cancel' });
     expect(rig.service.view().pinPrompt).toBeUndefined();
     expect(rig.service.view().user?.displayName).toBe('Alice Nurse');
@@ -307,14 +318,17 @@ describe('rule: walk-away signals lock at once', () => {
       expect(rig.audit.events.at(-1)?.reason).toBe(`operating system ${event}`);
     });
   }
-  it('the signed-in user\'s badge leaving a presence reader locks; another card leaving changes nothing', async () => {
+  it("the signed-in user's badge leaving a presence reader locks; another card leaving changes nothing", async () => {
     const rig = makeRig();
     await rig.tap('alice');
     await rig.service.handle({ type: 'badge-removed', badgeId: BADGES.bob, readerId: 'presence-1' });
     expect(rig.screen()).toBe('active');
     await rig.service.handle({ type: 'badge-removed', badgeId: BADGES.alice, readerId: 'presence-1' });
     expect(rig.screen()).toBe('locked');
-    expect(rig.audit.events.at(-1)).toMatchObject({ type: 'session.lock', reason: 'badge removed from presence reader presence-1' });
+    expect(rig.audit.events.at(-1)).toMatchObject({
+      type: 'session.lock',
+      reason: 'badge removed from presence reader presence-1',
+    });
   });
 
   it('lifting the badge asked for a PIN closes that prompt (walked away); lifting another card does not', async () => {
@@ -383,8 +397,14 @@ describe('rule: PIN lockout after N failures, cleared only by full sign-in', () 
     await rig.pin('0000');
     rig.auth.nextUser = { ...USERS.bob }; // the sign-in window is left to someone else: it must not open Alice's session
     await rig.pin('0000');
-    expect(types(rig.audit.events).filter((t) => t.startsWith('pin.'))).toEqual(['pin.failure', 'pin.failure', 'pin.lockout']);
-    expect(rig.auth.requests).toEqual([{ reason: expect.stringMatching(/PIN is locked/), expectedUserId: USERS.alice.userId }]);
+    expect(types(rig.audit.events).filter((t) => t.startsWith('pin.'))).toEqual([
+      'pin.failure',
+      'pin.failure',
+      'pin.lockout',
+    ]);
+    expect(rig.auth.requests).toEqual([
+      { reason: expect.stringMatching(/PIN is locked/), expectedUserId: USERS.alice.userId },
+    ]);
     expect(rig.screen()).toBe('locked');
     expect(rig.service.view().notice?.text).toMatch(/Sign-in did not succeed/);
     // A PIN, even the right one, no longer opens the session; a badge tap asks the identity provider again.
@@ -406,18 +426,23 @@ describe('rule: PIN lockout after N failures, cleared only by full sign-in', () 
     rig.auth.nextUser = USERS.bob; // someone else signs in at the identity provider
     await rig.tap('alice');
     await rig.pin('1111');
-    expect(rig.audit.events.find((e) => e.type.startsWith('pin.'))).toMatchObject({ type: 'pin.failure', reason: expect.stringMatching(/while locked/) });
+    expect(rig.audit.events.find((e) => e.type.startsWith('pin.'))).toMatchObject({
+      type: 'pin.failure',
+      reason: expect.stringMatching(/while locked/),
+    });
     expect(rig.screen()).toBe('locked');
     expect(rig.audit.events.at(-1)).toMatchObject({ type: 'session.sign_in', outcome: 'failure' });
   });
 
-  it('the identity layer\'s backoff is shown, and a PIN entered during it changes nothing', async () => {
+  it("the identity layer's backoff is shown, and a PIN entered during it changes nothing", async () => {
     const rig = makeRig({ policy: { reverifyInGrace: 'pin' } });
     rig.pins.backoffMs = 4_000;
     await rig.tap('alice');
     await rig.service.handle({ type: 'lock-now' });
     await rig.pin('0000');
-    expect(rig.service.view().notice?.text).toBe('Wrong PIN. 2 attempts left before your PIN is locked. Wait 4 s before trying again.');
+    expect(rig.service.view().notice?.text).toBe(
+      'Wrong PIN. 2 attempts left before your PIN is locked. Wait 4 s before trying again.',
+    );
   });
 });
 
@@ -429,7 +454,12 @@ describe('rule: a refused refresh token means a full sign-in', () => {
     await rig.service.handle({ type: 'lock-now' });
     await rig.tap('alice');
     expect(rig.service.view().pinPrompt).toEqual({ canReset: false });
-    await rig.service.handle({ type: 'tokens-refused', userId: USERS.alice.userId, sessionId: a, message: 'refresh token revoked' });
+    await rig.service.handle({
+      type: 'tokens-refused',
+      userId: USERS.alice.userId,
+      sessionId: a,
+      message: 'refresh token revoked',
+    });
     expect(rig.service.view().pinPrompt).toBeUndefined();
     await rig.pin('1111');
     expect(rig.screen()).toBe('locked');
@@ -504,11 +534,17 @@ describe('rule: signing in without a badge, where policy allows it', () => {
     expect(rig.auth.requests).toEqual([{ reason: 'sign-in with password, no badge (no badge reader working)' }]);
     expect(rig.who()).toBe('Alice Nurse');
     const id = rig.lifecycle.at(-1)!.sessionId;
-    expect(rig.audit.events.at(-1)).toMatchObject({ type: 'session.sign_in', details: { method: 'full sign-in (no badge)' } });
+    expect(rig.audit.events.at(-1)).toMatchObject({
+      type: 'session.sign_in',
+      details: { method: 'full sign-in (no badge)' },
+    });
     await rig.service.handle({ type: 'lock-now' });
     await rig.service.handle({ type: 'password-sign-in', readerReady: false });
     expect(rig.lifecycle.at(-1)).toEqual({ kind: 'shown', sessionId: id });
-    expect(rig.audit.events.at(-1)).toMatchObject({ type: 'session.unlock', details: { method: 'full sign-in (no badge)' } });
+    expect(rig.audit.events.at(-1)).toMatchObject({
+      type: 'session.unlock',
+      details: { method: 'full sign-in (no badge)' },
+    });
   });
 
   it('"never" refuses it even with no reader; "always" offers it with readers working', async () => {
@@ -526,12 +562,14 @@ describe('rule: signing in without a badge, where policy allows it', () => {
     rig.auth.nextUser = undefined;
     await rig.service.handle({ type: 'password-sign-in', readerReady: false });
     expect(rig.screen()).toBe('no-user');
-    expect(rig.service.view().notice?.text).toMatch(/^Sign-in did not succeed: the identity provider refused the sign-in\./);
+    expect(rig.service.view().notice?.text).toMatch(
+      /^Sign-in did not succeed: the identity provider refused the sign-in\./,
+    );
   });
 });
 
 describe('rule: a PIN answer applies only to the prompt it was asked for', () => {
-  it('a slow PIN check for A that returns after B took over never opens B\'s session', async () => {
+  it("a slow PIN check for A that returns after B took over never opens B's session", async () => {
     const rig = makeRig({ policy: { reverifyInGrace: 'pin' } });
     await rig.tap('alice');
     await rig.service.handle({ type: 'lock-now' });
@@ -612,14 +650,21 @@ describe('policy changes and invalid policy', () => {
   it('an invalid policy locks at once, names the key, refuses taps, and loses nothing', async () => {
     const rig = makeRig();
     await rig.tap('alice');
-    await rig.service.handle({ type: 'policy-invalid', problems: [{ path: 'session.graceMinutes', message: 'must be at most 480 minutes' }] });
+    await rig.service.handle({
+      type: 'policy-invalid',
+      problems: [{ path: 'session.graceMinutes', message: 'must be at most 480 minutes' }],
+    });
     const v = rig.service.view();
     expect(v.screen).toBe('policy-error');
     expect(v.notice?.text).toContain('session.graceMinutes: must be at most 480 minutes');
     await rig.tap('alice');
     expect(rig.service.view().screen).toBe('policy-error');
     await rig.service.handle({ type: 'policy-change', policy: { ...makePolicy(), profile: 'er-kiosk' } });
-    expect(rig.service.view()).toMatchObject({ screen: 'locked', profile: 'er-kiosk', user: { displayName: 'Alice Nurse' } });
+    expect(rig.service.view()).toMatchObject({
+      screen: 'locked',
+      profile: 'er-kiosk',
+      user: { displayName: 'Alice Nurse' },
+    });
     await rig.tap('alice');
     expect(rig.screen()).toBe('active');
   });
@@ -628,7 +673,10 @@ describe('policy changes and invalid policy', () => {
     const rig = makeRig({ policy: { idleTimeoutSeconds: 600 } });
     await rig.tap('alice');
     await rig.advance(200 * SEC);
-    await rig.service.handle({ type: 'policy-change', policy: { ...makePolicy(), idleTimeoutSeconds: 120, warningSeconds: 20 } });
+    await rig.service.handle({
+      type: 'policy-change',
+      policy: { ...makePolicy(), idleTimeoutSeconds: 120, warningSeconds: 20 },
+    });
     await rig.advance(0);
     expect(rig.screen()).toBe('locked');
   });
@@ -646,7 +694,6 @@ describe('admin revoke and step-up', () => {
     await rig.tap('alice');
     expect(rig.auth.requests.at(-1)?.expectedUserId).toBe(USERS.alice.userId);
   });
-
 });
 
 describe('step-up before a high-risk action', () => {
@@ -656,10 +703,15 @@ describe('step-up before a high-risk action', () => {
     const gated: AuditSink = {
       append: (e) => {
         events.push(e);
-        return e.type === 'session.step_up' && e.outcome === 'success' ? new Promise((r) => (release = r)) : Promise.resolve();
+        return e.type === 'session.step_up' && e.outcome === 'success'
+          ? new Promise((r) => (release = r))
+          : Promise.resolve();
       },
     };
-    const rig = makeRig({ audit: gated as FlakyAuditSink, policy: { absoluteLifetimeHours: 8, idleTimeoutSeconds: 3600, warningSeconds: 0 } });
+    const rig = makeRig({
+      audit: gated as FlakyAuditSink,
+      policy: { absoluteLifetimeHours: 8, idleTimeoutSeconds: 3600, warningSeconds: 0 },
+    });
     const outcomes: unknown[] = [];
     rig.service.onStepUp((o) => outcomes.push(o));
     await rig.tap('alice');
@@ -672,7 +724,11 @@ describe('step-up before a high-risk action', () => {
     release();
     await stepping;
     expect(outcomes).toEqual([{ action: 'export', userId: USERS.alice.userId, sessionId: id, ok: true }]);
-    expect(events.at(-1)).toMatchObject({ type: 'session.step_up', outcome: 'success', details: { action: 'export', method: 'idp', sessionId: id } });
+    expect(events.at(-1)).toMatchObject({
+      type: 'session.step_up',
+      outcome: 'success',
+      details: { action: 'export', method: 'idp', sessionId: id },
+    });
     expect(rig.service.view().lifetimeMsLeft).toBe(8 * 60 * MIN); // a fresh sign-in renews the shift lifetime
     expect(rig.service.view().stepUp).toBeUndefined();
   });
@@ -687,11 +743,18 @@ describe('step-up before a high-risk action', () => {
     expect(rig.service.view().stepUp).toEqual({ action: 'break-glass', methods: ['idp', 'totp'] });
     expect(rig.stepUp.proofs).toEqual([]);
     await rig.service.handle({ type: 'step-up-prove', proof: { method: 'totp', code: '000000' } });
-    expect(rig.service.view()).toMatchObject({ stepUp: { action: 'break-glass' }, notice: { level: 'warning', text: 'That code is wrong.' } });
+    expect(rig.service.view()).toMatchObject({
+      stepUp: { action: 'break-glass' },
+      notice: { level: 'warning', text: 'That code is wrong.' },
+    });
     expect(rig.audit.events.at(-1)).toMatchObject({ type: 'session.step_up', outcome: 'failure' });
     await rig.service.handle({ type: 'step-up-prove', proof: { method: 'totp', code: FakeStepUp.GOOD_CODE } });
     expect(outcomes.map((o) => o.ok)).toEqual([true]);
-    expect(rig.audit.events.at(-1)).toMatchObject({ type: 'session.step_up', outcome: 'success', details: { method: 'totp' } });
+    expect(rig.audit.events.at(-1)).toMatchObject({
+      type: 'session.step_up',
+      outcome: 'success',
+      details: { method: 'totp' },
+    });
   });
 
   it('a proof submitted twice while the first is checked is sent once', async () => {
@@ -717,11 +780,17 @@ describe('step-up before a high-risk action', () => {
     await rig.tap('alice');
     await rig.service.handle({ type: 'step-up-request', action: 'break-glass' });
     await rig.service.handle({ type: 'step-up-cancel' });
-    expect(rig.audit.events.at(-1)).toMatchObject({ type: 'session.step_up', outcome: 'failure', reason: 'step-up for break-glass abandoned: cancelled by the user' });
+    expect(rig.audit.events.at(-1)).toMatchObject({
+      type: 'session.step_up',
+      outcome: 'failure',
+      reason: 'step-up for break-glass abandoned: cancelled by the user',
+    });
     await rig.service.handle({ type: 'step-up-request', action: 'break-glass' });
     await rig.service.handle({ type: 'lock-now' });
     expect(outcomes.map((o) => o.ok)).toEqual([false, false]);
-    expect(rig.audit.events.some((e) => e.type === 'session.step_up' && /abandoned: locked/.test(e.reason ?? ''))).toBe(true);
+    expect(rig.audit.events.some((e) => e.type === 'session.step_up' && /abandoned: locked/.test(e.reason ?? ''))).toBe(
+      true,
+    );
   });
 
   it('refuses without a signed-in user, and says so when the policy leaves no proof this user can give', async () => {
@@ -731,7 +800,10 @@ describe('step-up before a high-risk action', () => {
     await rig.tap('alice');
     rig.stepUp.methods = [];
     await rig.service.handle({ type: 'step-up-request', action: 'policy-change' });
-    expect(rig.service.view().notice).toMatchObject({ level: 'error', text: expect.stringMatching(/no way to confirm it is you/) });
+    expect(rig.service.view().notice).toMatchObject({
+      level: 'error',
+      text: expect.stringMatching(/no way to confirm it is you/),
+    });
     expect(rig.audit.events.at(-1)).toMatchObject({ type: 'session.step_up', outcome: 'failure' });
   });
 
@@ -799,7 +871,13 @@ describe('a grant racing another event', () => {
     release();
     await Promise.all([unlocking, bob]);
     expect(rig.who()).toBe('Bob Doctor');
-    expect(types(events).slice(2)).toEqual(['session.unlock', 'session.sign_in', 'session.lock', 'session.suspended', 'session.user_switch']);
+    expect(types(events).slice(2)).toEqual([
+      'session.unlock',
+      'session.sign_in',
+      'session.lock',
+      'session.suspended',
+      'session.user_switch',
+    ]);
     expect(rig.lifecycle.map((e) => e.kind)).toEqual(['shown', 'hidden', 'shown', 'hidden', 'shown']);
   });
 

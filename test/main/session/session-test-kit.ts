@@ -3,7 +3,12 @@ import type { Random } from '../../../common/random.js';
 import type { AuditEvent, AuditSink } from '../../../main/audit/audit-event.js';
 import { MemoryAuditSink } from '../../../main/audit/memory-audit-sink.js';
 import { createBadgeHasher } from '../../../main/identity/badge-hasher.js';
-import { applySessionOverrides, SESSION_DEFAULTS, type SessionOverride, type SessionPolicy } from '../../../main/policy/session-settings.js';
+import {
+  applySessionOverrides,
+  SESSION_DEFAULTS,
+  type SessionOverride,
+  type SessionPolicy,
+} from '../../../main/policy/session-settings.js';
 import type {
   Authenticator,
   DirectoryUser,
@@ -57,7 +62,8 @@ export class FakePins implements PinService {
   async verify(userId: string, pin: string): Promise<PinResult> {
     if (this.hold) await new Promise<void>((resolve) => this.held.push(resolve));
     if (this.broken) throw new Error('PIN store unreadable');
-    if (this.unusable.has(userId)) return { ok: false, reason: 'needs-reset', message: 'No PIN is set for this account' };
+    if (this.unusable.has(userId))
+      return { ok: false, reason: 'needs-reset', message: 'No PIN is set for this account' };
     const failed = this.failures.get(userId) ?? 0;
     if (failed >= this.maxAttempts) return { ok: false, reason: 'locked-out', newly: false };
     if (PINS[userId] === pin) {
@@ -123,7 +129,12 @@ export class FakeEnrollment implements Enrollment {
     return new Promise((resolve) => {
       this.waiting.push(resolve);
       // An aborted sign-in ends, as the identity layer's does when its window is closed for it.
-      if (this.endOnAbort) signal.addEventListener('abort', () => resolve({ ok: false, message: 'The sign-in was stopped at the workstation.' }), { once: true });
+      if (this.endOnAbort)
+        signal.addEventListener(
+          'abort',
+          () => resolve({ ok: false, message: 'The sign-in was stopped at the workstation.' }),
+          { once: true },
+        );
     });
   }
 
@@ -139,8 +150,14 @@ export class FakeEnrollment implements Enrollment {
 
   async complete(request: Parameters<Enrollment['complete']>[0]): Promise<EnrollmentCompleted> {
     this.completed.push(request);
-    if (/^(\d)\1+$|^1234/.test(request.pin)) return { ok: false, retry: true, message: 'That PIN is too easy to guess. Choose another.' };
-    if (this.badgeTakenBy) return { ok: false, retry: false, message: `This badge is already enrolled for ${this.badgeTakenBy}; ask IT to unenroll it first.` };
+    if (/^(\d)\1+$|^1234/.test(request.pin))
+      return { ok: false, retry: true, message: 'That PIN is too easy to guess. Choose another.' };
+    if (this.badgeTakenBy)
+      return {
+        ok: false,
+        retry: false,
+        message: `This badge is already enrolled for ${this.badgeTakenBy}; ask IT to unenroll it first.`,
+      };
     return { ok: true };
   }
 
@@ -166,8 +183,11 @@ export class FakeStepUp implements StepUp {
     this.proofs.push({ userId, action, proof });
     this.signals.push(signal);
     if (this.hold) await new Promise<void>((resolve) => this.held.push(resolve));
-    if (proof.method === 'idp') return this.idpFails ? { ok: false, retry: false, message: this.idpFails } : { ok: true };
-    return proof.code === FakeStepUp.GOOD_CODE ? { ok: true } : { ok: false, retry: true, message: 'That code is wrong.' };
+    if (proof.method === 'idp')
+      return this.idpFails ? { ok: false, retry: false, message: this.idpFails } : { ok: true };
+    return proof.code === FakeStepUp.GOOD_CODE
+      ? { ok: true }
+      : { ok: false, retry: true, message: 'That code is wrong.' };
   }
   release(): void {
     this.hold = false;
@@ -210,7 +230,9 @@ export interface Rig {
   who(): string | undefined;
 }
 
-export function makeRig(options: { policy?: SessionOverride; audit?: FlakyAuditSink; osIdleMs?: () => number; enrollment?: boolean } = {}): Rig {
+export function makeRig(
+  options: { policy?: SessionOverride; audit?: FlakyAuditSink; osIdleMs?: () => number; enrollment?: boolean } = {},
+): Rig {
   const clock = new ManualClock();
   const audit = options.audit ?? new MemoryAuditSink();
   const pins = new FakePins();

@@ -20,11 +20,17 @@ function windowConstructions(file: string, source: string): { at: string; webPre
   const sf = ts.createSourceFile(file, source, ts.ScriptTarget.Latest, true);
   const found: { at: string; webPreferences: string | undefined }[] = [];
   const visit = (node: ts.Node) => {
-    if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && ['BrowserWindow', 'WebContentsView'].includes(node.expression.text)) {
+    if (
+      ts.isNewExpression(node) &&
+      ts.isIdentifier(node.expression) &&
+      ['BrowserWindow', 'WebContentsView'].includes(node.expression.text)
+    ) {
       const options = node.arguments?.[0];
       const property =
         options && ts.isObjectLiteralExpression(options)
-          ? options.properties.find((p): p is ts.PropertyAssignment => ts.isPropertyAssignment(p) && p.name.getText(sf) === 'webPreferences')
+          ? options.properties.find(
+              (p): p is ts.PropertyAssignment => ts.isPropertyAssignment(p) && p.name.getText(sf) === 'webPreferences',
+            )
           : undefined;
       const { line } = sf.getLineAndCharacterOfPosition(node.getStart(sf));
       found.push({ at: `${path.basename(file)}:${line + 1}`, webPreferences: property?.initializer.getText(sf) });
@@ -41,7 +47,10 @@ describe('lockedDownWebPreferences (DESIGN.md §8)', () => {
   });
 
   it('keeps what a caller may choose, but no caller can switch isolation off', () => {
-    const prefs = lockedDownWebPreferences({ partition: 'persist:x', ...({ nodeIntegration: true, sandbox: false, contextIsolation: false } as object) });
+    const prefs = lockedDownWebPreferences({
+      partition: 'persist:x',
+      ...({ nodeIntegration: true, sandbox: false, contextIsolation: false } as object),
+    });
     expect(prefs).toMatchObject({ ...ISOLATION, partition: 'persist:x' });
   });
 
@@ -51,11 +60,15 @@ describe('lockedDownWebPreferences (DESIGN.md §8)', () => {
       .flatMap((name) => windowConstructions(name, readFileSync(path.join(shellDir, name), 'utf8')));
     // The main window, one cover per display, the EHR views and the sign-in window.
     expect(constructions.length).toBeGreaterThanOrEqual(4);
-    for (const { at, webPreferences } of constructions) expect(webPreferences, at).toMatch(/^lockedDownWebPreferences\(/);
+    for (const { at, webPreferences } of constructions)
+      expect(webPreferences, at).toMatch(/^lockedDownWebPreferences\(/);
   });
 
   it('that source check catches a window built without it', () => {
-    const planted = windowConstructions('planted.ts', "new BrowserWindow({ webPreferences: { nodeIntegration: true } }); new WebContentsView({});");
+    const planted = windowConstructions(
+      'planted.ts',
+      'new BrowserWindow({ webPreferences: { nodeIntegration: true } }); new WebContentsView({});',
+    );
     expect(planted.map((c) => c.webPreferences)).toEqual(['{ nodeIntegration: true }', undefined]);
   });
 });

@@ -34,10 +34,18 @@ describe('HID data-mode report layouts', () => {
   });
 
   it('rejects inconsistent layouts with the key that is wrong', () => {
-    const both = hidReportLayoutSchema.safeParse({ offset: 0, length: 4, content: { kind: 'wiegand', bitLength: 26, bitLengthOffset: 1 } });
+    const both = hidReportLayoutSchema.safeParse({
+      offset: 0,
+      length: 4,
+      content: { kind: 'wiegand', bitLength: 26, bitLengthOffset: 1 },
+    });
     expect(both.success).toBe(false);
     expect(JSON.stringify(both.error?.issues)).toMatch(/exactly one of bitLength or bitLengthOffset/);
-    const tooLong = hidReportLayoutSchema.safeParse({ offset: 0, length: 8, content: { kind: 'wiegand', bitLength: 37 } });
+    const tooLong = hidReportLayoutSchema.safeParse({
+      offset: 0,
+      length: 8,
+      content: { kind: 'wiegand', bitLength: 37 },
+    });
     expect(tooLong.success).toBe(false);
   });
 });
@@ -47,7 +55,13 @@ describe('GenericHidReader', () => {
     const backend = new FakeHidBackend();
     backend.plug('/dev/hidraw5', { vendorId: 0x1234, productId: 0x5678 }, () => new FakeHidDevice());
     const layout = hidReportLayoutSchema.parse({ ...(fixture.cases[0]!.layout as object), emptyMeansRemoved: true });
-    const reader = new GenericHidReader({ id: 'cart', description: 'Cart reader', match: { vendorId: 0x1234, productId: 0x5678 }, layout, backend });
+    const reader = new GenericHidReader({
+      id: 'cart',
+      description: 'Cart reader',
+      match: { vendorId: 0x1234, productId: 0x5678 },
+      layout,
+      backend,
+    });
     const events: BadgeReaderEvent[] = [];
     reader.onEvent((e) => events.push(e));
     await reader.start();

@@ -15,7 +15,9 @@ interface Fixture {
   cards: { name: string; buffer0: string; buffer1: string; expect: string }[];
   badReads: { name: string; buffer0: string; buffer1: string; reason: string }[];
 }
-const fixture = JSON.parse(readFileSync(new URL('../../fixtures/readers/pcprox.json', import.meta.url), 'utf8')) as Fixture;
+const fixture = JSON.parse(
+  readFileSync(new URL('../../fixtures/readers/pcprox.json', import.meta.url), 'utf8'),
+) as Fixture;
 const PATH = '/dev/hidraw3';
 /** One poll: the interval, plus the 1 ms pause after each of its two commands. */
 const POLL_MS = 205;
@@ -24,7 +26,11 @@ function setup(page0 = fixture.configPage0NoStrip) {
   const clock = new FakeClock();
   const emulator = new FakePcProx(page0);
   const backend = new FakeHidBackend();
-  backend.plug(PATH, { vendorId: 0x0c27, productId: 0x3bfa, product: 'pcProx' }, () => new FakeHidDevice(emulator.answer));
+  backend.plug(
+    PATH,
+    { vendorId: 0x0c27, productId: 0x3bfa, product: 'pcProx' },
+    () => new FakeHidDevice(emulator.answer),
+  );
   const reader = new PcProxReader({
     id: 'desk',
     description: 'Front desk reader',
@@ -127,7 +133,11 @@ describe('PcProxReader over a fake node-hid device', () => {
     const { clock, backend, reader, events, start } = setup();
     backend.unplug(PATH);
     await expect(reader.start()).rejects.toBeInstanceOf(ReaderMissingError);
-    backend.plug(PATH, { vendorId: 0x0c27, productId: 0x3bfa }, () => new FakeHidDevice(new FakePcProx(fixture.configPage0NoStrip).answer));
+    backend.plug(
+      PATH,
+      { vendorId: 0x0c27, productId: 0x3bfa },
+      () => new FakeHidDevice(new FakePcProx(fixture.configPage0NoStrip).answer),
+    );
     await start();
     backend.unplug(PATH);
     await clock.advance(400);
@@ -168,7 +178,10 @@ describe('PcProxReader over a fake node-hid device', () => {
       scope: 'reader',
     });
     expect(hung.closed).toBe(true);
-    expect(manager.status().readers[0]).toMatchObject({ state: 'error', message: expect.stringMatching(/stopped answering/) });
+    expect(manager.status().readers[0]).toMatchObject({
+      state: 'error',
+      message: expect.stringMatching(/stopped answering/),
+    });
     await clock.advance(500 + 5); // reopen.initialMs
     expect(backend.opens).toBe(2);
     expect(manager.status().readers[0]!.state).toBe('ready');

@@ -2,7 +2,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeHidReport, hidReportLayoutSchema } from '../../../native/drivers/hid-report-layout.js';
 import { decodePcProxCard } from '../../../native/drivers/pcprox-protocol.js';
-import { decodeWiegand, encodeWiegand, WIEGAND_FORMAT_BITS, type WiegandFormat } from '../../../native/formats/wiegand.js';
+import {
+  decodeWiegand,
+  encodeWiegand,
+  WIEGAND_FORMAT_BITS,
+  type WiegandFormat,
+} from '../../../native/formats/wiegand.js';
 import { parseGetUidResponse } from '../../../native/pcsc/pcsc-uid.js';
 import { BootKeyboardDecoder } from '../../../native/wedge/boot-keyboard-decoder.js';
 
@@ -29,13 +34,17 @@ describe('fuzz: raw reports never crash and never yield a card from garbage', ()
         // Half the cases are squeezed into the card length, so parity is what rejects them.
         const b0 = Buffer.from(buffer0);
         if (bitLength <= 48 && b0[7]! % 2 === 0) {
-          for (let i = 0; i < 8; i++) b0[i] = i * 8 >= bitLength ? 0 : (b0[i]! & (i * 8 + 8 > bitLength ? (1 << (bitLength - i * 8)) - 1 : 0xff));
+          for (let i = 0; i < 8; i++)
+            b0[i] = i * 8 >= bitLength ? 0 : b0[i]! & (i * 8 + 8 > bitLength ? (1 << (bitLength - i * 8)) - 1 : 0xff);
         }
         const result = decodePcProxCard(b0, Buffer.from([bitLength, bitLength, 0, 0, 0, 0, 0, 0]));
         if (result.ok) cards++;
         // Only the bytes the card length covers are the card (the others may hold anything).
         const card = b0.subarray(0, Math.ceil(bitLength / 8));
-        return !result.ok || (WIEGAND_FORMAT_BITS[result.card.format] === bitLength && encodeWiegand(result.card) === frameOfLe(card));
+        return (
+          !result.ok ||
+          (WIEGAND_FORMAT_BITS[result.card.format] === bitLength && encodeWiegand(result.card) === frameOfLe(card))
+        );
       }),
       { numRuns: 200_000 },
     );

@@ -39,47 +39,50 @@ describe('fuzz: keyboard-wedge detector', () => {
   it('400,000 random key sequences keep every non-burst key, in order', () => {
     let withBursts = 0;
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.nat({ max: KEYS.length - 1 }), fc.nat({ max: GAPS.length - 1 })), { maxLength: 14 }), (seq) => {
-        const clock = new FakeClock();
-        const bursts: string[] = [];
-        // The real capture on a fake webContents whose echoes carry US-layout codes (wedge-harness.ts).
-        const contents = new FakeWebContents();
-        const source = detectorSource({
-          clock,
-          pattern: { prefix: '', suffix: '', bodyChars: new Set('1234567890'), minBodyLength: MIN, maxBodyLength: 8 },
-          terminator: 'Enter',
-          maxInterKeyMs: WINDOW,
-          onBurst: (body) => bursts.push(body),
-        });
-        captureWedgeInput(contents, [source], clock);
-        const typed: string[] = [];
-        let allSlow = true;
-        for (const [k, g] of seq) {
-          const [key, code] = KEYS[k]!;
-          const gap = GAPS[g]!;
-          if (typed.length > 0 && gap <= WINDOW) allSlow = false;
-          clock.advanceSync(gap);
-          typed.push(key);
-          contents.type({ type: 'keyDown', key, code });
-          contents.type({ type: 'keyUp', key, code });
-        }
-        clock.advanceSync(1000);
-        if (bursts.length > 0) withBursts++;
-        // The echo of a replayed key passes straight through.
-        if (contents.echoesPrevented > 0) return false;
-        // Remove each burst (body + Enter) from the typed stream; what remains must be the page, in order.
-        let rest = typed.join('|');
-        for (const body of bursts) {
-          if (!/^\d{4,8}$/.test(body)) return false;
-          const burst = [...body, 'Enter'].join('|');
-          const at = rest.indexOf(burst);
-          if (at < 0) return false;
-          rest = rest.slice(0, at) + rest.slice(at + burst.length);
-        }
-        const remaining = rest.split('|').filter((s) => s !== '');
-        if (allSlow && bursts.length > 0) return false;
-        return remaining.join('|') === contents.page.join('|');
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.nat({ max: KEYS.length - 1 }), fc.nat({ max: GAPS.length - 1 })), { maxLength: 14 }),
+        (seq) => {
+          const clock = new FakeClock();
+          const bursts: string[] = [];
+          // The real capture on a fake webContents whose echoes carry US-layout codes (wedge-harness.ts).
+          const contents = new FakeWebContents();
+          const source = detectorSource({
+            clock,
+            pattern: { prefix: '', suffix: '', bodyChars: new Set('1234567890'), minBodyLength: MIN, maxBodyLength: 8 },
+            terminator: 'Enter',
+            maxInterKeyMs: WINDOW,
+            onBurst: (body) => bursts.push(body),
+          });
+          captureWedgeInput(contents, [source], clock);
+          const typed: string[] = [];
+          let allSlow = true;
+          for (const [k, g] of seq) {
+            const [key, code] = KEYS[k]!;
+            const gap = GAPS[g]!;
+            if (typed.length > 0 && gap <= WINDOW) allSlow = false;
+            clock.advanceSync(gap);
+            typed.push(key);
+            contents.type({ type: 'keyDown', key, code });
+            contents.type({ type: 'keyUp', key, code });
+          }
+          clock.advanceSync(1000);
+          if (bursts.length > 0) withBursts++;
+          // The echo of a replayed key passes straight through.
+          if (contents.echoesPrevented > 0) return false;
+          // Remove each burst (body + Enter) from the typed stream; what remains must be the page, in order.
+          let rest = typed.join('|');
+          for (const body of bursts) {
+            if (!/^\d{4,8}$/.test(body)) return false;
+            const burst = [...body, 'Enter'].join('|');
+            const at = rest.indexOf(burst);
+            if (at < 0) return false;
+            rest = rest.slice(0, at) + rest.slice(at + burst.length);
+          }
+          const remaining = rest.split('|').filter((s) => s !== '');
+          if (allSlow && bursts.length > 0) return false;
+          return remaining.join('|') === contents.page.join('|');
+        },
+      ),
       { numRuns: 400_000 },
     );
     expect(withBursts).toBeGreaterThan(100);

@@ -7,27 +7,30 @@ import { createHotplugSource } from '../../../native/manager/hotplug-source.js';
 import { FakeClock } from '../support/fake-clock.js';
 
 describe('hot-plug source', () => {
-  it.runIf(process.platform === 'linux')('Linux: a real inotify watch reports hidraw nodes and nothing else', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'careshell-dev-'));
-    const changes: string[] = [];
-    const clock = new FakeClock();
-    const source = createHotplugSource({ clock, platform: 'linux', devDir: dir });
-    let seen: () => void = () => undefined;
-    const sawHidraw = new Promise<void>((resolve) => (seen = resolve));
-    const stop = source.watch(() => {
-      changes.push('change');
-      seen();
-    });
-    source.setWanted(true);
-    writeFileSync(join(dir, 'tty9'), '');
-    writeFileSync(join(dir, 'hidraw7'), '');
-    await sawHidraw;
-    // inotify keeps order: had tty9 counted, it would have been reported before hidraw7.
-    expect(changes).toHaveLength(1);
-    stop();
-    rmSync(dir, { recursive: true });
-    expect(clock.pendingTimers).toBe(0); // inotify in use: no discovery timer even while a reader is wanted
-  });
+  it.runIf(process.platform === 'linux')(
+    'Linux: a real inotify watch reports hidraw nodes and nothing else',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'careshell-dev-'));
+      const changes: string[] = [];
+      const clock = new FakeClock();
+      const source = createHotplugSource({ clock, platform: 'linux', devDir: dir });
+      let seen: () => void = () => undefined;
+      const sawHidraw = new Promise<void>((resolve) => (seen = resolve));
+      const stop = source.watch(() => {
+        changes.push('change');
+        seen();
+      });
+      source.setWanted(true);
+      writeFileSync(join(dir, 'tty9'), '');
+      writeFileSync(join(dir, 'hidraw7'), '');
+      await sawHidraw;
+      // inotify keeps order: had tty9 counted, it would have been reported before hidraw7.
+      expect(changes).toHaveLength(1);
+      stop();
+      rmSync(dir, { recursive: true });
+      expect(clock.pendingTimers).toBe(0); // inotify in use: no discovery timer even while a reader is wanted
+    },
+  );
 
   it('elsewhere: ticks only while wanted, backing off from 250 ms to 1.5 s', async () => {
     const clock = new FakeClock();
@@ -76,7 +79,10 @@ describe('hot-plug source with the real fs.watch wiring', () => {
     const { EventEmitter } = await import('node:events');
     const watcher = Object.assign(new EventEmitter(), { close: () => undefined });
     vi.resetModules();
-    vi.doMock('node:fs', async (importOriginal) => ({ ...(await importOriginal<typeof NodeFs>()), watch: () => watcher }));
+    vi.doMock('node:fs', async (importOriginal) => ({
+      ...(await importOriginal<typeof NodeFs>()),
+      watch: () => watcher,
+    }));
     try {
       const { createHotplugSource: create } = await import('../../../native/manager/hotplug-source.js');
       const clock = new FakeClock();

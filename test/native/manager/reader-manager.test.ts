@@ -10,10 +10,14 @@ import { bytes, FakeHidBackend, FakeHidDevice, FakePcProx } from '../../../bench
 import { FakeCardReader, fakePcscContext } from '../../../bench/support/fake-pcsc.js';
 import { readFileSync } from 'node:fs';
 
-const hidFixture = JSON.parse(readFileSync(new URL('../../fixtures/readers/hid-data.json', import.meta.url), 'utf8')) as {
+const hidFixture = JSON.parse(
+  readFileSync(new URL('../../fixtures/readers/hid-data.json', import.meta.url), 'utf8'),
+) as {
   badReads: { layout: unknown; report: string }[];
 };
-const pcproxFixture = JSON.parse(readFileSync(new URL('../../fixtures/readers/pcprox.json', import.meta.url), 'utf8')) as {
+const pcproxFixture = JSON.parse(
+  readFileSync(new URL('../../fixtures/readers/pcprox.json', import.meta.url), 'utf8'),
+) as {
   configPage0NoStrip: string;
   cards: { buffer0: string; buffer1: string; expect: string }[];
 };
@@ -34,7 +38,8 @@ function pcproxSetup(platform: NodeJS.Platform) {
   const clock = new FakeClock();
   const backend = new FakeHidBackend();
   const emulator = new FakePcProx(pcproxFixture.configPage0NoStrip);
-  const plug = () => backend.plug('/dev/hidraw3', { vendorId: 0x0c27, productId: 0x3bfa }, () => new FakeHidDevice(emulator.answer));
+  const plug = () =>
+    backend.plug('/dev/hidraw3', { vendorId: 0x0c27, productId: 0x3bfa }, () => new FakeHidDevice(emulator.answer));
   const dev = fakeDevWatch();
   const hotplug = createHotplugSource({ clock, platform, watchDir: dev.watchDir });
   const config = parseReaderConfig({
@@ -52,12 +57,19 @@ describe('reader policy', () => {
     const config = parseReaderConfig({ readers: [{ driver: 'pcprox', id: 'a' }] });
     expect(config.readers[0]).toMatchObject({ vendorId: 0x0c27, productId: 0x3bfa, pollIntervalMs: 200 });
     expect(config.debounceMs).toBe(1500);
-    expect(() => parseReaderConfig({ readers: [{ driver: 'pcprox', id: 'a' }, { driver: 'simulated', id: 'a' }] })).toThrow(
-      /readers\.1\.id: reader id "a" is used twice/,
-    );
-    expect(() => parseReaderConfig({ readers: [{ driver: 'hid-data', id: 'x', vendorId: 1, productId: 2, layout: { offset: 0 } }] })).toThrow(
-      /readers\.0\.layout\.length/,
-    );
+    expect(() =>
+      parseReaderConfig({
+        readers: [
+          { driver: 'pcprox', id: 'a' },
+          { driver: 'simulated', id: 'a' },
+        ],
+      }),
+    ).toThrow(/readers\.1\.id: reader id "a" is used twice/);
+    expect(() =>
+      parseReaderConfig({
+        readers: [{ driver: 'hid-data', id: 'x', vendorId: 1, productId: 2, layout: { offset: 0 } }],
+      }),
+    ).toThrow(/readers\.0\.layout\.length/);
     expect(() => parseReaderConfig({ readers: [{ driver: 'magstripe', id: 'm' }] })).toThrow(/readers\.0\.driver/);
   });
 
@@ -65,12 +77,45 @@ describe('reader policy', () => {
     const cases: [unknown, RegExp][] = [
       [{ debounceMS: 5000 }, /\(root\): Unrecognized key: "debounceMS"/],
       [{ reopen: { initialMS: 100 } }, /reopen: Unrecognized key: "initialMS"/],
-      [{ readers: [{ driver: 'pcprox', id: 'a', pollIntervalMS: 100 }] }, /readers\.0: Unrecognized key: "pollIntervalMS"/],
-      [{ readers: [{ driver: 'hidraw-wedge', id: 'k', vendorId: 1, productId: 2, serial: 'x', capture: { id: { kind: 'uid-hex' } } }] }, /readers\.0: Unrecognized key: "serial"/],
-      [{ readers: [{ driver: 'keyboard-wedge', id: 'w', capture: { maxInterkeyMs: 20, id: { kind: 'uid-hex' } } }] }, /readers\.0\.capture: Unrecognized key: "maxInterkeyMs"/],
-      [{ readers: [{ driver: 'keyboard-wedge', id: 'w', capture: { id: { kind: 'uid-hex', reverse: true } } }] }, /readers\.0\.capture\.id: Unrecognized key: "reverse"/],
       [
-        { readers: [{ driver: 'hid-data', id: 'x', vendorId: 1, productId: 2, layout: { offset: 0, length: 4, content: { kind: 'uid' }, emptyIsRemoved: true } }] },
+        { readers: [{ driver: 'pcprox', id: 'a', pollIntervalMS: 100 }] },
+        /readers\.0: Unrecognized key: "pollIntervalMS"/,
+      ],
+      [
+        {
+          readers: [
+            {
+              driver: 'hidraw-wedge',
+              id: 'k',
+              vendorId: 1,
+              productId: 2,
+              serial: 'x',
+              capture: { id: { kind: 'uid-hex' } },
+            },
+          ],
+        },
+        /readers\.0: Unrecognized key: "serial"/,
+      ],
+      [
+        { readers: [{ driver: 'keyboard-wedge', id: 'w', capture: { maxInterkeyMs: 20, id: { kind: 'uid-hex' } } }] },
+        /readers\.0\.capture: Unrecognized key: "maxInterkeyMs"/,
+      ],
+      [
+        { readers: [{ driver: 'keyboard-wedge', id: 'w', capture: { id: { kind: 'uid-hex', reverse: true } } }] },
+        /readers\.0\.capture\.id: Unrecognized key: "reverse"/,
+      ],
+      [
+        {
+          readers: [
+            {
+              driver: 'hid-data',
+              id: 'x',
+              vendorId: 1,
+              productId: 2,
+              layout: { offset: 0, length: 4, content: { kind: 'uid' }, emptyIsRemoved: true },
+            },
+          ],
+        },
         /readers\.0\.layout: Unrecognized key: "emptyIsRemoved"/,
       ],
     ];
@@ -82,7 +127,10 @@ describe('ReaderManager hot-plug (Linux: /dev watch, no polling)', () => {
   it('picks a reader up when its hidraw node appears, and recovers after unplug and re-plug', async () => {
     const { clock, backend, plug, dev, manager, events } = pcproxSetup('linux');
     await manager.start();
-    expect(manager.status().readers[0]).toMatchObject({ state: 'missing', message: expect.stringMatching(/No USB 0c27:3bfa reader/) });
+    expect(manager.status().readers[0]).toMatchObject({
+      state: 'missing',
+      message: expect.stringMatching(/No USB 0c27:3bfa reader/),
+    });
     expect(readerStatusSchema.parse(manager.status())).toEqual(manager.status());
     expect(manager.status().fallback).toBe('Sign in with your network password');
 
@@ -147,7 +195,11 @@ describe('ReaderManager reopen with backoff', () => {
     backend.failOpen = new Error('Permission denied opening /dev/hidraw3; install the udev rule from docs/readers.md');
     await manager.start();
     expect(manager.status().readers[0]).toMatchObject({ state: 'error', message: expect.stringMatching(/udev rule/) });
-    expect(events[0]).toMatchObject({ kind: 'error', readerId: 'desk', message: expect.stringMatching(/Permission denied/) });
+    expect(events[0]).toMatchObject({
+      kind: 'error',
+      readerId: 'desk',
+      message: expect.stringMatching(/Permission denied/),
+    });
     const opensAt = (t: number) => clock.advance(t).then(() => backend.opens);
     expect(await opensAt(499)).toBe(1);
     expect(await opensAt(1)).toBe(2); // 500 ms
@@ -197,9 +249,14 @@ describe('ReaderManager status follows runtime failures', () => {
     expect(manager.status().readers[0]!.state).toBe('ready');
 
     contexts[0]!.emit('error', new Error('SCardGetStatusChange: the Smart Card Resource Manager is not running'));
-    expect(manager.status().readers[0]).toMatchObject({ state: 'error', message: expect.stringMatching(/PC\/SC service reported a problem.*not running/) });
+    expect(manager.status().readers[0]).toMatchObject({
+      state: 'error',
+      message: expect.stringMatching(/PC\/SC service reported a problem.*not running/),
+    });
     // The banner gets it as is.
-    expect(readerStatusSchema.parse(statuses.at(-1))).toMatchObject({ readers: [{ state: 'error', message: expect.stringMatching(/PC\/SC service/) }] });
+    expect(readerStatusSchema.parse(statuses.at(-1))).toMatchObject({
+      readers: [{ state: 'error', message: expect.stringMatching(/PC\/SC service/) }],
+    });
 
     await clock.advance(499);
     expect(contexts).toHaveLength(1);
@@ -220,7 +277,9 @@ describe('ReaderManager status follows runtime failures', () => {
     const bad = hidFixture.badReads[0]!;
     const backend = new FakeHidBackend();
     backend.plug('/dev/hidraw1', { vendorId: 1, productId: 2 }, () => new FakeHidDevice());
-    const config = parseReaderConfig({ readers: [{ driver: 'hid-data', id: 'h', vendorId: 1, productId: 2, layout: bad.layout }] });
+    const config = parseReaderConfig({
+      readers: [{ driver: 'hid-data', id: 'h', vendorId: 1, productId: 2, layout: bad.layout }],
+    });
     const manager = new ReaderManager({ config, clock, hidBackend: backend });
     const events: BadgeReaderEvent[] = [];
     manager.onEvent((e) => events.push(e));
@@ -233,7 +292,10 @@ describe('ReaderManager status follows runtime failures', () => {
 
   it('does not show readers as ready once stopped', async () => {
     const clock = new FakeClock();
-    const manager = new ReaderManager({ config: parseReaderConfig({ readers: [{ driver: 'simulated', id: 'a' }] }), clock });
+    const manager = new ReaderManager({
+      config: parseReaderConfig({ readers: [{ driver: 'simulated', id: 'a' }] }),
+      clock,
+    });
     await manager.start();
     expect(manager.status().readers[0]!.state).toBe('ready');
     await manager.stop();
@@ -333,14 +395,31 @@ describe('ReaderManager debounce', () => {
   });
 
   it('refuses presence on readers that cannot tell when a card leaves', () => {
-    expect(() => parseReaderConfig({ readers: [{ driver: 'keyboard-wedge', id: 'w', presence: true, capture: { id: { kind: 'uid-hex' } } }] })).toThrow(
-      /readers\.0\.presence: a keyboard-wedge reader cannot tell when a badge is removed/,
-    );
+    expect(() =>
+      parseReaderConfig({
+        readers: [{ driver: 'keyboard-wedge', id: 'w', presence: true, capture: { id: { kind: 'uid-hex' } } }],
+      }),
+    ).toThrow(/readers\.0\.presence: a keyboard-wedge reader cannot tell when a badge is removed/);
     const layout = { offset: 0, length: 4, content: { kind: 'uid' } };
-    expect(() => parseReaderConfig({ readers: [{ driver: 'hid-data', id: 'h', vendorId: 1, productId: 2, presence: true, layout }] })).toThrow(
-      /readers\.0\.presence: .*emptyMeansRemoved: true/,
-    );
-    expect(parseReaderConfig({ readers: [{ driver: 'hid-data', id: 'h', vendorId: 1, productId: 2, presence: true, layout: { ...layout, emptyMeansRemoved: true } }] }).readers[0]!.presence).toBe(true);
+    expect(() =>
+      parseReaderConfig({
+        readers: [{ driver: 'hid-data', id: 'h', vendorId: 1, productId: 2, presence: true, layout }],
+      }),
+    ).toThrow(/readers\.0\.presence: .*emptyMeansRemoved: true/);
+    expect(
+      parseReaderConfig({
+        readers: [
+          {
+            driver: 'hid-data',
+            id: 'h',
+            vendorId: 1,
+            productId: 2,
+            presence: true,
+            layout: { ...layout, emptyMeansRemoved: true },
+          },
+        ],
+      }).readers[0]!.presence,
+    ).toBe(true);
   });
 
   it('shows a PC/SC reader whose binding is missing as an error that says what to install', async () => {
@@ -354,8 +433,13 @@ describe('ReaderManager debounce', () => {
     const events: BadgeReaderEvent[] = [];
     manager.onEvent((e) => events.push(e));
     await manager.start();
-    expect(manager.status().readers[0]).toMatchObject({ state: 'error', message: expect.stringMatching(/not installed/) });
-    expect(events).toEqual([{ kind: 'error', readerId: 'omnikey', message: expect.stringMatching(/pcscd/), scope: 'reader' }]);
+    expect(manager.status().readers[0]).toMatchObject({
+      state: 'error',
+      message: expect.stringMatching(/not installed/),
+    });
+    expect(events).toEqual([
+      { kind: 'error', readerId: 'omnikey', message: expect.stringMatching(/pcscd/), scope: 'reader' },
+    ]);
     await manager.stop();
   });
 });

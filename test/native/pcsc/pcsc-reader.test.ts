@@ -28,7 +28,12 @@ describe('PC/SC UID', () => {
 describe('PcscReader', () => {
   it('attaches when the service announces a matching reader, taps on card arrival, reports removal and unplug', async () => {
     const context = fakePcscContext();
-    const reader = new PcscReader({ id: 'tap', description: 'Contactless', readerName: 'OMNIKEY', loadBinding: async () => () => context });
+    const reader = new PcscReader({
+      id: 'tap',
+      description: 'Contactless',
+      readerName: 'OMNIKEY',
+      loadBinding: async () => () => context,
+    });
     const events: BadgeReaderEvent[] = [];
     reader.onEvent((e) => events.push(e));
     await reader.start();
@@ -78,7 +83,9 @@ describe('PcscReader', () => {
       (error: Error) => error.message,
     );
     if (loaded === 'loaded') {
-      console.info('skipped: @pokusew/pcsclite is installed and built on this machine; the missing-binding path is covered below');
+      console.info(
+        'skipped: @pokusew/pcsclite is installed and built on this machine; the missing-binding path is covered below',
+      );
     } else {
       expect(loaded).toMatch(/pcscd libpcsclite1/);
       expect(loaded).toMatch(/@pokusew\/pcsclite/);

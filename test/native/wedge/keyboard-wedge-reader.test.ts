@@ -12,7 +12,9 @@ import { bytes, FakeHidBackend, FakeHidDevice } from '../../../bench/support/fak
 import { captureWedgeInput } from '../../../native/wedge/wedge-input-capture.js';
 import { codeFor, FakeWebContents } from './wedge-harness.js';
 
-const fixture = JSON.parse(readFileSync(new URL('../../fixtures/readers/boot-keyboard.json', import.meta.url), 'utf8')) as {
+const fixture = JSON.parse(
+  readFileSync(new URL('../../fixtures/readers/boot-keyboard.json', import.meta.url), 'utf8'),
+) as {
   capture: unknown;
   reports: string[];
   expect: string;
@@ -23,7 +25,11 @@ describe('wedge id mapping: one badge, one canonical id whatever the reader type
     [{ kind: 'wiegand-fields', format: 'H10301', delimiter: ':' }, '012:03456', 'H10301:12:3456'],
     [{ kind: 'wiegand-fields', format: 'H10301', facilityDigits: 3 }, '01203456', 'H10301:12:3456'],
     [{ kind: 'wiegand-fields', format: 'H10301', fixedFacility: 12 }, '3456', 'H10301:12:3456'],
-    [{ kind: 'wiegand-hex', bitLength: 26 }, encodeWiegand({ format: 'H10301', facility: 12, number: 3456 }).toString(16), 'H10301:12:3456'],
+    [
+      { kind: 'wiegand-hex', bitLength: 26 },
+      encodeWiegand({ format: 'H10301', facility: 12, number: 3456 }).toString(16),
+      'H10301:12:3456',
+    ],
     [{ kind: 'uid-hex' }, '04A1B2C3D4E5F6', 'uid:04a1b2c3d4e5f6'],
     [{ kind: 'uid-hex', reverseBytes: true }, 'F6E5D4C3B2A104', 'uid:04a1b2c3d4e5f6'],
     [{ kind: 'uid-decimal', bytes: 4 }, String(0xdeadbeef), 'uid:deadbeef'],
@@ -34,7 +40,10 @@ describe('wedge id mapping: one badge, one canonical id whatever the reader type
 
   it('rejects typed values that cannot be the configured card, without echoing the number', () => {
     const hex = wedgeIdSchema.parse({ kind: 'wiegand-hex', bitLength: 26 });
-    const bad = wedgeBodyToBadge(hex, (encodeWiegand({ format: 'H10301', facility: 12, number: 3456 }) ^ 1).toString(16));
+    const bad = wedgeBodyToBadge(
+      hex,
+      (encodeWiegand({ format: 'H10301', facility: 12, number: 3456 }) ^ 1).toString(16),
+    );
     expect(bad).toEqual({ ok: false, reason: expect.stringMatching(/parity/) });
     const fields = wedgeIdSchema.parse({ kind: 'wiegand-fields', format: 'H10301', delimiter: ':' });
     const tooBig = wedgeBodyToBadge(fields, '300:99999');

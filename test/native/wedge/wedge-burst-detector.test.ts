@@ -75,7 +75,13 @@ describe('WedgeBurstDetector', () => {
 
   it('handles prefix, suffix, Shift and no terminator (completed by the gap timer)', () => {
     const h = new WedgeHarness({
-      pattern: { prefix: ';', suffix: '?', bodyChars: new Set('0123456789ABCDEF'), minBodyLength: 8, maxBodyLength: 20 },
+      pattern: {
+        prefix: ';',
+        suffix: '?',
+        bodyChars: new Set('0123456789ABCDEF'),
+        minBodyLength: 8,
+        maxBodyLength: 20,
+      },
       terminator: 'none',
       maxInterKeyMs: 35,
     });
@@ -89,7 +95,10 @@ describe('WedgeBurstDetector', () => {
       presses.push({ key: ch, at, shift: /[A-F]/.test(ch) });
       at += READER_GAP;
     }
-    presses.push({ key: 'Shift', code: 'ShiftLeft', at, holdMs: 6 }, { key: '?', code: 'Slash', at: at + 2, shift: true });
+    presses.push(
+      { key: 'Shift', code: 'ShiftLeft', at, holdMs: 6 },
+      { key: '?', code: 'Slash', at: at + 2, shift: true },
+    );
     h.run(presses);
     expect(h.bursts).toEqual(['04A1B2C3']);
     expect(h.page).toEqual([]);
@@ -112,7 +121,11 @@ describe('WedgeBurstDetector', () => {
 
   it('recognises echoes of numpad keys, which come back with main-keyboard codes (Numpad1 -> Digit1)', () => {
     const h = new WedgeHarness({ pattern: digitsPattern(), terminator: 'Enter', maxInterKeyMs: 35 });
-    const numpad = (ch: string, at: number) => ({ key: ch === '\n' ? 'Enter' : ch, code: ch === '\n' ? 'NumpadEnter' : `Numpad${ch}`, at });
+    const numpad = (ch: string, at: number) => ({
+      key: ch === '\n' ? 'Enter' : ch,
+      code: ch === '\n' ? 'NumpadEnter' : `Numpad${ch}`,
+      at,
+    });
     // Slowly, as a person: every digit is held as a possible burst, released by the gap timer and replayed.
     h.run([...'120\n'].map((ch, i) => numpad(ch, 100 + i * 150)));
     expect(h.page.join('')).toBe('120Enter');

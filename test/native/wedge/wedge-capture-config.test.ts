@@ -15,17 +15,27 @@ describe('wedge capture policy: length bounds that fit the configured id', () =>
   it('refuses a minLength no card of the kind can reach, naming the key and the fix', () => {
     const fixed = { kind: 'wiegand-fields', format: 'H10301', fixedFacility: 12 };
     expect(problems({ minLength: 6, id: fixed })).toEqual([
-      expect.stringMatching(/^minLength: minLength 6 is more than the 5 characters of a full H10301 card number.*set minLength to at most 5/),
+      expect.stringMatching(
+        /^minLength: minLength 6 is more than the 5 characters of a full H10301 card number.*set minLength to at most 5/,
+      ),
     ]);
-    expect(problems({ minLength: 11, id: { kind: 'uid-hex' } })).toEqual([expect.stringMatching(/^minLength: .*8 characters of a full 4-byte UID in hex/)]);
-    expect(problems({ minLength: 8, id: { kind: 'wiegand-hex', bitLength: 26 } })).toEqual([expect.stringMatching(/^minLength: .*7 characters of a full 26-bit card in hex/)]);
+    expect(problems({ minLength: 11, id: { kind: 'uid-hex' } })).toEqual([
+      expect.stringMatching(/^minLength: .*8 characters of a full 4-byte UID in hex/),
+    ]);
+    expect(problems({ minLength: 8, id: { kind: 'wiegand-hex', bitLength: 26 } })).toEqual([
+      expect.stringMatching(/^minLength: .*7 characters of a full 26-bit card in hex/),
+    ]);
   });
 
   it('refuses a maxLength that would let the longest cards through', () => {
     expect(problems({ maxLength: 10, id: { kind: 'wiegand-fields', format: 'C1000-35', delimiter: ':' } })).toEqual([
-      expect.stringMatching(/^maxLength: maxLength 10 is less than the 12 characters of a full C1000-35 facility, delimiter and card number.*at least 12/),
+      expect.stringMatching(
+        /^maxLength: maxLength 10 is less than the 12 characters of a full C1000-35 facility, delimiter and card number.*at least 12/,
+      ),
     ]);
-    expect(problems({ maxLength: 16, id: { kind: 'uid-hex' } })).toEqual([expect.stringMatching(/^maxLength: .*20 characters of a full 10-byte UID in hex/)]);
+    expect(problems({ maxLength: 16, id: { kind: 'uid-hex' } })).toEqual([
+      expect.stringMatching(/^maxLength: .*20 characters of a full 10-byte UID in hex/),
+    ]);
   });
 
   it('defaults the bounds per kind so that every card of the kind fits', () => {
@@ -41,15 +51,25 @@ describe('wedge capture policy: length bounds that fit the configured id', () =>
   });
 
   it('asks for exactly one way of splitting facility and card number', () => {
-    expect(problems({ id: { kind: 'wiegand-fields', format: 'H10301' } })).toEqual([expect.stringMatching(/^id: set exactly one of delimiter, facilityDigits or fixedFacility/)]);
-    expect(problems({ id: { kind: 'wiegand-fields', format: 'H10301', delimiter: ':', fixedFacility: 1 } })).toHaveLength(1);
+    expect(problems({ id: { kind: 'wiegand-fields', format: 'H10301' } })).toEqual([
+      expect.stringMatching(/^id: set exactly one of delimiter, facilityDigits or fixedFacility/),
+    ]);
+    expect(
+      problems({ id: { kind: 'wiegand-fields', format: 'H10301', delimiter: ':', fixedFacility: 1 } }),
+    ).toHaveLength(1);
   });
 
   it("still requires a prefix, suffix or long minLength with terminator 'none'", () => {
-    expect(problems({ terminator: 'none', id: { kind: 'wiegand-fields', format: 'H10301', fixedFacility: 12 } })).toEqual([
-      expect.stringMatching(/^terminator: with terminator 'none', set a prefix or suffix/),
-    ]);
-    expect(problems({ terminator: 'none', prefix: ';', id: { kind: 'wiegand-fields', format: 'H10301', fixedFacility: 12 } })).toEqual([]);
+    expect(
+      problems({ terminator: 'none', id: { kind: 'wiegand-fields', format: 'H10301', fixedFacility: 12 } }),
+    ).toEqual([expect.stringMatching(/^terminator: with terminator 'none', set a prefix or suffix/)]);
+    expect(
+      problems({
+        terminator: 'none',
+        prefix: ';',
+        id: { kind: 'wiegand-fields', format: 'H10301', fixedFacility: 12 },
+      }),
+    ).toEqual([]);
   });
 
   it('with the defaults, a fixed-facility reader typing an unpadded card number is caught, not typed into the page', () => {

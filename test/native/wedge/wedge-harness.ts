@@ -1,5 +1,14 @@
-import { WedgeBurstDetector, type WedgeBurstDetectorOptions, type WedgeKeyInput } from '../../../native/wedge/wedge-burst-detector.js';
-import { captureWedgeInput, type WedgeInputEvent, type WedgeInputTarget, type WedgeKeyFilterSource } from '../../../native/wedge/wedge-input-capture.js';
+import {
+  WedgeBurstDetector,
+  type WedgeBurstDetectorOptions,
+  type WedgeKeyInput,
+} from '../../../native/wedge/wedge-burst-detector.js';
+import {
+  captureWedgeInput,
+  type WedgeInputEvent,
+  type WedgeInputTarget,
+  type WedgeKeyFilterSource,
+} from '../../../native/wedge/wedge-input-capture.js';
 import { FakeClock } from '../support/fake-clock.js';
 
 /** One key press as a person or a reader types it: keyDown at `at`, keyUp `holdMs` later. */
@@ -86,7 +95,12 @@ export class FakeWebContents implements WedgeInputTarget {
       this.deliver(event.keyCode);
     }
     if (event.type === 'char' || this.dropEchoes.has(this.current)) return;
-    const echo = { type: event.type, key: event.keyCode, code: codeFor(event.keyCode), shift: event.modifiers.includes('shift') };
+    const echo = {
+      type: event.type,
+      key: event.keyCode,
+      code: codeFor(event.keyCode),
+      shift: event.modifiers.includes('shift'),
+    };
     if (this.emit(echo)) this.echoesPrevented++;
   }
 
@@ -150,7 +164,10 @@ export class WedgeHarness {
       const typed = this.typedAt.get(key)?.shift();
       if (typed !== undefined) this.maxDelayMs = Math.max(this.maxDelayMs, this.clock.monotonicMs() - typed);
     });
-    const source = detectorSource({ ...options, clock: this.clock, onBurst: (body) => this.bursts.push(body) }, (d) => (this.detector = d));
+    const source = detectorSource(
+      { ...options, clock: this.clock, onBurst: (body) => this.bursts.push(body) },
+      (d) => (this.detector = d),
+    );
     captureWedgeInput(this.contents, [source], this.clock);
   }
 
@@ -168,7 +185,8 @@ export class WedgeHarness {
 
   run(presses: Press[]): void {
     const events = keyEvents(presses);
-    if (events.length > 0 && events[0]!.at < this.clock.monotonicMs()) throw new Error('harness: presses start in the past');
+    if (events.length > 0 && events[0]!.at < this.clock.monotonicMs())
+      throw new Error('harness: presses start in the past');
     for (const e of events) {
       this.clock.advanceSync(Math.max(0, e.at - this.clock.monotonicMs()));
       if (e.input.type === 'keyDown') this.typedAt.set(e.input.key, [...(this.typedAt.get(e.input.key) ?? []), e.at]);

@@ -18,7 +18,9 @@ function setup() {
   reader.onEvent((e) => events.push(e));
   void reader.start();
   const contents = { signIn: new FakeWebContents(), ehr: new FakeWebContents(), hiddenEhr: new FakeWebContents() };
-  const release = Object.fromEntries(Object.entries(contents).map(([name, c]) => [name, captureWedgeInput(c, [reader], clock)]));
+  const release = Object.fromEntries(
+    Object.entries(contents).map(([name, c]) => [name, captureWedgeInput(c, [reader], clock)]),
+  );
   const type = (target: FakeWebContents, presses: Press[]) => {
     for (const e of keyEvents(presses)) {
       clock.advanceSync(Math.max(0, e.at - clock.monotonicMs()));
@@ -54,7 +56,11 @@ describe('wedge capture across webContents', () => {
     // Interleaved, each fast: neither webContents alone saw a complete burst.
     for (const [i, ch] of [...'12:345'].entries()) {
       clock.advanceSync(5);
-      (i % 2 === 0 ? contents.ehr : contents.signIn).type({ type: 'keyDown', key: ch, code: ch === ':' ? 'Semicolon' : `Digit${ch}` });
+      (i % 2 === 0 ? contents.ehr : contents.signIn).type({
+        type: 'keyDown',
+        key: ch,
+        code: ch === ':' ? 'Semicolon' : `Digit${ch}`,
+      });
     }
     contents.ehr.type({ type: 'keyDown', key: 'Enter', code: 'Enter' });
     clock.advanceSync(1000);

@@ -5,13 +5,23 @@ import { openWorkstation, type Workstation } from '../../../../main/app/open-wor
 import type { SimulatedReader } from '../../../../native/simulated-reader.js';
 
 /** An identity section whose provider is never contacted: taps on enrolled badges need no round trip. */
-export const UNREACHED_IDENTITY = { clientId: 'careshell', authority: 'https://idp.invalid/realms/test', knownAuthorities: ['idp.invalid'], protocolMode: 'OIDC' } as const;
+export const UNREACHED_IDENTITY = {
+  clientId: 'careshell',
+  authority: 'https://idp.invalid/realms/test',
+  knownAuthorities: ['idp.invalid'],
+  protocolMode: 'OIDC',
+} as const;
 
 /** The keys stay in the temporary data folder: there is no OS keychain in a test. */
 export const NO_PROTECTION = { name: 'none (test)', protect: (b: Buffer) => b, unprotect: (b: Buffer) => b };
 
 /** A workstation as the shell opens it, with `reader` standing in for the policy entry of the same id. */
-export function openSimulatedWorkstation(options: { policy: ResolvedPolicy; dataDir: string; reader: SimulatedReader; clock: ManualClock }): Promise<Workstation> {
+export function openSimulatedWorkstation(options: {
+  policy: ResolvedPolicy;
+  dataDir: string;
+  reader: SimulatedReader;
+  clock: ManualClock;
+}): Promise<Workstation> {
   const { reader } = options;
   return openWorkstation({
     policy: options.policy,

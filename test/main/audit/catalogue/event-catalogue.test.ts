@@ -7,7 +7,9 @@ import { toDicomAuditMessage } from '../../../../main/audit/catalogue/dicom-audi
 import { toFhirAuditEvent } from '../../../../main/audit/catalogue/fhir-audit-event.js';
 import { sampleEvent } from '../support/journal-fixture.js';
 
-const { DOMParser } = new JSDOM('').window as { DOMParser: new () => { parseFromString(text: string, type: string): XmlDocument } };
+const { DOMParser } = new JSDOM('').window as {
+  DOMParser: new () => { parseFromString(text: string, type: string): XmlDocument };
+};
 
 /** The part of the DOM this test reads (Node's own types have no DOM). */
 interface XmlElement {
@@ -24,7 +26,10 @@ function parseDicom(xml: string) {
   const doc = new DOMParser().parseFromString(xml, 'application/xml');
   expect(doc.getElementsByTagName('parsererror')).toHaveLength(0);
   const identification = doc.querySelector('AuditMessage > EventIdentification')!;
-  const typeCodes = [...identification.querySelectorAll('EventTypeCode')].map((e) => [e.getAttribute('csd-code'), e.getAttribute('codeSystemName')]);
+  const typeCodes = [...identification.querySelectorAll('EventTypeCode')].map((e) => [
+    e.getAttribute('csd-code'),
+    e.getAttribute('codeSystemName'),
+  ]);
   return {
     doc,
     eventId: identification.querySelector('EventID')!.getAttribute('csd-code'),
@@ -65,13 +70,20 @@ const REQUIRED: [AuditEventType, 'success' | 'failure', string, string | undefin
 
 describe('DICOM PS3.15 audit message', () => {
   it.each(REQUIRED)('%s (%s) -> EventID %s, EventTypeCode %s', (type, outcome, eventId, dcmType) => {
-    const message = parseDicom(toDicomAuditMessage({ id: 'e-1', seq: 4, event: sampleEvent(type, 1, { outcome }) }, { enterpriseSiteId: 'St Example' }));
+    const message = parseDicom(
+      toDicomAuditMessage(
+        { id: 'e-1', seq: 4, event: sampleEvent(type, 1, { outcome }) },
+        { enterpriseSiteId: 'St Example' },
+      ),
+    );
     expect(message).toMatchObject({ eventId, dcmType, ownType: type, outcome: outcome === 'success' ? '0' : '4' });
     expect(message.participants).toEqual([
       { userId: 'user-1', requestor: 'true', nap: null },
       { userId: 'careshell@COW-3F-12', requestor: 'false', nap: 'COW-3F-12' },
     ]);
-    expect(message.doc.querySelector('AuditSourceIdentification')!.getAttribute('AuditEnterpriseSiteID')).toBe('St Example');
+    expect(message.doc.querySelector('AuditSourceIdentification')!.getAttribute('AuditEnterpriseSiteID')).toBe(
+      'St Example',
+    );
   });
 
   it('maps every catalogued event type to a well-formed message', () => {
@@ -83,12 +95,22 @@ describe('DICOM PS3.15 audit message', () => {
   });
 
   it('makes the workstation the requestor when no user is involved, and escapes text safely', () => {
-    const event = sampleEvent('reader.attach', 1, { actor: undefined, reason: 'reader <pcProx> "A&B" \u0001', details: { vendor: '0c27' } });
+    const event = sampleEvent('reader.attach', 1, {
+      actor: undefined,
+      reason: 'reader <pcProx> "A&B" \u0001',
+      details: { vendor: '0c27' },
+    });
     const { participants, doc } = parseDicom(toDicomAuditMessage({ id: 'e-2', seq: 9, event }));
     expect(participants).toEqual([{ userId: 'careshell@COW-3F-12', requestor: 'true', nap: 'COW-3F-12' }]);
     expect(doc.querySelector('EventOutcomeDescription')!.textContent).toBe('reader <pcProx> "A&B" \ufffd');
-    const details = [...doc.querySelectorAll('ParticipantObjectDetail')].map((d) => [d.getAttribute('type'), Buffer.from(d.getAttribute('value')!, 'base64').toString()]);
-    expect(details).toEqual([['seq', '9'], ['vendor', '0c27']]);
+    const details = [...doc.querySelectorAll('ParticipantObjectDetail')].map((d) => [
+      d.getAttribute('type'),
+      Buffer.from(d.getAttribute('value')!, 'base64').toString(),
+    ]);
+    expect(details).toEqual([
+      ['seq', '9'],
+      ['vendor', '0c27'],
+    ]);
     expect(doc.querySelector('ParticipantObjectIdentification')!.getAttribute('ParticipantObjectID')).toBe('e-2');
   });
 });
@@ -96,10 +118,16 @@ describe('DICOM PS3.15 audit message', () => {
 describe('FHIR R4 AuditEvent', () => {
   it.each(REQUIRED)('%s (%s) -> type %s, subtype %s', (type, outcome, eventId, dcmType) => {
     const resource = toFhirAuditEvent({ id: 'e-1', seq: 4, event: sampleEvent(type, 1, { outcome }) });
-    expect(resource.type).toEqual(expect.objectContaining({ system: 'http://dicom.nema.org/resources/ontology/DCM', code: eventId }));
+    expect(resource.type).toEqual(
+      expect.objectContaining({ system: 'http://dicom.nema.org/resources/ontology/DCM', code: eventId }),
+    );
     expect(resource.subtype.map((c) => c.code)).toEqual(dcmType ? [dcmType, type] : [type]);
     expect(resource.outcome).toBe(outcome === 'success' ? '0' : '4');
-    expect(resource.agent[0]).toMatchObject({ who: { identifier: { value: 'user-1' } }, requestor: true, role: [{ text: 'physician' }] });
+    expect(resource.agent[0]).toMatchObject({
+      who: { identifier: { value: 'user-1' } },
+      requestor: true,
+      role: [{ text: 'physician' }],
+    });
   });
 
   it('marks break-glass start and stop as Security Alert / Emergency Override with purpose BTG', () => {
@@ -107,7 +135,11 @@ describe('FHIR R4 AuditEvent', () => {
       ['breakglass.start', '110127'],
       ['breakglass.stop', '110138'],
     ] as const) {
-      const resource = toFhirAuditEvent({ id: 'bg', seq: 1, event: sampleEvent(type, 1, { reason: 'patient coding in ED bay 4', details: { reasonCode: 'emergency' } }) });
+      const resource = toFhirAuditEvent({
+        id: 'bg',
+        seq: 1,
+        event: sampleEvent(type, 1, { reason: 'patient coding in ED bay 4', details: { reasonCode: 'emergency' } }),
+      });
       expect(resource).toMatchObject({
         resourceType: 'AuditEvent',
         id: 'bg',
@@ -115,7 +147,15 @@ describe('FHIR R4 AuditEvent', () => {
         subtype: [{ code: subtype }, { code: type }],
         purposeOfEvent: [{ coding: [{ code: 'BTG' }] }],
         outcomeDesc: 'patient coding in ED bay 4',
-        entity: [{ what: { identifier: { value: 'urn:uuid:bg' } }, detail: [{ type: 'seq', valueString: '1' }, { type: 'reasonCode', valueString: 'emergency' }] }],
+        entity: [
+          {
+            what: { identifier: { value: 'urn:uuid:bg' } },
+            detail: [
+              { type: 'seq', valueString: '1' },
+              { type: 'reasonCode', valueString: 'emergency' },
+            ],
+          },
+        ],
       });
     }
     expect(toFhirAuditEvent({ id: 'x', seq: 1, event: sampleEvent('session.lock') }).purposeOfEvent).toBeUndefined();

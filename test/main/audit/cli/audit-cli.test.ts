@@ -30,7 +30,8 @@ beforeAll(async () => {
   for (const name of names) pristine.set(name, await readFile(path.join(f.directory, name)));
   const text = pristine.get(segment)!.toString('utf8');
   lineOffsets = [0];
-  for (let i = text.indexOf('\n'); i !== -1 && i < text.length - 1; i = text.indexOf('\n', i + 1)) lineOffsets.push(i + 1);
+  for (let i = text.indexOf('\n'); i !== -1 && i < text.length - 1; i = text.indexOf('\n', i + 1))
+    lineOffsets.push(i + 1);
 });
 afterAll(() => f.cleanup());
 beforeEach(async () => {
@@ -54,11 +55,18 @@ describe('careshell-audit verify', () => {
     await writeFile(file(), bytes);
     const { code, stdout } = await run('verify', '--dir', f.directory, '--keys', f.keysDirectory);
     expect(code).toBe(1);
-    expect(stdout).toContain(`BROKEN ${segment} at byte ${lineOffsets[3]} (record 4): hash chain broken: this record does not follow the record at offset ${lineOffsets[2]}`);
+    expect(stdout).toContain(
+      `BROKEN ${segment} at byte ${lineOffsets[3]} (record 4): hash chain broken: this record does not follow the record at offset ${lineOffsets[2]}`,
+    );
   });
 
   it('catches a deleted record', async () => {
-    await writeFile(file(), lines().filter((_, i) => i !== 5).join('\n') + '\n');
+    await writeFile(
+      file(),
+      lines()
+        .filter((_, i) => i !== 5)
+        .join('\n') + '\n',
+    );
     const { code, stdout } = await run('verify', '--dir', f.directory, '--keys', f.keysDirectory);
     expect(code).toBe(1);
     expect(stdout).toContain(`BROKEN ${segment} at byte ${lineOffsets[5]} (record 7): sequence jumps from 5 to 7`);
@@ -90,7 +98,9 @@ describe('careshell-audit verify', () => {
     const { code, stdout } = await run('verify', '--dir', f.directory, '--keys', f.keysDirectory);
     expect(code).toBe(1);
     const forgedOffset = forged.slice(0, 4).join('\n').length + 1;
-    expect(stdout.split('\n')[0]).toBe(`BROKEN ${segment} at byte ${forgedOffset} (record 5): checkpoint signature does not match: the records it covers or the checkpoint itself were altered`);
+    expect(stdout.split('\n')[0]).toBe(
+      `BROKEN ${segment} at byte ${forgedOffset} (record 5): checkpoint signature does not match: the records it covers or the checkpoint itself were altered`,
+    );
   });
 
   it('catches a journal whose first segment was removed', async () => {
@@ -99,13 +109,17 @@ describe('careshell-audit verify', () => {
     const { code, stdout } = await run('verify', '--dir', f.directory, '--keys', f.keysDirectory);
     await unlink(path.join(f.directory, 'seg-0000000000000009.jsonl'));
     expect(code).toBe(1);
-    expect(stdout).toContain('BROKEN seg-0000000000000009.jsonl at byte 0: the journal starts at record 9: the segments before it are missing');
+    expect(stdout).toContain(
+      'BROKEN seg-0000000000000009.jsonl at byte 0: the journal starts at record 9: the segments before it are missing',
+    );
   });
 
   it('refuses to run without trusted keys, and rejects checkpoints under an unknown key', async () => {
     expect((await run('verify', '--dir', f.directory)).code).toBe(2);
     const other = await journalFixture();
-    await (await other.keyStore.signingKey()).keyId;
+    await (
+      await other.keyStore.signingKey()
+    ).keyId;
     const { code, stdout } = await run('verify', '--dir', f.directory, '--keys', other.keysDirectory);
     await other.cleanup();
     expect(code).toBe(1);
@@ -150,15 +164,27 @@ describe('careshell-audit verify against stripped checkpoints', () => {
       for (let n = 0; n < 10; n++) await journal.append(sampleEvent('session.unlock', n));
       await journal.close();
       await stripCheckpointsAndRewriteChain(g.directory);
-      const { code, stdout } = await run('verify', '--dir', g.directory, '--keys', g.keysDirectory, '--max-unsigned', '3');
+      const { code, stdout } = await run(
+        'verify',
+        '--dir',
+        g.directory,
+        '--keys',
+        g.keysDirectory,
+        '--max-unsigned',
+        '3',
+      );
       expect(code).toBe(1);
       expect(stdout).toContain(
         'BROKEN seg-0000000000000001.jsonl at byte 0 (record 1): the last 10 records, from this one on, are not covered by any checkpoint signature, but CareShell signs at least every 4 records',
       );
       expect(stdout).toMatch(/^FAILED: 1 problem\(s\); 10 records \(10 events, 0 checkpoints\)/m);
       // Three unsigned records after a crash are what the writer can leave: that passes.
-      expect((await run('verify', '--dir', g.directory, '--keys', g.keysDirectory, '--max-unsigned', '10')).code).toBe(0);
-      expect((await run('verify', '--dir', g.directory, '--keys', g.keysDirectory, '--max-unsigned', 'lots')).code).toBe(2);
+      expect((await run('verify', '--dir', g.directory, '--keys', g.keysDirectory, '--max-unsigned', '10')).code).toBe(
+        0,
+      );
+      expect(
+        (await run('verify', '--dir', g.directory, '--keys', g.keysDirectory, '--max-unsigned', 'lots')).code,
+      ).toBe(2);
     } finally {
       await g.cleanup();
     }
@@ -179,9 +205,17 @@ describe('careshell-audit verify against stripped checkpoints', () => {
       expect(code).toBe(1);
       const broken = stdout.split('\n').filter((line) => line.startsWith('BROKEN'));
       for (const name of names.slice(0, -1)) {
-        expect(broken).toContainEqual(expect.stringMatching(new RegExp(`^BROKEN ${name} at byte \\d+ \\(record \\d+\\): the segment ends with \\d+ record\\(s\\) no checkpoint signs`)));
+        expect(broken).toContainEqual(
+          expect.stringMatching(
+            new RegExp(
+              `^BROKEN ${name} at byte \\d+ \\(record \\d+\\): the segment ends with \\d+ record\\(s\\) no checkpoint signs`,
+            ),
+          ),
+        );
       }
-      expect(broken.at(-1)).toContain('BROKEN seg-0000000000000001.jsonl at byte 0 (record 1): the last 1200 records, from this one on, are not covered');
+      expect(broken.at(-1)).toContain(
+        'BROKEN seg-0000000000000001.jsonl at byte 0 (record 1): the last 1200 records, from this one on, are not covered',
+      );
       // However much unsigned tail is allowed, the segment ends still give it away.
       const lenient = await run('verify', '--dir', g.directory, '--keys', g.keysDirectory, '--max-unsigned', '100000');
       expect(lenient.code).toBe(1);
@@ -194,9 +228,20 @@ describe('careshell-audit verify against stripped checkpoints', () => {
 
 describe('careshell-audit export and tail', () => {
   it('exports a time range as JSON lines', async () => {
-    const { code, stdout } = await run('export', '--dir', f.directory, '--from', sampleEvent('session.lock', 3).at, '--to', sampleEvent('session.lock', 6).at);
+    const { code, stdout } = await run(
+      'export',
+      '--dir',
+      f.directory,
+      '--from',
+      sampleEvent('session.lock', 3).at,
+      '--to',
+      sampleEvent('session.lock', 6).at,
+    );
     expect(code).toBe(0);
-    const rows = stdout.trimEnd().split('\n').map((line) => JSON.parse(line));
+    const rows = stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(rows.map((r) => r.event.details.n)).toEqual([3, 4, 5]);
     expect(rows[0]).toMatchObject({ seq: 4, id: expect.stringMatching(/^[0-9a-f-]{36}$/) });
   });
@@ -207,7 +252,11 @@ describe('careshell-audit export and tail', () => {
     const bundle = JSON.parse(await readFile(out, 'utf8'));
     expect(bundle).toMatchObject({ resourceType: 'Bundle', type: 'collection' });
     expect(bundle.entry).toHaveLength(10);
-    expect(bundle.entry[1].resource).toMatchObject({ resourceType: 'AuditEvent', type: { code: '110114' }, subtype: [{ code: '110123' }, { code: 'session.lock' }] });
+    expect(bundle.entry[1].resource).toMatchObject({
+      resourceType: 'AuditEvent',
+      type: { code: '110114' },
+      subtype: [{ code: '110123' }, { code: 'session.lock' }],
+    });
   });
 
   it('leaves out a record that cannot be read, names it briefly, keeps the FHIR Bundle valid and exits 1', async () => {
@@ -216,7 +265,12 @@ describe('careshell-audit export and tail', () => {
     const { code, stdout, stderr } = await run('export', '--dir', f.directory, '--format', 'fhir');
     expect(code).toBe(1);
     const bundle = JSON.parse(stdout);
-    expect(bundle.entry.map((e: { resource: { entity: { detail: { type: string; valueString: string }[] }[] } }) => e.resource.entity[0]!.detail[0]!.valueString)).toEqual(['1', '3', '4', '6', '7', '8', '9', '11', '12']);
+    expect(
+      bundle.entry.map(
+        (e: { resource: { entity: { detail: { type: string; valueString: string }[] }[] } }) =>
+          e.resource.entity[0]!.detail[0]!.valueString,
+      ),
+    ).toEqual(['1', '3', '4', '6', '7', '8', '9', '11', '12']);
     const [leftOut, summary] = stderr.trimEnd().split('\n');
     expect(leftOut).toBe(
       `careshell-audit: left out ${segment} at byte ${lineOffsets[1]} (record 2): the event does not match the schema: event.type "session.locked" is not a value this version of CareShell knows`,
@@ -258,7 +312,13 @@ describe('careshell-audit export and tail', () => {
   });
 
   it('tail --follow waits at a record still being written and prints it once it is complete', async () => {
-    const record = { kind: 'event', seq: 14, id: '6d1f3c2a-0000-4000-8000-000000000014', prev: sha256Hex(lines().at(-1)!), event: sampleEvent('session.sign_out', 10) };
+    const record = {
+      kind: 'event',
+      seq: 14,
+      id: '6d1f3c2a-0000-4000-8000-000000000014',
+      prev: sha256Hex(lines().at(-1)!),
+      event: sampleEvent('session.sign_out', 10),
+    };
     const line = `${canonicalJson(record)}\n`;
     await appendFile(file(), line.slice(0, 100));
     const controller = new AbortController();
@@ -272,7 +332,8 @@ describe('careshell-audit export and tail', () => {
     });
     const settled = running.then(() => true);
     const eventually = async (condition: () => boolean) => {
-      for (let i = 0; i < 2000 && !condition(); i++) await Promise.race([settled, new Promise((resolve) => setTimeout(resolve, 5))]);
+      for (let i = 0; i < 2000 && !condition(); i++)
+        await Promise.race([settled, new Promise((resolve) => setTimeout(resolve, 5))]);
     };
     await eventually(() => stdout.includes('"n":9') || stderr !== '');
     expect(stderr).toBe('');
@@ -281,12 +342,22 @@ describe('careshell-audit export and tail', () => {
     controller.abort();
     expect(await running).toBe(0);
     expect(stderr).toBe('');
-    expect(stdout.trimEnd().split('\n').map((l) => JSON.parse(l).event.details.n)).toEqual([9, 10]);
+    expect(
+      stdout
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l).event.details.n),
+    ).toEqual([9, 10]);
   });
 
   it('tails the last N events and rejects bad arguments with usage help', async () => {
     const { stdout } = await run('tail', '--dir', f.directory, '-n', '2');
-    expect(stdout.trimEnd().split('\n').map((line) => JSON.parse(line).event.details.n)).toEqual([8, 9]);
+    expect(
+      stdout
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line).event.details.n),
+    ).toEqual([8, 9]);
     const bad = await run('export', '--dir', f.directory, '--format', 'xml');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--format must be jsonl or fhir');

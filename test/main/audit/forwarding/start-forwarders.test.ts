@@ -22,18 +22,32 @@ async function startWith(files: { caFile?: string; certFile?: string; keyFile?: 
     tlsSection[key] = path.join(f.root, `${key}.pem`);
     await writeFile(tlsSection[key], text);
   }
-  const { forwarders } = auditPolicySchema.parse({ forwarders: [{ kind: 'atna-syslog', id: 'siem', host: '127.0.0.1', enterpriseNumber: 64_000, tls: tlsSection }] });
+  const { forwarders } = auditPolicySchema.parse({
+    forwarders: [{ kind: 'atna-syslog', id: 'siem', host: '127.0.0.1', enterpriseNumber: 64_000, tls: tlsSection }],
+  });
   const log = { warn: () => undefined };
-  return startForwarders({ journal, destinations: forwarders, cursorDirectory: path.join(f.root, 'audit-forwarding'), clock: f.clock, random: systemRandom, workstation: 'COW-3F-12', log });
+  return startForwarders({
+    journal,
+    destinations: forwarders,
+    cursorDirectory: path.join(f.root, 'audit-forwarding'),
+    clock: f.clock,
+    random: systemRandom,
+    workstation: 'COW-3F-12',
+    log,
+  });
 }
 
 describe('startForwarders checks certificate and key files before starting', () => {
   it('names the key when the CA file is not a PEM certificate', async () => {
-    await expect(startWith({ caFile: 'not a certificate' })).rejects.toThrow(/^audit\.forwarders\[0\]\.tls\.caFile \(forwarder "siem"\): .*caFile\.pem is not a PEM certificate/);
+    await expect(startWith({ caFile: 'not a certificate' })).rejects.toThrow(
+      /^audit\.forwarders\[0\]\.tls\.caFile \(forwarder "siem"\): .*caFile\.pem is not a PEM certificate/,
+    );
   });
 
   it('names the key when the client key does not belong to the client certificate', async () => {
-    const otherKey = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+    const otherKey = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+      .privateKey.export({ format: 'pem', type: 'pkcs8' })
+      .toString();
     await expect(startWith({ caFile: tls().caPem, certFile: tls().certPem, keyFile: otherKey })).rejects.toThrow(
       /^audit\.forwarders\[0\]\.tls\.keyFile \(forwarder "siem"\): .*keyFile\.pem is not the key of the certificate in .*certFile\.pem/,
     );
@@ -43,6 +57,11 @@ describe('startForwarders checks certificate and key files before starting', () 
     const forwarding = await startWith({ caFile: tls().caPem, certFile: tls().certPem, keyFile: tls().keyPem });
     teardown(() => forwarding.stop());
     expect(forwarding.forwarders).toHaveLength(1);
-    expect(forwarding.status()[0]).toMatchObject({ destination: 'siem', deliveredSeq: 0, journalSeq: 0, consecutiveFailures: 0 });
+    expect(forwarding.status()[0]).toMatchObject({
+      destination: 'siem',
+      deliveredSeq: 0,
+      journalSeq: 0,
+      consecutiveFailures: 0,
+    });
   });
 });

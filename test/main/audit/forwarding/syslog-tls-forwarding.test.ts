@@ -36,7 +36,12 @@ async function setup() {
         clock: f.clock,
         settleMs: 200,
         connectTimeoutMs: 5_000,
-        format: (event) => formatSyslogMessage(event, { appName: 'careshell', enterpriseNumber: 64_000, enterpriseSiteId: 'St Example' }),
+        format: (event) =>
+          formatSyslogMessage(event, {
+            appName: 'careshell',
+            enterpriseNumber: 64_000,
+            enterpriseSiteId: 'St Example',
+          }),
       }),
       cursors: new CursorStore(path.join(f.directory, 'cursors')),
       clock: f.clock,
@@ -66,7 +71,15 @@ describe('IHE ATNA forwarding (RFC 5424 over TLS, RFC 5425 octet counting)', () 
     await until(() => collector.messages.length >= 2, f.clock, 'two syslog messages');
     expect(collector.errors).toEqual([]);
     const [signIn, pinFailure] = collector.messages;
-    expect(signIn).toMatchObject({ pri: 85, hostname: 'COW-3F-12', appName: 'careshell', msgId: 'IHE+RFC-3881', seq: 1, hadBom: true, timestamp: sampleEvent('session.sign_in', 1).at });
+    expect(signIn).toMatchObject({
+      pri: 85,
+      hostname: 'COW-3F-12',
+      appName: 'careshell',
+      msgId: 'IHE+RFC-3881',
+      seq: 1,
+      hadBom: true,
+      timestamp: sampleEvent('session.sign_in', 1).at,
+    });
     expect(pinFailure).toMatchObject({ pri: 84, seq: 2 });
     expect(collector.messages.map((m) => m.eventId)).toEqual(await journalIds(journal));
     const doc = new new JSDOM('').window.DOMParser().parseFromString(pinFailure!.xml, 'application/xml');
@@ -74,7 +87,11 @@ describe('IHE ATNA forwarding (RFC 5424 over TLS, RFC 5425 octet counting)', () 
     expect(doc.querySelector('EventID').getAttribute('csd-code')).toBe('110114');
     expect(doc.querySelector('EventOutcomeDescription').textContent).toBe('wrong PIN');
     // The cursor moves before the pass looks once more for new events and ends, so wait for the pass to end too.
-    await until(() => atna.status().deliveredSeq === 2 && atna.status().state === 'idle', f.clock, 'the cursor to reach seq 2 and the pass to end');
+    await until(
+      () => atna.status().deliveredSeq === 2 && atna.status().state === 'idle',
+      f.clock,
+      'the cursor to reach seq 2 and the pass to end',
+    );
     expect(atna.status()).toMatchObject({ state: 'idle', deliveredSeq: 2, journalSeq: 2, consecutiveFailures: 0 });
   });
 
@@ -93,11 +110,18 @@ describe('IHE ATNA forwarding (RFC 5424 over TLS, RFC 5425 octet counting)', () 
     expect(atna.status().lastError).toMatch(/ATNA collector at 127\.0\.0\.1:\d+/);
     await collector.start(port);
     const ids = await journalIds(journal);
-    await until(() => ids.every((id) => collector.messages.some((m) => m.eventId === id)), f.clock, 'every event after the outage', { stepMs: 2_000 });
+    await until(
+      () => ids.every((id) => collector.messages.some((m) => m.eventId === id)),
+      f.clock,
+      'every event after the outage',
+      { stepMs: 2_000 },
+    );
     // At-least-once: a batch cut by the outage may arrive twice, but always with its stable id and in order.
     const firstSeen = [...new Map(collector.messages.map((m) => [m.eventId, m.seq])).values()];
     expect(firstSeen).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
-    expect(collector.messages.map((m) => m.seq)).toEqual([...collector.messages.map((m) => m.seq)].sort((a, b) => a - b));
+    expect(collector.messages.map((m) => m.seq)).toEqual(
+      [...collector.messages.map((m) => m.seq)].sort((a, b) => a - b),
+    );
     await until(() => atna.status().deliveredSeq === 40, f.clock, 'the cursor to catch up');
   });
 

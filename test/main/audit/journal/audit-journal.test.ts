@@ -27,7 +27,9 @@ describe('AuditJournal', () => {
   it('stores concurrent appends in order with consecutive seq, unique ids and an intact, signed chain', async () => {
     const f = await fixture();
     const journal = await f.open();
-    const receipts = await Promise.all(Array.from({ length: 500 }, (_, n) => journal.record(sampleEvent('session.lock', n))));
+    const receipts = await Promise.all(
+      Array.from({ length: 500 }, (_, n) => journal.record(sampleEvent('session.lock', n))),
+    );
     await journal.close();
     expect(receipts.map((r) => r.seq)).toEqual(Array.from({ length: 500 }, (_, n) => n + 1));
     expect(new Set(receipts.map((r) => r.id)).size).toBe(500);
@@ -49,7 +51,10 @@ describe('AuditJournal', () => {
   it('rotates segments by size, ends each full segment with a checkpoint, and chains across them', async () => {
     const f = await fixture({ maxSegmentBytes: 64 * 1024, checkpointEvery: 100_000 });
     const journal = await f.open();
-    for (let i = 0; i < 10; i++) await Promise.all(Array.from({ length: 100 }, (_, n) => journal.append(sampleEvent('session.unlock', i * 100 + n))));
+    for (let i = 0; i < 10; i++)
+      await Promise.all(
+        Array.from({ length: 100 }, (_, n) => journal.append(sampleEvent('session.unlock', i * 100 + n))),
+      );
     await journal.close();
     const segments = (await readdir(f.directory)).filter((name) => name.startsWith('seg-')).sort();
     expect(segments.length).toBeGreaterThan(3);
@@ -68,11 +73,14 @@ describe('AuditJournal', () => {
     const journal = await f.open();
     // 600 UTF-16 units but 1,800 bytes of UTF-8 in each record's reason.
     const reason = '€'.repeat(600);
-    await Promise.all(Array.from({ length: 100 }, (_, n) => journal.append(sampleEvent('session.unlock', n, { reason }))));
+    await Promise.all(
+      Array.from({ length: 100 }, (_, n) => journal.append(sampleEvent('session.unlock', n, { reason }))),
+    );
     await journal.close();
     const segments = (await readdir(f.directory)).filter((name) => name.startsWith('seg-')).sort();
     expect(segments.length).toBeGreaterThan(2);
-    for (const name of segments) expect((await stat(path.join(f.directory, name))).size).toBeLessThan(64 * 1024 + 3 * 1024);
+    for (const name of segments)
+      expect((await stat(path.join(f.directory, name))).size).toBeLessThan(64 * 1024 + 3 * 1024);
     expect((await verifyJournal(f.directory, await f.keyStore.publicKeys())).ok).toBe(true);
   });
 
@@ -98,11 +106,23 @@ describe('AuditJournal', () => {
     const before = journal.record(sampleEvent('session.lock', 1));
     const closing = journal.close();
     const sameTick = journal.append(sampleEvent('session.lock', 2));
-    const nextTick = new Promise((resolve) => setImmediate(resolve)).then(() => journal.append(sampleEvent('session.lock', 3)));
+    const nextTick = new Promise((resolve) => setImmediate(resolve)).then(() =>
+      journal.append(sampleEvent('session.lock', 3)),
+    );
     const [first, second, third] = await Promise.allSettled([before, sameTick, nextTick]);
     expect(first).toMatchObject({ status: 'fulfilled', value: { seq: 1 } });
-    expect(second).toMatchObject({ status: 'rejected', reason: { message: expect.stringContaining('is closing or closed (CareShell is shutting down); the event was not recorded') } });
-    expect(third).toMatchObject({ status: 'rejected', reason: { message: expect.stringContaining('is closing or closed') } });
+    expect(second).toMatchObject({
+      status: 'rejected',
+      reason: {
+        message: expect.stringContaining(
+          'is closing or closed (CareShell is shutting down); the event was not recorded',
+        ),
+      },
+    });
+    expect(third).toMatchObject({
+      status: 'rejected',
+      reason: { message: expect.stringContaining('is closing or closed') },
+    });
     await closing;
     await expect(journal.close()).resolves.toBeUndefined();
     expect((await allEvents(f.directory)).map((e) => e.event.details?.n)).toEqual([1]);
@@ -131,7 +151,10 @@ describe('AuditJournal', () => {
     const file = path.join(f.directory, segment!);
     const goodSize = (await stat(file)).size;
     await appendFile(file, '{"event":{"actor":{"userId":"half-writ');
-    expect((await verifyJournal(f.directory, await f.keyStore.publicKeys())).problems[0]).toMatchObject({ segment, offset: goodSize });
+    expect((await verifyJournal(f.directory, await f.keyStore.publicKeys())).problems[0]).toMatchObject({
+      segment,
+      offset: goodSize,
+    });
     journal = await f.open();
     expect(journal.openReport.torn).toMatchObject({ segment, offset: goodSize, bytes: 38 });
     await journal.close();
@@ -155,7 +178,10 @@ describe('AuditJournal', () => {
     await journal.close();
     const events = await allEvents(f.directory);
     const damage = events.find((e) => e.event.type === 'audit.journal_damaged');
-    expect(damage?.event).toMatchObject({ outcome: 'failure', details: { segment, offset: text.indexOf('\n', text.indexOf('"n":1')) + 1 } });
+    expect(damage?.event).toMatchObject({
+      outcome: 'failure',
+      details: { segment, offset: text.indexOf('\n', text.indexOf('"n":1')) + 1 },
+    });
     expect(events.filter((e) => e.event.type === 'session.lock')).toHaveLength(3);
   });
 
@@ -169,7 +195,11 @@ describe('AuditJournal', () => {
     const write = vi.spyOn(fileHandle, 'write').mockRejectedValueOnce(new Error('ENOSPC: no space left on device'));
     let results: PromiseSettledResult<unknown>[];
     try {
-      results = await Promise.allSettled(Array.from({ length: 300 }, (_, n) => journal.record(sampleEvent('session.unlock', n, { reason: 'x'.repeat(400) }))));
+      results = await Promise.allSettled(
+        Array.from({ length: 300 }, (_, n) =>
+          journal.record(sampleEvent('session.unlock', n, { reason: 'x'.repeat(400) })),
+        ),
+      );
     } finally {
       write.mockRestore();
     }
@@ -189,7 +219,10 @@ describe('AuditJournal', () => {
     let journal = await f.open();
     await Promise.all(Array.from({ length: 300 }, (_, n) => journal.append(sampleEvent('session.lock', n))));
     await journal.close();
-    const previous = (await readdir(f.directory)).filter((name) => name.startsWith('seg-')).sort().at(-1)!;
+    const previous = (await readdir(f.directory))
+      .filter((name) => name.startsWith('seg-'))
+      .sort()
+      .at(-1)!;
     const text = await readFile(path.join(f.directory, previous), 'utf8');
     const lastLineOffset = Buffer.byteLength(text.slice(0, text.lastIndexOf('\n', text.length - 2) + 1));
     const lastLine = text.slice(lastLineOffset, -1);
@@ -201,11 +234,25 @@ describe('AuditJournal', () => {
 
     journal = await f.open();
     expect(journal.openReport.problems).toEqual([
-      { segment: previous, offset: lastLineOffset, problem: 'not a well-formed journal record: it is neither an event nor a checkpoint record' },
+      {
+        segment: previous,
+        offset: lastLineOffset,
+        problem: 'not a well-formed journal record: it is neither an event nor a checkpoint record',
+      },
     ]);
     await journal.close();
-    const [first] = (await readFile(path.join(f.directory, segmentName(headSeq + 1)), 'utf8')).split('\n').map((line) => (line ? JSON.parse(line) : undefined));
-    expect(first).toMatchObject({ seq: headSeq + 1, prev: sha256Hex(garbled), event: { type: 'audit.journal_damaged', outcome: 'failure', details: { segment: previous, offset: lastLineOffset } } });
+    const [first] = (await readFile(path.join(f.directory, segmentName(headSeq + 1)), 'utf8'))
+      .split('\n')
+      .map((line) => (line ? JSON.parse(line) : undefined));
+    expect(first).toMatchObject({
+      seq: headSeq + 1,
+      prev: sha256Hex(garbled),
+      event: {
+        type: 'audit.journal_damaged',
+        outcome: 'failure',
+        details: { segment: previous, offset: lastLineOffset },
+      },
+    });
   });
 
   it('rejects an event that cannot be stored without failing the others in its commit', async () => {

@@ -4,7 +4,9 @@ import { canonicalJson } from '../../../../main/audit/journal/canonical-json.js'
 
 describe('canonicalJson', () => {
   it('sorts keys by code unit, leaves out undefined properties and writes no whitespace', () => {
-    expect(canonicalJson({ b: 1, a: [true, null, 'x'], ä: { z: 0, Z: -0 }, u: undefined })).toBe('{"a":[true,null,"x"],"b":1,"ä":{"Z":0,"z":0}}');
+    expect(canonicalJson({ b: 1, a: [true, null, 'x'], ä: { z: 0, Z: -0 }, u: undefined })).toBe(
+      '{"a":[true,null,"x"],"b":1,"ä":{"Z":0,"z":0}}',
+    );
   });
 
   it('escapes strings as JSON.stringify does, lone surrogates included', () => {

@@ -19,7 +19,10 @@ const { systemRandom } = await load('common/random.js');
 const journal = await AuditJournal.open({
   directory,
   // The parent made the key with the same no-op protector (there is no OS key store in a test).
-  keyStore: new FileAuditKeyStore({ directory: keys, protector: { name: 'none (crash test)', protect: (b) => b, unprotect: (b) => b } }),
+  keyStore: new FileAuditKeyStore({
+    directory: keys,
+    protector: { name: 'none (crash test)', protect: (b) => b, unprotect: (b) => b },
+  }),
   clock: systemClock,
   random: systemRandom,
   workstation: 'crash-test',
@@ -29,7 +32,13 @@ const journal = await AuditJournal.open({
 process.stdout.write('open\n');
 let next = Number(first);
 const append = (n, pad) =>
-  journal.append({ type: 'session.activity', at: new Date().toISOString(), workstation: 'crash-test', outcome: 'success', details: { n, pad } });
+  journal.append({
+    type: 'session.activity',
+    at: new Date().toISOString(),
+    workstation: 'crash-test',
+    outcome: 'success',
+    details: { n, pad },
+  });
 
 if (mode === 'tear') {
   for (let i = 0; i < Number(after); i++) {

@@ -57,11 +57,29 @@ interface Run {
  * Starts the appender and SIGKILLs it. "race": after `after` acknowledged appends (0: as soon as the journal
  * is open), wherever it then is. "tear": after `after` appends, in the middle of writing the next commit.
  */
-function appendUntilKilled(directory: string, keys: string, first: number, mode: 'race' | 'tear', after: number): Promise<Run> {
+function appendUntilKilled(
+  directory: string,
+  keys: string,
+  first: number,
+  mode: 'race' | 'tear',
+  after: number,
+): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(import.meta.dirname, 'crash-appender.mjs'), compiled, directory, keys, String(first), mode, String(after)], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        path.join(import.meta.dirname, 'crash-appender.mjs'),
+        compiled,
+        directory,
+        keys,
+        String(first),
+        mode,
+        String(after),
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const acknowledged: number[] = [];
     let buffered = '';
     let stderr = '';
@@ -98,7 +116,10 @@ describe('crash safety', () => {
     const lanes = await Promise.all(
       Array.from({ length: LANES }, async (_, lane) => {
         const random = seededRandom(seed + lane);
-        const f = await journalFixture({ maxSegmentBytes: 1024 * 1024, checkpointEvery: 50 }, { name: 'none (crash test)', protect: (b) => b, unprotect: (b) => b });
+        const f = await journalFixture(
+          { maxSegmentBytes: 1024 * 1024, checkpointEvery: 50 },
+          { name: 'none (crash test)', protect: (b) => b, unprotect: (b) => b },
+        );
         await f.keyStore.signingKey();
         const keys = await f.keyStore.publicKeys();
         let position: JournalPosition | undefined;
@@ -111,7 +132,13 @@ describe('crash safety', () => {
             const first = (lane * 1000 + kill) * 100_000;
             const mode = kill % TEAR_EVERY === TEAR_EVERY - 1 ? 'tear' : 'race';
             if (mode === 'tear') tears++;
-            const { acknowledged } = await appendUntilKilled(f.directory, f.keysDirectory, first, mode, Math.floor(random() * (mode === 'tear' ? 5 : 41)));
+            const { acknowledged } = await appendUntilKilled(
+              f.directory,
+              f.keysDirectory,
+              first,
+              mode,
+              Math.floor(random() * (mode === 'tear' ? 5 : 41)),
+            );
             acknowledgedTotal += acknowledged.length;
             // Reopen as the app would after the crash: cut a torn tail (and record the cut), then close.
             const journal = await f.open();
@@ -119,13 +146,21 @@ describe('crash safety', () => {
             expect(journal.openReport.problems, `seed ${seed}, lane ${lane}, kill ${kill}`).toEqual([]);
             await journal.close();
             // Opening re-checked the chain of the segment being written; the whole journal is checked every 25 kills.
-            if (kill % 25 === 24) expect((await verifyJournal(f.directory, keys)).problems, `seed ${seed}, lane ${lane}, kill ${kill}`).toEqual([]);
+            if (kill % 25 === 24)
+              expect(
+                (await verifyJournal(f.directory, keys)).problems,
+                `seed ${seed}, lane ${lane}, kill ${kill}`,
+              ).toEqual([]);
             const { events, next } = await readEvents(f.directory, position, { maxEvents: 1_000_000 });
             position = next;
             truncatedEvents += events.filter((e) => e.event.type === 'audit.record_truncated').length;
-            const stored = new Set(events.filter((e) => e.event.type === 'session.activity').map((e) => e.event.details!.n));
+            const stored = new Set(
+              events.filter((e) => e.event.type === 'session.activity').map((e) => e.event.details!.n),
+            );
             const missing = acknowledged.filter((n) => !stored.has(n));
-            expect(missing, `seed ${seed}, lane ${lane}, kill ${kill}: acknowledged but not in the journal`).toEqual([]);
+            expect(missing, `seed ${seed}, lane ${lane}, kill ${kill}: acknowledged but not in the journal`).toEqual(
+              [],
+            );
           }
         } finally {
           await f.cleanup();
@@ -137,7 +172,9 @@ describe('crash safety', () => {
     const tears = lanes.reduce((sum, l) => sum + l.tears, 0);
     const truncatedEvents = lanes.reduce((sum, l) => sum + l.truncatedEvents, 0);
     const acknowledged = lanes.reduce((sum, l) => sum + l.acknowledgedTotal, 0);
-    console.log(`crash test: ${KILLS} SIGKILLs (${tears} inside a write), ${acknowledged} acknowledged events all present, ${torn} torn tails cut on reopen`);
+    console.log(
+      `crash test: ${KILLS} SIGKILLs (${tears} inside a write), ${acknowledged} acknowledged events all present, ${torn} torn tails cut on reopen`,
+    );
     expect(acknowledged).toBeGreaterThan(KILLS * 5);
     // Every kill inside a write tore a record (a random kill may too), and each cut is in the journal as an event.
     expect(tears).toBeGreaterThan(0);

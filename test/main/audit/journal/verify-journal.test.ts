@@ -10,7 +10,10 @@ let segments: string[];
 beforeAll(async () => {
   f = await journalFixture({ maxSegmentBytes: 64 * 1024 });
   const journal = await f.open();
-  for (let i = 0; i < 8; i++) await Promise.all(Array.from({ length: 100 }, (_, n) => journal.append(sampleEvent('session.activity', i * 100 + n))));
+  for (let i = 0; i < 8; i++)
+    await Promise.all(
+      Array.from({ length: 100 }, (_, n) => journal.append(sampleEvent('session.activity', i * 100 + n))),
+    );
   await journal.close();
   segments = (await readdir(f.directory)).filter((name) => name.startsWith('seg-')).sort();
 });
@@ -50,7 +53,11 @@ describe('verifyJournal in worker threads', () => {
     try {
       const single = await verifyJournal(f.directory, keys, { threads: 1 });
       expect(single.ok).toBe(false);
-      expect(single.problems).toContainEqual({ segment: segments[2], offset: 0, problem: 'not a well-formed journal record: it does not end with "}"' });
+      expect(single.problems).toContainEqual({
+        segment: segments[2],
+        offset: 0,
+        problem: 'not a well-formed journal record: it does not end with "}"',
+      });
       expect(await verifyJournal(f.directory, keys, { threads: 2 })).toEqual(single);
     } finally {
       await writeFile(file, original);

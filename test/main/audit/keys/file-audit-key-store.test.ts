@@ -28,7 +28,8 @@ describe('FileAuditKeyStore', () => {
     expect(sealed.includes(der.subarray(-32))).toBe(false);
     expect(sealed.toString('latin1')).not.toContain('PRIVATE KEY');
     expect(protector.unprotect(sealed)).toEqual(der);
-    if (process.platform !== 'win32') expect((await stat(path.join(directory, 'audit-signing-key.sealed'))).mode & 0o777).toBe(0o600);
+    if (process.platform !== 'win32')
+      expect((await stat(path.join(directory, 'audit-signing-key.sealed'))).mode & 0o777).toBe(0o600);
     expect((await readdir(directory)).sort()).toEqual([`${key.keyId}.pub.pem`, 'audit-signing-key.sealed'].sort());
 
     const again = await new FileAuditKeyStore({ directory, protector }).signingKey();
@@ -40,8 +41,12 @@ describe('FileAuditKeyStore', () => {
     const directory = await keyDirectory();
     await new FileAuditKeyStore({ directory, protector: testProtector() }).signingKey();
     const before = await readFile(path.join(directory, 'audit-signing-key.sealed'));
-    await expect(new FileAuditKeyStore({ directory, protector: testProtector('another keyring') }).signingKey()).rejects.toThrow(
-      new RegExp(`The audit signing key ${path.join(directory, 'audit-signing-key.sealed')} cannot be unlocked with another keyring .*Restore it from backup, or remove it`),
+    await expect(
+      new FileAuditKeyStore({ directory, protector: testProtector('another keyring') }).signingKey(),
+    ).rejects.toThrow(
+      new RegExp(
+        `The audit signing key ${path.join(directory, 'audit-signing-key.sealed')} cannot be unlocked with another keyring .*Restore it from backup, or remove it`,
+      ),
     );
     expect(await readFile(path.join(directory, 'audit-signing-key.sealed'))).toEqual(before);
   });
@@ -50,28 +55,42 @@ describe('FileAuditKeyStore', () => {
     const directory = await keyDirectory();
     await mkdir(directory, { recursive: true });
     const old = generateKeyPairSync('ed25519');
-    await writeFile(path.join(directory, 'audit-signing-key.pem'), old.privateKey.export({ format: 'pem', type: 'pkcs8' }), { mode: 0o600 });
+    await writeFile(
+      path.join(directory, 'audit-signing-key.pem'),
+      old.privateKey.export({ format: 'pem', type: 'pkcs8' }),
+      { mode: 0o600 },
+    );
     const protector = testProtector();
     const key = await new FileAuditKeyStore({ directory, protector }).signingKey();
     expect(key.keyId).toBe(keyIdOf(old.publicKey));
     expect((await readdir(directory)).sort()).toEqual([`${key.keyId}.pub.pem`, 'audit-signing-key.sealed'].sort());
-    expect(protector.unprotect(await readFile(path.join(directory, 'audit-signing-key.sealed')))).toEqual(old.privateKey.export({ format: 'der', type: 'pkcs8' }));
+    expect(protector.unprotect(await readFile(path.join(directory, 'audit-signing-key.sealed')))).toEqual(
+      old.privateKey.export({ format: 'der', type: 'pkcs8' }),
+    );
   });
 
-  it.skipIf(process.platform === 'win32')('refuses a plaintext key that other users could read instead of sealing it', async () => {
-    const directory = await keyDirectory();
-    await mkdir(directory, { recursive: true });
-    const file = path.join(directory, 'audit-signing-key.pem');
-    await writeFile(file, generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }));
-    await chmod(file, 0o644);
-    await expect(new FileAuditKeyStore({ directory, protector: testProtector() }).signingKey()).rejects.toThrow(`Run "chmod 600 ${file}"`);
-    expect(await readdir(directory)).toEqual(['audit-signing-key.pem']);
-  });
+  it.skipIf(process.platform === 'win32')(
+    'refuses a plaintext key that other users could read instead of sealing it',
+    async () => {
+      const directory = await keyDirectory();
+      await mkdir(directory, { recursive: true });
+      const file = path.join(directory, 'audit-signing-key.pem');
+      await writeFile(file, generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }));
+      await chmod(file, 0o644);
+      await expect(new FileAuditKeyStore({ directory, protector: testProtector() }).signingKey()).rejects.toThrow(
+        `Run "chmod 600 ${file}"`,
+      );
+      expect(await readdir(directory)).toEqual(['audit-signing-key.pem']);
+    },
+  );
 
   it('gives two processes starting at once the same key', async () => {
     const directory = await keyDirectory();
     const protector = testProtector();
-    const stores = [0, 1].map(() => new FileAuditKeyStore({ directory, protector, generateKey: () => generateKeyPairSync('ed25519').privateKey }));
+    const stores = [0, 1].map(
+      () =>
+        new FileAuditKeyStore({ directory, protector, generateKey: () => generateKeyPairSync('ed25519').privateKey }),
+    );
     const [a, b] = await Promise.all(stores.map((store) => store.signingKey()));
     expect(a!.keyId).toBe(b!.keyId);
     expect((await readdir(directory)).sort()).toEqual([`${a!.keyId}.pub.pem`, 'audit-signing-key.sealed'].sort());

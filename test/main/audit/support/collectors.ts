@@ -30,7 +30,9 @@ export interface SyslogMessage {
 function parseSyslog(frame: Buffer): SyslogMessage {
   const bom = frame.indexOf(Buffer.from([0xef, 0xbb, 0xbf]));
   const header = frame.subarray(0, bom === -1 ? frame.length : bom).toString('utf8');
-  const match = /^<(\d{1,3})>1 (\S+) (\S+) (\S+) (\S+) (\S+) \[careshell@\d+ eventId="([^"]+)" seq="(\d+)"\] $/.exec(header);
+  const match = /^<(\d{1,3})>1 (\S+) (\S+) (\S+) (\S+) (\S+) \[careshell@\d+ eventId="([^"]+)" seq="(\d+)"\] $/.exec(
+    header,
+  );
   if (!match) throw new Error(`not a CareShell RFC 5424 message: ${header}`);
   return {
     pri: Number(match[1]),
@@ -142,12 +144,16 @@ export class FhirCollector {
         }
         const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
         if (put && body.id !== put[1]) {
-          res.writeHead(400, { 'content-type': 'application/fhir+json' }).end('{"resourceType":"OperationOutcome","issue":[{"diagnostics":"id in the body differs from the URL"}]}');
+          res
+            .writeHead(400, { 'content-type': 'application/fhir+json' })
+            .end('{"resourceType":"OperationOutcome","issue":[{"diagnostics":"id in the body differs from the URL"}]}');
           return;
         }
         const refusal = this.refuse(body);
         if (refusal !== undefined) {
-          res.writeHead(refusal, { 'content-type': 'application/fhir+json' }).end('{"resourceType":"OperationOutcome","issue":[{"diagnostics":"refused by the test"}]}');
+          res
+            .writeHead(refusal, { 'content-type': 'application/fhir+json' })
+            .end('{"resourceType":"OperationOutcome","issue":[{"diagnostics":"refused by the test"}]}');
           return;
         }
         const id = put ? put[1]! : randomUUID();
@@ -160,7 +166,9 @@ export class FhirCollector {
           req.socket.destroy();
           return;
         }
-        res.writeHead(created ? 201 : 200, { 'content-type': 'application/fhir+json', location: `AuditEvent/${id}` }).end(JSON.stringify(stored));
+        res
+          .writeHead(created ? 201 : 200, { 'content-type': 'application/fhir+json', location: `AuditEvent/${id}` })
+          .end(JSON.stringify(stored));
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));

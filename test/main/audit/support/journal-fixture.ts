@@ -33,12 +33,16 @@ export function testProtector(name = 'the test protector'): KeyProtector {
 }
 
 /** A journal in a fresh temporary directory, with its key store (sealed by `protector`) and a manual clock. */
-export async function journalFixture(settings: Partial<AuditJournalOptions> = {}, protector: KeyProtector = testProtector()) {
+export async function journalFixture(
+  settings: Partial<AuditJournalOptions> = {},
+  protector: KeyProtector = testProtector(),
+) {
   const root = await mkdtemp(path.join(tmpdir(), 'careshell-audit-'));
   const directory = path.join(root, 'journal');
   const keyStore = new FileAuditKeyStore({ directory: path.join(root, 'keys'), protector });
   const clock = new ManualClock();
-  const open = () => AuditJournal.open({ directory, keyStore, clock, random: systemRandom, workstation: 'COW-3F-12', ...settings });
+  const open = () =>
+    AuditJournal.open({ directory, keyStore, clock, random: systemRandom, workstation: 'COW-3F-12', ...settings });
   return {
     root,
     directory,
@@ -50,7 +54,11 @@ export async function journalFixture(settings: Partial<AuditJournalOptions> = {}
   };
 }
 
-export function sampleEvent(type: AuditEventType = 'session.sign_in', n = 0, overrides: Partial<AuditEvent> = {}): AuditEvent {
+export function sampleEvent(
+  type: AuditEventType = 'session.sign_in',
+  n = 0,
+  overrides: Partial<AuditEvent> = {},
+): AuditEvent {
   return {
     type,
     at: new Date(Date.UTC(2026, 0, 1, 8, 0, 0, n)).toISOString(),

@@ -24,7 +24,10 @@ describe('AES-GCM sealer', () => {
 
   it('takes each IV from the injected Random', () => {
     const asked: number[] = [];
-    const fixed: Random = { uuid: () => 'unused', bytes: (length) => (asked.push(length), new Uint8Array(length).fill(0xa5)) };
+    const fixed: Random = {
+      uuid: () => 'unused',
+      bytes: (length) => (asked.push(length), new Uint8Array(length).fill(0xa5)),
+    };
     const seeded = createAesGcmSealer(new Uint8Array(32).fill(7), fixed);
     const sealed = seeded.seal(Buffer.from('same'), 'c');
     expect(asked).toEqual([12]);

@@ -12,7 +12,11 @@ describe('UserDirectory', () => {
     const store = new MemoryKeyValueStore();
     const directory = new UserDirectory(store, () => new Date('2026-01-01T08:00:00Z'));
     await directory.bind(hash('H10301:12:4711'), ana);
-    expect(await directory.resolveBadge(hash('H10301:12:4711'))).toEqual({ userId: 'u-ana', displayName: 'Ana', roles: ['nurse'] });
+    expect(await directory.resolveBadge(hash('H10301:12:4711'))).toEqual({
+      userId: 'u-ana',
+      displayName: 'Ana',
+      roles: ['nurse'],
+    });
     expect(await directory.resolveBadge(hash('H10301:12:4712'))).toBeUndefined();
     for (const key of await store.list('')) {
       expect(key + Buffer.from((await store.read(key))!).toString()).not.toContain('4711');
@@ -23,7 +27,10 @@ describe('UserDirectory', () => {
   it('refuses a badge bound to another account, naming its holder', async () => {
     const directory = new UserDirectory(new MemoryKeyValueStore(), () => new Date());
     await directory.bind(hash('b1'), ana);
-    await expect(directory.bind(hash('b1'), ben)).rejects.toMatchObject({ code: 'badge-bound-to-other-account', message: expect.stringContaining('Ana') });
+    await expect(directory.bind(hash('b1'), ben)).rejects.toMatchObject({
+      code: 'badge-bound-to-other-account',
+      message: expect.stringContaining('Ana'),
+    });
     expect((await directory.resolveBadge(hash('b1')))?.userId).toBe('u-ana');
   });
 
@@ -35,7 +42,10 @@ describe('UserDirectory', () => {
     expect(await directory.resolveBadge(hash('old'))).toBeUndefined();
     expect((await directory.resolveBadge(hash('new')))?.userId).toBe('u-ana');
     await directory.updateProfile('u-ana', { displayName: 'Ana L.', roles: ['nurse', 'charge-nurse'] });
-    expect(await directory.resolveBadge(hash('new'))).toMatchObject({ displayName: 'Ana L.', roles: ['nurse', 'charge-nurse'] });
+    expect(await directory.resolveBadge(hash('new'))).toMatchObject({
+      displayName: 'Ana L.',
+      roles: ['nurse', 'charge-nurse'],
+    });
     await directory.unbind('u-ana');
     expect(await store.list('')).toEqual([]);
   });

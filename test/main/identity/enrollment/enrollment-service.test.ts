@@ -21,7 +21,17 @@ function setup() {
   const totpRemoved: string[] = [];
   const totp = { remove: async (userId: string) => void totpRemoved.push(userId) };
   const revocations = new AccessRevocations();
-  const enrollment = new EnrollmentService({ directory, pins, tokens, totp, revocations, audit: harness.audit, clock: harness.clock, random, pendingTtlMs: 60_000 });
+  const enrollment = new EnrollmentService({
+    directory,
+    pins,
+    tokens,
+    totp,
+    revocations,
+    audit: harness.audit,
+    clock: harness.clock,
+    random,
+    pendingTtlMs: 60_000,
+  });
   return { ...harness, directory, pins, tokens, enrollment, totpRemoved, revocations };
 }
 
@@ -59,7 +69,10 @@ describe('EnrollmentService', () => {
     tokens.nextUser({ userId: 'u-ana', displayName: 'Ana' });
     const p = await enrollment.beginEnrollment(hash('b1'));
     await enrollment.completeEnrollment(p.id, '482913');
-    await expect(enrollment.beginEnrollment(hash('b1'))).rejects.toMatchObject({ code: 'badge-bound-to-other-account', message: expect.stringContaining('Ana') });
+    await expect(enrollment.beginEnrollment(hash('b1'))).rejects.toMatchObject({
+      code: 'badge-bound-to-other-account',
+      message: expect.stringContaining('Ana'),
+    });
     expect(tokens.calls).toHaveLength(1);
   });
 
@@ -82,7 +95,7 @@ describe('EnrollmentService', () => {
     expect(sink.events.at(-1)).toMatchObject({ type: 'badge.rejected', actor: { userId: 'u-ben' } });
   });
 
-  it('saves the sign-in\'s tokens only when the enrollment completes', async () => {
+  it("saves the sign-in's tokens only when the enrollment completes", async () => {
     const { enrollment, tokens } = setup();
     tokens.nextUser({ userId: 'u-ana' });
     const p = await enrollment.beginEnrollment(hash('b1'));
@@ -95,7 +108,9 @@ describe('EnrollmentService', () => {
 
   it('refuses a badge enrolled for someone else during the sign-in, and keeps no tokens of the refused person', async () => {
     const { enrollment, tokens, directory, sink } = setup();
-    tokens.whileSigningIn(() => directory.bind(hash('b1'), { userId: 'u-ana', displayName: 'Ana', roles: [] }).then(() => undefined));
+    tokens.whileSigningIn(() =>
+      directory.bind(hash('b1'), { userId: 'u-ana', displayName: 'Ana', roles: [] }).then(() => undefined),
+    );
     tokens.nextUser({ userId: 'u-ben', displayName: 'Ben' });
     await expect(enrollment.beginEnrollment(hash('b1'))).rejects.toMatchObject({
       code: 'badge-bound-to-other-account',
@@ -105,7 +120,7 @@ describe('EnrollmentService', () => {
     expect(sink.events.at(-1)).toMatchObject({ type: 'badge.rejected', actor: { userId: 'u-ben' } });
   });
 
-  it('cancel drops a signed-in enrollment; the person\'s tokens were never saved', async () => {
+  it("cancel drops a signed-in enrollment; the person's tokens were never saved", async () => {
     const { enrollment, tokens, directory } = setup();
     tokens.nextUser({ userId: 'u-ben' });
     const p = await enrollment.beginEnrollment(hash('b1'));
@@ -140,9 +155,17 @@ describe('EnrollmentService', () => {
 
   it('reports an unreachable provider as such, and audits the failed enrollment', async () => {
     const { enrollment, tokens, sink } = setup();
-    tokens.next({ ok: false, reason: 'unavailable', message: 'Sign-in failed: the identity provider cannot be reached.' });
+    tokens.next({
+      ok: false,
+      reason: 'unavailable',
+      message: 'Sign-in failed: the identity provider cannot be reached.',
+    });
     await expect(enrollment.beginEnrollment(hash('b1'))).rejects.toMatchObject({ code: 'sign-in-unavailable' });
-    expect(sink.events[0]).toMatchObject({ type: 'enrollment.enrolled', outcome: 'failure', actor: { badgeHash: hash('b1') } });
+    expect(sink.events[0]).toMatchObject({
+      type: 'enrollment.enrolled',
+      outcome: 'failure',
+      actor: { badgeHash: hash('b1') },
+    });
   });
 
   it('PIN reset needs a full sign-in as the same account and clears the lockout', async () => {
@@ -179,7 +202,11 @@ describe('EnrollmentService', () => {
     });
     expect(await directory.resolveBadge(hash('b1'))).toBeUndefined();
     expect(tokens.caches.size).toBe(0);
-    expect(sink.events.at(-1)).toMatchObject({ type: 'enrollment.enrolled', outcome: 'failure', reason: expect.stringMatching(/access revoked by machine policy/) });
+    expect(sink.events.at(-1)).toMatchObject({
+      type: 'enrollment.enrolled',
+      outcome: 'failure',
+      reason: expect.stringMatching(/access revoked by machine policy/),
+    });
     revocations.replace([]);
     tokens.nextUser({ userId: 'u-ana', displayName: 'Ana' });
     await expect(enrollment.beginEnrollment(hash('b1'))).resolves.toMatchObject({ user: { userId: 'u-ana' } });
@@ -195,6 +222,11 @@ describe('EnrollmentService', () => {
     expect(await pins.hasPin('u-ana')).toBe(false);
     expect(tokens.wiped).toEqual(['u-ana']);
     expect(totpRemoved).toEqual(['u-ana']);
-    expect(sink.events.at(-1)).toMatchObject({ type: 'enrollment.unenrolled', outcome: 'success', actor: { userId: 'it-admin' }, details: { subjectUserId: 'u-ana' } });
+    expect(sink.events.at(-1)).toMatchObject({
+      type: 'enrollment.unenrolled',
+      outcome: 'success',
+      actor: { userId: 'it-admin' },
+      details: { subjectUserId: 'u-ana' },
+    });
   });
 });

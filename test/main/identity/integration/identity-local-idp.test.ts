@@ -16,7 +16,10 @@ import { browserSignIn, type BrowserSignInOptions } from '../../../support/brows
 import { TEST_ARGON2, isListening, redirectPortOf } from '../identity-fixtures.js';
 
 const skipReason = chromiumMissingReason();
-if (skipReason) console.warn(`Skipping identity integration tests: ${skipReason}. The flows are covered by unit tests with a scripted broker.`);
+if (skipReason)
+  console.warn(
+    `Skipping identity integration tests: ${skipReason}. The flows are covered by unit tests with a scripted broker.`,
+  );
 
 const hashBadge = createBadgeHasher(new Uint8Array(32).fill(3));
 const NURSE_BADGE = hashBadge('H10301:12:4711');
@@ -67,10 +70,20 @@ describe.skipIf(skipReason !== undefined)('identity against the local OpenID pro
 
   it('enrolls an unknown badge through a real interactive sign-in, with roles from the ID token', async () => {
     const pending = await identity.enrollment.beginEnrollment(NURSE_BADGE);
-    expect(pending.user).toMatchObject({ userId: 'u-nurse-ana', displayName: 'Ana Lopez, RN', roles: ['nurse', 'clinical'] });
-    await expect(identity.enrollment.completeEnrollment(pending.id, '1111')).rejects.toMatchObject({ code: 'pin-rejected' });
+    expect(pending.user).toMatchObject({
+      userId: 'u-nurse-ana',
+      displayName: 'Ana Lopez, RN',
+      roles: ['nurse', 'clinical'],
+    });
+    await expect(identity.enrollment.completeEnrollment(pending.id, '1111')).rejects.toMatchObject({
+      code: 'pin-rejected',
+    });
     await identity.enrollment.completeEnrollment(pending.id, '482913');
-    expect(await identity.directory.resolveBadge(NURSE_BADGE)).toEqual({ userId: 'u-nurse-ana', displayName: 'Ana Lopez, RN', roles: ['nurse', 'clinical'] });
+    expect(await identity.directory.resolveBadge(NURSE_BADGE)).toEqual({
+      userId: 'u-nurse-ana',
+      displayName: 'Ana Lopez, RN',
+      roles: ['nurse', 'clinical'],
+    });
     expect(sink.events.map((e) => e.type)).toContain('enrollment.enrolled');
     // Nothing on disk holds the token in clear.
     const files = await readdir(join(dir, 'token-cache'));
@@ -110,14 +123,19 @@ describe.skipIf(skipReason !== undefined)('identity against the local OpenID pro
     expect(await readdir(join(dir, 'token-cache'))).toHaveLength(1);
     expect((await identity.authenticator.tokensForUnlock('u-billing-cara')).ok).toBe(false);
     // And a badge already bound to the nurse cannot be taken over.
-    await expect(identity.enrollment.beginEnrollment(NURSE_BADGE)).rejects.toMatchObject({ code: 'badge-bound-to-other-account' });
+    await expect(identity.enrollment.beginEnrollment(NURSE_BADGE)).rejects.toMatchObject({
+      code: 'badge-bound-to-other-account',
+    });
     signInAs = { username: 'ana.nurse', password: 'demo-nurse' };
   });
 
   it('a sign-in window closed at the login form ends the enrollment at once, saving nothing and leaving nothing listening', async () => {
     signInAs = { username: 'ben.er', password: 'demo-er', abandon: true };
     const error = await identity.enrollment.beginEnrollment(ER_BADGE).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 'sign-in-failed', message: 'The sign-in window was closed before sign-in finished; tap your badge to try again.' });
+    expect(error).toMatchObject({
+      code: 'sign-in-failed',
+      message: 'The sign-in window was closed before sign-in finished; tap your badge to try again.',
+    });
     expect(await identity.directory.resolveBadge(ER_BADGE)).toBeUndefined();
     expect(await readdir(join(dir, 'token-cache'))).toHaveLength(1);
     expect(await isListening(redirectPorts.at(-1)!)).toBe(false);

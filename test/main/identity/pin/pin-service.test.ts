@@ -6,7 +6,13 @@ import { PinService } from '../../../../main/identity/pin/pin-service.js';
 import { MemoryKeyValueStore } from '../../../../main/identity/storage/key-value-store.js';
 import { TEST_ARGON2, countingRandom } from '../identity-fixtures.js';
 
-const POLICY: PinPolicy = { minLength: 4, maxAttempts: 3, backoffBaseMs: 1_000, backoffMaxMs: 1_500, rejectTrivial: true };
+const POLICY: PinPolicy = {
+  minLength: 4,
+  maxAttempts: 3,
+  backoffBaseMs: 1_000,
+  backoffMaxMs: 1_500,
+  rejectTrivial: true,
+};
 
 function setup(store = new MemoryKeyValueStore(), clock = new ManualClock(), pepper?: Uint8Array) {
   const pins = new PinService({ store, clock, random: countingRandom(), policy: POLICY, argon2: TEST_ARGON2, pepper });
@@ -53,15 +59,30 @@ describe('PinService', () => {
   it('backs off after each wrong PIN (doubling, capped); an attempt during the backoff is neither checked nor counted', async () => {
     const { pins, clock } = setup();
     await pins.setPin('alice', '482913');
-    expect(await pins.verify('alice', '000001')).toEqual({ ok: false, reason: 'wrong', attemptsLeft: 2, retryInMs: 1_000 });
+    expect(await pins.verify('alice', '000001')).toEqual({
+      ok: false,
+      reason: 'wrong',
+      attemptsLeft: 2,
+      retryInMs: 1_000,
+    });
     clock.advance(400);
     expect(await pins.verify('alice', '482913')).toEqual({ ok: false, reason: 'too-soon', retryInMs: 600 });
     clock.advance(600);
-    expect(await pins.verify('alice', '000002')).toEqual({ ok: false, reason: 'wrong', attemptsLeft: 1, retryInMs: 1_500 });
+    expect(await pins.verify('alice', '000002')).toEqual({
+      ok: false,
+      reason: 'wrong',
+      attemptsLeft: 1,
+      retryInMs: 1_500,
+    });
     clock.advance(1_500);
     expect(await pins.verify('alice', '482913')).toEqual({ ok: true });
     // A correct PIN resets the count.
-    expect(await pins.verify('alice', '000003')).toEqual({ ok: false, reason: 'wrong', attemptsLeft: 2, retryInMs: 1_000 });
+    expect(await pins.verify('alice', '000003')).toEqual({
+      ok: false,
+      reason: 'wrong',
+      attemptsLeft: 2,
+      retryInMs: 1_000,
+    });
   });
 
   it('locks after maxAttempts wrong PINs, and neither time, a correct PIN nor a new PIN lifts the lock', async () => {
@@ -83,7 +104,12 @@ describe('PinService', () => {
     await pins.setPin('alice', '482913');
     await lockOut(pins, clock);
     await pins.clearLockout('alice');
-    expect(await pins.verify('alice', '000009')).toEqual({ ok: false, reason: 'wrong', attemptsLeft: 2, retryInMs: 1_000 });
+    expect(await pins.verify('alice', '000009')).toEqual({
+      ok: false,
+      reason: 'wrong',
+      attemptsLeft: 2,
+      retryInMs: 1_000,
+    });
     clock.advance(1_000);
     expect(await pins.verify('alice', '482913')).toEqual({ ok: true });
   });
@@ -120,7 +146,11 @@ describe('PinService', () => {
   it('serialises concurrent attempts so none slips past the backoff', async () => {
     const { pins } = setup();
     await pins.setPin('alice', '482913');
-    const results = await Promise.all([pins.verify('alice', '000001'), pins.verify('alice', '482913'), pins.verify('alice', '482913')]);
+    const results = await Promise.all([
+      pins.verify('alice', '000001'),
+      pins.verify('alice', '482913'),
+      pins.verify('alice', '482913'),
+    ]);
     expect(results).toEqual([
       { ok: false, reason: 'wrong', attemptsLeft: 2, retryInMs: 1_000 },
       { ok: false, reason: 'too-soon', retryInMs: 1_000 },
@@ -133,7 +163,13 @@ describe('PinService', () => {
     await pins.setPin('alice', '482913');
     const [key] = await store.list('pin/');
     const v2 = JSON.parse(Buffer.from((await store.read(key!))!).toString('utf8')) as { phc: string };
-    const v1 = { v: 1, phc: v2.phc, failures: 0, lockouts: 1, lockout: { startedAt: '2026-01-01T00:00:00.000Z', durationMs: 30_000 } };
+    const v1 = {
+      v: 1,
+      phc: v2.phc,
+      failures: 0,
+      lockouts: 1,
+      lockout: { startedAt: '2026-01-01T00:00:00.000Z', durationMs: 30_000 },
+    };
     await store.write(key!, Buffer.from(JSON.stringify(v1)));
     expect(await pins.verify('alice', '482913')).toEqual({ ok: false, reason: 'locked-out', newly: false });
     await pins.clearLockout('alice');
@@ -155,7 +191,10 @@ describe('PinService', () => {
     const store = new MemoryKeyValueStore();
     await setup(store).pins.setPin('alice', '482913');
     const stronger = new PinService({
-      store, clock: new ManualClock(), random: countingRandom(), policy: POLICY,
+      store,
+      clock: new ManualClock(),
+      random: countingRandom(),
+      policy: POLICY,
       argon2: { ...TEST_ARGON2, memoryKiB: 2048, iterations: 2 },
     });
     expect(await stronger.verify('alice', '482913')).toEqual({ ok: true });

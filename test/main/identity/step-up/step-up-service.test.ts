@@ -16,12 +16,22 @@ async function setup() {
   const store = new MemoryKeyValueStore();
   const harness = auditHarness();
   const directory = new UserDirectory(store, () => harness.clock.wallTime());
-  await directory.bind(hash('nurse'), { userId: 'u-ana', displayName: 'Ana', username: 'ana', roles: ['nurse', 'clinical'] });
+  await directory.bind(hash('nurse'), {
+    userId: 'u-ana',
+    displayName: 'Ana',
+    username: 'ana',
+    roles: ['nurse', 'clinical'],
+  });
   await directory.bind(hash('clerk'), { userId: 'u-cara', displayName: 'Cara', roles: ['billing-clerk'] });
-  const totp = new TotpAuthenticator(store, createAesGcmSealer(new Uint8Array(32).fill(1), countingRandom()), harness.clock);
+  const totp = new TotpAuthenticator(
+    store,
+    createAesGcmSealer(new Uint8Array(32).fill(1), countingRandom()),
+    harness.clock,
+  );
   const tokens = new ScriptedTokenBroker();
   const stepUp = new StepUpService({ tokens, totp, directory, clock: harness.clock });
-  const codeAt = async (secret: string) => generate({ secret, epoch: Math.floor(harness.clock.wallTime().getTime() / 1000) });
+  const codeAt = async (secret: string) =>
+    generate({ secret, epoch: Math.floor(harness.clock.wallTime().getTime() / 1000) });
   /** An authenticator app set up and confirmed; the clock then moves past the confirming code's step. */
   const enroll = async (userId: string, label: string) => {
     const setup = await totp.beginEnrollment(userId, label);
@@ -40,8 +50,14 @@ describe('StepUpService', () => {
     expect(uri).toMatch(/^otpauth:\/\/totp\/CareShell:/);
     expect(await stepUp.methodsFor('u-ana', 'break-glass')).toEqual(['idp', 'totp']);
     const code = await codeAt(secret);
-    expect(await stepUp.stepUp('u-ana', 'break-glass', { method: 'totp', code })).toMatchObject({ ok: true, roles: ['nurse', 'clinical'] });
-    expect(await stepUp.stepUp('u-ana', 'break-glass', { method: 'totp', code })).toMatchObject({ ok: false, reason: 'wrong-code' });
+    expect(await stepUp.stepUp('u-ana', 'break-glass', { method: 'totp', code })).toMatchObject({
+      ok: true,
+      roles: ['nurse', 'clinical'],
+    });
+    expect(await stepUp.stepUp('u-ana', 'break-glass', { method: 'totp', code })).toMatchObject({
+      ok: false,
+      reason: 'wrong-code',
+    });
   });
 
   it('a TOTP proof without an authenticator app set up is an outcome, not a throw', async () => {
@@ -57,10 +73,18 @@ describe('StepUpService', () => {
     const { tokens, totp, directory, clock } = await setup();
     const policy = stepUpPolicySchema.parse({ actions: { export: { methods: ['totp'], maxAuthAgeMs: 60_000 } } });
     const stepUp = new StepUpService({ tokens, totp, directory, clock, policy });
-    expect(await stepUp.stepUp('u-ana', 'export', { method: 'idp' })).toMatchObject({ ok: false, reason: 'method-not-allowed' });
+    expect(await stepUp.stepUp('u-ana', 'export', { method: 'idp' })).toMatchObject({
+      ok: false,
+      reason: 'method-not-allowed',
+    });
     expect(policy.actions['break-glass']).toEqual(DEFAULT_STEP_UP_POLICY.actions['break-glass']);
-    expect(stepUpPolicySchema.safeParse({ actions: { 'authenticator-setup': { methods: ['totp'], maxAuthAgeMs: 60_000 } } }).success).toBe(false);
-    expect(stepUpPolicySchema.safeParse({ actions: { exprot: { methods: ['idp'], maxAuthAgeMs: 60_000 } } }).success).toBe(false);
+    expect(
+      stepUpPolicySchema.safeParse({ actions: { 'authenticator-setup': { methods: ['totp'], maxAuthAgeMs: 60_000 } } })
+        .success,
+    ).toBe(false);
+    expect(
+      stepUpPolicySchema.safeParse({ actions: { exprot: { methods: ['idp'], maxAuthAgeMs: 60_000 } } }).success,
+    ).toBe(false);
   });
 
   it('accepts a code from the previous step (clock drift) but not one from minutes ago', async () => {
@@ -71,14 +95,23 @@ describe('StepUpService', () => {
     expect((await stepUp.stepUp('u-ana', 'break-glass', { method: 'totp', code: old })).ok).toBe(true);
     const stale = await codeAt(secret);
     clock.advance(180_000);
-    expect(await stepUp.stepUp('u-ana', 'break-glass', { method: 'totp', code: stale })).toMatchObject({ ok: false, reason: 'wrong-code' });
+    expect(await stepUp.stepUp('u-ana', 'break-glass', { method: 'totp', code: stale })).toMatchObject({
+      ok: false,
+      reason: 'wrong-code',
+    });
   });
 
   it('refuses break-glass to a non-clinical role and a method the policy does not allow', async () => {
     const { stepUp, codeAt, enroll } = await setup();
     const { secret } = await enroll('u-cara', 'cara');
-    expect(await stepUp.stepUp('u-cara', 'break-glass', { method: 'totp', code: await codeAt(secret) })).toMatchObject({ ok: false, reason: 'role-not-allowed' });
-    expect(await stepUp.stepUp('u-cara', 'export', { method: 'totp', code: '123456' })).toMatchObject({ ok: false, reason: 'method-not-allowed' });
+    expect(await stepUp.stepUp('u-cara', 'break-glass', { method: 'totp', code: await codeAt(secret) })).toMatchObject({
+      ok: false,
+      reason: 'role-not-allowed',
+    });
+    expect(await stepUp.stepUp('u-cara', 'export', { method: 'totp', code: '123456' })).toMatchObject({
+      ok: false,
+      reason: 'method-not-allowed',
+    });
   });
 
   it('a provider step-up forces a fresh login as the same user and checks auth_time', async () => {
@@ -88,8 +121,14 @@ describe('StepUpService', () => {
     expect(await stepUp.stepUp('u-ana', 'break-glass', { method: 'idp' })).toMatchObject({ ok: true, method: 'idp' });
     expect(tokens.calls[0]).toEqual({ forceLogin: true, loginHint: 'ana' });
     tokens.nextUser({ userId: 'u-ana', roles: ['clinical'] }, now - 3_600_000);
-    expect(await stepUp.stepUp('u-ana', 'break-glass', { method: 'idp' })).toMatchObject({ ok: false, reason: 'not-fresh' });
+    expect(await stepUp.stepUp('u-ana', 'break-glass', { method: 'idp' })).toMatchObject({
+      ok: false,
+      reason: 'not-fresh',
+    });
     tokens.nextUser({ userId: 'u-ben', roles: ['clinical'] }, now);
-    expect(await stepUp.stepUp('u-ana', 'break-glass', { method: 'idp' })).toMatchObject({ ok: false, reason: 'account-mismatch' });
+    expect(await stepUp.stepUp('u-ana', 'break-glass', { method: 'idp' })).toMatchObject({
+      ok: false,
+      reason: 'account-mismatch',
+    });
   });
 });

@@ -46,7 +46,9 @@ describe('TotpAuthenticator setup', () => {
 
   it('says clearly when no setup is in progress, and remove takes both the factor and a pending setup', async () => {
     const { totp, codeAt, store } = setup();
-    await expect(totp.confirmEnrollment('u-ana', '123456')).rejects.toThrow(/No authenticator app setup is in progress/);
+    await expect(totp.confirmEnrollment('u-ana', '123456')).rejects.toThrow(
+      /No authenticator app setup is in progress/,
+    );
     const { secret } = await totp.beginEnrollment('u-ana', 'ana');
     await totp.confirmEnrollment('u-ana', await codeAt(secret));
     await totp.beginEnrollment('u-ana', 'ana');

@@ -9,7 +9,7 @@ function post(listener: LoopbackListener, body: string, type = 'application/x-ww
 }
 
 describe('LoopbackListener', () => {
-  it('answers only the expected state\'s form post, then stops listening', async () => {
+  it("answers only the expected state's form post, then stops listening", async () => {
     const listener = await LoopbackListener.open({ state: 's-1', ...pages });
     expect(listener.redirectUri).toBe(`http://localhost:${listener.port}`);
     let answered = false;
@@ -20,7 +20,10 @@ describe('LoopbackListener', () => {
     expect((await post(listener, 'code=c&state=other')).status).toBe(400);
     expect((await post(listener, 'code=c&state=s-1&state=s-1')).status).toBe(400);
     const neither = await post(listener, 'state=s-1');
-    expect([neither.status, await neither.text()]).toEqual([400, "The identity provider's answer is not usable: the answer has neither a code nor an error."]);
+    expect([neither.status, await neither.text()]).toEqual([
+      400,
+      "The identity provider's answer is not usable: the answer has neither a code nor an error.",
+    ]);
     expect(answered).toBe(false);
 
     const ok = await post(listener, 'code=the-code&state=s-1&client_info=ci');
@@ -33,7 +36,11 @@ describe('LoopbackListener', () => {
     const listener = await LoopbackListener.open({ state: 's-2', ...pages });
     const denied = await post(listener, 'error=access_denied&error_description=The+user+declined.&state=s-2');
     expect(await denied.text()).toBe('Sign-in did not complete.');
-    expect(await listener.response).toEqual({ error: 'access_denied', error_description: 'The user declined.', state: 's-2' });
+    expect(await listener.response).toEqual({
+      error: 'access_denied',
+      error_description: 'The user declined.',
+      state: 's-2',
+    });
   });
 
   it('close() ends a pending wait with its reason and frees the port', async () => {

@@ -8,7 +8,10 @@ import { countingRandom } from '../identity-fixtures.js';
 /** The part of msal's TokenCacheContext the plugin uses, recording what msal would see. */
 function context(serialized: string, changed: boolean) {
   const seen: string[] = [];
-  const ctx = { cacheHasChanged: changed, tokenCache: { deserialize: (s: string) => seen.push(s), serialize: () => serialized } };
+  const ctx = {
+    cacheHasChanged: changed,
+    tokenCache: { deserialize: (s: string) => seen.push(s), serialize: () => serialized },
+  };
   return { ctx: ctx as unknown as TokenCacheContext, seen };
 }
 
@@ -18,7 +21,12 @@ describe('sealed msal cache plugin', () => {
   it("writes a sealed cache per user that only that user's plugin can read back", async () => {
     const store = new MemoryKeyValueStore();
     const discards: string[] = [];
-    const ana = createSealedCachePlugin({ store, sealer, userId: 'ana', onDiscard: async (r) => void discards.push(r) });
+    const ana = createSealedCachePlugin({
+      store,
+      sealer,
+      userId: 'ana',
+      onDiscard: async (r) => void discards.push(r),
+    });
     await ana.afterCacheAccess(context('{"RefreshToken":{"k":{"secret":"rt-ana"}}}', true).ctx);
     expect(Buffer.from((await store.read(tokenCacheKey('ana')))!).toString('latin1')).not.toContain('rt-ana');
     const read = context('', false);
@@ -27,7 +35,12 @@ describe('sealed msal cache plugin', () => {
 
     // Ana's sealed cache copied into Ben's slot is refused and removed, not used.
     await store.write(tokenCacheKey('ben'), (await store.read(tokenCacheKey('ana')))!);
-    const ben = createSealedCachePlugin({ store, sealer, userId: 'ben', onDiscard: async (r) => void discards.push(r) });
+    const ben = createSealedCachePlugin({
+      store,
+      sealer,
+      userId: 'ben',
+      onDiscard: async (r) => void discards.push(r),
+    });
     const benRead = context('', false);
     await ben.beforeCacheAccess(benRead.ctx);
     expect(benRead.seen).toEqual(['{}']);

@@ -116,7 +116,11 @@ describe('TokenBroker against the local provider', () => {
     already.abort();
     const opened: string[] = [];
     const { tokens: second } = broker({ openBrowser: async (url) => void opened.push(url) });
-    expect(await second.signIn({ signal: already.signal })).toEqual({ ok: false, reason: 'failed', message: SIGN_IN_ABANDONED });
+    expect(await second.signIn({ signal: already.signal })).toEqual({
+      ok: false,
+      reason: 'failed',
+      message: SIGN_IN_ABANDONED,
+    });
   });
 
   it('a sign-in nobody finishes times out on the injected clock (5 minutes by default) and closes the listener', async () => {
@@ -131,7 +135,11 @@ describe('TokenBroker against the local provider', () => {
     expect(await isListening(port)).toBe(true);
     clock.advance(1);
     await signingIn;
-    expect(outcome).toEqual({ ok: false, reason: 'failed', message: 'Sign-in did not finish within 5 minutes; tap your badge to try again.' });
+    expect(outcome).toEqual({
+      ok: false,
+      reason: 'failed',
+      message: 'Sign-in did not finish within 5 minutes; tap your badge to try again.',
+    });
     expect(await isListening(port)).toBe(false);
     expect(clock.pendingTimers()).toBe(0);
   });
@@ -142,7 +150,10 @@ describe('TokenBroker against the local provider', () => {
     const signingIn = tokens.signIn();
     const { port } = await person.opened;
     clock.advance(30_000);
-    expect(await signingIn).toMatchObject({ ok: false, message: 'Sign-in did not finish within 30 seconds; tap your badge to try again.' });
+    expect(await signingIn).toMatchObject({
+      ok: false,
+      message: 'Sign-in did not finish within 30 seconds; tap your badge to try again.',
+    });
     expect(await isListening(port)).toBe(false);
 
     let redirectPort = 0;
@@ -152,19 +163,24 @@ describe('TokenBroker against the local provider', () => {
         throw new Error('no display to open the sign-in page on');
       },
     });
-    expect(await failing.tokens.signIn()).toEqual({ ok: false, reason: 'failed', message: 'Sign-in failed: no display to open the sign-in page on' });
+    expect(await failing.tokens.signIn()).toEqual({
+      ok: false,
+      reason: 'failed',
+      message: 'Sign-in failed: no display to open the sign-in page on',
+    });
     expect(await isListening(redirectPort)).toBe(false);
     expect(failing.clock.pendingTimers()).toBe(0);
   });
 
-  it('gets a refresh token only with consent to offline_access (prompt=consent), as the provider\'s default rule says', async () => {
+  it("gets a refresh token only with consent to offline_access (prompt=consent), as the provider's default rule says", async () => {
     for (const consentForOfflineAccess of [true, false]) {
       const { tokens, userId } = broker({}, { consentForOfflineAccess });
       const outcome = await tokens.signIn();
       if (!outcome.ok) throw new Error(outcome.message);
       await outcome.cache.save();
       const refreshed = await tokens.acquireSilent(userId, { forceRefresh: true });
-      if (consentForOfflineAccess) expect(refreshed).toMatchObject({ ok: true, identity: { userId, fromCache: false } });
+      if (consentForOfflineAccess)
+        expect(refreshed).toMatchObject({ ok: true, identity: { userId, fromCache: false } });
       else expect(refreshed).toMatchObject({ ok: false, reason: 'interaction-required' });
     }
   });
@@ -177,7 +193,10 @@ describe('TokenBroker against the local provider', () => {
     const ana = users.find((u) => u.id === userId)!;
     ana.roles = ['nurse'];
     try {
-      expect(await tokens.acquireSilent(userId, { forceRefresh: true })).toMatchObject({ ok: true, identity: { roles: ['nurse'] } });
+      expect(await tokens.acquireSilent(userId, { forceRefresh: true })).toMatchObject({
+        ok: true,
+        identity: { roles: ['nurse'] },
+      });
     } finally {
       ana.roles = ['nurse', 'clinical'];
     }
@@ -226,7 +245,7 @@ describe('TokenBroker against the local provider', () => {
       return { ...b, cacheFile: join(folder, 'token-cache', (await readdir(join(folder, 'token-cache')))[0]!) };
     }
 
-    it('deletes the user\'s cache file, and silent tokens then need a full sign-in', async () => {
+    it("deletes the user's cache file, and silent tokens then need a full sign-in", async () => {
       const { tokens, userId, cacheFile } = await signedInWithFile('plain');
       expect((await tokens.acquireSilent(userId)).ok).toBe(true);
       await tokens.wipe(userId);

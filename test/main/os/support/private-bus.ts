@@ -14,7 +14,9 @@ const has = (tool: string) => spawnSync('sh', ['-c', `command -v ${tool}`]).stat
 export function dbusMissingReason(): string | undefined {
   if (process.env.CI) return undefined;
   const missing = ['dbus-daemon', 'gdbus'].filter((tool) => !has(tool));
-  return missing.length === 0 ? undefined : `no ${missing.join(' or ')} on PATH: run \`apt-get install -y dbus-daemon libglib2.0-bin\` (what .ci/run does)`;
+  return missing.length === 0
+    ? undefined
+    : `no ${missing.join(' or ')} on PATH: run \`apt-get install -y dbus-daemon libglib2.0-bin\` (what .ci/run does)`;
 }
 
 /** A real dbus-daemon of its own, configured like a system bus but open to this test's uid; stopped by the returned close. */
@@ -33,7 +35,9 @@ export async function startPrivateBus(): Promise<{ address: string; close(): Pro
 </busconfig>
 `,
   );
-  const daemon = spawn('dbus-daemon', ['--config-file', config, '--nofork', '--print-address=1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const daemon = spawn('dbus-daemon', ['--config-file', config, '--nofork', '--print-address=1'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const address = await new Promise<string>((resolve, reject) => {
     let out = '';
     let err = '';
@@ -64,9 +68,17 @@ export const SESSION_PATH = '/org/freedesktop/login1/session/_31';
  * The part of systemd-logind that CareShell talks to: the bus name, Manager.GetSessionByPID for CareShell's
  * pid, and the session's Lock signal and LockedHint property (org.freedesktop.login1(5)).
  */
-export async function startFakeLogind(address: string, { sessionFor = (pid: number): string | undefined => (pid === process.pid ? SESSION_PATH : undefined) } = {}) {
+export async function startFakeLogind(
+  address: string,
+  { sessionFor = (pid: number): string | undefined => (pid === process.pid ? SESSION_PATH : undefined) } = {},
+) {
   const bus = await DbusConnection.open(address);
-  const [reply] = await bus.call({ ...BUS_DRIVER, member: 'RequestName', signature: 'su', body: ['org.freedesktop.login1', 4] });
+  const [reply] = await bus.call({
+    ...BUS_DRIVER,
+    member: 'RequestName',
+    signature: 'su',
+    body: ['org.freedesktop.login1', 4],
+  });
   if (reply !== 1) throw new Error(`the fake logind did not get its bus name (RequestName replied ${String(reply)})`);
   bus.on('message', (call: DbusMessage) => {
     if (call.type !== MessageType.methodCall) return;
@@ -75,9 +87,20 @@ export async function startFakeLogind(address: string, { sessionFor = (pid: numb
     if (call.interface === 'org.freedesktop.login1.Manager' && call.member === 'GetSessionByPID') {
       const session = sessionFor(Number(call.body[0]));
       if (session) answer({ type: MessageType.methodReturn, signature: 'o', body: [session] });
-      else answer({ type: MessageType.error, errorName: 'org.freedesktop.login1.NoSessionForPID', signature: 's', body: [`PID ${String(call.body[0])} does not belong to any known session`] });
+      else
+        answer({
+          type: MessageType.error,
+          errorName: 'org.freedesktop.login1.NoSessionForPID',
+          signature: 's',
+          body: [`PID ${String(call.body[0])} does not belong to any known session`],
+        });
     } else {
-      answer({ type: MessageType.error, errorName: 'org.freedesktop.DBus.Error.UnknownMethod', signature: 's', body: [`${call.interface}.${call.member} is not part of the fake logind`] });
+      answer({
+        type: MessageType.error,
+        errorName: 'org.freedesktop.DBus.Error.UnknownMethod',
+        signature: 's',
+        body: [`${call.interface}.${call.member} is not part of the fake logind`],
+      });
     }
   });
   const signal = (path: string, iface: string, member: string, signature = '', body: DbusMessage['body'] = []) =>
@@ -89,7 +112,11 @@ export async function startFakeLogind(address: string, { sessionFor = (pid: numb
     unlock: (path = SESSION_PATH) => signal(path, 'org.freedesktop.login1.Session', 'Unlock'),
     /** What logind sends when a screen locker calls SetLockedHint. */
     lockedHint: (locked: boolean, path = SESSION_PATH) =>
-      signal(path, 'org.freedesktop.DBus.Properties', 'PropertiesChanged', 'sa{sv}as', ['org.freedesktop.login1.Session', [['LockedHint', { signature: 'b', value: locked }]], []]),
+      signal(path, 'org.freedesktop.DBus.Properties', 'PropertiesChanged', 'sa{sv}as', [
+        'org.freedesktop.login1.Session',
+        [['LockedHint', { signature: 'b', value: locked }]],
+        [],
+      ]),
     close: () => bus.close(),
   };
 }
