@@ -2,8 +2,10 @@ import { BrowserWindow, screen, type Display } from 'electron';
 import { lockedDownWebPreferences } from './web-preferences.js';
 
 /**
- * Overlays often cover only the primary display (DESIGN.md §8). While locked, every other display gets
- * an opaque, focus-less cover window; covers are rebuilt whenever displays are added, removed or moved.
+ * Overlays often cover only the primary display (docs/shell.md#kiosk). While locked, every other display gets
+ * an opaque, focus-less cover window, and the main window stays on top of everything; covers are rebuilt whenever
+ * displays are added, removed or moved. A new DisplayCover starts locked and covers at once: the first frame of
+ * a start, and every start that fails, is covered.
  */
 export class DisplayCover {
   private covers: BrowserWindow[] = [];
@@ -14,10 +16,12 @@ export class DisplayCover {
     screen.on('display-added', this.rebuild);
     screen.on('display-removed', this.rebuild);
     screen.on('display-metrics-changed', this.rebuild);
+    this.apply();
   }
 
   setLocked(locked: boolean): void {
-    if (locked === this.locked && (locked ? this.covers.length > 0 : this.covers.length === 0)) return;
+    const intact = this.covers.every((cover) => !cover.isDestroyed());
+    if (locked === this.locked && intact) return;
     this.locked = locked;
     this.apply();
   }
@@ -31,6 +35,10 @@ export class DisplayCover {
 
   private apply(): void {
     this.clear();
+    if (!this.mainWindow.isDestroyed()) {
+      if (this.locked) this.mainWindow.setAlwaysOnTop(true, 'screen-saver');
+      else this.mainWindow.setAlwaysOnTop(false);
+    }
     if (!this.locked) return;
     const mainDisplay = screen.getDisplayMatching(this.mainWindow.getBounds());
     for (const display of screen.getAllDisplays()) {

@@ -1,69 +1,126 @@
 import { WebContentsView, type BrowserWindow } from 'electron';
+import { SESSION_BANNER_HEIGHT_PX, SESSION_HEADER_HEIGHT_PX } from '../../common/shell-layout.js';
+import { messageOf } from '../../common/errors.js';
+import type { NavigationGuard } from './navigation-guard.js';
 import { lockedDownWebPreferences } from './web-preferences.js';
 
-/** The renderer's session header is this tall; the EHR view fills the window below it. */
-const HEADER_HEIGHT = 76;
+/** What the EHR views follow of the host's stage (docs/shell.md#overlays). */
+export interface EhrStage {
+  readonly locked: boolean;
+  readonly ehrSessionId?: string | undefined;
+  readonly overlay: 'none' | 'banner' | 'modal';
+}
 
 /**
  * One EHR web view per session, each in its own in-memory browser partition (no "persist:"), so one
  * clinician's EHR state can never appear in another's and nothing of it outlives the process: a crash or
- * power loss leaves no cookies or cached PHI on disk. Locking detaches the view (PHI gone from the screen at
- * once) but keeps its web contents alive for the grace period; termination clears the partition and closes it.
+ * power loss leaves no cookies or cached PHI on disk.
+ *
+ * A WebContentsView is drawn above the window's own page, so whatever the renderer draws over the EHR (idle
+ * countdown, step-up, PIN prompts) would sit under it. The view therefore follows the stage: detached while a
+ * modal overlay shows (the renderer's dialog is then on top and the EHR takes no input), placed below the banner
+ * strip while a banner shows, and always below the session header. Locking detaches it at once but keeps its web
+ * contents for the grace period; termination closes it and clears its partition.
  */
 export class EhrViews {
   private readonly views = new Map<string, WebContentsView>();
-  private shown: string | undefined;
+  private attached: string | undefined;
+  private overlay: EhrStage['overlay'] = 'none';
   private readonly layout = () => this.fit();
 
   constructor(
     private readonly window: BrowserWindow,
-    private readonly ehrUrl: string,
-    private readonly log: { warn(message: string): void },
+    private readonly options: {
+      /** The EHR to load in a new view; undefined when policy has no EHR. */
+      ehrUrl: () => string | undefined;
+      guard: NavigationGuard;
+      packaged: boolean;
+      log: { info(message: string): void; warn(message: string): void };
+    },
   ) {
     window.on('resize', this.layout);
   }
 
-  show(sessionId: string): void {
-    let view = this.views.get(sessionId);
-    if (!view) {
-      view = new WebContentsView({
-        webPreferences: lockedDownWebPreferences({ partition: `careshell-session-${sessionId}` }),
-      });
-      this.views.set(sessionId, view);
-      view.webContents
-        .loadURL(this.ehrUrl)
-        .catch((error: unknown) => this.log.warn(`EHR view failed to load: ${(error as Error).message}`));
+  present(stage: EhrStage): void {
+    this.overlay = stage.overlay;
+    const wanted = stage.locked || stage.overlay === 'modal' ? undefined : stage.ehrSessionId;
+    if (this.attached && this.attached !== wanted) this.detach();
+    if (wanted) {
+      const view = this.views.get(wanted) ?? this.create(wanted);
+      if (!view) return;
+      if (this.attached !== wanted) {
+        this.window.contentView.addChildView(view);
+        this.attached = wanted;
+      }
     }
-    if (this.shown && this.shown !== sessionId) this.hide(this.shown);
-    this.window.contentView.addChildView(view);
-    this.shown = sessionId;
     this.fit();
   }
 
-  hide(sessionId: string): void {
-    const view = this.views.get(sessionId);
-    if (view) this.window.contentView.removeChildView(view);
-    if (this.shown === sessionId) this.shown = undefined;
+  /** Whether a session's EHR view is on screen now (tests and the host's checks). */
+  isShowing(sessionId: string): boolean {
+    return this.attached === sessionId;
   }
 
+  /**
+   * Ends a session's view: detached, closed, then its partition cleared. Never rejects and never leaves the view
+   * open: a failure to clear storage is logged (the partition is in memory and dies with the process anyway).
+   */
   async terminate(sessionId: string): Promise<void> {
-    this.hide(sessionId);
     const view = this.views.get(sessionId);
-    this.views.delete(sessionId);
     if (!view) return;
-    await view.webContents.session.clearStorageData();
-    view.webContents.close();
+    if (this.attached === sessionId) this.detach();
+    this.views.delete(sessionId);
+    const partition = view.webContents.session;
+    try {
+      if (!view.webContents.isDestroyed()) view.webContents.close();
+    } catch (error) {
+      this.options.log.warn(`EHR view of a session could not be closed: ${messageOf(error)}`);
+    }
+    try {
+      await partition.clearStorageData();
+      this.options.log.info('EHR view closed and its browser storage cleared');
+    } catch (error) {
+      this.options.log.warn(`EHR view closed, but its browser storage could not be cleared: ${messageOf(error)}`);
+    }
+  }
+
+  /** Every view ends (shutdown). */
+  async terminateAll(): Promise<void> {
+    await Promise.all([...this.views.keys()].map((id) => this.terminate(id)));
   }
 
   dispose(): void {
     this.window.off('resize', this.layout);
   }
 
+  private create(sessionId: string): WebContentsView | undefined {
+    const url = this.options.ehrUrl();
+    if (!url) return undefined;
+    const view = new WebContentsView({
+      webPreferences: lockedDownWebPreferences(
+        { partition: `careshell-session-${sessionId}` },
+        { packaged: this.options.packaged },
+      ),
+    });
+    this.options.guard.mark(view.webContents, 'ehr');
+    this.views.set(sessionId, view);
+    view.webContents
+      .loadURL(url)
+      .catch((error: unknown) => this.options.log.warn(`EHR view failed to load: ${messageOf(error)}`));
+    return view;
+  }
+
+  private detach(): void {
+    const view = this.attached ? this.views.get(this.attached) : undefined;
+    if (view) this.window.contentView.removeChildView(view);
+    this.attached = undefined;
+  }
+
   private fit(): void {
-    if (!this.shown) return;
+    const view = this.attached ? this.views.get(this.attached) : undefined;
+    if (!view) return;
     const [width = 0, height = 0] = this.window.getContentSize();
-    this.views
-      .get(this.shown)
-      ?.setBounds({ x: 0, y: HEADER_HEIGHT, width, height: Math.max(0, height - HEADER_HEIGHT) });
+    const top = SESSION_HEADER_HEIGHT_PX + (this.overlay === 'banner' ? SESSION_BANNER_HEIGHT_PX : 0);
+    view.setBounds({ x: 0, y: top, width, height: Math.max(0, height - top) });
   }
 }

@@ -1,13 +1,14 @@
 import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
-import { invokeChannels, type InvokeChannel } from '../../preload/contract.js';
-import type { CareShell } from '../app/create-careshell.js';
+import { invokeChannels } from '../../preload/contract.js';
+import type { RendererSurface } from '../workstation/workstation-host.js';
 
 /**
  * Electron's transport for the contract. Every request must come from the main frame of our own
- * window showing our own renderer; anything else is refused and logged, before its payload is read.
+ * window showing our own renderer (app://careshell/index.html, app-protocol.ts); anything else is refused and
+ * logged, before its payload is read.
  */
 export function bridgeContract(
-  careshell: Pick<CareShell, 'contract'> & Partial<Pick<CareShell, 'subscribe'>>,
+  surface: RendererSurface,
   window: BrowserWindow,
   rendererUrl: string,
   log: { warn(m: string): void },
@@ -18,25 +19,34 @@ export function bridgeContract(
       event.sender === window.webContents &&
       frame !== null &&
       frame === window.webContents.mainFrame &&
-      new URL(frame.url).href.split('#')[0] === rendererUrl
+      pageOf(frame.url) === rendererUrl
     );
   };
-  for (const channel of Object.keys(invokeChannels) as InvokeChannel[]) {
+  const channels = Object.keys(invokeChannels);
+  for (const channel of channels) {
     ipcMain.handle(channel, async (event, payload: unknown) => {
       if (!trusted(event)) {
         const error = `Refused ${channel} from an untrusted frame (${event.senderFrame?.url ?? 'unknown'}).`;
         log.warn(error);
         return { ok: false, error };
       }
-      return careshell.contract.invoke(channel, payload);
+      return surface.invoke(channel, payload);
     });
   }
-  const unsubscribe =
-    careshell.subscribe?.((channel, payload) => {
-      if (!window.isDestroyed()) window.webContents.send(channel, payload);
-    }) ?? (() => {});
+  const unsubscribe = surface.subscribe((channel, payload) => {
+    if (!window.isDestroyed()) window.webContents.send(channel, payload);
+  });
   return () => {
     unsubscribe();
-    for (const channel of Object.keys(invokeChannels)) ipcMain.removeHandler(channel);
+    for (const channel of channels) ipcMain.removeHandler(channel);
   };
+}
+
+/** The URL without its fragment; undefined when it is not a URL. */
+function pageOf(url: string): string | undefined {
+  try {
+    return new URL(url).href.split('#')[0];
+  } catch {
+    return undefined;
+  }
 }

@@ -1,17 +1,21 @@
 import { powerMonitor } from 'electron';
-import type { SessionService } from '../session/session-service.js';
+import type { HostOsEvent } from '../workstation/workstation-host.js';
 
 /**
- * Walk-away signals from the OS lock the screen at once (DESIGN.md §3). Electron's lock-screen fires on
- * Windows and macOS; on Linux the screen lock comes from logind (main/os/logind-screen-lock.ts). Display-off
- * has no event anywhere; it normally comes with a screen lock or suspend, which are covered.
+ * Walk-away and end-of-day signals from the OS, forwarded to the workstation (docs/shell.md#os-events).
+ * Electron's lock-screen fires on Windows and macOS; on Linux the screen lock comes from logind
+ * (main/os/logind-screen-lock.ts). shutdown fires on Linux and macOS before the OS ends the app; macOS reports
+ * another OS user switching in as user-did-resign-active. The app's own did-resign-active is not forwarded: it
+ * fires on every loss of focus (a keychain prompt, a system dialog) and would lock clinicians out mid-task.
  */
-export function forwardOsEvents(session: SessionService): () => void {
-  const forward = (event: 'suspend' | 'resume' | 'lock-screen') => () => void session.handle({ type: 'os', event });
+export function forwardOsEvents(onOsEvent: (event: HostOsEvent) => void): () => void {
+  const forward = (event: HostOsEvent) => () => onOsEvent(event);
   const handlers = [
     ['suspend', forward('suspend')],
     ['resume', forward('resume')],
     ['lock-screen', forward('lock-screen')],
+    ['shutdown', forward('shutdown')],
+    ['user-did-resign-active', forward('resign-active')],
   ] as const;
   for (const [name, handler] of handlers) powerMonitor.on(name as 'suspend', handler);
   return () => {

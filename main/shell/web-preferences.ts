@@ -4,13 +4,18 @@ import type { WebPreferences } from 'electron';
 export type ExtraWebPreferences = Pick<WebPreferences, 'preload' | 'partition' | 'javascript'>;
 
 /**
- * The web preferences every window and view of the app gets (DESIGN.md §8): isolated, sandboxed, no Node in
+ * The web preferences every window and view of the app gets (docs/shell.md#hardening): isolated, sandboxed, no Node in
  * any frame or worker, no webview tags, no middle-click (auxclick) opening links past the navigation allowlist.
  * The fixed keys come after the caller's, so no caller can switch one off.
  */
-export function lockedDownWebPreferences(extra: ExtraWebPreferences = {}): WebPreferences {
+export function lockedDownWebPreferences(
+  extra: ExtraWebPreferences = {},
+  build: { packaged: boolean } = { packaged: true },
+): WebPreferences {
   return {
     ...extra,
+    // DevTools on a kiosk would hand window.careshell to whoever presses the shortcut; development builds keep them.
+    devTools: !build.packaged,
     contextIsolation: true,
     sandbox: true,
     nodeIntegration: false,

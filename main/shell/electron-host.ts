@@ -1,0 +1,190 @@
+import { app, BrowserWindow, type WebContents } from 'electron';
+import { hostname } from 'node:os';
+import path from 'node:path';
+import { systemClock } from '../../common/clock.js';
+import { messageOf } from '../../common/errors.js';
+import { systemRandom } from '../../common/random.js';
+import { createNodeHidBackend } from '../../native/hid/node-hid-backend.js';
+import { createHotplugSource } from '../../native/manager/hotplug-source.js';
+import { loadPcscBinding } from '../../native/pcsc/pcsc-binding.js';
+import type { WedgeKeyFilterSource } from '../../native/wedge/wedge-input-capture.js';
+import { DbusConnection, systemBusAddress } from '../os/dbus/dbus-connection.js';
+import { followLogindScreenLock } from '../os/logind-screen-lock.js';
+import { DEFAULT_MACHINE_POLICY_PATH } from '../policy/machine-policy-loader.js';
+import type { RunningWorkstation, Stage, WorkstationHost } from '../workstation/workstation-host.js';
+import { registerAppScheme, RENDERER_ORIGIN, RENDERER_URL, serveRenderer } from './app-protocol.js';
+import { DisplayCover } from './display-cover.js';
+import { EhrViews } from './ehr-views.js';
+import { applyHardening } from './hardening.js';
+import { bridgeContract } from './ipc-bridge.js';
+import { lockDownKiosk } from './kiosk-lockdown.js';
+import { NavigationGuard } from './navigation-guard.js';
+import { forwardOsEvents, osIdleMs } from './os-events.js';
+import { safeStorageProtector } from './safe-storage-protector.js';
+import { openSignInWindow } from './sign-in-window.js';
+import { captureWedgeKeys } from './wedge-capture.js';
+import { lockedDownWebPreferences } from './web-preferences.js';
+
+/** The Electron host, plus where it reports what happens (OS events, quit requests) once the workstation runs. */
+export interface ElectronHost extends WorkstationHost {
+  attach(running: RunningWorkstation): void;
+  /** The main window (tests and the shell's own wiring). */
+  readonly window: BrowserWindow;
+  readonly ehr: EhrViews;
+}
+
+export interface ElectronHostOptions {
+  /** Built renderer (out/renderer) and preload (out/preload/index.cjs); both next to out/main by default. */
+  rendererRoot?: string;
+  preloadPath?: string;
+  log?: { info(message: string): void; warn(message: string): void };
+}
+
+const consoleLog = {
+  info: (m: string) => console.log(`careshell: ${m}`),
+  warn: (m: string) => console.warn(`careshell: ${m}`),
+};
+
+/**
+ * What must happen before the app is ready: the app:// scheme is registered, and a second CareShell process
+ * hands over to the first. Returns false when this process is the second one and must quit.
+ */
+export function prepareElectron(): boolean {
+  registerAppScheme();
+  return app.requestSingleInstanceLock();
+}
+
+/** The machine policy file: a packaged (installed) shell reads only the managed path; development may point elsewhere. */
+export function machinePolicyPath(packaged: boolean, env: NodeJS.ProcessEnv): string {
+  return packaged ? DEFAULT_MACHINE_POLICY_PATH : (env.CARESHELL_POLICY ?? DEFAULT_MACHINE_POLICY_PATH);
+}
+
+/**
+ * The WorkstationHost for Electron (docs/shell.md): only glue. Every policy and session decision is taken by the
+ * workstation; this shows what it is told and reports what the OS and the user do. Call after app ready. The main
+ * window is locked (covers on every other display, on top) from its first frame, before any policy is read.
+ */
+export function createElectronHost(options: ElectronHostOptions = {}): ElectronHost {
+  const log = options.log ?? consoleLog;
+  const packaged = app.isPackaged;
+  const here = import.meta.dirname;
+  serveRenderer(options.rendererRoot ?? path.join(here, '../renderer'), log);
+  const guard = new NavigationGuard(RENDERER_ORIGIN);
+  applyHardening({ guard, packaged, log });
+
+  const window = new BrowserWindow({
+    show: false,
+    kiosk: packaged,
+    backgroundColor: '#0b2545',
+    title: 'CareShell',
+    webPreferences: lockedDownWebPreferences(
+      { preload: options.preloadPath ?? path.join(here, '../preload/index.cjs') },
+      { packaged },
+    ),
+  });
+  guard.mark(window.webContents, 'renderer');
+  const cover = new DisplayCover(window);
+  window.once('ready-to-show', () => window.show());
+  // A second start (a double-click on the icon) brings this window forward instead of a second workstation.
+  app.on('second-instance', () => !window.isDestroyed() && window.focus());
+  // A crashed or killed renderer would leave a blank window: load the lock screen again.
+  window.webContents.on('render-process-gone', (_event, details) => {
+    log.warn(`the renderer ended (${details.reason}); loading it again`);
+    if (!window.isDestroyed()) void window.loadURL(RENDERER_URL).catch(() => undefined);
+  });
+
+  let ehrUrl: string | undefined;
+  const ehr = new EhrViews(window, { ehrUrl: () => ehrUrl, guard, packaged, log });
+  let running: RunningWorkstation | undefined;
+  const disposers: (() => void)[] = [];
+
+  /** Every close or quit is first prevented, then policy decides; before the workstation runs, nothing quits. */
+  const askToQuit = (event?: Electron.Event) => {
+    event?.preventDefault();
+    if (!running) log.info('kiosk: a request to quit was refused: CareShell is still starting');
+    else running.requestQuit();
+  };
+  disposers.push(lockDownKiosk({ window, askToQuit, log }));
+
+  return {
+    window,
+    ehr,
+    workstation: hostname(),
+    dataDir: app.getPath('userData'),
+    policyPath: machinePolicyPath(packaged, process.env),
+    // A development build reads a policy file the developer owns.
+    ...(packaged || process.getuid === undefined ? {} : { trustedPolicyOwnerUids: [0, process.getuid()] }),
+    clock: systemClock,
+    random: systemRandom,
+    log,
+    keyProtector: ({ allowPlaintext }) => safeStorageProtector({ allowPlaintext }),
+    openSignIn: openSignInWindow(window, guard),
+    hardware: {
+      hidBackend: createNodeHidBackend(),
+      loadPcsc: loadPcscBinding,
+      hotplug: createHotplugSource({ clock: systemClock }),
+    },
+    osIdleMs,
+    captureWedgeKeys: (readers) => captureEveryWebContents(window.webContents, readers),
+
+    serve(surface) {
+      disposers.push(bridgeContract(surface, window, RENDERER_URL, log));
+      // Loaded only now: the renderer's first request must find the contract served.
+      window.loadURL(RENDERER_URL).catch((error: unknown) => log.warn(`renderer failed to load: ${messageOf(error)}`));
+    },
+    configure(settings) {
+      ehrUrl = settings.ehrUrl;
+      guard.setAllowList({ ehrOrigins: settings.ehrOrigins, signInOrigins: settings.signInOrigins });
+    },
+    present(stage: Stage) {
+      cover.setLocked(stage.locked);
+      ehr.present(stage);
+    },
+    terminateEhr: (sessionId) => ehr.terminate(sessionId),
+    exit() {
+      for (const dispose of disposers.splice(0)) dispose();
+      ehr.dispose();
+      cover.dispose();
+      app.exit(0);
+    },
+    attach(workstation) {
+      running = workstation;
+      disposers.push(forwardOsEvents((event) => void workstation.osEvent(event)));
+      // Electron reports no screen lock on Linux (only on Windows and macOS, in forwardOsEvents); logind does.
+      if (process.platform === 'linux') {
+        followLogindScreenLock({
+          connect: () => DbusConnection.open(systemBusAddress()),
+          pid: process.pid,
+          onLock: (reason) => {
+            log.info(`os: ${reason}`);
+            void workstation.osEvent('lock-screen');
+          },
+          log,
+        })
+          .then((stop) => disposers.push(stop))
+          .catch((error: unknown) => log.warn(`logind screen lock not followed: ${messageOf(error)}`));
+      }
+    },
+  };
+}
+
+/**
+ * Wedge readers type into whatever has focus: the main window and every web contents created later (EHR views,
+ * the sign-in window). Each capture releases itself when its web contents is destroyed.
+ */
+function captureEveryWebContents(main: WebContents, readers: readonly WedgeKeyFilterSource[]): () => void {
+  const releases = new Set<() => void>();
+  const capture = (contents: WebContents) => {
+    const release = captureWedgeKeys(contents, readers);
+    releases.add(release);
+    contents.once('destroyed', () => releases.delete(release));
+  };
+  capture(main);
+  const onCreated = (_event: Electron.Event, contents: WebContents) => capture(contents);
+  app.on('web-contents-created', onCreated);
+  return () => {
+    app.off('web-contents-created', onCreated);
+    for (const release of releases) release();
+    releases.clear();
+  };
+}
