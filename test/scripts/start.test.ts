@@ -1,16 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
+import { electronRuntime } from '../../scripts/electron-runtime.mjs';
 
-const require = createRequire(import.meta.url);
-function runtimeInstalled(): boolean {
-  try {
-    return existsSync(require('electron') as string);
-  } catch {
-    return false;
-  }
-}
+const runtimeInstalled = () => 'binary' in electronRuntime();
 
 describe('npm start without an Electron runtime', () => {
   if (runtimeInstalled()) {
