@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run check:hardening`: Electronegativity over the built app (out/), as DESIGN.md §8 asks. Fails on any
+// `npm run check:hardening`: Electronegativity over the built app (out/), as docs/shell.md#hardening asks. Fails on any
 // finding that is not listed below with the reason it was reviewed and accepted.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';

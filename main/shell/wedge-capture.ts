@@ -4,7 +4,7 @@ import type { WedgeKeyInput } from '../../native/wedge/wedge-burst-detector.js';
 import { captureWedgeInput, type WedgeKeyFilterSource } from '../../native/wedge/wedge-input-capture.js';
 
 /**
- * Keyboard-wedge readers type into whatever has focus (DESIGN.md §5): this adapts one webContents to the
+ * Keyboard-wedge readers type into whatever has focus (docs/readers.md): this adapts one webContents to the
  * capture in native/wedge/wedge-input-capture.ts, which decides everything. It removes its own listeners
  * when the webContents is destroyed; the returned function does so earlier (shutdown).
  */
