@@ -51,6 +51,8 @@ export class EhrViews {
       if (this.attached !== wanted) {
         this.window.contentView.addChildView(view);
         this.attached = wanted;
+        // Keys go back to the EHR the clinician returns to (typing into a note), not to the page under it.
+        view.webContents.focus();
       }
     }
     this.fit();
@@ -114,6 +116,8 @@ export class EhrViews {
     const view = this.attached ? this.views.get(this.attached) : undefined;
     if (view) this.window.contentView.removeChildView(view);
     this.attached = undefined;
+    // The renderer's dialog or lock screen takes the keys: typing must not land in a page no longer shown.
+    if (!this.window.isDestroyed()) this.window.webContents.focus();
   }
 
   private fit(): void {

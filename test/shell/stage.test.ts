@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SESSION_BANNER_HEIGHT_PX, SESSION_HEADER_HEIGHT_PX } from '../../common/shell-layout.js';
-import { type BrowserWindow, screen, session, type WebContentsView } from './support/fake-electron.js';
+import { type BrowserWindow, focused, screen, session, type WebContentsView } from './support/fake-electron.js';
 import { startShell, type StartedShell } from './support/start-shell.js';
 
 vi.mock('electron', () => import('./support/fake-electron.js'));
@@ -63,9 +63,12 @@ describe('the Electron host presents the stage (EHR view, overlays, covers, on t
   it('an idle warning over an open EHR view takes the view off screen, so the countdown is on top', () => {
     shell.host.present({ locked: false, ehrSessionId: 's1', overlay: 'none' });
     const view = ehrViews()[0]!;
+    expect(focused.contents).toBe(view.webContents);
     shell.host.present({ locked: false, ehrSessionId: 's1', overlay: 'modal' });
     expect(ehrViews()).toEqual([]);
     expect(view.webContents.isDestroyed()).toBe(false);
+    // The countdown's "Stay signed in" takes the keys, not the hidden EHR page.
+    expect(focused.contents).toBe(main.webContents);
     // "Stay signed in": the same page comes back, not a reload.
     shell.host.present({ locked: false, ehrSessionId: 's1', overlay: 'none' });
     expect(ehrViews()).toEqual([view]);

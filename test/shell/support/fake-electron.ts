@@ -74,6 +74,8 @@ export const session = {
 // ---------------------------------------------------------------- webContents
 let nextId = 1;
 export const allWebContents: FakeWebContents[] = [];
+/** Which web contents has keyboard focus. */
+export const focused: { contents: FakeWebContents | undefined } = { contents: undefined };
 
 export class FakeWebContents extends EventEmitter {
   readonly id = nextId++;
@@ -132,6 +134,10 @@ export class FakeWebContents extends EventEmitter {
     return this.devToolsOpen;
   }
   sendInputEvent(): void {}
+  /** Keyboard focus moves here (the last focused web contents of all). */
+  focus(): void {
+    focused.contents = this;
+  }
   isDestroyed(): boolean {
     return this.destroyed;
   }
@@ -416,6 +422,7 @@ export function resetFakeElectron(): void {
   app.userData = '/nonexistent/careshell-userdata';
   BrowserWindow.windows.length = 0;
   allWebContents.length = 0;
+  focused.contents = undefined;
   partitions.clear();
   session.defaultSession = new FakeSession('');
   screen.displays = [{ id: 1, bounds: { x: 0, y: 0, width: 1280, height: 800 } }];
