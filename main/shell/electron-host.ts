@@ -11,7 +11,7 @@ import type { WedgeKeyFilterSource } from '../../native/wedge/wedge-input-captur
 import { DbusConnection, systemBusAddress } from '../os/dbus/dbus-connection.js';
 import { followLogindScreenLock } from '../os/logind-screen-lock.js';
 import { DEFAULT_MACHINE_POLICY_PATH } from '../policy/machine-policy-loader.js';
-import type { RunningWorkstation, Stage, WorkstationHost } from '../workstation/workstation-host.js';
+import type { HostLog, RunningWorkstation, Stage, WorkstationHost } from '../workstation/workstation-host.js';
 import { registerAppScheme, RENDERER_ORIGIN, RENDERER_URL, serveRenderer } from './app-protocol.js';
 import { DisplayCover } from './display-cover.js';
 import { EhrViews } from './ehr-views.js';
@@ -37,7 +37,9 @@ export interface ElectronHostOptions {
   /** Built renderer (out/renderer) and preload (out/preload/index.cjs); both next to out/main by default. */
   rendererRoot?: string;
   preloadPath?: string;
-  log?: { info(message: string): void; warn(message: string): void };
+  log?: HostLog;
+  /** Follows the OS screen lock Electron does not report (Linux: logind over the system bus). */
+  followScreenLock?: (run: Pick<RunningWorkstation, 'osEvent'>, log: HostLog) => Promise<() => void>;
 }
 
 const consoleLog = {
@@ -55,8 +57,21 @@ export function prepareElectron(): boolean {
 }
 
 /** The machine policy file: a packaged (installed) shell reads only the managed path; development may point elsewhere. */
-export function machinePolicyPath(packaged: boolean, env: NodeJS.ProcessEnv): string {
-  return packaged ? DEFAULT_MACHINE_POLICY_PATH : (env.CARESHELL_POLICY ?? DEFAULT_MACHINE_POLICY_PATH);
+export function machinePolicyPath(options: { packaged: boolean; env: Readonly<Record<string, string | undefined>> }) {
+  return (!options.packaged && options.env.CARESHELL_POLICY) || DEFAULT_MACHINE_POLICY_PATH;
+}
+
+/** Electron reports no screen lock on Linux (only on Windows and macOS, in forwardOsEvents); logind does. */
+function followLinuxScreenLock(run: Pick<RunningWorkstation, 'osEvent'>, log: HostLog): Promise<() => void> {
+  return followLogindScreenLock({
+    connect: () => DbusConnection.open(systemBusAddress()),
+    pid: process.pid,
+    onLock: (reason) => {
+      log.info(`os: ${reason}`);
+      void run.osEvent('lock-screen');
+    },
+    log,
+  });
 }
 
 /**
@@ -111,7 +126,7 @@ export function createElectronHost(options: ElectronHostOptions = {}): ElectronH
     ehr,
     workstation: hostname(),
     dataDir: app.getPath('userData'),
-    policyPath: machinePolicyPath(packaged, process.env),
+    policyPath: machinePolicyPath({ packaged, env: process.env }),
     // A development build reads a policy file the developer owns.
     ...(packaged || process.getuid === undefined ? {} : { trustedPolicyOwnerUids: [0, process.getuid()] }),
     clock: systemClock,
@@ -150,17 +165,10 @@ export function createElectronHost(options: ElectronHostOptions = {}): ElectronH
     attach(workstation) {
       running = workstation;
       disposers.push(forwardOsEvents((event) => void workstation.osEvent(event)));
-      // Electron reports no screen lock on Linux (only on Windows and macOS, in forwardOsEvents); logind does.
-      if (process.platform === 'linux') {
-        followLogindScreenLock({
-          connect: () => DbusConnection.open(systemBusAddress()),
-          pid: process.pid,
-          onLock: (reason) => {
-            log.info(`os: ${reason}`);
-            void workstation.osEvent('lock-screen');
-          },
-          log,
-        })
+      const followScreenLock =
+        options.followScreenLock ?? (process.platform === 'linux' ? followLinuxScreenLock : undefined);
+      if (followScreenLock) {
+        followScreenLock(workstation, log)
           .then((stop) => disposers.push(stop))
           .catch((error: unknown) => log.warn(`logind screen lock not followed: ${messageOf(error)}`));
       }

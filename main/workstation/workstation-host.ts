@@ -13,7 +13,7 @@ import type { OpenSignInPage } from '../identity/tokens/token-broker.js';
  * The port between the one workstation composition (runWorkstation, plain Node) and what it runs in: the
  * Electron shell (main/shell/) or the demo harness (main/harness/demo.ts). Every policy and session decision
  * is made by runWorkstation; a host only does what it is told (present a stage, close a view) and reports
- * what happened (OS events, quit requests) through the RunningWorkstation it gets back. See docs/design.md.
+ * what happened (OS events, quit requests) through the RunningWorkstation it gets back. See docs/workstation.md.
  */
 
 /** What the window shows, decided by runWorkstation from the session view and every overlay. */
@@ -127,9 +127,12 @@ export interface WorkstationHost {
 
   /** Serves the renderer its contract; called once, before the first present(). */
   serve(surface: RendererSurface): void;
-  /** The navigation allow-list and EHR address from policy; called before the first EHR view is shown. */
+  /**
+   * The navigation allow-list and EHR address from policy; called before the first EHR view is shown and never
+   * on a start problem screen: until it is called, only the renderer itself may load anywhere.
+   */
   configure(settings: HostSettings): void;
-  /** Shows a stage; called on every change (idempotent: the same stage may come again). */
+  /** Shows a stage; called only when it changes (the first call, a locked stage, comes before runWorkstation returns). */
   present(stage: Stage): void;
   /**
    * The session ended: clear its browser partition and close its view. Must always close (even when

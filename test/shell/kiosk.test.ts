@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { app, type BrowserWindow, fakeEvent, Menu, powerMonitor } from './support/fake-electron.js';
-import { startShell, type StartedShell } from './support/start-shell.js';
+import { screenLock, startShell, type StartedShell } from './support/start-shell.js';
 
 vi.mock('electron', () => import('./support/fake-electron.js'));
 
@@ -105,5 +105,13 @@ describe('kiosk lockdown', () => {
     const osEvent = vi.spyOn(shell.running, 'osEvent').mockResolvedValue();
     powerMonitor.emit(signal);
     expect(osEvent).toHaveBeenCalledWith(event);
+  });
+
+  it('the screen lock Electron does not report (logind on Linux) reaches the workstation as lock-screen', async () => {
+    const { shell } = await started(true);
+    const osEvent = vi.spyOn(shell.running, 'osEvent').mockResolvedValue();
+    await vi.waitFor(() => expect(screenLock.lock).toBeDefined());
+    screenLock.lock?.();
+    expect(osEvent).toHaveBeenCalledWith('lock-screen');
   });
 });

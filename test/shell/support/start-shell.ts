@@ -31,6 +31,9 @@ export interface StartedShell {
   stop(): Promise<void>;
 }
 
+/** The OS screen lock the host follows (logind on Linux), as the started shell's test sees it. */
+export const screenLock: { lock: (() => void) | undefined } = { lock: undefined };
+
 export const MINIMAL_RENDERER = '<!doctype html><title>CareShell</title><div id="root"></div>';
 
 export async function startShell(options: ShellOptions = {}): Promise<StartedShell> {
@@ -60,6 +63,13 @@ export async function startShell(options: ShellOptions = {}): Promise<StartedShe
     rendererRoot,
     preloadPath: path.join(dir, 'preload.cjs'),
     log: { info: (m) => infos.push(m), warn: (m) => warnings.push(m) },
+    // The system bus is not the tests' to use: the screen lock is followed through this recorder instead.
+    followScreenLock: async (run) => {
+      screenLock.lock = () => void run.osEvent('lock-screen');
+      return () => {
+        screenLock.lock = undefined;
+      };
+    },
   });
   const running = runWorkstation(host);
   host.attach(running);
