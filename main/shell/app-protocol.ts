@@ -29,6 +29,7 @@ const CONTENT_TYPES: Record<string, string> = {
 export function registerAppScheme(): void {
   protocol.registerSchemesAsPrivileged([
     // standard + secure: a real origin and a secure context, so ES modules, fetch and CSP 'self' work as on https.
+    // corsEnabled stays off: it would let other origins (an EHR page) read the renderer's files cross-origin.
     { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
   ]);
 }
