@@ -164,7 +164,7 @@ export function createElectronHost(options: ElectronHostOptions = {}): ElectronH
     },
     attach(workstation) {
       running = workstation;
-      disposers.push(forwardOsEvents((event) => void workstation.osEvent(event)));
+      disposers.push(forwardOsEvents((event) => void workstation.osEvent(event), window));
       const followScreenLock =
         options.followScreenLock ?? (process.platform === 'linux' ? followLinuxScreenLock : undefined);
       if (followScreenLock) {

@@ -107,6 +107,13 @@ describe('kiosk lockdown', () => {
     expect(osEvent).toHaveBeenCalledWith(event);
   });
 
+  it('Windows ending the session (session-end on the main window) reaches the workstation as shutdown', async () => {
+    const { shell, main } = await started(true);
+    const osEvent = vi.spyOn(shell.running, 'osEvent').mockResolvedValue();
+    main.emit('session-end', fakeEvent({ reasons: ['shutdown'] }));
+    expect(osEvent).toHaveBeenCalledWith('shutdown');
+  });
+
   it('the screen lock Electron does not report (logind on Linux) reaches the workstation as lock-screen', async () => {
     const { shell } = await started(true);
     const osEvent = vi.spyOn(shell.running, 'osEvent').mockResolvedValue();
