@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { BrowserWindow, type FakeWebContents, type WebContentsView } from './support/fake-electron.js';
+import { BrowserWindow, type FakeWebContents, session, type WebContentsView } from './support/fake-electron.js';
 import { startShell, type StartedShell } from './support/start-shell.js';
 
 vi.mock('electron', () => import('./support/fake-electron.js'));
@@ -73,6 +73,16 @@ describe('navigation refusals (details.url on every navigation event, per surfac
     const line = shell.warnings.find((w) => w.includes('evil.example'));
     expect(line).toContain('navigation refused in the ehr surface: https://evil.example');
     expect(line).not.toContain('Jane');
+  });
+
+  it('every permission is denied in the EHR partition and the default session', () => {
+    ehrContents();
+    for (const target of [session.fromPartition('careshell-session-s1'), session.defaultSession]) {
+      expect(target.permissionCheckHandler?.(null, 'media')).toBe(false);
+      let granted: boolean | undefined;
+      target.permissionRequestHandler?.(null, 'geolocation', (ok) => (granted = ok));
+      expect(granted).toBe(false);
+    }
   });
 
   it('new windows are denied in every web contents', () => {
