@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const root = path.resolve(import.meta.dirname, '..');
 const require = createRequire(import.meta.url);
@@ -42,7 +43,20 @@ const report = path.join(reportDir, 'electronegativity.sarif');
 const cli = path.join(path.dirname(require.resolve('@doyensec/electronegativity/package.json')), 'dist', 'index.js');
 const run = spawnSync(
   process.execPath,
-  [cli, '-i', out, '-r', '-e', electronVersion, '-x', EXCLUDED.join(','), '-o', report],
+  [
+    '--import',
+    pathToFileURL(path.join(root, 'scripts', 'electronegativity-offline.mjs')).href,
+    cli,
+    '-i',
+    out,
+    '-r',
+    '-e',
+    electronVersion,
+    '-x',
+    EXCLUDED.join(','),
+    '-o',
+    report,
+  ],
   { encoding: 'utf8' },
 );
 if (run.status !== 0 || !existsSync(report)) {
