@@ -1,6 +1,7 @@
 import { hkdfSync } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { messageOf } from '../../common/errors.js';
 import type { Random } from '../../common/random.js';
 
 /** Protects the installation key at rest: Electron safeStorage (OS keychain / DPAPI) in the shell. */
@@ -40,7 +41,7 @@ export async function loadInstallationSecrets(
       key = protector.unprotect(sealed);
     } catch (error) {
       throw new Error(
-        `The installation key ${file} cannot be unlocked with ${protector.name} (${(error as Error).message}). ` +
+        `The installation key ${file} cannot be unlocked with ${protector.name} (${messageOf(error)}). ` +
           'Restore it from backup, or remove it to start over (every badge must then be enrolled again).',
       );
     }

@@ -1,3 +1,4 @@
+import { messageOf } from '../../common/errors.js';
 import type { ClinicianAuthenticator } from '../identity/clinician-authenticator.js';
 import type { SessionService } from '../session/session-service.js';
 
@@ -39,8 +40,4 @@ export function followSessionTokens(
       log.warn(`tokens: the silent token request for ${userId} failed: ${messageOf(error)}`);
     }
   }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

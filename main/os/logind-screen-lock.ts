@@ -1,3 +1,4 @@
+import { messageOf } from '../../common/errors.js';
 import { type DbusConnection, DbusError } from './dbus/dbus-connection.js';
 import { MessageType, type DbusMessage, type DbusValue, type DbusVariant } from './dbus/dbus-wire.js';
 
@@ -32,7 +33,7 @@ export async function followLogindScreenLock(options: LogindScreenLockOptions): 
     bus = await options.connect();
   } catch (error) {
     log.warn(
-      `os: the screen lock of the desktop is not followed: no system bus (${(error as Error).message}). ${STILL_LOCKS}.`,
+      `os: the screen lock of the desktop is not followed: no system bus (${messageOf(error)}). ${STILL_LOCKS}.`,
     );
     return () => undefined;
   }
@@ -85,7 +86,7 @@ export async function followLogindScreenLock(options: LogindScreenLockOptions): 
         ? 'logind is not running'
         : error instanceof DbusError && error.errorName === `${LOGIND}.NoSessionForPID`
           ? 'CareShell is not running inside a logind session'
-          : (error as Error).message;
+          : messageOf(error);
     log.warn(`os: the screen lock of the desktop is not followed: ${why}. ${STILL_LOCKS}.`);
     return () => undefined;
   }

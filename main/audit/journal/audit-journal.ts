@@ -1,6 +1,7 @@
 import { mkdir, open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import type { Clock } from '../../../common/clock.js';
+import { messageOf } from '../../../common/errors.js';
 import type { Random } from '../../../common/random.js';
 import type { AuditEvent, AuditSink } from '../audit-event.js';
 import type { AuditKeyStore, AuditSigningKey } from '../keys/audit-key-store.js';
@@ -202,7 +203,7 @@ export class AuditJournal implements AuditSink, JournalFeed {
         try {
           await this.rotate();
         } catch (error) {
-          this.fail(error as Error);
+          this.fail(error);
         }
       }
       const batch = this.queue.splice(0, MAX_BATCH);
@@ -258,7 +259,7 @@ export class AuditJournal implements AuditSink, JournalFeed {
           event: item.event,
         });
       } catch (error) {
-        item.reject(new Error(`The audit event "${item.event.type}" cannot be stored: ${(error as Error).message}`));
+        item.reject(new Error(`The audit event "${item.event.type}" cannot be stored: ${messageOf(error)}`));
         continue;
       }
       push(line);
@@ -274,7 +275,7 @@ export class AuditJournal implements AuditSink, JournalFeed {
         this.head = startHead;
         this.sinceCheckpoint = startSince;
         const failure = new Error(
-          `The audit journal could not write to ${this.directory} (${(error as Error).message}); the events were not recorded.`,
+          `The audit journal could not write to ${this.directory} (${messageOf(error)}); the events were not recorded.`,
         );
         await this.undoPartialWrite();
         for (const { reject } of included) reject(failure);
@@ -306,13 +307,13 @@ export class AuditJournal implements AuditSink, JournalFeed {
         await this.handle.datasync();
       }
     } catch (error) {
-      this.fail(error as Error);
+      this.fail(error);
     }
   }
 
-  private fail(error: Error): void {
+  private fail(error: unknown): void {
     this.broken = new Error(
-      `The audit journal in ${this.directory} cannot be written (${error.message}). Audited actions are refused until it is ` +
+      `The audit journal in ${this.directory} cannot be written (${messageOf(error)}). Audited actions are refused until it is ` +
         'repaired: check disk space and permissions, then restart CareShell.',
     );
   }
