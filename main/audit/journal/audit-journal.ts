@@ -10,7 +10,7 @@ import { signCheckpoint } from './checkpoint.js';
 import { sha256Hex } from './journal-record.js';
 import type { RecoveredJournal } from './journal-recovery.js';
 import { recoverJournal } from './journal-recovery.js';
-import type { ChainHead } from './segment-scan.js';
+import type { ChainHead } from './segment-chain-scan.js';
 import { segmentName, segmentPath, syncDirectory } from './segment-files.js';
 
 export interface JournalSettings {
