@@ -13,7 +13,7 @@ export interface KeyProtector {
 
 /** Independent keys derived from one installation key, so no key serves two purposes. */
 export interface InstallationSecrets {
-  /** HMAC key for badge ids (DESIGN.md §5). */
+  /** HMAC key for badge ids (badge-hasher.ts). */
   badgeHashKey: Uint8Array;
   /** AES-GCM key sealing token caches and TOTP secrets. */
   sealKey: Uint8Array;

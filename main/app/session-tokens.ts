@@ -6,7 +6,7 @@ import type { SessionService } from '../session/session-service.js';
 export type SessionTokens = Pick<ClinicianAuthenticator, 'tokensForUnlock' | 'endSession'>;
 
 /**
- * Tokens follow the session (issue 5 item 2): when a session is shown its user's tokens are fetched silently,
+ * Tokens follow the session (docs/session.md): when a session is shown its user's tokens are fetched silently,
  * in the background, so an unlock never waits on the network; when policy ends a session its user's token
  * cache is wiped. A refresh token the provider no longer accepts asks the engine for a full sign-in; a
  * provider that cannot be reached changes nothing (badge + PIN go on working inside grace).

@@ -19,11 +19,11 @@ export interface LogindScreenLockOptions {
 const STILL_LOCKS = 'CareShell still locks on its idle timer, on sleep and on a tap-out';
 
 /**
- * Walk-away on Linux (DESIGN.md §3): Electron reports no screen lock there, but logind does. `loginctl
- * lock-session` (and lock-sessions, which IT scripts and idle daemons use) sends the session's Lock signal, and
- * a screen locker that takes over sets LockedHint. Either locks CareShell. Unlock is never followed: the OS
- * unlocking its screen does not re-verify anyone to CareShell. Signals are taken only from logind's own bus
- * name (in the match rules), since any local process may emit a signal that looks like one.
+ * Walk-away on Linux (docs/design.md#session-semantics): Electron reports no screen lock there, but logind
+ * does. `loginctl lock-session` (and lock-sessions, which IT scripts and idle daemons use) sends the session's
+ * Lock signal, and a screen locker that takes over sets LockedHint. Either locks CareShell. Unlock is never
+ * followed: the OS unlocking its screen does not re-verify anyone to CareShell. Signals are taken only from
+ * logind's own bus name (in the match rules), since any local process may emit a signal that looks like one.
  * Resolves with a stop function; when the bus, logind or a session is missing it says so and follows nothing.
  */
 export async function followLogindScreenLock(options: LogindScreenLockOptions): Promise<() => void> {

@@ -65,7 +65,7 @@ type Pending =
 const MAX_BATCH = 4096;
 
 /**
- * The tamper-evident audit journal (DESIGN.md §6): append-only segment files of hash-chained records,
+ * The tamper-evident audit journal (docs/design.md#audit): append-only segment files of hash-chained records,
  * signed checkpoints, rotation by size. `append` resolves only after the record is on disk: concurrent
  * appends are grouped into one write and one fdatasync (group commit), so durability costs one disk flush
  * per batch rather than per event.
