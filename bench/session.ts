@@ -1,5 +1,5 @@
 /**
- * npm run bench:session — issue 3 item 8.
+ * npm run bench:session: how fast the session engine decides, and what it costs while nothing happens.
  * 1. Decision latency over 100,000 mixed events: through the whole service (validation, hashing, directory,
  *    PIN, audit append, view publication) and through the pure reducer alone, p50/p99 in microseconds.
  * 2. Idle CPU: a real 60 s idle period on the system clock with an active session, in the whole main-process

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// `npm run check:hardening`: Electronegativity over the built app (out/), as DESIGN.md §8 asks. Fails on any
-// finding that is not listed below with the reason it was reviewed and accepted.
+// `npm run check:hardening`: Electronegativity over the built app (out/) (docs/design.md#hardening). Fails on
+// any finding that is not listed below with the reason it was reviewed and accepted.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';

@@ -24,7 +24,7 @@ describe('electron-builder.yml', () => {
     await expect(validateConfiguration(config, new DebugLogger(false))).rejects.toThrow(/configuration\.pkg/);
   });
 
-  it('flips the fuses of the Electron security checklist (DESIGN.md §8)', async () => {
+  it('flips the fuses of the Electron security checklist (docs/design.md#hardening)', async () => {
     expect((await loadConfig()).electronFuses).toMatchObject({
       runAsNode: false,
       enableCookieEncryption: true,

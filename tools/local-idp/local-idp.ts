@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider from 'oidc-provider';
+import { messageOf } from '../../common/errors.js';
 import type { TokenBrokerConfig } from '../../main/identity/tokens/token-broker.js';
 import { PROVIDER_USERS, type DemoUser } from './demo-users.js';
 import { consentPage, loginPage } from './login-pages.js';
@@ -203,7 +204,7 @@ export async function startLocalIdp(options: LocalIdpOptions = {}): Promise<Loca
   handler = (req, res) => {
     if ((req.url ?? '').startsWith('/interaction/')) {
       interaction(req, res).catch((error: unknown) => {
-        if (!res.headersSent) sendHtml(res, 400, `Sign-in failed: ${String((error as Error).message ?? error)}`);
+        if (!res.headersSent) sendHtml(res, 400, `Sign-in failed: ${messageOf(error)}`);
         else res.end();
       });
       return;

@@ -52,7 +52,7 @@ const alert = (
 const activity = (display: string): CatalogueEntry => ({ eventId: APPLICATION_ACTIVITY, action: 'E', display });
 
 /**
- * How each CareShell event is told to the hospital (DESIGN.md §6). Authentication at the screen (sign-in,
+ * How each CareShell event is told to the hospital (docs/design.md#audit). Authentication at the screen (sign-in,
  * unlock, re-verification, a failed badge or PIN) is a DICOM User Authentication Login, outcome 0 or 4;
  * anything that takes the user off the screen (sign-out, lock, timeout, suspension) is a Logout.
  * Break-glass is a Security Alert with Emergency Override Started / Stopped. The mapped type is exhaustive:

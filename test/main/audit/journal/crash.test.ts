@@ -27,6 +27,7 @@ async function transpileJournal(target: string): Promise<void> {
     'main/audit/audit-event.ts',
     'main/audit/atomic-file.ts',
     'common/clock.ts',
+    'common/errors.ts',
     'common/random.ts',
   ].filter((file) => file.endsWith('.ts'));
   for (const file of sources) {

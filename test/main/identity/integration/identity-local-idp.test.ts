@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../../../common/clock.js';
+import { messageOf } from '../../../../common/errors.js';
 import { systemRandom } from '../../../../common/random.js';
 import { MemoryAuditSink } from '../../../../main/audit/memory-audit-sink.js';
 import { createBadgeHasher } from '../../../../main/identity/badge-hasher.js';
@@ -190,7 +191,7 @@ describe.skipIf(skipReason !== undefined)('identity against the local OpenID pro
     const before = browserUse.length;
     const error = await identity.enrollment.beginEnrollment(hashBadge('H10301:12:9999')).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'sign-in-unavailable' });
-    expect((error as Error).message).toMatch(/identity provider cannot be reached/);
+    expect(messageOf(error)).toMatch(/identity provider cannot be reached/);
     // msal resolves the provider before opening the browser, so nobody is sent to a dead sign-in page.
     expect(browserUse.length).toBe(before);
   });

@@ -1,3 +1,7 @@
+/**
+ * One segment's bytes checked against the hash chain, line by line. Recovery runs it over the last segment at
+ * start (journal-recovery.ts); verify runs it over every segment (verify-thread-scan.ts) and links the results.
+ */
 import type { FrameSlots } from './journal-record.js';
 import { parseFrame, sha256Hex } from './journal-record.js';
 

@@ -2,8 +2,8 @@ import type { KeyObject } from 'node:crypto';
 import { closeSync, fstatSync, openSync, read } from 'node:fs';
 import { checkCheckpointLine } from './checkpoint.js';
 import type { SegmentClaims } from './segment-claims.js';
-import type { SegmentScan } from './segment-scan.js';
-import { scanSegment } from './segment-scan.js';
+import type { SegmentScan } from './segment-chain-scan.js';
+import { scanSegment } from './segment-chain-scan.js';
 import { segmentPath } from './segment-files.js';
 
 export interface ScannedSegment {
@@ -19,7 +19,7 @@ export interface ScannedSegment {
  * links them in order afterwards). The next claimed segment is read while the current one is hashed.
  * Runs on the main thread and in each verify worker (verify-worker.ts).
  */
-export async function scanSegments(
+export async function scanClaimedSegments(
   directory: string,
   segments: readonly string[],
   publicKeys: ReadonlyMap<string, KeyObject>,
