@@ -3,17 +3,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemClock } from '../../../../common/clock.js';
-import { systemRandom } from '../../../../common/random.js';
-import { MemoryAuditSink } from '../../../../main/audit/memory-audit-sink.js';
-import { createBadgeHasher } from '../../../../main/identity/badge-hasher.js';
-import { createIdentity, type Identity } from '../../../../main/identity/create-identity.js';
-import { createAesGcmSealer } from '../../../../main/identity/crypto/sealer.js';
-import { FileKeyValueStore } from '../../../../main/identity/storage/file-key-value-store.js';
-import { startLocalIdp, type LocalIdp } from '../../../../tools/local-idp/local-idp.js';
-import { chromiumMissingReason, launchChromium } from '../../../support/chromium.js';
-import { browserSignIn, type BrowserSignInOptions } from '../../../support/browser-sign-in.js';
-import { TEST_ARGON2, isListening, redirectPortOf } from '../identity-fixtures.js';
+import { systemClock } from '../../../common/clock.js';
+import { systemRandom } from '../../../common/random.js';
+import { MemoryAuditSink } from '../../../main/audit/memory-audit-sink.js';
+import { createBadgeHasher } from '../../../main/identity/badge-hasher.js';
+import { createIdentity, type Identity } from '../../../main/identity/create-identity.js';
+import { createAesGcmSealer } from '../../../main/identity/crypto/sealer.js';
+import { FileKeyValueStore } from '../../../main/identity/storage/file-key-value-store.js';
+import { startLocalIdp, type LocalIdp } from '../../../tools/local-idp/local-idp.js';
+import { chromiumMissingReason, launchChromium } from '../../support/chromium.js';
+import { browserSignIn, type BrowserSignInOptions } from '../../support/browser-sign-in.js';
+import { TEST_ARGON2, isListening, redirectPortOf } from './identity-fixtures.js';
 
 const skipReason = chromiumMissingReason();
 if (skipReason)
