@@ -10,11 +10,18 @@ export interface MachinePolicyWatchOptions {
   onChange(): void;
   settleMs?: number;
   log: { warn(message: string): void };
-  /** Injected for tests; defaults to node:fs watch. */
+  /** Injected for tests; defaults to watchFolder. */
   watchDir?: (
     dir: string,
     onEvent: (filename: string | null) => void,
   ) => { close(): void; on?(event: 'error', listener: (error: Error) => void): unknown };
+}
+
+/** node:fs watch on a folder, reporting the name of each file that changed (null when the OS gives none). */
+export function watchFolder(folder: string, onEvent: (filename: string | null) => void) {
+  return fsWatch(folder, { persistent: false }, (_event, filename) =>
+    onEvent(filename === null ? null : String(filename)),
+  );
 }
 
 /**
@@ -26,12 +33,7 @@ export function watchMachinePolicy(options: MachinePolicyWatchOptions): () => vo
   const dir = path.dirname(options.path);
   const name = path.basename(options.path);
   const settleMs = options.settleMs ?? 500;
-  const watchDir =
-    options.watchDir ??
-    ((folder: string, onEvent: (filename: string | null) => void) =>
-      fsWatch(folder, { persistent: false }, (_event, filename) =>
-        onEvent(filename === null ? null : String(filename)),
-      ));
+  const watchDir = options.watchDir ?? watchFolder;
   let cancelSettle: (() => void) | undefined;
   const changed = () => {
     cancelSettle?.();

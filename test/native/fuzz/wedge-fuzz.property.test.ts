@@ -5,7 +5,7 @@ import { FakeClock } from '../support/fake-clock.js';
 import { detectorSource, FakeWebContents } from '../wedge/wedge-harness.js';
 
 /*
- * 400,000 random key sequences (with report-fuzz.test.ts's 600,000 reports: 1,000,000 cases). Keys come
+ * 400,000 random key sequences (with report-fuzz.property.test.ts's 600,000 reports: 1,000,000 cases). Keys come
  * from a small alphabet that makes bursts likely, typed on the main keys or the numpad; gaps range from
  * reader speed to slow typing. Keys go through the real capture on a fake webContents, whose replays echo
  * back as Electron's sendInputEvent makes them: the same key with its US-layout code (a numpad 1 comes

@@ -12,7 +12,7 @@ import { parseGetUidResponse } from '../../../native/pcsc/pcsc-uid.js';
 import { BootKeyboardDecoder } from '../../../native/wedge/boot-keyboard-decoder.js';
 
 /*
- * 600,000 random reports (with wedge-fuzz.test.ts's 400,000 key sequences: a million cases in all).
+ * 600,000 random reports (with wedge-fuzz.property.test.ts's 400,000 key sequences: a million cases in all).
  * Properties are cheap on purpose: no decoder throws, and nothing but a parity-valid frame ever becomes a
  * card (checked by re-encoding what was decoded and comparing with the input bits).
  */

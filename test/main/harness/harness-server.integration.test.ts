@@ -56,10 +56,17 @@ function connect(server: HarnessServer, { origin = server.origin, token = server
     ws.once('error', reject);
   });
   cleanups.push(async () => ws.close());
-  const next = async (count: number) => {
-    for (let i = 0; i < 200 && frames.length < count; i++) await new Promise((r) => setTimeout(r, 5));
-    return frames.slice(0, count);
-  };
+  /** The first `count` frames, once they have arrived (this listener runs after the one that keeps them). */
+  const next = (count: number) =>
+    new Promise<unknown[]>((resolve) => {
+      const check = () => {
+        if (frames.length < count) return;
+        ws.off('message', check);
+        resolve(frames.slice(0, count));
+      };
+      ws.on('message', check);
+      check();
+    });
   return { ws, opened, frames, next };
 }
 
