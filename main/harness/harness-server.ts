@@ -5,7 +5,7 @@ import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
 import { wireFromRendererSchema, type EventChannel, type EventPayload } from '../../preload/contract.js';
-import type { ContractServer } from '../app/contract-handlers.js';
+import type { ContractServer } from '../contract/contract-server.js';
 import { OS_EVENTS, type OsEvent as OsEventName } from '../session/session-input.js';
 import { readStatic } from './static-files.js';
 import { renderControlPage } from './control-page.js';
