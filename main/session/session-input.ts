@@ -1,12 +1,8 @@
 import { z } from 'zod';
 import { pinSchema, stepUpProofSchema } from '../../common/credential-schemas.js';
-import { STEP_UP_ACTIONS } from '../identity/step-up/step-up-policy.js';
+import { STEP_UP_ACTIONS } from '../../common/step-up-actions.js';
 import { sessionSettingsSchema } from '../policy/session-settings.js';
 
-/**
- * Everything that may drive the session engine from outside (the shell from OS events and IPC, the
- * harness from tests). Validated on entry: a malformed input is refused with a message, never half-applied.
- */
 const policyProblemSchema = z.object({ path: z.string(), message: z.string() });
 
 /** What the OS may report: each one locks the screen at once, and suspend/resume also measure the sleep. */
@@ -20,6 +16,10 @@ const canonicalBadgeId = z
   .max(128)
   .regex(/^[A-Za-z0-9-]+:[0-9A-Za-z:]+$/, 'a canonical badge id such as H10301:12:3456');
 
+/**
+ * Everything that may drive the session engine from outside (the shell from OS events and IPC, the
+ * harness from tests). Validated on entry: a malformed input is refused with a message, never half-applied.
+ */
 export const sessionInputSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('badge-tap'), badgeId: canonicalBadgeId, readerId: z.string().min(1).max(128) }),
   /** A card left a walk-away (presence) reader: only that card's own session locks. */
