@@ -3,6 +3,7 @@ import {
   unwrapOutcome,
   wireToRendererSchema,
   type ContractTransport,
+  type EventChannel,
   type InvokeChannel,
 } from './contract.js';
 
@@ -15,7 +16,7 @@ export function createWsTransport(url: string, WebSocketImpl: typeof WebSocket =
   let nextId = 0;
   const pending = new Map<
     number,
-    { channel: InvokeChannel; resolve: (v: unknown) => void; reject: (e: Error) => void }
+    { channel: InvokeChannel; resolve: (v: unknown) => void; reject: (reason: unknown) => void }
   >();
   const queue: string[] = [];
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
@@ -37,11 +38,11 @@ export function createWsTransport(url: string, WebSocketImpl: typeof WebSocket =
         try {
           call.resolve(unwrapOutcome(call.channel, frame.outcome));
         } catch (error) {
-          call.reject(error as Error);
+          call.reject(error);
         }
       } else {
-        const schema = eventChannels[frame.event as keyof typeof eventChannels];
-        const payload = schema?.safeParse(frame.payload);
+        const spec = Object.hasOwn(eventChannels, frame.event) ? eventChannels[frame.event as EventChannel] : undefined;
+        const payload = spec?.payload.safeParse(frame.payload);
         if (payload?.success) for (const listener of listeners.get(frame.event) ?? []) listener(payload.data);
       }
     };

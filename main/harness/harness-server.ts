@@ -5,7 +5,8 @@ import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
 import { wireFromRendererSchema, type EventChannel, type EventPayload } from '../../preload/contract.js';
-import type { ContractServer } from '../app/contract-handlers.js';
+import type { ContractServer } from '../contract/contract-server.js';
+import { OS_EVENTS, type OsEvent as OsEventName } from '../session/session-input.js';
 import { readStatic } from './static-files.js';
 import { renderControlPage } from './control-page.js';
 
@@ -18,9 +19,6 @@ export interface HarnessControls {
   /** Present only when the harness runs on a manual clock (tests, benchmarks). */
   advanceClock?: (ms: number) => void;
 }
-
-export const OS_EVENTS = ['suspend', 'resume', 'lock-screen', 'display-off', 'lid-close'] as const;
-export type OsEventName = (typeof OS_EVENTS)[number];
 
 const controlSchemas = {
   '/control/tap': z.object({ badgeId: z.string().min(1).max(64) }),

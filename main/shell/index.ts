@@ -11,7 +11,7 @@ import { careShellPolicySchema, resolveCareShellPolicy, type PolicyResolution } 
 import { createCareShell } from '../app/create-careshell.js';
 import { followMachinePolicy } from '../app/machine-policy-updates.js';
 import { openWorkstation } from '../app/open-workstation.js';
-import { policyErrorContract } from '../app/policy-error-contract.js';
+import { policyErrorContract } from '../contract/policy-error-contract.js';
 import { recordRejectedPolicy } from '../app/workstation-journal.js';
 import { DEFAULT_MACHINE_POLICY_PATH, loadMachinePolicy } from '../policy/machine-policy-loader.js';
 import { watchMachinePolicy } from '../policy/machine-policy-watcher.js';

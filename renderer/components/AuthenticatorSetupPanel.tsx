@@ -14,7 +14,7 @@ export function AuthenticatorSetupPanel({ setup, api }: { setup: AuthenticatorSe
   const confirm = async (code: string) => {
     setBusy(true);
     try {
-      const result = await api.identity.confirmAuthenticator(code);
+      const result = await api.identity.confirmAuthenticator({ code });
       if (!result.ok) setError(result.message);
     } catch (e) {
       setError(messageOf(e));

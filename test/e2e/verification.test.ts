@@ -129,7 +129,7 @@ describe.skipIf(missing)('PIN lockout, PIN reset and step-up in the browser', ()
     await demo.control('/control/advance', { ms: 30_000 });
     // Break-glass itself is not built yet: its button will make this same request through the contract.
     await page.evaluate(() =>
-      (window as unknown as { careshell: CareShellApi }).careshell.session.requestStepUp('break-glass'),
+      (window as unknown as { careshell: CareShellApi }).careshell.session.requestStepUp({ action: 'break-glass' }),
     );
     await page.getByTestId('step-up-code').waitFor();
     await page.screenshot({ path: 'test-results/step-up.png' });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { ContractServer, type InvokeHandlers } from '../../../main/app/contract-handlers.js';
+import { ContractServer, type InvokeHandlers } from '../../../main/contract/contract-server.js';
 import { startHarnessServer, type HarnessServer } from '../../../main/harness/harness-server.js';
 import type { EventChannel, EventPayload, SessionView } from '../../../preload/contract.js';
 
@@ -30,7 +30,7 @@ async function start() {
   });
   let push: (<C extends EventChannel>(channel: C, payload: EventPayload<C>) => void) | undefined;
   const server: HarnessServer = await startHarnessServer({
-    contract: new ContractServer(handlers, { warn: (m) => warnings.push(m) }),
+    contract: new ContractServer(handlers, () => view.screen, { warn: (m) => warnings.push(m) }),
     subscribe: (listener) => ((push = listener), () => (push = undefined)),
     controls: {
       badges: [{ label: 'Nurse', badgeId: 'H10301:100:1001' }],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ContractServer, type InvokeHandlers } from '../../../main/app/contract-handlers.js';
-import type { SessionView } from '../../../preload/contract.js';
+import { ContractServer, type InvokeHandlers } from '../../../main/contract/contract-server.js';
+import type { Screen, SessionView } from '../../../preload/contract.js';
 
 const view: SessionView = { screen: 'no-user', workstation: 'WS-1', profile: 'default', suspendedCount: 0 };
 
@@ -12,7 +12,9 @@ function server(overrides: Partial<InvokeHandlers> = {}) {
     get: (_target, name: string) =>
       (overrides as Record<string, unknown>)[name] ?? (name === 'session:get-view' ? async () => view : ok),
   });
-  return { contract: new ContractServer(handlers, { warn: (m) => warnings.push(m) }), warnings, calls };
+  const shown: { screen: Screen } = { screen: 'no-user' };
+  const contract = new ContractServer(handlers, () => shown.screen, { warn: (m) => warnings.push(m) });
+  return { contract, warnings, calls, shown };
 }
 
 describe('ContractServer: the main-process end of the one contract', () => {
@@ -48,6 +50,30 @@ describe('ContractServer: the main-process end of the one contract', () => {
     expect(calls).toEqual([{ pin: '4826' }]);
   });
 
+  it('refuses a channel the screen on display does not answer, saying which ones it does, before any handler runs', async () => {
+    const { contract, warnings, calls, shown } = server();
+    shown.screen = 'policy-error';
+    expect(await contract.invoke('session:lock-now', undefined)).toEqual({
+      ok: false,
+      error:
+        'Refused session:lock-now: the policy-error screen answers only session:get-view and readers:get-status ' +
+        '(preload/contract.ts declares the screens of each channel).',
+    });
+    // Refused for the screen even when the payload is valid: the screen is checked first.
+    expect(await contract.invoke('session:submit-pin', { pin: '4826' })).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/^Refused session:submit-pin: the policy-error screen answers only/),
+    });
+    expect(await contract.invoke('session:get-view', undefined)).toEqual({ ok: true, result: view });
+    expect(warnings).toHaveLength(2);
+    expect(calls).toEqual([]);
+
+    // The screen is read on every request: once it changes, the same channel is answered.
+    shown.screen = 'locked';
+    expect(await contract.invoke('session:lock-now', undefined)).toEqual({ ok: true, result: { ok: true } });
+    expect(calls).toEqual([undefined]);
+  });
+
   it('answers a failing handler, or an answer that breaks the contract, with an outcome the renderer can show', async () => {
     const { contract, warnings } = server({
       'session:lock-now': async () => Promise.reject(new Error('journal disk full')),
@@ -65,5 +91,26 @@ describe('ContractServer: the main-process end of the one contract', () => {
   it('validates what it pushes to the renderer too', () => {
     expect(ContractServer.event('session:view', view)).toEqual(view);
     expect(() => ContractServer.event('session:view', { ...view, suspendedCount: -1 })).toThrow();
+  });
+
+  it('needs a handler for every channel its screens answer (a type error), and fails safe without one', async () => {
+    const getView = async () => view;
+    const getStatus = async () => ({ readers: [] });
+    const warnings: string[] = [];
+    const log = { warn: (m: string) => warnings.push(m) };
+    // @ts-expect-error a server that can show any screen must handle every channel
+    const incomplete = new ContractServer({ 'session:get-view': getView }, (): Screen => 'locked', log);
+    expect(await incomplete.invoke('session:lock-now', undefined)).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/^CareShell could not handle session:lock-now/),
+    });
+    // A server that only ever shows the policy-error screen needs exactly that screen's two handlers.
+    const failClosed = new ContractServer(
+      { 'session:get-view': getView, 'readers:get-status': getStatus },
+      () => 'policy-error' as const,
+      log,
+    );
+    expect(await failClosed.invoke('readers:get-status', undefined)).toEqual({ ok: true, result: { readers: [] } });
+    expect(warnings).toHaveLength(1);
   });
 });
