@@ -1,67 +1,7 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import { ContractServer, type InvokeHandlers } from '../../../main/app/contract-handlers.js';
-import { startHarnessServer, type HarnessServer } from '../../../main/harness/harness-server.js';
-import type { EventChannel, EventPayload, SessionView } from '../../../preload/contract.js';
+import { cleanUp, connect, startTestHarness as start, view } from './test-harness.js';
 
-const view: SessionView = { screen: 'no-user', workstation: 'WS-1', profile: 'default', suspendedCount: 0 };
-const cleanups: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  for (const step of cleanups.splice(0).reverse()) await step();
-});
-
-async function start() {
-  const dir = await mkdtemp(path.join(tmpdir(), 'careshell-harness-'));
-  cleanups.push(() => rm(dir, { recursive: true, force: true }));
-  await writeFile(
-    path.join(dir, 'index.html'),
-    '<!doctype html><html><head><title>CareShell</title></head><body></body></html>',
-  );
-  await writeFile(path.join(dir, 'bridge.js'), 'window.careshell = {};');
-  const warnings: string[] = [];
-  const taps: string[] = [];
-  const pins: unknown[] = [];
-  const handlers = new Proxy({} as InvokeHandlers, {
-    get: (_t, name: string) =>
-      name === 'session:get-view' ? async () => view : async (request: unknown) => (pins.push(request), { ok: true }),
-  });
-  let push: (<C extends EventChannel>(channel: C, payload: EventPayload<C>) => void) | undefined;
-  const server: HarnessServer = await startHarnessServer({
-    contract: new ContractServer(handlers, { warn: (m) => warnings.push(m) }),
-    subscribe: (listener) => ((push = listener), () => (push = undefined)),
-    controls: {
-      badges: [{ label: 'Nurse', badgeId: 'H10301:100:1001' }],
-      tap: (id) => void taps.push(id),
-      remove: () => {},
-      osEvent: async () => {},
-    },
-    rendererDir: dir,
-    bridgeFile: path.join(dir, 'bridge.js'),
-    log: { info: () => {}, warn: (m) => warnings.push(m) },
-  });
-  cleanups.push(() => server.close());
-  return { server, warnings, taps, pins, push: () => push };
-}
-
-function connect(server: HarnessServer, { origin = server.origin, token = server.token } = {}) {
-  const ws = new WebSocket(`ws://127.0.0.1:${new URL(server.origin).port}/careshell?token=${token}`, { origin });
-  const frames: unknown[] = [];
-  ws.on('message', (data) => frames.push(JSON.parse(String(data))));
-  const opened = new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
-    ws.once('error', reject);
-  });
-  cleanups.push(async () => ws.close());
-  const next = async (count: number) => {
-    for (let i = 0; i < 200 && frames.length < count; i++) await new Promise((r) => setTimeout(r, 5));
-    return frames.slice(0, count);
-  };
-  return { ws, opened, frames, next };
-}
+afterEach(cleanUp);
 
 describe('harness server: the contract over a loopback WebSocket', () => {
   it('carries requests through the same validation as Electron IPC, and pushes events', async () => {
