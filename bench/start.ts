@@ -14,13 +14,14 @@ import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { launchChromium } from '../test/support/chromium.js';
+import { lockScreen } from '../test/support/e2e-page.js';
 import { percentile, reportBench, round } from './support/bench-report.js';
+import { descendants, procMissingReason, pssMb } from './support/process-memory.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 10);
 const ROOT = path.resolve(import.meta.dirname, '..');
-const LOCK_SCREEN = '[data-testid="lock-screen"][data-screen="no-user"]';
 const APP_URL = /http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+/;
 
 /**
@@ -71,7 +72,7 @@ async function coldStart(browser: Browser, dataRoot: string) {
     try {
       const page = await context.newPage();
       await page.goto(url);
-      await page.locator(LOCK_SCREEN).waitFor();
+      await lockScreen(page, 'no-user');
       await page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => resolve())));
     } finally {
       await context.close();
@@ -81,6 +82,41 @@ async function coldStart(browser: Browser, dataRoot: string) {
   } finally {
     await demo.stop();
   }
+}
+
+const VIEWS = 5;
+
+/**
+ * What a renderer process weighs in Chromium's process model (a WebContentsView is one): pages opened one at a
+ * time, each in a context of its own (as each EHR view has its own partition, so none shares a renderer); the
+ * page's renderer is the largest renderer process that appeared with it (Chromium may start a small spare one
+ * too), measured by PSS; the median over VIEWS pages. The page is a small stand-in, so this is the floor: an
+ * EHR's own page adds its heap and DOM.
+ */
+async function rendererPssMb(browser: Browser): Promise<number | undefined> {
+  const missing = procMissingReason();
+  if (missing) return void console.log(`renderer memory not measured: ${missing}`);
+  const renderers = () =>
+    descendants(process.pid)
+      .filter((p) => p.cmdline.includes('--type=renderer'))
+      .map((p) => p.pid);
+  const contexts: BrowserContext[] = [];
+  const sizes: number[] = [];
+  try {
+    for (let i = 0; i < VIEWS; i++) {
+      const before = new Set(renderers());
+      const context = await browser.newContext();
+      contexts.push(context);
+      const page = await context.newPage();
+      await page.setContent(`<!doctype html><title>EHR ${i}</title><h1>Patient chart</h1><p>stand-in page</p>`);
+      await page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => resolve())));
+      const added = renderers().filter((pid) => !before.has(pid));
+      if (added.length > 0) sizes.push(Math.max(...added.map(pssMb)));
+    }
+  } finally {
+    await Promise.all(contexts.map((c) => c.close()));
+  }
+  return sizes.length > 0 ? percentile(sizes, 50) : undefined;
 }
 
 async function sessionMemory(): Promise<Record<string, number>> {
@@ -99,9 +135,11 @@ const dataRoot = await mkdtemp(path.join(tmpdir(), 'careshell-bench-start-'));
 const browser = await launchChromium();
 const runs: { total: number; listening: number; page: number }[] = [];
 let firstRunMs = 0;
+let rendererMb: number | undefined;
 try {
   firstRunMs = (await coldStart(browser, dataRoot)).total;
   for (let run = 0; run < RUNS; run++) runs.push(await coldStart(browser, dataRoot));
+  rendererMb = await rendererPssMb(browser);
 } finally {
   await browser.close();
   await rm(dataRoot, { recursive: true, force: true });
@@ -137,6 +175,7 @@ reportBench('start', {
   rss_mb_0_sessions: mb(memory.rss_mb_0_sessions),
   heap_used_mb_1_session: mb(memory.heap_used_mb_1_session),
   heap_used_mb_10_sessions: mb(memory.heap_used_mb_10_sessions),
+  chromium_renderer_pss_mb_median: mb(rendererMb),
   // The figures scale with how busy the machine was: say so next to them.
   load_average_1m: round(loadavg()[0]!),
   cpus: availableParallelism(),
