@@ -223,7 +223,7 @@ export async function startHarnessServer(options: HarnessServerOptions): Promise
   /** Sends unless the client has stopped reading; such a client is dropped rather than buffered for. */
   function sendTo(ws: WebSocket, frame: string): void {
     if (ws.readyState !== ws.OPEN) return;
-    if (ws.bufferedAmount + Buffer.byteLength(frame) > MAX_UNREAD_BYTES) {
+    if (ws.bufferedAmount > MAX_UNREAD_BYTES) {
       options.log.warn(
         `harness: dropped a WebSocket client that stopped reading (${ws.bufferedAmount} bytes unread; the limit is ${MAX_UNREAD_BYTES})`,
       );

@@ -204,6 +204,15 @@ describe('harness server: a bad WebSocket client loses its own connection, nothi
     expect(await bystander.next(1)).toEqual([{ id: 3, outcome: { ok: true, result: view } }]);
   });
 
+  it('closes a connection that sends a binary frame with 1003: the contract is JSON text', async () => {
+    const { server, warnings } = await startTestHarness();
+    const sender = connect(server);
+    await sender.opened;
+    sender.ws.send(Buffer.from(JSON.stringify({ id: 1, channel: 'session:get-view' })), { binary: true });
+    expect(await sender.closed).toEqual({ code: 1003, reason: 'The contract is carried in JSON text frames.' });
+    expect(warnings).toContain('harness: closed a WebSocket that sent a binary frame (the contract is JSON text)');
+  });
+
   it('drops a client that stops reading instead of buffering events for it without bound', async () => {
     setFlagsFromString('--expose-gc');
     const gc = runInNewContext('gc') as () => void;
