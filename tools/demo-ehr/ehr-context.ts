@@ -7,6 +7,9 @@ import type { Chart, ChartDirectory } from './chart-directory.js';
 import type { GrantStore } from './grant-store.js';
 import { bearerTokenOf, cookiesOf } from './http-kit.js';
 import type { IdentityClaims, IdpClient } from './idp-client.js';
+
+/** What the routes need from the identity provider (an interface, so rule tests run without one). */
+export type IdpSignIn = Pick<IdpClient, 'authorizationUrl' | 'signIn' | 'identityOfAccessToken'>;
 import type { SessionStore } from './session-store.js';
 
 /** What every route of one EHR instance shares, and the two things they all do: find the user, decide a chart. */
@@ -19,7 +22,7 @@ export class EhrContext {
     readonly grants: GrantStore,
     readonly log: AccessLog,
     readonly sessions: SessionStore,
-    readonly idp: IdpClient,
+    readonly idp: IdpSignIn,
   ) {}
 
   sessionIdOf(req: IncomingMessage): string | undefined {
