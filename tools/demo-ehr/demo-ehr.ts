@@ -79,7 +79,20 @@ async function handlePages(ctx: EhrContext, req: IncomingMessage, res: ServerRes
       sendHtml(res, 400, messagePage('Sign-in failed', `${why} Open the EHR again to sign in.`));
       return;
     }
-    const identity = await ctx.idp.signIn(code, pending.codeVerifier, pending.nonce);
+    let identity;
+    try {
+      identity = await ctx.idp.signIn(code, pending.codeVerifier, pending.nonce);
+    } catch (failure) {
+      sendHtml(
+        res,
+        502,
+        messagePage(
+          'Sign-in failed',
+          `The sign-in could not be verified: ${messageOf(failure)}. Open the EHR again to retry.`,
+        ),
+      );
+      return;
+    }
     redirect(res, pending.returnTo, [sessionCookie(ctx, ctx.sessions.startSession(identity))]);
     return;
   }
