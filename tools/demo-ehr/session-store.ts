@@ -11,6 +11,7 @@ import type { IdentityClaims } from './idp-client.js';
 const SESSION_MS = 12 * 60 * 60_000;
 const PENDING_MS = 10 * 60_000;
 const HANDOVER_MS = 60_000;
+const SWEEP_AT = 1_000;
 
 interface Expiring<T> {
   value: T;
@@ -34,7 +35,12 @@ class ExpiringMap<T> {
   constructor(private readonly clock: Clock) {}
 
   put(key: string, value: T, ttlMs: number): void {
-    this.entries.set(key, { value, expiresAtMs: this.clock.monotonicMs() + ttlMs });
+    const now = this.clock.monotonicMs();
+    // Abandoned sign-ins and hand-overs are never read again: sweep them now and then so they cannot pile up.
+    if (this.entries.size >= SWEEP_AT) {
+      for (const [k, entry] of this.entries) if (now >= entry.expiresAtMs) this.entries.delete(k);
+    }
+    this.entries.set(key, { value, expiresAtMs: now + ttlMs });
   }
 
   get(key: string): T | undefined {
