@@ -119,6 +119,11 @@ async function handlePages(ctx: EhrContext, req: IncomingMessage, res: ServerRes
     sendHtml(res, 405, messagePage('Not allowed', `${req.method} is not used here.`));
     return;
   }
+  if (path === '/favicon.ico') {
+    res.writeHead(204);
+    res.end();
+    return;
+  }
   const user = ctx.sessionUser(req);
   if (!user) {
     redirect(res, `/login?returnTo=${encodeURIComponent(path)}`);

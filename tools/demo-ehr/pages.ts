@@ -12,7 +12,7 @@ import type { IdentityClaims } from './idp-client.js';
 
 const STYLE = `body{font:15px/1.45 system-ui,sans-serif;margin:0;color:#1b2733;background:#f4f6f8}
 header{background:#0b4f6c;color:#fff;padding:.6rem 1.2rem;display:flex;justify-content:space-between;align-items:center}
-header a,header button{color:#fff}main{padding:1rem 1.2rem;max-width:60rem}
+header a{color:#fff}header button{color:#fff;background:none;border:1px solid #fff;border-radius:4px;cursor:pointer}main{padding:1rem 1.2rem;max-width:60rem}
 table{border-collapse:collapse;width:100%;background:#fff}td,th{border-bottom:1px solid #d8dee4;padding:.4rem .6rem;text-align:left}
 section{background:#fff;border:1px solid #d8dee4;border-radius:6px;padding:.6rem 1rem;margin:.8rem 0}
 .tag{display:inline-block;border-radius:4px;padding:0 .4rem;font-size:.8rem;background:#e6ecf0}
