@@ -25,7 +25,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { careShellPolicySchema, resolveCareShellPolicy } from '../main/app/careshell-policy.js';
 import { createCareShell } from '../main/app/create-careshell.js';
-import { openWorkstation } from '../main/app/open-workstation.js';
+import { openWorkstation } from '../main/workstation/open-workstation.js';
 import { SimulatedReader } from '../native/simulated-reader.js';
 import { percentile, reportBench, round } from './support/bench-report.js';
 

@@ -146,8 +146,8 @@ export interface RunningWorkstation {
   readonly ready: Promise<void>;
   /** The problem the workstation is locked on, if any (for logs and tests). */
   problem(): StartProblem | undefined;
-  /** An OS signal (powerMonitor, logind, the harness controls). */
-  osEvent(event: HostOsEvent): void;
+  /** An OS signal (powerMonitor, logind, the harness controls); resolves once it is handled, never rejects. */
+  osEvent(event: HostOsEvent): Promise<void>;
   /**
    * A window close or app quit was requested (close, before-quit, window-all-closed, Ctrl+Q). The host must
    * always prevent the default first. true: policy allows it (kiosk.allowQuit): the shutdown order runs and
