@@ -67,7 +67,7 @@ function problemRecord(problem: StartProblem, text: string): Pick<AuditEvent, 't
 }
 
 /**
- * The one workstation composition, for the Electron shell and the demo harness alike (docs/design.md). It
+ * The one workstation composition, for the Electron shell and the demo harness alike (docs/workstation.md). It
  * never exits and never shows the desktop: no policy, an invalid one, or any start error is a locked screen
  * that explains itself (and is journaled where a journal can be opened), left as soon as the policy file is
  * corrected. While running it follows the policy file (a deleted or broken file locks and keeps the last
@@ -202,8 +202,11 @@ export function runWorkstation(host: WorkstationHost, options: RunWorkstationOpt
     log.info(`workstation ${host.workstation} started (profile ${policy.session.profile})`);
   }
 
+  /** Whatever goes wrong while booting ends on a locked screen that says so, never on an undecided one. */
+  const bootOrLock = () => boot().catch((error: unknown) => lockOn({ kind: 'cannot-start', reason: messageOf(error) }));
+
   async function onPolicyChanged(): Promise<void> {
-    if (phase.kind === 'problem') await boot();
+    if (phase.kind === 'problem') await bootOrLock();
     else if (phase.kind === 'running') await phase.running.updates.apply();
   }
 
@@ -211,7 +214,7 @@ export function runWorkstation(host: WorkstationHost, options: RunWorkstationOpt
     options.watchPolicy ??
     ((onChange) => watchMachinePolicy({ path: host.policyPath, clock: host.clock, log, onChange }))
   )(() => void serially(onPolicyChanged));
-  const ready = serially(boot);
+  const ready = serially(bootOrLock);
 
   /** The shutdown order: nothing on screen, session engine and readers, forwarders, journal (final checkpoint). */
   function shutdown(reason: string, lockFirst: boolean): Promise<void> {

@@ -13,7 +13,7 @@ import type { OpenSignInPage } from '../identity/tokens/token-broker.js';
  * The port between the one workstation composition (runWorkstation, plain Node) and what it runs in: the
  * Electron shell (main/shell/) or the demo harness (main/harness/demo.ts). Every policy and session decision
  * is made by runWorkstation; a host only does what it is told (present a stage, close a view) and reports
- * what happened (OS events, quit requests) through the RunningWorkstation it gets back. See docs/design.md.
+ * what happened (OS events, quit requests) through the RunningWorkstation it gets back. See docs/workstation.md.
  */
 
 /** What the window shows, decided by runWorkstation from the session view and every overlay. */
