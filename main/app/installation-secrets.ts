@@ -2,6 +2,7 @@ import { hkdfSync } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Random } from '../../common/random.js';
+import { messageOf } from '../../common/errors.js';
 
 /** Protects the installation key at rest: Electron safeStorage (OS keychain / DPAPI) in the shell. */
 export interface KeyProtector {
@@ -40,7 +41,7 @@ export async function loadInstallationSecrets(
       key = protector.unprotect(sealed);
     } catch (error) {
       throw new Error(
-        `The installation key ${file} cannot be unlocked with ${protector.name} (${(error as Error).message}). ` +
+        `The installation key ${file} cannot be unlocked with ${protector.name} (${messageOf(error)}). ` +
           'Restore it from backup, or remove it to start over (every badge must then be enrolled again).',
       );
     }

@@ -1,6 +1,7 @@
 import { watch as fsWatch } from 'node:fs';
 import path from 'node:path';
 import type { Clock } from '../../common/clock.js';
+import { messageOf } from '../../common/errors.js';
 
 export interface MachinePolicyWatchOptions {
   /** The machine policy file (/etc/careshell/policy.json in production). */
@@ -52,7 +53,7 @@ export function watchMachinePolicy(options: MachinePolicyWatchOptions): () => vo
     );
   } catch (error) {
     options.log.warn(
-      `policy: cannot watch ${dir} (${(error as Error).message}); policy changes apply when CareShell restarts.`,
+      `policy: cannot watch ${dir} (${messageOf(error)}); policy changes apply when CareShell restarts.`,
     );
   }
   return () => {

@@ -256,11 +256,13 @@ export function runWorkstation(host: WorkstationHost, options: RunWorkstationOpt
         shutdownAndExit('quit, allowed by kiosk.allowQuit', false);
         return true;
       }
-      log.warn(
+      const why =
         phase.kind === 'running'
-          ? 'quit refused: the machine policy does not allow it (kiosk.allowQuit)'
-          : 'quit refused: the workstation is locked until its policy is put right',
-      );
+          ? 'the machine policy does not allow it (kiosk.allowQuit)'
+          : phase.kind === 'booting'
+            ? 'the workstation is still starting'
+            : 'no valid machine policy allows it (kiosk.allowQuit)';
+      log.warn(`quit refused: ${why}`);
       return false;
     },
     stop: () => shutdown('stopped by the host', false),
