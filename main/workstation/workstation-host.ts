@@ -127,7 +127,10 @@ export interface WorkstationHost {
 
   /** Serves the renderer its contract; called once, before the first present(). */
   serve(surface: RendererSurface): void;
-  /** The navigation allow-list and EHR address from policy; called before the first EHR view is shown. */
+  /**
+   * The navigation allow-list and EHR address from policy; called before the first EHR view is shown and never
+   * on a start problem screen: until it is called, only the renderer itself may load anywhere.
+   */
   configure(settings: HostSettings): void;
   /** Shows a stage; called on every change (idempotent: the same stage may come again). */
   present(stage: Stage): void;
