@@ -99,6 +99,14 @@ describe('runWorkstation: start paths', () => {
     expect(host.exits).toBe(0);
   });
 
+  it('when the host throws instead of answering: still a locked "cannot start" screen, never an undecided one', async () => {
+    const { host, run } = await started(goodPolicy(), (h) => void (h.keyStore = 'broken'));
+    expect(run.problem()).toEqual({ kind: 'cannot-start', reason: 'safeStorage is not available before app ready' });
+    expect(host.view?.screen).toBe('policy-error');
+    expect(host.stage?.locked).toBe(true);
+    expect(host.exits).toBe(0);
+  });
+
   it('when identity cannot open (no identity section): "cannot start", journaled as workstation.start_failed', async () => {
     const { identity: _none, ...withoutIdentity } = goodPolicy();
     const { host, run } = await started(withoutIdentity);

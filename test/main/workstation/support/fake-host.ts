@@ -55,8 +55,11 @@ export class FakeHost implements WorkstationHost {
   readonly terminated: string[] = [];
   exits = 0;
   surface: RendererSurface | undefined;
-  /** Set by the test: what the OS key store does (a keyring by default; 'basic_text' refuses unless allowed). */
-  keyStore: 'keyring' | 'basic_text' = 'keyring';
+  /**
+   * Set by the test: what the OS key store does (a keyring by default; 'basic_text' refuses unless allowed;
+   * 'broken' throws, as a host that breaks the port's promise would).
+   */
+  keyStore: 'keyring' | 'basic_text' | 'broken' = 'keyring';
   /** Called at exit(): tests check there what must already be done by then. */
   onExit: () => void = () => {};
   /** What the composition's policy watcher would call; set once runWorkstation has started watching. */
@@ -101,6 +104,7 @@ export class FakeHost implements WorkstationHost {
 
   keyProtector({ allowPlaintext }: { allowPlaintext: boolean }): KeyProtection {
     this.calls.push(`keyProtector allowPlaintext=${allowPlaintext}`);
+    if (this.keyStore === 'broken') throw new Error('safeStorage is not available before app ready');
     if (this.keyStore === 'basic_text' && !allowPlaintext) {
       return { ok: false, reason: 'the key store is basic_text (no keyring): start a keyring for this account.' };
     }
