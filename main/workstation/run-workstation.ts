@@ -10,7 +10,7 @@ import { followMachinePolicy, type MachinePolicyUpdates } from './machine-policy
 import { openWorkstation, type Workstation } from './open-workstation.js';
 import { LOCKED_STAGE, stageOf } from './stage.js';
 import { switchableSurface } from './switchable-surface.js';
-import type { RunningWorkstation, StartProblem, WorkstationHost } from './workstation-host.js';
+import type { RunningWorkstation, Stage, StartProblem, WorkstationHost } from './workstation-host.js';
 import { recordStartProblem } from './workstation-journal.js';
 import { hostSettingsOf, readWorkstationPolicy } from './workstation-policy.js';
 
@@ -77,8 +77,16 @@ function problemRecord(problem: StartProblem, text: string): Pick<AuditEvent, 't
 export function runWorkstation(host: WorkstationHost, options: RunWorkstationOptions = {}): WorkstationRun {
   const { log } = host;
   const screen = switchableSurface();
+  let presented = '';
+  /** Each view publish (a countdown tick) would repeat the stage: the host hears only of changes. */
+  const present = (stage: Stage) => {
+    const key = JSON.stringify(stage);
+    if (key === presented) return;
+    presented = key;
+    host.present(stage);
+  };
   host.serve(screen.surface);
-  host.present(LOCKED_STAGE);
+  present(LOCKED_STAGE);
 
   let phase: Phase = { kind: 'booting' };
   let stopping: Promise<void> | undefined;
@@ -100,7 +108,7 @@ export function runWorkstation(host: WorkstationHost, options: RunWorkstationOpt
     phase = { kind: 'problem', problem };
     const text = problemText(problem);
     log.warn(text);
-    host.present(LOCKED_STAGE);
+    present(LOCKED_STAGE);
     await screen.switchTo({ contract: policyErrorContract(host.workstation, text, log) });
     // Without a trusted policy no plaintext key storage is allowed, so a refusing host leaves no record here.
     const key = protector ? { ok: true as const, protector } : host.keyProtector({ allowPlaintext: false });
@@ -156,14 +164,14 @@ export function runWorkstation(host: WorkstationHost, options: RunWorkstationOpt
   function followStage(careshell: CareShell): (() => void)[] {
     let shown: string | undefined;
     let setupOpen = false;
-    const present = () => host.present(stageOf(careshell.session.view(), shown, setupOpen));
+    const follow = () => present(stageOf(careshell.session.view(), shown, setupOpen));
     return [
-      careshell.session.onView(present),
+      careshell.session.onView(follow),
       careshell.session.onLifecycle((event) => {
         if (event.kind === 'shown') shown = event.sessionId;
         else if (event.sessionId === shown) shown = undefined;
         // Off the screen first, then its partition cleared: PHI leaves the screen at once.
-        present();
+        follow();
         if (event.kind === 'terminated') {
           host
             .terminateEhr(event.sessionId)
@@ -173,7 +181,7 @@ export function runWorkstation(host: WorkstationHost, options: RunWorkstationOpt
       careshell.subscribe((channel, payload) => {
         if (channel !== 'identity:authenticator-setup') return;
         setupOpen = payload !== null;
-        present();
+        follow();
       }),
     ];
   }
@@ -198,7 +206,7 @@ export function runWorkstation(host: WorkstationHost, options: RunWorkstationOpt
     }
     phase = { kind: 'running', running };
     await screen.switchTo(running.careshell);
-    host.present(stageOf(running.careshell.session.view(), undefined, false));
+    present(stageOf(running.careshell.session.view(), undefined, false));
     log.info(`workstation ${host.workstation} started (profile ${policy.session.profile})`);
   }
 
@@ -222,7 +230,7 @@ export function runWorkstation(host: WorkstationHost, options: RunWorkstationOpt
       log.info(`workstation: stopping (${reason})`);
       stopWatching();
       await queue;
-      host.present(LOCKED_STAGE);
+      present(LOCKED_STAGE);
       if (phase.kind === 'running') {
         const { careshell, workstation, disposers } = phase.running;
         if (lockFirst) await careshell.session.handle({ type: 'os', event: 'lock-screen' }).catch(() => undefined);

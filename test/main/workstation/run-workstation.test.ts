@@ -148,7 +148,8 @@ describe('runWorkstation: start paths', () => {
         signInOrigins: ['https://idp.invalid', 'https://adfs.hospital.example'],
       },
     ]);
-    expect(host.calls.indexOf('configure')).toBeLessThan(host.calls.lastIndexOf('present locked'));
+    // Locked from the first call; the navigation allow-list is in place before anything could be shown.
+    expect(host.calls).toEqual(['serve', 'present locked', 'keyProtector allowPlaintext=false', 'configure']);
     expect(host.view?.screen).toBe('no-user');
     expect(host.stage).toEqual({ locked: true, overlay: 'none' });
   });
