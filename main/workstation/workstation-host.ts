@@ -132,7 +132,7 @@ export interface WorkstationHost {
    * on a start problem screen: until it is called, only the renderer itself may load anywhere.
    */
   configure(settings: HostSettings): void;
-  /** Shows a stage; called on every change (idempotent: the same stage may come again). */
+  /** Shows a stage; called only when it changes (the first call, a locked stage, comes before runWorkstation returns). */
   present(stage: Stage): void;
   /**
    * The session ended: clear its browser partition and close its view. Must always close (even when
