@@ -5,7 +5,7 @@ import { systemClock } from '../../common/clock.js';
 import { systemRandom } from '../../common/random.js';
 import { careShellPolicySchema, resolveCareShellPolicy } from '../../main/app/careshell-policy.js';
 import { createCareShell, type CareShell } from '../../main/app/create-careshell.js';
-import { openWorkstation, type Workstation } from '../../main/app/open-workstation.js';
+import { openWorkstation, type Workstation } from '../../main/workstation/open-workstation.js';
 import type { SessionOverride } from '../../main/policy/session-settings.js';
 import type { SessionView } from '../../preload/contract.js';
 import { SimulatedReader } from '../../native/simulated-reader.js';

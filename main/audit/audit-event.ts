@@ -32,6 +32,7 @@ export const AUDIT_EVENT_TYPES = [
   'breakglass.review',
   'policy.change',
   'policy.invalid',
+  'workstation.start_failed',
   'reader.attach',
   'reader.detach',
   'reader.error',

@@ -36,7 +36,7 @@ const controlSchemas = {
 } as const;
 
 export interface HarnessServerOptions {
-  contract: ContractServer;
+  contract: Pick<ContractServer, 'invoke'>;
   /** The app's event source: every push goes to every connected page. */
   subscribe(listener: <C extends EventChannel>(channel: C, payload: EventPayload<C>) => void): () => void;
   controls: HarnessControls;

@@ -88,6 +88,13 @@ export const AUDIT_CATALOGUE: { readonly [T in AuditEventType]: CatalogueEntry }
   'breakglass.review': alert(undefined, 'Break-glass access reviewed', 'R'),
   'policy.change': alert(SECURITY_CONFIGURATION, 'Machine policy changed', 'U'),
   'policy.invalid': alert(SECURITY_CONFIGURATION, 'Machine policy rejected as invalid'),
+  // DICOM 110120 Application Start, outcome 4: the workstation stays on a locked screen saying why.
+  'workstation.start_failed': {
+    eventId: APPLICATION_ACTIVITY,
+    eventType: dcm('110120', 'Application Start'),
+    action: 'E',
+    display: 'Workstation could not start',
+  },
   'reader.attach': alert(HARDWARE_CONFIGURATION, 'Badge reader attached'),
   'reader.detach': alert(HARDWARE_CONFIGURATION, 'Badge reader detached'),
   'reader.error': alert(HARDWARE_CONFIGURATION, 'Badge reader error'),

@@ -1,10 +1,9 @@
-import { EventEmitter } from 'node:events';
-import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../common/manual-clock.js';
-import { watchFolder, watchMachinePolicy } from '../../../main/policy/machine-policy-watcher.js';
+import { watchMachinePolicy } from '../../../main/policy/machine-policy-watcher.js';
 import { until } from '../audit/support/poll.js';
 
 const cleanups: (() => Promise<unknown> | void)[] = [];
@@ -20,33 +19,15 @@ async function setup() {
   const clock = new ManualClock();
   let changes = 0;
   const warnings: string[] = [];
-  // The real folder watch, told after the watcher has handled each event: what a test waits for before
-  // asserting that an event changed nothing.
-  const handled = new EventEmitter<{ event: [string | null] }>();
   const stop = watchMachinePolicy({
     path: file,
     clock,
     settleMs: 500,
     onChange: () => changes++,
     log: { warn: (m) => warnings.push(m) },
-    watchDir: (folder, onEvent) =>
-      watchFolder(folder, (filename) => {
-        onEvent(filename);
-        handled.emit('event', filename);
-      }),
   });
   cleanups.push(stop);
-  /** Resolves once the watcher has handled an event for that file name (call before causing the event). */
-  const handledFor = (name: string) =>
-    new Promise<void>((resolve) => {
-      const listener = (filename: string | null) => {
-        if (filename !== name) return;
-        handled.off('event', listener);
-        resolve();
-      };
-      handled.on('event', listener);
-    });
-  return { dir, file, clock, changes: () => changes, warnings, handledFor };
+  return { dir, file, clock, changes: () => changes, warnings };
 }
 
 describe('watchMachinePolicy (inotify on the policy folder, no polling)', () => {
@@ -62,30 +43,61 @@ describe('watchMachinePolicy (inotify on the policy folder, no polling)', () => 
     expect(clock.pendingTimers()).toBe(0);
   });
 
-  it('sees the file replaced by rename (how configuration management installs it), and ignores other files', async () => {
-    const { dir, file, clock, changes, handledFor } = await setup();
-    const notes = handledFor('notes.txt');
-    await writeFile(path.join(dir, 'notes.txt'), 'not the policy');
-    await notes;
-    expect(clock.pendingTimers()).toBe(0);
+  it('sees the file replaced by rename (how configuration management installs it)', async () => {
+    const { dir, file, clock, changes } = await setup();
     const staged = path.join(dir, '.policy.json.tmp');
-    const stagedSeen = handledFor('.policy.json.tmp');
     await writeFile(staged, '{"version":1,"profile":"er-kiosk"}');
-    await stagedSeen;
-    expect(clock.pendingTimers()).toBe(0);
-    const replaced = handledFor('policy.json');
     await rename(staged, file);
-    await replaced;
-    expect(clock.pendingTimers()).toBe(1);
-    clock.advance(500);
-    expect(changes()).toBe(1);
+    await until(() => changes() === 1, clock, 'the replaced file to be reported', { stepMs: 100 });
   });
 
-  it('says when the folder cannot be watched, and that changes then wait for a restart', async () => {
+  it('ignores every other file in the folder', () => {
+    const clock = new ManualClock();
+    let deliver: (filename: string | null) => void = () => {};
+    const stop = watchMachinePolicy({
+      path: '/etc/careshell/policy.json',
+      clock,
+      onChange: () => {},
+      log: { warn: () => {} },
+      watchDir: (_dir, onEvent) => {
+        deliver = onEvent;
+        return { close: () => {} };
+      },
+    });
+    cleanups.push(stop);
+    deliver('notes.txt');
+    deliver('.policy.json.tmp');
+    expect(clock.pendingTimers()).toBe(0);
+    deliver('policy.json');
+    expect(clock.pendingTimers()).toBe(1);
+  });
+
+  it('on a fresh install without the policy folder, sees IT create it and install the first policy', async () => {
+    const parent = await mkdtemp(path.join(tmpdir(), 'careshell-fresh-'));
+    cleanups.push(() => rm(parent, { recursive: true, force: true }));
+    const clock = new ManualClock();
+    let changes = 0;
+    const warnings: string[] = [];
+    cleanups.push(
+      watchMachinePolicy({
+        path: path.join(parent, 'careshell', 'policy.json'),
+        clock,
+        onChange: () => changes++,
+        log: { warn: (m) => warnings.push(m) },
+      }),
+    );
+    await mkdir(path.join(parent, 'careshell'));
+    await chmod(path.join(parent, 'careshell'), 0o755);
+    await writeFile(path.join(parent, 'careshell', 'policy.json'), '{"version":1}');
+    await until(() => changes > 0, clock, 'the first policy to be reported', { stepMs: 100 });
+    expect(warnings).toEqual([]);
+  });
+
+  it('says when not even the parent folder can be watched, and that changes then wait for a restart', () => {
     const clock = new ManualClock();
     const warnings: string[] = [];
     const stop = watchMachinePolicy({
-      path: '/nonexistent-careshell/policy.json',
+      path: '/nonexistent-careshell/careshell/policy.json',
       clock,
       onChange: () => {},
       log: { warn: (m) => warnings.push(m) },

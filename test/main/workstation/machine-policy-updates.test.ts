@@ -3,11 +3,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../common/manual-clock.js';
-import { careShellPolicySchema, resolveCareShellPolicy } from '../../../main/app/careshell-policy.js';
 import { createCareShell } from '../../../main/app/create-careshell.js';
-import { followMachinePolicy } from '../../../main/app/machine-policy-updates.js';
+import { followMachinePolicy, type MachinePolicyUpdates } from '../../../main/workstation/machine-policy-updates.js';
+import { readWorkstationPolicy } from '../../../main/workstation/workstation-policy.js';
 import { readEvents } from '../../../main/audit/journal/journal-reader.js';
-import { loadMachinePolicy } from '../../../main/policy/machine-policy-loader.js';
 import { SimulatedReader } from '../../../native/simulated-reader.js';
 import { useTeardown } from '../audit/support/lifecycle.js';
 import { until } from '../audit/support/poll.js';
@@ -26,21 +25,17 @@ async function workstationFollowing(file: Record<string, unknown>) {
   const reader = new SimulatedReader('test-reader');
   const base = { version: 1, readers: { readers: [{ driver: 'simulated', id: reader.id }] }, identity };
   // Replaced in one step, as configuration management does: a write in place can be read half done (which locks, fail-closed).
+  // runWorkstation's watcher calls apply() after each change; here the test does, right after writing.
+  const following: { updates?: MachinePolicyUpdates } = {};
   const write = async (extra: Record<string, unknown>) => {
     await writeFile(`${policyPath}.new`, JSON.stringify({ ...base, ...extra }));
     await rename(`${policyPath}.new`, policyPath);
+    await following.updates?.apply();
   };
   await write(file);
-  const load = async () => {
-    const loaded = await loadMachinePolicy({
-      schema: careShellPolicySchema,
-      path: policyPath,
-      trustedOwnerUids: [process.getuid!()],
-    });
-    return loaded.ok ? resolveCareShellPolicy(loaded.policy) : loaded;
-  };
+  const load = () => readWorkstationPolicy(policyPath, [process.getuid!()]);
   const first = await load();
-  if (!first.ok) throw new Error(JSON.stringify(first.problems));
+  if (first.kind !== 'ok') throw new Error(JSON.stringify(first));
   const clock = new ManualClock();
   const workstation = await openSimulatedWorkstation({
     policy: first.policy,
@@ -53,7 +48,7 @@ async function workstationFollowing(file: Record<string, unknown>) {
   const careshell = createCareShell(workstation.env);
   await careshell.start();
   teardown(() => careshell.stop());
-  const stop = await followMachinePolicy({
+  following.updates = await followMachinePolicy({
     policyPath,
     load,
     current: first.policy,
@@ -64,7 +59,6 @@ async function workstationFollowing(file: Record<string, unknown>) {
     workstation: 'COW-3F-12',
     log: { info: () => undefined, warn: () => undefined },
   });
-  teardown(async () => stop());
   const read = async () =>
     (await readEvents(workstation.journal.directory, undefined, { maxEvents: 1000 })).events.map((e) => e.event);
   /** The journal once it holds every type named: a lock is shown at once and audited right after, so reading it at the same moment can be early. */
@@ -76,7 +70,11 @@ async function workstationFollowing(file: Record<string, unknown>) {
     }
     throw new Error(`the journal never recorded ${types.join(', ')}`);
   };
-  return { reader, clock, careshell, workstation, write, journal };
+  const remove = async () => {
+    await rm(policyPath);
+    await following.updates?.apply();
+  };
+  return { reader, clock, careshell, workstation, write, remove, journal };
 }
 
 describe('a running workstation follows its machine policy file', () => {
@@ -101,6 +99,24 @@ describe('a running workstation follows its machine policy file', () => {
 
     await ws.write({ profile: 'er-kiosk' });
     await until(() => ws.careshell.session.view().screen === 'locked', ws.clock, 'the corrected policy to apply');
+    expect(ws.careshell.session.view().user?.displayName).toBe(NURSE.displayName); // her session was kept
+  });
+
+  it('locks on a deleted policy file, keeps the last valid policy (never the defaults), and comes back when it is restored', async () => {
+    const ws = await workstationFollowing({ profile: 'er-kiosk' });
+    ws.reader.tap(BADGE);
+    await until(() => ws.careshell.session.view().screen === 'active', ws.clock, 'the nurse signed in');
+    await ws.remove();
+    const view = ws.careshell.session.view();
+    expect(view.screen).toBe('policy-error');
+    expect(view.profile).toBe('er-kiosk'); // the built-in defaults would say 'default'
+    expect(view.notice?.text).toMatch(/policy\.json was removed .* last valid policy is kept/);
+    expect((await ws.journal('policy.invalid')).find((e) => e.type === 'policy.invalid')?.reason).toMatch(
+      /policy\.json was removed/,
+    );
+
+    await ws.write({ profile: 'er-kiosk' });
+    expect(ws.careshell.session.view()).toMatchObject({ screen: 'locked', profile: 'er-kiosk' });
     expect(ws.careshell.session.view().user?.displayName).toBe(NURSE.displayName); // her session was kept
   });
 

@@ -1,11 +1,11 @@
 import path from 'node:path';
 import type { Clock } from '../../common/clock.js';
 import type { Random } from '../../common/random.js';
+import type { AuditEvent } from '../audit/audit-event.js';
 import { auditPolicySchema, type AuditPolicy } from '../audit/forwarding/audit-policy.js';
 import { AuditJournal } from '../audit/journal/audit-journal.js';
 import { FileAuditKeyStore } from '../audit/keys/file-audit-key-store.js';
-import type { PolicyProblem } from '../policy/policy-problem.js';
-import type { KeyProtector } from './installation-secrets.js';
+import type { KeyProtector } from '../app/installation-secrets.js';
 
 export interface WorkstationJournalOptions {
   /** The installation's data folder: the journal is <dataDir>/audit, its signing key <dataDir>/audit-keys. */
@@ -34,22 +34,21 @@ export function openWorkstationJournal(options: WorkstationJournalOptions): Prom
 }
 
 /**
- * A workstation that will not start because its machine policy is invalid still says so in its audit trail
- * (with the journal's default settings, since the policy cannot be trusted for them), so the SIEM sees why it
+ * A workstation that will not start (no policy, an invalid one, a start error) still says so in its audit
+ * trail, with the journal's default settings since no policy can be trusted for them, so the SIEM sees why it
  * stays locked, not only the screen.
  */
-export async function recordRejectedPolicy(
-  options: Omit<WorkstationJournalOptions, 'settings'> & { policyPath: string; problems: readonly PolicyProblem[] },
+export async function recordStartProblem(
+  options: Omit<WorkstationJournalOptions, 'settings'>,
+  record: Pick<AuditEvent, 'type' | 'reason' | 'details'>,
 ): Promise<void> {
   const journal = await openWorkstationJournal(options);
   try {
     await journal.append({
-      type: 'policy.invalid',
+      ...record,
       at: options.clock.wallTime().toISOString(),
       workstation: options.workstation,
       outcome: 'failure',
-      reason: `${options.policyPath}: ${options.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}; the workstation stays locked until it is corrected`,
-      details: { problems: options.problems.length },
     });
   } finally {
     await journal.close();

@@ -1,16 +1,20 @@
 import type { Clock } from '../../common/clock.js';
+import { messageOf } from '../../common/errors.js';
+import type { ResolvedPolicy } from '../app/careshell-policy.js';
 import type { AuditSink } from '../audit/audit-event.js';
 import type { AccessRevocations, RevokedAccess } from '../identity/access-revocations.js';
 import type { Identity } from '../identity/create-identity.js';
-import { watchMachinePolicy } from '../policy/machine-policy-watcher.js';
+import type { PolicyProblem } from '../policy/policy-problem.js';
 import type { SessionService } from '../session/session-service.js';
-import type { PolicyResolution, ResolvedPolicy } from './careshell-policy.js';
+import type { PolicyRead } from './workstation-policy.js';
 
 export interface MachinePolicyUpdatesDeps {
   /** The policy the workstation was opened with. */
   current: ResolvedPolicy;
+  /** The machine policy file, named when it disappears. */
+  policyPath: string;
   /** Reads and resolves the machine policy file again. */
-  load(): Promise<PolicyResolution>;
+  load(): Promise<PolicyRead>;
   session: Pick<SessionService, 'handle'>;
   revocations: AccessRevocations;
   /** Removes an enrollment (badge, PIN, tokens, authenticator app); false when the account was not enrolled. */
@@ -26,14 +30,25 @@ export interface MachinePolicyUpdates {
   start(): Promise<void>;
   /** Re-reads the policy after IT changed it; calls are applied one after another. */
   apply(): Promise<void>;
+  /** The last valid policy: kept when the file becomes invalid or disappears. */
+  policy(): ResolvedPolicy;
 }
 
 /** Sections that are read when the workstation opens; a change to them applies at the next start. */
-const RESTART_SECTIONS = ['readers', 'audit', 'ehr', 'identity'] as const;
+const RESTART_SECTIONS = ['readers', 'audit', 'ehr', 'identity', 'hardening'] as const;
+
+/** A deleted policy file is a problem like an invalid one: never a silent fall back to the built-in defaults. */
+const removed = (policyPath: string): PolicyProblem[] => [
+  {
+    path: '(file)',
+    message: `${policyPath} was removed or cannot be found; the last valid policy is kept and the workstation stays locked until IT puts the file back (docs/policy.md)`,
+  },
+];
 
 /**
- * Machine policy changes while CareShell runs (DESIGN.md §9). Session rules apply at once (the engine
- * re-decides under them); an invalid file locks the workstation and names the wrong key; accounts newly
+ * Machine policy changes while CareShell runs (docs/policy.md). Session rules apply at once (the engine
+ * re-decides under them); an invalid or deleted file locks the workstation, keeps the last valid policy and
+ * names what is wrong (the engine audits it as policy.invalid); accounts newly
  * listed in identity.revoked are unenrolled and their sessions ended on the spot. What needs a restart
  * (readers, audit forwarding, identity provider, EHR) is said in the log and the audit trail.
  */
@@ -52,16 +67,17 @@ export function machinePolicyUpdates(deps: MachinePolicyUpdatesDeps): MachinePol
   }
 
   async function applyOnce(): Promise<void> {
-    const resolution = await deps.load();
-    if (!resolution.ok) {
+    const read = await deps.load();
+    if (read.kind !== 'ok') {
       valid = false;
+      const problems = read.kind === 'missing' ? removed(deps.policyPath) : read.problems;
       deps.log.warn(
-        `policy: the machine policy became invalid: ${resolution.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`,
+        `policy: the machine policy became unusable: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`,
       );
-      await deps.session.handle({ type: 'policy-invalid', problems: resolution.problems });
+      await deps.session.handle({ type: 'policy-invalid', problems });
       return;
     }
-    const next = resolution.policy;
+    const next = read.policy;
     const sessionChanged = JSON.stringify(next.session) !== JSON.stringify(running.session);
     // A rewrite that changed nothing (touch, same content) is not a policy change, unless it fixes an invalid one.
     if (sessionChanged || !valid) await deps.session.handle({ type: 'policy-change', policy: next.session });
@@ -100,16 +116,17 @@ export function machinePolicyUpdates(deps: MachinePolicyUpdatesDeps): MachinePol
     apply() {
       const run = queue.then(applyOnce, applyOnce);
       queue = run.catch((error: unknown) =>
-        deps.log.warn(`policy: could not apply the changed machine policy: ${(error as Error).message}`),
+        deps.log.warn(`policy: could not apply the changed machine policy: ${messageOf(error)}`),
       );
       return queue;
     },
+    policy: () => running,
   };
 }
 
 export interface FollowMachinePolicyOptions {
   policyPath: string;
-  load(): Promise<PolicyResolution>;
+  load(): Promise<PolicyRead>;
   current: ResolvedPolicy;
   session: Pick<SessionService, 'handle'>;
   identity: Pick<Identity, 'directory' | 'enrollment' | 'revocations'>;
@@ -123,10 +140,10 @@ export interface FollowMachinePolicyOptions {
 const MACHINE_POLICY_ACTOR = { userId: 'machine-policy', displayName: 'Machine policy (IT)' };
 
 /**
- * The running workstation follows its machine policy file: revocations in it are applied now, and every later
- * change to the file is applied as machinePolicyUpdates says. Returns a stop function.
+ * The running workstation follows its machine policy: revocations in it are applied now; the caller (which
+ * watches the file) calls apply() after each change.
  */
-export async function followMachinePolicy(options: FollowMachinePolicyOptions): Promise<() => void> {
+export async function followMachinePolicy(options: FollowMachinePolicyOptions): Promise<MachinePolicyUpdates> {
   const { identity } = options;
   const updates = machinePolicyUpdates({
     ...options,
@@ -138,10 +155,5 @@ export async function followMachinePolicy(options: FollowMachinePolicyOptions): 
         : false,
   });
   await updates.start();
-  return watchMachinePolicy({
-    path: options.policyPath,
-    clock: options.clock,
-    log: options.log,
-    onChange: () => void updates.apply(),
-  });
+  return updates;
 }

@@ -1,7 +1,7 @@
 import type { ManualClock } from '../../../../common/manual-clock.js';
 import { systemRandom } from '../../../../common/random.js';
 import type { ResolvedPolicy } from '../../../../main/app/careshell-policy.js';
-import { openWorkstation, type Workstation } from '../../../../main/app/open-workstation.js';
+import { openWorkstation, type Workstation } from '../../../../main/workstation/open-workstation.js';
 import type { SimulatedReader } from '../../../../native/simulated-reader.js';
 
 /** An identity section whose provider is never contacted: taps on enrolled badges need no round trip. */

@@ -15,13 +15,13 @@ import { createIdentity, type Identity } from '../identity/create-identity.js';
 import { createAesGcmSealer } from '../identity/crypto/sealer.js';
 import { FileKeyValueStore } from '../identity/storage/file-key-value-store.js';
 import type { OpenSignInPage } from '../identity/tokens/token-broker.js';
-import type { ResolvedPolicy } from './careshell-policy.js';
-import type { CareShellEnvironment } from './create-careshell.js';
-import { identityAuthenticator } from './identity-authenticator.js';
-import { identityEnrollment } from './identity-enrollment.js';
-import { identityPins } from './identity-pins.js';
-import { identityStepUp } from './identity-step-up.js';
-import { loadInstallationSecrets, type KeyProtector } from './installation-secrets.js';
+import type { ResolvedPolicy } from '../app/careshell-policy.js';
+import type { CareShellEnvironment } from '../app/create-careshell.js';
+import { identityAuthenticator } from '../app/identity-authenticator.js';
+import { identityEnrollment } from '../app/identity-enrollment.js';
+import { identityPins } from '../app/identity-pins.js';
+import { identityStepUp } from '../app/identity-step-up.js';
+import { loadInstallationSecrets, type KeyProtector } from '../app/installation-secrets.js';
 import { openWorkstationJournal } from './workstation-journal.js';
 
 export interface WorkstationOptions {
