@@ -65,7 +65,7 @@ describe('runWorkstation: start paths', () => {
     expect(host.view).toMatchObject({ screen: 'policy-error' });
     expect(host.view?.notice?.text).toContain(`IT must install its machine policy at ${host.policyPath}`);
     expect(host.view?.notice?.text).toContain('docs/policy.md');
-    await expect(host.invoke('session:lock-now')).resolves.toMatchObject({ ok: false });
+    await expect(host.invoke('session:lock-now')).rejects.toThrow(/Refused session:lock-now: the policy-error screen/);
     expect(host.settings).toEqual([]); // nothing from a policy that does not exist
     expect(host.exits).toBe(0);
     const [record] = await host.journal();
