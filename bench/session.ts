@@ -1,12 +1,11 @@
 /**
- * npm run bench:session — issue 3 item 8.
+ * npm run bench:session: how fast the session engine decides, and what it costs while nothing happens.
  * 1. Decision latency over 100,000 mixed events: through the whole service (validation, hashing, directory,
  *    PIN, audit append, view publication) and through the pure reducer alone, p50/p99 in microseconds.
  * 2. Idle CPU: a real 60 s idle period on the system clock with an active session, in the whole main-process
  *    composition (journal, readers, identity, session), as percent of one core.
  * Prints one JSON line last and writes bench/results/session.json.
  */
-import { systemClock } from '../common/clock.js';
 import { ManualClock } from '../common/manual-clock.js';
 import { systemRandom } from '../common/random.js';
 import { MemoryAuditSink } from '../main/audit/memory-audit-sink.js';
@@ -20,14 +19,8 @@ import { decide } from '../main/session/session-reducer.js';
 import type { SessionInput } from '../main/session/session-input.js';
 import { createSessionService } from '../main/session/session-service.js';
 import type { Clock } from '../common/clock.js';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { careShellPolicySchema, resolveCareShellPolicy } from '../main/app/careshell-policy.js';
-import { createCareShell } from '../main/app/create-careshell.js';
-import { openWorkstation } from '../main/app/open-workstation.js';
-import { SimulatedReader } from '../native/simulated-reader.js';
 import { percentile, reportBench, round } from './support/bench-report.js';
+import { openBenchWorkstation } from './support/bench-workstation.js';
 
 const EVENTS = 100_000;
 const IDLE_SECONDS = Number(process.env.SESSION_BENCH_IDLE_S ?? 60);
@@ -148,47 +141,14 @@ function reducerLatency(): { p50: number; p99: number } {
   return percentiles(samples);
 }
 
-/**
- * The whole main-process composition as the shell runs it (openWorkstation + createCareShell: reader manager,
- * durable audit journal with its checkpoint timer, identity, session service), on the system clock, with a
- * signed-in session left alone. Only the badge reader is simulated: there is no USB hardware here.
- */
+/** The whole main-process composition (bench/support/bench-workstation.ts) with a signed-in session left alone. */
 async function idleCpu(): Promise<number> {
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'careshell-bench-session-'));
-  const reader = new SimulatedReader('bench-reader');
-  const file = careShellPolicySchema.parse({
-    version: 1,
-    profile: 'er-kiosk',
-    readers: { readers: [{ driver: 'simulated', id: reader.id }] },
-    // Never contacted while idle: an enrolled badge needs no identity-provider round trip.
-    identity: {
-      clientId: 'careshell',
-      authority: 'https://idp.invalid/realms/bench',
-      knownAuthorities: ['idp.invalid'],
-      protocolMode: 'OIDC',
-    },
-  });
-  const resolvedPolicy = resolveCareShellPolicy(file);
-  if (!resolvedPolicy.ok) throw new Error(JSON.stringify(resolvedPolicy.problems));
-  const workstation = await openWorkstation({
-    policy: resolvedPolicy.policy,
-    dataDir,
-    workstation: 'bench-ws',
-    clock: systemClock,
-    random: systemRandom,
-    protector: { name: 'none (bench)', protect: (b) => b, unprotect: (b) => b },
-    openSignIn: async () => undefined,
-    readerOverride: (entry) => (entry.id === reader.id ? reader : undefined),
-    log: { info: () => undefined, warn: (m) => console.warn(m) },
-  });
+  const bench = await openBenchWorkstation({ name: 'session', profile: 'er-kiosk' });
+  const { careshell } = bench;
   const badge = badges[0]!;
-  await workstation.identity.directory.bind(workstation.hashBadge(badge), { ...users[0]!, username: 'bench' });
-  const careshell = createCareShell(workstation.env);
-  await careshell.start();
-  reader.tap(badge);
-  for (let i = 0; i < 100 && careshell.session.view().screen !== 'active'; i++)
-    await new Promise((r) => setTimeout(r, 10));
-  if (careshell.session.view().screen !== 'active') throw new Error('the idle run needs an active session');
+  await bench.enroll(users[0]!, badge);
+  bench.reader.tap(badge);
+  await bench.waitForView((view) => view.screen === 'active', 1_000);
   // The er-kiosk idle timeout is 120 s, so the session stays active (warning included) through the idle run.
   const before = process.cpuUsage();
   const t0 = performance.now();
@@ -196,9 +156,7 @@ async function idleCpu(): Promise<number> {
   const wallMs = performance.now() - t0;
   const used = process.cpuUsage(before);
   const screen = careshell.session.view().screen;
-  await careshell.stop();
-  await workstation.close();
-  await rm(dataDir, { recursive: true, force: true });
+  await bench.close();
   if (screen !== 'active' && screen !== 'idle-warning')
     throw new Error(`session left the screen during the idle run (${screen})`);
   return Math.round(((used.user + used.system) / 1000 / wallMs) * 100 * 1000) / 1000;

@@ -1,6 +1,6 @@
 /**
  * Time enters domain code only through this interface, so tests drive it with a fake clock
- * instead of sleeping, and so session timers never read the wall clock (DESIGN.md §3).
+ * instead of sleeping, and so session timers never read the wall clock (docs/design.md#session-semantics).
  */
 export interface Clock {
   /** Monotonic milliseconds since an arbitrary origin; never jumps when the wall clock is changed. */

@@ -1,5 +1,5 @@
 /**
- * The one interface every badge reader driver implements (DESIGN.md §5). Drivers turn whatever their
+ * The one interface every badge reader driver implements (docs/design.md#readers). Drivers turn whatever their
  * hardware reports into canonical badge ids, so the rest of the product never sees reader quirks.
  */
 

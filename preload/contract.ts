@@ -1,15 +1,24 @@
 /**
- * The one contract between the main process and the renderer (DESIGN.md §2): every channel's name,
- * payload schema and TypeScript type. Main validates every incoming payload against it; the preload
- * (Electron IPC) and the demo harness (loopback WebSocket) are two transports for the same contract.
+ * The one contract between the main process and the renderer (who may import it: tools/eslint-layer-rule.js):
+ * every channel's name, payload schemas, renderer method and screens. Main validates every incoming payload
+ * against it; the preload (Electron IPC) and the demo harness (loopback WebSocket) are two transports for it.
  */
 import { z } from 'zod';
-import { STEP_UP_ACTIONS, type StepUpAction } from '../common/step-up-actions.js';
+import { authenticatorCodeSchema, pinSchema, stepUpProofSchema } from '../common/credential-schemas.js';
+import { STEP_UP_ACTIONS } from '../common/step-up-actions.js';
+
+/**
+ * Where a channel answers. A session can be worked with on the first four screens; the policy-error screen
+ * (the workstation fails closed on an invalid machine policy) answers only the reads that draw it.
+ */
+const SESSION_SCREENS = ['no-user', 'active', 'idle-warning', 'locked'] as const;
+export const SCREENS = [...SESSION_SCREENS, 'policy-error'] as const;
+export type Screen = (typeof SCREENS)[number];
 
 /** What the renderer may know about the session: no PHI, no badge numbers, no tokens. */
 export const sessionViewSchema = z.object({
   /** no-user: lock screen with nobody signed in; locked: a session is kept behind the lock screen. */
-  screen: z.enum(['no-user', 'active', 'idle-warning', 'locked', 'policy-error']),
+  screen: z.enum(SCREENS),
   workstation: z.string(),
   profile: z.string(),
   /** The verified user (active, idle-warning) or the owner of the kept session (locked). */
@@ -85,52 +94,80 @@ export const authenticatorSetupSchema = z.object({
 export type AuthenticatorSetup = z.infer<typeof authenticatorSetupSchema>;
 
 const none = z.undefined();
-const pinRequest = z.object({ pin: z.string().regex(/^\d{4,12}$/, 'A PIN is 4 to 12 digits') });
-const stepUpProof = z.discriminatedUnion('method', [
-  z.object({ method: z.literal('idp') }),
-  z.object({ method: z.literal('totp'), code: z.string().regex(/^\d{6}$/, 'An authenticator code is 6 digits') }),
-]);
+const pinRequest = z.object({ pin: pinSchema });
 const ack = z.object({ ok: z.boolean(), message: z.string().optional() });
 
-/** Renderer -> main requests, each answered once. */
-export const invokeChannels = {
-  'session:get-view': { request: none, response: sessionViewSchema },
-  'session:activity': { request: none, response: ack },
-  'session:submit-pin': { request: pinRequest, response: ack },
-  /** The PIN an enrolling clinician chose (the renderer has already had it typed twice). */
-  'session:choose-pin': { request: pinRequest, response: ack },
-  'session:cancel-enrollment': { request: none, response: ack },
-  'session:cancel-pin': { request: none, response: ack },
-  /** Forgotten PIN at the PIN pad: a full sign-in as the badge holder, then a new PIN. */
-  'session:forgot-pin': { request: none, response: ack },
-  /** Sign in at the identity provider without a badge, where policy allows it (session.withoutBadge). */
-  'session:sign-in-with-password': { request: none, response: ack },
-  'session:request-step-up': { request: z.object({ action: z.enum(STEP_UP_ACTIONS) }), response: ack },
-  'session:prove-step-up': { request: stepUpProof, response: ack },
-  'session:cancel-step-up': { request: none, response: ack },
-  'session:lock-now': { request: none, response: ack },
-  'readers:get-status': { request: none, response: readerStatusSchema },
-  /** The first code from the authenticator app being set up; ok once the app is the user's step-up factor. */
-  'identity:confirm-authenticator': {
-    request: z.object({ code: z.string().regex(/^\d{6}$/, 'An authenticator code is 6 digits') }),
-    response: ack,
-  },
-  'identity:cancel-authenticator': { request: none, response: ack },
-} as const;
+/** One invoke channel: its payloads, the renderer method that calls it, and the screens that answer it. */
+interface InvokeSpec {
+  /** The method in window.careshell; its namespace is the channel name's prefix ('session:' -> session). */
+  readonly method: string;
+  /** A method whose request is `none` takes no argument; any other takes the request object itself. */
+  readonly request: z.ZodType;
+  readonly response: z.ZodType;
+  readonly screens: readonly Screen[];
+}
 
-/** Main -> renderer pushes. */
+/** A read: answered on every screen, the policy-error screen included (it is what draws them). */
+function read<M extends string, Response extends z.ZodType>(method: M, response: Response) {
+  return { method, request: none, response, screens: SCREENS };
+}
+
+/** An action: answered with an ack, on every screen where a session can be worked with (all but policy-error). */
+function action<M extends string, Request extends z.ZodType = typeof none>(method: M, request?: Request) {
+  // NoInfer: without a request the default applies, not the ZodType the table's `satisfies` would suggest.
+  return { method, request: (request ?? none) as NoInfer<Request>, response: ack, screens: SESSION_SCREENS };
+}
+
+/**
+ * Renderer -> main requests, each answered once: the only place a channel is declared. The renderer API
+ * (createCareShellApi), the refusal on screens a channel is not declared for, and the type of main's handler
+ * table (main/contract/contract-server.ts) are all derived from this table.
+ */
+export const invokeChannels = {
+  'session:get-view': read('getView', sessionViewSchema),
+  'session:activity': action('reportActivity'),
+  'session:submit-pin': action('submitPin', pinRequest),
+  /** The PIN an enrolling clinician chose (the renderer has already had it typed twice). */
+  'session:choose-pin': action('choosePin', pinRequest),
+  'session:cancel-enrollment': action('cancelEnrollment'),
+  'session:cancel-pin': action('cancelPin'),
+  /** Forgotten PIN at the PIN pad: a full sign-in as the badge holder, then a new PIN. */
+  'session:forgot-pin': action('forgotPin'),
+  /** Sign in at the identity provider without a badge, where policy allows it (session.withoutBadge). */
+  'session:sign-in-with-password': action('signInWithPassword'),
+  'session:request-step-up': action('requestStepUp', z.object({ action: z.enum(STEP_UP_ACTIONS) })),
+  'session:prove-step-up': action('proveStepUp', stepUpProofSchema),
+  'session:cancel-step-up': action('cancelStepUp'),
+  'session:lock-now': action('lockNow'),
+  'readers:get-status': read('getStatus', readerStatusSchema),
+  /** The first code from the authenticator app being set up; ok once the app is the user's step-up factor. */
+  'identity:confirm-authenticator': action('confirmAuthenticator', z.object({ code: authenticatorCodeSchema })),
+  'identity:cancel-authenticator': action('cancelAuthenticator'),
+} satisfies Record<`${string}:${string}`, InvokeSpec>;
+
+/** Main -> renderer pushes, with the window.careshell method that subscribes to each. */
 export const eventChannels = {
-  'session:view': sessionViewSchema,
-  'readers:status': readerStatusSchema,
+  'session:view': { method: 'onView', payload: sessionViewSchema },
+  'readers:status': { method: 'onStatus', payload: readerStatusSchema },
   /** null when the setup ended (confirmed, cancelled, or the session left the screen). */
-  'identity:authenticator-setup': authenticatorSetupSchema.nullable(),
-} as const;
+  'identity:authenticator-setup': { method: 'onAuthenticatorSetup', payload: authenticatorSetupSchema.nullable() },
+} as const satisfies Record<`${string}:${string}`, { readonly method: string; readonly payload: z.ZodType }>;
 
 export type InvokeChannel = keyof typeof invokeChannels;
 export type EventChannel = keyof typeof eventChannels;
 export type InvokeRequest<C extends InvokeChannel> = z.infer<(typeof invokeChannels)[C]['request']>;
 export type InvokeResponse<C extends InvokeChannel> = z.infer<(typeof invokeChannels)[C]['response']>;
-export type EventPayload<C extends EventChannel> = z.infer<(typeof eventChannels)[C]>;
+export type EventPayload<C extends EventChannel> = z.infer<(typeof eventChannels)[C]['payload']>;
+
+/** The channels declared for screen S (a union of screens gives the channels of any of them). */
+export type ChannelsOn<S extends Screen> = {
+  [C in InvokeChannel]: S extends (typeof invokeChannels)[C]['screens'][number] ? C : never;
+}[InvokeChannel];
+
+/** Whether a channel answers on a screen; the contract server refuses it otherwise. */
+export function answersOn(channel: InvokeChannel, screen: Screen): boolean {
+  return (invokeChannels[channel].screens as readonly Screen[]).includes(screen);
+}
 
 /** What a transport must carry: the preload uses ipcRenderer, the harness a WebSocket. */
 export interface ContractTransport {
@@ -138,62 +175,36 @@ export interface ContractTransport {
   subscribe<C extends EventChannel>(channel: C, listener: (payload: EventPayload<C>) => void): () => void;
 }
 
-/** The single object the renderer sees as window.careshell. */
-export interface CareShellApi {
-  session: {
-    getView(): Promise<SessionView>;
-    reportActivity(): Promise<InvokeResponse<'session:activity'>>;
-    submitPin(pin: string): Promise<InvokeResponse<'session:submit-pin'>>;
-    cancelPin(): Promise<InvokeResponse<'session:cancel-pin'>>;
-    forgotPin(): Promise<InvokeResponse<'session:forgot-pin'>>;
-    signInWithPassword(): Promise<InvokeResponse<'session:sign-in-with-password'>>;
-    requestStepUp(action: StepUpAction): Promise<InvokeResponse<'session:request-step-up'>>;
-    proveStepUp(proof: InvokeRequest<'session:prove-step-up'>): Promise<InvokeResponse<'session:prove-step-up'>>;
-    cancelStepUp(): Promise<InvokeResponse<'session:cancel-step-up'>>;
-    choosePin(pin: string): Promise<InvokeResponse<'session:choose-pin'>>;
-    cancelEnrollment(): Promise<InvokeResponse<'session:cancel-enrollment'>>;
-    lockNow(): Promise<InvokeResponse<'session:lock-now'>>;
-    onView(listener: (view: SessionView) => void): () => void;
-  };
-  readers: {
-    getStatus(): Promise<ReaderStatus>;
-    onStatus(listener: (status: ReaderStatus) => void): () => void;
-  };
-  identity: {
-    confirmAuthenticator(code: string): Promise<InvokeResponse<'identity:confirm-authenticator'>>;
-    cancelAuthenticator(): Promise<InvokeResponse<'identity:cancel-authenticator'>>;
-    onAuthenticatorSetup(listener: (setup: AuthenticatorSetup | null) => void): () => void;
-  };
-}
+type Namespace<C extends string> = C extends `${infer N}:${string}` ? N : never;
+type InvokeMethod<C extends InvokeChannel> = [InvokeRequest<C>] extends [undefined]
+  ? () => Promise<InvokeResponse<C>>
+  : (request: InvokeRequest<C>) => Promise<InvokeResponse<C>>;
+type EventMethod<C extends EventChannel> = (listener: (payload: EventPayload<C>) => void) => () => void;
+type NamespaceApi<N extends string> = {
+  [C in InvokeChannel as Namespace<C> extends N ? (typeof invokeChannels)[C]['method'] : never]: InvokeMethod<C>;
+} & {
+  [C in EventChannel as Namespace<C> extends N ? (typeof eventChannels)[C]['method'] : never]: EventMethod<C>;
+};
+
+/** The single object the renderer sees as window.careshell: one method per channel, grouped by namespace. */
+export type CareShellApi = { [N in Namespace<InvokeChannel | EventChannel>]: NamespaceApi<N> };
 
 /** Builds window.careshell from a transport, so both transports expose exactly the same API. */
 export function createCareShellApi(transport: ContractTransport): CareShellApi {
-  return {
-    session: {
-      getView: () => transport.invoke('session:get-view', undefined),
-      reportActivity: () => transport.invoke('session:activity', undefined),
-      submitPin: (pin) => transport.invoke('session:submit-pin', { pin }),
-      cancelPin: () => transport.invoke('session:cancel-pin', undefined),
-      forgotPin: () => transport.invoke('session:forgot-pin', undefined),
-      signInWithPassword: () => transport.invoke('session:sign-in-with-password', undefined),
-      requestStepUp: (action) => transport.invoke('session:request-step-up', { action }),
-      proveStepUp: (proof) => transport.invoke('session:prove-step-up', proof),
-      cancelStepUp: () => transport.invoke('session:cancel-step-up', undefined),
-      choosePin: (pin) => transport.invoke('session:choose-pin', { pin }),
-      cancelEnrollment: () => transport.invoke('session:cancel-enrollment', undefined),
-      lockNow: () => transport.invoke('session:lock-now', undefined),
-      onView: (listener) => transport.subscribe('session:view', listener),
-    },
-    readers: {
-      getStatus: () => transport.invoke('readers:get-status', undefined),
-      onStatus: (listener) => transport.subscribe('readers:status', listener),
-    },
-    identity: {
-      confirmAuthenticator: (code) => transport.invoke('identity:confirm-authenticator', { code }),
-      cancelAuthenticator: () => transport.invoke('identity:cancel-authenticator', undefined),
-      onAuthenticatorSetup: (listener) => transport.subscribe('identity:authenticator-setup', listener),
-    },
-  };
+  // Typed per channel by CareShellApi; here each channel is wired the same way, whatever its payloads.
+  const invoke = transport.invoke as (channel: InvokeChannel, request: unknown) => Promise<unknown>;
+  const subscribe = transport.subscribe as (channel: EventChannel, listener: (payload: unknown) => void) => () => void;
+  const api: Record<string, Record<string, unknown>> = {};
+  const namespace = (channel: string) => (api[channel.slice(0, channel.indexOf(':'))] ??= {});
+  for (const [channel, spec] of Object.entries(invokeChannels) as [InvokeChannel, InvokeSpec][]) {
+    // A method without a request ignores its arguments, so `onClick={api.session.lockNow}` sends no click event.
+    namespace(channel)[spec.method] =
+      spec.request === none ? () => invoke(channel, undefined) : (request: unknown) => invoke(channel, request);
+  }
+  for (const [channel, spec] of Object.entries(eventChannels) as [EventChannel, { method: string }][]) {
+    namespace(channel)[spec.method] = (listener: (payload: unknown) => void) => subscribe(channel, listener);
+  }
+  return api as CareShellApi;
 }
 
 /** How a transport answers an invoke: the same shape over Electron IPC and the harness WebSocket. */

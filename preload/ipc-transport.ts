@@ -8,7 +8,7 @@ export const ipcTransport: ContractTransport = {
   },
   subscribe(channel, listener) {
     const wrapped = (_event: unknown, payload: unknown) => {
-      const parsed = eventChannels[channel].safeParse(payload);
+      const parsed = eventChannels[channel].payload.safeParse(payload);
       if (parsed.success) listener(parsed.data as Parameters<typeof listener>[0]);
     };
     ipcRenderer.on(channel, wrapped);

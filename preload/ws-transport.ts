@@ -3,31 +3,59 @@ import {
   unwrapOutcome,
   wireToRendererSchema,
   type ContractTransport,
+  type EventChannel,
   type InvokeChannel,
 } from './contract.js';
 
 /**
+ * Pushed state that can also be asked for. Pushes sent while the socket was down are lost (the harness also drops
+ * a client that stops reading), so after a reconnect each is asked for again: a page must never keep showing a
+ * session that was locked in the meantime.
+ */
+const RESYNC = [
+  ['session:view', 'session:get-view'],
+  ['readers:status', 'readers:get-status'],
+] as const;
+
+/**
  * The harness transport: the same contract over a loopback WebSocket, so the renderer runs unchanged in
- * plain Chromium. Requests made before the socket opens are queued; a lost socket is reopened.
+ * plain Chromium. Requests made before the socket opens are queued; a lost socket is reopened and the page's
+ * state asked for again.
  */
 export function createWsTransport(url: string, WebSocketImpl: typeof WebSocket = WebSocket): ContractTransport {
   let socket: WebSocket | undefined;
   let nextId = 0;
   const pending = new Map<
     number,
-    { channel: InvokeChannel; resolve: (v: unknown) => void; reject: (e: Error) => void }
+    { channel: InvokeChannel; resolve: (v: unknown) => void; reject: (reason: unknown) => void }
   >();
   const queue: string[] = [];
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
+  let lost = false;
+  const deliver = (event: string, payload: unknown) => {
+    for (const listener of listeners.get(event) ?? []) listener(payload);
+  };
 
   const connect = () => {
     const ws = new WebSocketImpl(url);
     socket = ws;
     ws.onopen = () => {
       for (const frame of queue.splice(0)) ws.send(frame);
+      if (lost)
+        for (const [event, channel] of RESYNC)
+          transport.invoke(channel, undefined).then(
+            (state) => deliver(event, state),
+            () => undefined, // the socket went again: the next reconnect asks again
+          );
     };
     ws.onmessage = (message) => {
-      const parsed = wireToRendererSchema.safeParse(JSON.parse(String(message.data)));
+      let json: unknown;
+      try {
+        json = JSON.parse(String(message.data));
+      } catch {
+        return; // not a frame of the contract
+      }
+      const parsed = wireToRendererSchema.safeParse(json);
       if (!parsed.success) return;
       const frame = parsed.data;
       if ('id' in frame) {
@@ -37,15 +65,16 @@ export function createWsTransport(url: string, WebSocketImpl: typeof WebSocket =
         try {
           call.resolve(unwrapOutcome(call.channel, frame.outcome));
         } catch (error) {
-          call.reject(error as Error);
+          call.reject(error);
         }
       } else {
-        const schema = eventChannels[frame.event as keyof typeof eventChannels];
-        const payload = schema?.safeParse(frame.payload);
-        if (payload?.success) for (const listener of listeners.get(frame.event) ?? []) listener(payload.data);
+        const spec = Object.hasOwn(eventChannels, frame.event) ? eventChannels[frame.event as EventChannel] : undefined;
+        const payload = spec?.payload.safeParse(frame.payload);
+        if (payload?.success) deliver(frame.event, payload.data);
       }
     };
     ws.onclose = () => {
+      lost = true;
       for (const [id, call] of pending) {
         call.reject(new Error('Lost the connection to CareShell; retrying.'));
         pending.delete(id);
@@ -53,9 +82,7 @@ export function createWsTransport(url: string, WebSocketImpl: typeof WebSocket =
       setTimeout(connect, 500);
     };
   };
-  connect();
-
-  return {
+  const transport: ContractTransport = {
     invoke(channel, request) {
       const id = nextId++;
       const frame = JSON.stringify({ id, channel, payload: request });
@@ -72,4 +99,6 @@ export function createWsTransport(url: string, WebSocketImpl: typeof WebSocket =
       return () => set.delete(listener as (payload: unknown) => void);
     },
   };
+  connect();
+  return transport;
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// `npm run check:hardening`: Electronegativity over the built app (out/), as docs/shell.md#hardening asks. Fails on any
-// finding that is not listed below with the reason it was reviewed and accepted.
+// `npm run check:hardening`: Electronegativity over the built app (out/) (docs/design.md#hardening). Fails on
+// any finding that is not listed below with the reason it was reviewed and accepted.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -45,7 +45,7 @@ const run = spawnSync(
   process.execPath,
   [
     '--import',
-    pathToFileURL(path.join(import.meta.dirname, 'electronegativity-offline.mjs')).href,
+    pathToFileURL(path.join(root, 'scripts', 'electronegativity-offline.mjs')).href,
     cli,
     '-i',
     out,

@@ -1,13 +1,13 @@
-// Imported first (--import) into the Electronegativity run by scripts/check-hardening.mjs. Electronegativity fetches updated
-// translations from GitHub on every run (dist/locales/i18n.js) and, when that fails under Node 24, crashes in got's
-// retry (p-cancelable: "onCancel handler was attached after the promise settled"). The check needs no network: that
-// one fetch is answered with a failure at once, and Electronegativity uses its bundled English texts.
+// Imported into Electronegativity by scripts/check-hardening.mjs (`--import`). At start it downloads updated
+// translations of its messages with `got`; offline (CI has no internet) got's retry timer then throws after the
+// request has settled, which kills the process on Node 24. The English messages ship in the package, so the
+// download is answered at once with "offline" and Electronegativity carries on with them.
 import Module from 'node:module';
 
 const load = Module._load;
-Module._load = function loadWithoutTranslationFetch(request, parent, isMain) {
-  if (request === 'got' && parent && /electronegativity[\\/]dist[\\/]locales[\\/]/.test(parent.filename)) {
-    return () => Promise.reject(new Error('translations are not fetched: check:hardening runs offline'));
+Module._load = function loadWithoutNetwork(request, parent, isMain) {
+  if (request === 'got' && parent?.filename?.includes('electronegativity')) {
+    return () => Promise.reject(new Error('offline: translations are not downloaded'));
   }
   return load.call(this, request, parent, isMain);
 };

@@ -1,4 +1,4 @@
-// The layer rule of DESIGN.md §2, machine-checked: who may import whom, and who may import 'electron'.
+// The layer rule of docs/design.md#layers, machine-checked: who may import whom, and who may import 'electron'.
 import path from 'node:path';
 import { builtinModules } from 'node:module';
 
@@ -39,11 +39,11 @@ function isNodeBuiltin(source) {
 export const layersRule = {
   meta: {
     type: 'problem',
-    docs: { description: 'Enforce the CareShell layer rule (DESIGN.md §2)' },
+    docs: { description: 'Enforce the CareShell layer rule (docs/design.md#layers)' },
     schema: [],
     messages: {
       electron: "'electron' may be imported only in main/shell/ and preload/ (this file is in {{layer}}).",
-      layer: '{{from}} may not import from {{to}} ({{source}}); see DESIGN.md §2.',
+      layer: '{{from}} may not import from {{to}} ({{source}}); see docs/design.md#layers.',
       typeOnly: 'renderer/ may import only types from preload/contract (use `import type`).',
       nodeInRenderer: 'renderer/ runs in a sandboxed page and may not import Node built-in {{source}}.',
     },

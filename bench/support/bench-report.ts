@@ -13,7 +13,7 @@ export const round = (value: number, digits = 2) => Number(value.toFixed(digits)
 
 /**
  * Every benchmark ends the same way: its figures go to bench/results/<name>.json, and the same figures
- * are printed as one JSON line, last, for CI logs and the issue notes.
+ * are printed as one JSON line, last, for CI logs and anyone comparing runs.
  */
 export function reportBench(name: string, figures: Record<string, unknown>): void {
   const dir = path.resolve(import.meta.dirname, '../results');

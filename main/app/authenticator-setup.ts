@@ -1,3 +1,4 @@
+import { messageOf } from '../../common/errors.js';
 import type { AuthenticatorSetup } from '../../preload/contract.js';
 import type { IdentityAudit } from '../identity/identity-audit.js';
 import type { TotpAuthenticator } from '../identity/step-up/totp-authenticator.js';
@@ -42,7 +43,7 @@ export function authenticatorSetup(deps: AuthenticatorSetupDeps): AuthenticatorS
       const { secret, uri } = await deps.totp.beginEnrollment(userId, account);
       open = { userId, sessionId };
       deps.publish({ issuer: ISSUER, account, secret, uri });
-    })().catch((error: unknown) => deps.log.warn(`authenticator setup could not start: ${(error as Error).message}`));
+    })().catch((error: unknown) => deps.log.warn(`authenticator setup could not start: ${messageOf(error)}`));
   });
   const offLifecycle = deps.session.onLifecycle((event) => {
     if (event.kind !== 'shown' && event.sessionId === open?.sessionId) end();

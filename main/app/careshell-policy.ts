@@ -26,6 +26,11 @@ export const identityPolicySchema = z.strictObject({
   scopes: z.array(z.string().min(1)).default([]),
   rolesClaim: z.string().min(1).default('roles'),
   consentForOfflineAccess: z.boolean().default(false),
+  /**
+   * Other https origins the sign-in window may go to during a sign-in (a federated Entra sign-in that hands
+   * over to the hospital's own ADFS, for instance); everything else is blocked there.
+   */
+  allowedOrigins: z.array(httpsUrl('each allowed origin')).default([]),
   /** PEM files of extra CAs to trust for the provider (a hospital TLS-inspecting proxy). */
   extraCaFiles: z.array(z.string().min(1)).default([]),
   /** PIN rules; the number of tries before lockout is session.pin.maxAttempts. */
@@ -47,12 +52,31 @@ export const ehrPolicySchema = z.strictObject({
 });
 export type EhrPolicy = z.infer<typeof ehrPolicySchema>;
 
+/** `kiosk`: what the person at the workstation may do to CareShell itself. */
+export const kioskPolicySchema = z.strictObject({
+  /** Closing the window or quitting (Ctrl+Q, Cmd+Q) ends CareShell; off, they are refused: a kiosk stays up. */
+  allowQuit: z.boolean().default(false),
+});
+export type KioskPolicy = z.infer<typeof kioskPolicySchema>;
+
+/** `hardening`: explicit exceptions to CareShell's refusals, each a weaker posture IT chooses knowingly. */
+export const hardeningPolicySchema = z.strictObject({
+  /**
+   * Accept key storage that does not really encrypt (Linux safeStorage's basic_text backend, a fixed
+   * password, when no keyring runs; the demo's plain files). Off, such a workstation refuses to start.
+   */
+  allowPlaintextKeyStorage: z.boolean().default(false),
+});
+export type HardeningPolicy = z.infer<typeof hardeningPolicySchema>;
+
 /** The whole machine policy file: the session root plus every area's section (docs/policy.md). */
 export const careShellPolicySchema = buildPolicyRootSchema({
   readers: readerConfigSchema,
   audit: auditPolicySchema,
   identity: identityPolicySchema,
   ehr: ehrPolicySchema,
+  kiosk: kioskPolicySchema,
+  hardening: hardeningPolicySchema,
 });
 export type CareShellPolicyFile = z.infer<typeof careShellPolicySchema>;
 
@@ -66,6 +90,8 @@ export interface ResolvedPolicy {
   pin: PinPolicy;
   stepUp: StepUpPolicy;
   ehr: EhrPolicy | undefined;
+  kiosk: KioskPolicy;
+  hardening: HardeningPolicy;
 }
 
 export type PolicyResolution = { ok: true; policy: ResolvedPolicy } | { ok: false; problems: PolicyProblem[] };
@@ -78,7 +104,8 @@ export function resolveCareShellPolicy(file: CareShellPolicyFile | undefined, us
   const session = resolveSessionPolicy({ ...(file ? { machine: file } : {}), ...(user ? { user } : {}) });
   if (!session.ok) return session;
   const profile = file?.profiles?.[session.policy.profile];
-  const section = <K extends 'readers' | 'audit' | 'identity' | 'ehr'>(key: K) => profile?.[key] ?? file?.[key];
+  const section = <K extends 'readers' | 'audit' | 'identity' | 'ehr' | 'kiosk' | 'hardening'>(key: K) =>
+    profile?.[key] ?? file?.[key];
   const identity = section('identity');
   const pin = pinPolicySchema.safeParse({
     ...DEFAULT_PIN_POLICY,
@@ -97,6 +124,8 @@ export function resolveCareShellPolicy(file: CareShellPolicyFile | undefined, us
       pin: pin.data,
       stepUp: identity?.stepUp ?? DEFAULT_STEP_UP_POLICY,
       ehr: section('ehr'),
+      kiosk: section('kiosk') ?? kioskPolicySchema.parse({}),
+      hardening: section('hardening') ?? hardeningPolicySchema.parse({}),
     },
   };
 }

@@ -1,8 +1,11 @@
 import type { Clock } from '../../common/clock.js';
+import { messageOf } from '../../common/errors.js';
 import type { Random } from '../../common/random.js';
 import type { BadgeReaderListener } from '../../native/badge-reader.js';
 import type { EventChannel, EventPayload, ReaderStatus } from '../../preload/contract.js';
 import type { AuditEvent, AuditSink } from '../audit/audit-event.js';
+import { ContractServer, type ContractLog } from '../contract/contract-server.js';
+import { sessionHandlers } from '../contract/session-handlers.js';
 import type { BadgeHasher } from '../identity/badge-hasher.js';
 import { IdentityAudit } from '../identity/identity-audit.js';
 import type { TotpAuthenticator } from '../identity/step-up/totp-authenticator.js';
@@ -10,7 +13,6 @@ import { createSessionService, type SessionService } from '../session/session-se
 import type { Authenticator, Enrollment, PinService, StepUp, UserDirectory } from '../session/ports.js';
 import type { SessionPolicy } from '../policy/session-settings.js';
 import { authenticatorSetup, type AuthenticatorSetupFlow } from './authenticator-setup.js';
-import { ContractServer, type ContractLog } from './contract-handlers.js';
 import { followSessionTokens, type SessionTokens } from './session-tokens.js';
 
 /** Where badge events come from: the reader manager in production, a simulated reader in the demo. */
@@ -106,72 +108,11 @@ export function createCareShell(env: CareShellEnvironment): CareShell {
     return undefined;
   };
 
-  /** A PIN was right when a session is on screen; otherwise the notice says what to do. */
-  const unlockedAck = () => {
-    const view = session.view();
-    return view.screen === 'active'
-      ? { ok: true }
-      : { ok: false, ...(view.notice ? { message: view.notice.text } : {}) };
-  };
-
   const unsubscribers: (() => void)[] = [];
   let authenticators: AuthenticatorSetupFlow | undefined;
   const contract = new ContractServer(
-    {
-      'session:get-view': async () => session.view(),
-      'session:activity': async () => {
-        await session.handle({ type: 'activity', source: 'renderer' });
-        return { ok: true };
-      },
-      'session:submit-pin': async ({ pin }) => {
-        await session.handle({ type: 'pin', pin });
-        return unlockedAck();
-      },
-      'session:choose-pin': async ({ pin }) => {
-        await session.handle({ type: 'choose-pin', pin });
-        return unlockedAck();
-      },
-      'session:cancel-enrollment': async () => {
-        await session.handle({ type: 'enroll-cancel' });
-        return { ok: true };
-      },
-      'session:cancel-pin': async () => {
-        await session.handle({ type: 'pin-cancel' });
-        return { ok: true };
-      },
-      'session:forgot-pin': async () => {
-        await session.handle({ type: 'pin-forgot' });
-        return { ok: true };
-      },
-      'session:sign-in-with-password': async () => {
-        const readerReady = env.readers.status().readers.some((r) => r.state === 'ready');
-        await session.handle({ type: 'password-sign-in', readerReady });
-        return unlockedAck();
-      },
-      'session:request-step-up': async ({ action }) => {
-        await session.handle({ type: 'step-up-request', action });
-        return { ok: true };
-      },
-      'session:prove-step-up': async (proof) => {
-        await session.handle({ type: 'step-up-prove', proof });
-        return { ok: true };
-      },
-      'session:cancel-step-up': async () => {
-        await session.handle({ type: 'step-up-cancel' });
-        return { ok: true };
-      },
-      'session:lock-now': async () => {
-        await session.handle({ type: 'lock-now' });
-        return { ok: true };
-      },
-      'readers:get-status': async () => env.readers.status(),
-      'identity:confirm-authenticator': async ({ code }) =>
-        authenticators?.confirm(code) ?? { ok: false, message: 'The workstation is still starting; try again.' },
-      'identity:cancel-authenticator': async () => {
-        authenticators?.cancel();
-        return { ok: true };
-      },
-    },
+    sessionHandlers({ session, readerStatus: () => env.readers.status(), authenticators: () => authenticators }),
+    () => session.view().screen,
     env.log,
   );
 
@@ -206,9 +147,7 @@ export function createCareShell(env: CareShellEnvironment): CareShell {
           if (record)
             env.audit
               .append(record)
-              .catch((error: unknown) =>
-                env.log.warn(`audit: could not record ${record.type}: ${(error as Error).message}`),
-              );
+              .catch((error: unknown) => env.log.warn(`audit: could not record ${record.type}: ${messageOf(error)}`));
         }),
       );
       await env.readers.start();

@@ -1,3 +1,4 @@
+import { messageOf } from '../../common/errors.js';
 import type { EnrollmentService } from '../identity/enrollment/enrollment-service.js';
 import { IdentityError } from '../identity/identity-error.js';
 import type { Enrollment } from '../session/ports.js';
@@ -49,5 +50,5 @@ export function identityEnrollment(service: EnrollmentParts, log: { warn(message
 
 function describe(error: unknown): string {
   if (error instanceof IdentityError) return error.message;
-  return `the enrollment could not be saved (${error instanceof Error ? error.message : String(error)}); try again, or call IT`;
+  return `the enrollment could not be saved (${messageOf(error)}); try again, or call IT`;
 }

@@ -1,6 +1,7 @@
 import { hkdfSync } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { messageOf } from '../../common/errors.js';
 import type { Random } from '../../common/random.js';
 
 /** Protects the installation key at rest: Electron safeStorage (OS keychain / DPAPI) in the shell. */
@@ -12,7 +13,7 @@ export interface KeyProtector {
 
 /** Independent keys derived from one installation key, so no key serves two purposes. */
 export interface InstallationSecrets {
-  /** HMAC key for badge ids (DESIGN.md §5). */
+  /** HMAC key for badge ids (badge-hasher.ts). */
   badgeHashKey: Uint8Array;
   /** AES-GCM key sealing token caches and TOTP secrets. */
   sealKey: Uint8Array;
@@ -40,7 +41,7 @@ export async function loadInstallationSecrets(
       key = protector.unprotect(sealed);
     } catch (error) {
       throw new Error(
-        `The installation key ${file} cannot be unlocked with ${protector.name} (${(error as Error).message}). ` +
+        `The installation key ${file} cannot be unlocked with ${protector.name} (${messageOf(error)}). ` +
           'Restore it from backup, or remove it to start over (every badge must then be enrolled again).',
       );
     }

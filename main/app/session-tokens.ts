@@ -1,3 +1,4 @@
+import { messageOf } from '../../common/errors.js';
 import type { ClinicianAuthenticator } from '../identity/clinician-authenticator.js';
 import type { SessionService } from '../session/session-service.js';
 
@@ -5,7 +6,7 @@ import type { SessionService } from '../session/session-service.js';
 export type SessionTokens = Pick<ClinicianAuthenticator, 'tokensForUnlock' | 'endSession'>;
 
 /**
- * Tokens follow the session (issue 5 item 2): when a session is shown its user's tokens are fetched silently,
+ * Tokens follow the session (docs/session.md): when a session is shown its user's tokens are fetched silently,
  * in the background, so an unlock never waits on the network; when policy ends a session its user's token
  * cache is wiped. A refresh token the provider no longer accepts asks the engine for a full sign-in; a
  * provider that cannot be reached changes nothing (badge + PIN go on working inside grace).
@@ -39,8 +40,4 @@ export function followSessionTokens(
       log.warn(`tokens: the silent token request for ${userId} failed: ${messageOf(error)}`);
     }
   }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,6 +1,7 @@
 /**
- * The shape of every security-relevant event (DESIGN.md §6). Producers (session engine, identity,
- * readers, break-glass, policy) emit these to an AuditSink; the journal and forwarders consume them.
+ * The shape of every security-relevant event (docs/design.md#audit). Producers (session engine, identity,
+ * readers, policy, the journal itself) emit these to an AuditSink; the journal and forwarders consume them. The
+ * breakglass.* types are catalogued ahead of their producer, which is not built yet.
  */
 export const AUDIT_EVENT_TYPES = [
   'session.sign_in',
@@ -31,6 +32,7 @@ export const AUDIT_EVENT_TYPES = [
   'breakglass.review',
   'policy.change',
   'policy.invalid',
+  'workstation.start_failed',
   'reader.attach',
   'reader.detach',
   'reader.error',

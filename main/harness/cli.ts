@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { messageOf } from '../../common/errors.js';
 import { BUILTIN_PROFILES } from '../policy/builtin-profiles.js';
 import { startDemo } from './demo.js';
 
@@ -48,7 +49,7 @@ async function main(): Promise<void> {
       },
     }).values;
   } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n\n${HELP}`);
+    process.stderr.write(`${messageOf(error)}\n\n${HELP}`);
     process.exit(2);
   }
   if (args.help) return void process.stdout.write(HELP);
@@ -75,6 +76,8 @@ async function main(): Promise<void> {
 CareShell demo (profile ${demo.policy.profile}, idle lock after ${demo.policy.idleTimeoutSeconds} s)
   App:            ${demo.server.appUrl}
   Badge controls: ${demo.server.controlUrl}
+  Policy:         ${demo.policyPath}
+                  (edit it while the demo runs: the workstation follows it, and locks on a broken or deleted file)
   Audit journal:  ${path.join(demo.dataDir, 'audit')}
                   (verify: npm run audit -- verify --dir ${path.join(demo.dataDir, 'audit')} --keys ${path.join(demo.dataDir, 'audit-keys')})
 ${opened ? '  Opened the app in ' + path.basename(browser!) + '.' : '  Open the App URL in Chromium or Chrome' + (args['no-open'] ? '.' : browser ? ' (no display found to open it for you).' : ' (none found on PATH).')}
@@ -96,6 +99,6 @@ Ctrl+C stops the demo.
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`The demo could not start: ${(error as Error).message}\n`);
+  process.stderr.write(`The demo could not start: ${messageOf(error)}\n`);
   process.exit(1);
 });

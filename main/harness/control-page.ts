@@ -1,4 +1,5 @@
-import { OS_EVENTS, type HarnessControls } from './harness-server.js';
+import { OS_EVENTS } from '../session/session-input.js';
+import type { HarnessControls } from './harness-server.js';
 
 const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);

@@ -1,4 +1,4 @@
-import { mkdtemp } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { systemClock, type Clock } from '../../common/clock.js';
@@ -8,12 +8,12 @@ import { SimulatedReader } from '../../native/simulated-reader.js';
 import { startLocalIdp, type LocalIdp } from '../../tools/local-idp/local-idp.js';
 import { DEMO_USERS, NEW_STARTER, type DemoUser } from '../../tools/local-idp/demo-users.js';
 import { scriptedSignIn } from '../../tools/local-idp/scripted-sign-in.js';
-import { careShellPolicySchema, resolveCareShellPolicy, type CareShellPolicyFile } from '../app/careshell-policy.js';
-import { createCareShell, type CareShell } from '../app/create-careshell.js';
-import { openWorkstation, type Workstation } from '../app/open-workstation.js';
+import type { CareShell } from '../app/create-careshell.js';
 import type { OpenSignInPage } from '../identity/tokens/token-broker.js';
-import { describeProblems } from '../policy/policy-problem.js';
 import type { SessionPolicy } from '../policy/session-settings.js';
+import type { Workstation } from '../workstation/open-workstation.js';
+import { problemText, runWorkstation, type WorkstationRun } from '../workstation/run-workstation.js';
+import type { RendererSurface, WorkstationHost } from '../workstation/workstation-host.js';
 import { startHarnessServer, type HarnessServer } from './harness-server.js';
 
 export interface DemoOptions {
@@ -21,7 +21,7 @@ export interface DemoOptions {
   clock?: Clock;
   port?: number;
   profile?: string;
-  /** Where the demo keeps its journal, enrollments and keys; a fresh temporary folder by default. */
+  /** Where the demo keeps its policy, journal, enrollments and keys; a fresh temporary folder by default. */
   dataDir?: string;
   /**
    * Opens the identity provider's sign-in page for enrollment; the default prints its URL. An opener that
@@ -45,6 +45,8 @@ export interface DemoUserCard {
 export interface Demo {
   careshell: CareShell;
   workstation: Workstation;
+  /** The workstation composition the Electron shell runs too (main/workstation/run-workstation.ts). */
+  run: WorkstationRun;
   server: HarnessServer;
   reader: SimulatedReader;
   idp: LocalIdp;
@@ -55,6 +57,8 @@ export interface Demo {
   /** A provider account with no badge yet: who enrolls the unenrolled badge. */
   newStarter: DemoUser;
   dataDir: string;
+  /** The demo's machine policy file: edit it while the demo runs and the workstation follows it. */
+  policyPath: string;
   stop(): Promise<void>;
 }
 
@@ -65,9 +69,9 @@ const UNENROLLED_BADGE = 'H10301:100:2001';
 /** The demo keeps its keys in a temporary folder; there is no OS keychain to protect them with. */
 const noProtection = { name: 'no protection (demo)', protect: (b: Buffer) => b, unprotect: (b: Buffer) => b };
 
-/** The embedded defaults: what `npm run demo` runs on instead of /etc/careshell/policy.json. */
-function demoPolicy(idp: LocalIdp, readerId: string, profile: string | undefined): CareShellPolicyFile {
-  return careShellPolicySchema.parse({
+/** The demo's machine policy: a simulated reader and the local OpenID provider; plain key files allowed. */
+function demoPolicy(idp: LocalIdp, readerId: string, profile: string | undefined): Record<string, unknown> {
+  return {
     version: 1,
     ...(profile ? { profile } : {}),
     readers: {
@@ -81,12 +85,23 @@ function demoPolicy(idp: LocalIdp, readerId: string, profile: string | undefined
       protocolMode: idp.msal.protocolMode,
       consentForOfflineAccess: idp.msal.consentForOfflineAccess,
     },
-  });
+    hardening: { allowPlaintextKeyStorage: true },
+  };
+}
+
+/** Writes the demo policy where only this user can change it, as the loader requires of /etc/careshell. */
+async function installDemoPolicy(dataDir: string, policy: Record<string, unknown>): Promise<string> {
+  const folder = path.join(dataDir, 'policy');
+  await mkdir(folder, { recursive: true });
+  await chmod(folder, 0o755);
+  const file = path.join(folder, 'policy.json');
+  await writeFile(file, JSON.stringify(policy, null, 2), { mode: 0o644 });
+  return file;
 }
 
 /**
- * The demo: the Electron app's composition (openWorkstation + createCareShell) on embedded defaults: a
- * simulated reader, the local OpenID provider, demo clinicians with enrolled badges and PINs.
+ * The demo: the Electron app's workstation composition (runWorkstation) behind a browser transport, on a
+ * policy of its own: a simulated reader, the local OpenID provider, demo clinicians with enrolled badges and PINs.
  */
 export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   const clock = options.clock ?? systemClock;
@@ -95,35 +110,53 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   const dataDir = options.dataDir ?? (await mkdtemp(path.join(tmpdir(), 'careshell-demo-')));
   const reader = new SimulatedReader('demo-reader');
   const idp = await startLocalIdp();
+  let run: WorkstationRun | undefined;
   try {
-    const resolved = resolveCareShellPolicy(demoPolicy(idp, reader.id, options.profile));
-    if (!resolved.ok) throw new Error(describeProblems('the demo policy', resolved.problems));
+    const policyPath = await installDemoPolicy(dataDir, demoPolicy(idp, reader.id, options.profile));
     // Start-up enrollments sign in without a browser; after that, sign-ins go where the caller says.
     let signIn: OpenSignInPage = async () => {};
-    const workstation = await openWorkstation({
-      policy: resolved.policy,
-      dataDir,
+    let surface: RendererSurface | undefined;
+    const host: WorkstationHost = {
       workstation: WORKSTATION,
+      dataDir,
+      policyPath,
+      trustedPolicyOwnerUids: [process.getuid?.() ?? 0],
       clock,
       random: systemRandom,
-      protector: noProtection,
+      log,
+      keyProtector: ({ allowPlaintext }) =>
+        allowPlaintext
+          ? { ok: true, protector: noProtection }
+          : {
+              ok: false,
+              reason: 'the demo has no OS keychain: its policy must set hardening.allowPlaintextKeyStorage.',
+            },
       openSignIn: (url, page) => signIn(url, page),
       extraCaPems: [idp.caPem],
       readerOverride: (entry) => (entry.id === reader.id ? reader : undefined),
-      log,
-    });
+      serve: (served) => (surface = served),
+      // The browser page draws every screen itself: no EHR view, no covers, no navigation to police.
+      configure: () => {},
+      present: () => {},
+      terminateEhr: async () => {},
+      exit: () => log.info('the workstation has stopped'),
+    };
+    run = runWorkstation(host);
+    await run.ready;
+    const parts = run.parts();
+    if (!parts || !surface) throw new Error(problemText(run.problem() ?? { kind: 'cannot-start', reason: 'stopped' }));
+    const { careshell, workstation } = parts;
     const users = await enrollDemoUsers(workstation, (account) => {
       signIn = scriptedSignIn({ username: account.username, password: account.password, caPem: idp.caPem });
     });
     signIn = options.openSignIn ?? (async (url) => log.info(`sign in with the identity provider at ${url}`));
-    const careshell = createCareShell(workstation.env);
-    await careshell.start();
 
     const manual = clock instanceof ManualClock ? clock : undefined;
     const outDir = path.resolve(import.meta.dirname, '../../out');
+    const running = run;
     const server = await startHarnessServer({
-      contract: careshell.contract,
-      subscribe: (listener) => careshell.subscribe(listener),
+      contract: surface,
+      subscribe: (listener) => surface!.subscribe(listener),
       controls: {
         badges: [
           ...users.map((u) => ({ label: `${u.displayName} (${u.roles[0]}, PIN ${u.pin})`, badgeId: u.badgeId })),
@@ -131,7 +164,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
         ],
         tap: (badgeId) => reader.tap(badgeId),
         remove: () => reader.remove(),
-        osEvent: (event) => careshell.session.handle({ type: 'os', event }),
+        osEvent: (event) => running.osEvent(event),
         ...(manual ? { advanceClock: (ms: number) => manual.advance(ms) } : {}),
       },
       rendererDir: path.join(outDir, 'renderer'),
@@ -142,22 +175,24 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     return {
       careshell,
       workstation,
+      run,
       server,
       reader,
       idp,
-      policy: resolved.policy.session,
+      policy: parts.policy().session,
       users,
       unenrolledBadgeId: UNENROLLED_BADGE,
       newStarter: NEW_STARTER,
       dataDir,
+      policyPath,
       async stop() {
         await server.close();
-        await careshell.stop();
-        await workstation.close();
+        await running.stop();
         await idp.stop();
       },
     };
   } catch (error) {
+    await run?.stop();
     await idp.stop();
     throw error;
   }

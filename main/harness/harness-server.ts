@@ -2,12 +2,15 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { z } from 'zod';
+import { messageOf } from '../../common/errors.js';
 import { wireFromRendererSchema, type EventChannel, type EventPayload } from '../../preload/contract.js';
-import type { ContractServer } from '../app/contract-handlers.js';
+import type { ContractServer } from '../contract/contract-server.js';
+import { OS_EVENTS, type OsEvent as OsEventName } from '../session/session-input.js';
 import { readStatic } from './static-files.js';
 import { renderControlPage } from './control-page.js';
+import { loopbackGuard, type Refusal } from './loopback-guard.js';
 
 /** What the demo's control panel (and the tests) may do from outside the lock UI. */
 export interface HarnessControls {
@@ -18,9 +21,6 @@ export interface HarnessControls {
   /** Present only when the harness runs on a manual clock (tests, benchmarks). */
   advanceClock?: (ms: number) => void;
 }
-
-export const OS_EVENTS = ['suspend', 'resume', 'lock-screen', 'display-off', 'lid-close'] as const;
-export type OsEventName = (typeof OS_EVENTS)[number];
 
 const controlSchemas = {
   '/control/tap': z.object({ badgeId: z.string().min(1).max(64) }),
@@ -36,7 +36,7 @@ const controlSchemas = {
 } as const;
 
 export interface HarnessServerOptions {
-  contract: ContractServer;
+  contract: Pick<ContractServer, 'invoke'>;
   /** The app's event source: every push goes to every connected page. */
   subscribe(listener: <C extends EventChannel>(channel: C, payload: EventPayload<C>) => void): () => void;
   controls: HarnessControls;
@@ -55,6 +55,15 @@ export interface HarnessServer {
   close(): Promise<void>;
 }
 
+/** The largest frame a page may send: contract requests are small JSON; anything bigger closes with 1009. */
+const MAX_FRAME_BYTES = 64 * 1024;
+/**
+ * Bytes a client may leave unread before it is dropped. Events and replies are a few KB, and the kernel's socket
+ * buffers hold several MB more, so only a client that has stopped reading gets here; without a limit its backlog
+ * would grow in this process for as long as events are pushed.
+ */
+export const MAX_UNREAD_BYTES = 1024 * 1024;
+
 const PAGE_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
@@ -67,6 +76,8 @@ export async function startHarnessServer(options: HarnessServerOptions): Promise
   const token = randomBytes(18).toString('base64url');
   const rendererDir = path.resolve(options.rendererDir);
   let origin = '';
+  // Refuses everything until the port is known (replaced once listening).
+  let guard = loopbackGuard(0);
   const sockets = new Set<WebSocket>();
 
   const tokenOk = (candidate: string | null | undefined) => {
@@ -78,12 +89,14 @@ export async function startHarnessServer(options: HarnessServerOptions): Promise
 
   const server = createServer((req, res) => {
     handleHttp(req, res).catch((error: unknown) => {
-      options.log.warn(`harness: ${req.method} ${req.url} failed: ${(error as Error).message}`);
+      options.log.warn(`harness: ${req.method} ${req.url} failed: ${messageOf(error)}`);
       if (!res.headersSent) send(res, 500, 'text/plain; charset=utf-8', 'Internal error; see the harness log.');
     });
   });
 
   async function handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const refusal = guard.check(req.headers);
+    if (refusal) return refuse(res, refusal, `${req.method} ${req.url?.split('?')[0]}`);
     const url = new URL(req.url ?? '/', origin);
     if (req.method === 'GET' && (url.pathname === '/' || url.pathname === '/index.html')) {
       const html = await readFile(path.join(rendererDir, 'index.html'), 'utf8');
@@ -117,13 +130,27 @@ export async function startHarnessServer(options: HarnessServerOptions): Promise
     send(res, 404, 'text/plain; charset=utf-8', 'Not found.');
   }
 
+  function refuse(res: ServerResponse, refusal: Refusal, what: string): void {
+    options.log.warn(`harness: refused ${what}: ${refusal.reason}`);
+    send(res, refusal.status, 'text/plain; charset=utf-8', refusal.reason);
+  }
+
   async function handleControl(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    const raw = await readBody(req);
     const isJson = (req.headers['content-type'] ?? '').includes('application/json');
+    let tokenShown = false;
     const reply = (status: number, message: string): void => {
       if (isJson) send(res, status, 'application/json', JSON.stringify({ ok: status === 200, message }));
-      else res.writeHead(303, { location: `/control?token=${token}&done=${encodeURIComponent(message)}` }).end();
+      // Only a caller that presented the token is sent back to the page that carries it.
+      else if (tokenShown)
+        res.writeHead(303, { location: `/control?token=${token}&done=${encodeURIComponent(message)}` }).end();
+      else send(res, status, 'text/plain; charset=utf-8', message);
     };
+    let raw: string;
+    try {
+      raw = await readBody(req);
+    } catch (error) {
+      return reply(413, messageOf(error));
+    }
     let fields: Record<string, unknown>;
     try {
       const parsed: unknown = isJson ? JSON.parse(raw || '{}') : Object.fromEntries(new URLSearchParams(raw));
@@ -131,10 +158,11 @@ export async function startHarnessServer(options: HarnessServerOptions): Promise
         return reply(400, 'The body must be a JSON object.');
       fields = parsed as Record<string, unknown>;
     } catch (error) {
-      return reply(400, `The body is not valid JSON (${(error as Error).message}).`);
+      return reply(400, `The body is not valid JSON (${messageOf(error)}).`);
     }
-    if (!tokenOk((fields.token as string | undefined) ?? url.searchParams.get('token')))
-      return reply(403, 'Missing or wrong token.');
+    const candidate = typeof fields.token === 'string' ? fields.token : url.searchParams.get('token');
+    if (!tokenOk(candidate)) return reply(403, 'Missing or wrong token.');
+    tokenShown = true;
     const route = url.pathname as keyof typeof controlSchemas;
     const parsed = controlSchemas[route].safeParse(fields);
     if (!parsed.success)
@@ -149,26 +177,59 @@ export async function startHarnessServer(options: HarnessServerOptions): Promise
       else options.controls.advanceClock(data.ms);
       return reply(200, `${route.slice('/control/'.length)} done`);
     } catch (error) {
-      return reply(400, (error as Error).message);
+      return reply(400, messageOf(error));
     }
   }
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
   server.on('upgrade', (req, socket, head) => {
+    // Node hands the socket over without its error listener: a peer reset here must not end the process.
+    socket.on('error', (error) => options.log.warn(`harness: WebSocket handshake socket failed: ${messageOf(error)}`));
     const url = new URL(req.url ?? '/', origin);
-    if (url.pathname !== '/careshell' || req.headers.origin !== origin || !tokenOk(url.searchParams.get('token'))) {
-      options.log.warn(
-        `harness: refused a WebSocket from origin ${req.headers.origin ?? 'none'} (wrong origin or token)`,
-      );
-      socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
+    const refusal =
+      guard.check(req.headers, { requireOrigin: true }) ??
+      (url.pathname === '/careshell' && tokenOk(url.searchParams.get('token'))
+        ? undefined
+        : { status: 403 as const, reason: 'Missing or wrong token, or not the contract path.' });
+    if (refusal) {
+      options.log.warn(`harness: refused a WebSocket: ${refusal.reason}`);
+      const status = refusal.status === 421 ? '421 Misdirected Request' : '403 Forbidden';
+      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
       sockets.add(ws);
+      // ws closes the connection itself (1009 for an oversized frame, 1007 for invalid UTF-8) and then reports
+      // the error here; without a listener that report would be thrown and end the process.
+      ws.on('error', (error) => options.log.warn(`harness: closed a WebSocket: ${messageOf(error)}`));
       ws.on('close', () => sockets.delete(ws));
-      ws.on('message', (data) => void onFrame(ws, data.toString()));
+      ws.on('message', (data, isBinary) => onMessage(ws, data, isBinary));
     });
   });
+
+  function onMessage(ws: WebSocket, data: RawData, isBinary: boolean): void {
+    if (isBinary) {
+      options.log.warn('harness: closed a WebSocket that sent a binary frame (the contract is JSON text)');
+      ws.close(1003, 'The contract is carried in JSON text frames.');
+      return;
+    }
+    onFrame(ws, String(data)).catch((error: unknown) =>
+      options.log.warn(`harness: a contract request failed: ${messageOf(error)}`),
+    );
+  }
+
+  /** Sends unless the client has stopped reading; such a client is dropped rather than buffered for. */
+  function sendTo(ws: WebSocket, frame: string): void {
+    if (ws.readyState !== ws.OPEN) return;
+    if (ws.bufferedAmount > MAX_UNREAD_BYTES) {
+      options.log.warn(
+        `harness: dropped a WebSocket client that stopped reading (${ws.bufferedAmount} bytes unread; the limit is ${MAX_UNREAD_BYTES})`,
+      );
+      ws.terminate();
+      return;
+    }
+    ws.send(frame);
+  }
 
   async function onFrame(ws: WebSocket, text: string): Promise<void> {
     let json: unknown;
@@ -184,16 +245,16 @@ export async function startHarnessServer(options: HarnessServerOptions): Promise
       options.log.warn(`harness: ${error}`);
       // Answer when the caller can be identified, so its promise rejects instead of hanging.
       const id = (json as { id?: unknown } | null)?.id;
-      if (Number.isInteger(id)) ws.send(JSON.stringify({ id, outcome: { ok: false, error } }));
+      if (Number.isInteger(id)) sendTo(ws, JSON.stringify({ id, outcome: { ok: false, error } }));
       return;
     }
     const outcome = await options.contract.invoke(frame.data.channel, frame.data.payload);
-    ws.send(JSON.stringify({ id: frame.data.id, outcome }));
+    sendTo(ws, JSON.stringify({ id: frame.data.id, outcome }));
   }
 
   const unsubscribe = options.subscribe((channel, payload) => {
     const frame = JSON.stringify({ event: channel, payload });
-    for (const ws of sockets) ws.send(frame);
+    for (const ws of sockets) sendTo(ws, frame);
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -203,6 +264,7 @@ export async function startHarnessServer(options: HarnessServerOptions): Promise
   const address = server.address();
   if (address === null || typeof address === 'string') throw new Error('The harness server has no TCP address.');
   origin = `http://127.0.0.1:${address.port}`;
+  guard = loopbackGuard(address.port);
 
   return {
     appUrl: `${origin}/?token=${token}`,
@@ -222,10 +284,13 @@ export async function startHarnessServer(options: HarnessServerOptions): Promise
 function send(res: ServerResponse, status: number, type: string, body: string | Buffer): void {
   res.writeHead(status, {
     'content-type': type,
+    'content-length': Buffer.byteLength(body),
     'cache-control': 'no-store',
     'x-content-type-options': 'nosniff',
     'content-security-policy': PAGE_CSP,
-    'referrer-policy': 'no-referrer',
+    // same-origin: our own form posts then carry our Origin (no-referrer makes a browser send "null"), and the
+    // token in a page's URL still never reaches another origin as a Referer.
+    'referrer-policy': 'same-origin',
   });
   res.end(body);
 }

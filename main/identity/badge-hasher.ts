@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 
 /**
- * Badge ids are compared and stored only as keyed hashes (DESIGN.md §5): a leaked user store or
+ * Badge ids are compared and stored only as keyed hashes (docs/design.md#readers): a leaked user store or
  * audit trail does not reveal badge numbers that could be cloned onto a card.
  */
 export type BadgeHasher = (canonicalBadgeId: string) => string;

@@ -1,3 +1,4 @@
+import { messageOf } from '../../common/errors.js';
 import { type DbusConnection, DbusError } from './dbus/dbus-connection.js';
 import { MessageType, type DbusMessage, type DbusValue, type DbusVariant } from './dbus/dbus-wire.js';
 
@@ -18,11 +19,11 @@ export interface LogindScreenLockOptions {
 const STILL_LOCKS = 'CareShell still locks on its idle timer, on sleep and on a tap-out';
 
 /**
- * Walk-away on Linux (DESIGN.md §3): Electron reports no screen lock there, but logind does. `loginctl
- * lock-session` (and lock-sessions, which IT scripts and idle daemons use) sends the session's Lock signal, and
- * a screen locker that takes over sets LockedHint. Either locks CareShell. Unlock is never followed: the OS
- * unlocking its screen does not re-verify anyone to CareShell. Signals are taken only from logind's own bus
- * name (in the match rules), since any local process may emit a signal that looks like one.
+ * Walk-away on Linux (docs/design.md#session-semantics): Electron reports no screen lock there, but logind
+ * does. `loginctl lock-session` (and lock-sessions, which IT scripts and idle daemons use) sends the session's
+ * Lock signal, and a screen locker that takes over sets LockedHint. Either locks CareShell. Unlock is never
+ * followed: the OS unlocking its screen does not re-verify anyone to CareShell. Signals are taken only from
+ * logind's own bus name (in the match rules), since any local process may emit a signal that looks like one.
  * Resolves with a stop function; when the bus, logind or a session is missing it says so and follows nothing.
  */
 export async function followLogindScreenLock(options: LogindScreenLockOptions): Promise<() => void> {
@@ -32,7 +33,7 @@ export async function followLogindScreenLock(options: LogindScreenLockOptions): 
     bus = await options.connect();
   } catch (error) {
     log.warn(
-      `os: the screen lock of the desktop is not followed: no system bus (${(error as Error).message}). ${STILL_LOCKS}.`,
+      `os: the screen lock of the desktop is not followed: no system bus (${messageOf(error)}). ${STILL_LOCKS}.`,
     );
     return () => undefined;
   }
@@ -85,7 +86,7 @@ export async function followLogindScreenLock(options: LogindScreenLockOptions): 
         ? 'logind is not running'
         : error instanceof DbusError && error.errorName === `${LOGIND}.NoSessionForPID`
           ? 'CareShell is not running inside a logind session'
-          : (error as Error).message;
+          : messageOf(error);
     log.warn(`os: the screen lock of the desktop is not followed: ${why}. ${STILL_LOCKS}.`);
     return () => undefined;
   }

@@ -1,4 +1,6 @@
 import { constants, promises as fs } from 'node:fs';
+import { dirname } from 'node:path';
+import { messageOf } from '../../common/errors.js';
 import type { z } from 'zod';
 import { basePolicyRootSchema } from './policy-root.js';
 import { problemsFromZod, type PolicyProblem } from './policy-problem.js';
@@ -20,8 +22,29 @@ export interface MachinePolicyOptions<S extends z.ZodType> {
 }
 
 /**
- * Linux machine policy (DESIGN.md §9): a root-owned JSON file that nobody else can write, opened with
- * O_NOFOLLOW so a symlink planted in its place is refused. Fails closed: any problem is returned with the
+ * The folder must be as trusted as the file: whoever can write to it can rename another file over the
+ * policy or delete it. Checked on every read, not just at start.
+ */
+async function folderProblem(folder: string, trusted: readonly number[]): Promise<string | undefined> {
+  let stat;
+  try {
+    stat = await fs.stat(folder);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    // No folder means no file: "not configured", reported by the open below.
+    return code === 'ENOENT' ? undefined : `the policy folder ${folder} cannot be read (${code ?? messageOf(err)}).`;
+  }
+  if (!trusted.includes(stat.uid))
+    return `the policy folder ${folder} is owned by uid ${stat.uid}; it must be owned by root (chown root:root).`;
+  if ((stat.mode & 0o022) !== 0) {
+    return `the policy folder ${folder} is writable by group or others (mode ${(stat.mode & 0o7777).toString(8)}); run chmod go-w on it.`;
+  }
+  return undefined;
+}
+
+/**
+ * Linux machine policy (DESIGN.md §9): a root-owned JSON file that nobody else can write, in a folder nobody
+ * else can write, opened with O_NOFOLLOW so a symlink planted in its place is refused. Fails closed: any problem is returned with the
  * exact key path and the caller keeps the workstation locked. The file is only read, never rewritten.
  */
 export async function loadMachinePolicy<S extends z.ZodType = typeof basePolicyRootSchema>(
@@ -32,6 +55,8 @@ export async function loadMachinePolicy<S extends z.ZodType = typeof basePolicyR
   const trusted = options.trustedOwnerUids ?? [0];
   const fail = (message: string, at = '(file)') => ({ ok: false as const, path, problems: [{ path: at, message }] });
 
+  const badFolder = await folderProblem(dirname(path), trusted);
+  if (badFolder) return fail(badFolder);
   let handle: fs.FileHandle;
   try {
     handle = await fs.open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
@@ -59,7 +84,7 @@ export async function loadMachinePolicy<S extends z.ZodType = typeof basePolicyR
     try {
       json = JSON.parse(text);
     } catch (err) {
-      return fail(`not valid JSON: ${err instanceof Error ? err.message : String(err)}`);
+      return fail(`not valid JSON: ${messageOf(err)}`);
     }
     const parsed = schema.safeParse(json);
     if (!parsed.success) return { ok: false, path, problems: problemsFromZod(parsed.error) };

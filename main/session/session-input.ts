@@ -1,13 +1,13 @@
 import { z } from 'zod';
-import { STEP_UP_ACTIONS } from '../identity/step-up/step-up-policy.js';
+import { pinSchema, stepUpProofSchema } from '../../common/credential-schemas.js';
+import { STEP_UP_ACTIONS } from '../../common/step-up-actions.js';
 import { sessionSettingsSchema } from '../policy/session-settings.js';
 
-/**
- * Everything that may drive the session engine from outside (the shell from OS events and IPC, the
- * harness from tests). Validated on entry: a malformed input is refused with a message, never half-applied.
- */
 const policyProblemSchema = z.object({ path: z.string(), message: z.string() });
-const pinSchema = z.string().regex(/^\d{4,12}$/, 'A PIN is 4 to 12 digits');
+
+/** What the OS may report: each one locks the screen at once, and suspend/resume also measure the sleep. */
+export const OS_EVENTS = ['suspend', 'resume', 'lock-screen', 'display-off', 'lid-close'] as const;
+export type OsEvent = (typeof OS_EVENTS)[number];
 
 /** Canonical id (e.g. H10301:12:3456); hashed on entry and never kept. */
 const canonicalBadgeId = z
@@ -16,6 +16,10 @@ const canonicalBadgeId = z
   .max(128)
   .regex(/^[A-Za-z0-9-]+:[0-9A-Za-z:]+$/, 'a canonical badge id such as H10301:12:3456');
 
+/**
+ * Everything that may drive the session engine from outside (the shell from OS events and IPC, the
+ * harness from tests). Validated on entry: a malformed input is refused with a message, never half-applied.
+ */
 export const sessionInputSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('badge-tap'), badgeId: canonicalBadgeId, readerId: z.string().min(1).max(128) }),
   /** A card left a walk-away (presence) reader: only that card's own session locks. */
@@ -37,7 +41,7 @@ export const sessionInputSchema = z.discriminatedUnion('type', [
     message: z.string().min(1).max(2000),
   }),
   z.object({ type: z.literal('activity'), source: z.enum(['renderer', 'os']) }),
-  z.object({ type: z.literal('os'), event: z.enum(['suspend', 'resume', 'lock-screen', 'display-off', 'lid-close']) }),
+  z.object({ type: z.literal('os'), event: z.enum(OS_EVENTS) }),
   z.object({ type: z.literal('lock-now') }),
   z.object({
     type: z.literal('admin-revoke'),
@@ -50,13 +54,7 @@ export const sessionInputSchema = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('policy-invalid'), problems: z.array(policyProblemSchema).min(1) }),
   z.object({ type: z.literal('step-up-request'), action: z.enum(STEP_UP_ACTIONS) }),
-  z.object({
-    type: z.literal('step-up-prove'),
-    proof: z.discriminatedUnion('method', [
-      z.object({ method: z.literal('idp') }),
-      z.object({ method: z.literal('totp'), code: z.string().regex(/^\d{6}$/, 'An authenticator code is 6 digits') }),
-    ]),
-  }),
+  z.object({ type: z.literal('step-up-prove'), proof: stepUpProofSchema }),
   z.object({ type: z.literal('step-up-cancel') }),
 ]);
 export type SessionInput = z.infer<typeof sessionInputSchema>;

@@ -1,4 +1,5 @@
 import type { Clock } from '../../common/clock.js';
+import { assertNever, messageOf } from '../../common/errors.js';
 import type { Random } from '../../common/random.js';
 import type { SessionView } from '../../preload/contract.js';
 import type { AuditEvent, AuditSink } from '../audit/audit-event.js';
@@ -9,7 +10,7 @@ import type { AuditDraft, Decision, EngineEvent, EngineState, LifecycleEvent, St
 import { initialState } from './engine-state.js';
 import type { Authenticator, Enrollment, PinResult, PinService, StepUp, StepUpCheck, UserDirectory } from './ports.js';
 import { effectivePending, decide } from './session-reducer.js';
-import { parseSessionInput, type SessionInput } from './session-input.js';
+import { parseSessionInput, type OsEvent, type SessionInput } from './session-input.js';
 import { toView } from './session-view.js';
 
 export interface SessionServiceDeps {
@@ -77,7 +78,7 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
   let suspendedAt: { wallMs: number; monoMs: number } | undefined;
   const now = () => clock.monotonicMs() + sleptMs;
 
-  function noteSleep(event: 'suspend' | 'resume' | 'lock-screen' | 'display-off' | 'lid-close'): void {
+  function noteSleep(event: OsEvent): void {
     if (event === 'suspend') suspendedAt = { wallMs: clock.wallTime().getTime(), monoMs: clock.monotonicMs() };
     if (event !== 'resume' || !suspendedAt) return;
     const wallElapsed = clock.wallTime().getTime() - suspendedAt.wallMs;
@@ -338,6 +339,8 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
         return dispatch({ type: 'step-up-prove', proof: input.proof });
       case 'step-up-cancel':
         return dispatch({ type: 'step-up-cancel' });
+      default:
+        return assertNever(input, 'session input');
     }
   }
 
@@ -370,8 +373,4 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
       stepUpListeners.clear();
     },
   };
-}
-
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

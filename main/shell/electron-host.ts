@@ -8,9 +8,8 @@ import { createNodeHidBackend } from '../../native/hid/node-hid-backend.js';
 import { createHotplugSource } from '../../native/manager/hotplug-source.js';
 import { loadPcscBinding } from '../../native/pcsc/pcsc-binding.js';
 import type { WedgeKeyFilterSource } from '../../native/wedge/wedge-input-capture.js';
-import { DbusConnection, systemBusAddress } from '../os/dbus/dbus-connection.js';
-import { followLogindScreenLock } from '../os/logind-screen-lock.js';
-import { DEFAULT_MACHINE_POLICY_PATH } from '../policy/machine-policy-loader.js';
+import { followLinuxScreenLock } from '../workstation/logind-os-events.js';
+import { machinePolicyPath } from '../workstation/workstation-policy.js';
 import type { HostLog, RunningWorkstation, Stage, WorkstationHost } from '../workstation/workstation-host.js';
 import { registerAppScheme, RENDERER_ORIGIN, RENDERER_URL, serveRenderer } from './app-protocol.js';
 import { DisplayCover } from './display-cover.js';
@@ -54,24 +53,6 @@ const consoleLog = {
 export function prepareElectron(): boolean {
   registerAppScheme();
   return app.requestSingleInstanceLock();
-}
-
-/** The machine policy file: a packaged (installed) shell reads only the managed path; development may point elsewhere. */
-export function machinePolicyPath(options: { packaged: boolean; env: Readonly<Record<string, string | undefined>> }) {
-  return (!options.packaged && options.env.CARESHELL_POLICY) || DEFAULT_MACHINE_POLICY_PATH;
-}
-
-/** Electron reports no screen lock on Linux (only on Windows and macOS, in forwardOsEvents); logind does. */
-function followLinuxScreenLock(run: Pick<RunningWorkstation, 'osEvent'>, log: HostLog): Promise<() => void> {
-  return followLogindScreenLock({
-    connect: () => DbusConnection.open(systemBusAddress()),
-    pid: process.pid,
-    onLock: (reason) => {
-      log.info(`os: ${reason}`);
-      void run.osEvent('lock-screen');
-    },
-    log,
-  });
 }
 
 /**

@@ -135,8 +135,8 @@ export interface WorkstationHost {
   /** Shows a stage; called only when it changes (the first call, a locked stage, comes before runWorkstation returns). */
   present(stage: Stage): void;
   /**
-   * The session ended: clear its browser partition and close its view. Must always close (even when
-   * clearing fails) and report failures to the log; runWorkstation awaits it and never lets it reject unseen.
+   * The session ended (its view is already off the stage): clear its browser partition and close its view.
+   * Must always close, even when clearing fails; a rejection is logged by runWorkstation, never left unseen.
    */
   terminateEhr(sessionId: string): Promise<void>;
   /** The shutdown order has finished (journal closed with its final checkpoint): end the process now. */

@@ -2,7 +2,7 @@ import type { CardFormat } from '../badge-reader.js';
 import type { WiegandCard } from './wiegand.js';
 
 /**
- * Canonical badge ids (DESIGN.md §5): the same badge yields the same id on every reader and in every
+ * Canonical badge ids (docs/design.md#readers): the same badge yields the same id on every reader and in every
  * reader mode. `H10301:<facility>:<number>`, `C1000-35:<company>:<card>`, `H10304:<facility>:<number>`,
  * `uid:<hex lowercase>`. Decimal numbers carry no leading zeros, so "00123" typed by one wedge reader and
  * 123 decoded from raw bits by another compare equal.

@@ -1,7 +1,7 @@
 /**
  * HID Prox Wiegand card formats with parity checks. A Wiegand frame is handled as an integer whose most
  * significant bit is the first bit transmitted ("position 0"), so the field tables below read exactly like
- * the public format descriptions (DESIGN.md §5). Bit layouts and parity masks were checked against
+ * the public format descriptions. Bit layouts and parity masks were checked against
  * proxmark3 client/src/wiegand_formats.c (Pack_/Unpack_H10301, Pack_/Unpack_C1k35s, Pack_/Unpack_H10304).
  * Frames are at most 37 bits, so a JS number holds them exactly (2^53 > 2^37).
  */

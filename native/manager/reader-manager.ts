@@ -1,4 +1,5 @@
 import type { Clock } from '../../common/clock.js';
+import { messageOf } from '../../common/errors.js';
 import type { BadgeReader, BadgeReaderEvent, BadgeReaderListener } from '../badge-reader.js';
 import { ReaderEventHub } from '../reader-event-hub.js';
 import { ReaderMissingError } from '../reader-missing-error.js';
@@ -172,7 +173,7 @@ export class ReaderManager {
         this.setState(slot, 'missing', `${error.message} Connect it; it is picked up automatically.`);
         this.scheduleRetryIfNoHotplug(slot);
       } else {
-        const message = error instanceof Error ? error.message : String(error);
+        const message = messageOf(error);
         this.setState(slot, 'error', message);
         this.hub.emit({ kind: 'error', readerId: slot.entry.id, message, scope: 'reader' });
         this.scheduleRetry(slot);

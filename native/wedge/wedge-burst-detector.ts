@@ -1,7 +1,7 @@
 /**
  * Keyboard-wedge burst detector: decides, key by key and synchronously, whether a keystroke may reach the
  * page, so that a badge number typed by a wedge reader never lands in an EHR field while a person typing
- * is never swallowed (DESIGN.md §5). Pure logic: no Electron, time from the Clock port.
+ * is never swallowed (docs/design.md#readers). Pure logic: no Electron, time from the Clock port.
  *
  * One detector watches one input stream (one webContents) for one reader; wedge-input-capture.ts runs it
  * from that webContents' 'before-input-event' and is the contract with the shell:

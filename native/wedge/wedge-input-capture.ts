@@ -36,7 +36,7 @@ export interface WedgeKeyFilterSource {
 }
 
 /**
- * Keyboard-wedge capture for one webContents (DESIGN.md §5): every key bound for it goes through each wedge
+ * Keyboard-wedge capture for one webContents (docs/design.md#readers): every key bound for it goes through each wedge
  * reader's detector first, so a badge burst is swallowed before the page sees it. Each webContents has its
  * own detector state and its own replays: keys held back from one are replayed into that one only (never
  * into another window or a hidden EHR view, where a sign-in password could otherwise land), and their

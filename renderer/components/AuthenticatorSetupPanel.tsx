@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { messageOf } from '../../common/errors.js';
 import type { AuthenticatorSetup, CareShellApi } from '../../preload/contract';
 import { CodeForm } from './CodeForm';
 import { QrCode } from './QrCode';
@@ -13,10 +14,10 @@ export function AuthenticatorSetupPanel({ setup, api }: { setup: AuthenticatorSe
   const confirm = async (code: string) => {
     setBusy(true);
     try {
-      const result = await api.identity.confirmAuthenticator(code);
+      const result = await api.identity.confirmAuthenticator({ code });
       if (!result.ok) setError(result.message);
     } catch (e) {
-      setError((e as Error).message);
+      setError(messageOf(e));
     } finally {
       setBusy(false);
     }

@@ -36,7 +36,7 @@ export function EnrollmentPanel({
             Welcome, <span data-testid="enrolling-user">{enrollment.displayName}</span>
           </h1>
           <Notice notice={notice} />
-          <PinPad mode="choose" onSubmit={(pin) => api.session.choosePin(pin)} onCancel={cancel} />
+          <PinPad mode="choose" onSubmit={(pin) => api.session.choosePin({ pin })} onCancel={cancel} />
         </>
       )}
     </section>

@@ -80,7 +80,7 @@ export function LockScreen({
             {view.pinPrompt && (
               <PinPad
                 attemptsLeft={view.pinPrompt.attemptsLeft}
-                onSubmit={(pin) => api.session.submitPin(pin)}
+                onSubmit={(pin) => api.session.submitPin({ pin })}
                 onCancel={() => void api.session.cancelPin()}
                 {...(view.pinPrompt.canReset ? { onForgot: () => void api.session.forgotPin() } : {})}
               />

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
+import { messageOf } from '../../common/errors.js';
 
 const MAX_DIGITS = 12;
 const MIN_DIGITS = 4;
@@ -59,7 +60,7 @@ export function PinPad({
       const result = await onSubmit(pin);
       if (!result.ok && result.message) setError(result.message);
     } catch (e) {
-      setError((e as Error).message);
+      setError(messageOf(e));
     } finally {
       setPin('');
       setBusy(false);

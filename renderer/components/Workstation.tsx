@@ -35,7 +35,7 @@ export function Workstation({ view, receivedAt, api }: { view: SessionView; rece
           <button
             type="button"
             className="secondary"
-            onClick={() => void api.session.requestStepUp('authenticator-setup')}
+            onClick={() => void api.session.requestStepUp({ action: 'authenticator-setup' })}
             data-testid="setup-authenticator"
           >
             Authenticator app

@@ -1,10 +1,10 @@
-import { mkdir } from 'node:fs/promises';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { useBrowserDemo } from '../support/browser-demo.js';
 import { browserSignIn, type BrowserSignInOptions } from '../support/browser-sign-in.js';
-import { chromiumMissingReason, launchChromium } from '../support/chromium.js';
+import { chromiumMissingReason } from '../support/chromium.js';
 import { enrollmentStep, lockScreen, typePin } from '../support/e2e-page.js';
-import { startTestDemo, type TestDemo } from '../support/test-demo.js';
+import type { TestDemo } from '../support/test-demo.js';
 
 const missing = chromiumMissingReason();
 if (missing) console.log(`skipped e2e: ${missing}`);
@@ -15,32 +15,24 @@ if (missing) console.log(`skipped e2e: ${missing}`);
  * badge (+ PIN) bringing them back after a lock.
  */
 describe.skipIf(missing)('enrollment of an unknown badge in the browser', () => {
-  let browser: Browser;
+  const fixture = useBrowserDemo();
+  /** The current test's demo and page, set by its open(). */
   let demo: TestDemo;
   let page: Page;
   /** Who the next sign-ins at the provider are, in order. */
-  let signIns: BrowserSignInOptions[] = [];
+  let signIns: BrowserSignInOptions[];
   /** Runs before each sign-in is played: the test's hook into "while the sign-in window is open". */
-  let beforeSignIn: () => Promise<void> = async () => {};
-
-  beforeAll(async () => {
-    await mkdir('test-results', { recursive: true });
-    browser = await launchChromium();
-  });
-  afterEach(async () => {
-    beforeSignIn = async () => {};
-    await page?.close();
-    await demo?.stop();
-  });
-  afterAll(() => browser?.close());
+  let beforeSignIn: () => Promise<void>;
 
   async function open(profile: string): Promise<void> {
-    const play = browserSignIn(browser, () => {
+    signIns = [];
+    beforeSignIn = async () => {};
+    const play = browserSignIn(fixture.browser(), () => {
       const next = signIns.shift();
       if (!next) throw new Error('the test expected no further sign-in');
       return next;
     });
-    demo = await startTestDemo({
+    ({ demo, page } = await fixture.open({
       profile,
       openSignIn: async (url) => {
         const hook = beforeSignIn;
@@ -48,10 +40,7 @@ describe.skipIf(missing)('enrollment of an unknown badge in the browser', () => 
         await hook();
         await play(url);
       },
-    });
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(demo.server.appUrl);
-    await lockScreen(page, 'no-user');
+    }));
   }
 
   const tap = (badgeId: string) => demo.tapAfterDebounce(badgeId);

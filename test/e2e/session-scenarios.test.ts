@@ -1,8 +1,9 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumMissingReason, launchChromium } from '../support/chromium.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { useBrowserDemo } from '../support/browser-demo.js';
+import { chromiumMissingReason } from '../support/chromium.js';
 import { lockScreen } from '../support/e2e-page.js';
-import { startTestDemo, type TestDemo } from '../support/test-demo.js';
+import type { TestDemo } from '../support/test-demo.js';
 
 const missing = chromiumMissingReason();
 if (missing) console.log(`skipped e2e: ${missing}`);
@@ -17,26 +18,13 @@ async function signedInSeconds(page: Page): Promise<number> {
 
 // Issue 3's session rules, seen as a clinician sees them: real Chromium, the real engine, a manual clock.
 describe.skipIf(missing)('session scenarios in the browser', () => {
-  let browser: Browser;
+  const fixture = useBrowserDemo();
+  /** The current test's demo and page, set by its open(). */
   let demo: TestDemo;
   let page: Page;
 
-  beforeAll(async () => {
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
-  afterEach(async () => {
-    await page?.close();
-    await demo?.stop();
-  });
-
   async function open(profile?: string): Promise<void> {
-    demo = await startTestDemo(profile ? { profile } : {});
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(demo.server.appUrl);
-    await lockScreen(page, 'no-user');
+    ({ demo, page } = await fixture.open(profile ? { profile } : {}));
   }
 
   async function tap(role: string): Promise<void> {

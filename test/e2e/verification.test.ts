@@ -1,12 +1,12 @@
-import { mkdir } from 'node:fs/promises';
 import { generate } from 'otplib';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { CareShellApi } from '../../preload/contract.js';
+import { useBrowserDemo } from '../support/browser-demo.js';
 import { browserSignIn, type BrowserSignInOptions } from '../support/browser-sign-in.js';
-import { chromiumMissingReason, launchChromium } from '../support/chromium.js';
+import { chromiumMissingReason } from '../support/chromium.js';
 import { lockScreen, typePin } from '../support/e2e-page.js';
-import { startTestDemo, type TestDemo } from '../support/test-demo.js';
+import type { TestDemo } from '../support/test-demo.js';
 
 const missing = chromiumMissingReason();
 if (missing) console.log(`skipped e2e: ${missing}`);
@@ -17,35 +17,24 @@ if (missing) console.log(`skipped e2e: ${missing}`);
  * with an authenticator app set up behind a fresh sign-in.
  */
 describe.skipIf(missing)('PIN lockout, PIN reset and step-up in the browser', () => {
-  let browser: Browser;
+  const fixture = useBrowserDemo();
+  /** The current test's demo and page, set by its open(). */
   let demo: TestDemo;
   let page: Page;
   /** Who the next sign-ins at the provider are, in order; each one counted in `signInsPlayed`. */
-  let signIns: BrowserSignInOptions[] = [];
-  let signInsPlayed = 0;
-
-  beforeAll(async () => {
-    await mkdir('test-results', { recursive: true });
-    browser = await launchChromium();
-  });
-  afterEach(async () => {
-    await page?.close();
-    await demo?.stop();
-  });
-  afterAll(() => browser?.close());
+  let signIns: BrowserSignInOptions[];
+  let signInsPlayed: number;
 
   async function open(profile: string): Promise<void> {
+    signIns = [];
     signInsPlayed = 0;
-    const play = browserSignIn(browser, () => {
+    const play = browserSignIn(fixture.browser(), () => {
       const next = signIns.shift();
       if (!next) throw new Error('the test expected no further sign-in');
       signInsPlayed += 1;
       return next;
     });
-    demo = await startTestDemo({ profile, openSignIn: (url, signIn) => play(url, signIn) });
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(demo.server.appUrl);
-    await lockScreen(page, 'no-user');
+    ({ demo, page } = await fixture.open({ profile, openSignIn: (url, signIn) => play(url, signIn) }));
   }
 
   const tap = (badgeId: string) => demo.tapAfterDebounce(badgeId);
@@ -140,7 +129,7 @@ describe.skipIf(missing)('PIN lockout, PIN reset and step-up in the browser', ()
     await demo.control('/control/advance', { ms: 30_000 });
     // Break-glass itself is not built yet: its button will make this same request through the contract.
     await page.evaluate(() =>
-      (window as unknown as { careshell: CareShellApi }).careshell.session.requestStepUp('break-glass'),
+      (window as unknown as { careshell: CareShellApi }).careshell.session.requestStepUp({ action: 'break-glass' }),
     );
     await page.getByTestId('step-up-code').waitFor();
     await page.screenshot({ path: 'test-results/step-up.png' });

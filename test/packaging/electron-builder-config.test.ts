@@ -25,7 +25,7 @@ describe('electron-builder.yml', () => {
     await expect(validateConfiguration(config, new DebugLogger(false))).rejects.toThrow(/configuration\.pkg/);
   });
 
-  it('flips the fuses of the Electron security checklist (docs/shell.md#hardening)', async () => {
+  it('flips the fuses of the Electron security checklist (docs/design.md#hardening)', async () => {
     expect((await loadConfig()).electronFuses).toMatchObject({
       // The renderer comes from app://careshell; file:// pages get no fetch access to the disk.
       grantFileProtocolExtraPrivileges: false,

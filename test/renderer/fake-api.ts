@@ -1,62 +1,83 @@
-import type { AuthenticatorSetup, CareShellApi, ReaderStatus, SessionView } from '../../preload/contract';
+import {
+  createCareShellApi,
+  type AuthenticatorSetup,
+  type ContractTransport,
+  type EventChannel,
+  type EventPayload,
+  type InvokeChannel,
+  type ReaderStatus,
+  type SessionView,
+} from '../../preload/contract';
 
-/** A window.careshell for component tests: records calls, lets the test push views. */
+/**
+ * A window.careshell for component tests, built by the real createCareShellApi over a recording transport
+ * (so it has every method of the contract): records calls, lets the test push views.
+ */
 export function fakeApi(initial: SessionView) {
   let view = initial;
-  const viewListeners = new Set<(v: SessionView) => void>();
-  const statusListeners = new Set<(s: ReaderStatus) => void>();
-  const setupListeners = new Set<(s: AuthenticatorSetup | null) => void>();
+  const listeners = new Map<EventChannel, Set<(payload: unknown) => void>>();
+  /** Each request by its channel's name without the namespace, e.g. 'lock-now'; a step-up as 'step-up:<action>'. */
   const calls: string[] = [];
   const pins: string[] = [];
   const chosenPins: string[] = [];
   let pinAnswer: { ok: boolean; message?: string } = { ok: true };
   const proofs: unknown[] = [];
   const codes: string[] = [];
-  const api: CareShellApi = {
-    session: {
-      getView: async () => view,
-      reportActivity: async () => (calls.push('activity'), { ok: true }),
-      submitPin: async (pin) => (pins.push(pin), pinAnswer),
-      cancelPin: async () => (calls.push('cancel-pin'), { ok: true }),
-      choosePin: async (pin) => (chosenPins.push(pin), pinAnswer),
-      cancelEnrollment: async () => (calls.push('cancel-enrollment'), { ok: true }),
-      lockNow: async () => (calls.push('lock-now'), { ok: true }),
-      forgotPin: async () => (calls.push('forgot-pin'), { ok: true }),
-      signInWithPassword: async () => (calls.push('sign-in-with-password'), { ok: true }),
-      requestStepUp: async (action) => (calls.push(`step-up:${action}`), { ok: true }),
-      proveStepUp: async (proof) => (proofs.push(proof), { ok: true }),
-      cancelStepUp: async () => (calls.push('cancel-step-up'), { ok: true }),
-      onView: (l) => (viewListeners.add(l), () => viewListeners.delete(l)),
-    },
-    readers: {
-      getStatus: async () => ({ readers: [{ id: 'r1', description: 'Reader', state: 'ready' }] }),
-      onStatus: (l) => (statusListeners.add(l), () => statusListeners.delete(l)),
-    },
-    identity: {
-      confirmAuthenticator: async (code) => (codes.push(code), pinAnswer),
-      cancelAuthenticator: async () => (calls.push('cancel-authenticator'), { ok: true }),
-      onAuthenticatorSetup: (l) => (setupListeners.add(l), () => setupListeners.delete(l)),
+  const readers: ReaderStatus = { readers: [{ id: 'r1', description: 'Reader', state: 'ready' }] };
+
+  const answer = (channel: InvokeChannel, request: unknown): unknown => {
+    const fields = request as Record<string, string>;
+    switch (channel) {
+      case 'session:get-view':
+        return view;
+      case 'readers:get-status':
+        return readers;
+      case 'session:submit-pin':
+        return (pins.push(fields.pin!), pinAnswer);
+      case 'session:choose-pin':
+        return (chosenPins.push(fields.pin!), pinAnswer);
+      case 'identity:confirm-authenticator':
+        return (codes.push(fields.code!), pinAnswer);
+      case 'session:prove-step-up':
+        return (proofs.push(request), { ok: true });
+      case 'session:request-step-up':
+        return (calls.push(`step-up:${fields.action}`), { ok: true });
+      default:
+        return (calls.push(channel.slice(channel.indexOf(':') + 1)), { ok: true });
+    }
+  };
+  const transport: ContractTransport = {
+    invoke: async (channel, request) => answer(channel, request) as never,
+    subscribe(channel, listener) {
+      const set = listeners.get(channel) ?? new Set();
+      listeners.set(channel, set);
+      set.add(listener as (payload: unknown) => void);
+      return () => set.delete(listener as (payload: unknown) => void);
     },
   };
+  const emit = <C extends EventChannel>(channel: C, payload: EventPayload<C>) => {
+    for (const l of listeners.get(channel) ?? []) l(payload);
+  };
+
   return {
-    api,
+    api: createCareShellApi(transport),
     calls,
     pins,
     chosenPins,
     proofs,
     codes,
     pushAuthenticatorSetup(setup: AuthenticatorSetup | null) {
-      for (const l of setupListeners) l(setup);
+      emit('identity:authenticator-setup', setup);
     },
-    answerPin(answer: { ok: boolean; message?: string }) {
-      pinAnswer = answer;
+    answerPin(next: { ok: boolean; message?: string }) {
+      pinAnswer = next;
     },
     push(next: SessionView) {
       view = next;
-      for (const l of viewListeners) l(next);
+      emit('session:view', next);
     },
     pushStatus(status: ReaderStatus) {
-      for (const l of statusListeners) l(status);
+      emit('readers:status', status);
     },
   };
 }

@@ -1,3 +1,5 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ManualClock } from '../../common/manual-clock.js';
 import type { AuditEvent } from '../../main/audit/audit-event.js';
@@ -17,18 +19,32 @@ export interface TestDemo extends Demo {
   audited(): Promise<AuditEvent[]>;
 }
 
-/** The demo harness on a manual clock, on a free port, with no browser opened: what e2e tests and benches drive. */
-export async function startTestDemo(options: Omit<DemoOptions, 'clock'> = {}): Promise<TestDemo> {
+/**
+ * The demo harness on a manual clock, on a free port, with no browser opened: what e2e tests and benches drive.
+ * Each one has its own data folder (journal, enrollments, keys), deleted by stop(), so no two share state.
+ */
+export async function startTestDemo(options: Omit<DemoOptions, 'clock' | 'dataDir'> = {}): Promise<TestDemo> {
   const clock = new ManualClock();
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'careshell-test-demo-'));
   // Without a clinician to play at the provider, a sign-in fails at once rather than waiting for a redirect.
   const openSignIn =
     options.openSignIn ??
     (async () => Promise.reject(new Error('this test plays no clinician at the identity provider')));
-  const demo = await startDemo({ ...options, openSignIn, clock, quiet: true });
+  let demo: Demo;
+  try {
+    demo = await startDemo({ ...options, openSignIn, clock, dataDir, quiet: true });
+  } catch (error) {
+    await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  }
   const settings = demo.policy;
   const testDemo: TestDemo = {
     ...demo,
     clock,
+    async stop() {
+      await demo.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
     timing: {
       idleMs: (settings.idleTimeoutSeconds - settings.warningSeconds) * 1000,
       warningMs: settings.warningSeconds * 1000,

@@ -10,7 +10,7 @@ async function layerErrors(filePath: string, code: string): Promise<string[]> {
   return (result?.messages ?? []).filter((m) => m.ruleId === 'careshell/layers').map((m) => m.message);
 }
 
-describe('layer rule (DESIGN.md §2)', () => {
+describe('layer rule (docs/design.md#layers)', () => {
   it.each([
     [
       'renderer/components/Planted.tsx',

@@ -1,6 +1,7 @@
 /**
  * The people who can sign in to the local identity provider. They mirror the roles the product cares about
- * (DESIGN.md §4: break-glass is for clinical roles only), so the demo and the tests can show each policy path.
+ * (break-glass step-up is for the `clinical` role by default: main/identity/step-up/step-up-policy.ts), so the
+ * demo and the tests can show each policy path.
  * Passwords are demo values for a provider that only listens on 127.0.0.1 and is never deployed.
  */
 export interface DemoUser {

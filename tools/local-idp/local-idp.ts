@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider from 'oidc-provider';
+import { messageOf } from '../../common/errors.js';
 import type { TokenBrokerConfig } from '../../main/identity/tokens/token-broker.js';
 import { PROVIDER_USERS, type DemoUser } from './demo-users.js';
 import { consentPage, loginPage } from './login-pages.js';
@@ -32,13 +33,32 @@ export interface LocalIdp {
   /** How msal-node must be set up for this provider (the facts in docs/identity.md: OIDC, https, consent). */
   msal: TokenBrokerConfig;
   users: readonly DemoUser[];
+  /**
+   * Registers a first-party web app (a confidential client: code + PKCE, client_secret_basic) that signs users in
+   * without a consent page, as a hospital registers its own apps; returns its credentials.
+   */
+  registerWebClient(redirectUri: string): Promise<WebClientCredentials>;
   /** Deletes every refresh token (and its grant) the provider issued to the user; returns how many grants. */
   revokeRefreshTokens(userId: string): number;
   /** Stops listening and drops open connections: an outage, as far as clients can tell. */
   stop(): Promise<void>;
 }
 
+export interface WebClientCredentials {
+  clientId: string;
+  clientSecret: string;
+}
+
 const HOUR = 60 * 60;
+
+interface GrantContext {
+  oidc: {
+    client: { clientId: string };
+    session: { accountId?: string; grantIdFor(clientId: string): string | undefined };
+    result?: { consent?: { grantId?: string } };
+    provider: Provider;
+  };
+}
 
 function readForm(req: IncomingMessage): Promise<URLSearchParams> {
   return new Promise((resolve, reject) => {
@@ -92,6 +112,7 @@ export async function startLocalIdp(options: LocalIdpOptions = {}): Promise<Loca
   };
 
   const byId = new Map(users.map((u) => [u.id, u]));
+  const firstPartyClients = new Set<string>();
   const provider = new Provider(issuer, {
     adapter: (model: string) => store.adapterFor(model),
     clients: [
@@ -129,6 +150,17 @@ export async function startLocalIdp(options: LocalIdpOptions = {}): Promise<Loca
     cookies: { keys: [randomBytes(32).toString('hex')] },
     jwks: { keys: [signingKey] },
     expiresWithSession: async () => false,
+    // First-party web apps get the grant without a consent page (oidc-provider's documented pattern).
+    async loadExistingGrant(ctx: GrantContext) {
+      const { client, session, result, provider: oidc } = ctx.oidc;
+      const grantId = result?.consent?.grantId ?? session.grantIdFor(client.clientId);
+      if (grantId) return oidc.Grant.find(grantId);
+      if (!firstPartyClients.has(client.clientId) || !session.accountId) return undefined;
+      const grant = new oidc.Grant({ accountId: session.accountId, clientId: client.clientId });
+      grant.addOIDCScope('openid profile email');
+      await grant.save();
+      return grant;
+    },
     pkce: { required: () => true },
     ttl: {
       AccessToken: options.accessTokenTtlSeconds ?? 10 * 60,
@@ -203,7 +235,7 @@ export async function startLocalIdp(options: LocalIdpOptions = {}): Promise<Loca
   handler = (req, res) => {
     if ((req.url ?? '').startsWith('/interaction/')) {
       interaction(req, res).catch((error: unknown) => {
-        if (!res.headersSent) sendHtml(res, 400, `Sign-in failed: ${String((error as Error).message ?? error)}`);
+        if (!res.headersSent) sendHtml(res, 400, `Sign-in failed: ${messageOf(error)}`);
         else res.end();
       });
       return;
@@ -227,6 +259,23 @@ export async function startLocalIdp(options: LocalIdpOptions = {}): Promise<Loca
       consentForOfflineAccess: true,
     },
     users,
+    async registerWebClient(redirectUri) {
+      const credentials = {
+        clientId: `web-${randomBytes(6).toString('hex')}`,
+        clientSecret: randomBytes(32).toString('hex'),
+      };
+      // oidc-provider looks clients that are not in its static list up in the adapter's Client model.
+      await store.adapterFor('Client').upsert(credentials.clientId, {
+        client_id: credentials.clientId,
+        client_secret: credentials.clientSecret,
+        redirect_uris: [redirectUri],
+        grant_types: ['authorization_code'],
+        response_types: ['code'],
+        token_endpoint_auth_method: 'client_secret_basic',
+      });
+      firstPartyClients.add(credentials.clientId);
+      return credentials;
+    },
     revokeRefreshTokens(userId) {
       const grants = store.refreshTokenGrantsOf(userId);
       store.revokeGrants(grants);

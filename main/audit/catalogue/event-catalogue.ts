@@ -52,7 +52,7 @@ const alert = (
 const activity = (display: string): CatalogueEntry => ({ eventId: APPLICATION_ACTIVITY, action: 'E', display });
 
 /**
- * How each CareShell event is told to the hospital (DESIGN.md §6). Authentication at the screen (sign-in,
+ * How each CareShell event is told to the hospital (docs/design.md#audit). Authentication at the screen (sign-in,
  * unlock, re-verification, a failed badge or PIN) is a DICOM User Authentication Login, outcome 0 or 4;
  * anything that takes the user off the screen (sign-out, lock, timeout, suspension) is a Logout.
  * Break-glass is a Security Alert with Emergency Override Started / Stopped. The mapped type is exhaustive:
@@ -88,6 +88,13 @@ export const AUDIT_CATALOGUE: { readonly [T in AuditEventType]: CatalogueEntry }
   'breakglass.review': alert(undefined, 'Break-glass access reviewed', 'R'),
   'policy.change': alert(SECURITY_CONFIGURATION, 'Machine policy changed', 'U'),
   'policy.invalid': alert(SECURITY_CONFIGURATION, 'Machine policy rejected as invalid'),
+  // DICOM 110120 Application Start, outcome 4: the workstation stays on a locked screen saying why.
+  'workstation.start_failed': {
+    eventId: APPLICATION_ACTIVITY,
+    eventType: dcm('110120', 'Application Start'),
+    action: 'E',
+    display: 'Workstation could not start',
+  },
   'reader.attach': alert(HARDWARE_CONFIGURATION, 'Badge reader attached'),
   'reader.detach': alert(HARDWARE_CONFIGURATION, 'Badge reader detached'),
   'reader.error': alert(HARDWARE_CONFIGURATION, 'Badge reader error'),

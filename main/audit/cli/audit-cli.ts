@@ -2,6 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import { open, rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
+import { messageOf } from '../../../common/errors.js';
 import { exportFhirBundle, exportJsonLines } from '../export/audit-export.js';
 import type { JournalPosition } from '../journal/audit-journal.js';
 import type { JournalReadError } from '../journal/journal-reader.js';
@@ -82,10 +83,10 @@ export async function runAuditCli(argv: readonly string[], io: CliIo): Promise<n
     }
   } catch (error) {
     if (error instanceof UsageError || (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
-      io.stderr(`careshell-audit: ${(error as Error).message}\n\n${USAGE}`);
+      io.stderr(`careshell-audit: ${messageOf(error)}\n\n${USAGE}`);
       return 2;
     }
-    io.stderr(`careshell-audit: ${(error as Error).message}\n`);
+    io.stderr(`careshell-audit: ${messageOf(error)}\n`);
     return 1;
   }
 }
@@ -203,7 +204,7 @@ async function writeNewFile(file: string, chunks: AsyncIterable<string>): Promis
   } catch (error) {
     await handle.close().catch(() => undefined);
     await rm(file, { force: true });
-    throw new Error(`${(error as Error).message} Nothing was exported: ${file} was removed.`);
+    throw new Error(`${messageOf(error)} Nothing was exported: ${file} was removed.`);
   }
 }
 

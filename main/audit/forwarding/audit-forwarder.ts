@@ -1,4 +1,5 @@
 import type { Clock } from '../../../common/clock.js';
+import { messageOf } from '../../../common/errors.js';
 import type { Random } from '../../../common/random.js';
 import type { AuditSink } from '../audit-event.js';
 import type { JournalFeed, JournalPosition } from '../journal/audit-journal.js';
@@ -150,7 +151,7 @@ export class AuditForwarder {
       // A send cut short by stop() is not a collector failure.
       if (this.stopped) return;
       this.failures++;
-      this.lastError = (error as Error).message;
+      this.lastError = messageOf(error);
       if (error instanceof JournalReadError) stuck = error;
       if (this.failures >= this.options.stallAfterFailures && !this.stalled) {
         this.stalled = true;
@@ -212,7 +213,7 @@ export class AuditForwarder {
         },
       })
       .catch((error: unknown) =>
-        log.warn(`audit: could not record that forwarding to "${destination}" is stalled: ${(error as Error).message}`),
+        log.warn(`audit: could not record that forwarding to "${destination}" is stalled: ${messageOf(error)}`),
       );
   }
 

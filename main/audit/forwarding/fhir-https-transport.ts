@@ -1,5 +1,6 @@
 import { Agent, request } from 'node:https';
 import type { Clock } from '../../../common/clock.js';
+import { messageOf } from '../../../common/errors.js';
 import { toFhirAuditEvent } from '../catalogue/fhir-audit-event.js';
 import type { StoredAuditEvent } from '../journal/journal-reader.js';
 import type { AuditTransport } from './audit-transport.js';
@@ -47,7 +48,7 @@ export class FhirHttpsTransport implements AuditTransport {
           JSON.stringify(toFhirAuditEvent(event, { site: this.options.site })),
         );
       } catch (error) {
-        throw new DeliveryError((error as Error).message, index);
+        throw new DeliveryError(messageOf(error), index);
       }
     }
   }

@@ -1,6 +1,7 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Clock } from '../../../common/clock.js';
+import { messageOf } from '../../../common/errors.js';
 import type { Random } from '../../../common/random.js';
 import type { AuditSink } from '../audit-event.js';
 import type { JournalFeed } from '../journal/audit-journal.js';
@@ -108,13 +109,13 @@ async function createTransport(
     try {
       text = await readFile(file, 'utf8');
     } catch (error) {
-      throw new Error(`${key(name)}: cannot read ${file} (${(error as Error).message}); ${fix}.`);
+      throw new Error(`${key(name)}: cannot read ${file} (${messageOf(error)}); ${fix}.`);
     }
     try {
       if (name === 'keyFile') createPrivateKey(text);
       else new X509Certificate(text);
     } catch (error) {
-      throw new Error(`${key(name)}: ${file} is not ${what} (${(error as Error).message}); ${fix}.`);
+      throw new Error(`${key(name)}: ${file} is not ${what} (${messageOf(error)}); ${fix}.`);
     }
     return text;
   };

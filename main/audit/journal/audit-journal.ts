@@ -1,6 +1,7 @@
 import { mkdir, open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import type { Clock } from '../../../common/clock.js';
+import { messageOf } from '../../../common/errors.js';
 import type { Random } from '../../../common/random.js';
 import type { AuditEvent, AuditSink } from '../audit-event.js';
 import type { AuditKeyStore, AuditSigningKey } from '../keys/audit-key-store.js';
@@ -9,7 +10,7 @@ import { signCheckpoint } from './checkpoint.js';
 import { sha256Hex } from './journal-record.js';
 import type { RecoveredJournal } from './journal-recovery.js';
 import { recoverJournal } from './journal-recovery.js';
-import type { ChainHead } from './segment-scan.js';
+import type { ChainHead } from './segment-chain-scan.js';
 import { segmentName, segmentPath, syncDirectory } from './segment-files.js';
 
 export interface JournalSettings {
@@ -64,7 +65,7 @@ type Pending =
 const MAX_BATCH = 4096;
 
 /**
- * The tamper-evident audit journal (DESIGN.md §6): append-only segment files of hash-chained records,
+ * The tamper-evident audit journal (docs/design.md#audit): append-only segment files of hash-chained records,
  * signed checkpoints, rotation by size. `append` resolves only after the record is on disk: concurrent
  * appends are grouped into one write and one fdatasync (group commit), so durability costs one disk flush
  * per batch rather than per event.
@@ -202,7 +203,7 @@ export class AuditJournal implements AuditSink, JournalFeed {
         try {
           await this.rotate();
         } catch (error) {
-          this.fail(error as Error);
+          this.fail(error);
         }
       }
       const batch = this.queue.splice(0, MAX_BATCH);
@@ -258,7 +259,7 @@ export class AuditJournal implements AuditSink, JournalFeed {
           event: item.event,
         });
       } catch (error) {
-        item.reject(new Error(`The audit event "${item.event.type}" cannot be stored: ${(error as Error).message}`));
+        item.reject(new Error(`The audit event "${item.event.type}" cannot be stored: ${messageOf(error)}`));
         continue;
       }
       push(line);
@@ -274,7 +275,7 @@ export class AuditJournal implements AuditSink, JournalFeed {
         this.head = startHead;
         this.sinceCheckpoint = startSince;
         const failure = new Error(
-          `The audit journal could not write to ${this.directory} (${(error as Error).message}); the events were not recorded.`,
+          `The audit journal could not write to ${this.directory} (${messageOf(error)}); the events were not recorded.`,
         );
         await this.undoPartialWrite();
         for (const { reject } of included) reject(failure);
@@ -306,13 +307,13 @@ export class AuditJournal implements AuditSink, JournalFeed {
         await this.handle.datasync();
       }
     } catch (error) {
-      this.fail(error as Error);
+      this.fail(error);
     }
   }
 
-  private fail(error: Error): void {
+  private fail(error: unknown): void {
     this.broken = new Error(
-      `The audit journal in ${this.directory} cannot be written (${error.message}). Audited actions are refused until it is ` +
+      `The audit journal in ${this.directory} cannot be written (${messageOf(error)}). Audited actions are refused until it is ` +
         'repaired: check disk space and permissions, then restart CareShell.',
     );
   }

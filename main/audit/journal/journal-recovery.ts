@@ -1,7 +1,7 @@
 import { open, readFile } from 'node:fs/promises';
 import { GENESIS_HASH, readFrame, sha256Hex } from './journal-record.js';
-import type { ChainHead, JournalProblem } from './segment-scan.js';
-import { scanSegment } from './segment-scan.js';
+import type { ChainHead, JournalProblem } from './segment-chain-scan.js';
+import { scanSegment } from './segment-chain-scan.js';
 import {
   listSegments,
   readLastLine,

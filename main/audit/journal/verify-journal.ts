@@ -4,10 +4,10 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { DEFAULT_JOURNAL_SETTINGS } from './audit-journal.js';
 import { GENESIS_HASH } from './journal-record.js';
-import type { ScannedSegment } from './scan-segments.js';
-import { scanSegments } from './scan-segments.js';
-import type { ChainHead, JournalProblem } from './segment-scan.js';
-import { describeBreak } from './segment-scan.js';
+import type { ScannedSegment } from './verify-thread-scan.js';
+import { scanClaimedSegments } from './verify-thread-scan.js';
+import type { ChainHead, JournalProblem } from './segment-chain-scan.js';
+import { describeBreak } from './segment-chain-scan.js';
 import { SegmentClaims } from './segment-claims.js';
 import { listSegments, segmentFirstSeq } from './segment-files.js';
 
@@ -166,7 +166,7 @@ async function scanInParallel(
     startWorker({ directory, segments, keys: [...publicKeys], shared: claims.shared, worker }),
   );
   try {
-    const mine = await scanSegments(directory, segments, publicKeys, claims);
+    const mine = await scanClaimedSegments(directory, segments, publicKeys, claims);
     const theirs = await Promise.all(
       workers.map(({ worker, result }, index) => (claims.callOff(index) ? worker.terminate().then(() => []) : result)),
     );

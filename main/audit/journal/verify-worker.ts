@@ -1,6 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
-import { scanSegments } from './scan-segments.js';
+import { scanClaimedSegments } from './verify-thread-scan.js';
 import { SegmentClaims } from './segment-claims.js';
 
 /** A verify worker: scans the segments it claims (see verify-journal.ts) and posts what it found. */
@@ -15,7 +15,9 @@ const claims = new SegmentClaims(shared);
 // No top-level await: from sources this module is loaded through tsx's CommonJS hook (see verify-journal.ts).
 if (claims.join(worker)) {
   // A failure rejects unhandled, which ends the worker with an 'error' event the caller turns into a rejection.
-  void scanSegments(directory, segments, new Map(keys), claims).then((scanned) => parentPort!.postMessage(scanned));
+  void scanClaimedSegments(directory, segments, new Map(keys), claims).then((scanned) =>
+    parentPort!.postMessage(scanned),
+  );
 } else {
   parentPort!.postMessage([]);
 }

@@ -2,6 +2,7 @@ import { createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:cry
 import type { KeyObject } from 'node:crypto';
 import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { messageOf } from '../../../common/errors.js';
 import type { KeyProtector } from '../../app/installation-secrets.js';
 import { writeFileAtomically } from '../atomic-file.js';
 import { syncDirectory } from '../journal/segment-files.js';
@@ -80,7 +81,7 @@ export class FileAuditKeyStore implements AuditKeyStore {
       return ed25519(createPrivateKey({ key: protector.unprotect(sealed), format: 'der', type: 'pkcs8' }));
     } catch (error) {
       throw new Error(
-        `The audit signing key ${file} cannot be unlocked with ${protector.name} (${(error as Error).message}). Restore it from backup, ` +
+        `The audit signing key ${file} cannot be unlocked with ${protector.name} (${messageOf(error)}). Restore it from backup, ` +
           `or remove it to start with a new key (checkpoints signed with the old one still verify with its public key in ${this.directory}).`,
       );
     }
@@ -99,7 +100,7 @@ export class FileAuditKeyStore implements AuditKeyStore {
       key = ed25519(createPrivateKey(pem));
     } catch (error) {
       throw new Error(
-        `The audit signing key ${file} from an earlier CareShell is not a usable Ed25519 key (${(error as Error).message}); restore it from backup or remove it.`,
+        `The audit signing key ${file} from an earlier CareShell is not a usable Ed25519 key (${messageOf(error)}); restore it from backup or remove it.`,
       );
     }
     const stored = await this.create(key);
@@ -153,6 +154,6 @@ export async function loadPublicKeyFile(file: string): Promise<KeyObject> {
   try {
     return ed25519(createPublicKey(text));
   } catch (error) {
-    throw new Error(`${file} is not an Ed25519 public key in PEM form (${(error as Error).message}).`);
+    throw new Error(`${file} is not an Ed25519 public key in PEM form (${messageOf(error)}).`);
   }
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** How PINs are chosen and how failures are punished; set by machine policy (DESIGN.md §3, §9). */
+/** How PINs are chosen and how failures are punished; set by machine policy (docs/design.md#policy). */
 const pinPolicyFields = z.strictObject({
   /** The renderer contract accepts 4-12 digits; policy may demand more. */
   minLength: z.number().int().min(4).max(12),

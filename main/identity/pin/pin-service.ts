@@ -66,10 +66,10 @@ export interface PinServiceDeps {
 }
 
 /**
- * Per-user PIN for re-verification at a locked workstation (DESIGN.md §3). argon2id with explicit parameters
- * and a per-user random salt; argon2's verify compares digests in constant time. Each wrong PIN starts a
- * doubling backoff before the next one is checked; `maxAttempts` consecutive wrong PINs lock the PIN, and the
- * lock is stored, so only a full sign-in (clearLockout) lifts it: not time, not a restart, not a new PIN.
+ * Per-user PIN for re-verification at a locked workstation (docs/design.md#session-semantics). argon2id with
+ * explicit parameters and a per-user random salt; argon2's verify compares digests in constant time. Each wrong
+ * PIN starts a doubling backoff before the next one is checked; `maxAttempts` consecutive wrong PINs lock the PIN,
+ * and the lock is stored, so only a full sign-in (clearLockout) lifts it: not time, not a restart, not a new PIN.
  * Results are returned, not audited: the session engine records each attempt once, with its session context.
  */
 export class PinService {

@@ -1,4 +1,5 @@
 import type { Clock } from '../../../common/clock.js';
+import { messageOf } from '../../../common/errors.js';
 import type { UserDirectory } from '../directory/user-directory.js';
 import { IdentityError } from '../identity-error.js';
 import type { TokenBroker } from '../tokens/token-broker.js';
@@ -65,7 +66,7 @@ export class StepUpService {
       const message =
         error instanceof IdentityError
           ? error.message
-          : `Step-up could not be checked (${(error as Error).message}); try again, or call IT.`;
+          : `Step-up could not be checked (${messageOf(error)}); try again, or call IT.`;
       return { ok: false, reason: 'unavailable', message };
     }
   }

@@ -1,6 +1,7 @@
 import { generateSecret, generateURI, verify } from 'otplib';
 import { z } from 'zod';
 import type { Clock } from '../../../common/clock.js';
+import { messageOf } from '../../../common/errors.js';
 import type { Sealer } from '../crypto/sealer.js';
 import { IdentityError } from '../identity-error.js';
 import type { KeyValueStore } from '../storage/key-value-store.js';
@@ -104,7 +105,7 @@ export class TotpAuthenticator {
     } catch (error) {
       throw new IdentityError(
         'record-damaged',
-        `The authenticator record cannot be read (${(error as Error).message}); set up the authenticator app again.`,
+        `The authenticator record cannot be read (${messageOf(error)}); set up the authenticator app again.`,
       );
     }
     if (!parsed.success)

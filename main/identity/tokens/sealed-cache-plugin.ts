@@ -1,4 +1,5 @@
 import type { ICachePlugin, TokenCacheContext } from '@azure/msal-node';
+import { messageOf } from '../../../common/errors.js';
 import type { Sealer } from '../crypto/sealer.js';
 import type { KeyValueStore } from '../storage/key-value-store.js';
 import { userKey } from '../storage/user-key.js';
@@ -39,7 +40,7 @@ export function createSealedCachePlugin(options: SealedCachePluginOptions): ICac
           json = text;
         } catch (error) {
           await options.store.delete(key);
-          await options.onDiscard((error as Error).message);
+          await options.onDiscard(messageOf(error));
         }
       }
       cacheContext.tokenCache.deserialize(json);

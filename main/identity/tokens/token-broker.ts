@@ -12,6 +12,7 @@ import {
   type INetworkModule,
 } from '@azure/msal-node';
 import type { Clock } from '../../../common/clock.js';
+import { messageOf } from '../../../common/errors.js';
 import type { Random } from '../../../common/random.js';
 import type { Sealer } from '../crypto/sealer.js';
 import type { IdentityAudit } from '../identity-audit.js';
@@ -334,7 +335,7 @@ function describeDuration(ms: number): string {
 function classify(error: unknown, what: string): TokenFailure {
   if (error instanceof SignInEnded) return { ok: false, reason: 'failed', message: error.message };
   const code = (error as { errorCode?: string }).errorCode ?? '';
-  const detail = (error as Error).message ?? String(error);
+  const detail = messageOf(error);
   if (error instanceof IdentityNetworkError || UNAVAILABLE_CODES.has(code)) {
     return {
       ok: false,

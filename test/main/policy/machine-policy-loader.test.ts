@@ -1,4 +1,4 @@
-import { chmod, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -87,8 +87,43 @@ describe('machine policy loader (Linux)', () => {
   });
 
   it('refuses a directory in place of the file', async () => {
-    const r = await loadMachinePolicy({ path: dir, trustedOwnerUids: [uid] });
+    const inPlace = join(dir, 'policy-dir.json');
+    await mkdir(inPlace);
+    const r = await loadMachinePolicy({ path: inPlace, trustedOwnerUids: [uid] });
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.problems[0]!.message).toMatch(/not a regular file/);
+  });
+
+  it('refuses a policy folder that group or others can write, even when the file itself is sound', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'careshell-open-folder-'));
+    try {
+      await writeFile(join(folder, 'policy.json'), '{"version":1}');
+      await chmod(join(folder, 'policy.json'), 0o644);
+      await chmod(folder, 0o777);
+      const r = await loadMachinePolicy({ path: join(folder, 'policy.json'), trustedOwnerUids: [uid] });
+      expect(r).toMatchObject({
+        ok: false,
+        problems: [
+          {
+            path: '(file)',
+            message: expect.stringMatching(/folder .* writable by group or others \(mode 777\); run chmod go-w/),
+          },
+        ],
+      });
+      await chmod(folder, 0o755);
+      expect(await loadMachinePolicy({ path: join(folder, 'policy.json'), trustedOwnerUids: [uid] })).toMatchObject({
+        ok: true,
+      });
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a policy folder owned by an untrusted user', async () => {
+    const r = await loadMachinePolicy({ path: join(dir, 'absent.json'), trustedOwnerUids: [uid + 1] });
+    expect(r).toMatchObject({
+      ok: false,
+      problems: [{ message: expect.stringMatching(/policy folder .* owned by uid/) }],
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -43,22 +43,61 @@ describe('watchMachinePolicy (inotify on the policy folder, no polling)', () => 
     expect(clock.pendingTimers()).toBe(0);
   });
 
-  it('sees the file replaced by rename (how configuration management installs it), and ignores other files', async () => {
+  it('sees the file replaced by rename (how configuration management installs it)', async () => {
     const { dir, file, clock, changes } = await setup();
-    await writeFile(path.join(dir, 'notes.txt'), 'not the policy');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(clock.pendingTimers()).toBe(0);
     const staged = path.join(dir, '.policy.json.tmp');
     await writeFile(staged, '{"version":1,"profile":"er-kiosk"}');
     await rename(staged, file);
     await until(() => changes() === 1, clock, 'the replaced file to be reported', { stepMs: 100 });
   });
 
-  it('says when the folder cannot be watched, and that changes then wait for a restart', async () => {
+  it('ignores every other file in the folder', () => {
+    const clock = new ManualClock();
+    let deliver: (filename: string | null) => void = () => {};
+    const stop = watchMachinePolicy({
+      path: '/etc/careshell/policy.json',
+      clock,
+      onChange: () => {},
+      log: { warn: () => {} },
+      watchDir: (_dir, onEvent) => {
+        deliver = onEvent;
+        return { close: () => {} };
+      },
+    });
+    cleanups.push(stop);
+    deliver('notes.txt');
+    deliver('.policy.json.tmp');
+    expect(clock.pendingTimers()).toBe(0);
+    deliver('policy.json');
+    expect(clock.pendingTimers()).toBe(1);
+  });
+
+  it('on a fresh install without the policy folder, sees IT create it and install the first policy', async () => {
+    const parent = await mkdtemp(path.join(tmpdir(), 'careshell-fresh-'));
+    cleanups.push(() => rm(parent, { recursive: true, force: true }));
+    const clock = new ManualClock();
+    let changes = 0;
+    const warnings: string[] = [];
+    cleanups.push(
+      watchMachinePolicy({
+        path: path.join(parent, 'careshell', 'policy.json'),
+        clock,
+        onChange: () => changes++,
+        log: { warn: (m) => warnings.push(m) },
+      }),
+    );
+    await mkdir(path.join(parent, 'careshell'));
+    await chmod(path.join(parent, 'careshell'), 0o755);
+    await writeFile(path.join(parent, 'careshell', 'policy.json'), '{"version":1}');
+    await until(() => changes > 0, clock, 'the first policy to be reported', { stepMs: 100 });
+    expect(warnings).toEqual([]);
+  });
+
+  it('says when not even the parent folder can be watched, and that changes then wait for a restart', () => {
     const clock = new ManualClock();
     const warnings: string[] = [];
     const stop = watchMachinePolicy({
-      path: '/nonexistent-careshell/policy.json',
+      path: '/nonexistent-careshell/careshell/policy.json',
       clock,
       onChange: () => {},
       log: { warn: (m) => warnings.push(m) },

@@ -41,7 +41,7 @@ function windowConstructions(file: string, source: string): { at: string; webPre
   return found;
 }
 
-describe('lockedDownWebPreferences (docs/shell.md#hardening)', () => {
+describe('lockedDownWebPreferences (docs/design.md#hardening)', () => {
   it('isolates and sandboxes every window, with no Node in any frame or worker and no webview tags', () => {
     expect(lockedDownWebPreferences()).toMatchObject(ISOLATION);
   });

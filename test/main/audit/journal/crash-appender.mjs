@@ -1,9 +1,9 @@
-// Child process for crash.test.ts. "race" mode: appends events from 8 lanes as fast as it can and prints
+// Child process for crash.property.test.ts. "race" mode: appends events from 8 lanes as fast as it can and prints
 // each acknowledged event's number the moment its append resolves, until the parent SIGKILLs it. "tear"
 // mode: appends `after` events one at a time, then one 256 KiB event whose write stops half-way, as a
 // write(2) does when the process is killed inside it (at a page boundary): it prints "torn" and waits for
 // the parent's SIGKILL. (A real kill rarely lands inside one write: the kernel copies a whole write to the
-// page cache in well under a millisecond.) Runs the journal transpiled to JS (see crash.test.ts) so that
+// page cache in well under a millisecond.) Runs the journal transpiled to JS (see crash.property.test.ts) so that
 // two hundred start-ups stay fast.
 import { open } from 'node:fs/promises';
 import path from 'node:path';

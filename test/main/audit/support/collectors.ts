@@ -5,6 +5,7 @@ import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import type { Server as TlsServer } from 'node:tls';
+import { messageOf } from '../../../../common/errors.js';
 import { createTestCa } from '../../../../tools/local-idp/test-ca.js';
 
 /** One CA and server certificate for 127.0.0.1/localhost per test file, made at run time. */
@@ -80,7 +81,7 @@ export class SyslogCollector {
           try {
             this.messages.push(parseSyslog(frame));
           } catch (error) {
-            this.errors.push((error as Error).message);
+            this.errors.push(messageOf(error));
           }
         }
       });

@@ -1,23 +1,12 @@
-import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { systemRandom, type Random } from '../../../../common/random.js';
-import { SealBrokenError, createAesGcmSealer } from '../../../../main/identity/crypto/sealer.js';
+import { createAesGcmSealer } from '../../../../main/identity/crypto/sealer.js';
 
+// Round trip and tampering over generated plaintexts: sealer.property.test.ts.
 describe('AES-GCM sealer', () => {
   const sealer = createAesGcmSealer(new Uint8Array(32).fill(7), systemRandom);
 
-  it('round-trips, and any single flipped bit, other context or other key is refused', () => {
-    fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 256 }), fc.nat(), (plain, where) => {
-        const sealed = sealer.seal(plain, 'user-a');
-        expect(Buffer.from(sealer.open(sealed, 'user-a'))).toEqual(Buffer.from(plain));
-        const tampered = new Uint8Array(sealed);
-        tampered[where % tampered.length]! ^= 1 << (where % 8);
-        expect(() => sealer.open(tampered, 'user-a')).toThrow(SealBrokenError);
-        expect(() => sealer.open(sealed, 'user-b')).toThrow(SealBrokenError);
-      }),
-      { numRuns: 300 },
-    );
+  it('refuses what another key sealed, saying it may have been altered', () => {
     const other = createAesGcmSealer(new Uint8Array(32).fill(8), systemRandom);
     expect(() => other.open(sealer.seal(Buffer.from('x'), 'c'), 'c')).toThrow(/altered, or sealed with another key/);
   });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { messageOf } from '../../../../common/errors.js';
 import { ManualClock } from '../../../../common/manual-clock.js';
 import { IdentityError } from '../../../../main/identity/identity-error.js';
 import type { PinPolicy } from '../../../../main/identity/pin/pin-policy.js';
@@ -210,6 +211,6 @@ describe('PinService', () => {
     const error = await pins.verify('alice', '482913').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(IdentityError);
     expect((error as IdentityError).code).toBe('record-damaged');
-    expect((error as Error).message).toMatch(/PIN record .* damaged at "phc"/);
+    expect(messageOf(error)).toMatch(/PIN record .* damaged at "phc"/);
   });
 });

@@ -1,0 +1,278 @@
+import { messageOf } from '../../common/errors.js';
+import type { ResolvedPolicy } from '../app/careshell-policy.js';
+import { createCareShell, type CareShell } from '../app/create-careshell.js';
+import type { KeyProtector } from '../app/installation-secrets.js';
+import { policyErrorContract } from '../contract/policy-error-contract.js';
+import type { AuditEvent } from '../audit/audit-event.js';
+import { watchMachinePolicy } from '../policy/machine-policy-watcher.js';
+import { describeProblems } from '../policy/policy-problem.js';
+import { followMachinePolicy, type MachinePolicyUpdates } from './machine-policy-updates.js';
+import { openWorkstation, type Workstation } from './open-workstation.js';
+import { LOCKED_STAGE, stageOf } from './stage.js';
+import { switchableSurface } from './switchable-surface.js';
+import type { RunningWorkstation, Stage, StartProblem, WorkstationHost } from './workstation-host.js';
+import { recordStartProblem } from './workstation-journal.js';
+import { hostSettingsOf, readWorkstationPolicy } from './workstation-policy.js';
+
+export interface RunWorkstationOptions {
+  /**
+   * How changes to the policy file are noticed: by default its folder is watched (machine-policy-watcher.ts).
+   * Tests call onChange themselves.
+   */
+  watchPolicy?: (onChange: () => void) => () => void;
+}
+
+/** A running workstation's parts: what the harness drives (its enrollments, its controls) and tests inspect. */
+export interface WorkstationParts {
+  careshell: CareShell;
+  workstation: Workstation;
+  /** The last valid machine policy. */
+  policy(): ResolvedPolicy;
+}
+
+export interface WorkstationRun extends RunningWorkstation {
+  /** The running workstation, or undefined while it is locked on a start problem (or stopped). */
+  parts(): WorkstationParts | undefined;
+}
+
+interface Running extends WorkstationParts {
+  updates: MachinePolicyUpdates;
+  disposers: (() => void)[];
+}
+
+type Phase =
+  | { kind: 'booting' }
+  | { kind: 'problem'; problem: StartProblem }
+  | { kind: 'running'; running: Running }
+  | { kind: 'stopped' };
+
+/** What the locked screen says for each start problem: what is wrong and who does what about it. */
+export function problemText(problem: StartProblem): string {
+  switch (problem.kind) {
+    case 'not-configured':
+      return (
+        `This workstation is not configured yet: IT must install its machine policy at ${problem.policyPath} ` +
+        '(see docs/policy.md). It stays locked until then.'
+      );
+    case 'invalid-policy':
+      return `${problem.problems}\nSee docs/policy.md.`;
+    case 'cannot-start':
+      return `CareShell cannot start: ${problem.reason}\nThe workstation stays locked; call IT.`;
+  }
+}
+
+/** How each start problem is told to the audit trail. */
+function problemRecord(problem: StartProblem, text: string): Pick<AuditEvent, 'type' | 'reason'> {
+  return { type: problem.kind === 'cannot-start' ? 'workstation.start_failed' : 'policy.invalid', reason: text };
+}
+
+/**
+ * The one workstation composition, for the Electron shell and the demo harness alike (docs/workstation.md). It
+ * never exits and never shows the desktop: no policy, an invalid one, or any start error is a locked screen
+ * that explains itself (and is journaled where a journal can be opened), left as soon as the policy file is
+ * corrected. While running it follows the policy file (a deleted or broken file locks and keeps the last
+ * valid policy), decides every stage from the session view and its overlays, turns OS events into session
+ * inputs, allows quitting only when policy does, and stops in order: session engine, forwarders, journal.
+ */
+export function runWorkstation(host: WorkstationHost, options: RunWorkstationOptions = {}): WorkstationRun {
+  const { log } = host;
+  const screen = switchableSurface();
+  let presented = '';
+  /** Each view publish (a countdown tick) would repeat the stage: the host hears only of changes. */
+  const present = (stage: Stage) => {
+    const key = JSON.stringify(stage);
+    if (key === presented) return;
+    presented = key;
+    host.present(stage);
+  };
+  host.serve(screen.surface);
+  present(LOCKED_STAGE);
+
+  let phase: Phase = { kind: 'booting' };
+  let stopping: Promise<void> | undefined;
+  let queue: Promise<void> = Promise.resolve();
+  /** Boots and policy changes run one after another, never interleaved. */
+  const serially = (work: () => Promise<void>) => {
+    queue = queue.then(work).catch((error: unknown) => log.warn(`workstation: ${messageOf(error)}`));
+    return queue;
+  };
+  const journalOptions = (protector: KeyProtector) => ({
+    dataDir: host.dataDir,
+    protector,
+    clock: host.clock,
+    random: host.random,
+    workstation: host.workstation,
+  });
+
+  async function lockOn(problem: StartProblem, protector?: KeyProtector): Promise<void> {
+    phase = { kind: 'problem', problem };
+    const text = problemText(problem);
+    log.warn(text);
+    present(LOCKED_STAGE);
+    await screen.switchTo({ contract: policyErrorContract(host.workstation, text, log) });
+    // Without a trusted policy no plaintext key storage is allowed, so a refusing host leaves no record here.
+    const key = protector ? { ok: true as const, protector } : host.keyProtector({ allowPlaintext: false });
+    if (!key.ok) return log.warn(`audit: the start problem is not journaled: ${key.reason}`);
+    await recordStartProblem(journalOptions(key.protector), problemRecord(problem, text)).catch((error: unknown) =>
+      log.warn(`audit: could not record the start problem: ${messageOf(error)}`),
+    );
+  }
+
+  async function start(policy: ResolvedPolicy, protector: KeyProtector): Promise<Running> {
+    const workstation = await openWorkstation({
+      policy,
+      dataDir: host.dataDir,
+      workstation: host.workstation,
+      clock: host.clock,
+      random: host.random,
+      protector,
+      openSignIn: host.openSignIn,
+      ...(host.extraCaPems ? { extraCaPems: [...host.extraCaPems] } : {}),
+      ...(host.hardware ? { hardware: host.hardware } : {}),
+      ...(host.readerOverride ? { readerOverride: (entry) => host.readerOverride?.(entry) } : {}),
+      ...(host.osIdleMs ? { osIdleMs: () => host.osIdleMs?.() ?? 0 } : {}),
+      log,
+    });
+    const careshell = createCareShell(workstation.env);
+    const disposers = followStage(careshell);
+    let started = false;
+    try {
+      if (host.captureWedgeKeys) disposers.push(host.captureWedgeKeys(workstation.wedgeReaders));
+      started = true;
+      await careshell.start();
+      const updates = await followMachinePolicy({
+        policyPath: host.policyPath,
+        load: () => readWorkstationPolicy(host.policyPath, host.trustedPolicyOwnerUids),
+        current: policy,
+        session: careshell.session,
+        identity: workstation.identity,
+        audit: workstation.journal,
+        clock: host.clock,
+        workstation: host.workstation,
+        log,
+      });
+      return { careshell, workstation, updates, disposers, policy: () => updates.policy() };
+    } catch (error) {
+      for (const dispose of disposers.splice(0)) dispose();
+      if (started) await careshell.stop().catch((e: unknown) => log.warn(`workstation: ${messageOf(e)}`));
+      await workstation.close();
+      throw error;
+    }
+  }
+
+  /** The stage follows the session view, which EHR view is shown, and the authenticator setup overlay. */
+  function followStage(careshell: CareShell): (() => void)[] {
+    let shown: string | undefined;
+    let setupOpen = false;
+    const follow = () => present(stageOf(careshell.session.view(), shown, setupOpen));
+    return [
+      careshell.session.onView(follow),
+      careshell.session.onLifecycle((event) => {
+        if (event.kind === 'shown') shown = event.sessionId;
+        else if (event.sessionId === shown) shown = undefined;
+        // Off the screen first, then its partition cleared: PHI leaves the screen at once.
+        follow();
+        if (event.kind === 'terminated') {
+          host
+            .terminateEhr(event.sessionId)
+            .catch((error: unknown) => log.warn(`EHR view of an ended session: ${messageOf(error)}`));
+        }
+      }),
+      careshell.subscribe((channel, payload) => {
+        if (channel !== 'identity:authenticator-setup') return;
+        setupOpen = payload !== null;
+        follow();
+      }),
+    ];
+  }
+
+  async function boot(): Promise<void> {
+    if (stopping) return;
+    const read = await readWorkstationPolicy(host.policyPath, host.trustedPolicyOwnerUids);
+    if (read.kind === 'missing') return lockOn({ kind: 'not-configured', policyPath: host.policyPath });
+    if (read.kind === 'invalid') {
+      const problems = describeProblems(host.policyPath, read.problems);
+      return lockOn({ kind: 'invalid-policy', policyPath: host.policyPath, problems });
+    }
+    const { policy } = read;
+    const key = host.keyProtector({ allowPlaintext: policy.hardening.allowPlaintextKeyStorage });
+    if (!key.ok) return lockOn({ kind: 'cannot-start', reason: key.reason });
+    let running: Running;
+    try {
+      host.configure(hostSettingsOf(policy));
+      running = await start(policy, key.protector);
+    } catch (error) {
+      return lockOn({ kind: 'cannot-start', reason: messageOf(error) }, key.protector);
+    }
+    phase = { kind: 'running', running };
+    await screen.switchTo(running.careshell);
+    present(stageOf(running.careshell.session.view(), undefined, false));
+    log.info(`workstation ${host.workstation} started (profile ${policy.session.profile})`);
+  }
+
+  /** Whatever goes wrong while booting ends on a locked screen that says so, never on an undecided one. */
+  const bootOrLock = () => boot().catch((error: unknown) => lockOn({ kind: 'cannot-start', reason: messageOf(error) }));
+
+  async function onPolicyChanged(): Promise<void> {
+    if (phase.kind === 'problem') await bootOrLock();
+    else if (phase.kind === 'running') await phase.running.updates.apply();
+  }
+
+  const stopWatching = (
+    options.watchPolicy ??
+    ((onChange) => watchMachinePolicy({ path: host.policyPath, clock: host.clock, log, onChange }))
+  )(() => void serially(onPolicyChanged));
+  const ready = serially(bootOrLock);
+
+  /** The shutdown order: nothing on screen, session engine and readers, forwarders, journal (final checkpoint). */
+  function shutdown(reason: string, lockFirst: boolean): Promise<void> {
+    stopping ??= (async () => {
+      log.info(`workstation: stopping (${reason})`);
+      stopWatching();
+      await queue;
+      present(LOCKED_STAGE);
+      if (phase.kind === 'running') {
+        const { careshell, workstation, disposers } = phase.running;
+        if (lockFirst) await careshell.session.handle({ type: 'os', event: 'lock-screen' }).catch(() => undefined);
+        for (const dispose of disposers.splice(0)) dispose();
+        await careshell.stop().catch((error: unknown) => log.warn(`workstation: stop: ${messageOf(error)}`));
+        await workstation.close().catch((error: unknown) => log.warn(`workstation: close: ${messageOf(error)}`));
+      }
+      phase = { kind: 'stopped' };
+    })();
+    return stopping;
+  }
+  const shutdownAndExit = (reason: string, lockFirst: boolean) =>
+    void shutdown(reason, lockFirst).finally(() => host.exit());
+
+  return {
+    ready,
+    problem: () => (phase.kind === 'problem' ? phase.problem : undefined),
+    parts: () => (phase.kind === 'running' ? phase.running : undefined),
+    async osEvent(event) {
+      if (event === 'shutdown') return shutdownAndExit('the operating system is shutting down', true);
+      if (phase.kind !== 'running' || stopping) return log.info(`os: ${event} (no session is running)`);
+      // Another OS user coming to the front is a walk-away: the same as a screen lock.
+      const input = event === 'resign-active' ? 'lock-screen' : event;
+      await phase.running.careshell.session
+        .handle({ type: 'os', event: input })
+        .catch((error: unknown) => log.warn(`os: ${event}: ${messageOf(error)}`));
+    },
+    requestQuit() {
+      if (stopping) return true;
+      if (phase.kind === 'running' && phase.running.policy().kiosk.allowQuit) {
+        shutdownAndExit('quit, allowed by kiosk.allowQuit', false);
+        return true;
+      }
+      const why =
+        phase.kind === 'running'
+          ? 'the machine policy does not allow it (kiosk.allowQuit)'
+          : phase.kind === 'booting'
+            ? 'the workstation is still starting'
+            : 'no valid machine policy allows it (kiosk.allowQuit)';
+      log.warn(`quit refused: ${why}`);
+      return false;
+    },
+    stop: () => shutdown('stopped by the host', false),
+  };
+}

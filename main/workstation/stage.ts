@@ -1,0 +1,26 @@
+import type { SessionView } from '../../preload/contract.js';
+import type { Stage } from './workstation-host.js';
+
+/** Every screen without a session on it, and every start problem: nothing of a clinician's is visible. */
+export const LOCKED_STAGE: Stage = { locked: true, overlay: 'none' };
+
+/**
+ * The stage for a session view: the EHR view only on the active screens, and whatever the renderer must
+ * draw above it decides how much of it is left. Anything that asks the clinician something (the idle
+ * countdown, a step-up, a PIN or enrollment prompt, the authenticator setup) is a modal the EHR view may
+ * not cover; a notice is a banner above it.
+ */
+export function stageOf(view: SessionView, shownSessionId: string | undefined, authenticatorSetupOpen: boolean): Stage {
+  if (view.screen !== 'active' && view.screen !== 'idle-warning') return LOCKED_STAGE;
+  const modal =
+    view.screen === 'idle-warning' ||
+    view.stepUp !== undefined ||
+    view.pinPrompt !== undefined ||
+    view.enrollment !== undefined ||
+    authenticatorSetupOpen;
+  return {
+    locked: false,
+    ...(shownSessionId ? { ehrSessionId: shownSessionId } : {}),
+    overlay: modal ? 'modal' : view.notice ? 'banner' : 'none',
+  };
+}

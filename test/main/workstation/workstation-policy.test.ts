@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { careShellPolicySchema, resolveCareShellPolicy } from '../../../main/app/careshell-policy.js';
+import { hostSettingsOf, machinePolicyPath } from '../../../main/workstation/workstation-policy.js';
+
+describe('machinePolicyPath', () => {
+  it('ignores CARESHELL_POLICY in a packaged build: a kiosk reads only /etc/careshell/policy.json', () => {
+    const env = { CARESHELL_POLICY: '/home/someone/policy.json' };
+    expect(machinePolicyPath({ packaged: true, env })).toBe('/etc/careshell/policy.json');
+    expect(machinePolicyPath({ packaged: false, env })).toBe('/home/someone/policy.json');
+    expect(machinePolicyPath({ packaged: false, env: {} })).toBe('/etc/careshell/policy.json');
+  });
+});
+
+describe('hostSettingsOf', () => {
+  it('allows the EHR its own origins and the sign-in window the provider and identity.allowedOrigins', () => {
+    const resolved = resolveCareShellPolicy(
+      careShellPolicySchema.parse({
+        version: 1,
+        identity: {
+          clientId: 'careshell',
+          authority: 'https://login.microsoftonline.com/contoso.example',
+          allowedOrigins: ['https://adfs.contoso.example'],
+        },
+        ehr: { url: 'https://ehr.contoso.example/app/', allowedOrigins: ['https://ehr.contoso.example/other'] },
+      }),
+    );
+    if (!resolved.ok) throw new Error(JSON.stringify(resolved.problems));
+    expect(hostSettingsOf(resolved.policy)).toEqual({
+      ehrUrl: 'https://ehr.contoso.example/app/',
+      ehrOrigins: ['https://ehr.contoso.example'],
+      signInOrigins: ['https://login.microsoftonline.com', 'https://adfs.contoso.example'],
+    });
+  });
+
+  it('refuses a plain-http federated sign-in origin in the policy', () => {
+    const parsed = careShellPolicySchema.safeParse({
+      version: 1,
+      identity: { clientId: 'c', authority: 'https://idp.example', allowedOrigins: ['http://adfs.example'] },
+    });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues[0]?.path).toEqual(['identity', 'allowedOrigins', 0]);
+  });
+});
