@@ -7,7 +7,8 @@ import type {
 } from '../../../main/session/engine-state.js';
 import { initialState } from '../../../main/session/engine-state.js';
 import { nextDeadline } from '../../../main/session/deadlines.js';
-import { decide, effectivePending } from '../../../main/session/session-reducer.js';
+import { decide } from '../../../main/session/engine/decide.js';
+import { effectivePending } from '../../../main/session/engine/selectors.js';
 import type { SessionPolicy } from '../../../main/policy/session-settings.js';
 import type { DirectoryUser, PinResult } from '../../../main/session/ports.js';
 import { fakeHash, PINS, USERS, type UserKey } from './session-test-kit.js';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { EngineState, KeptSession } from '../../../main/session/engine-state.js';
-import { transitionSignature } from '../../../main/session/session-reducer.js';
+import { transitionSignature } from '../../../main/session/engine/selectors.js';
 import { toView } from '../../../main/session/session-view.js';
 import { applySessionOverrides, SESSION_DEFAULTS, type SessionPolicy } from '../../../main/policy/session-settings.js';
 import { EngineDriver, type Observation, type Step } from './engine-driver.js';
