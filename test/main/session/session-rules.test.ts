@@ -71,7 +71,7 @@ describe('rule: lock hides at once and keeps the session until grace ends', () =
         return e.type === 'session.lock' ? new Promise((r) => (release = r)) : Promise.resolve();
       },
     };
-    const rig = makeRig({ audit: slow as FlakyAuditSink });
+    const rig = makeRig({ audit: slow });
     await rig.tap('alice');
     const handled = rig.service.handle({ type: 'lock-now' });
     expect(rig.screen()).toBe('locked'); // synchronously, before the journal answered
@@ -622,7 +622,7 @@ describe('grants wait for durability', () => {
         return e.type === 'session.sign_in' ? new Promise((r) => (release = r)) : Promise.resolve();
       },
     };
-    const rig = makeRig({ audit: slow as FlakyAuditSink });
+    const rig = makeRig({ audit: slow });
     const handled = rig.tap('alice');
     await flush();
     expect(types(events)).toEqual(['session.sign_in']);
@@ -709,7 +709,7 @@ describe('step-up before a high-risk action', () => {
       },
     };
     const rig = makeRig({
-      audit: gated as FlakyAuditSink,
+      audit: gated,
       policy: { absoluteLifetimeHours: 8, idleTimeoutSeconds: 3600, warningSeconds: 0 },
     });
     const outcomes: unknown[] = [];
@@ -836,7 +836,7 @@ describe('a grant racing another event', () => {
         return Promise.resolve();
       },
     };
-    const rig = makeRig({ audit: gated as FlakyAuditSink, policy: { graceMinutes: 10 } });
+    const rig = makeRig({ audit: gated, policy: { graceMinutes: 10 } });
     await rig.tap('bob');
     await rig.tap('alice'); // Bob suspended at t=0, grace ends at 10 min
     await rig.advance(9 * MIN);
@@ -860,7 +860,7 @@ describe('a grant racing another event', () => {
         return e.type === 'session.unlock' ? new Promise((r) => (release = r)) : Promise.resolve();
       },
     };
-    const rig = makeRig({ audit: gated as FlakyAuditSink });
+    const rig = makeRig({ audit: gated });
     await rig.tap('alice');
     await rig.service.handle({ type: 'lock-now' });
     const unlocking = rig.tap('alice');
@@ -893,7 +893,7 @@ describe('a grant racing another event', () => {
         return new Promise((r) => (release = r));
       },
     };
-    const rig = makeRig({ audit: gated as FlakyAuditSink, policy: { graceMinutes: 5 } });
+    const rig = makeRig({ audit: gated, policy: { graceMinutes: 5 } });
     await rig.tap('alice');
     await rig.service.handle({ type: 'lock-now' });
     await rig.advance(5 * MIN - 1);
