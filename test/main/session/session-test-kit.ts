@@ -201,6 +201,21 @@ export class FakeStepUp implements StepUp {
   }
 }
 
+/** Records every append and holds the ones `holds` picks until release(), as a slow journal disk would. */
+export class GatedAuditSink implements AuditSink {
+  readonly events: AuditEvent[] = [];
+  private held: (() => void)[] = [];
+  constructor(private readonly holds: (event: AuditEvent) => boolean) {}
+  append(event: AuditEvent): Promise<void> {
+    this.events.push(event);
+    return this.holds(event) ? new Promise((resolve) => this.held.push(resolve)) : Promise.resolve();
+  }
+  /** Lets the most recently held append through. */
+  release(): void {
+    this.held.pop()?.();
+  }
+}
+
 export class FlakyAuditSink implements AuditSink {
   readonly events: AuditEvent[] = [];
   failing = false;
