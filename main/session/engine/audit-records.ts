@@ -15,7 +15,7 @@ type StepUpPending = Extract<Pending, { kind: 'step-up' }>;
 // ---- actors ----
 
 /** The owner of a session, with the badge that opened it. */
-export function sessionActor(session: KeptSession): AuditActor {
+function sessionActor(session: KeptSession): AuditActor {
   return {
     userId: session.user.userId,
     displayName: session.user.displayName,

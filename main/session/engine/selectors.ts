@@ -10,11 +10,6 @@ export function isOnScreen(fg: Foreground): fg is OnScreen {
   return fg.kind === 'active' || fg.kind === 'warning';
 }
 
-/** The session on screen, if any. */
-export function shownSession(fg: Foreground): KeptSession | undefined {
-  return isOnScreen(fg) ? fg.session : undefined;
-}
-
 /** Who owns the foreground (visible or locked) session, if any. */
 export function foregroundSession(fg: Foreground): KeptSession | undefined {
   return fg.kind === 'none' ? undefined : fg.session;
