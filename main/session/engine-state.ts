@@ -222,6 +222,9 @@ export type EngineEvent =
   | { type: 'grant-interrupted'; grant: AuditDraft }
   | { type: 'audit-failed'; message: string };
 
+/** One kind of engine event, by its type. */
+export type EngineEventOf<T extends EngineEvent['type']> = Extract<EngineEvent, { type: T }>;
+
 /** An audit event before the service stamps time and workstation on it. */
 export type AuditDraft = Omit<AuditEvent, 'at' | 'workstation'>;
 

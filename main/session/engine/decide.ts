@@ -1,4 +1,4 @@
-import type { Decision, EngineEvent, EngineState } from '../engine-state.js';
+import type { Decision, EngineEvent, EngineEventOf, EngineState } from '../engine-state.js';
 import { applyDueDeadlines } from './apply-deadlines.js';
 import { DecisionBuilder } from './decision-builder.js';
 import { onAdminRevoke, onPolicyChange, onPolicyInvalid } from './on-administration.js';
@@ -23,10 +23,7 @@ export function decide(state: EngineState, event: EngineEvent, now: number, osId
   return decision.finish();
 }
 
-type Handler<T extends EngineEvent['type']> = (
-  decision: DecisionBuilder,
-  event: Extract<EngineEvent, { type: T }>,
-) => void;
+type Handler<T extends EngineEvent['type']> = (decision: DecisionBuilder, event: EngineEventOf<T>) => void;
 
 /** One handler per event type; the mapped type makes a missing one a compile error. */
 const HANDLERS: { [T in EngineEvent['type']]: Handler<T> } = {

@@ -1,4 +1,4 @@
-import type { EngineEvent } from '../engine-state.js';
+import type { EngineEventOf } from '../engine-state.js';
 import { rulesFromPolicy } from '../engine-state.js';
 import { applyDueDeadlines } from './apply-deadlines.js';
 import * as records from './audit-records.js';
@@ -14,7 +14,7 @@ import {
 
 /** Orders from outside the screen: an administrator's revocation, and a new (or broken) machine policy. */
 
-export function onAdminRevoke(decision: DecisionBuilder, revoke: Extract<EngineEvent, { type: 'admin-revoke' }>): void {
+export function onAdminRevoke(decision: DecisionBuilder, revoke: EngineEventOf<'admin-revoke'>): void {
   const concerned = (userId: string | undefined) => revoke.userId === undefined || userId === revoke.userId;
   for (const session of allSessions(decision.state)) {
     if (concerned(session.user.userId)) endSession(decision, session, `revoked by administrator: ${revoke.reason}`);
@@ -24,10 +24,7 @@ export function onAdminRevoke(decision: DecisionBuilder, revoke: Extract<EngineE
   if (pending && concerned(pendingUserId(pending))) abandonPending(decision, 'revoked');
 }
 
-export function onPolicyChange(
-  decision: DecisionBuilder,
-  change: Extract<EngineEvent, { type: 'policy-change' }>,
-): void {
+export function onPolicyChange(decision: DecisionBuilder, change: EngineEventOf<'policy-change'>): void {
   const restored = decision.state.policyProblems !== undefined;
   const { policyProblems: _cleared, ...rest } = decision.state;
   decision.state = { ...rest, rules: rulesFromPolicy(change.policy) };
@@ -39,10 +36,7 @@ export function onPolicyChange(
   applyDueDeadlines(decision, undefined);
 }
 
-export function onPolicyInvalid(
-  decision: DecisionBuilder,
-  invalid: Extract<EngineEvent, { type: 'policy-invalid' }>,
-): void {
+export function onPolicyInvalid(decision: DecisionBuilder, invalid: EngineEventOf<'policy-invalid'>): void {
   decision.set({ policyProblems: invalid.problems });
   lockSession(decision, 'machine policy invalid');
   abandonPending(decision, 'machine policy invalid');

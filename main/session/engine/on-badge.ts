@@ -1,4 +1,4 @@
-import type { EngineEvent, GrantTarget } from '../engine-state.js';
+import type { EngineEventOf, GrantTarget } from '../engine-state.js';
 import * as records from './audit-records.js';
 import type { DecisionBuilder } from './decision-builder.js';
 import * as notices from './notices.js';
@@ -8,7 +8,7 @@ import { askForFullSignIn, askForPin, startEnrollment } from './verification-pro
 
 /** Badge taps and walk-away: who the badge is, what policy asks of them, and what happens to the screen. */
 
-type Tap = Extract<EngineEvent, { type: 'tap' }>;
+type Tap = EngineEventOf<'tap'>;
 
 export function onTap(decision: DecisionBuilder, tap: Tap): void {
   if (refusedBeforeIdentifying(decision, tap)) return;
@@ -113,7 +113,7 @@ function refusedBeforeIdentifying(decision: DecisionBuilder, tap: Tap): boolean 
  * Walk-away: the badge that opened the session on screen left its presence reader. Someone else's card
  * leaving (or the badge lifted after a tap on a plain reader) changes nothing.
  */
-export function onBadgeRemoved(decision: DecisionBuilder, removed: Extract<EngineEvent, { type: 'removed' }>): void {
+export function onBadgeRemoved(decision: DecisionBuilder, removed: EngineEventOf<'removed'>): void {
   const fg = decision.state.fg;
   const why = `badge removed from presence reader ${removed.readerId}`;
   if (isOnScreen(fg) && fg.session.badgeHash === removed.badgeHash) {

@@ -1,4 +1,4 @@
-import type { EngineEvent, GrantTarget } from '../engine-state.js';
+import type { EngineEventOf, GrantTarget } from '../engine-state.js';
 import * as records from './audit-records.js';
 import type { DecisionBuilder } from './decision-builder.js';
 import * as notices from './notices.js';
@@ -7,10 +7,7 @@ import { abandonPending, grantAccess } from './session-transitions.js';
 
 /** Enrollment of an unknown badge and PIN reset: the sign-in at the provider, the chosen PIN, and cancel. */
 
-export function onEnrollSignedIn(
-  decision: DecisionBuilder,
-  signedIn: Extract<EngineEvent, { type: 'enroll-signed-in' }>,
-): void {
+export function onEnrollSignedIn(decision: DecisionBuilder, signedIn: EngineEventOf<'enroll-signed-in'>): void {
   const pending = decision.state.pending;
   const outcome = signedIn.outcome;
   if (pending?.kind !== 'enroll' || pending.token !== signedIn.token || pending.step !== 'sign-in') {
@@ -42,10 +39,7 @@ export function onEnrollSignedIn(
   decision.notify(notices.choosePin(user.displayName));
 }
 
-export function onEnrollCompleted(
-  decision: DecisionBuilder,
-  completed: Extract<EngineEvent, { type: 'enroll-completed' }>,
-): void {
+export function onEnrollCompleted(decision: DecisionBuilder, completed: EngineEventOf<'enroll-completed'>): void {
   const pending = decision.state.pending;
   if (pending?.kind !== 'enroll' || pending.token !== completed.token || pending.step !== 'choose-pin') return;
   if (!pending.user) return;

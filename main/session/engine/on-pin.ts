@@ -1,4 +1,4 @@
-import type { EngineEvent } from '../engine-state.js';
+import type { EngineEventOf } from '../engine-state.js';
 import * as records from './audit-records.js';
 import type { DecisionBuilder } from './decision-builder.js';
 import * as notices from './notices.js';
@@ -8,7 +8,7 @@ import { askForFullSignIn, startEnrollment } from './verification-prompts.js';
 
 /** PIN entry: the identity layer's answer to a PIN, and the PIN prompt's cancel and "forgot my PIN". */
 
-export function onPinResult(decision: DecisionBuilder, answer: Extract<EngineEvent, { type: 'pin-result' }>): void {
+export function onPinResult(decision: DecisionBuilder, answer: EngineEventOf<'pin-result'>): void {
   const prompt = effectivePending(decision.state);
   // A stale answer for a prompt that is gone, or for another person's prompt (the standing prompt's token is 0 for everyone).
   if (

@@ -1,4 +1,4 @@
-import type { EngineEvent } from '../engine-state.js';
+import type { EngineEventOf } from '../engine-state.js';
 import * as records from './audit-records.js';
 import type { DecisionBuilder } from './decision-builder.js';
 import * as notices from './notices.js';
@@ -9,10 +9,7 @@ import { askForFullSignIn } from './verification-prompts.js';
 /** Full sign-in at the identity provider: chosen at the lock screen, its result, and tokens the provider refused. */
 
 /** The lock screen's "Sign in with your password", where policy allows signing in without a badge. */
-export function onPasswordSignIn(
-  decision: DecisionBuilder,
-  request: Extract<EngineEvent, { type: 'password-sign-in' }>,
-): void {
+export function onPasswordSignIn(decision: DecisionBuilder, request: EngineEventOf<'password-sign-in'>): void {
   const rules = decision.rules;
   if (decision.state.policyProblems || isOnScreen(decision.state.fg)) return;
   if (rules.withoutBadge === 'never' || (rules.withoutBadge === 'when-no-reader' && request.readerReady)) {
@@ -33,10 +30,7 @@ export function onPasswordSignIn(
   );
 }
 
-export function onFullSignInResult(
-  decision: DecisionBuilder,
-  result: Extract<EngineEvent, { type: 'full-sign-in-result' }>,
-): void {
+export function onFullSignInResult(decision: DecisionBuilder, result: EngineEventOf<'full-sign-in-result'>): void {
   const pending = decision.state.pending;
   if (pending?.kind !== 'full-sign-in' || pending.token !== result.token) return;
   const outcome = result.outcome;
@@ -80,10 +74,7 @@ export function onFullSignInResult(
 }
 
 /** The identity provider wants the user of a session to sign in again (refresh token expired or revoked). */
-export function onTokensRefused(
-  decision: DecisionBuilder,
-  refusal: Extract<EngineEvent, { type: 'tokens-refused' }>,
-): void {
+export function onTokensRefused(decision: DecisionBuilder, refusal: EngineEventOf<'tokens-refused'>): void {
   const fg = decision.state.fg;
   const onScreen = isOnScreen(fg) && fg.session.id === refusal.sessionId;
   if (onScreen && !decision.state.pending) {

@@ -1,4 +1,4 @@
-import type { EngineEvent } from '../engine-state.js';
+import type { EngineEventOf } from '../engine-state.js';
 import * as records from './audit-records.js';
 import type { DecisionBuilder } from './decision-builder.js';
 import * as notices from './notices.js';
@@ -8,10 +8,7 @@ import { proveStepUp } from './verification-prompts.js';
 
 /** Step-up: the signed-in user proves it is still them before a high-risk action (on top of their session). */
 
-export function onStepUpRequest(
-  decision: DecisionBuilder,
-  request: Extract<EngineEvent, { type: 'step-up-request' }>,
-): void {
+export function onStepUpRequest(decision: DecisionBuilder, request: EngineEventOf<'step-up-request'>): void {
   const fg = decision.state.fg;
   // The user on screen must still be the one the methods were looked up for.
   if (!isOnScreen(fg) || fg.session.user.userId !== request.userId) {
@@ -43,7 +40,7 @@ export function onStepUpRequest(
   else decision.notify(notices.confirmItIsYou(request.action));
 }
 
-export function onStepUpProve(decision: DecisionBuilder, offer: Extract<EngineEvent, { type: 'step-up-prove' }>): void {
+export function onStepUpProve(decision: DecisionBuilder, offer: EngineEventOf<'step-up-prove'>): void {
   const pending = decision.state.pending;
   if (pending?.kind !== 'step-up') {
     decision.notify(notices.nothingToConfirm());
@@ -57,10 +54,7 @@ export function onStepUpProve(decision: DecisionBuilder, offer: Extract<EngineEv
   proveStepUp(decision, pending, offer.proof);
 }
 
-export function onStepUpResult(
-  decision: DecisionBuilder,
-  answer: Extract<EngineEvent, { type: 'step-up-result' }>,
-): void {
+export function onStepUpResult(decision: DecisionBuilder, answer: EngineEventOf<'step-up-result'>): void {
   const pending = decision.state.pending;
   if (pending?.kind !== 'step-up' || pending.token !== answer.token) return; // cancelled, locked or replaced meanwhile
   const fg = decision.state.fg;

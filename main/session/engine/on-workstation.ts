@@ -1,4 +1,4 @@
-import type { EngineEvent } from '../engine-state.js';
+import type { EngineEventOf } from '../engine-state.js';
 import * as records from './audit-records.js';
 import type { DecisionBuilder } from './decision-builder.js';
 import { abandonPending, lockSession } from './session-transitions.js';
@@ -18,7 +18,7 @@ export function onActivity(decision: DecisionBuilder): void {
 }
 
 /** Walk-away signals lock at once, and abandon any verification in progress at the screen. */
-export function onOsEvent(decision: DecisionBuilder, os: Extract<EngineEvent, { type: 'os' }>): void {
+export function onOsEvent(decision: DecisionBuilder, os: EngineEventOf<'os'>): void {
   lockSession(decision, `operating system ${os.event}`);
   if (decision.state.pending) abandonPending(decision, `operating system ${os.event}`);
 }
