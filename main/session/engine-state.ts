@@ -1,6 +1,7 @@
 import type { AuditEvent } from '../audit/audit-event.js';
 import type { SessionPolicy } from '../policy/session-settings.js';
 import type { PolicyProblem } from '../policy/policy-problem.js';
+import type { OsEvent } from './session-input.js';
 import type {
   DirectoryUser,
   EnrollmentCompleted,
@@ -195,7 +196,7 @@ export type EngineEvent =
   /** The lock screen's "Sign in with your password"; readerReady: whether any badge reader works right now. */
   | { type: 'password-sign-in'; readerReady: boolean; newSessionId: string }
   | { type: 'activity'; source: 'renderer' | 'os' }
-  | { type: 'os'; event: 'suspend' | 'resume' | 'lock-screen' | 'display-off' | 'lid-close' }
+  | { type: 'os'; event: OsEvent }
   | { type: 'lock-now' }
   | { type: 'admin-revoke'; userId?: string; reason: string }
   | { type: 'policy-change'; policy: SessionPolicy }
