@@ -1,5 +1,5 @@
 /**
- * npm run bench:session: how fast the session engine decides, and what it costs while nothing happens.
+ * npm run bench:session: how fast the session engine decides, and what an idle session costs.
  * 1. Decision latency over 100,000 mixed events: through the whole service (validation, hashing, directory,
  *    PIN, audit append, view publication) and through the pure reducer alone, p50/p99 in microseconds.
  * 2. Idle CPU: a real 60 s idle period on the system clock with an active session, in the whole main-process
@@ -15,7 +15,7 @@ import type { SessionPolicy } from '../main/policy/session-settings.js';
 import type { EngineEvent } from '../main/session/engine-state.js';
 import { initialState } from '../main/session/engine-state.js';
 import type { DirectoryUser, PinService, UserDirectory } from '../main/session/ports.js';
-import { decide } from '../main/session/session-reducer.js';
+import { decide } from '../main/session/engine/decide.js';
 import type { SessionInput } from '../main/session/session-input.js';
 import { createSessionService } from '../main/session/session-service.js';
 import type { Clock } from '../common/clock.js';

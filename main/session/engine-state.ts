@@ -1,6 +1,7 @@
 import type { AuditEvent } from '../audit/audit-event.js';
 import type { SessionPolicy } from '../policy/session-settings.js';
 import type { PolicyProblem } from '../policy/policy-problem.js';
+import type { OsEvent } from './session-input.js';
 import type {
   DirectoryUser,
   EnrollmentCompleted,
@@ -14,8 +15,9 @@ import type {
 } from './ports.js';
 
 /**
- * The engine's single source of truth (issue 3 item 1), as plain immutable data: a typed reducer over it
- * (session-reducer.ts) is easier to property-test and cheaper per event than an interpreted statechart.
+ * The engine's single source of truth, as plain immutable data: a typed reducer over it (engine/decide.ts)
+ * is easier to property-test and cheaper per event than an interpreted statechart
+ * (docs/design.md#session-semantics).
  *
  * Foreground states: none (no-user lock screen) -> active -> warning (idle countdown) -> locked (session kept,
  * grace running); re-verification is `pending` on top of a locked or empty foreground; terminated sessions
@@ -40,22 +42,22 @@ export interface SessionRules {
   whenFull: SessionPolicy['switching']['whenFull'];
 }
 
-export function rulesFromPolicy(p: SessionPolicy): SessionRules {
+export function rulesFromPolicy(policy: SessionPolicy): SessionRules {
   return {
-    profile: p.profile,
-    idleMs: p.idleTimeoutSeconds * 1000,
-    warningMs: p.warningSeconds * 1000,
-    graceMs: p.graceMinutes * 60_000,
-    lifetimeMs: p.absoluteLifetimeHours * 3_600_000,
-    signIn: p.signIn,
-    withoutBadge: p.withoutBadge,
-    reverify: p.reverifyInGrace,
-    sameUserTap: p.tapOut.sameUser,
-    ignoreTapWithinMs: p.tapOut.ignoreWithinSeconds * 1000,
-    otherUserTap: p.tapOut.otherUser,
-    previousSession: p.switching.previousSession,
-    maxSuspended: p.switching.maxSuspended,
-    whenFull: p.switching.whenFull,
+    profile: policy.profile,
+    idleMs: policy.idleTimeoutSeconds * 1000,
+    warningMs: policy.warningSeconds * 1000,
+    graceMs: policy.graceMinutes * 60_000,
+    lifetimeMs: policy.absoluteLifetimeHours * 3_600_000,
+    signIn: policy.signIn,
+    withoutBadge: policy.withoutBadge,
+    reverify: policy.reverifyInGrace,
+    sameUserTap: policy.tapOut.sameUser,
+    ignoreTapWithinMs: policy.tapOut.ignoreWithinSeconds * 1000,
+    otherUserTap: policy.tapOut.otherUser,
+    previousSession: policy.switching.previousSession,
+    maxSuspended: policy.switching.maxSuspended,
+    whenFull: policy.switching.whenFull,
   };
 }
 
@@ -194,7 +196,7 @@ export type EngineEvent =
   /** The lock screen's "Sign in with your password"; readerReady: whether any badge reader works right now. */
   | { type: 'password-sign-in'; readerReady: boolean; newSessionId: string }
   | { type: 'activity'; source: 'renderer' | 'os' }
-  | { type: 'os'; event: 'suspend' | 'resume' | 'lock-screen' | 'display-off' | 'lid-close' }
+  | { type: 'os'; event: OsEvent }
   | { type: 'lock-now' }
   | { type: 'admin-revoke'; userId?: string; reason: string }
   | { type: 'policy-change'; policy: SessionPolicy }
@@ -220,6 +222,9 @@ export type EngineEvent =
   /** The state changed while a grant was being made durable and the same access no longer applies. */
   | { type: 'grant-interrupted'; grant: AuditDraft }
   | { type: 'audit-failed'; message: string };
+
+/** One kind of engine event, by its type. */
+export type EngineEventOf<T extends EngineEvent['type']> = Extract<EngineEvent, { type: T }>;
 
 /** An audit event before the service stamps time and workstation on it. */
 export type AuditDraft = Omit<AuditEvent, 'at' | 'workstation'>;

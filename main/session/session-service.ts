@@ -9,7 +9,8 @@ import { idleDeadlineDue, nextDeadline } from './deadlines.js';
 import type { AuditDraft, Decision, EngineEvent, EngineState, LifecycleEvent, StepUpOutcome } from './engine-state.js';
 import { initialState } from './engine-state.js';
 import type { Authenticator, Enrollment, PinResult, PinService, StepUp, StepUpCheck, UserDirectory } from './ports.js';
-import { effectivePending, decide } from './session-reducer.js';
+import { decide } from './engine/decide.js';
+import { effectivePending } from './engine/selectors.js';
 import { parseSessionInput, type OsEvent, type SessionInput } from './session-input.js';
 import { toView } from './session-view.js';
 
@@ -49,7 +50,7 @@ export interface SessionService {
 const TIME_FIELDS = ['idleWarningMsLeft', 'graceMsLeft', 'lifetimeMsLeft', 'sessionElapsedMs'] as const;
 
 /**
- * Runs the pure engine (session-reducer.ts) against the real world: resolves badges, PINs and sign-ins,
+ * Runs the pure engine (engine/decide.ts) against the real world: resolves badges, PINs and sign-ins,
  * keeps one deadline timer, appends audit records in order, and publishes views.
  * Grants wait for durability (the view is published after `audit.append` resolved); removals are shown
  * at once and audited right after.

@@ -1,7 +1,8 @@
 import type { SessionView } from '../../preload/contract.js';
 import { describeProblems } from '../policy/policy-problem.js';
+import { graceEndsMs, lifetimeEndsMs } from './deadlines.js';
 import type { EngineState } from './engine-state.js';
-import { effectivePending, graceEndsMs, lifetimeEndsMs } from './session-reducer.js';
+import { effectivePending, isOnScreen } from './engine/selectors.js';
 
 /**
  * What the renderer may see (preload/contract.ts): never another user's session, never a badge number.
@@ -24,12 +25,18 @@ export function toView(state: EngineState, now: number, workstation: string): Se
   }
   const fg = state.fg;
   const notice = state.notice ? { notice: { ...state.notice } } : {};
-  if (fg.kind === 'active' || fg.kind === 'warning') {
+  if (isOnScreen(fg)) {
     const user = { displayName: fg.session.user.displayName, roles: [...fg.session.user.roles] };
-    const p = state.pending;
+    const pending = state.pending;
     const stepUp =
-      p?.kind === 'step-up'
-        ? { stepUp: { action: p.action, methods: [...p.methods], ...(p.proving ? { proving: p.proving } : {}) } }
+      pending?.kind === 'step-up'
+        ? {
+            stepUp: {
+              action: pending.action,
+              methods: [...pending.methods],
+              ...(pending.proving ? { proving: pending.proving } : {}),
+            },
+          }
         : {};
     const timing = {
       lifetimeMsLeft: Math.max(0, lifetimeEndsMs(state, fg.session) - now),

@@ -8,6 +8,7 @@ import type { WedgeKeyFilterSource } from '../../native/wedge/wedge-input-captur
 import type { EventChannel, EventPayload, InvokeOutcome } from '../../preload/contract.js';
 import type { KeyProtector } from '../app/installation-secrets.js';
 import type { OpenSignInPage } from '../identity/tokens/token-broker.js';
+import { OS_EVENTS } from '../session/session-input.js';
 
 /**
  * The port between the one workstation composition (runWorkstation, plain Node) and what it runs in: the
@@ -48,11 +49,7 @@ export type StartProblem =
 
 /** OS signals the host reports; each maps to a session input (a walk-away signal locks at once). */
 export const HOST_OS_EVENTS = [
-  'suspend',
-  'resume',
-  'lock-screen',
-  'display-off',
-  'lid-close',
+  ...OS_EVENTS,
   /** The OS is shutting down or logging out: lock, then the shutdown order, then host.exit(). */
   'shutdown',
   /** macOS user-did-resign-active (another OS user switched in): treated as a screen lock. */

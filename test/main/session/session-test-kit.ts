@@ -79,6 +79,12 @@ export class FakePins implements PinService {
     this.hold = false;
     for (const resolve of this.held.splice(0)) resolve();
   }
+  /** Lets only the oldest held answer through; false when none is held. */
+  releaseOldest(): boolean {
+    const resolve = this.held.shift();
+    resolve?.();
+    return resolve !== undefined;
+  }
 }
 
 export class FakeAuthenticator implements Authenticator {
@@ -195,6 +201,21 @@ export class FakeStepUp implements StepUp {
   }
 }
 
+/** Records every append and holds the ones `holds` picks until release(), as a slow journal disk would. */
+export class GatedAuditSink implements AuditSink {
+  readonly events: AuditEvent[] = [];
+  private held: (() => void)[] = [];
+  constructor(private readonly holds: (event: AuditEvent) => boolean) {}
+  append(event: AuditEvent): Promise<void> {
+    this.events.push(event);
+    return this.holds(event) ? new Promise((resolve) => this.held.push(resolve)) : Promise.resolve();
+  }
+  /** Lets the most recently held append through. */
+  release(): void {
+    this.held.pop()?.();
+  }
+}
+
 export class FlakyAuditSink implements AuditSink {
   readonly events: AuditEvent[] = [];
   failing = false;
@@ -213,9 +234,10 @@ export function testPolicy(override: SessionOverride = {}, profile = 'test'): Se
   return { ...applySessionOverrides(SESSION_DEFAULTS, override), profile };
 }
 
-export interface Rig {
+/** audit: the sink the rig's service appends to (a MemoryAuditSink unless the test gave its own). */
+export interface Rig<Audit extends AuditSink = MemoryAuditSink> {
   clock: ManualClock;
-  audit: MemoryAuditSink | FlakyAuditSink;
+  audit: Audit;
   pins: FakePins;
   auth: FakeAuthenticator;
   enrollment: FakeEnrollment;
@@ -230,9 +252,17 @@ export interface Rig {
   who(): string | undefined;
 }
 
-export function makeRig(
-  options: { policy?: SessionOverride; audit?: FlakyAuditSink; osIdleMs?: () => number; enrollment?: boolean } = {},
-): Rig {
+export interface RigOptions {
+  policy?: SessionOverride;
+  osIdleMs?: () => number;
+  /** Give the service the enrollment port (unknown badges enroll, PINs can be reset). */
+  enrollment?: boolean;
+}
+
+export function makeRig(options?: RigOptions): Rig;
+/** With the test's own audit sink (one that fails, holds or records appends). */
+export function makeRig<Audit extends AuditSink>(options: RigOptions & { audit: Audit }): Rig<Audit>;
+export function makeRig(options: RigOptions & { audit?: AuditSink } = {}): Rig<AuditSink> {
   const clock = new ManualClock();
   const audit = options.audit ?? new MemoryAuditSink();
   const pins = new FakePins();

@@ -1,0 +1,97 @@
+import type { EngineEventOf } from '../engine-state.js';
+import * as records from './audit-records.js';
+import type { DecisionBuilder } from './decision-builder.js';
+import * as notices from './notices.js';
+import { foregroundSession, isOnScreen, ownedSession } from './selectors.js';
+import { abandonPending, grantAccess, requireFullSignIn } from './session-transitions.js';
+import { askForFullSignIn } from './verification-prompts.js';
+
+/** Full sign-in at the identity provider: chosen at the lock screen, its result, and tokens the provider refused. */
+
+/** The lock screen's "Sign in with your password", where policy allows signing in without a badge. */
+export function onPasswordSignIn(decision: DecisionBuilder, request: EngineEventOf<'password-sign-in'>): void {
+  const rules = decision.rules;
+  if (decision.state.policyProblems || isOnScreen(decision.state.fg)) return;
+  if (rules.withoutBadge === 'never' || (rules.withoutBadge === 'when-no-reader' && request.readerReady)) {
+    decision.notify(notices.passwordSignInOff());
+    return;
+  }
+  const pendingKind = decision.state.pending?.kind;
+  if (pendingKind === 'full-sign-in' || pendingKind === 'enroll') {
+    decision.notify(notices.signInAlreadyOpen());
+    return;
+  }
+  abandonPending(decision, 'password sign-in chosen');
+  // Who it is is known only after the sign-in: a kept session of theirs is resumed then (onFullSignInResult).
+  askForFullSignIn(
+    decision,
+    `sign-in with password, no badge${request.readerReady ? '' : ' (no badge reader working)'}`,
+    { type: 'new', sessionId: request.newSessionId },
+  );
+}
+
+export function onFullSignInResult(decision: DecisionBuilder, result: EngineEventOf<'full-sign-in-result'>): void {
+  const pending = decision.state.pending;
+  if (pending?.kind !== 'full-sign-in' || pending.token !== result.token) return;
+  const outcome = result.outcome;
+  const target = pending.target;
+  if (!outcome.ok || (pending.expectedUserId !== undefined && outcome.user.userId !== pending.expectedUserId)) {
+    const why = outcome.ok ? `signed in as a different user (${outcome.user.userId})` : outcome.message;
+    abandonPending(decision, 'full sign-in failed');
+    decision.audit(records.fullSignInFailed(pending, why));
+    const after =
+      target.type === 'tokens'
+        ? 'session-goes-on'
+        : pending.expectedUserId !== undefined && decision.state.needsFullSignIn.includes(pending.expectedUserId)
+          ? 'badge-and-pin-refused'
+          : 'nothing';
+    decision.notify(notices.signInFailed(why, after));
+    return;
+  }
+  if (target.type === 'new' || target.type === 'resume') {
+    // A sign-in without a badge learns who it is only now: someone with a session kept here gets it back.
+    const owned =
+      target.type === 'new' && pending.expectedUserId === undefined
+        ? ownedSession(decision.state, outcome.user.userId)
+        : undefined;
+    grantAccess(
+      decision,
+      outcome.user,
+      owned ? { type: 'resume', sessionId: owned.id } : target,
+      pending.badgeHash ? 'full sign-in' : 'full sign-in (no badge)',
+      pending.badgeHash,
+      true,
+    );
+    return;
+  }
+  const fg = decision.state.fg;
+  decision.dropPending();
+  if (!isOnScreen(fg) || fg.session.id !== target.sessionId) return;
+  // A full sign-in is the strongest verification there is: the absolute lifetime restarts from it.
+  decision.markPreGrant();
+  decision.set({ fg: { ...fg, session: { ...fg.session, lifetimeStartMs: decision.now } } });
+  decision.grant = records.tokensRenewed(fg.session);
+}
+
+/** The identity provider wants the user of a session to sign in again (refresh token expired or revoked). */
+export function onTokensRefused(decision: DecisionBuilder, refusal: EngineEventOf<'tokens-refused'>): void {
+  const fg = decision.state.fg;
+  const onScreen = isOnScreen(fg) && fg.session.id === refusal.sessionId;
+  if (onScreen && !decision.state.pending) {
+    // The session stays on screen (badge and PIN verified the person); the provider asks for the password.
+    askForFullSignIn(
+      decision,
+      `the identity provider needs a new sign-in (${refusal.message})`,
+      { type: 'tokens', sessionId: refusal.sessionId },
+      refusal.userId,
+    );
+    return;
+  }
+  const kept =
+    onScreen ||
+    foregroundSession(fg)?.id === refusal.sessionId ||
+    decision.state.suspended.some((suspended) => suspended.id === refusal.sessionId);
+  if (!kept) return;
+  requireFullSignIn(decision, refusal.userId);
+  decision.audit(records.fullSignInRequiredAtUnlock(refusal.userId, refusal.sessionId, refusal.message));
+}

@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { FakeStepUp, flush, GatedAuditSink, makeRig, USERS } from './session-test-kit.js';
+
+/** Step-up before a high-risk action. */
+
+const MIN = 60_000;
+
+describe('step-up before a high-risk action', () => {
+  it('with a provider sign-in as the only proof, starts it at once and reports the durable outcome', async () => {
+    const gated = new GatedAuditSink((e) => e.type === 'session.step_up' && e.outcome === 'success');
+    const rig = makeRig({
+      audit: gated,
+      policy: { absoluteLifetimeHours: 8, idleTimeoutSeconds: 3600, warningSeconds: 0 },
+    });
+    const outcomes: unknown[] = [];
+    rig.service.onStepUp((o) => outcomes.push(o));
+    await rig.tap('alice');
+    const id = rig.lifecycle[0]!.sessionId;
+    await rig.advance(30 * MIN);
+    const stepping = rig.service.handle({ type: 'step-up-request', action: 'export' });
+    await flush();
+    expect(rig.stepUp.proofs).toEqual([{ userId: USERS.alice.userId, action: 'export', proof: { method: 'idp' } }]);
+    expect(outcomes).toEqual([]); // not before the record is durable
+    gated.release();
+    await stepping;
+    expect(outcomes).toEqual([{ action: 'export', userId: USERS.alice.userId, sessionId: id, ok: true }]);
+    expect(gated.events.at(-1)).toMatchObject({
+      type: 'session.step_up',
+      outcome: 'success',
+      details: { action: 'export', method: 'idp', sessionId: id },
+    });
+    expect(rig.service.view().lifetimeMsLeft).toBe(8 * 60 * MIN); // a fresh sign-in renews the shift lifetime
+    expect(rig.service.view().stepUp).toBeUndefined();
+  });
+
+  it('with a choice, shows it; a wrong authenticator code may be retried, a right one succeeds', async () => {
+    const rig = makeRig();
+    rig.stepUp.methods = ['idp', 'totp'];
+    const outcomes: { ok: boolean }[] = [];
+    rig.service.onStepUp((o) => outcomes.push(o));
+    await rig.tap('alice');
+    await rig.service.handle({ type: 'step-up-request', action: 'break-glass' });
+    expect(rig.service.view().stepUp).toEqual({ action: 'break-glass', methods: ['idp', 'totp'] });
+    expect(rig.stepUp.proofs).toEqual([]);
+    await rig.service.handle({ type: 'step-up-prove', proof: { method: 'totp', code: '000000' } });
+    expect(rig.service.view()).toMatchObject({
+      stepUp: { action: 'break-glass' },
+      notice: { level: 'warning', text: 'That code is wrong.' },
+    });
+    expect(rig.audit.events.at(-1)).toMatchObject({ type: 'session.step_up', outcome: 'failure' });
+    await rig.service.handle({ type: 'step-up-prove', proof: { method: 'totp', code: FakeStepUp.GOOD_CODE } });
+    expect(outcomes.map((o) => o.ok)).toEqual([true]);
+    expect(rig.audit.events.at(-1)).toMatchObject({
+      type: 'session.step_up',
+      outcome: 'success',
+      details: { method: 'totp' },
+    });
+  });
+
+  it('a proof submitted twice while the first is checked is sent once', async () => {
+    const rig = makeRig();
+    rig.stepUp.methods = ['idp', 'totp'];
+    rig.stepUp.hold = true;
+    await rig.tap('alice');
+    await rig.service.handle({ type: 'step-up-request', action: 'break-glass' });
+    const first = rig.service.handle({ type: 'step-up-prove', proof: { method: 'totp', code: FakeStepUp.GOOD_CODE } });
+    await flush();
+    expect(rig.service.view().stepUp?.proving).toBe('totp');
+    await rig.service.handle({ type: 'step-up-prove', proof: { method: 'totp', code: FakeStepUp.GOOD_CODE } });
+    rig.stepUp.release();
+    await first;
+    expect(rig.stepUp.proofs).toHaveLength(1);
+  });
+
+  it('cancelling, or a lock, abandons the step-up: the consumer hears no, the trail says why', async () => {
+    const rig = makeRig();
+    rig.stepUp.methods = ['idp', 'totp'];
+    const outcomes: { ok: boolean }[] = [];
+    rig.service.onStepUp((o) => outcomes.push(o));
+    await rig.tap('alice');
+    await rig.service.handle({ type: 'step-up-request', action: 'break-glass' });
+    await rig.service.handle({ type: 'step-up-cancel' });
+    expect(rig.audit.events.at(-1)).toMatchObject({
+      type: 'session.step_up',
+      outcome: 'failure',
+      reason: 'step-up for break-glass abandoned: cancelled by the user',
+    });
+    await rig.service.handle({ type: 'step-up-request', action: 'break-glass' });
+    await rig.service.handle({ type: 'lock-now' });
+    expect(outcomes.map((o) => o.ok)).toEqual([false, false]);
+    expect(rig.audit.events.some((e) => e.type === 'session.step_up' && /abandoned: locked/.test(e.reason ?? ''))).toBe(
+      true,
+    );
+  });
+
+  it('refuses without a signed-in user, and says so when the policy leaves no proof this user can give', async () => {
+    const rig = makeRig();
+    await rig.service.handle({ type: 'step-up-request', action: 'export' });
+    expect(rig.service.view().notice?.text).toMatch(/sign in first/);
+    await rig.tap('alice');
+    rig.stepUp.methods = [];
+    await rig.service.handle({ type: 'step-up-request', action: 'policy-change' });
+    expect(rig.service.view().notice).toMatchObject({
+      level: 'error',
+      text: expect.stringMatching(/no way to confirm it is you/),
+    });
+    expect(rig.audit.events.at(-1)).toMatchObject({ type: 'session.step_up', outcome: 'failure' });
+  });
+
+  it('a failed provider proof ends the step-up and the session goes on', async () => {
+    const rig = makeRig();
+    const outcomes: { ok: boolean }[] = [];
+    rig.service.onStepUp((o) => outcomes.push(o));
+    await rig.tap('alice');
+    rig.stepUp.idpFails = 'You signed in as Bob Doctor; step-up must be done by the signed-in clinician.';
+    await rig.service.handle({ type: 'step-up-request', action: 'export' });
+    expect(outcomes.map((o) => o.ok)).toEqual([false]);
+    expect(rig.who()).toBe('Alice Nurse');
+    expect(rig.service.view().notice?.text).toMatch(/Could not confirm it is you: You signed in as Bob/);
+  });
+});
