@@ -58,11 +58,6 @@ export class EhrViews {
     this.fit();
   }
 
-  /** Whether a session's EHR view is on screen now (tests and the host's checks). */
-  isShowing(sessionId: string): boolean {
-    return this.attached === sessionId;
-  }
-
   /**
    * Ends a session's view: detached, closed, then its partition cleared. Never rejects and never leaves the view
    * open: a failure to clear storage is logged (the partition is in memory and dies with the process anyway).
@@ -84,11 +79,6 @@ export class EhrViews {
     } catch (error) {
       this.options.log.warn(`EHR view closed, but its browser storage could not be cleared: ${messageOf(error)}`);
     }
-  }
-
-  /** Every view ends (shutdown). */
-  async terminateAll(): Promise<void> {
-    await Promise.all([...this.views.keys()].map((id) => this.terminate(id)));
   }
 
   dispose(): void {

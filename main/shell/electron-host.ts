@@ -29,7 +29,6 @@ export interface ElectronHost extends WorkstationHost {
   attach(running: RunningWorkstation): void;
   /** The main window (tests and the shell's own wiring). */
   readonly window: BrowserWindow;
-  readonly ehr: EhrViews;
 }
 
 export interface ElectronHostOptions {
@@ -104,7 +103,6 @@ export function createElectronHost(options: ElectronHostOptions = {}): ElectronH
 
   return {
     window,
-    ehr,
     workstation: hostname(),
     dataDir: app.getPath('userData'),
     policyPath: machinePolicyPath({ packaged, env: process.env }),
