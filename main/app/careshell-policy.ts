@@ -7,6 +7,7 @@ import {
   pinPolicySchema,
   type PinPolicy,
 } from '../identity/pin/pin-policy.js';
+import { healthPolicySchema, type HealthPolicy } from '../health/health-policy.js';
 import { DEFAULT_STEP_UP_POLICY, stepUpPolicySchema, type StepUpPolicy } from '../identity/step-up/step-up-policy.js';
 import { buildPolicyRootSchema, type UserPreference } from '../policy/policy-root.js';
 import { problemsFromZod, type PolicyProblem } from '../policy/policy-problem.js';
@@ -77,6 +78,7 @@ export const careShellPolicySchema = buildPolicyRootSchema({
   ehr: ehrPolicySchema,
   kiosk: kioskPolicySchema,
   hardening: hardeningPolicySchema,
+  health: healthPolicySchema,
 });
 export type CareShellPolicyFile = z.infer<typeof careShellPolicySchema>;
 
@@ -92,6 +94,7 @@ export interface ResolvedPolicy {
   ehr: EhrPolicy | undefined;
   kiosk: KioskPolicy;
   hardening: HardeningPolicy;
+  health: HealthPolicy;
 }
 
 export type PolicyResolution = { ok: true; policy: ResolvedPolicy } | { ok: false; problems: PolicyProblem[] };
@@ -104,7 +107,7 @@ export function resolveCareShellPolicy(file: CareShellPolicyFile | undefined, us
   const session = resolveSessionPolicy({ ...(file ? { machine: file } : {}), ...(user ? { user } : {}) });
   if (!session.ok) return session;
   const profile = file?.profiles?.[session.policy.profile];
-  const section = <K extends 'readers' | 'audit' | 'identity' | 'ehr' | 'kiosk' | 'hardening'>(key: K) =>
+  const section = <K extends 'readers' | 'audit' | 'identity' | 'ehr' | 'kiosk' | 'hardening' | 'health'>(key: K) =>
     profile?.[key] ?? file?.[key];
   const identity = section('identity');
   const pin = pinPolicySchema.safeParse({
@@ -126,6 +129,7 @@ export function resolveCareShellPolicy(file: CareShellPolicyFile | undefined, us
       ehr: section('ehr'),
       kiosk: section('kiosk') ?? kioskPolicySchema.parse({}),
       hardening: section('hardening') ?? hardeningPolicySchema.parse({}),
+      health: section('health') ?? healthPolicySchema.parse({}),
     },
   };
 }
