@@ -26,6 +26,11 @@ export const identityPolicySchema = z.strictObject({
   protocolMode: z.enum(['AAD', 'OIDC']).default('AAD'),
   scopes: z.array(z.string().min(1)).default([]),
   rolesClaim: z.string().min(1).default('roles'),
+  /**
+   * Roles from security groups (the ID token's `groups` claim): group object id -> CareShell roles, added to
+   * the roles claim's. For tenants that do not assign app roles (docs/it-guide.md#entra-id-app-registration).
+   */
+  groupRoles: z.record(z.string().min(1), z.array(z.string().min(1)).min(1)).default({}),
   consentForOfflineAccess: z.boolean().default(false),
   /**
    * Other https origins the sign-in window may go to during a sign-in (a federated Entra sign-in that hands
