@@ -7,6 +7,7 @@ import type { AuditEvent } from '../audit/audit-event.js';
 import type { ForwarderStatus } from '../audit/forwarding/audit-forwarder.js';
 import { writeFileAtomically } from '../audit/atomic-file.js';
 import { canonicalJson } from '../audit/journal/canonical-json.js';
+import { POLICY_VERSION } from '../policy/policy-root.js';
 import { healthPolicySchema } from './health-policy.js';
 import { STATUS_FORMAT, type DestinationStatus, type WorkstationStatus } from './workstation-status.js';
 
@@ -101,7 +102,11 @@ export function startHealthMonitor(options: HealthMonitorOptions): HealthMonitor
       policy: {
         source: options.policySource,
         ...(running
-          ? { formatVersion: 1, digest: policyDigest(running.policy), profile: running.policy.session.profile }
+          ? {
+              formatVersion: POLICY_VERSION,
+              digest: policyDigest(running.policy),
+              profile: running.policy.session.profile,
+            }
           : {}),
       },
       readers: running?.readers.readers ?? [],
@@ -173,7 +178,7 @@ export function startHealthMonitor(options: HealthMonitorOptions): HealthMonitor
   const armRefresh = () => {
     cancelRefresh = clock.setTimer(refreshMs, () => {
       if (stopped) return;
-      void refresh(false).then(armRefresh);
+      void refresh(false).then(() => !stopped && armRefresh());
     });
   };
   /** The next heartbeat comes one interval after the last (or the start), so a new interval applies at once. */
