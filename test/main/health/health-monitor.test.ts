@@ -213,4 +213,18 @@ describe('the heartbeat', () => {
     expect(events.map((e) => [e.event.type, e.event.outcome])).toEqual([['workstation.heartbeat', 'failure']]);
     await health.stop();
   });
+
+  it('a new interval from a policy change applies at once, counted from the last heartbeat', async () => {
+    const health = monitor();
+    reading = running();
+    await health.changed();
+    f.clock.advance(2 * 60_000);
+    reading = running(policyWith({ heartbeatMinutes: 5 }));
+    await health.changed();
+    f.clock.advance(2 * 60_000);
+    expect((await readEvents(f.directory, undefined, { maxEvents: 10 })).events).toEqual([]);
+    f.clock.advance(60_000);
+    await vi.waitFor(async () => expect((await status()).heartbeat.lastAt).toBe(f.clock.wallTime().toISOString()));
+    await health.stop();
+  });
 });
