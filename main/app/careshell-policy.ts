@@ -7,6 +7,7 @@ import {
   pinPolicySchema,
   type PinPolicy,
 } from '../identity/pin/pin-policy.js';
+import { healthPolicySchema, type HealthPolicy } from '../health/health-policy.js';
 import { DEFAULT_STEP_UP_POLICY, stepUpPolicySchema, type StepUpPolicy } from '../identity/step-up/step-up-policy.js';
 import { buildPolicyRootSchema, type UserPreference } from '../policy/policy-root.js';
 import { problemsFromZod, type PolicyProblem } from '../policy/policy-problem.js';
@@ -25,6 +26,11 @@ export const identityPolicySchema = z.strictObject({
   protocolMode: z.enum(['AAD', 'OIDC']).default('AAD'),
   scopes: z.array(z.string().min(1)).default([]),
   rolesClaim: z.string().min(1).default('roles'),
+  /**
+   * Roles from security groups (the ID token's `groups` claim): group object id -> CareShell roles, added to
+   * the roles claim's. For tenants that do not assign app roles (docs/it-guide.md#entra-id-app-registration).
+   */
+  groupRoles: z.record(z.string().min(1), z.array(z.string().min(1)).min(1)).default({}),
   consentForOfflineAccess: z.boolean().default(false),
   /**
    * Other https origins the sign-in window may go to during a sign-in (a federated Entra sign-in that hands
@@ -77,6 +83,7 @@ export const careShellPolicySchema = buildPolicyRootSchema({
   ehr: ehrPolicySchema,
   kiosk: kioskPolicySchema,
   hardening: hardeningPolicySchema,
+  health: healthPolicySchema,
 });
 export type CareShellPolicyFile = z.infer<typeof careShellPolicySchema>;
 
@@ -92,6 +99,7 @@ export interface ResolvedPolicy {
   ehr: EhrPolicy | undefined;
   kiosk: KioskPolicy;
   hardening: HardeningPolicy;
+  health: HealthPolicy;
 }
 
 export type PolicyResolution = { ok: true; policy: ResolvedPolicy } | { ok: false; problems: PolicyProblem[] };
@@ -104,7 +112,7 @@ export function resolveCareShellPolicy(file: CareShellPolicyFile | undefined, us
   const session = resolveSessionPolicy({ ...(file ? { machine: file } : {}), ...(user ? { user } : {}) });
   if (!session.ok) return session;
   const profile = file?.profiles?.[session.policy.profile];
-  const section = <K extends 'readers' | 'audit' | 'identity' | 'ehr' | 'kiosk' | 'hardening'>(key: K) =>
+  const section = <K extends 'readers' | 'audit' | 'identity' | 'ehr' | 'kiosk' | 'hardening' | 'health'>(key: K) =>
     profile?.[key] ?? file?.[key];
   const identity = section('identity');
   const pin = pinPolicySchema.safeParse({
@@ -126,6 +134,7 @@ export function resolveCareShellPolicy(file: CareShellPolicyFile | undefined, us
       ehr: section('ehr'),
       kiosk: section('kiosk') ?? kioskPolicySchema.parse({}),
       hardening: section('hardening') ?? hardeningPolicySchema.parse({}),
+      health: section('health') ?? healthPolicySchema.parse({}),
     },
   };
 }

@@ -33,6 +33,7 @@ export const AUDIT_EVENT_TYPES = [
   'policy.change',
   'policy.invalid',
   'workstation.start_failed',
+  'workstation.heartbeat',
   'reader.attach',
   'reader.detach',
   'reader.error',

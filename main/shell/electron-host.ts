@@ -104,6 +104,7 @@ export function createElectronHost(options: ElectronHostOptions = {}): ElectronH
   return {
     window,
     workstation: hostname(),
+    appVersion: app.getVersion(),
     dataDir: app.getPath('userData'),
     policyPath: machinePolicyPath({ packaged, env: process.env }),
     // A development build reads a policy file the developer owns.

@@ -95,6 +95,7 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
         protocolMode: identityPolicy.protocolMode,
         scopes: identityPolicy.scopes,
         rolesClaim: identityPolicy.rolesClaim,
+        groupRoles: identityPolicy.groupRoles,
         consentForOfflineAccess: identityPolicy.consentForOfflineAccess,
       },
       extraCaPems,

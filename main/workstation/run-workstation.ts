@@ -1,9 +1,11 @@
-import { messageOf } from '../../common/errors.js';
+import { assertNever, messageOf } from '../../common/errors.js';
 import type { ResolvedPolicy } from '../app/careshell-policy.js';
 import { createCareShell, type CareShell } from '../app/create-careshell.js';
 import type { KeyProtector } from '../app/installation-secrets.js';
 import { policyErrorContract } from '../contract/policy-error-contract.js';
 import type { AuditEvent } from '../audit/audit-event.js';
+import { startHealthMonitor, type HealthReading } from '../health/health-monitor.js';
+import { statusFilePath } from '../health/workstation-status.js';
 import { watchMachinePolicy } from '../policy/machine-policy-watcher.js';
 import { describeProblems } from '../policy/policy-problem.js';
 import { followMachinePolicy, type MachinePolicyUpdates } from './machine-policy-updates.js';
@@ -66,6 +68,31 @@ function problemRecord(problem: StartProblem, text: string): Pick<AuditEvent, 't
   return { type: problem.kind === 'cannot-start' ? 'workstation.start_failed' : 'policy.invalid', reason: text };
 }
 
+/** What the status file and the heartbeat say about each phase (docs/it-guide.md#health). */
+function healthOf(phase: Phase): HealthReading {
+  switch (phase.kind) {
+    case 'booting':
+      return { state: 'starting' };
+    case 'stopped':
+      return { state: 'stopped' };
+    case 'problem':
+      return { state: 'locked', problem: { kind: phase.problem.kind, message: problemText(phase.problem) } };
+    case 'running': {
+      const { workstation, updates } = phase.running;
+      return {
+        state: 'running',
+        policy: updates.policy(),
+        readers: workstation.env.readers.status(),
+        forwarders: workstation.forwarding.status(),
+        journalSeq: workstation.journal.durableHead().seq,
+        journal: workstation.journal,
+      };
+    }
+    default:
+      return assertNever(phase);
+  }
+}
+
 /**
  * The one workstation composition, for the Electron shell and the demo harness alike (docs/workstation.md). It
  * never exits and never shows the desktop: no policy, an invalid one, or any start error is a locked screen
@@ -89,6 +116,15 @@ export function runWorkstation(host: WorkstationHost, options: RunWorkstationOpt
   present(LOCKED_STAGE);
 
   let phase: Phase = { kind: 'booting' };
+  const health = startHealthMonitor({
+    clock: host.clock,
+    workstation: host.workstation,
+    appVersion: host.appVersion ?? 'unknown',
+    policySource: host.policyPath,
+    statusFile: statusFilePath(host.dataDir),
+    read: () => healthOf(phase),
+    log,
+  });
   let stopping: Promise<void> | undefined;
   let queue: Promise<void> = Promise.resolve();
   /** Boots and policy changes run one after another, never interleaved. */
@@ -106,6 +142,7 @@ export function runWorkstation(host: WorkstationHost, options: RunWorkstationOpt
 
   async function lockOn(problem: StartProblem, protector?: KeyProtector): Promise<void> {
     phase = { kind: 'problem', problem };
+    void health.changed();
     const text = problemText(problem);
     log.warn(text);
     present(LOCKED_STAGE);
@@ -205,6 +242,7 @@ export function runWorkstation(host: WorkstationHost, options: RunWorkstationOpt
       return lockOn({ kind: 'cannot-start', reason: messageOf(error) }, key.protector);
     }
     phase = { kind: 'running', running };
+    void health.changed();
     await screen.switchTo(running.careshell);
     present(stageOf(running.careshell.session.view(), undefined, false));
     log.info(`workstation ${host.workstation} started (profile ${policy.session.profile})`);
@@ -216,6 +254,7 @@ export function runWorkstation(host: WorkstationHost, options: RunWorkstationOpt
   async function onPolicyChanged(): Promise<void> {
     if (phase.kind === 'problem') await bootOrLock();
     else if (phase.kind === 'running') await phase.running.updates.apply();
+    await health.changed();
   }
 
   const stopWatching = (
@@ -239,6 +278,7 @@ export function runWorkstation(host: WorkstationHost, options: RunWorkstationOpt
         await workstation.close().catch((error: unknown) => log.warn(`workstation: close: ${messageOf(error)}`));
       }
       phase = { kind: 'stopped' };
+      await health.stop();
     })();
     return stopping;
   }

@@ -93,6 +93,8 @@ export interface HostLog {
 export interface WorkstationHost {
   /** This machine's name in the audit trail (hostname). */
   readonly workstation: string;
+  /** The installed CareShell's version, for the status file and the heartbeat (app.getVersion() in the shell). */
+  readonly appVersion?: string;
   /** Where the journal, keys and enrollments live (Electron userData; a temporary folder in the demo). */
   readonly dataDir: string;
   /** The machine policy file; use machinePolicyPath() (a packaged shell ignores CARESHELL_POLICY). */

@@ -28,12 +28,14 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
 });
 
-/** The bin alone in a folder with no node_modules, as in an install without devDependencies. */
+/** The bins alone in a folder with no node_modules, as in an install without devDependencies. */
 async function installWithoutDevDependencies(): Promise<string> {
   const root = await mkdtemp(path.join(tmpdir(), 'careshell-bin-'));
   cleanups.push(() => rm(root, { recursive: true, force: true }));
   await mkdir(path.join(root, 'bin'));
-  await copyFile(path.join(ROOT, 'bin/careshell-audit.js'), path.join(root, 'bin/careshell-audit.js'));
+  for (const file of ['careshell-audit.js', 'careshell-status.js', 'import-cli.js']) {
+    await copyFile(path.join(ROOT, 'bin', file), path.join(root, 'bin', file));
+  }
   await writeFile(path.join(root, 'package.json'), '{"type":"module"}');
   return root;
 }
@@ -61,6 +63,13 @@ describe('bin/careshell-audit.js', () => {
     expect(stdout).toBe('');
     expect(stderr).toContain('the compiled CLI (out/cli) is missing and tsx');
     expect(stderr).toContain('Run "npm run build:cli"');
+  });
+
+  it('careshell-status says the same, with its own usage-error exit code', async () => {
+    const root = await installWithoutDevDependencies();
+    const { code, stderr } = await run(process.execPath, ['bin/careshell-status.js'], root);
+    expect(code).toBe(2);
+    expect(stderr).toContain('careshell-status: the compiled CLI (out/cli) is missing and tsx');
   });
 
   it('works as `npm run audit -- ...` in the source tree', async () => {

@@ -1,4 +1,4 @@
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -20,6 +20,27 @@ export interface LocalIdpOptions {
   refreshTokenTtlSeconds?: number;
   /** Reuse an existing CA (e.g. the project's shared test CA); a fresh one is made otherwise. */
   ca?: TestCa;
+  /**
+   * 'oidc' (default): roles and auth_time in every ID token. 'entra-default': what a default Microsoft Entra app
+   * registration issues: no auth_time (an optional claim there), security groups (`groups`, by object id; see
+   * groupIdOf) instead of app roles, and an `acrs` claim naming the authentication context a sign-in asked for
+   * with a claims request (`{"id_token":{"acrs":{"essential":true,"value":"c1"}}}`).
+   */
+  mode?: 'oidc' | 'entra-default';
+}
+
+/** The object id the local provider in 'entra-default' mode gives the security group of a role's holders. */
+export function groupIdOf(role: string): string {
+  const hex = createHash('sha256').update(`careshell-local-group:${role}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** The authentication context a claims request asked for as an essential `acrs` claim, if any. */
+function requestedAcrs(requested: unknown): string[] | undefined {
+  const acrs = (requested as { acrs?: { value?: unknown; values?: unknown } } | undefined)?.acrs;
+  if (typeof acrs?.value === 'string') return [acrs.value];
+  if (Array.isArray(acrs?.values)) return acrs.values.filter((v): v is string => typeof v === 'string');
+  return undefined;
 }
 
 export interface LocalIdp {
@@ -86,6 +107,7 @@ function sendHtml(res: ServerResponse, status: number, html: string): void {
  */
 export async function startLocalIdp(options: LocalIdpOptions = {}): Promise<LocalIdp> {
   const users = options.users ?? PROVIDER_USERS;
+  const entra = options.mode === 'entra-default';
   const clientId = options.clientId ?? 'careshell-desktop';
   const ca = options.ca ?? createTestCa();
   const tls = ca.issueServerCert({ dns: ['localhost'], ips: ['127.0.0.1'] });
@@ -123,8 +145,8 @@ export async function startLocalIdp(options: LocalIdpOptions = {}): Promise<Loca
         redirect_uris: ['http://localhost'],
         grant_types: ['authorization_code', 'refresh_token'],
         response_types: ['code'],
-        // Step-up checks how fresh the sign-in is.
-        require_auth_time: true,
+        // Step-up checks how fresh the sign-in is; a default Entra registration does not send auth_time.
+        require_auth_time: !entra,
       },
     ],
     async findAccount(_ctx: unknown, sub: string) {
@@ -132,20 +154,30 @@ export async function startLocalIdp(options: LocalIdpOptions = {}): Promise<Loca
       if (!user) return undefined;
       return {
         accountId: user.id,
-        claims: async () => ({
+        claims: async (_use: string, _scope: string, requested: unknown) => ({
           sub: user.id,
           oid: user.id,
           name: user.displayName,
           preferred_username: user.username,
           email: user.email,
-          roles: user.roles,
+          ...(entra ? { groups: user.roles.map(groupIdOf) } : { roles: user.roles }),
+          ...(entra && requestedAcrs(requested) ? { acrs: requestedAcrs(requested) } : {}),
         }),
       };
     },
-    claims: { openid: ['sub', 'oid'], profile: ['name', 'preferred_username', 'roles'], email: ['email'] },
+    claims: {
+      openid: ['sub', 'oid'],
+      profile: ['name', 'preferred_username', entra ? 'groups' : 'roles'],
+      email: ['email'],
+      ...(entra ? { acrs: null } : {}),
+    },
     // Entra ID puts profile claims and roles in the ID token of a code flow; do the same.
     conformIdTokenClaims: false,
-    features: { devInteractions: { enabled: false }, revocation: { enabled: true } },
+    features: {
+      devInteractions: { enabled: false },
+      revocation: { enabled: true },
+      claimsParameter: { enabled: entra },
+    },
     interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
     cookies: { keys: [randomBytes(32).toString('hex')] },
     jwks: { keys: [signingKey] },
@@ -158,6 +190,7 @@ export async function startLocalIdp(options: LocalIdpOptions = {}): Promise<Loca
       if (!firstPartyClients.has(client.clientId) || !session.accountId) return undefined;
       const grant = new oidc.Grant({ accountId: session.accountId, clientId: client.clientId });
       grant.addOIDCScope('openid profile email');
+      if (entra) grant.rejectOIDCClaims(['auth_time']);
       await grant.save();
       return grant;
     },
@@ -224,6 +257,8 @@ export async function startLocalIdp(options: LocalIdpOptions = {}): Promise<Loca
       for (const [resource, scopes] of Object.entries(missingResourceScopes ?? {})) {
         grant.addResourceScope(resource, scopes.join(' '));
       }
+      // oidc-provider adds auth_time to every prompt=login ID token; Entra sends it only as an optional claim.
+      if (entra) grant.rejectOIDCClaims(['auth_time']);
       const grantId = await grant.save();
       await provider.interactionFinished(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true });
       return;

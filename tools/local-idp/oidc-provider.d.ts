@@ -40,6 +40,7 @@ declare module 'oidc-provider' {
   export interface Grant {
     addOIDCScope(scope: string): void;
     addOIDCClaims(claims: string[]): void;
+    rejectOIDCClaims(claims: string[]): void;
     addResourceScope(resource: string, scope: string): void;
     save(): Promise<string>;
   }

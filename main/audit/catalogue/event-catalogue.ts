@@ -95,6 +95,9 @@ export const AUDIT_CATALOGUE: { readonly [T in AuditEventType]: CatalogueEntry }
     action: 'E',
     display: 'Workstation could not start',
   },
+  // DICOM has no heartbeat type: Application Activity with CareShell's own code; outcome 4 when a reader or a
+  // collector needs IT.
+  'workstation.heartbeat': activity('Workstation heartbeat'),
   'reader.attach': alert(HARDWARE_CONFIGURATION, 'Badge reader attached'),
   'reader.detach': alert(HARDWARE_CONFIGURATION, 'Badge reader detached'),
   'reader.error': alert(HARDWARE_CONFIGURATION, 'Badge reader error'),

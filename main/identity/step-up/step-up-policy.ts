@@ -25,8 +25,17 @@ export const DEFAULT_STEP_UP_RULES: Readonly<Record<StepUpAction, StepUpActionRu
   'authenticator-setup': { methods: ['idp'], maxAuthAgeMs: 5 * 60_000 },
 };
 
-/** Machine policy may set any action's rule; the others keep their defaults. */
+/**
+ * Machine policy may set any action's rule; the others keep their defaults. How a provider sign-in proves it is
+ * fresh: the ID token's `auth_time` (an optional claim in Entra), or, with `authenticationContext`, Entra's own
+ * step-up: a Conditional Access authentication context asked for in the sign-in and confirmed by `acrs`
+ * (docs/it-guide.md#entra-id-app-registration).
+ */
 export const stepUpPolicySchema = z.strictObject({
+  authenticationContext: z
+    .string()
+    .regex(/^c([1-9]|[1-9][0-9])$/, 'must be an Entra authentication context id, c1 to c99')
+    .optional(),
   actions: z
     .strictObject({
       'break-glass': actionRuleSchema.optional(),

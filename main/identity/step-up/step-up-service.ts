@@ -2,6 +2,7 @@ import type { Clock } from '../../../common/clock.js';
 import { messageOf } from '../../../common/errors.js';
 import type { UserDirectory } from '../directory/user-directory.js';
 import { IdentityError } from '../identity-error.js';
+import type { IdentityClaims } from '../tokens/identity-claims.js';
 import type { TokenBroker } from '../tokens/token-broker.js';
 import {
   DEFAULT_STEP_UP_POLICY,
@@ -23,6 +24,8 @@ export type StepUpResult =
         | 'role-not-allowed'
         | 'wrong-code'
         | 'not-fresh'
+        /** The provider's token cannot show a fresh sign-in at all: the app registration lacks a setting. */
+        | 'misconfigured'
         | 'account-mismatch'
         | 'unavailable'
         | 'failed';
@@ -97,8 +100,10 @@ export class StepUpService {
       }
       roles = account?.roles ?? [];
     } else {
+      const context = this.policy.authenticationContext;
       const outcome = await this.deps.tokens.signIn({
         forceLogin: true,
+        ...(context ? { authenticationContext: context } : {}),
         ...(account?.username ? { loginHint: account.username } : {}),
         ...(signal ? { signal } : {}),
       });
@@ -116,15 +121,8 @@ export class StepUpService {
           message: `You signed in as ${outcome.identity.displayName}; step-up must be done by the signed-in clinician.`,
         };
       }
-      const authTime = outcome.identity.authTimeMs;
-      const age = authTime === undefined ? Infinity : this.deps.clock.wallTime().getTime() - authTime;
-      if (age > rule.maxAuthAgeMs) {
-        return {
-          ok: false,
-          reason: 'not-fresh',
-          message: 'The identity provider did not confirm a fresh sign-in; sign in again.',
-        };
-      }
+      const stale = this.freshness(outcome.identity, rule.maxAuthAgeMs);
+      if (stale) return stale;
       roles = outcome.identity.roles;
     }
     if (rule.allowedRoles && !roles.some((r) => rule.allowedRoles!.includes(r))) {
@@ -135,5 +133,53 @@ export class StepUpService {
       };
     }
     return { ok: true, method: proof.method, roles };
+  }
+
+  /**
+   * Whether the provider's sign-in counts as fresh: with an authentication context, its `acrs` must name it
+   * (Conditional Access decided how to re-authenticate); `auth_time`, when present, must be recent. A token
+   * that can show neither is a setup problem, and the message names the app-registration setting.
+   */
+  private freshness(identity: IdentityClaims, maxAuthAgeMs: number): StepUpResult | undefined {
+    const context = this.policy.authenticationContext;
+    if (context !== undefined && !identity.acrs?.includes(context)) {
+      if (identity.acrs === undefined) {
+        return {
+          ok: false,
+          reason: 'misconfigured',
+          message:
+            `The identity provider's token has no acrs claim, so the Conditional Access authentication context ${context} ` +
+            `(identity.stepUp.authenticationContext) was not applied. IT: in Microsoft Entra, create authentication ` +
+            `context ${context} and a Conditional Access policy that targets it, or remove that policy key to rely on ` +
+            'the auth_time optional claim.',
+        };
+      }
+      return {
+        ok: false,
+        reason: 'not-fresh',
+        message: `The identity provider did not apply authentication context ${context} to this sign-in; sign in again.`,
+      };
+    }
+    const authTime = identity.authTimeMs;
+    if (authTime === undefined) {
+      if (context !== undefined) return undefined;
+      return {
+        ok: false,
+        reason: 'misconfigured',
+        message:
+          'The identity provider did not say when you signed in (no auth_time claim), so CareShell cannot tell the ' +
+          'sign-in is fresh. IT: in the Entra app registration add the optional claim auth_time to the ID token ' +
+          '(Token configuration > Add optional claim > ID > auth_time), or set identity.stepUp.authenticationContext ' +
+          'to a Conditional Access authentication context.',
+      };
+    }
+    if (this.deps.clock.wallTime().getTime() - authTime > maxAuthAgeMs) {
+      return {
+        ok: false,
+        reason: 'not-fresh',
+        message: 'The identity provider did not confirm a fresh sign-in; sign in again.',
+      };
+    }
+    return undefined;
   }
 }

@@ -17,7 +17,7 @@ import type { Random } from '../../../common/random.js';
 import type { Sealer } from '../crypto/sealer.js';
 import type { IdentityAudit } from '../identity-audit.js';
 import type { KeyValueStore } from '../storage/key-value-store.js';
-import { readIdentityClaims, type IdentityClaims } from './identity-claims.js';
+import { readIdentityClaims, type GroupRoles, type IdentityClaims } from './identity-claims.js';
 import { IdentityNetworkError } from './https-network-client.js';
 import { LoopbackListener } from './loopback-listener.js';
 import { createSealedCachePlugin, tokenCacheContext, tokenCacheKey } from './sealed-cache-plugin.js';
@@ -34,6 +34,8 @@ export interface TokenBrokerConfig {
   scopes: string[];
   /** ID token claim that carries roles (Entra app roles: "roles"). */
   rolesClaim: string;
+  /** Roles from the `groups` claim: group object id -> roles (policy identity.groupRoles). */
+  groupRoles?: GroupRoles;
   /**
    * Send prompt=consent on a full sign-in. Providers that follow OpenID Connect Core §11 (oidc-provider, the
    * local IdP) grant offline_access, and so a refresh token, only then; Entra ID does not need it.
@@ -111,6 +113,11 @@ export interface SignInOptions {
   forceLogin?: boolean;
   /** Aborted when the workstation no longer wants this sign-in (cancelled, locked, another badge): the page closes. */
   signal?: AbortSignal;
+  /**
+   * A Conditional Access authentication context (Entra `c1`..`c99`) the sign-in must satisfy: asked for as an
+   * essential `acrs` claim (a claims request); the ID token's `acrs` says whether it was applied.
+   */
+  authenticationContext?: string;
 }
 
 /** Why a sign-in ended when the workstation abandoned it (SignInOptions.signal). */
@@ -148,7 +155,12 @@ export class TokenBroker {
     } catch (error) {
       return classify(error, 'Sign-in');
     }
-    const identity = this.identityOf(result);
+    let identity: SignedIn;
+    try {
+      identity = this.identityOf(result);
+    } catch (error) {
+      return { ok: false, reason: 'failed', message: messageOf(error) };
+    }
     if (options.forceLogin) return { ok: true, identity };
     const serialized = transient.getTokenCache().serialize();
     const save = () =>
@@ -235,6 +247,9 @@ export class TokenBroker {
     const abandon = () => listener.close(new SignInEnded(SIGN_IN_ABANDONED));
     if (options.signal?.aborted) abandon();
     options.signal?.addEventListener('abort', abandon, { once: true });
+    const claims = options.authenticationContext
+      ? JSON.stringify({ id_token: { acrs: { essential: true, value: options.authenticationContext } } })
+      : undefined;
     try {
       const request: AuthorizationUrlRequest = {
         scopes: this.deps.config.scopes,
@@ -243,6 +258,7 @@ export class TokenBroker {
         codeChallenge: challenge,
         codeChallengeMethod: 'S256',
         state,
+        ...(claims ? { claims } : {}),
         ...(options.loginHint ? { loginHint: options.loginHint } : {}),
         ...(options.forceLogin
           ? { prompt: 'login' }
@@ -266,6 +282,7 @@ export class TokenBroker {
         code: answer.code!,
         codeVerifier: verifier,
         clientInfo: answer.client_info ?? '',
+        ...(claims ? { claims } : {}),
         ...(options.loginHint ? { loginHint: options.loginHint } : {}),
       });
     } finally {
@@ -277,7 +294,7 @@ export class TokenBroker {
   }
 
   private identityOf(result: AuthenticationResult): SignedIn {
-    const claims = readIdentityClaims(result.idTokenClaims, this.deps.config.rolesClaim);
+    const claims = readIdentityClaims(result.idTokenClaims, this.deps.config.rolesClaim, this.deps.config.groupRoles);
     if (!result.account) throw new Error('The provider returned tokens without an account.');
     return {
       ...claims,

@@ -293,6 +293,10 @@ class FakeApp extends EventEmitter {
   requestSingleInstanceLock(): boolean {
     return this.singleInstance;
   }
+  version = '0.0.0-test';
+  getVersion(): string {
+    return this.version;
+  }
   getPath(name: string): string {
     if (name !== 'userData') throw new Error(`fake electron: no path ${name}`);
     return this.userData;

@@ -12,7 +12,7 @@ import { ScriptedTokenBroker } from '../scripted-token-broker.js';
 
 const hash = createBadgeHasher(new Uint8Array(32).fill(6));
 
-async function setup() {
+async function setup(policy?: unknown) {
   const store = new MemoryKeyValueStore();
   const harness = auditHarness();
   const directory = new UserDirectory(store, () => harness.clock.wallTime());
@@ -29,7 +29,13 @@ async function setup() {
     harness.clock,
   );
   const tokens = new ScriptedTokenBroker();
-  const stepUp = new StepUpService({ tokens, totp, directory, clock: harness.clock });
+  const stepUp = new StepUpService({
+    tokens,
+    totp,
+    directory,
+    clock: harness.clock,
+    ...(policy ? { policy: stepUpPolicySchema.parse(policy) } : {}),
+  });
   const codeAt = async (secret: string) =>
     generate({ secret, epoch: Math.floor(harness.clock.wallTime().getTime() / 1000) });
   /** An authenticator app set up and confirmed; the clock then moves past the confirming code's step. */
@@ -130,5 +136,43 @@ describe('StepUpService', () => {
       ok: false,
       reason: 'account-mismatch',
     });
+  });
+
+  it('a token without auth_time is a setup problem naming the Entra optional claim, never a silent "not fresh"', async () => {
+    const { stepUp, tokens } = await setup();
+    tokens.nextUser({ userId: 'u-ana', roles: ['clinical'], authTimeMs: undefined });
+    const result = await stepUp.stepUp('u-ana', 'break-glass', { method: 'idp' });
+    expect(result).toMatchObject({ ok: false, reason: 'misconfigured' });
+    expect(result.ok || result.message).toMatch(/optional claim auth_time.*identity\.stepUp\.authenticationContext/);
+  });
+
+  it("with an authentication context: asks for it, and Entra's acrs proves the step-up without auth_time", async () => {
+    const { stepUp, tokens, clock } = await setup({ authenticationContext: 'c1', actions: {} });
+    tokens.nextUser({ userId: 'u-ana', roles: ['clinical'], authTimeMs: undefined, acrs: ['c1'] });
+    expect(await stepUp.stepUp('u-ana', 'break-glass', { method: 'idp' })).toMatchObject({ ok: true });
+    expect(tokens.calls[0]).toEqual({ forceLogin: true, authenticationContext: 'c1', loginHint: 'ana' });
+
+    // Another context satisfied is not this one; an old auth_time still counts against it.
+    tokens.nextUser({ userId: 'u-ana', roles: ['clinical'], authTimeMs: undefined, acrs: ['c2'] });
+    expect(await stepUp.stepUp('u-ana', 'break-glass', { method: 'idp' })).toMatchObject({
+      ok: false,
+      reason: 'not-fresh',
+    });
+    tokens.nextUser({ userId: 'u-ana', roles: ['clinical'], acrs: ['c1'] }, clock.wallTime().getTime() - 3_600_000);
+    expect(await stepUp.stepUp('u-ana', 'break-glass', { method: 'idp' })).toMatchObject({
+      ok: false,
+      reason: 'not-fresh',
+    });
+
+    tokens.nextUser({ userId: 'u-ana', roles: ['clinical'] });
+    const none = await stepUp.stepUp('u-ana', 'break-glass', { method: 'idp' });
+    expect(none).toMatchObject({ ok: false, reason: 'misconfigured' });
+    expect(none.ok || none.message).toMatch(/no acrs claim.*authentication context c1/);
+  });
+
+  it('refuses an authentication context that Entra would not accept', () => {
+    expect(stepUpPolicySchema.safeParse({ authenticationContext: 'c100', actions: {} }).success).toBe(false);
+    expect(stepUpPolicySchema.safeParse({ authenticationContext: 'mfa', actions: {} }).success).toBe(false);
+    expect(stepUpPolicySchema.parse({ authenticationContext: 'c25', actions: {} }).authenticationContext).toBe('c25');
   });
 });

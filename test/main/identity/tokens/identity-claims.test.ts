@@ -26,4 +26,21 @@ describe('readIdentityClaims', () => {
     expect(() => readIdentityClaims({ name: 'x' }, 'roles')).toThrow(/usable subject/);
     expect(() => readIdentityClaims({ sub: 's', roles: 5 }, 'roles')).toThrow(/claim "roles" must be a list/);
   });
+
+  it('reads acrs, and roles from groups through policy, naming the setting on a group overage', () => {
+    const groupRoles = { 'g-nurses': ['nurse', 'clinical'], 'g-it': ['it-admin'] };
+    expect(
+      readIdentityClaims({ sub: 's', groups: ['g-nurses', 'g-unknown'], acrs: ['c1'] }, 'roles', groupRoles),
+    ).toMatchObject({ roles: ['nurse', 'clinical'], acrs: ['c1'] });
+    expect(readIdentityClaims({ sub: 's', roles: ['clinical'], groups: ['g-it'] }, 'roles', groupRoles).roles).toEqual([
+      'clinical',
+      'it-admin',
+    ]);
+    // Without a mapping, groups give no roles.
+    expect(readIdentityClaims({ sub: 's', groups: ['g-nurses'] }, 'roles').roles).toEqual([]);
+    expect(readIdentityClaims({ sub: 's' }, 'roles').acrs).toBeUndefined();
+    expect(() => readIdentityClaims({ sub: 's', _claim_names: { groups: 'src1' } }, 'roles', groupRoles)).toThrow(
+      /group overage.*Groups assigned to the application/,
+    );
+  });
 });
