@@ -52,6 +52,9 @@ const REQUIRED: [AuditEventType, 'success' | 'failure', string, string | undefin
   ['session.lock', 'success', '110114', '110123'],
   ['session.unlock', 'success', '110114', '110122'],
   ['session.timeout', 'success', '110114', '110123'],
+  ['session.idle_warning', 'success', '110114', undefined],
+  ['session.activity', 'success', '110114', undefined],
+  ['session.reverify_required', 'success', '110114', undefined],
   ['pin.failure', 'failure', '110114', '110122'],
   ['pin.lockout', 'failure', '110113', '110137'],
   ['session.user_switch', 'success', '110114', '110122'],
@@ -91,6 +94,8 @@ describe('DICOM PS3.15 audit message', () => {
       const { eventId, ownType } = parseDicom(toDicomAuditMessage({ id: 'e', seq: 1, event: sampleEvent(type) }));
       expect(['110100', '110113', '110114']).toContain(eventId);
       expect(ownType).toBe(type);
+      // 110100 Application Activity is DICOM's application start and stop, never something a user did.
+      if (eventId === '110100') expect(type).toBe('workstation.start_failed');
     }
   });
 
