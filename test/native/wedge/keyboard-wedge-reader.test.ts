@@ -55,7 +55,10 @@ describe('wedge id mapping: one badge, one canonical id whatever the reader type
 describe('KeyboardWedgeReader', () => {
   it('turns a swallowed burst into a tap and replays released keys into the webContents they came from', () => {
     const clock = new FakeClock();
-    const capture = wedgeCaptureSchema.parse({ id: { kind: 'wiegand-fields', format: 'H10301', fixedFacility: 12 } });
+    const capture = wedgeCaptureSchema.parse({
+      digitsOnly: 'badge',
+      id: { kind: 'wiegand-fields', format: 'H10301', fixedFacility: 12 },
+    });
     const reader = new KeyboardWedgeReader({ id: 'wedge', description: 'Wedge', capture, clock });
     const events: BadgeReaderEvent[] = [];
     reader.onEvent((e) => events.push(e));
