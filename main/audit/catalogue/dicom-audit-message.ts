@@ -7,9 +7,10 @@ export interface AuditSourceOptions {
   enterpriseSiteId?: string;
 }
 
-// XML 1.0 cannot carry most control characters even escaped; they become U+FFFD.
-// eslint-disable-next-line no-control-regex
-const XML_INVALID = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g;
+// XML 1.0 cannot carry most control characters, nor a lone UTF-16 surrogate, even escaped; they become U+FFFD.
+const XML_INVALID =
+  // eslint-disable-next-line no-control-regex
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 function xml(text: string): string {
   return text

@@ -102,12 +102,14 @@ describe('DICOM PS3.15 audit message', () => {
   it('makes the workstation the requestor when no user is involved, and escapes text safely', () => {
     const event = sampleEvent('reader.attach', 1, {
       actor: undefined,
-      reason: 'reader <pcProx> "A&B" \u0001',
+      reason: 'reader <pcProx> "A&B" \u0001 \ud800 \ud83d\ude00',
       details: { vendor: '0c27' },
     });
     const { participants, doc } = parseDicom(toDicomAuditMessage({ id: 'e-2', seq: 9, event }));
     expect(participants).toEqual([{ userId: 'careshell@COW-3F-12', requestor: 'true', nap: 'COW-3F-12' }]);
-    expect(doc.querySelector('EventOutcomeDescription')!.textContent).toBe('reader <pcProx> "A&B" \ufffd');
+    expect(doc.querySelector('EventOutcomeDescription')!.textContent).toBe(
+      'reader <pcProx> "A&B" \ufffd \ufffd \ud83d\ude00',
+    );
     const details = [...doc.querySelectorAll('ParticipantObjectDetail')].map((d) => [
       d.getAttribute('type'),
       Buffer.from(d.getAttribute('value')!, 'base64').toString(),
