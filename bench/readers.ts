@@ -9,6 +9,7 @@ import { BootKeyboardDecoder } from '../native/wedge/boot-keyboard-decoder.js';
 import { KeyboardWedgeReader } from '../native/wedge/keyboard-wedge-reader.js';
 import { wedgeCaptureSchema } from '../native/wedge/wedge-capture-config.js';
 import { ManualClock } from '../common/manual-clock.js';
+import { loadWedgeCorpus, runWedgeCorpus } from './support/wedge-corpus.js';
 import { percentile, reportBench, round } from './support/bench-report.js';
 import { FakeHidBackend, FakeHidDevice, FakePcProx } from './support/fake-hid.js';
 import { FakeCardReader, fakePcscContext } from './support/fake-pcsc.js';
@@ -17,7 +18,9 @@ import { FakeCardReader, fakePcscContext } from './support/fake-pcsc.js';
  * npm run bench:readers — reports decoded per second per driver (pure decode of pre-built valid reports),
  * and report-to-tap latency p50/p99 through the real driver objects and the reader manager (debounce
  * included) over fake node-hid devices and a fake PC/SC binding (bench/support): from the report being
- * available to the manager's 'tap' event, checking that every run produced exactly one tap.
+ * available to the manager's 'tap' event, checking that every run produced exactly one tap. Then the wedge
+ * corpus: how many barcode scans a keyboard-wedge capture swallows or turns into taps, and how many badge
+ * bursts it misses, with the default policy, a reader prefix and suffix, and digitsOnly 'badge'.
  */
 const DECODE_MS = 600;
 const LATENCY_RUNS = 2_000;
@@ -86,7 +89,10 @@ const decodesPerSecond = {
   /** Whole badge bursts (8 digits + Enter, 18 key events) recognised by the wedge capture per second. */
   wedgeBursts: (() => {
     const clock = new ManualClock();
-    const capture = wedgeCaptureSchema.parse({ id: { kind: 'wiegand-fields', format: 'H10301', facilityDigits: 3 } });
+    const capture = wedgeCaptureSchema.parse({
+      digitsOnly: 'badge',
+      id: { kind: 'wiegand-fields', format: 'H10301', facilityDigits: 3 },
+    });
     const reader = new KeyboardWedgeReader({ id: 'w', description: 'w', capture, clock });
     let taps = 0;
     reader.onEvent((e) => e.kind === 'tap' && taps++);
@@ -246,7 +252,7 @@ async function hidrawWedgeLatency(): Promise<number[]> {
     {
       driver: 'hidraw-wedge',
       id: 'k',
-      capture: { id: { kind: 'wiegand-fields', format: 'H10301', facilityDigits: 3 } },
+      capture: { digitsOnly: 'badge', id: { kind: 'wiegand-fields', format: 'H10301', facilityDigits: 3 } },
     },
   );
   await manager.start();
@@ -274,7 +280,10 @@ async function hidrawWedgeLatency(): Promise<number[]> {
 
 function wedgeLatency(): number[] {
   const clock = new ManualClock();
-  const capture = wedgeCaptureSchema.parse({ id: { kind: 'wiegand-fields', format: 'H10301', facilityDigits: 3 } });
+  const capture = wedgeCaptureSchema.parse({
+    digitsOnly: 'badge',
+    id: { kind: 'wiegand-fields', format: 'H10301', facilityDigits: 3 },
+  });
   const reader = new KeyboardWedgeReader({ id: 'w', description: 'w', capture, clock });
   const counter = { taps: 0, at: 0 };
   reader.onEvent((e) => {
@@ -310,6 +319,19 @@ const latency = {
 };
 const p99 = Object.fromEntries(Object.entries(latency).map(([k, v]) => [k, round(percentile(v, 99), 4)]));
 
+// --- barcodes are not badges: the corpus of reader, scanner and human bursts ------------------------------
+const corpus = loadWedgeCorpus();
+const HEX_26 = { kind: 'wiegand-hex', bitLength: 26 };
+const corpusCounts = (policy: Record<string, unknown>) => {
+  const o = runWedgeCorpus(policy, corpus);
+  return {
+    barcode_swallowed: o.barcodeSwallowed,
+    barcode_false_taps: o.barcodeFalseTaps,
+    badge_bursts_missed: o.badgeBurstsMissed,
+    human_swallowed: o.humanSwallowed,
+  };
+};
+
 const result = {
   bench: 'readers',
   node: process.version,
@@ -317,6 +339,15 @@ const result = {
   reportToTapP99Ms: p99,
   reportToTapP50Ms: Object.fromEntries(Object.entries(latency).map(([k, v]) => [k, round(percentile(v, 50), 4)])),
   latencyRuns: LATENCY_RUNS,
+  /** Out of the corpus' bursts (test/fixtures/readers/wedge-bursts.json), per keyboard-wedge capture policy. */
+  wedgeCorpus: {
+    bursts: corpus.length,
+    badges: corpus.filter((b) => b.source === 'badge').length,
+    barcodes: corpus.filter((b) => b.source === 'barcode').length,
+    defaults: corpusCounts({ id: HEX_26 }),
+    prefixSuffix: corpusCounts({ prefix: ';', suffix: '?', id: HEX_26 }),
+    digitsOnlyBadge: corpusCounts({ digitsOnly: 'badge', id: HEX_26 }),
+  },
   note:
     'fake devices answer at once: pcprox latency excludes the poll interval (default 200 ms) and USB transfer time, ' +
     'but includes stepping a manual clock through its two 1 ms command pauses; pcsc excludes the PC/SC service',

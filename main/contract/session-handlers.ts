@@ -1,7 +1,7 @@
 import type { InvokeResponse, ReaderStatus } from '../../preload/contract.js';
 import type { AuthenticatorSetupFlow } from '../app/authenticator-setup.js';
 import type { SessionInput } from '../session/session-input.js';
-import type { SessionService } from '../session/session-service.js';
+import type { HandleUntil, SessionService } from '../session/session-service.js';
 import type { InvokeHandlers } from './contract-server.js';
 
 export interface SessionHandlerDeps {
@@ -15,7 +15,7 @@ type Ack = InvokeResponse<'session:lock-now'>;
 
 /**
  * What each channel does in a running workstation. Most turn the request into one session input and answer
- * once the session has fully processed it; the type makes a channel without a handler a compile error.
+ * once the session has fully processed it (a PIN: once it is judged); the type makes a channel without a handler a compile error.
  */
 export function sessionHandlers({ session, readerStatus, authenticators }: SessionHandlerDeps): InvokeHandlers {
   const accepted = (): Ack => ({ ok: true });
@@ -27,16 +27,17 @@ export function sessionHandlers({ session, readerStatus, authenticators }: Sessi
       : { ok: false, ...(view.notice ? { message: view.notice.text } : {}) };
   };
   const forward =
-    <R>(toInput: (request: R) => SessionInput, answer: () => Ack = accepted) =>
+    <R>(toInput: (request: R) => SessionInput, answer: () => Ack = accepted, until?: HandleUntil) =>
     async (request: R): Promise<Ack> => {
-      await session.handle(toInput(request));
+      await session.handle(toInput(request), until);
       return answer();
     };
 
   return {
     'session:get-view': async () => session.view(),
     'session:activity': forward(() => ({ type: 'activity', source: 'renderer' })),
-    'session:submit-pin': forward(({ pin }) => ({ type: 'pin', pin }), unlocked),
+    // Answered as soon as the PIN is judged: a lockout opens a full sign-in the clinician may take minutes over.
+    'session:submit-pin': forward(({ pin }) => ({ type: 'pin', pin }), unlocked, 'answered'),
     'session:choose-pin': forward(({ pin }) => ({ type: 'choose-pin', pin }), unlocked),
     'session:cancel-enrollment': forward(() => ({ type: 'enroll-cancel' })),
     'session:cancel-pin': forward(() => ({ type: 'pin-cancel' })),

@@ -34,10 +34,13 @@ export interface SessionServiceDeps {
 
 export interface SessionService {
   /**
-   * Validates and processes one input; resolves when it is fully processed, including any PIN check or
-   * full sign-in it started. Rejects with InvalidSessionInputError (nothing changed) on malformed input.
+   * Validates and processes one input. Rejects with InvalidSessionInputError (nothing changed) on malformed input.
+   * `settled` (the default) resolves when it is fully processed, including any PIN check and any full sign-in,
+   * enrollment or step-up proof it started; `answered` resolves once its own outcome is shown and its audit
+   * records are durable, leaving what it started to run on (a PIN that locks the account must be answered at
+   * once, not after the sign-in it opens).
    */
-  handle(input: SessionInput): Promise<void>;
+  handle(input: SessionInput, until?: HandleUntil): Promise<void>;
   view(): SessionView;
   onView(listener: (view: SessionView) => void): () => void;
   /** For the shell: which session's EHR views may be shown, and when a session's browser partition must be cleared. */
@@ -46,6 +49,8 @@ export interface SessionService {
   onStepUp(listener: (outcome: StepUpOutcome) => void): () => void;
   dispose(): void;
 }
+
+export type HandleUntil = 'settled' | 'answered';
 
 const TIME_FIELDS = ['idleWarningMsLeft', 'graceMsLeft', 'lifetimeMsLeft', 'sessionElapsedMs'] as const;
 
@@ -163,7 +168,7 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
     return decide(state, event, at, osIdleMs);
   }
 
-  async function dispatch(event: EngineEvent): Promise<void> {
+  async function dispatch(event: EngineEvent, until: HandleUntil = 'settled'): Promise<void> {
     if (disposed) return;
     let decision = decideNow(event);
     if (decision.grant) {
@@ -173,7 +178,7 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
       try {
         await append(decision.grant);
       } catch (err) {
-        return dispatch({ type: 'grant-failed', message: messageOf(err) });
+        return dispatch({ type: 'grant-failed', message: messageOf(err) }, until);
       }
       if (disposed) return;
       if (state !== before) {
@@ -185,13 +190,13 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
           again.grant.type !== decision.grant.type ||
           again.grant.details?.sessionId !== decision.grant.details?.sessionId
         ) {
-          return dispatch({ type: 'grant-interrupted', grant: decision.grant });
+          return dispatch({ type: 'grant-interrupted', grant: decision.grant }, until);
         }
         if (again.preGrant) commitPart(again.preGrant.state, again.preGrant.audits, again.preGrant.lifecycle, false);
         decision = again;
       }
     }
-    await commit(decision, event.type === 'policy-change');
+    await commit(decision, event.type === 'policy-change', until);
   }
 
   /** Adopts a state, shows it, tells the shell, and queues its audit records (not awaited: removals never wait). */
@@ -213,7 +218,7 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
     return appends;
   }
 
-  async function commit(d: Decision, forceView: boolean): Promise<void> {
+  async function commit(d: Decision, forceView: boolean, until: HandleUntil): Promise<void> {
     const appends = commitPart(d.state, d.audits, d.lifecycle, forceView);
     for (const s of d.stepUps) for (const l of stepUpListeners) l(s);
     const enrollment = deps.enrollment;
@@ -257,11 +262,14 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
       answered(token);
       await dispatch({ type: 'step-up-result', token, method: proof.method, result });
     });
-    await Promise.all([...appends, ...signIns, ...enrollments, ...proofs]);
+    const started = [...signIns, ...enrollments, ...proofs];
+    if (until === 'answered') void Promise.all(started);
+    await Promise.all(until === 'answered' ? appends : [...appends, ...started]);
   }
 
-  async function handleParsed(raw: unknown): Promise<void> {
+  async function handleParsed(raw: unknown, until: HandleUntil): Promise<void> {
     const input = parseSessionInput(raw);
+    const send = (event: EngineEvent) => dispatch(event, until);
     switch (input.type) {
       case 'badge-tap': {
         // The raw badge id goes no further than this line.
@@ -269,21 +277,21 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
         const newSessionId = deps.random.uuid();
         try {
           const user = await deps.directory.resolveBadge(badgeHash);
-          return dispatch({ type: 'tap', badgeHash, readerId: input.readerId, user, newSessionId });
+          return send({ type: 'tap', badgeHash, readerId: input.readerId, user, newSessionId });
         } catch (err) {
           const lookupError = messageOf(err);
-          return dispatch({ type: 'tap', badgeHash, readerId: input.readerId, lookupError, newSessionId });
+          return send({ type: 'tap', badgeHash, readerId: input.readerId, lookupError, newSessionId });
         }
       }
       case 'badge-removed':
-        return dispatch({ type: 'removed', badgeHash: deps.hashBadge(input.badgeId), readerId: input.readerId });
+        return send({ type: 'removed', badgeHash: deps.hashBadge(input.badgeId), readerId: input.readerId });
       case 'pin': {
         const target = effectivePending(state);
-        if (target?.kind !== 'pin') return dispatch({ type: 'pin-refused' });
+        if (target?.kind !== 'pin') return send({ type: 'pin-refused' });
         const result = await deps.pins
           .verify(target.user.userId, input.pin)
           .catch((err: unknown): PinResult => ({ ok: false, reason: 'unavailable', message: messageOf(err) }));
-        return dispatch({
+        return send({
           type: 'pin-result',
           token: target.token,
           userId: target.user.userId,
@@ -292,63 +300,63 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
         });
       }
       case 'pin-cancel':
-        return dispatch({ type: 'pin-cancel' });
+        return send({ type: 'pin-cancel' });
       case 'pin-forgot':
-        return dispatch({ type: 'pin-forgot' });
+        return send({ type: 'pin-forgot' });
       case 'password-sign-in':
-        return dispatch({ type: 'password-sign-in', readerReady: input.readerReady, newSessionId: deps.random.uuid() });
+        return send({ type: 'password-sign-in', readerReady: input.readerReady, newSessionId: deps.random.uuid() });
       case 'choose-pin': {
         const p = state.pending;
         if (p?.kind !== 'enroll' || p.step !== 'choose-pin' || p.pendingId === undefined || !deps.enrollment)
-          return dispatch({ type: 'pin-refused' });
+          return send({ type: 'pin-refused' });
         const outcome = await deps.enrollment
           .complete({ pendingId: p.pendingId, purpose: p.purpose, pin: input.pin })
           .catch((err: unknown) => ({ ok: false as const, retry: false, message: messageOf(err) }));
-        return dispatch({ type: 'enroll-completed', token: p.token, outcome });
+        return send({ type: 'enroll-completed', token: p.token, outcome });
       }
       case 'enroll-cancel':
-        return dispatch({ type: 'enroll-cancel' });
+        return send({ type: 'enroll-cancel' });
       case 'tokens-refused':
-        return dispatch({
+        return send({
           type: 'tokens-refused',
           userId: input.userId,
           sessionId: input.sessionId,
           message: input.message,
         });
       case 'activity':
-        return dispatch({ type: 'activity', source: input.source });
+        return send({ type: 'activity', source: input.source });
       case 'os':
         noteSleep(input.event);
-        return dispatch({ type: 'os', event: input.event });
+        return send({ type: 'os', event: input.event });
       case 'lock-now':
-        return dispatch({ type: 'lock-now' });
+        return send({ type: 'lock-now' });
       case 'admin-revoke':
-        return dispatch({ type: 'admin-revoke', userId: input.userId, reason: input.reason });
+        return send({ type: 'admin-revoke', userId: input.userId, reason: input.reason });
       case 'policy-change':
-        return dispatch({ type: 'policy-change', policy: input.policy });
+        return send({ type: 'policy-change', policy: input.policy });
       case 'policy-invalid':
-        return dispatch({ type: 'policy-invalid', problems: input.problems });
+        return send({ type: 'policy-invalid', problems: input.problems });
       case 'step-up-request': {
         const fg = state.fg;
         if (fg.kind !== 'active' && fg.kind !== 'warning')
-          return dispatch({ type: 'step-up-request', action: input.action, userId: '', methods: [] });
+          return send({ type: 'step-up-request', action: input.action, userId: '', methods: [] });
         const userId = fg.session.user.userId;
         const methods = deps.stepUp ? await deps.stepUp.methodsFor(userId, input.action).catch(() => []) : [];
-        return dispatch({ type: 'step-up-request', action: input.action, userId, methods });
+        return send({ type: 'step-up-request', action: input.action, userId, methods });
       }
       case 'step-up-prove':
-        return dispatch({ type: 'step-up-prove', proof: input.proof });
+        return send({ type: 'step-up-prove', proof: input.proof });
       case 'step-up-cancel':
-        return dispatch({ type: 'step-up-cancel' });
+        return send({ type: 'step-up-cancel' });
       default:
         return assertNever(input, 'session input');
     }
   }
 
   return {
-    async handle(input) {
+    async handle(input, until = 'settled') {
       if (disposed) throw new Error('The session service has been disposed.');
-      await handleParsed(input);
+      await handleParsed(input, until);
     },
     view: currentView,
     onView(listener) {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { hidReportLayoutSchema } from '../drivers/hid-report-layout.js';
 import { PCPROX_PRODUCT_ID, PCPROX_VENDOR_ID } from '../drivers/pcprox-protocol.js';
 import { hidDeviceMatchSchema } from '../hid/hid-device-match.js';
-import { wedgeCaptureSchema } from '../wedge/wedge-capture-config.js';
+import { keyboardWedgeCaptureSchema, wedgeCaptureSchema } from '../wedge/wedge-capture-config.js';
 
 const readerId = z
   .string()
@@ -45,7 +45,7 @@ export const readerEntrySchema = z.discriminatedUnion('driver', [
     driver: z.literal('keyboard-wedge'),
     id: readerId,
     description,
-    capture: wedgeCaptureSchema,
+    capture: keyboardWedgeCaptureSchema,
     presence: noPresence,
   }),
   hidDeviceMatchSchema.extend({

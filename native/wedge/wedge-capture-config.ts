@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { Clock } from '../../common/clock.js';
 import { WedgeBurstDetector, type WedgeBurstDetectorOptions, type WedgeKey } from './wedge-burst-detector.js';
-import { fullWidthBody, wedgeBodyChars, wedgeIdSchema, type WedgeIdConfig } from './wedge-id.js';
+import { isBadgeBurst, type BurstClassifierPolicy } from './wedge-burst-classifier.js';
+import { fullWidthBody, typesDigitsOnly, wedgeBodyChars, wedgeIdSchema, type WedgeIdConfig } from './wedge-id.js';
 
 /** Shortest body CareShell accepts as a burst: shorter ones are too easily typed by a person. */
 const MIN_BODY_FLOOR = 4;
@@ -22,6 +23,17 @@ function defaultMaxLength(id: WedgeIdConfig): number {
   return Math.max(24, fullWidthBody(id).longest.length);
 }
 
+const wholeBurst = (pattern: string) => new RegExp(`^(?:${pattern})$`, 'u');
+
+function compiles(pattern: string): boolean {
+  try {
+    wholeBurst(pattern);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Policy for recognising a keyboard-wedge reader's bursts (shared by Electron key capture and hidraw). */
 export const wedgeCaptureSchema = z
   .strictObject({
@@ -35,6 +47,20 @@ export const wedgeCaptureSchema = z
     minLength: z.number().int().min(MIN_BODY_FLOOR).max(40).optional(),
     maxLength: z.number().int().min(MIN_BODY_FLOOR).max(40).optional(),
     id: wedgeIdSchema,
+    /**
+     * What barcode scanners type on these workstations, e.g. wristband MRNs: regular expressions, each matched
+     * against a whole burst (without terminator). A matching burst always reaches the page.
+     */
+    passThrough: z
+      .array(z.string().min(1).max(200).refine(compiles, 'not a valid regular expression'))
+      .max(16)
+      .default([]),
+    /**
+     * An unframed burst of digits only could as well be a scanned number: 'pass-through' (the default) gives it
+     * to the page; 'badge' takes it for a badge (for workstations without barcode scanners, or a reader that
+     * types only digits and cannot be given a prefix or suffix).
+     */
+    digitsOnly: z.enum(['pass-through', 'badge']).default('pass-through'),
   })
   .superRefine((c, ctx) => {
     const minLength = c.minLength ?? defaultMinLength(c.id);
@@ -86,7 +112,32 @@ export const wedgeCaptureSchema = z
   }));
 export type WedgeCaptureConfig = z.infer<typeof wedgeCaptureSchema>;
 
-/** Builds the detector a capture policy describes; `echoes` when released keys are replayed into the stream. */
+/**
+ * The policy of a reader whose keys reach the page (keyboard-wedge), where barcode scans arrive too: a reader
+ * that types only digits needs a frame, or an explicit digitsOnly, or every one of its reads would go to the page.
+ * (A hidraw-wedge reader is read from its own device node: nothing a scanner types can reach it.)
+ */
+export const keyboardWedgeCaptureSchema = wedgeCaptureSchema.superRefine((c, ctx) => {
+  if (typesDigitsOnly(c.id) && c.prefix.length + c.suffix.length === 0 && c.digitsOnly === 'pass-through') {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['digitsOnly'],
+      message:
+        "this reader types only digits, as a barcode scanner does, so without a prefix or suffix every read would go to the page: set a prefix or suffix in the reader and here (recommended), or digitsOnly 'badge' (scanned GTINs and the passThrough patterns still reach the page)",
+    });
+  }
+});
+
+/** The capture policy's say on which complete bursts are badges, its patterns compiled. */
+export function burstClassifierPolicy(config: WedgeCaptureConfig): BurstClassifierPolicy {
+  return { ...config, passThrough: config.passThrough.map(wholeBurst) };
+}
+
+/**
+ * Builds the detector a capture policy describes. `echoes` when the keys are a page's and released keys are
+ * replayed into it: only then is a burst that is no badge (a barcode scan, wedge-burst-classifier.ts) given
+ * to the page instead of being taken for one.
+ */
 export function createWedgeDetector(
   config: WedgeCaptureConfig,
   clock: Clock,
@@ -94,6 +145,7 @@ export function createWedgeDetector(
   onRelease: (keys: WedgeKey[]) => void,
   echoes?: WedgeBurstDetectorOptions['echoes'],
 ): WedgeBurstDetector {
+  const classifier = burstClassifierPolicy(config);
   return new WedgeBurstDetector({
     clock,
     pattern: {
@@ -102,6 +154,7 @@ export function createWedgeDetector(
       bodyChars: wedgeBodyChars(config.id),
       minBodyLength: config.minLength,
       maxBodyLength: config.maxLength,
+      ...(echoes ? { accept: (body: string) => isBadgeBurst(classifier, body) } : {}),
     },
     terminator: config.terminator,
     maxInterKeyMs: config.maxInterKeyMs,

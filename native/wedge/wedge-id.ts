@@ -160,3 +160,21 @@ export function wedgeBodyToBadge(config: WedgeIdConfig, body: string): WedgeIdRe
     }
   }
 }
+
+/**
+ * True when `body` is what this reader types for some card: it maps to a badge, and for a wiegand-hex frame it
+ * has the frame's full width (a reader may pad it with leading zeros, but a longer or shorter number is not a
+ * frame of this length, whatever its parity says).
+ */
+export function wedgeBodyFits(config: WedgeIdConfig, body: string): boolean {
+  if (config.kind === 'wiegand-hex') {
+    const width = fullWidthBody(config).shortest.length;
+    if (body.length < width || !/^0*$/.test(body.slice(0, body.length - width))) return false;
+  }
+  return wedgeBodyToBadge(config, body).ok;
+}
+
+/** True when everything this reader types is decimal digits, as a barcode scanner's numbers are. */
+export function typesDigitsOnly(config: WedgeIdConfig): boolean {
+  return config.kind === 'uid-decimal' || (config.kind === 'wiegand-fields' && config.delimiter === undefined);
+}

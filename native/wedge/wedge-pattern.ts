@@ -1,7 +1,7 @@
 /**
  * The shape of one keyboard-wedge badge burst: optional prefix, a body of allowed characters, optional
  * suffix (all from policy). The detector asks two questions of the text typed so far: could it still
- * become a burst (keep holding), and is it a complete burst (swallow it).
+ * become a burst (keep holding), and is it a complete burst that is a badge (swallow it).
  */
 export interface WedgePattern {
   prefix: string;
@@ -10,6 +10,8 @@ export interface WedgePattern {
   bodyChars: ReadonlySet<string>;
   minBodyLength: number;
   maxBodyLength: number;
+  /** Whether a complete body is a badge at all (wedge-burst-classifier.ts); absent: every one is. */
+  accept?: (body: string) => boolean;
 }
 
 function isBody(pattern: WedgePattern, text: string): boolean {
@@ -44,5 +46,6 @@ export function completeBurstBody(pattern: WedgePattern, text: string): string |
   if (text.length < prefix.length + suffix.length || !text.startsWith(prefix) || !text.endsWith(suffix))
     return undefined;
   const body = text.slice(prefix.length, text.length - suffix.length);
-  return body.length >= pattern.minBodyLength && isBody(pattern, body) ? body : undefined;
+  const complete = body.length >= pattern.minBodyLength && isBody(pattern, body);
+  return complete && (pattern.accept?.(body) ?? true) ? body : undefined;
 }

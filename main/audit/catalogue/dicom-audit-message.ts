@@ -1,15 +1,16 @@
 import type { AuditEvent } from '../audit-event.js';
 import type { CodedValue } from './event-catalogue.js';
-import { AUDIT_CATALOGUE, CARESHELL_EVENT_SYSTEM, DCM, outcomeCode } from './event-catalogue.js';
+import { AUDIT_CATALOGUE, CARESHELL_EVENT_SYSTEM, outcomeCode } from './event-catalogue.js';
 
 export interface AuditSourceOptions {
   /** AuditEnterpriseSiteID: the hospital or site, as the collector knows it. */
   enterpriseSiteId?: string;
 }
 
-// XML 1.0 cannot carry most control characters even escaped; they become U+FFFD.
-// eslint-disable-next-line no-control-regex
-const XML_INVALID = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g;
+// XML 1.0 cannot carry most control characters, nor a lone UTF-16 surrogate, even escaped; they become U+FFFD.
+const XML_INVALID =
+  // eslint-disable-next-line no-control-regex
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 function xml(text: string): string {
   return text
@@ -75,9 +76,9 @@ export function toDicomAuditMessage(
   parts.push(
     `<AuditSourceIdentification${attributes({ AuditEnterpriseSiteID: source.enterpriseSiteId, AuditSourceID: event.workstation })}>`,
   );
-  parts.push(
-    coded('AuditSourceTypeCode', { code: '1', system: DCM, display: 'End-user display device, diagnostic display' }),
-  );
+  // The schema's own value set (PS3.15 A.5.1.2.1), written bare as it allows: "1" End-user interface. It is no
+  // DCM code, so it carries no codeSystemName.
+  parts.push('<AuditSourceTypeCode csd-code="1"/>');
   parts.push('</AuditSourceIdentification>');
   parts.push(
     `<ParticipantObjectIdentification${attributes({ ParticipantObjectID: record.id, ParticipantObjectTypeCode: '2' })}>`,
@@ -89,6 +90,8 @@ export function toDicomAuditMessage(
       display: 'CareShell audit event id',
     }),
   );
+  // The schema requires a name (or a query) before any detail.
+  parts.push(`<ParticipantObjectName>CareShell audit record</ParticipantObjectName>`);
   parts.push(detail('seq', String(record.seq)));
   for (const [key, value] of Object.entries(event.details ?? {})) parts.push(detail(key, String(value)));
   parts.push('</ParticipantObjectIdentification>');

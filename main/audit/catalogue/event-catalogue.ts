@@ -13,7 +13,8 @@ export const CARESHELL_EVENT_SYSTEM = 'urn:careshell:audit-event-type';
 
 const dcm = (code: string, display: string): CodedValue => ({ code, system: DCM, display });
 
-// DICOM PS3.16 CID 400 (audit event ids) and CID 401 / 403 (event type codes) used below.
+// DICOM PS3.16 CID 400 (audit event ids) and the event type codes PS3.15 A.5.3 gives each of them (User
+// Authentication has only Login and Logout; Application Activity only Application Start and Stop).
 export const USER_AUTHENTICATION = dcm('110114', 'User Authentication');
 export const SECURITY_ALERT = dcm('110113', 'Security Alert');
 export const APPLICATION_ACTIVITY = dcm('110100', 'Application Activity');
@@ -37,19 +38,16 @@ export interface CatalogueEntry {
   display: string;
 }
 
-const auth = (eventType: CodedValue, display: string): CatalogueEntry => ({
-  eventId: USER_AUTHENTICATION,
-  eventType,
-  action: 'E',
-  display,
-});
+const auth = (eventType: CodedValue | undefined, display: string): CatalogueEntry =>
+  eventType
+    ? { eventId: USER_AUTHENTICATION, eventType, action: 'E', display }
+    : { eventId: USER_AUTHENTICATION, action: 'E', display };
 const alert = (
   eventType: CodedValue | undefined,
   display: string,
   action: CatalogueEntry['action'] = 'E',
 ): CatalogueEntry =>
   eventType ? { eventId: SECURITY_ALERT, eventType, action, display } : { eventId: SECURITY_ALERT, action, display };
-const activity = (display: string): CatalogueEntry => ({ eventId: APPLICATION_ACTIVITY, action: 'E', display });
 
 /**
  * How each CareShell event is told to the hospital (docs/design.md#audit). Authentication at the screen (sign-in,
@@ -63,14 +61,16 @@ export const AUDIT_CATALOGUE: { readonly [T in AuditEventType]: CatalogueEntry }
   'session.sign_out': auth(LOGOUT, 'Sign-out'),
   'session.lock': auth(LOGOUT, 'Screen locked (session kept)'),
   'session.unlock': auth(LOGIN, 'Screen unlocked'),
-  'session.idle_warning': activity('Inactivity warning shown'),
-  'session.activity': activity('User activity'),
+  // Session upkeep at the screen: DICOM's User Authentication has only Login and Logout, neither of which
+  // happened, so only CareShell's own type code says what it is (110100 is application start and stop).
+  'session.idle_warning': auth(undefined, 'Inactivity warning shown'),
+  'session.activity': auth(undefined, 'User activity'),
   'session.timeout': auth(LOGOUT, 'Session timed out'),
   'session.suspended': auth(LOGOUT, 'Session suspended for another user'),
   'session.resumed': auth(LOGIN, 'Suspended session resumed'),
   'session.terminated': auth(LOGOUT, 'Session ended'),
   'session.user_switch': auth(LOGIN, 'Fast user switch'),
-  'session.reverify_required': activity('Re-verification required'),
+  'session.reverify_required': auth(undefined, 'Re-verification required'),
   'session.step_up': auth(LOGIN, 'Step-up authentication'),
   'badge.unknown': auth(LOGIN, 'Unknown badge presented'),
   'badge.rejected': auth(LOGIN, 'Badge rejected'),
@@ -95,9 +95,9 @@ export const AUDIT_CATALOGUE: { readonly [T in AuditEventType]: CatalogueEntry }
     action: 'E',
     display: 'Workstation could not start',
   },
-  // DICOM has no heartbeat type: Application Activity with CareShell's own code; outcome 4 when a reader or a
-  // collector needs IT.
-  'workstation.heartbeat': activity('Workstation heartbeat'),
+  // The running application reporting on itself: Application Activity, but neither a start nor a stop, so only
+  // CareShell's own type code says what it is; outcome 4 when a reader or a collector needs IT.
+  'workstation.heartbeat': { eventId: APPLICATION_ACTIVITY, action: 'E', display: 'Workstation heartbeat' },
   'reader.attach': alert(HARDWARE_CONFIGURATION, 'Badge reader attached'),
   'reader.detach': alert(HARDWARE_CONFIGURATION, 'Badge reader detached'),
   'reader.error': alert(HARDWARE_CONFIGURATION, 'Badge reader error'),

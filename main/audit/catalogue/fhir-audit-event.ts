@@ -58,6 +58,8 @@ export function toFhirAuditEvent(
   subtype.push({ system: CARESHELL_EVENT_SYSTEM, code: event.type, display: entry.display });
   const actor = event.actor;
   const user = actor?.userId ?? actor?.badgeHash;
+  // FHIR strings cannot be empty: an empty role or detail is left out here (the journal and DICOM keep it).
+  const roles = (actor?.roles ?? []).filter((role) => role !== '');
   const agents: FhirAuditEvent['agent'] = [];
   if (user) {
     agents.push({
@@ -68,7 +70,7 @@ export function toFhirAuditEvent(
       ...(actor?.userId && actor.badgeHash ? { altId: `badge:${actor.badgeHash}` } : {}),
       ...(actor?.displayName ? { name: actor.displayName } : {}),
       requestor: true,
-      ...(actor?.roles?.length ? { role: actor.roles.map((text) => ({ text })) } : {}),
+      ...(roles.length ? { role: roles.map((text) => ({ text })) } : {}),
     });
   }
   agents.push({
@@ -104,7 +106,9 @@ export function toFhirAuditEvent(
         description: 'CareShell audit record',
         detail: [
           { type: 'seq', valueString: String(record.seq) },
-          ...Object.entries(event.details ?? {}).map(([type, value]) => ({ type, valueString: String(value) })),
+          ...Object.entries(event.details ?? {})
+            .map(([type, value]) => ({ type, valueString: String(value) }))
+            .filter(({ type, valueString }) => type !== '' && valueString !== ''),
         ],
       },
     ],

@@ -10,6 +10,7 @@ import {
   type ReaderStatus,
   type SessionView,
 } from '../../../preload/contract.js';
+import { flush, makeRig } from '../session/session-test-kit.js';
 
 const locked: SessionView = { screen: 'locked', workstation: 'WS-1', profile: 'default', suspendedCount: 0 };
 
@@ -118,5 +119,31 @@ describe('sessionHandlers: what each channel does in a running workstation', () 
     expect(await handlers['identity:cancel-authenticator'](undefined)).toEqual({ ok: true });
     expect(confirmed).toEqual(['654321']);
     expect(cancelled).toBe(1);
+  });
+});
+
+describe('session:submit-pin with the real session service', () => {
+  it('answers the PIN that locks the account at once, while the full sign-in it opened is still open', async () => {
+    const session = makeRig({ policy: { reverifyInGrace: 'badge+pin' } });
+    const handlers = sessionHandlers({
+      session: session.service,
+      readerStatus: () => ({ readers: [] }),
+      authenticators: () => undefined,
+    });
+    await session.tap('alice');
+    await session.service.handle({ type: 'lock-now' });
+    await session.tap('alice');
+    session.auth.hold = true; // nobody finishes the sign-in window: it may stay open for minutes
+    await handlers['session:submit-pin']({ pin: '0000' });
+    await handlers['session:submit-pin']({ pin: '0000' });
+    const answer = handlers['session:submit-pin']({ pin: '0000' });
+    expect(await Promise.race([answer, flush().then(() => 'no answer while the sign-in is open')])).toEqual({
+      ok: false,
+      message: 'Too many wrong PINs for Alice Nurse. Sign in with your password in the sign-in window to continue.',
+    });
+    expect(session.auth.requests).toHaveLength(1);
+    expect(session.auth.signals[0]!.aborted).toBe(false);
+    expect(session.audit.events.map((e) => e.type)).toContain('pin.lockout');
+    session.service.dispose(); // closes the sign-in window left open
   });
 });

@@ -55,6 +55,22 @@ describe('rule: PIN lockout after N failures, cleared only by full sign-in', () 
     expect(rig.audit.events.at(-1)).toMatchObject({ type: 'session.sign_in', outcome: 'failure' });
   });
 
+  it("a PIN handled until 'answered' resolves with the lockout; the sign-in it opened still reaches the session", async () => {
+    const rig = makeRig({ policy: { reverifyInGrace: 'badge+pin' } });
+    await rig.tap('alice');
+    await rig.service.handle({ type: 'lock-now' });
+    await rig.tap('alice');
+    for (let i = 0; i < 3; i++) await rig.service.handle({ type: 'pin', pin: '0000' }, 'answered');
+    expect(rig.audit.events.map((e) => e.type)).toContain('pin.lockout');
+    expect(rig.auth.requests).toEqual([
+      { reason: expect.stringMatching(/PIN is locked/), expectedUserId: USERS.alice.userId },
+    ]);
+    // Alice signs in at the identity provider: the sign-in nobody awaited still opens her session.
+    await flush();
+    expect(rig.screen()).toBe('active');
+    expect(rig.who()).toBe(USERS.alice.displayName);
+  });
+
   it("the identity layer's backoff is shown, and a PIN entered during it changes nothing", async () => {
     const rig = makeRig({ policy: { reverifyInGrace: 'pin' } });
     rig.pins.backoffMs = 4_000;

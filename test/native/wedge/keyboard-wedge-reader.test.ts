@@ -55,7 +55,10 @@ describe('wedge id mapping: one badge, one canonical id whatever the reader type
 describe('KeyboardWedgeReader', () => {
   it('turns a swallowed burst into a tap and replays released keys into the webContents they came from', () => {
     const clock = new FakeClock();
-    const capture = wedgeCaptureSchema.parse({ id: { kind: 'wiegand-fields', format: 'H10301', fixedFacility: 12 } });
+    const capture = wedgeCaptureSchema.parse({
+      digitsOnly: 'badge',
+      id: { kind: 'wiegand-fields', format: 'H10301', fixedFacility: 12 },
+    });
     const reader = new KeyboardWedgeReader({ id: 'wedge', description: 'Wedge', capture, clock });
     const events: BadgeReaderEvent[] = [];
     reader.onEvent((e) => events.push(e));
@@ -122,5 +125,30 @@ describe('boot keyboard reports (Linux hidraw)', () => {
       clock.advanceSync(4);
     }
     expect(events.map((e) => (e.kind === 'tap' ? e.badgeId : e.kind))).toEqual(['attached', fixture.expect]);
+  });
+
+  it('HidrawWedgeReader takes a digits-only burst for a badge: no scanner types into its device node', async () => {
+    const clock = new FakeClock();
+    const backend = new FakeHidBackend();
+    backend.plug('/dev/hidraw9', { vendorId: 0x0c27, productId: 0x3bfa }, () => new FakeHidDevice());
+    const reader = new HidrawWedgeReader({
+      id: 'kbd',
+      description: 'Wedge',
+      match: { vendorId: 0x0c27, productId: 0x3bfa },
+      capture: wedgeCaptureSchema.parse({ id: { kind: 'wiegand-fields', format: 'H10301', fixedFacility: 12 } }),
+      reportId: null,
+      backend,
+      clock,
+    });
+    const events: BadgeReaderEvent[] = [];
+    reader.onEvent((e) => events.push(e));
+    await reader.start();
+    // 3, 4, 5, 6 and Enter, each pressed and released.
+    for (const usage of ['20', '21', '22', '23', '28']) {
+      backend.lastDevice!.input(bytes(`00 00 ${usage} 00 00 00 00 00`));
+      backend.lastDevice!.input(bytes('00 00 00 00 00 00 00 00'));
+      clock.advanceSync(4);
+    }
+    expect(events.at(-1)).toEqual({ kind: 'tap', readerId: 'kbd', badgeId: 'H10301:12:3456', format: 'H10301' });
   });
 });

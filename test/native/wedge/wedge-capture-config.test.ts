@@ -72,9 +72,12 @@ describe('wedge capture policy: length bounds that fit the configured id', () =>
     ).toEqual([]);
   });
 
-  it('with the defaults, a fixed-facility reader typing an unpadded card number is caught, not typed into the page', () => {
+  it('with the default lengths, a fixed-facility reader typing an unpadded card number is caught, not typed into the page', () => {
     const clock = new FakeClock();
-    const capture = wedgeCaptureSchema.parse({ id: { kind: 'wiegand-fields', format: 'H10301', fixedFacility: 12 } });
+    const capture = wedgeCaptureSchema.parse({
+      digitsOnly: 'badge',
+      id: { kind: 'wiegand-fields', format: 'H10301', fixedFacility: 12 },
+    });
     const reader = new KeyboardWedgeReader({ id: 'wedge', description: 'Wedge', capture, clock });
     const events: BadgeReaderEvent[] = [];
     reader.onEvent((e) => events.push(e));

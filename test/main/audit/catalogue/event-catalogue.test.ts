@@ -52,6 +52,9 @@ const REQUIRED: [AuditEventType, 'success' | 'failure', string, string | undefin
   ['session.lock', 'success', '110114', '110123'],
   ['session.unlock', 'success', '110114', '110122'],
   ['session.timeout', 'success', '110114', '110123'],
+  ['session.idle_warning', 'success', '110114', undefined],
+  ['session.activity', 'success', '110114', undefined],
+  ['session.reverify_required', 'success', '110114', undefined],
   ['pin.failure', 'failure', '110114', '110122'],
   ['pin.lockout', 'failure', '110113', '110137'],
   ['session.user_switch', 'success', '110114', '110122'],
@@ -91,18 +94,23 @@ describe('DICOM PS3.15 audit message', () => {
       const { eventId, ownType } = parseDicom(toDicomAuditMessage({ id: 'e', seq: 1, event: sampleEvent(type) }));
       expect(['110100', '110113', '110114']).toContain(eventId);
       expect(ownType).toBe(type);
+      // 110100 Application Activity is the application's own life (start, and the heartbeat while it runs),
+      // never something a user did.
+      if (eventId === '110100') expect(['workstation.start_failed', 'workstation.heartbeat']).toContain(type);
     }
   });
 
   it('makes the workstation the requestor when no user is involved, and escapes text safely', () => {
     const event = sampleEvent('reader.attach', 1, {
       actor: undefined,
-      reason: 'reader <pcProx> "A&B" \u0001',
+      reason: 'reader <pcProx> "A&B" \u0001 \ud800 \ud83d\ude00',
       details: { vendor: '0c27' },
     });
     const { participants, doc } = parseDicom(toDicomAuditMessage({ id: 'e-2', seq: 9, event }));
     expect(participants).toEqual([{ userId: 'careshell@COW-3F-12', requestor: 'true', nap: 'COW-3F-12' }]);
-    expect(doc.querySelector('EventOutcomeDescription')!.textContent).toBe('reader <pcProx> "A&B" \ufffd');
+    expect(doc.querySelector('EventOutcomeDescription')!.textContent).toBe(
+      'reader <pcProx> "A&B" \ufffd \ufffd \ud83d\ude00',
+    );
     const details = [...doc.querySelectorAll('ParticipantObjectDetail')].map((d) => [
       d.getAttribute('type'),
       Buffer.from(d.getAttribute('value')!, 'base64').toString(),
