@@ -70,3 +70,8 @@ export function sampleEvent(
     ...overrides,
   };
 }
+
+/** verify's trust arguments for a fixture's key: its key folder, and the fingerprint of the key it signs with. */
+export async function trustArgs(fixture: { keysDirectory: string; keyStore: FileAuditKeyStore }): Promise<string[]> {
+  return ['--keys', fixture.keysDirectory, '--fingerprint', (await fixture.keyStore.signingKey()).fingerprint];
+}
