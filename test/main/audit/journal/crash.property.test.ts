@@ -121,7 +121,8 @@ describe('crash safety', () => {
           { maxSegmentBytes: 1024 * 1024, checkpointEvery: 50 },
           { name: 'none (crash test)', protect: (b) => b, unprotect: (b) => b },
         );
-        await f.keyStore.signingKey();
+        // The appender starts on an existing journal (a first start makes its key, first segment and head record).
+        await (await f.open()).close();
         const keys = await f.keyStore.publicKeys();
         let position: JournalPosition | undefined;
         let torn = 0;

@@ -41,8 +41,16 @@ export async function journalFixture(
   const directory = path.join(root, 'journal');
   const keyStore = new FileAuditKeyStore({ directory: path.join(root, 'keys'), protector });
   const clock = new ManualClock();
+  // Each open is a start of its own, with a key store that has not seen the key yet (as after a restart).
   const open = () =>
-    AuditJournal.open({ directory, keyStore, clock, random: systemRandom, workstation: 'COW-3F-12', ...settings });
+    AuditJournal.open({
+      directory,
+      keyStore: new FileAuditKeyStore({ directory: path.join(root, 'keys'), protector }),
+      clock,
+      random: systemRandom,
+      workstation: 'COW-3F-12',
+      ...settings,
+    });
   return {
     root,
     directory,
