@@ -9,7 +9,6 @@ import { CursorStore } from '../../../../main/audit/forwarding/cursor-store.js';
 import { checkpointEventFromJson, witnessFromEvent } from '../../../../main/audit/journal/checkpoint-event.js';
 import { HEAD_FILE } from '../../../../main/audit/journal/journal-head.js';
 import type { StoredAuditEvent } from '../../../../main/audit/journal/journal-reader.js';
-import { readEvents } from '../../../../main/audit/journal/journal-reader.js';
 import type { JournalRecord } from '../../../../main/audit/journal/journal-record.js';
 import { GENESIS_HASH, sha256Hex } from '../../../../main/audit/journal/journal-record.js';
 import { segmentName } from '../../../../main/audit/journal/segment-files.js';
