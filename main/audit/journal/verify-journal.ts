@@ -54,9 +54,10 @@ export const DEFAULT_MAX_UNSIGNED = DEFAULT_JOURNAL_SETTINGS.checkpointEvery - 1
  * segments; every checkpoint's signature holds under a trusted key; every segment but the last ends with
  * a checkpoint and no more than `maxUnsigned` records follow the last one (so a journal whose checkpoints
  * were stripped and whose chain was recomputed fails); nothing is missing at the start and no record is
- * cut in half at the end. (Whole records cut off cleanly at the end leave no trace in the files: only
- * the collectors' seq numbers show them, see docs/audit.md.) Threads take segments one at a time and scan each on its own; the links
- * between segments are checked here, in order, so the result is the same for any number of threads.
+ * cut in half at the end. Whole records cut off cleanly at the end leave no trace in the files: only a
+ * witnessed head (`expectHead`, docs/audit.md#the-witnessed-head) shows them. Threads take segments one at a
+ * time and scan each on its own; the links between segments are checked here, in order, so the result is the
+ * same for any number of threads.
  */
 export async function verifyJournal(
   directory: string,
