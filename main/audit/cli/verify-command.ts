@@ -6,6 +6,8 @@ import { checkpointEventFromJson, witnessFromEvent } from '../journal/checkpoint
 import type { ChainHead } from '../journal/segment-chain-scan.js';
 import { verifyJournal } from '../journal/verify-journal.js';
 import type { TrustAnchorOptions } from '../keys/trust-anchors.js';
+import { keyFingerprintOf } from '../keys/audit-key-store.js';
+import { loadPublicKeys } from '../keys/file-audit-key-store.js';
 import { loadTrustAnchors } from '../keys/trust-anchors.js';
 
 export interface VerifyCommandOptions extends TrustAnchorOptions {
@@ -84,4 +86,14 @@ async function expectedHead(
       `--expect-checkpoint ${file} is not a usable witness: ${messageOf(error)}. Export the collector's last audit.checkpoint for this workstation (a careshell-audit export line or the FHIR AuditEvent) into the file.`,
     );
   }
+}
+
+/**
+ * The verify command line for a journal and the keys its folder holds now, each pinned by fingerprint: what
+ * to print (or note) at the moment the workstation made its key, so later verifies do not trust whatever
+ * key the folder holds by then.
+ */
+export async function pinnedVerifyArgs(journalDir: string, keysDir: string): Promise<string[]> {
+  const keys = [...(await loadPublicKeys(keysDir)).values()];
+  return ['--dir', journalDir, '--keys', keysDir, ...keys.flatMap((key) => ['--fingerprint', keyFingerprintOf(key)])];
 }

@@ -67,7 +67,7 @@ export function checkCheckpointLine(line: string, publicKeys: ReadonlyMap<string
         '--public-key or --fingerprint; get the workstation key fingerprint from IT records or the collector, never from the folder being checked',
     };
   }
-  if (fingerprint !== undefined && fingerprint !== keyFingerprintOf(key))
+  if (fingerprint !== undefined && fingerprint !== fingerprintOf(key))
     return { seq, keyId, problem: `checkpoint names fingerprint ${String(fingerprint)}, which is not its key's` };
   const ok = verify(null, signedBytes(record), key, Buffer.from(checkpoint.sig, 'base64'));
   return ok
@@ -77,4 +77,12 @@ export function checkCheckpointLine(line: string, publicKeys: ReadonlyMap<string
         keyId,
         problem: 'checkpoint signature does not match: the records it covers or the checkpoint itself were altered',
       };
+}
+
+/** Each trusted key's fingerprint, computed once per key rather than once per checkpoint. */
+const fingerprints = new WeakMap<KeyObject, string>();
+function fingerprintOf(key: KeyObject): string {
+  let fingerprint = fingerprints.get(key);
+  if (fingerprint === undefined) fingerprints.set(key, (fingerprint = keyFingerprintOf(key)));
+  return fingerprint;
 }

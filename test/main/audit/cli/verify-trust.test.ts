@@ -3,6 +3,7 @@ import { readFile, readdir, rm, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runAuditCli } from '../../../../main/audit/cli/audit-cli.js';
+import { pinnedVerifyArgs } from '../../../../main/audit/cli/verify-command.js';
 import { toFhirAuditEvent } from '../../../../main/audit/catalogue/fhir-audit-event.js';
 import { canonicalJson } from '../../../../main/audit/journal/canonical-json.js';
 import { readEvents } from '../../../../main/audit/journal/journal-reader.js';
@@ -269,5 +270,20 @@ describe('verify trusts only keys given from outside the folder', () => {
     );
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain(`no public key in ${f.keysDirectory} has fingerprint ${'ab'.repeat(32)}`);
+  });
+});
+
+describe('the verify command the demo prints', () => {
+  it('pins the key the folder holds when printed, and verifies the journal', async () => {
+    const args = await pinnedVerifyArgs(f.directory, f.keysDirectory);
+    expect(args).toEqual([
+      '--dir',
+      f.directory,
+      '--keys',
+      f.keysDirectory,
+      '--fingerprint',
+      (await f.keyStore.signingKey()).fingerprint,
+    ]);
+    expect((await run('verify', ...args)).code).toBe(0);
   });
 });
