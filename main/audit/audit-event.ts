@@ -40,6 +40,8 @@ export const AUDIT_EVENT_TYPES = [
   'audit.record_truncated',
   'audit.journal_damaged',
   'audit.forwarding_stalled',
+  'audit.checkpoint',
+  'audit.journal_reset',
 ] as const;
 
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { messageOf } from '../../common/errors.js';
+import { pinnedVerifyArgs } from '../audit/cli/verify-command.js';
 import { BUILTIN_PROFILES } from '../policy/builtin-profiles.js';
 import { builtAppDir } from './built-app.js';
 import { startDemo } from './demo.js';
@@ -73,6 +74,9 @@ async function main(): Promise<void> {
     },
   });
   const opened = open(browser, demo.server.appUrl, true);
+  // Noted now, while the folder holds only the key the workstation just made: verify trusts this
+  // fingerprint, not whatever key the folder holds later (docs/audit.md#verifying-a-journal-end-to-end).
+  const verifyArgs = await pinnedVerifyArgs(path.join(demo.dataDir, 'audit'), path.join(demo.dataDir, 'audit-keys'));
   process.stdout.write(`
 CareShell demo (profile ${demo.policy.profile}, idle lock after ${demo.policy.idleTimeoutSeconds} s)
   App:            ${demo.server.appUrl}
@@ -80,7 +84,7 @@ CareShell demo (profile ${demo.policy.profile}, idle lock after ${demo.policy.id
   Policy:         ${demo.policyPath}
                   (edit it while the demo runs: the workstation follows it, and locks on a broken or deleted file)
   Audit journal:  ${path.join(demo.dataDir, 'audit')}
-                  (verify: npm run audit -- verify --dir ${path.join(demo.dataDir, 'audit')} --keys ${path.join(demo.dataDir, 'audit-keys')})
+                  (verify: npm run audit -- verify ${verifyArgs.join(' ')})
 ${opened ? '  Opened the app in ' + path.basename(browser!) + '.' : '  Open the App URL in Chromium or Chrome' + (args['no-open'] ? '.' : browser ? ' (no display found to open it for you).' : ' (none found on PATH).')}
 
 Demo clinicians (tap their badge on the controls page; identity provider passwords for enrollment):

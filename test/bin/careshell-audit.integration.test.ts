@@ -3,7 +3,7 @@ import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { journalFixture, sampleEvent } from '../main/audit/support/journal-fixture.js';
+import { journalFixture, sampleEvent, trustArgs } from '../main/audit/support/journal-fixture.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -80,10 +80,13 @@ describe('bin/careshell-audit.js', () => {
     await journal.close();
     const { code, stdout } = await run(
       'npm',
-      ['run', '--silent', 'audit', '--', 'verify', '--dir', f.directory, '--keys', f.keysDirectory],
+      ['run', '--silent', 'audit', '--', 'verify', '--dir', f.directory, ...(await trustArgs(f))],
       ROOT,
     );
-    expect(stdout).toBe('OK: 2 records (1 events, 1 checkpoints) in 1 segments, seq 1..2\n');
+    expect(stdout).toMatch(
+      /^signed: records 1\.\.2 by key [0-9a-f]{32} \(fingerprint [0-9a-f]{64}\), 1 checkpoint\(s\)\n/,
+    );
+    expect(stdout).toMatch(/\nOK: 2 records \(1 events, 1 checkpoints\) in 1 segments, seq 1\.\.2\n$/);
     expect(code).toBe(0);
   });
 });

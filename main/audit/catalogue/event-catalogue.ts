@@ -105,6 +105,9 @@ export const AUDIT_CATALOGUE: { readonly [T in AuditEventType]: CatalogueEntry }
   'audit.journal_damaged': alert(undefined, 'Audit journal damage found'),
   // Recording goes on (DICOM's 110133 Audit Recording Stopped would say otherwise); only delivery is held up.
   'audit.forwarding_stalled': alert(undefined, 'Audit forwarding to a collector stalled'),
+  // A signed journal head, forwarded so collectors witness it (docs/audit.md#the-witnessed-head); read-only.
+  'audit.checkpoint': alert(undefined, 'Audit journal head signed'),
+  'audit.journal_reset': alert(undefined, 'Audit journal found cut or deleted; new chain started'),
 };
 
 /** DICOM / FHIR outcome: 0 success, 4 minor failure (a refused tap, a wrong PIN). */

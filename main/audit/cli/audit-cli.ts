@@ -1,15 +1,12 @@
-import type { KeyObject } from 'node:crypto';
 import { open, rm } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { messageOf } from '../../../common/errors.js';
 import { exportFhirBundle, exportJsonLines } from '../export/audit-export.js';
 import type { JournalPosition } from '../journal/audit-journal.js';
 import type { JournalReadError } from '../journal/journal-reader.js';
 import { readEvents } from '../journal/journal-reader.js';
-import { DEFAULT_MAX_UNSIGNED, verifyJournal } from '../journal/verify-journal.js';
-import { keyIdOf } from '../keys/audit-key-store.js';
-import { loadPublicKeyFile, loadPublicKeys } from '../keys/file-audit-key-store.js';
+import { DEFAULT_MAX_UNSIGNED } from '../journal/verify-journal.js';
+import { VerifyUsageError, verifyCommand } from './verify-command.js';
 
 export interface CliIo {
   stdout(text: string): void;
@@ -22,11 +19,14 @@ export interface CliIo {
 
 const USAGE = `Usage: careshell-audit <command> --dir <journal directory> [options]
 
-  verify  --dir D (--keys K | --public-key FILE ...) [--max-unsigned N] [--json]
-          Checks the hash chain and every checkpoint signature, and that no more than N records
-          (default ${DEFAULT_MAX_UNSIGNED}: policy journal.checkpointEvery - 1) follow the last checkpoint.
-          Exit 0 when intact; 1 and one line per break ("<segment> at byte <offset>: <what>") when
-          not; 2 on a usage error.
+  verify  --dir D (--public-key FILE ... | --keys K --fingerprint SHA256 ...)
+          [--expect-head SEQ:HASH | --expect-checkpoint FILE] [--max-unsigned N] [--json]
+          Checks the hash chain and every checkpoint signature under the keys given (a key file, or a
+          key in K with a listed fingerprint: from IT records or the collector, never the folder alone),
+          that the journal reaches the head a collector witnessed (its last audit.checkpoint), and that
+          no more than N records (default ${DEFAULT_MAX_UNSIGNED}: policy journal.checkpointEvery - 1) follow
+          the last checkpoint. Says which key signed which records. Exit 0 when intact; 1 and one line
+          per break ("<segment> at byte <offset>: <what>") when not; 2 on a usage error.
   export  --dir D [--format jsonl|fhir] [--from ISO-TIME] [--to ISO-TIME] [--out FILE]
           Events in [from, to) as JSON lines (default) or a FHIR R4 Bundle of AuditEvents. A record
           that cannot be read is named on stderr and left out, and the exit code is then 1.
@@ -46,6 +46,9 @@ export async function runAuditCli(argv: readonly string[], io: CliIo): Promise<n
         dir: { type: 'string' },
         keys: { type: 'string' },
         'public-key': { type: 'string', multiple: true },
+        fingerprint: { type: 'string', multiple: true },
+        'expect-head': { type: 'string' },
+        'expect-checkpoint': { type: 'string' },
         json: { type: 'boolean' },
         'max-unsigned': { type: 'string' },
         format: { type: 'string' },
@@ -66,13 +69,18 @@ export async function runAuditCli(argv: readonly string[], io: CliIo): Promise<n
     if (!dir) throw new UsageError('--dir is required: the journal directory (the one holding seg-*.jsonl files).');
     switch (command) {
       case 'verify':
-        return await verify(
-          dir,
-          values.keys,
-          values['public-key'] ?? [],
-          wholeNumber('--max-unsigned', values['max-unsigned'] ?? String(DEFAULT_MAX_UNSIGNED)),
-          values.json ?? false,
-          io,
+        return await verifyCommand(
+          {
+            dir,
+            ...(values.keys === undefined ? {} : { keysDirectory: values.keys }),
+            publicKeyFiles: values['public-key'] ?? [],
+            fingerprints: values.fingerprint ?? [],
+            maxUnsigned: wholeNumber('--max-unsigned', values['max-unsigned'] ?? String(DEFAULT_MAX_UNSIGNED)),
+            ...(values['expect-head'] === undefined ? {} : { expectHead: values['expect-head'] }),
+            ...(values['expect-checkpoint'] === undefined ? {} : { expectCheckpoint: values['expect-checkpoint'] }),
+            json: values.json ?? false,
+          },
+          io.stdout,
         );
       case 'export':
         return await exportCommand(dir, values.format ?? 'jsonl', values.from, values.to, values.out, io);
@@ -82,7 +90,11 @@ export async function runAuditCli(argv: readonly string[], io: CliIo): Promise<n
         throw new UsageError(`unknown command "${command}"; use verify, export or tail.`);
     }
   } catch (error) {
-    if (error instanceof UsageError || (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (
+      error instanceof UsageError ||
+      error instanceof VerifyUsageError ||
+      (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')
+    ) {
       io.stderr(`careshell-audit: ${messageOf(error)}\n\n${USAGE}`);
       return 2;
     }
@@ -96,43 +108,6 @@ function wholeNumber(flag: string, value: string): number {
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(n))
     throw new UsageError(`${flag} needs a whole number, not "${value}".`);
   return n;
-}
-
-async function verify(
-  dir: string,
-  keysDir: string | undefined,
-  keyFiles: string[],
-  maxUnsigned: number,
-  json: boolean,
-  io: CliIo,
-): Promise<number> {
-  if (!keysDir && keyFiles.length === 0) {
-    throw new UsageError(
-      'checkpoint signatures need trusted keys: pass --keys <key store directory> or --public-key <file.pub.pem>.',
-    );
-  }
-  const keys = new Map<string, KeyObject>(keysDir ? await loadPublicKeys(keysDir) : []);
-  for (const file of keyFiles) {
-    const key = await loadPublicKeyFile(file);
-    keys.set(keyIdOf(key), key);
-  }
-  if (keys.size === 0) throw new UsageError(`no public keys (*.pub.pem) found in ${keysDir}.`);
-  const report = await verifyJournal(dir, keys, { threads: availableParallelism(), maxUnsigned });
-  if (json) {
-    io.stdout(`${JSON.stringify(report)}\n`);
-  } else {
-    for (const p of report.problems)
-      io.stdout(
-        `BROKEN ${p.segment} at byte ${p.offset}${p.seq === undefined ? '' : ` (record ${p.seq})`}: ${p.problem}\n`,
-      );
-    const summary = `${report.records} records (${report.events} events, ${report.checkpoints} checkpoints) in ${report.segments} segments, seq ${report.firstSeq ?? '-'}..${report.lastSeq ?? '-'}`;
-    const unsigned =
-      report.unsignedRecords > 0
-        ? `; ${report.unsignedRecords} records after the last checkpoint are chained but not yet signed`
-        : '';
-    io.stdout(report.ok ? `OK: ${summary}${unsigned}\n` : `FAILED: ${report.problems.length} problem(s); ${summary}\n`);
-  }
-  return report.ok ? 0 : 1;
 }
 
 function parseTime(flag: string, value: string | undefined): Date | undefined {

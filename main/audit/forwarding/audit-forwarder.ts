@@ -175,12 +175,14 @@ export class AuditForwarder {
     const { journal, batchSize } = this.options;
     const head = journal.durableHead();
     try {
-      return await readEvents(journal.directory, this.cursor, { maxEvents: batchSize, until: head });
+      // Checkpoints travel too, as audit.checkpoint events: the collector witnesses the journal's head.
+      return await readEvents(journal.directory, this.cursor, { maxEvents: batchSize, until: head, checkpoints: true });
     } catch (error) {
       if (!(error instanceof JournalReadError)) throw error;
       const before = await readEvents(journal.directory, this.cursor, {
         maxEvents: batchSize,
         until: { segment: error.segment, offset: error.offset, seq: 0 },
+        checkpoints: true,
       });
       if (before.events.length === 0) throw error;
       return before;

@@ -8,8 +8,10 @@ import type { AuditKeyStore, AuditSigningKey } from '../keys/audit-key-store.js'
 import { canonicalJson } from './canonical-json.js';
 import { signCheckpoint } from './checkpoint.js';
 import { sha256Hex } from './journal-record.js';
+import type { HeadFinding } from './head-check.js';
+import { openAgainstHead } from './head-check.js';
+import { SealedHeadFile } from './journal-head.js';
 import type { RecoveredJournal } from './journal-recovery.js';
-import { recoverJournal } from './journal-recovery.js';
 import type { ChainHead } from './segment-chain-scan.js';
 import { segmentName, segmentPath, syncDirectory } from './segment-files.js';
 
@@ -92,6 +94,8 @@ export class AuditJournal implements AuditSink, JournalFeed {
     private sinceCheckpoint: number,
     /** What opening found: a cut torn record and damage in the last segment (also recorded as events). */
     readonly openReport: Pick<RecoveredJournal, 'torn' | 'problems'>,
+    /** The sealed head record, rewritten after every checkpoint (journal-head.ts). */
+    private readonly witness: SealedHeadFile,
   ) {}
 
   static async open(options: AuditJournalOptions): Promise<AuditJournal> {
@@ -102,7 +106,8 @@ export class AuditJournal implements AuditSink, JournalFeed {
     };
     await mkdir(options.directory, { recursive: true, mode: 0o700 });
     const key = await options.keyStore.signingKey();
-    const recovered = await recoverJournal(options.directory);
+    const witness = new SealedHeadFile(options.directory, options.keyStore.protector);
+    const { recovered, finding } = await openAgainstHead(options.directory, await witness.read(), key.created);
     const handle = await open(segmentPath(options.directory, recovered.segment), 'a', 0o600);
     const journal = new AuditJournal(
       options.directory,
@@ -115,8 +120,12 @@ export class AuditJournal implements AuditSink, JournalFeed {
       recovered.head,
       recovered.recordsSinceCheckpoint,
       { torn: recovered.torn, problems: recovered.problems },
+      witness,
     );
-    await journal.recordOpenFindings(recovered);
+    await journal.recordOpenFindings(recovered, finding);
+    // From now on the sealed record names this journal's head, so a later start can tell if it was cut.
+    witness.offer({ ...journal.head, at: options.clock.wallTime().toISOString() });
+    await witness.settled();
     return journal;
   }
 
@@ -167,6 +176,7 @@ export class AuditJournal implements AuditSink, JournalFeed {
     } finally {
       await this.flushed;
       this.cancelCheckpointTimer?.();
+      await this.witness.settled();
       await this.handle.close();
     }
   }
@@ -229,11 +239,15 @@ export class AuditJournal implements AuditSink, JournalFeed {
       bytes += Buffer.byteLength(line) + 1;
       this.head = { seq: this.head.seq + 1, hash: sha256Hex(line) };
     };
+    /** The head after the last checkpoint of this write: what the sealed head record gets once it is durable. */
+    let signedHead: (ChainHead & { at: string }) | undefined;
     const pushCheckpoint = () => {
       const at = this.options.clock.wallTime().toISOString();
-      const fields = { seq: this.head.seq + 1, id: this.options.random.uuid(), prev: this.head.hash, at };
+      const { workstation } = this.options;
+      const fields = { seq: this.head.seq + 1, id: this.options.random.uuid(), prev: this.head.hash, at, workstation };
       push(canonicalJson(signCheckpoint(this.key, fields)));
       this.sinceCheckpoint = 0;
+      signedHead = { ...this.head, at };
     };
     let bytes = 0;
     for (const [index, item] of batch.entries()) {
@@ -283,6 +297,7 @@ export class AuditJournal implements AuditSink, JournalFeed {
       }
     }
     this.armCheckpointTimer();
+    if (signedHead) this.witness.offer(signedHead);
     for (const { acknowledge } of included) acknowledge();
     if (lines.length > 0) {
       const position = this.durableHead();
@@ -345,9 +360,12 @@ export class AuditJournal implements AuditSink, JournalFeed {
     this.size = 0;
   }
 
-  private async recordOpenFindings(recovered: RecoveredJournal): Promise<void> {
+  private async recordOpenFindings(recovered: RecoveredJournal, head: HeadFinding | undefined): Promise<void> {
     const base = { at: this.options.clock.wallTime().toISOString(), workstation: this.options.workstation };
     const findings: Promise<void>[] = [];
+    // A reset goes first, so the new chain opens with the reason for it, and is signed at once.
+    const reset = head?.type === 'audit.journal_reset';
+    if (reset) findings.push(this.append({ ...base, ...head, outcome: 'failure' }), this.checkpoint());
     if (recovered.torn) {
       const { segment, offset, bytes, sha256 } = recovered.torn;
       findings.push(
@@ -376,6 +394,7 @@ export class AuditJournal implements AuditSink, JournalFeed {
         }),
       );
     }
+    if (head && !reset) findings.push(this.append({ ...base, ...head, outcome: 'failure' }));
     await Promise.all(findings);
   }
 }

@@ -2,9 +2,10 @@ import { open, stat } from 'node:fs/promises';
 import type { z } from 'zod';
 import type { AuditEvent } from '../audit-event.js';
 import type { JournalPosition } from './audit-journal.js';
-import { readFrame } from './journal-record.js';
+import { checkpointEvent } from './checkpoint-event.js';
+import { readFrame, sha256Hex } from './journal-record.js';
 import { listSegments, segmentFirstSeq, segmentPath } from './segment-files.js';
-import { storedEventSchema } from './stored-record-schema.js';
+import { storedCheckpointSchema, storedEventSchema } from './stored-record-schema.js';
 
 /** An event read back from the journal, with the position just after its record. */
 export interface StoredAuditEvent {
@@ -36,6 +37,11 @@ export interface ReadOptions {
   until?: JournalPosition;
   /** When given, a record that cannot be read is reported here and skipped; otherwise reading fails at it. */
   onUnreadable?: (problem: JournalReadError) => void;
+  /**
+   * Also return each checkpoint, as an `audit.checkpoint` event (checkpoint-event.ts): forwarders send them
+   * so collectors witness the journal's head. Otherwise checkpoints are stepped over.
+   */
+  checkpoints?: boolean;
 }
 
 const CHUNK_BYTES = 4 * 1024 * 1024;
@@ -115,6 +121,10 @@ async function readChunk(
       if (typeof frame === 'string') throw new JournalReadError(segment, offset, `not a journal record (it ${frame})`);
       if (frame.kind === 'event')
         events.push({ ...parseEvent(buf, start, newline, segment, offset, frame.seq), segment, offset, next });
+      else if (options.checkpoints) {
+        const stored = parseCheckpoint(buf, start, newline, segment, offset, frame.seq);
+        if (stored) events.push({ ...stored, segment, offset, next });
+      }
     } catch (error) {
       if (!(error instanceof JournalReadError) || !options.onUnreadable) throw error;
       options.onUnreadable(error);
@@ -132,12 +142,7 @@ function parseEvent(
   offset: number,
   seq: number,
 ): Pick<StoredAuditEvent, 'id' | 'seq' | 'event'> {
-  let value: unknown;
-  try {
-    value = JSON.parse(buf.toString('utf8', start, end));
-  } catch {
-    throw new JournalReadError(segment, offset, 'an event record that is not valid JSON', seq);
-  }
+  const value = parseJson(buf, start, end, segment, offset, seq, 'an event');
   const parsed = storedEventSchema.safeParse(value);
   if (!parsed.success)
     throw new JournalReadError(
@@ -148,6 +153,36 @@ function parseEvent(
     );
   const { id, event } = parsed.data;
   return { id, seq: parsed.data.seq, event };
+}
+
+function parseCheckpoint(
+  buf: Buffer,
+  start: number,
+  end: number,
+  segment: string,
+  offset: number,
+  seq: number,
+): Pick<StoredAuditEvent, 'id' | 'seq' | 'event'> | undefined {
+  const parsed = storedCheckpointSchema.safeParse(parseJson(buf, start, end, segment, offset, seq, 'a checkpoint'));
+  if (!parsed.success) throw new JournalReadError(segment, offset, 'a checkpoint record without at, keyId or sig', seq);
+  const event = checkpointEvent(parsed.data, sha256Hex(buf.subarray(start, end)));
+  return event && { id: parsed.data.id, seq: parsed.data.seq, event };
+}
+
+function parseJson(
+  buf: Buffer,
+  start: number,
+  end: number,
+  segment: string,
+  offset: number,
+  seq: number,
+  what: string,
+): unknown {
+  try {
+    return JSON.parse(buf.toString('utf8', start, end));
+  } catch {
+    throw new JournalReadError(segment, offset, `${what} record that is not valid JSON`, seq);
+  }
 }
 
 /** One schema issue in a few words (zod's own message for an unknown enum value lists every allowed one). */

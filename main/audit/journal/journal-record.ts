@@ -23,7 +23,8 @@ export interface CheckpointRecord {
   seq: number;
   id: string;
   prev: string;
-  checkpoint: { at: string; keyId: string; sig: string };
+  /** `fingerprint` and `workstation` are in every checkpoint written since head witnessing (journal-head.ts). */
+  checkpoint: { at: string; keyId: string; fingerprint?: string; workstation?: string; sig: string };
 }
 
 export type JournalRecord = EventRecord | CheckpointRecord;

@@ -38,12 +38,7 @@ export interface RecoveredJournal {
 export async function recoverJournal(directory: string): Promise<RecoveredJournal> {
   const segments = await listSegments(directory);
   const last = segments.at(-1);
-  if (last === undefined) {
-    const segment = segmentName(1);
-    await (await open(segmentPath(directory, segment), 'wx', 0o600)).close();
-    await syncDirectory(directory);
-    return { segment, size: 0, head: { seq: 0, hash: GENESIS_HASH }, recordsSinceCheckpoint: 0, problems: [] };
-  }
+  if (last === undefined) return startChain(directory, { seq: 0, hash: GENESIS_HASH });
   const firstSeq = segmentFirstSeq(last)!;
   const problems: JournalProblem[] = [];
   const previous = segments.at(-2);
@@ -74,6 +69,17 @@ export async function recoverJournal(directory: string): Promise<RecoveredJourna
     recovered.torn = { segment: last, offset: scan.completeBytes, bytes: cut.length, sha256: sha256Hex(cut) };
   }
   return recovered;
+}
+
+/**
+ * A new, empty segment whose first record will follow `head`: a new journal (the genesis head), or a new
+ * chain after a reset that starts past the witnessed head (head-check.ts), so no seq is used twice.
+ */
+export async function startChain(directory: string, head: ChainHead): Promise<RecoveredJournal> {
+  const segment = segmentName(head.seq + 1);
+  await (await open(segmentPath(directory, segment), 'wx', 0o600)).close();
+  await syncDirectory(directory);
+  return { segment, size: 0, head, recordsSinceCheckpoint: 0, problems: [] };
 }
 
 /**

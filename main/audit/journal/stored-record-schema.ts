@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AUDIT_EVENT_TYPES } from '../audit-event.js';
 import type { AuditEvent } from '../audit-event.js';
+import type { CheckpointRecord } from './journal-record.js';
 
 /** An AuditEvent as read back from disk (a file is a boundary: nothing is trusted by its type alone). */
 export const auditEventSchema = z
@@ -32,3 +33,21 @@ export const storedEventSchema = z
     event: auditEventSchema,
   })
   .strict();
+
+export const storedCheckpointSchema = z
+  .object({
+    kind: z.literal('checkpoint'),
+    seq: z.number().int().positive(),
+    id: z.string().min(1),
+    prev: z.string().regex(/^[0-9a-f]{64}$/),
+    checkpoint: z
+      .object({
+        at: z.string(),
+        keyId: z.string(),
+        fingerprint: z.string().optional(),
+        workstation: z.string().optional(),
+        sig: z.string(),
+      })
+      .strict(),
+  })
+  .strict() satisfies z.ZodType<CheckpointRecord>;

@@ -4,8 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { DEFAULT_JOURNAL_SETTINGS } from './audit-journal.js';
 import { GENESIS_HASH } from './journal-record.js';
-import type { ScannedSegment } from './verify-thread-scan.js';
-import { scanClaimedSegments } from './verify-thread-scan.js';
+import { findRecord } from './record-at.js';
+import type { ScannedSegment, SignedRun } from './verify-thread-scan.js';
+import { addSigned, scanClaimedSegments } from './verify-thread-scan.js';
 import type { ChainHead, JournalProblem } from './segment-chain-scan.js';
 import { describeBreak } from './segment-chain-scan.js';
 import { SegmentClaims } from './segment-claims.js';
@@ -20,8 +21,12 @@ export interface VerifyReport {
   bytes: number;
   firstSeq?: number;
   lastSeq?: number;
+  /** The chain hash after the last record (SHA-256 of its line): with lastSeq, the head a witness compares. */
+  lastHash?: string;
   /** Records after the last checkpoint: chained, but not yet covered by a signature. */
   unsignedRecords: number;
+  /** Which trusted key signed which records: each entry's checkpoints vouch for records fromSeq..toSeq. */
+  signedBy: { keyId: string; fromSeq: number; toSeq: number; checkpoints: number }[];
   problems: JournalProblem[];
 }
 
@@ -34,6 +39,11 @@ export interface VerifyOptions {
    * `checkpointEvery - 1`; a longer unsigned tail means checkpoints were removed (and the chain rewritten).
    */
   maxUnsigned?: number;
+  /**
+   * The head a witness holds (the collector's last checkpoint, the sealed head record): the journal must
+   * contain that record with that hash, so one cut back to an earlier point, intact as it is, fails.
+   */
+  expectHead?: ChainHead;
 }
 
 /** What the writer guarantees with the default policy (journal.checkpointEvery 1000). */
@@ -44,9 +54,10 @@ export const DEFAULT_MAX_UNSIGNED = DEFAULT_JOURNAL_SETTINGS.checkpointEvery - 1
  * segments; every checkpoint's signature holds under a trusted key; every segment but the last ends with
  * a checkpoint and no more than `maxUnsigned` records follow the last one (so a journal whose checkpoints
  * were stripped and whose chain was recomputed fails); nothing is missing at the start and no record is
- * cut in half at the end. (Whole records cut off cleanly at the end leave no trace in the files: only
- * the collectors' seq numbers show them, see docs/audit.md.) Threads take segments one at a time and scan each on its own; the links
- * between segments are checked here, in order, so the result is the same for any number of threads.
+ * cut in half at the end. Whole records cut off cleanly at the end leave no trace in the files: only a
+ * witnessed head (`expectHead`, docs/audit.md#the-witnessed-head) shows them. Threads take segments one at a
+ * time and scan each on its own; the links between segments are checked here, in order, so the result is the
+ * same for any number of threads.
  */
 export async function verifyJournal(
   directory: string,
@@ -61,6 +72,7 @@ export async function verifyJournal(
     checkpoints: 0,
     bytes: 0,
     unsignedRecords: 0,
+    signedBy: [],
     problems: [],
   };
   const segments = await listSegments(directory);
@@ -89,7 +101,9 @@ export async function verifyJournal(
       offset: 0,
       problem: `the journal starts at record ${firstNameSeq}: the segments before it are missing`,
     });
-  for (const [index, { segment, bytes, scan }] of scanned.entries()) {
+  const signed: SignedRun[] = [];
+  for (const [index, { segment, bytes, scan, signed: runs }] of scanned.entries()) {
+    for (const run of runs) addSigned(signed, run.keyId, run.to, run.checkpoints);
     const isLast = index === scanned.length - 1;
     // Each segment was scanned without knowing the head before it: link it here.
     if (head && scan.first && (scan.first.seq !== head.seq + 1 || scan.first.prev !== head.hash)) {
@@ -140,6 +154,17 @@ export async function verifyJournal(
     head = scan.head ?? head;
   }
   report.lastSeq = head?.seq;
+  report.lastHash = head?.hash;
+  let covered = (report.firstSeq ?? 1) - 1;
+  for (const run of signed) {
+    report.signedBy.push({ keyId: run.keyId, fromSeq: covered + 1, toSeq: run.to, checkpoints: run.checkpoints });
+    covered = run.to;
+  }
+  if (options.expectHead) {
+    const endOffset = scanned.at(-1)!.bytes;
+    const problem = await checkExpectedHead(directory, segments, report, options.expectHead, endOffset);
+    if (problem) report.problems.push(problem);
+  }
   const maxUnsigned = options.maxUnsigned ?? DEFAULT_MAX_UNSIGNED;
   if (unsignedFrom && report.unsignedRecords > maxUnsigned) {
     report.problems.push({
@@ -152,6 +177,38 @@ export async function verifyJournal(
   }
   report.ok = report.problems.length === 0;
   return report;
+}
+
+/** A problem when the journal does not hold the witnessed head record, with what was expected and found. */
+async function checkExpectedHead(
+  directory: string,
+  segments: string[],
+  report: VerifyReport,
+  expected: ChainHead,
+  endOffset: number,
+): Promise<JournalProblem | undefined> {
+  const witnessed = `the witnessed head is record ${expected.seq} with hash ${expected.hash}`;
+  const end = { segment: segments.at(-1)!, offset: endOffset };
+  if (report.lastSeq === undefined || report.lastSeq < expected.seq) {
+    return {
+      ...end,
+      problem: `the journal ends at record ${report.lastSeq ?? 0}, but ${witnessed}: records ${(report.lastSeq ?? 0) + 1}..${expected.seq} were cut off the end (or the journal was replaced)`,
+    };
+  }
+  const found = await findRecord(directory, segments, expected.seq);
+  if (!found)
+    return {
+      ...end,
+      problem: `record ${expected.seq} is not in the journal, but ${witnessed}: records were removed (look for an audit.journal_reset event)`,
+    };
+  if (found.hash !== expected.hash)
+    return {
+      segment: found.segment,
+      offset: found.offset,
+      seq: expected.seq,
+      problem: `record ${expected.seq} has hash ${found.hash}, but ${witnessed}: the journal was rewritten or replaced up to this record`,
+    };
+  return undefined;
 }
 
 /** Every segment scanned, in journal order: this thread works while the workers start, then alongside them. */

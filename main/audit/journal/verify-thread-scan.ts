@@ -12,6 +12,27 @@ export interface ScannedSegment {
   segment: string;
   bytes: number;
   scan: SegmentScan;
+  /** Runs of consecutive checkpoints in this segment whose signature held, by key. */
+  signed: SignedRun[];
+}
+
+/** Consecutive valid checkpoints under one key: `from`..`to` are the seqs of its first and last checkpoint. */
+export interface SignedRun {
+  keyId: string;
+  from: number;
+  to: number;
+  checkpoints: number;
+}
+
+/** Adds a valid checkpoint to the runs: extends the last run when the same key signed it. */
+export function addSigned(runs: SignedRun[], keyId: string, seq: number, checkpoints = 1): void {
+  const last = runs.at(-1);
+  if (last?.keyId === keyId) {
+    last.to = seq;
+    last.checkpoints += checkpoints;
+  } else {
+    runs.push({ keyId, from: seq, to: seq, checkpoints });
+  }
 }
 
 /**
@@ -25,7 +46,12 @@ export async function scanClaimedSegments(
   publicKeys: ReadonlyMap<string, KeyObject>,
   claims: SegmentClaims,
 ): Promise<ScannedSegment[]> {
-  const checkCheckpoint = (line: string) => checkCheckpointLine(line, publicKeys);
+  let signed: SignedRun[] = [];
+  const checkCheckpoint = (line: string) => {
+    const { keyId, seq, problem } = checkCheckpointLine(line, publicKeys);
+    if (!problem && keyId !== undefined && seq !== undefined) addSigned(signed, keyId, seq);
+    return problem;
+  };
   // Two buffers, reused: one being hashed while the next segment is read into the other. Fresh 16 MiB
   // buffers per segment would cost a page fault per 4 KiB on first touch.
   const spare: Buffer[] = [];
@@ -40,12 +66,9 @@ export async function scanClaimedSegments(
     const { buf, storage } = await current.bytes;
     const following = claim();
     const segment = segments[current.index]!;
-    scanned.push({
-      index: current.index,
-      segment,
-      bytes: buf.length,
-      scan: scanSegment(buf, segment, undefined, checkCheckpoint),
-    });
+    signed = [];
+    const scan = scanSegment(buf, segment, undefined, checkCheckpoint);
+    scanned.push({ index: current.index, segment, bytes: buf.length, scan, signed });
     spare.push(storage);
     current = following;
   }

@@ -7,7 +7,7 @@ import type { KeyProtector } from '../../app/installation-secrets.js';
 import { writeFileAtomically } from '../atomic-file.js';
 import { syncDirectory } from '../journal/segment-files.js';
 import type { AuditKeyStore, AuditSigningKey } from './audit-key-store.js';
-import { keyIdOf } from './audit-key-store.js';
+import { keyFingerprintOf, keyIdOf } from './audit-key-store.js';
 
 const SEALED_KEY_FILE = 'audit-signing-key.sealed';
 /** Where versions before the sealed key kept it, as plain PEM: migrated on first start. */
@@ -30,9 +30,11 @@ export interface FileAuditKeyStoreOptions {
 export class FileAuditKeyStore implements AuditKeyStore {
   private cached?: Promise<AuditSigningKey>;
   private readonly directory: string;
+  readonly protector: KeyProtector;
 
   constructor(private readonly options: FileAuditKeyStoreOptions) {
     this.directory = options.directory;
+    this.protector = options.protector;
   }
 
   signingKey(): Promise<AuditSigningKey> {
@@ -47,13 +49,13 @@ export class FileAuditKeyStore implements AuditKeyStore {
   private async loadOrCreate(): Promise<AuditSigningKey> {
     await mkdir(this.directory, { recursive: true, mode: 0o700 });
     // Migration first, so a plain key left by a migration cut short (sealed, not yet removed) is removed too.
-    const privateKey =
-      (await this.migratePlaintext()) ?? (await this.readSealed()) ?? (await this.create(this.generate()));
+    const stored = (await this.migratePlaintext()) ?? (await this.readSealed());
+    const privateKey = stored ?? (await this.create(this.generate()));
     const publicKey = createPublicKey(privateKey);
     const keyId = keyIdOf(publicKey);
     const publicFile = path.join(this.directory, `${keyId}${PUBLIC_SUFFIX}`);
     await writeFileAtomically(publicFile, publicKey.export({ format: 'pem', type: 'spki' }), { mode: 0o644 });
-    return { keyId, privateKey, publicKey };
+    return { keyId, fingerprint: keyFingerprintOf(publicKey), privateKey, publicKey, created: !stored };
   }
 
   private generate(): KeyObject {

@@ -5,7 +5,7 @@ import { runAuditCli } from '../../../../main/audit/cli/audit-cli.js';
 import { canonicalJson } from '../../../../main/audit/journal/canonical-json.js';
 import { GENESIS_HASH, sha256Hex } from '../../../../main/audit/journal/journal-record.js';
 import { segmentName } from '../../../../main/audit/journal/segment-files.js';
-import { journalFixture, sampleEvent } from '../support/journal-fixture.js';
+import { journalFixture, sampleEvent, trustArgs } from '../support/journal-fixture.js';
 
 async function run(...argv: string[]) {
   let stdout = '';
@@ -43,9 +43,15 @@ const lines = () => pristine.get(segment)!.toString('utf8').split('\n').slice(0,
 
 describe('careshell-audit verify', () => {
   it('passes an intact journal', async () => {
-    const { code, stdout } = await run('verify', '--dir', f.directory, '--keys', f.keysDirectory);
+    const { code, stdout } = await run('verify', '--dir', f.directory, ...(await trustArgs(f)));
     expect(code).toBe(0);
-    expect(stdout).toBe('OK: 13 records (10 events, 3 checkpoints) in 1 segments, seq 1..13\n');
+    const { keyId, fingerprint } = await f.keyStore.signingKey();
+    const head = sha256Hex(lines().at(-1)!);
+    expect(stdout).toBe(
+      `signed: records 1..13 by key ${keyId} (fingerprint ${fingerprint}), 3 checkpoint(s)\n` +
+        `head: record 13, hash ${head}\n` +
+        'OK: 13 records (10 events, 3 checkpoints) in 1 segments, seq 1..13\n',
+    );
   });
 
   it('catches a flipped byte and names the segment and offset where the chain breaks', async () => {
@@ -53,7 +59,7 @@ describe('careshell-audit verify', () => {
     const target = lineOffsets[2]! + 20; // inside record 3's event
     bytes[target] = bytes[target]! ^ 0x01;
     await writeFile(file(), bytes);
-    const { code, stdout } = await run('verify', '--dir', f.directory, '--keys', f.keysDirectory);
+    const { code, stdout } = await run('verify', '--dir', f.directory, ...(await trustArgs(f)));
     expect(code).toBe(1);
     expect(stdout).toContain(
       `BROKEN ${segment} at byte ${lineOffsets[3]} (record 4): hash chain broken: this record does not follow the record at offset ${lineOffsets[2]}`,
@@ -67,7 +73,7 @@ describe('careshell-audit verify', () => {
         .filter((_, i) => i !== 5)
         .join('\n') + '\n',
     );
-    const { code, stdout } = await run('verify', '--dir', f.directory, '--keys', f.keysDirectory);
+    const { code, stdout } = await run('verify', '--dir', f.directory, ...(await trustArgs(f)));
     expect(code).toBe(1);
     expect(stdout).toContain(`BROKEN ${segment} at byte ${lineOffsets[5]} (record 7): sequence jumps from 5 to 7`);
   });
@@ -76,7 +82,7 @@ describe('careshell-audit verify', () => {
     const reordered = lines();
     [reordered[6], reordered[7]] = [reordered[7]!, reordered[6]!];
     await writeFile(file(), reordered.join('\n') + '\n');
-    const { code, stdout } = await run('verify', '--dir', f.directory, '--keys', f.keysDirectory);
+    const { code, stdout } = await run('verify', '--dir', f.directory, ...(await trustArgs(f)));
     expect(code).toBe(1);
     expect(stdout).toContain(`BROKEN ${segment} at byte ${lineOffsets[6]} (record 8): sequence jumps from 6 to 8`);
   });
@@ -95,7 +101,7 @@ describe('careshell-audit verify', () => {
       return text;
     });
     await writeFile(file(), forged.join('\n') + '\n');
-    const { code, stdout } = await run('verify', '--dir', f.directory, '--keys', f.keysDirectory);
+    const { code, stdout } = await run('verify', '--dir', f.directory, ...(await trustArgs(f)));
     expect(code).toBe(1);
     const forgedOffset = forged.slice(0, 4).join('\n').length + 1;
     expect(stdout.split('\n')[0]).toBe(
@@ -106,7 +112,7 @@ describe('careshell-audit verify', () => {
   it('catches a journal whose first segment was removed', async () => {
     await unlink(file());
     await writeFile(path.join(f.directory, 'seg-0000000000000009.jsonl'), lines().slice(8).join('\n') + '\n');
-    const { code, stdout } = await run('verify', '--dir', f.directory, '--keys', f.keysDirectory);
+    const { code, stdout } = await run('verify', '--dir', f.directory, ...(await trustArgs(f)));
     await unlink(path.join(f.directory, 'seg-0000000000000009.jsonl'));
     expect(code).toBe(1);
     expect(stdout).toContain(
@@ -120,10 +126,12 @@ describe('careshell-audit verify', () => {
     await (
       await other.keyStore.signingKey()
     ).keyId;
-    const { code, stdout } = await run('verify', '--dir', f.directory, '--keys', other.keysDirectory);
+    const { code, stdout } = await run('verify', '--dir', f.directory, ...(await trustArgs(other)));
     await other.cleanup();
     expect(code).toBe(1);
-    expect(stdout).toContain('which is not among the trusted public keys');
+    expect(stdout).toContain(
+      'which is not a trusted key: verify trusts only the keys given with --public-key or --fingerprint',
+    );
   });
 });
 
@@ -168,8 +176,7 @@ describe('careshell-audit verify against stripped checkpoints', () => {
         'verify',
         '--dir',
         g.directory,
-        '--keys',
-        g.keysDirectory,
+        ...(await trustArgs(g)),
         '--max-unsigned',
         '3',
       );
@@ -179,12 +186,10 @@ describe('careshell-audit verify against stripped checkpoints', () => {
       );
       expect(stdout).toMatch(/^FAILED: 1 problem\(s\); 10 records \(10 events, 0 checkpoints\)/m);
       // Three unsigned records after a crash are what the writer can leave: that passes.
-      expect((await run('verify', '--dir', g.directory, '--keys', g.keysDirectory, '--max-unsigned', '10')).code).toBe(
-        0,
+      expect((await run('verify', '--dir', g.directory, ...(await trustArgs(g)), '--max-unsigned', '10')).code).toBe(0);
+      expect((await run('verify', '--dir', g.directory, ...(await trustArgs(g)), '--max-unsigned', 'lots')).code).toBe(
+        2,
       );
-      expect(
-        (await run('verify', '--dir', g.directory, '--keys', g.keysDirectory, '--max-unsigned', 'lots')).code,
-      ).toBe(2);
     } finally {
       await g.cleanup();
     }
@@ -196,12 +201,12 @@ describe('careshell-audit verify against stripped checkpoints', () => {
       const journal = await g.open();
       await Promise.all(Array.from({ length: 1200 }, (_, n) => journal.append(sampleEvent('session.lock', n))));
       await journal.close();
-      expect((await run('verify', '--dir', g.directory, '--keys', g.keysDirectory)).code).toBe(0);
+      expect((await run('verify', '--dir', g.directory, ...(await trustArgs(g)))).code).toBe(0);
       await stripCheckpointsAndRewriteChain(g.directory);
       const names = (await readdir(g.directory)).filter((name) => name.startsWith('seg-')).sort();
       expect(names.length).toBeGreaterThan(3);
 
-      const { code, stdout } = await run('verify', '--dir', g.directory, '--keys', g.keysDirectory);
+      const { code, stdout } = await run('verify', '--dir', g.directory, ...(await trustArgs(g)));
       expect(code).toBe(1);
       const broken = stdout.split('\n').filter((line) => line.startsWith('BROKEN'));
       for (const name of names.slice(0, -1)) {
@@ -217,7 +222,7 @@ describe('careshell-audit verify against stripped checkpoints', () => {
         'BROKEN seg-0000000000000001.jsonl at byte 0 (record 1): the last 1200 records, from this one on, are not covered',
       );
       // However much unsigned tail is allowed, the segment ends still give it away.
-      const lenient = await run('verify', '--dir', g.directory, '--keys', g.keysDirectory, '--max-unsigned', '100000');
+      const lenient = await run('verify', '--dir', g.directory, ...(await trustArgs(g)), '--max-unsigned', '100000');
       expect(lenient.code).toBe(1);
       expect(lenient.stdout).toContain(`FAILED: ${names.length - 1} problem(s)`);
     } finally {

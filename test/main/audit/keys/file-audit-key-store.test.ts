@@ -1,9 +1,9 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { createHash, generateKeyPairSync } from 'node:crypto';
 import { chmod, mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { keyIdOf } from '../../../../main/audit/keys/audit-key-store.js';
+import { keyIdOf, normalizeFingerprint } from '../../../../main/audit/keys/audit-key-store.js';
 import { FileAuditKeyStore } from '../../../../main/audit/keys/file-audit-key-store.js';
 import { testProtector } from '../support/journal-fixture.js';
 
@@ -34,6 +34,11 @@ describe('FileAuditKeyStore', () => {
 
     const again = await new FileAuditKeyStore({ directory, protector }).signingKey();
     expect(again.keyId).toBe(key.keyId);
+    // Only the start that made the key says so: a later start without a journal is a deleted journal.
+    expect([key.created, again.created]).toEqual([true, false]);
+    const spki = key.publicKey.export({ format: 'der', type: 'spki' });
+    expect(again.fingerprint).toBe(createHash('sha256').update(spki).digest('hex'));
+    expect(again.fingerprint.startsWith(again.keyId)).toBe(true);
     expect([...(await new FileAuditKeyStore({ directory, protector }).publicKeys()).keys()]).toEqual([key.keyId]);
   });
 
@@ -94,5 +99,15 @@ describe('FileAuditKeyStore', () => {
     const [a, b] = await Promise.all(stores.map((store) => store.signingKey()));
     expect(a!.keyId).toBe(b!.keyId);
     expect((await readdir(directory)).sort()).toEqual([`${a!.keyId}.pub.pem`, 'audit-signing-key.sealed'].sort());
+  });
+});
+
+describe('normalizeFingerprint', () => {
+  it('takes a fingerprint as people write it down, and nothing else', () => {
+    const hex = '3b1f'.repeat(16);
+    for (const written of [hex, hex.toUpperCase(), hex.match(/../g)!.join(':'), `SHA256:${hex}`, ` ${hex}\n`])
+      expect(normalizeFingerprint(written), written).toBe(hex);
+    for (const wrong of [hex.slice(0, 32), `${hex}00`, 'g'.repeat(64), ''])
+      expect(normalizeFingerprint(wrong), wrong).toBeUndefined();
   });
 });

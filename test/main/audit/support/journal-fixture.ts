@@ -41,8 +41,16 @@ export async function journalFixture(
   const directory = path.join(root, 'journal');
   const keyStore = new FileAuditKeyStore({ directory: path.join(root, 'keys'), protector });
   const clock = new ManualClock();
+  // Each open is a start of its own, with a key store that has not seen the key yet (as after a restart).
   const open = () =>
-    AuditJournal.open({ directory, keyStore, clock, random: systemRandom, workstation: 'COW-3F-12', ...settings });
+    AuditJournal.open({
+      directory,
+      keyStore: new FileAuditKeyStore({ directory: path.join(root, 'keys'), protector }),
+      clock,
+      random: systemRandom,
+      workstation: 'COW-3F-12',
+      ...settings,
+    });
   return {
     root,
     directory,
@@ -69,4 +77,9 @@ export function sampleEvent(
     details: { n },
     ...overrides,
   };
+}
+
+/** verify's trust arguments for a fixture's key: its key folder, and the fingerprint of the key it signs with. */
+export async function trustArgs(fixture: { keysDirectory: string; keyStore: FileAuditKeyStore }): Promise<string[]> {
+  return ['--keys', fixture.keysDirectory, '--fingerprint', (await fixture.keyStore.signingKey()).fingerprint];
 }
