@@ -9,7 +9,7 @@ import { createHotplugSource } from '../../native/manager/hotplug-source.js';
 import { loadPcscBinding } from '../../native/pcsc/pcsc-binding.js';
 import type { WedgeKeyFilterSource } from '../../native/wedge/wedge-input-capture.js';
 import { followLinuxScreenLock } from '../workstation/logind-os-events.js';
-import { machinePolicyPath } from '../workstation/workstation-policy.js';
+import { workstationPolicySource } from '../workstation/workstation-policy.js';
 import type { HostLog, RunningWorkstation, Stage, WorkstationHost } from '../workstation/workstation-host.js';
 import { registerAppScheme, RENDERER_ORIGIN, RENDERER_URL, serveRenderer } from './app-protocol.js';
 import { DisplayCover } from './display-cover.js';
@@ -105,9 +105,13 @@ export function createElectronHost(options: ElectronHostOptions = {}): ElectronH
     window,
     workstation: hostname(),
     dataDir: app.getPath('userData'),
-    policyPath: machinePolicyPath({ packaged, env: process.env }),
-    // A development build reads a policy file the developer owns.
-    ...(packaged || process.getuid === undefined ? {} : { trustedPolicyOwnerUids: [0, process.getuid()] }),
+    policySource: workstationPolicySource({
+      platform: process.platform,
+      packaged,
+      env: process.env,
+      // A development build reads a policy file the developer owns.
+      ...(packaged || process.getuid === undefined ? {} : { trustedOwnerUids: [0, process.getuid()] }),
+    }),
     clock: systemClock,
     random: systemRandom,
     log,

@@ -4,7 +4,6 @@ import { createCareShell, type CareShell } from '../app/create-careshell.js';
 import type { KeyProtector } from '../app/installation-secrets.js';
 import { policyErrorContract } from '../contract/policy-error-contract.js';
 import type { AuditEvent } from '../audit/audit-event.js';
-import { watchMachinePolicy } from '../policy/machine-policy-watcher.js';
 import { describeProblems } from '../policy/policy-problem.js';
 import { followMachinePolicy, type MachinePolicyUpdates } from './machine-policy-updates.js';
 import { openWorkstation, type Workstation } from './open-workstation.js';
@@ -16,7 +15,8 @@ import { hostSettingsOf, readWorkstationPolicy } from './workstation-policy.js';
 
 export interface RunWorkstationOptions {
   /**
-   * How changes to the policy file are noticed: by default its folder is watched (machine-policy-watcher.ts).
+   * How changes to the machine policy are noticed: by default its source's own watch (a watched folder, or
+   * polling the registry).
    * Tests call onChange themselves.
    */
   watchPolicy?: (onChange: () => void) => () => void;
@@ -141,8 +141,8 @@ export function runWorkstation(host: WorkstationHost, options: RunWorkstationOpt
       started = true;
       await careshell.start();
       const updates = await followMachinePolicy({
-        policyPath: host.policyPath,
-        load: () => readWorkstationPolicy(host.policyPath, host.trustedPolicyOwnerUids),
+        policyPath: host.policySource.location,
+        load: () => readWorkstationPolicy(host.policySource),
         current: policy,
         session: careshell.session,
         identity: workstation.identity,
@@ -188,11 +188,12 @@ export function runWorkstation(host: WorkstationHost, options: RunWorkstationOpt
 
   async function boot(): Promise<void> {
     if (stopping) return;
-    const read = await readWorkstationPolicy(host.policyPath, host.trustedPolicyOwnerUids);
-    if (read.kind === 'missing') return lockOn({ kind: 'not-configured', policyPath: host.policyPath });
+    const policyPath = host.policySource.location;
+    const read = await readWorkstationPolicy(host.policySource);
+    if (read.kind === 'missing') return lockOn({ kind: 'not-configured', policyPath });
     if (read.kind === 'invalid') {
-      const problems = describeProblems(host.policyPath, read.problems);
-      return lockOn({ kind: 'invalid-policy', policyPath: host.policyPath, problems });
+      const problems = describeProblems(policyPath, read.problems);
+      return lockOn({ kind: 'invalid-policy', policyPath, problems });
     }
     const { policy } = read;
     const key = host.keyProtector({ allowPlaintext: policy.hardening.allowPlaintextKeyStorage });
@@ -219,8 +220,7 @@ export function runWorkstation(host: WorkstationHost, options: RunWorkstationOpt
   }
 
   const stopWatching = (
-    options.watchPolicy ??
-    ((onChange) => watchMachinePolicy({ path: host.policyPath, clock: host.clock, log, onChange }))
+    options.watchPolicy ?? ((onChange) => host.policySource.watch({ clock: host.clock, log, onChange }))
   )(() => void serially(onPolicyChanged));
   const ready = serially(bootOrLock);
 
