@@ -9,6 +9,7 @@ import {
 } from '../identity/pin/pin-policy.js';
 import { DEFAULT_STEP_UP_POLICY, stepUpPolicySchema, type StepUpPolicy } from '../identity/step-up/step-up-policy.js';
 import { buildPolicyRootSchema, type UserPreference } from '../policy/policy-root.js';
+import { preferenceOverrideSchema, type PreferenceOverride } from '../preferences/preference-settings.js';
 import { problemsFromZod, type PolicyProblem } from '../policy/policy-problem.js';
 import { resolveSessionPolicy } from '../policy/resolve-policy.js';
 import type { SessionPolicy } from '../policy/session-settings.js';
@@ -77,6 +78,7 @@ export const careShellPolicySchema = buildPolicyRootSchema({
   ehr: ehrPolicySchema,
   kiosk: kioskPolicySchema,
   hardening: hardeningPolicySchema,
+  preferences: preferenceOverrideSchema,
 });
 export type CareShellPolicyFile = z.infer<typeof careShellPolicySchema>;
 
@@ -92,6 +94,8 @@ export interface ResolvedPolicy {
   ehr: EhrPolicy | undefined;
   kiosk: KioskPolicy;
   hardening: HardeningPolicy;
+  /** User preferences IT sets for this workstation: they win over the person's own and are shown locked. */
+  preferences: PreferenceOverride;
 }
 
 export type PolicyResolution = { ok: true; policy: ResolvedPolicy } | { ok: false; problems: PolicyProblem[] };
@@ -104,8 +108,9 @@ export function resolveCareShellPolicy(file: CareShellPolicyFile | undefined, us
   const session = resolveSessionPolicy({ ...(file ? { machine: file } : {}), ...(user ? { user } : {}) });
   if (!session.ok) return session;
   const profile = file?.profiles?.[session.policy.profile];
-  const section = <K extends 'readers' | 'audit' | 'identity' | 'ehr' | 'kiosk' | 'hardening'>(key: K) =>
-    profile?.[key] ?? file?.[key];
+  const section = <K extends 'readers' | 'audit' | 'identity' | 'ehr' | 'kiosk' | 'hardening' | 'preferences'>(
+    key: K,
+  ) => profile?.[key] ?? file?.[key];
   const identity = section('identity');
   const pin = pinPolicySchema.safeParse({
     ...DEFAULT_PIN_POLICY,
@@ -126,6 +131,7 @@ export function resolveCareShellPolicy(file: CareShellPolicyFile | undefined, us
       ehr: section('ehr'),
       kiosk: section('kiosk') ?? kioskPolicySchema.parse({}),
       hardening: section('hardening') ?? hardeningPolicySchema.parse({}),
+      preferences: section('preferences') ?? {},
     },
   };
 }
