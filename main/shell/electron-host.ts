@@ -19,6 +19,7 @@ import { bridgeContract } from './ipc-bridge.js';
 import { lockDownKiosk } from './kiosk-lockdown.js';
 import { NavigationGuard } from './navigation-guard.js';
 import { forwardOsEvents, osIdleMs } from './os-events.js';
+import { electronPreferenceStore } from './preferences-store.js';
 import { safeStorageProtector } from './safe-storage-protector.js';
 import { openSignInWindow } from './sign-in-window.js';
 import { captureWedgeKeys } from './wedge-capture.js';
@@ -105,6 +106,7 @@ export function createElectronHost(options: ElectronHostOptions = {}): ElectronH
     window,
     workstation: hostname(),
     dataDir: app.getPath('userData'),
+    preferenceStore: electronPreferenceStore(log),
     policySource: workstationPolicySource({
       platform: process.platform,
       packaged,

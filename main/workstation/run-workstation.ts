@@ -5,6 +5,8 @@ import type { KeyProtector } from '../app/installation-secrets.js';
 import { policyErrorContract } from '../contract/policy-error-contract.js';
 import type { AuditEvent } from '../audit/audit-event.js';
 import { describeProblems } from '../policy/policy-problem.js';
+import { preferenceService } from '../preferences/preference-service.js';
+import { memoryPreferenceStore } from '../preferences/preference-store.js';
 import { followMachinePolicy, type MachinePolicyUpdates } from './machine-policy-updates.js';
 import { openWorkstation, type Workstation } from './open-workstation.js';
 import { LOCKED_STAGE, stageOf } from './stage.js';
@@ -133,7 +135,13 @@ export function runWorkstation(host: WorkstationHost, options: RunWorkstationOpt
       ...(host.osIdleMs ? { osIdleMs: () => host.osIdleMs?.() ?? 0 } : {}),
       log,
     });
-    const careshell = createCareShell(workstation.env);
+    let following: MachinePolicyUpdates | undefined;
+    const preferences = preferenceService({
+      store: host.preferenceStore ?? memoryPreferenceStore(),
+      // The policy as it is now: a preference IT sets while the workstation runs is locked at once.
+      machine: () => (following?.policy() ?? policy).preferences,
+    });
+    const careshell = createCareShell({ ...workstation.env, preferences });
     const disposers = followStage(careshell);
     let started = false;
     try {
@@ -151,6 +159,7 @@ export function runWorkstation(host: WorkstationHost, options: RunWorkstationOpt
         workstation: host.workstation,
         log,
       });
+      following = updates;
       return { careshell, workstation, updates, disposers, policy: () => updates.policy() };
     } catch (error) {
       for (const dispose of disposers.splice(0)) dispose();

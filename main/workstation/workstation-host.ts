@@ -9,6 +9,7 @@ import type { EventChannel, EventPayload, InvokeOutcome } from '../../preload/co
 import type { KeyProtector } from '../app/installation-secrets.js';
 import type { OpenSignInPage } from '../identity/tokens/token-broker.js';
 import type { MachinePolicySource } from '../policy/machine-policy-source.js';
+import type { PreferenceStore } from '../preferences/preference-store.js';
 import { OS_EVENTS } from '../session/session-input.js';
 
 /**
@@ -98,6 +99,8 @@ export interface WorkstationHost {
   readonly dataDir: string;
   /** Where this OS keeps machine policy; use workstationPolicySource() (a packaged shell ignores CARESHELL_POLICY). */
   readonly policySource: MachinePolicySource;
+  /** Where people's preferences are kept (electron-store in the shell); in memory only when absent. */
+  readonly preferenceStore?: PreferenceStore;
   readonly clock: Clock;
   readonly random: Random;
   readonly log: HostLog;
