@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { authenticatorCodeSchema, pinSchema, stepUpProofSchema } from '../common/credential-schemas.js';
 import { preferenceChangeSchema, preferencesViewSchema } from '../common/preference-schemas.js';
+export type { PreferenceChange, PreferenceKey, PreferencesView } from '../common/preference-schemas.js';
 import { STEP_UP_ACTIONS } from '../common/step-up-actions.js';
 
 /**
@@ -145,7 +146,12 @@ export const invokeChannels = {
   'identity:confirm-authenticator': action('confirmAuthenticator', z.object({ code: authenticatorCodeSchema })),
   'identity:cancel-authenticator': action('cancelAuthenticator'),
   /** The workstation's preferences, and which of them machine policy sets (shown "set by your organisation"). */
-  'preferences:get': { method: 'get', request: none, response: preferencesViewSchema, screens: SESSION_SCREENS },
+  'preferences:get': {
+    method: 'get' as const,
+    request: none,
+    response: preferencesViewSchema,
+    screens: SESSION_SCREENS,
+  },
   /** Refused for a key machine policy sets. */
   'preferences:set': action('set', preferenceChangeSchema),
 } satisfies Record<`${string}:${string}`, InvokeSpec>;
