@@ -152,7 +152,8 @@ export const POLICY_KEY_TEXT: Record<string, PolicyKeyText> = {
   },
   'identity.stepUp.actions.*.methods': {
     title: 'Step-up methods',
-    description: 'How a person proves it is them again for this action: idp (the identity provider), totp.',
+    description:
+      'How a person proves it is them again for this action: idp (the identity provider), totp. Required once any key of the action is set: an action set in policy replaces all its defaults.',
   },
   'identity.stepUp.actions.*.allowedRoles': {
     title: 'Step-up roles',
