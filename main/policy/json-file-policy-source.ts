@@ -1,7 +1,6 @@
-import { messageOf } from '../../common/errors.js';
-import { unreadable, type MachinePolicySource } from './machine-policy-source.js';
-import { watchMachinePolicy } from './machine-policy-watcher.js';
-import { readTrustedFile, type FileTrust } from './trusted-file.js';
+import { filePolicySource } from './file-policy-source.js';
+import type { MachinePolicySource } from './machine-policy-source.js';
+import type { FileTrust } from './trusted-file.js';
 
 export const DEFAULT_MACHINE_POLICY_PATH = '/etc/careshell/policy.json';
 
@@ -17,21 +16,11 @@ export interface JsonFilePolicyOptions {
  * folder is watched (inotify), so a change applies while CareShell runs.
  */
 export function jsonFilePolicySource(options: JsonFilePolicyOptions = {}): MachinePolicySource {
-  const path = options.path ?? DEFAULT_MACHINE_POLICY_PATH;
-  const trust = options.trust ?? { platform: 'posix' };
-  return {
-    location: path,
-    describe: () => `policy file ${path}`,
-    async read() {
-      const file = await readTrustedFile(path, trust);
-      if (file.kind === 'missing') return file;
-      if (file.kind === 'refused') return unreadable(file.message);
-      try {
-        return { kind: 'found', document: JSON.parse(file.bytes.toString('utf8')) as unknown };
-      } catch (err) {
-        return unreadable(`not valid JSON: ${messageOf(err)}`);
-      }
-    },
-    watch: (watch) => watchMachinePolicy({ ...watch, path }),
-  };
+  return filePolicySource({
+    path: options.path ?? DEFAULT_MACHINE_POLICY_PATH,
+    trust: options.trust ?? { platform: 'posix' },
+    kind: 'policy file',
+    parse: (bytes) => JSON.parse(bytes.toString('utf8')) as unknown,
+    syntaxError: 'not valid JSON',
+  });
 }

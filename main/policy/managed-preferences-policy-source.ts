@@ -1,9 +1,8 @@
 import path from 'node:path';
 import { parse, parseBinary } from 'plist';
-import { messageOf } from '../../common/errors.js';
-import { unreadable, type MachinePolicySource } from './machine-policy-source.js';
-import { watchMachinePolicy } from './machine-policy-watcher.js';
-import { readTrustedFile, type FileTrust } from './trusted-file.js';
+import { filePolicySource } from './file-policy-source.js';
+import type { MachinePolicySource } from './machine-policy-source.js';
+import type { FileTrust } from './trusted-file.js';
 
 /** CareShell's bundle identifier (electron-builder.yml appId): the preference domain profiles target. */
 export const CARESHELL_BUNDLE_ID = 'org.careshell.workstation';
@@ -38,20 +37,11 @@ export function documentFromPlist(bytes: Buffer): unknown {
  */
 export function managedPreferencesPolicySource(options: ManagedPreferencesOptions = {}): MachinePolicySource {
   const file = path.join(options.dir ?? MANAGED_PREFERENCES_DIR, `${options.bundleId ?? CARESHELL_BUNDLE_ID}.plist`);
-  const trust = options.trust ?? { platform: 'posix' };
-  return {
-    location: file,
-    describe: () => `managed preferences ${file}`,
-    async read() {
-      const read = await readTrustedFile(file, trust);
-      if (read.kind === 'missing') return read;
-      if (read.kind === 'refused') return unreadable(read.message);
-      try {
-        return { kind: 'found', document: documentFromPlist(read.bytes) };
-      } catch (error) {
-        return unreadable(`${file} is not a valid property list: ${messageOf(error)}`);
-      }
-    },
-    watch: (watch) => watchMachinePolicy({ ...watch, path: file }),
-  };
+  return filePolicySource({
+    path: file,
+    trust: options.trust ?? { platform: 'posix' },
+    kind: 'managed preferences',
+    parse: documentFromPlist,
+    syntaxError: `${file} is not a valid property list`,
+  });
 }
