@@ -63,8 +63,9 @@ export function policyCatalogue(input: CatalogueInput): CatalogueEntry[] {
   return entries;
 }
 
-/** "30-3600", "at least 1", or undefined. */
+/** "30-3600", "exactly 1", "at least 1", or undefined. */
 export function rangeText(entry: Pick<PolicyKey, 'minimum' | 'maximum'>): string | undefined {
+  if (entry.minimum !== undefined && entry.minimum === entry.maximum) return `exactly ${entry.minimum}`;
   if (entry.minimum !== undefined && entry.maximum !== undefined) return `${entry.minimum}-${entry.maximum}`;
   if (entry.minimum !== undefined) return `at least ${entry.minimum}`;
   if (entry.maximum !== undefined) return `at most ${entry.maximum}`;
