@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { careShellPolicySchema } from '../../../main/app/careshell-policy.js';
 import { ManualClock } from '../../../common/manual-clock.js';
+import { machinePolicySource } from '../../../main/policy/machine-policy-for-platform.js';
 import { loadMachinePolicy } from '../../../main/policy/machine-policy-source.js';
 import {
   bindingReader,
   loadRegistryReader,
   registryPolicySource,
   type RegistryBinding,
+  type RegistryReaderLoad,
 } from '../../../main/policy/registry-policy-source.js';
 import { until } from '../audit/support/poll.js';
 import { dword, fixtureReader, multiSz, sz, type RegistryFixture } from './support/registry-fixture.js';
@@ -149,5 +151,37 @@ describe('the @vscode/windows-registry reader', () => {
 
   it('refuses a string that may have been cut off by its 512-byte buffer', () => {
     expect(() => reader.value('SOFTWARE\\Policies\\CareShell', 'profiles', 'REG_SZ')).toThrow(/511 characters/);
+  });
+});
+
+describe('machinePolicySource on Windows', () => {
+  it('reads the registry through the reader it is given, and fails closed without one', async () => {
+    const reader = {
+      ok: true as const,
+      reader: fixtureReader({ '': { version: dword(1), profile: sz('nurse-cow') } }),
+    };
+    const windows = (registryReader: () => RegistryReaderLoad) =>
+      machinePolicySource({
+        platform: 'win32',
+        schema: careShellPolicySchema,
+        packaged: true,
+        env: {},
+        registryReader,
+      });
+    expect(
+      await loadMachinePolicy(
+        windows(() => reader),
+        careShellPolicySchema,
+      ),
+    ).toMatchObject({
+      ok: true,
+      policy: { version: 1, profile: 'nurse-cow' },
+    });
+    expect(windows(() => reader).describe()).toBe('registry key HKLM\\SOFTWARE\\Policies\\CareShell');
+    const missing = await loadMachinePolicy(
+      windows(() => ({ ok: false, reason: 'the Windows registry does not exist on linux' })),
+      careShellPolicySchema,
+    );
+    expect(missing.ok).toBe(false);
   });
 });
