@@ -5,6 +5,8 @@
  */
 import { z } from 'zod';
 import { authenticatorCodeSchema, pinSchema, stepUpProofSchema } from '../common/credential-schemas.js';
+import { preferenceChangeSchema, preferencesViewSchema } from '../common/preference-schemas.js';
+export type { PreferenceChange, PreferenceKey, PreferencesView } from '../common/preference-schemas.js';
 import { STEP_UP_ACTIONS } from '../common/step-up-actions.js';
 
 /**
@@ -143,6 +145,15 @@ export const invokeChannels = {
   /** The first code from the authenticator app being set up; ok once the app is the user's step-up factor. */
   'identity:confirm-authenticator': action('confirmAuthenticator', z.object({ code: authenticatorCodeSchema })),
   'identity:cancel-authenticator': action('cancelAuthenticator'),
+  /** The workstation's preferences, and which of them machine policy sets (shown "set by your organisation"). */
+  'preferences:get': {
+    method: 'get' as const,
+    request: none,
+    response: preferencesViewSchema,
+    screens: SESSION_SCREENS,
+  },
+  /** Refused for a key machine policy sets. */
+  'preferences:set': action('set', preferenceChangeSchema),
 } satisfies Record<`${string}:${string}`, InvokeSpec>;
 
 /** Main -> renderer pushes, with the window.careshell method that subscribes to each. */

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { AuthenticatorSetup, CareShellApi, ReaderStatus, SessionView } from '../preload/contract';
 import { AuthenticatorSetupPanel } from './components/AuthenticatorSetupPanel';
 import { LockScreen } from './components/LockScreen';
+import { PreferencesButton } from './components/preferences/PreferencesButton';
 import { Workstation } from './components/Workstation';
 import { IdleWarning } from './components/IdleWarning';
 import { PolicyError } from './components/PolicyError';
@@ -52,6 +53,7 @@ export function App({ api }: { api: CareShellApi }) {
       {(view.screen === 'no-user' || view.screen === 'locked') && (
         <LockScreen view={view} receivedAt={received.at} api={api} {...(readers ? { readers } : {})} />
       )}
+      {view.screen === 'no-user' && <PreferencesButton api={api} />}
       {sessionOnScreen && <Workstation view={view} receivedAt={received.at} api={api} />}
       {sessionOnScreen && view.stepUp && <StepUpPanel stepUp={view.stepUp} api={api} />}
       {sessionOnScreen && authenticator && <AuthenticatorSetupPanel setup={authenticator} api={api} />}

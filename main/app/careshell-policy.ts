@@ -10,6 +10,7 @@ import {
 import { healthPolicySchema, type HealthPolicy } from '../health/health-policy.js';
 import { DEFAULT_STEP_UP_POLICY, stepUpPolicySchema, type StepUpPolicy } from '../identity/step-up/step-up-policy.js';
 import { buildPolicyRootSchema, type UserPreference } from '../policy/policy-root.js';
+import { preferenceOverrideSchema, type PreferenceOverride } from '../preferences/preference-settings.js';
 import { problemsFromZod, type PolicyProblem } from '../policy/policy-problem.js';
 import { resolveSessionPolicy } from '../policy/resolve-policy.js';
 import type { SessionPolicy } from '../policy/session-settings.js';
@@ -84,6 +85,7 @@ export const careShellPolicySchema = buildPolicyRootSchema({
   kiosk: kioskPolicySchema,
   hardening: hardeningPolicySchema,
   health: healthPolicySchema,
+  preferences: preferenceOverrideSchema,
 });
 export type CareShellPolicyFile = z.infer<typeof careShellPolicySchema>;
 
@@ -100,6 +102,8 @@ export interface ResolvedPolicy {
   kiosk: KioskPolicy;
   hardening: HardeningPolicy;
   health: HealthPolicy;
+  /** User preferences IT sets for this workstation: they win over the person's own and are shown locked. */
+  preferences: PreferenceOverride;
 }
 
 export type PolicyResolution = { ok: true; policy: ResolvedPolicy } | { ok: false; problems: PolicyProblem[] };
@@ -112,8 +116,11 @@ export function resolveCareShellPolicy(file: CareShellPolicyFile | undefined, us
   const session = resolveSessionPolicy({ ...(file ? { machine: file } : {}), ...(user ? { user } : {}) });
   if (!session.ok) return session;
   const profile = file?.profiles?.[session.policy.profile];
-  const section = <K extends 'readers' | 'audit' | 'identity' | 'ehr' | 'kiosk' | 'hardening' | 'health'>(key: K) =>
-    profile?.[key] ?? file?.[key];
+  const section = <
+    K extends 'readers' | 'audit' | 'identity' | 'ehr' | 'kiosk' | 'hardening' | 'health' | 'preferences',
+  >(
+    key: K,
+  ) => profile?.[key] ?? file?.[key];
   const identity = section('identity');
   const pin = pinPolicySchema.safeParse({
     ...DEFAULT_PIN_POLICY,
@@ -135,6 +142,7 @@ export function resolveCareShellPolicy(file: CareShellPolicyFile | undefined, us
       kiosk: section('kiosk') ?? kioskPolicySchema.parse({}),
       hardening: section('hardening') ?? hardeningPolicySchema.parse({}),
       health: section('health') ?? healthPolicySchema.parse({}),
+      preferences: section('preferences') ?? {},
     },
   };
 }

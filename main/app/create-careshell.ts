@@ -12,6 +12,8 @@ import type { TotpAuthenticator } from '../identity/step-up/totp-authenticator.j
 import { createSessionService, type SessionService } from '../session/session-service.js';
 import type { Authenticator, Enrollment, PinService, StepUp, UserDirectory } from '../session/ports.js';
 import type { SessionPolicy } from '../policy/session-settings.js';
+import { preferenceService, type PreferenceService } from '../preferences/preference-service.js';
+import { memoryPreferenceStore } from '../preferences/preference-store.js';
 import { authenticatorSetup, type AuthenticatorSetupFlow } from './authenticator-setup.js';
 import { followSessionTokens, type SessionTokens } from './session-tokens.js';
 
@@ -45,6 +47,8 @@ export interface CareShellEnvironment {
   accountLabel(userId: string): Promise<string>;
   hashBadge: BadgeHasher;
   readers: ReaderSource;
+  /** The workstation's user preferences; without it they live in memory only (tests, benchmarks). */
+  preferences?: PreferenceService;
   /** OS-wide idle time (Electron's powerMonitor); absent in the harness. */
   osIdleMs?: () => number;
   log: ContractLog & { info(message: string): void };
@@ -111,7 +115,12 @@ export function createCareShell(env: CareShellEnvironment): CareShell {
   const unsubscribers: (() => void)[] = [];
   let authenticators: AuthenticatorSetupFlow | undefined;
   const contract = new ContractServer(
-    sessionHandlers({ session, readerStatus: () => env.readers.status(), authenticators: () => authenticators }),
+    sessionHandlers({
+      session,
+      readerStatus: () => env.readers.status(),
+      authenticators: () => authenticators,
+      preferences: env.preferences ?? preferenceService({ store: memoryPreferenceStore(), machine: () => ({}) }),
+    }),
     () => session.view().screen,
     env.log,
   );

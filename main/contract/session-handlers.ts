@@ -2,6 +2,7 @@ import type { InvokeResponse, ReaderStatus } from '../../preload/contract.js';
 import type { AuthenticatorSetupFlow } from '../app/authenticator-setup.js';
 import type { SessionInput } from '../session/session-input.js';
 import type { HandleUntil, SessionService } from '../session/session-service.js';
+import type { PreferenceService } from '../preferences/preference-service.js';
 import type { InvokeHandlers } from './contract-server.js';
 
 export interface SessionHandlerDeps {
@@ -9,6 +10,7 @@ export interface SessionHandlerDeps {
   readerStatus(): ReaderStatus;
   /** The authenticator-app setup flow; undefined until the app has started. */
   authenticators(): Pick<AuthenticatorSetupFlow, 'confirm' | 'cancel'> | undefined;
+  preferences: PreferenceService;
 }
 
 type Ack = InvokeResponse<'session:lock-now'>;
@@ -17,7 +19,12 @@ type Ack = InvokeResponse<'session:lock-now'>;
  * What each channel does in a running workstation. Most turn the request into one session input and answer
  * once the session has fully processed it (a PIN: once it is judged); the type makes a channel without a handler a compile error.
  */
-export function sessionHandlers({ session, readerStatus, authenticators }: SessionHandlerDeps): InvokeHandlers {
+export function sessionHandlers({
+  session,
+  readerStatus,
+  authenticators,
+  preferences,
+}: SessionHandlerDeps): InvokeHandlers {
   const accepted = (): Ack => ({ ok: true });
   /** A PIN was right when a session is on screen; otherwise the notice says what to do. */
   const unlocked = (): Ack => {
@@ -57,5 +64,7 @@ export function sessionHandlers({ session, readerStatus, authenticators }: Sessi
       authenticators()?.cancel();
       return { ok: true };
     },
+    'preferences:get': () => preferences.view(),
+    'preferences:set': (change) => preferences.set(change),
   };
 }

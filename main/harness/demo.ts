@@ -12,6 +12,8 @@ import type { CareShell } from '../app/create-careshell.js';
 import type { OpenSignInPage } from '../identity/tokens/token-broker.js';
 import type { SessionPolicy } from '../policy/session-settings.js';
 import type { Workstation } from '../workstation/open-workstation.js';
+import { jsonFilePolicySource } from '../policy/json-file-policy-source.js';
+import { filePreferenceStore } from '../preferences/file-preference-store.js';
 import { problemText, runWorkstation, type WorkstationRun } from '../workstation/run-workstation.js';
 import type { RendererSurface, WorkstationHost } from '../workstation/workstation-host.js';
 import { builtAppDir } from './built-app.js';
@@ -120,8 +122,11 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     const host: WorkstationHost = {
       workstation: WORKSTATION,
       dataDir,
-      policyPath,
-      trustedPolicyOwnerUids: [process.getuid?.() ?? 0],
+      preferenceStore: filePreferenceStore(dataDir, log),
+      policySource: jsonFilePolicySource({
+        path: policyPath,
+        trust: { platform: 'posix', trustedOwnerUids: [process.getuid?.() ?? 0] },
+      }),
       clock,
       random: systemRandom,
       log,

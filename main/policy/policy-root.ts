@@ -48,7 +48,10 @@ export function buildPolicyRootSchema<S extends PolicySections = Record<never, n
 export const basePolicyRootSchema = buildPolicyRootSchema();
 export type PolicyFile = z.infer<typeof basePolicyRootSchema>;
 
-/** A user's own preferences (electron-store): only session keys, and machine policy always wins over them. */
+/**
+ * Session overrides layered between the built-in profile and machine policy (resolveSessionPolicy's `user`).
+ * No store feeds it: session rules are IT's on a shared workstation; what people choose is in main/preferences/.
+ */
 export const userPreferenceSchema = z.strictObject({
   profile: profileNameSchema.optional(),
   session: sessionOverrideSchema.optional(),

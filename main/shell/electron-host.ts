@@ -9,7 +9,7 @@ import { createHotplugSource } from '../../native/manager/hotplug-source.js';
 import { loadPcscBinding } from '../../native/pcsc/pcsc-binding.js';
 import type { WedgeKeyFilterSource } from '../../native/wedge/wedge-input-capture.js';
 import { followLinuxScreenLock } from '../workstation/logind-os-events.js';
-import { machinePolicyPath } from '../workstation/workstation-policy.js';
+import { workstationPolicySource } from '../workstation/workstation-policy.js';
 import type { HostLog, RunningWorkstation, Stage, WorkstationHost } from '../workstation/workstation-host.js';
 import { registerAppScheme, RENDERER_ORIGIN, RENDERER_URL, serveRenderer } from './app-protocol.js';
 import { DisplayCover } from './display-cover.js';
@@ -19,6 +19,7 @@ import { bridgeContract } from './ipc-bridge.js';
 import { lockDownKiosk } from './kiosk-lockdown.js';
 import { NavigationGuard } from './navigation-guard.js';
 import { forwardOsEvents, osIdleMs } from './os-events.js';
+import { electronPreferenceStore } from './preferences-store.js';
 import { safeStorageProtector } from './safe-storage-protector.js';
 import { openSignInWindow } from './sign-in-window.js';
 import { captureWedgeKeys } from './wedge-capture.js';
@@ -106,9 +107,14 @@ export function createElectronHost(options: ElectronHostOptions = {}): ElectronH
     workstation: hostname(),
     appVersion: app.getVersion(),
     dataDir: app.getPath('userData'),
-    policyPath: machinePolicyPath({ packaged, env: process.env }),
-    // A development build reads a policy file the developer owns.
-    ...(packaged || process.getuid === undefined ? {} : { trustedPolicyOwnerUids: [0, process.getuid()] }),
+    preferenceStore: electronPreferenceStore(log),
+    policySource: workstationPolicySource({
+      platform: process.platform,
+      packaged,
+      env: process.env,
+      // A development build reads a policy file the developer owns.
+      ...(packaged || process.getuid === undefined ? {} : { trustedOwnerUids: [0, process.getuid()] }),
+    }),
     clock: systemClock,
     random: systemRandom,
     log,

@@ -6,8 +6,9 @@ import { policyErrorContract } from '../contract/policy-error-contract.js';
 import type { AuditEvent } from '../audit/audit-event.js';
 import { startHealthMonitor, type HealthReading } from '../health/health-monitor.js';
 import { statusFilePath } from '../health/workstation-status.js';
-import { watchMachinePolicy } from '../policy/machine-policy-watcher.js';
 import { describeProblems } from '../policy/policy-problem.js';
+import { preferenceService } from '../preferences/preference-service.js';
+import { memoryPreferenceStore } from '../preferences/preference-store.js';
 import { followMachinePolicy, type MachinePolicyUpdates } from './machine-policy-updates.js';
 import { openWorkstation, type Workstation } from './open-workstation.js';
 import { LOCKED_STAGE, stageOf } from './stage.js';
@@ -18,7 +19,8 @@ import { hostSettingsOf, readWorkstationPolicy } from './workstation-policy.js';
 
 export interface RunWorkstationOptions {
   /**
-   * How changes to the policy file are noticed: by default its folder is watched (machine-policy-watcher.ts).
+   * How changes to the machine policy are noticed: by default its source's own watch (a watched folder, or
+   * polling the registry).
    * Tests call onChange themselves.
    */
   watchPolicy?: (onChange: () => void) => () => void;
@@ -120,7 +122,7 @@ export function runWorkstation(host: WorkstationHost, options: RunWorkstationOpt
     clock: host.clock,
     workstation: host.workstation,
     appVersion: host.appVersion ?? 'unknown',
-    policySource: host.policyPath,
+    policySource: host.policySource.describe(),
     statusFile: statusFilePath(host.dataDir),
     read: () => healthOf(phase),
     log,
@@ -170,7 +172,13 @@ export function runWorkstation(host: WorkstationHost, options: RunWorkstationOpt
       ...(host.osIdleMs ? { osIdleMs: () => host.osIdleMs?.() ?? 0 } : {}),
       log,
     });
-    const careshell = createCareShell(workstation.env);
+    let following: MachinePolicyUpdates | undefined;
+    const preferences = preferenceService({
+      store: host.preferenceStore ?? memoryPreferenceStore(),
+      // The policy as it is now: a preference IT sets while the workstation runs is locked at once.
+      machine: () => (following?.policy() ?? policy).preferences,
+    });
+    const careshell = createCareShell({ ...workstation.env, preferences });
     const disposers = followStage(careshell);
     let started = false;
     try {
@@ -178,8 +186,8 @@ export function runWorkstation(host: WorkstationHost, options: RunWorkstationOpt
       started = true;
       await careshell.start();
       const updates = await followMachinePolicy({
-        policyPath: host.policyPath,
-        load: () => readWorkstationPolicy(host.policyPath, host.trustedPolicyOwnerUids),
+        policyPath: host.policySource.location,
+        load: () => readWorkstationPolicy(host.policySource),
         current: policy,
         session: careshell.session,
         identity: workstation.identity,
@@ -188,6 +196,7 @@ export function runWorkstation(host: WorkstationHost, options: RunWorkstationOpt
         workstation: host.workstation,
         log,
       });
+      following = updates;
       return { careshell, workstation, updates, disposers, policy: () => updates.policy() };
     } catch (error) {
       for (const dispose of disposers.splice(0)) dispose();
@@ -225,11 +234,12 @@ export function runWorkstation(host: WorkstationHost, options: RunWorkstationOpt
 
   async function boot(): Promise<void> {
     if (stopping) return;
-    const read = await readWorkstationPolicy(host.policyPath, host.trustedPolicyOwnerUids);
-    if (read.kind === 'missing') return lockOn({ kind: 'not-configured', policyPath: host.policyPath });
+    const policyPath = host.policySource.location;
+    const read = await readWorkstationPolicy(host.policySource);
+    if (read.kind === 'missing') return lockOn({ kind: 'not-configured', policyPath });
     if (read.kind === 'invalid') {
-      const problems = describeProblems(host.policyPath, read.problems);
-      return lockOn({ kind: 'invalid-policy', policyPath: host.policyPath, problems });
+      const problems = describeProblems(policyPath, read.problems);
+      return lockOn({ kind: 'invalid-policy', policyPath, problems });
     }
     const { policy } = read;
     const key = host.keyProtector({ allowPlaintext: policy.hardening.allowPlaintextKeyStorage });
@@ -258,8 +268,7 @@ export function runWorkstation(host: WorkstationHost, options: RunWorkstationOpt
   }
 
   const stopWatching = (
-    options.watchPolicy ??
-    ((onChange) => watchMachinePolicy({ path: host.policyPath, clock: host.clock, log, onChange }))
+    options.watchPolicy ?? ((onChange) => host.policySource.watch({ clock: host.clock, log, onChange }))
   )(() => void serially(onPolicyChanged));
   const ready = serially(bootOrLock);
 

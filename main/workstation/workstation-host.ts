@@ -8,6 +8,8 @@ import type { WedgeKeyFilterSource } from '../../native/wedge/wedge-input-captur
 import type { EventChannel, EventPayload, InvokeOutcome } from '../../preload/contract.js';
 import type { KeyProtector } from '../app/installation-secrets.js';
 import type { OpenSignInPage } from '../identity/tokens/token-broker.js';
+import type { MachinePolicySource } from '../policy/machine-policy-source.js';
+import type { PreferenceStore } from '../preferences/preference-store.js';
 import { OS_EVENTS } from '../session/session-input.js';
 
 /**
@@ -40,7 +42,7 @@ export interface Stage {
 
 /** Why the workstation cannot run a session: shown on a locked screen that explains itself, never an exit. */
 export type StartProblem =
-  /** No policy file: IT must install one at policyPath (docs/policy.md). */
+  /** No machine policy: IT must install one at policyPath (the source's location; docs/policy.md). */
   | { kind: 'not-configured'; policyPath: string }
   /** The policy file is unreadable or wrong: `problems` names every wrong key. */
   | { kind: 'invalid-policy'; policyPath: string; problems: string }
@@ -97,10 +99,10 @@ export interface WorkstationHost {
   readonly appVersion?: string;
   /** Where the journal, keys and enrollments live (Electron userData; a temporary folder in the demo). */
   readonly dataDir: string;
-  /** The machine policy file; use machinePolicyPath() (a packaged shell ignores CARESHELL_POLICY). */
-  readonly policyPath: string;
-  /** Owners trusted to write the policy file and its folder; root only when absent (tests and the demo: their uid). */
-  readonly trustedPolicyOwnerUids?: readonly number[];
+  /** Where this OS keeps machine policy; use workstationPolicySource() (a packaged shell ignores CARESHELL_POLICY). */
+  readonly policySource: MachinePolicySource;
+  /** Where people's preferences are kept (electron-store in the shell); in memory only when absent. */
+  readonly preferenceStore?: PreferenceStore;
   readonly clock: Clock;
   readonly random: Random;
   readonly log: HostLog;

@@ -1,5 +1,6 @@
 import { careShellPolicySchema, resolveCareShellPolicy, type ResolvedPolicy } from '../app/careshell-policy.js';
-import { DEFAULT_MACHINE_POLICY_PATH, loadMachinePolicy } from '../policy/machine-policy-loader.js';
+import { machinePolicySource, type PlatformPolicyOptions } from '../policy/machine-policy-for-platform.js';
+import { loadMachinePolicy, type MachinePolicySource } from '../policy/machine-policy-source.js';
 import type { PolicyProblem } from '../policy/policy-problem.js';
 import type { HostSettings } from './workstation-host.js';
 
@@ -10,15 +11,8 @@ import type { HostSettings } from './workstation-host.js';
 export type PolicyRead =
   { kind: 'ok'; policy: ResolvedPolicy } | { kind: 'missing' } | { kind: 'invalid'; problems: PolicyProblem[] };
 
-export async function readWorkstationPolicy(
-  policyPath: string,
-  trustedOwnerUids?: readonly number[],
-): Promise<PolicyRead> {
-  const loaded = await loadMachinePolicy({
-    schema: careShellPolicySchema,
-    path: policyPath,
-    ...(trustedOwnerUids ? { trustedOwnerUids } : {}),
-  });
+export async function readWorkstationPolicy(source: MachinePolicySource): Promise<PolicyRead> {
+  const loaded = await loadMachinePolicy(source, careShellPolicySchema);
   if (!loaded.ok) return { kind: 'invalid', problems: loaded.problems };
   if (loaded.policy === undefined) return { kind: 'missing' };
   const resolved = resolveCareShellPolicy(loaded.policy);
@@ -26,11 +20,12 @@ export async function readWorkstationPolicy(
 }
 
 /**
- * Which policy file a workstation reads. CARESHELL_POLICY is for development and tests only: a packaged
- * build ignores it, so nobody can point a kiosk at a file of their own through its environment.
+ * Where a workstation reads its machine policy: the registry, managed preferences or /etc, by OS.
+ * CARESHELL_POLICY is for development and tests only: a packaged build ignores it, so nobody can point a kiosk
+ * at a file of their own through its environment.
  */
-export function machinePolicyPath(options: { packaged: boolean; env: Readonly<Record<string, string | undefined>> }) {
-  return (!options.packaged && options.env.CARESHELL_POLICY) || DEFAULT_MACHINE_POLICY_PATH;
+export function workstationPolicySource(options: Omit<PlatformPolicyOptions, 'schema'>): MachinePolicySource {
+  return machinePolicySource({ ...options, schema: careShellPolicySchema });
 }
 
 /** What the host enforces from policy: the EHR address and who each kind of web contents may navigate to. */

@@ -65,7 +65,7 @@ describe('Electron shell start paths (the real main/shell on a fake electron)', 
   it('a packaged shell ignores CARESHELL_POLICY and reads only the managed path', async () => {
     shell = await startShell({ packaged: true });
     expect(process.env.CARESHELL_POLICY).toBe(shell.policyPath);
-    expect(shell.host.policyPath).toBe('/etc/careshell/policy.json');
+    expect(shell.host.policySource.location).toBe('/etc/careshell/policy.json');
   });
 
   it('registers app:// as privileged before ready, serves the renderer from it, and turns the menu off', async () => {

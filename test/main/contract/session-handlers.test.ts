@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { preferenceService } from '../../../main/preferences/preference-service.js';
+import { memoryPreferenceStore } from '../../../main/preferences/preference-store.js';
 import type { AuthenticatorSetupFlow } from '../../../main/app/authenticator-setup.js';
 import { sessionHandlers } from '../../../main/contract/session-handlers.js';
 import type { SessionInput } from '../../../main/session/session-input.js';
@@ -33,6 +35,7 @@ function rig(
     session,
     readerStatus: () => readers,
     authenticators: () => options.authenticators,
+    preferences: preferenceService({ store: memoryPreferenceStore(), machine: () => ({ soundCues: false }) }),
   });
   return {
     handlers,
@@ -120,6 +123,19 @@ describe('sessionHandlers: what each channel does in a running workstation', () 
     expect(confirmed).toEqual(['654321']);
     expect(cancelled).toBe(1);
   });
+
+  it('gives the preferences with the locked ones, and sets only what machine policy leaves open', async () => {
+    const { handlers } = rig();
+    expect(await handlers['preferences:set']({ key: 'language', value: 'fr' })).toEqual({ ok: true });
+    expect(await handlers['preferences:set']({ key: 'soundCues', value: true })).toEqual({
+      ok: false,
+      message: 'Sound cues is set by your organisation.',
+    });
+    expect(await handlers['preferences:get'](undefined)).toMatchObject({
+      values: { language: 'fr', soundCues: false, pinPadLayout: 'phone' },
+      locked: ['soundCues'],
+    });
+  });
 });
 
 describe('session:submit-pin with the real session service', () => {
@@ -129,6 +145,7 @@ describe('session:submit-pin with the real session service', () => {
       session: session.service,
       readerStatus: () => ({ readers: [] }),
       authenticators: () => undefined,
+      preferences: preferenceService({ store: memoryPreferenceStore(), machine: () => ({}) }),
     });
     await session.tap('alice');
     await session.service.handle({ type: 'lock-now' });

@@ -7,6 +7,7 @@ import { createCareShell } from '../../../main/app/create-careshell.js';
 import { followMachinePolicy, type MachinePolicyUpdates } from '../../../main/workstation/machine-policy-updates.js';
 import { readWorkstationPolicy } from '../../../main/workstation/workstation-policy.js';
 import { readEvents } from '../../../main/audit/journal/journal-reader.js';
+import { jsonFilePolicySource } from '../../../main/policy/json-file-policy-source.js';
 import { SimulatedReader } from '../../../native/simulated-reader.js';
 import { useTeardown } from '../audit/support/lifecycle.js';
 import { until } from '../audit/support/poll.js';
@@ -33,7 +34,10 @@ async function workstationFollowing(file: Record<string, unknown>) {
     await following.updates?.apply();
   };
   await write(file);
-  const load = () => readWorkstationPolicy(policyPath, [process.getuid!()]);
+  const load = () =>
+    readWorkstationPolicy(
+      jsonFilePolicySource({ path: policyPath, trust: { platform: 'posix', trustedOwnerUids: [process.getuid!()] } }),
+    );
   const first = await load();
   if (first.kind !== 'ok') throw new Error(JSON.stringify(first));
   const clock = new ManualClock();

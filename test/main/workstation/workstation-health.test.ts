@@ -28,7 +28,7 @@ describe('runWorkstation keeps the status file IT reads', () => {
     await vi.waitFor(async () => expect((await statusOf(host)).state).toBe('running'));
     expect(await statusOf(host)).toMatchObject({
       workstation: host.workstation,
-      policy: { source: host.policyPath, formatVersion: 1 },
+      policy: { source: host.policySource.describe(), formatVersion: 1 },
       readers: [{ id: 'fake-reader', state: 'ready' }],
       heartbeat: { intervalMinutes: 5 },
     });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ManualClock } from '../../../../common/manual-clock.js';
 import { systemRandom } from '../../../../common/random.js';
+import { jsonFilePolicySource } from '../../../../main/policy/json-file-policy-source.js';
 import { SimulatedReader } from '../../../../native/simulated-reader.js';
 import type { SessionView } from '../../../../preload/contract.js';
 import type { AuditEvent } from '../../../../main/audit/audit-event.js';
@@ -38,7 +39,6 @@ type Waiter = { matches: () => boolean; resolve: () => void };
  */
 export class FakeHost implements WorkstationHost {
   readonly workstation = 'COW-3F-12';
-  readonly trustedPolicyOwnerUids = [process.getuid?.() ?? 0];
   readonly clock = new ManualClock();
   readonly random = systemRandom;
   readonly reader = new SimulatedReader('fake-reader');
@@ -68,10 +68,17 @@ export class FakeHost implements WorkstationHost {
   };
   private readonly waiters = new Set<Waiter>();
 
+  readonly policySource;
+
   private constructor(
     readonly dataDir: string,
     readonly policyPath: string,
-  ) {}
+  ) {
+    this.policySource = jsonFilePolicySource({
+      path: policyPath,
+      trust: { platform: 'posix', trustedOwnerUids: [process.getuid?.() ?? 0] },
+    });
+  }
 
   static async create(): Promise<FakeHost> {
     const root = await mkdtemp(path.join(tmpdir(), 'careshell-host-'));

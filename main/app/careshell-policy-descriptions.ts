@@ -1,0 +1,201 @@
+/**
+ * What each machine policy key means, for the templates IT imports (ADMX/ADML, .mobileconfig, JSON Schema;
+ * docs/policy.md#templates). Keyed by dot path; `*` stands for one key name (each step-up action). The
+ * template test fails when a schema key has no entry here, or an entry matches no key.
+ */
+export interface PolicyKeyText {
+  /** A short name (the Group Policy editor's list). */
+  title: string;
+  description: string;
+  /** For a key without a default: a value that shows the form (used in the .mobileconfig example). */
+  example?: unknown;
+}
+
+export const POLICY_KEY_TEXT: Record<string, PolicyKeyText> = {
+  version: { title: 'Policy format version', description: 'The policy format this CareShell understands: always 1.' },
+  profile: {
+    title: 'Workstation profile',
+    description:
+      'The built-in or policy-defined profile this workstation runs: default, er-kiosk, nurse-cow, nurse-station, or a name under profiles.',
+  },
+  'session.idleTimeoutSeconds': {
+    title: 'Idle timeout (seconds)',
+    description: 'Seconds without input before the session locks.',
+  },
+  'session.warningSeconds': {
+    title: 'Idle warning (seconds)',
+    description: 'Seconds of warning shown before the idle lock; less than the idle timeout.',
+  },
+  'session.graceMinutes': {
+    title: 'Grace period (minutes)',
+    description: 'Minutes a locked session is kept so its owner can come back to it.',
+  },
+  'session.absoluteLifetimeHours': {
+    title: 'Session lifetime (hours)',
+    description: 'Hours after sign-in when a session ends, however active.',
+  },
+  'session.signIn': { title: 'Sign-in method', description: 'What a clinician does to sign in.' },
+  'session.reverifyInGrace': {
+    title: 'Re-verification in grace',
+    description: 'What brings back a session kept in its grace period.',
+  },
+  'session.withoutBadge': {
+    title: 'Sign in without a badge',
+    description: 'When the lock screen offers "Sign in with your password" (enrolled accounts only).',
+  },
+  'session.tapOut.sameUser': {
+    title: 'Tap by the signed-in user',
+    description: "What a tap of the signed-in clinician's own badge does.",
+  },
+  'session.tapOut.ignoreWithinSeconds': {
+    title: 'Ignore repeat taps (seconds)',
+    description: 'Seconds after a sign-in during which a second tap of the same badge is ignored.',
+  },
+  'session.tapOut.otherUser': {
+    title: 'Tap by another user',
+    description: "What another clinician's tap does while a session is shown.",
+  },
+  'session.switching.previousSession': {
+    title: 'Previous session on a switch',
+    description: "Whether the previous clinician's session is kept (suspended) or ended on a switch.",
+  },
+  'session.switching.maxSuspended': {
+    title: 'Suspended sessions kept',
+    description: 'How many suspended sessions a workstation keeps; 0 ends the previous session on every switch.',
+  },
+  'session.switching.whenFull': {
+    title: 'When suspended sessions are full',
+    description: 'What happens to a switch once the suspended sessions are full.',
+  },
+  'session.pin.maxAttempts': {
+    title: 'PIN attempts',
+    description: 'Wrong PINs that lock the PIN until a full sign-in.',
+  },
+  profiles: {
+    title: 'Profile overrides (JSON)',
+    description:
+      'Per-profile sections that replace the global ones for that profile, as JSON: {"er-kiosk": {"session": {"idleTimeoutSeconds": 90}}}.',
+    example: { 'er-kiosk': { session: { idleTimeoutSeconds: 90 } } },
+  },
+  'readers.readers': {
+    title: 'Badge readers (JSON)',
+    description: 'The badge readers to open, as a JSON list (docs/readers.md); empty: every supported reader found.',
+  },
+  'readers.debounceMs': {
+    title: 'Tap debounce (ms)',
+    description: 'Milliseconds during which a repeated read of the same badge is one tap.',
+  },
+  'readers.reopen.initialMs': {
+    title: 'Reader reopen delay (ms)',
+    description: 'First wait before reopening a reader that failed; doubles up to the maximum.',
+  },
+  'readers.reopen.maxMs': { title: 'Reader reopen maximum (ms)', description: 'Longest wait between reopen attempts.' },
+  'readers.fallback': {
+    title: 'No-reader message',
+    description: 'What the lock screen says when no reader works (for example, who to call).',
+    example: 'No badge reader: call the service desk on 4357.',
+  },
+  'audit.journal.maxSegmentBytes': {
+    title: 'Journal segment size (bytes)',
+    description: 'Size at which the local audit journal starts a new segment.',
+  },
+  'audit.journal.checkpointEvery': {
+    title: 'Checkpoint every (events)',
+    description: 'Events between signed checkpoints of the audit journal.',
+  },
+  'audit.journal.checkpointIntervalMs': {
+    title: 'Checkpoint interval (ms)',
+    description: 'Longest time between signed checkpoints of the audit journal.',
+  },
+  'audit.forwarders': {
+    title: 'Audit forwarding (JSON)',
+    description: 'Where audit events are sent (ATNA syslog, FHIR AuditEvent...), as a JSON list (docs/audit.md).',
+  },
+  'identity.clientId': {
+    title: 'Identity provider client ID',
+    description: "The app registration's application (client) ID.",
+    example: '00000000-0000-0000-0000-000000000000',
+  },
+  'identity.authority': {
+    title: 'Identity provider authority',
+    description: 'The https authority; Entra ID: https://login.microsoftonline.com/<tenant>.',
+    example: 'https://login.microsoftonline.com/contoso.example',
+  },
+  'identity.knownAuthorities': {
+    title: 'Known authorities',
+    description: 'Hosts (host:port) trusted without Entra instance discovery: needed for a non-Entra provider.',
+  },
+  'identity.protocolMode': { title: 'Protocol mode', description: 'AAD for Entra ID; OIDC for any other provider.' },
+  'identity.scopes': { title: 'EHR scopes', description: 'Scopes requested for the EHR.' },
+  'identity.rolesClaim': { title: 'Roles claim', description: 'The ID-token claim that carries roles.' },
+  'identity.consentForOfflineAccess': {
+    title: 'Ask consent for offline access',
+    description: 'Send prompt=consent so a non-Entra provider grants a refresh token.',
+  },
+  'identity.allowedOrigins': {
+    title: 'Sign-in origins',
+    description: 'Other https origins the sign-in window may go to during a sign-in (a federated ADFS).',
+  },
+  'identity.extraCaFiles': {
+    title: 'Extra CA files',
+    description: 'PEM files of extra CAs trusted for the provider (a TLS-inspecting proxy).',
+  },
+  'identity.pin.minLength': { title: 'PIN minimum length', description: 'Fewest digits in a PIN.' },
+  'identity.pin.backoffBaseMs': {
+    title: 'PIN back-off (ms)',
+    description: 'Wait after a wrong PIN; doubles with each one, up to the maximum.',
+  },
+  'identity.pin.backoffMaxMs': { title: 'PIN back-off maximum (ms)', description: 'Longest wait after wrong PINs.' },
+  'identity.pin.rejectTrivial': {
+    title: 'Refuse trivial PINs',
+    description: 'Refuse PINs such as 1234 or 1111.',
+  },
+  'identity.stepUp.actions.*.methods': {
+    title: 'Step-up methods',
+    description:
+      'How a person proves it is them again for this action: idp (the identity provider), totp. Required once any key of the action is set: an action set in policy replaces all its defaults.',
+  },
+  'identity.stepUp.actions.*.allowedRoles': {
+    title: 'Step-up roles',
+    description: 'Roles allowed to do this action; unset: any signed-in clinician.',
+  },
+  'identity.stepUp.actions.*.maxAuthAgeMs': {
+    title: 'Step-up freshness (ms)',
+    description: 'How recent the proof must be, in milliseconds.',
+  },
+  'identity.revoked': {
+    title: 'Revoked accounts (JSON)',
+    description:
+      'Accounts taken off CareShell, as a JSON list of {"userId", "reason"}: each is unenrolled and refused while listed.',
+  },
+  'ehr.url': {
+    title: 'EHR address',
+    description: 'The EHR web app shown to signed-in clinicians (https).',
+    example: 'https://ehr.contoso.example/',
+  },
+  'ehr.allowedOrigins': {
+    title: 'EHR origins',
+    description: 'Other https origins the EHR views may navigate or redirect to.',
+  },
+  'kiosk.allowQuit': {
+    title: 'Allow quitting',
+    description: 'Closing the window or quitting ends CareShell; off, every close and quit is refused and logged.',
+  },
+  'hardening.allowPlaintextKeyStorage': {
+    title: 'Allow plaintext key storage',
+    description:
+      'Accept key storage that does not really encrypt (Linux basic_text). Off, such a workstation stays locked.',
+  },
+  'preferences.language': {
+    title: 'Language',
+    description: 'The workstation\'s language; set here, people cannot change it ("set by your organisation").',
+  },
+  'preferences.soundCues': {
+    title: 'Sound cues',
+    description: 'Sounds on a tap, a lock and an error; set here, people cannot change it.',
+  },
+  'preferences.pinPadLayout': {
+    title: 'PIN pad layout',
+    description: 'phone (1-2-3 on top) or calculator (7-8-9 on top); set here, people cannot change it.',
+  },
+};

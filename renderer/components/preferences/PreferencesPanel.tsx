@@ -1,0 +1,119 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { CareShellApi, PreferenceChange, PreferenceKey, PreferencesView } from '../../../preload/contract';
+
+const LABELS: Record<PreferenceKey, string> = {
+  language: 'Language',
+  soundCues: 'Sound cues',
+  pinPadLayout: 'PIN pad layout',
+};
+const LANGUAGE_NAMES: Record<string, string> = { en: 'English', fr: 'Français', es: 'Español', de: 'Deutsch' };
+const LAYOUT_NAMES: Record<string, string> = { phone: '1-2-3 on top (phone)', calculator: '7-8-9 on top (calculator)' };
+
+/** Shown under a setting machine policy sets: the person can see it but not change it. */
+function Locked({ id }: { id: string }) {
+  return (
+    <span className="preference-locked" id={id} data-testid={id}>
+      Set by your organisation
+    </span>
+  );
+}
+
+/**
+ * The workstation's preferences (docs/policy.md#user-preferences): each one the person may change, and the
+ * ones IT set in machine policy shown read-only with "Set by your organisation".
+ */
+export function PreferencesPanel({ api, onClose }: { api: CareShellApi; onClose: () => void }) {
+  const [view, setView] = useState<PreferencesView | undefined>();
+  const [message, setMessage] = useState<string | undefined>();
+  const refresh = useCallback(() => api.preferences.get().then(setView), [api]);
+  useEffect(() => {
+    void refresh();
+  }, [refresh]);
+
+  const change = async (next: PreferenceChange) => {
+    const answer = await api.preferences.set(next);
+    setMessage(answer.ok ? undefined : answer.message);
+    await refresh();
+  };
+  const isLocked = (key: PreferenceKey) => view?.locked.includes(key) ?? true;
+  const lockedNote = (key: PreferenceKey) => (isLocked(key) ? `${key}-locked` : undefined);
+
+  return (
+    <div
+      className="overlay"
+      role="dialog"
+      aria-modal="true"
+      aria-labelledby="preferences-title"
+      data-testid="preferences"
+    >
+      <section className="overlay-card">
+        <h2 id="preferences-title">Preferences</h2>
+        {view === undefined ? (
+          <p>Loading…</p>
+        ) : (
+          <form onSubmit={(e) => e.preventDefault()}>
+            <label htmlFor="pref-language">{LABELS.language}</label>
+            <select
+              id="pref-language"
+              data-testid="pref-language"
+              value={view.values.language}
+              disabled={isLocked('language')}
+              aria-describedby={lockedNote('language')}
+              onChange={(e) =>
+                void change({ key: 'language', value: e.target.value as PreferencesView['values']['language'] })
+              }
+            >
+              {view.choices.language.map((l) => (
+                <option key={l} value={l}>
+                  {LANGUAGE_NAMES[l] ?? l}
+                </option>
+              ))}
+            </select>
+            {isLocked('language') && <Locked id="language-locked" />}
+
+            <label htmlFor="pref-sound">
+              <input
+                id="pref-sound"
+                data-testid="pref-sound"
+                type="checkbox"
+                checked={view.values.soundCues}
+                disabled={isLocked('soundCues')}
+                aria-describedby={lockedNote('soundCues')}
+                onChange={(e) => void change({ key: 'soundCues', value: e.target.checked })}
+              />
+              {LABELS.soundCues}
+            </label>
+            {isLocked('soundCues') && <Locked id="soundCues-locked" />}
+
+            <label htmlFor="pref-pin-pad">{LABELS.pinPadLayout}</label>
+            <select
+              id="pref-pin-pad"
+              data-testid="pref-pin-pad"
+              value={view.values.pinPadLayout}
+              disabled={isLocked('pinPadLayout')}
+              aria-describedby={lockedNote('pinPadLayout')}
+              onChange={(e) =>
+                void change({ key: 'pinPadLayout', value: e.target.value as PreferencesView['values']['pinPadLayout'] })
+              }
+            >
+              {view.choices.pinPadLayout.map((l) => (
+                <option key={l} value={l}>
+                  {LAYOUT_NAMES[l] ?? l}
+                </option>
+              ))}
+            </select>
+            {isLocked('pinPadLayout') && <Locked id="pinPadLayout-locked" />}
+          </form>
+        )}
+        {message && (
+          <p role="alert" data-testid="preferences-message">
+            {message}
+          </p>
+        )}
+        <button type="button" className="secondary" onClick={onClose} data-testid="preferences-close">
+          Close
+        </button>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,51 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { InvokeOutcome } from '../../../preload/contract.js';
+import { memoryPreferenceStore } from '../../../main/preferences/preference-store.js';
+import { runWorkstation } from '../../../main/workstation/run-workstation.js';
+import { FakeHost, goodPolicy } from './support/fake-host.js';
+
+const cleanUps: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanUp of cleanUps.splice(0).reverse()) await cleanUp();
+});
+
+const resultOf = (outcome: InvokeOutcome) => {
+  if (!outcome.ok) throw new Error(outcome.error);
+  return outcome.result;
+};
+
+describe('user preferences in a running workstation', () => {
+  it('keeps them in the host store, and locks at once what a changed machine policy sets', async () => {
+    const host = await FakeHost.create();
+    cleanUps.push(() => host.cleanUp());
+    const store = memoryPreferenceStore();
+    Object.assign(host, { preferenceStore: store });
+    await host.writePolicy(goodPolicy({ preferences: { soundCues: false } }));
+    const run = runWorkstation(host, { watchPolicy: host.watchPolicy });
+    cleanUps.push(() => run.stop());
+    await run.ready;
+    const contract = run.parts()!.careshell.contract;
+
+    expect(resultOf(await contract.invoke('preferences:set', { key: 'language', value: 'de' }))).toEqual({ ok: true });
+    expect(await store.load()).toEqual({ language: 'de' });
+    expect(resultOf(await contract.invoke('preferences:set', { key: 'soundCues', value: true }))).toEqual({
+      ok: false,
+      message: 'Sound cues is set by your organisation.',
+    });
+    expect(resultOf(await contract.invoke('preferences:get', undefined))).toMatchObject({
+      values: { language: 'de', soundCues: false, pinPadLayout: 'phone' },
+      locked: ['soundCues'],
+    });
+
+    await host.writePolicy(goodPolicy({ preferences: { language: 'fr' } }));
+    host.policyChanged();
+    for (let round = 0; run.parts()?.policy().preferences.language !== 'fr'; round++) {
+      if (round > 400) throw new Error('the changed policy was never applied');
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    expect(resultOf(await contract.invoke('preferences:get', undefined))).toMatchObject({
+      values: { language: 'fr', soundCues: true },
+      locked: ['language'],
+    });
+  });
+});
