@@ -75,9 +75,10 @@ export async function waitFor(condition: () => boolean | Promise<boolean>, what:
 /**
  * Debian's rsyslogd in a temporary folder of its own (config, work directory, pid file, certificates, output),
  * listening on 127.0.0.1 with imrelp over TLS or imtcp with the gtls driver (RFC 5425), both requiring the
- * workstation's client certificate. Every message goes to a file as `MSGID [structured data]`. The main queue
- * is Direct, so a message is in that file before rsyslog answers its RELP command or reads the next one: what a
- * crash loses is only what was never acknowledged (RELP) or still in the kernel (syslog-TLS).
+ * workstation's client certificate. Every message goes to a file as `MSGID [structured data]`. The ruleset's
+ * queue is Direct, as docs/audit.md tells IT to set it, so a message is in that file before rsyslog answers its
+ * RELP command or reads the next one: what a crash loses is only what was never acknowledged (RELP) or still in
+ * the kernel (syslog-TLS).
  */
 export class Rsyslog {
   private child?: ChildProcess;
@@ -112,10 +113,9 @@ export class Rsyslog {
       file('rsyslog.conf'),
       [
         `global(workDirectory="${directory}" maxMessageSize="64k")`,
-        'main_queue(queue.type="Direct")',
         ...(input === 'relp' ? relp : syslogTls),
         'template(name="ids" type="string" string="%msgid% %structured-data%\\n")',
-        `ruleset(name="audit") { action(type="omfile" file="${file('received.log')}" template="ids") }`,
+        `ruleset(name="audit" queue.type="Direct") { action(type="omfile" file="${file('received.log')}" template="ids") }`,
         '',
       ].join('\n'),
     );
