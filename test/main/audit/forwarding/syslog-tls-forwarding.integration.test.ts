@@ -125,6 +125,26 @@ describe('IHE ATNA forwarding (RFC 5424 over TLS, RFC 5425 octet counting)', () 
     await until(() => atna.status().deliveredSeq === 40, f.clock, 'the cursor to catch up');
   });
 
+  it('after a dropped connection resends only the events within the resend window', async () => {
+    // One byte: only the newest event is unconfirmed (no byte was written after it).
+    const { f, journal, collector, forwarder } = await setup({ resendWindowBytes: 1 });
+    const atna = forwarder();
+    await atna.start();
+    teardown(() => atna.stop());
+    for (let n = 1; n <= 5; n++) {
+      await journal.append(sampleEvent('session.lock', n));
+      await until(() => atna.status().deliveredSeq === n, f.clock, `event ${n} sent`);
+    }
+    const port = collector.port;
+    await collector.stop();
+    await collector.start(port);
+    await journal.append(sampleEvent('session.unlock', 6));
+    await until(() => collector.messages.some((m) => m.seq === 6), f.clock, 'the event after the drop', {
+      stepMs: 500,
+    });
+    expect(collector.messages.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5, 5, 6]);
+  });
+
   it('resumes from its persistent cursor after a restart instead of sending everything again', async () => {
     const { f, journal, collector, forwarder } = await setup();
     const first = forwarder();
