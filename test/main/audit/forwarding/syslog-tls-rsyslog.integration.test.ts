@@ -1,16 +1,10 @@
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { systemClock } from '../../../../common/clock.js';
-import { systemRandom } from '../../../../common/random.js';
-import type { AuditJournal } from '../../../../main/audit/journal/audit-journal.js';
-import { readEvents } from '../../../../main/audit/journal/journal-reader.js';
-import { AuditForwarder } from '../../../../main/audit/forwarding/audit-forwarder.js';
-import { CursorStore } from '../../../../main/audit/forwarding/cursor-store.js';
 import { formatSyslogMessage, octetCountedFrame } from '../../../../main/audit/forwarding/syslog-frame.js';
 import { SyslogTlsTransport } from '../../../../main/audit/forwarding/syslog-tls-transport.js';
-import { journalFixture, sampleEvent } from '../support/journal-fixture.js';
 import { useTeardown } from '../support/lifecycle.js';
-import { collectorPki, Rsyslog, rsyslogMissingReason, waitFor } from './support/rsyslog.js';
+import { rsyslogMissingReason, waitFor } from './support/rsyslog.js';
+import { rsyslogFixture } from './support/rsyslog-fixture.js';
 
 const missing = rsyslogMissingReason();
 if (missing) console.log(`skipping the syslog-TLS tests against rsyslog: ${missing}`);
@@ -20,66 +14,32 @@ const BATCH = 200;
 const frameOptions = { appName: 'careshell', enterpriseNumber: 64_000 };
 
 async function setup(resendWindowBytes: number) {
-  const pki = collectorPki();
-  const f = await journalFixture();
-  teardown(f.cleanup);
-  const journal = await f.open();
-  teardown(() => journal.close());
-  const rsyslog = await Rsyslog.create('syslog-tls', pki);
-  teardown(() => rsyslog.dispose());
-  await rsyslog.start();
-  const forwarder = new AuditForwarder({
-    destination: 'siem',
-    journal,
-    transport: new SyslogTlsTransport({
-      host: '127.0.0.1',
-      port: rsyslog.port,
-      ca: pki.caPem,
-      cert: pki.workstation.certPem,
-      key: pki.workstation.keyPem,
-      clock: systemClock,
-      settleMs: 200,
-      connectTimeoutMs: 1_000,
-      resendWindowBytes,
-      format: (event) => formatSyslogMessage(event, frameOptions),
-    }),
-    cursors: new CursorStore(path.join(f.root, 'audit-forwarding')),
+  const fixture = await rsyslogFixture('syslog-tls', teardown);
+  const transport = new SyslogTlsTransport({
+    ...fixture.rsyslog.clientEndpoint(),
     clock: systemClock,
-    random: systemRandom,
-    retry: { initialMs: 100, maxMs: 400 },
-    batchSize: BATCH,
-    audit: journal,
-    workstation: 'COW-3F-12',
-    log: { warn: () => undefined },
-    stallAfterFailures: 1_000,
+    settleMs: 200,
+    connectTimeoutMs: 1_000,
+    resendWindowBytes,
+    format: (event) => formatSyslogMessage(event, frameOptions),
   });
-  await forwarder.start();
-  teardown(() => forwarder.stop());
-  return { journal, rsyslog, forwarder };
+  return { ...fixture, forwarder: await fixture.forwarder(transport, BATCH) };
 }
-
-let appended = 0;
-async function append(journal: AuditJournal, count: number) {
-  await Promise.all(Array.from({ length: count }, () => journal.append(sampleEvent('session.unlock', appended++))));
-}
-
-const journalEvents = async (journal: AuditJournal) =>
-  (await readEvents(journal.directory, undefined, { maxEvents: 100_000 })).events;
 
 /**
  * The collector hangs (SIGSTOP) while events keep coming: its kernel and ours take bytes until both buffers
  * are full, and the batches that fit are reported sent. Then it crashes (SIGKILL), and what both kernels held
  * is gone. Returns the ids the collector has after it is restarted and every send has gone through again.
  */
-async function hangThenCrash({ journal, rsyslog, forwarder }: Awaited<ReturnType<typeof setup>>) {
-  await append(journal, 200);
+async function hangThenCrash({ journal, rsyslog, forwarder, append }: Awaited<ReturnType<typeof setup>>) {
+  await append(200);
   await waitFor(async () => (await rsyslog.received()).length === 200, 'the first 200 events in the file');
   rsyslog.pause();
-  await append(journal, 3_000);
+  await append(3_000);
   // Events reported sent while the collector was not reading: only the kernels hold them.
   await waitFor(() => forwarder.status().deliveredSeq > 200 + 2 * BATCH, 'batches written into the hung collector');
   await rsyslog.crash();
-  await append(journal, 100);
+  await append(100);
   const failures = forwarder.status().consecutiveFailures;
   await waitFor(() => forwarder.status().consecutiveFailures > failures, 'a send to fail against the dead collector');
   await rsyslog.start();
@@ -100,7 +60,7 @@ describe.skipIf(missing !== undefined)(
       const windowBytes = 16 * 1024 * 1024;
       const context = await setup(windowBytes);
       const received = await hangThenCrash(context);
-      const events = await journalEvents(context.journal);
+      const events = await context.journalEvents();
       const got = new Set(received.map((line) => line.eventId));
       expect(events.filter((event) => !got.has(event.id)).map((event) => event.seq)).toEqual([]);
       // Duplicates carry their event id and are bounded by the window (plus the batch cut by the failure).
@@ -117,7 +77,7 @@ describe.skipIf(missing !== undefined)(
       const context = await setup(0);
       const received = await hangThenCrash(context);
       const got = new Set(received.map((line) => line.eventId));
-      const lost = (await journalEvents(context.journal)).filter((event) => !got.has(event.id));
+      const lost = (await context.journalEvents()).filter((event) => !got.has(event.id));
       expect(lost.length).toBeGreaterThan(0);
     });
   },

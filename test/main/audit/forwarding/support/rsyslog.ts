@@ -87,11 +87,18 @@ export class Rsyslog {
   private constructor(
     readonly directory: string,
     readonly port: number,
+    private readonly pki: ReturnType<typeof collectorPki>,
   ) {}
+
+  /** How the workstation reaches this collector: its CA and the client certificate it requires (`port` for a relay). */
+  clientEndpoint(port = this.port) {
+    const { caPem, workstation } = this.pki;
+    return { host: '127.0.0.1', port, ca: caPem, cert: workstation.certPem, key: workstation.keyPem };
+  }
 
   static async create(input: CollectorInput, pki: ReturnType<typeof collectorPki>): Promise<Rsyslog> {
     const directory = await mkdtemp(path.join(tmpdir(), 'careshell-rsyslog-'));
-    const rsyslog = new Rsyslog(directory, await freePort());
+    const rsyslog = new Rsyslog(directory, await freePort(), pki);
     const file = (name: string) => path.join(directory, name);
     await writeFile(file('ca.pem'), pki.caPem);
     await writeFile(file('server.pem'), pki.server.certPem);
