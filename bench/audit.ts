@@ -132,7 +132,7 @@ async function measureVerify(root: string) {
 
 /**
  * Events from the journal to rsyslog's imrelp (TLS, client certificate, Direct queue: each message is in its
- * output file before it is acknowledged), with the production defaults (window 128, batches of 200): from the
+ * output file before it is acknowledged), with the production defaults (window 128, batches of 1,000): from the
  * forwarder's start to the cursor reaching the last event, so every event counted was acknowledged.
  */
 async function measureRelp(root: string) {
@@ -163,7 +163,7 @@ async function measureRelp(root: string) {
       clock: systemClock,
       random: systemRandom,
       retry: { initialMs: 1_000, maxMs: 300_000 },
-      batchSize: 200,
+      batchSize: 1_000,
       audit: journal,
       workstation: 'bench',
       log: { warn: (message) => process.stderr.write(`${message}\n`) },

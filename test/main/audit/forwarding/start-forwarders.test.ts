@@ -86,8 +86,13 @@ describe('the audit policy', () => {
         { kind: 'atna-syslog', id: 'siem', host: 'siem.example', enterpriseNumber: 64_000 },
       ],
     });
-    expect(forwarders[0]).toMatchObject({ port: 20514, window: 128, ackTimeoutMs: 30_000, batchSize: 200 });
-    expect(forwarders[1]).toMatchObject({ port: 6514, settleMs: 1_000, resendWindowBytes: 16 * 1024 * 1024 });
+    expect(forwarders[0]).toMatchObject({ port: 20514, window: 128, ackTimeoutMs: 30_000, batchSize: 1_000 });
+    expect(forwarders[1]).toMatchObject({
+      port: 6514,
+      settleMs: 1_000,
+      resendWindowBytes: 16 * 1024 * 1024,
+      batchSize: 200,
+    });
   });
 
   it('refuses syslog-TLS options on a RELP forwarder, and the documentation PEN on both', () => {
