@@ -120,6 +120,24 @@ describe.skipIf(missing !== undefined)("RELP forwarding to Debian's rsyslog (imr
     expect(duplicates).toBeLessThanOrEqual(WINDOW);
   });
 
+  it('sends again, with their ids, the events whose acknowledgements the network lost, and no more than a window', async () => {
+    const fixture = await setup({ viaProxy: true });
+    const { append, rsyslog, proxy, forwarder } = fixture;
+    await append(200);
+    await allArrived(fixture);
+    // The collector still receives and stores, but its answers no longer come back.
+    proxy.cut('answers');
+    await append(300);
+    await waitFor(async () => (await rsyslog.received()).length > 200, 'messages stored whose answers were lost');
+    await waitFor(() => forwarder.status().consecutiveFailures >= 1, 'the missing answers to fail a send');
+    expect(forwarder.status().deliveredSeq).toBe(200);
+    proxy.heal();
+    await allArrived(fixture);
+    const duplicates = await expectAllDelivered(fixture, await rsyslog.received());
+    expect(duplicates).toBeGreaterThan(0);
+    expect(duplicates).toBeLessThanOrEqual(WINDOW);
+  });
+
   it('is refused by a collector that requires a client certificate when the workstation has none', async () => {
     const fixture = await setup({ withClientCert: false });
     const { append, rsyslog, forwarder } = fixture;

@@ -3,8 +3,9 @@ import type { AddressInfo, Server, Socket } from 'node:net';
 
 /**
  * A TCP relay on 127.0.0.1 standing for the network between the workstation and its collector. `cut()`
- * makes it a black hole, as a failed link is: nothing more goes through in either direction and nothing is
- * closed, so each end finds out only through its own timeouts; new connections are accepted and go nowhere.
+ * makes it a black hole, as a failed link is: nothing more goes through (in both directions, or only back from
+ * the collector) and nothing is closed, so each end finds out only through its own timeouts; new connections
+ * are accepted and go nowhere.
  * `heal()` drops what the cut left hanging (the state a real router would have lost) and relays again.
  */
 export class TcpProxy {
@@ -12,6 +13,8 @@ export class TcpProxy {
   private server?: Server;
   private cutOff = false;
   private readonly sockets = new Set<Socket>();
+  /** The collector's side of each relayed connection. */
+  private readonly upstreams = new Set<Socket>();
 
   constructor(private readonly targetPort: number) {}
 
@@ -22,9 +25,10 @@ export class TcpProxy {
     this.port = (server.address() as AddressInfo).port;
   }
 
-  cut(): void {
+  /** `answers`: only what the collector sends back is lost (its acknowledgements), the rest still arrives. */
+  cut(what: 'both-ways' | 'answers' = 'both-ways'): void {
     this.cutOff = true;
-    for (const socket of this.sockets) {
+    for (const socket of what === 'answers' ? this.upstreams : this.sockets) {
       socket.unpipe();
       socket.pause();
     }
@@ -55,6 +59,8 @@ export class TcpProxy {
     }
     const upstream = connect(this.targetPort, '127.0.0.1');
     this.track(upstream);
+    this.upstreams.add(upstream);
+    upstream.on('close', () => this.upstreams.delete(upstream));
     client.pipe(upstream);
     upstream.pipe(client);
     // One end closing closes the other, unless the link is cut (then nothing tells the other end).
