@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -20,6 +20,12 @@ function libDirs(): string[] {
 
 const hasModule = (file: string) => MODULE_DIRS.some((dir) => existsSync(path.join(dir, file)));
 
+/** rsyslogd lives in /usr/sbin, which a non-root user's PATH often leaves out. */
+const RSYSLOGD = [...(process.env.PATH ?? '').split(':'), '/usr/sbin', '/sbin']
+  .filter((dir) => dir !== '')
+  .map((dir) => path.join(dir, 'rsyslogd'))
+  .find((file) => existsSync(file));
+
 /**
  * Why the real-rsyslog tests cannot run here, or undefined when they can. A developer machine without Debian's
  * rsyslog, rsyslog-relp and rsyslog-gnutls skips them with the reason printed; CI (which installs them) never skips.
@@ -27,7 +33,7 @@ const hasModule = (file: string) => MODULE_DIRS.some((dir) => existsSync(path.jo
 export function rsyslogMissingReason(): string | undefined {
   if (process.env.CI) return undefined;
   const missing = [
-    ...(spawnSync('sh', ['-c', 'command -v rsyslogd']).status === 0 ? [] : ['rsyslog']),
+    ...(RSYSLOGD ? [] : ['rsyslog']),
     ...(hasModule('imrelp.so') ? [] : ['rsyslog-relp']),
     ...(hasModule('lmnsd_gtls.so') ? [] : ['rsyslog-gnutls']),
   ];
@@ -133,7 +139,7 @@ export class Rsyslog {
   async start(): Promise<void> {
     await rm(path.join(this.directory, 'rsyslogd.pid'), { force: true });
     const child = spawn(
-      'rsyslogd',
+      RSYSLOGD ?? 'rsyslogd',
       ['-n', '-f', path.join(this.directory, 'rsyslog.conf'), '-i', path.join(this.directory, 'rsyslogd.pid')],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
