@@ -61,7 +61,10 @@ export interface ForwarderStatus {
  * in memory: a restart resumes from the cursor, so delivery is at-least-once with stable event ids.
  */
 export class AuditForwarder {
+  /** Where the next batch is read from. */
   private cursor?: JournalPosition;
+  /** The cursor as saved: behind `cursor` while the transport has events it cannot yet confirm. */
+  private saved?: JournalPosition;
   private running = false;
   private again = false;
   private stopped = true;
@@ -76,6 +79,7 @@ export class AuditForwarder {
 
   async start(): Promise<void> {
     this.cursor = await this.options.cursors.load(this.options.destination);
+    this.saved = this.cursor;
     this.stopped = false;
     this.unsubscribe = this.options.journal.onDurable(() => this.pump());
     this.pump();
@@ -88,6 +92,8 @@ export class AuditForwarder {
     // Closing first fails a send in flight, so the pass ends now instead of waiting on the collector.
     await this.options.transport.close();
     await this.idle;
+    // A transport that closed cleanly may now confirm what it could not before.
+    if (this.cursor) await this.save();
   }
 
   status(): ForwarderStatus {
@@ -139,6 +145,8 @@ export class AuditForwarder {
           const delivered = error instanceof DeliveryError ? error.delivered : 0;
           stuck = events[delivered];
           if (delivered > 0) await this.advance(events[delivered - 1]!.next);
+          // Events the transport could not confirm go out again from the saved cursor.
+          this.cursor = this.saved;
           throw error;
         }
         await this.advance(events.at(-1)!.next);
@@ -220,8 +228,16 @@ export class AuditForwarder {
   }
 
   private async advance(position: JournalPosition): Promise<void> {
-    await this.options.cursors.save(this.options.destination, position);
     this.cursor = position;
+    await this.save();
+  }
+
+  private async save(): Promise<void> {
+    const position = this.options.transport.confirmedPosition?.() ?? this.cursor!;
+    const { saved } = this;
+    if (saved && saved.segment === position.segment && saved.offset === position.offset) return;
+    await this.options.cursors.save(this.options.destination, position);
+    this.saved = position;
   }
 
   private scheduleRetry(): void {

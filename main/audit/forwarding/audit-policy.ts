@@ -29,34 +29,60 @@ const destinationId = z
     'use 1-63 lower-case letters, digits, "-" or "_" (it names the delivery cursor file)',
   );
 
+/** What an ATNA message over syslog or RELP carries: the same RFC 5424 message either way. */
+const atnaMessageFields = {
+  id: destinationId,
+  host: z.string().min(1),
+  tls: tlsSchema.prefault({}),
+  appName: z.string().min(1).max(48).default('careshell'),
+  // RFC 5424 §7.2.2: an SD-ID with "@" must carry a registered Private Enterprise Number. CareShell has none
+  // of its own to default to (32473 is IANA's documentation number, RFC 5612), so IT sets the hospital's.
+  enterpriseNumber: z
+    .number({
+      error: (issue) =>
+        issue.input === undefined
+          ? `set it to your organisation's IANA Private Enterprise Number (${PEN_HINT})`
+          : undefined,
+    })
+    .int()
+    .positive()
+    .refine(
+      (n) => n !== 32473,
+      `32473 is IANA's example number, reserved for documentation (RFC 5612); use your organisation's own (${PEN_HINT})`,
+    ),
+  enterpriseSiteId: z.string().min(1).optional(),
+  connectTimeoutMs: z.number().int().min(100).max(120_000).default(10_000),
+  batchSize: z.number().int().min(1).max(10_000).default(200),
+  retry: retrySchema.prefault({}),
+};
+
 const atnaSyslogSchema = z
   .object({
     kind: z.literal('atna-syslog'),
-    id: destinationId,
-    host: z.string().min(1),
+    ...atnaMessageFields,
     port: z.number().int().min(1).max(65_535).default(6514),
-    tls: tlsSchema.prefault({}),
-    appName: z.string().min(1).max(48).default('careshell'),
-    // RFC 5424 §7.2.2: an SD-ID with "@" must carry a registered Private Enterprise Number. CareShell has none
-    // of its own to default to (32473 is IANA's documentation number, RFC 5612), so IT sets the hospital's.
-    enterpriseNumber: z
-      .number({
-        error: (issue) =>
-          issue.input === undefined
-            ? `set it to your organisation's IANA Private Enterprise Number (${PEN_HINT})`
-            : undefined,
-      })
-      .int()
-      .positive()
-      .refine(
-        (n) => n !== 32473,
-        `32473 is IANA's example number, reserved for documentation (RFC 5612); use your organisation's own (${PEN_HINT})`,
-      ),
-    enterpriseSiteId: z.string().min(1).optional(),
     settleMs: z.number().int().min(0).max(60_000).default(1_000),
-    connectTimeoutMs: z.number().int().min(100).max(120_000).default(10_000),
-    batchSize: z.number().int().min(1).max(10_000).default(200),
-    retry: retrySchema.prefault({}),
+    // Covers the send buffer of a workstation and the receive buffer of a collector at Linux's default
+    // autotuning limits (4 MiB and 6 MiB) with room to spare; docs/audit.md#transports.
+    resendWindowBytes: z
+      .number()
+      .int()
+      .min(0)
+      .max(256 * 1024 * 1024)
+      .default(16 * 1024 * 1024),
+  })
+  .strict();
+
+const atnaRelpSchema = z
+  .object({
+    kind: z.literal('atna-relp'),
+    ...atnaMessageFields,
+    // librelp's default port; rsyslog's imrelp has none, so the collector's config names it.
+    port: z.number().int().min(1).max(65_535).default(20514),
+    window: z.number().int().min(1).max(1_024).default(128),
+    // Every message is acknowledged, so a large batch costs no duplicates; it saves cursor writes (bench:audit).
+    batchSize: z.number().int().min(1).max(10_000).default(1_000),
+    ackTimeoutMs: z.number().int().min(100).max(600_000).default(30_000),
   })
   .strict();
 
@@ -73,7 +99,7 @@ const fhirSchema = z
   })
   .strict();
 
-export const auditForwarderSchema = z.discriminatedUnion('kind', [atnaSyslogSchema, fhirSchema]);
+export const auditForwarderSchema = z.discriminatedUnion('kind', [atnaRelpSchema, atnaSyslogSchema, fhirSchema]);
 
 /** The `audit` section of the machine policy: journal settings and where events are forwarded. */
 export const auditPolicySchema = z

@@ -11,6 +11,8 @@ import type { AuditForwarderPolicy } from './audit-policy.js';
 import type { AuditTransport } from './audit-transport.js';
 import { CursorStore } from './cursor-store.js';
 import { FhirHttpsTransport } from './fhir-https-transport.js';
+import type { StoredAuditEvent } from '../journal/journal-reader.js';
+import { RelpTlsTransport } from './relp-tls-transport.js';
 import { formatSyslogMessage } from './syslog-frame.js';
 import { SyslogTlsTransport } from './syslog-tls-transport.js';
 
@@ -145,15 +147,13 @@ async function createTransport(
     enterpriseNumber: destination.enterpriseNumber,
     enterpriseSiteId: destination.enterpriseSiteId,
   };
-  return new SyslogTlsTransport({
-    host: destination.host,
-    port: destination.port,
-    ca,
-    cert,
-    key: privateKey,
-    clock,
-    settleMs: destination.settleMs,
-    connectTimeoutMs: destination.connectTimeoutMs,
-    format: (event) => formatSyslogMessage(event, frame),
-  });
+  const endpoint = { host: destination.host, port: destination.port, ca, cert, key: privateKey };
+  const format = (event: StoredAuditEvent) => formatSyslogMessage(event, frame);
+  const { connectTimeoutMs } = destination;
+  if (destination.kind === 'atna-relp') {
+    const { window, ackTimeoutMs } = destination;
+    return new RelpTlsTransport({ ...endpoint, clock, connectTimeoutMs, ackTimeoutMs, window, format });
+  }
+  const { settleMs, resendWindowBytes } = destination;
+  return new SyslogTlsTransport({ ...endpoint, clock, settleMs, connectTimeoutMs, resendWindowBytes, format });
 }

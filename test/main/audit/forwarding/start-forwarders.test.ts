@@ -12,7 +12,7 @@ const tls = useTestTls();
 const teardown = useTeardown();
 
 /** Starts forwarders for one ATNA destination whose tls section points at files holding `files`. */
-async function startWith(files: { caFile?: string; certFile?: string; keyFile?: string }) {
+async function startWith(files: { caFile?: string; certFile?: string; keyFile?: string }, kind = 'atna-syslog') {
   const f = await journalFixture();
   teardown(f.cleanup);
   const journal = await f.open();
@@ -23,7 +23,7 @@ async function startWith(files: { caFile?: string; certFile?: string; keyFile?: 
     await writeFile(tlsSection[key], text);
   }
   const { forwarders } = auditPolicySchema.parse({
-    forwarders: [{ kind: 'atna-syslog', id: 'siem', host: '127.0.0.1', enterpriseNumber: 64_000, tls: tlsSection }],
+    forwarders: [{ kind, id: 'siem', host: '127.0.0.1', enterpriseNumber: 64_000, tls: tlsSection }],
   });
   const log = { warn: () => undefined };
   return startForwarders({
@@ -63,5 +63,43 @@ describe('startForwarders checks certificate and key files before starting', () 
       journalSeq: 0,
       consecutiveFailures: 0,
     });
+  });
+
+  it('starts a RELP forwarder with the same checks and defaults', async () => {
+    const forwarding = await startWith(
+      { caFile: tls().caPem, certFile: tls().certPem, keyFile: tls().keyPem },
+      'atna-relp',
+    );
+    teardown(() => forwarding.stop());
+    expect(forwarding.status()[0]).toMatchObject({ destination: 'siem', deliveredSeq: 0 });
+    await expect(startWith({ caFile: 'not a certificate' }, 'atna-relp')).rejects.toThrow(
+      /^audit\.forwarders\[0\]\.tls\.caFile \(forwarder "siem"\): .*is not a PEM certificate/,
+    );
+  });
+});
+
+describe('the audit policy', () => {
+  it("gives RELP librelp's port and window, and syslog-TLS a 16 MiB resend window, by default", () => {
+    const { forwarders } = auditPolicySchema.parse({
+      forwarders: [
+        { kind: 'atna-relp', id: 'arr', host: 'arr.example', enterpriseNumber: 64_000 },
+        { kind: 'atna-syslog', id: 'siem', host: 'siem.example', enterpriseNumber: 64_000 },
+      ],
+    });
+    expect(forwarders[0]).toMatchObject({ port: 20514, window: 128, ackTimeoutMs: 30_000, batchSize: 1_000 });
+    expect(forwarders[1]).toMatchObject({
+      port: 6514,
+      settleMs: 1_000,
+      resendWindowBytes: 16 * 1024 * 1024,
+      batchSize: 200,
+    });
+  });
+
+  it('refuses syslog-TLS options on a RELP forwarder, and the documentation PEN on both', () => {
+    const relp = { kind: 'atna-relp', id: 'arr', host: 'arr.example', enterpriseNumber: 64_000 };
+    expect(auditPolicySchema.safeParse({ forwarders: [{ ...relp, settleMs: 100 }] }).success).toBe(false);
+    expect(auditPolicySchema.safeParse({ forwarders: [{ ...relp, window: 0 }] }).success).toBe(false);
+    const pen = auditPolicySchema.safeParse({ forwarders: [{ ...relp, enterpriseNumber: 32473 }] });
+    expect(pen.error?.issues[0]?.message).toMatch(/IANA's example number/);
   });
 });
