@@ -149,10 +149,12 @@ export class AuditForwarder {
           this.cursor = this.saved;
           throw error;
         }
-        await this.advance(events.at(-1)!.next);
+        // The collector took the batch: the stall is over before the cursor moves, so a status read while the
+        // cursor is being saved never shows the new position with the old failures.
         this.failures = 0;
         this.lastError = undefined;
         this.stalled = false;
+        await this.advance(events.at(-1)!.next);
         if (this.stopped) return;
       }
     } catch (error) {

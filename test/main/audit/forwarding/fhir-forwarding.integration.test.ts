@@ -166,8 +166,13 @@ describe('a destination that keeps failing at one record', () => {
       { stepMs: 1_000 },
     );
     expect(trail.status()[0]).toMatchObject({ stalled: false, consecutiveFailures: 0 });
-    // The four events, and the checkpoint that signed them, as an audit.checkpoint the collector witnesses.
-    expect(collector.resources.size).toBe(5);
+    // The four events, and the checkpoints that signed them (one or more, by when the journal signed), as
+    // audit.checkpoint events the collector witnesses.
+    const kinds = [...collector.resources.values()].map((resource) =>
+      JSON.stringify(resource).includes('audit.checkpoint'),
+    );
+    expect(kinds.filter((checkpoint) => !checkpoint)).toHaveLength(4);
+    expect(kinds.filter((checkpoint) => checkpoint).length).toBeGreaterThanOrEqual(1);
   });
 
   it('delivers the events before a record it cannot read, then reports the stall at that record', async () => {

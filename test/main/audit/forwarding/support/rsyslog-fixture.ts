@@ -50,8 +50,9 @@ export async function rsyslogFixture(input: CollectorInput, teardown: (step: () 
     async append(count: number): Promise<void> {
       await Promise.all(Array.from({ length: count }, () => journal.append(sampleEvent('session.unlock', appended++))));
     },
+    /** What the forwarder sends: every event, and each checkpoint as an audit.checkpoint event in its place. */
     async journalEvents() {
-      return (await readEvents(journal.directory, undefined, { maxEvents: 100_000 })).events;
+      return (await readEvents(journal.directory, undefined, { maxEvents: 100_000, checkpoints: true })).events;
     },
   };
 }
