@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { authenticatorCodeSchema, pinSchema, stepUpProofSchema } from '../common/credential-schemas.js';
+import { LANGUAGES, NOTICE_IDS } from '../common/notice-ids.js';
 import { STEP_UP_ACTIONS } from '../common/step-up-actions.js';
 
 /**
@@ -40,7 +41,14 @@ export const sessionViewSchema = z.object({
    * Present when the PIN pad must be shown; attemptsLeft once a wrong PIN was entered; canReset when a
    * forgotten PIN can be replaced here (full sign-in, then a new PIN).
    */
-  pinPrompt: z.object({ attemptsLeft: z.number().int().nonnegative().optional(), canReset: z.boolean() }).optional(),
+  pinPrompt: z
+    .object({
+      attemptsLeft: z.number().int().nonnegative().optional(),
+      /** Whose PIN is asked for: during a switch, not the owner of the locked session. */
+      displayName: z.string().optional(),
+      canReset: z.boolean(),
+    })
+    .optional(),
   /**
    * On the active screen: a high-risk action waits for the user to confirm it is them, by one of `methods`
    * (a fresh sign-in at the identity provider, or a code from their authenticator app); `proving` while one is checked.
@@ -54,6 +62,8 @@ export const sessionViewSchema = z.object({
     .optional(),
   /** Milliseconds left at the moment the view was sent; the renderer counts down locally. */
   idleWarningMsLeft: z.number().nonnegative().optional(),
+  /** On the active screen: time left before the idle lock, if nobody touches the workstation. */
+  idleLockMsLeft: z.number().nonnegative().optional(),
   graceMsLeft: z.number().nonnegative().optional(),
   lifetimeMsLeft: z.number().nonnegative().optional(),
   sessionElapsedMs: z.number().nonnegative().optional(),
@@ -61,7 +71,21 @@ export const sessionViewSchema = z.object({
   withoutBadge: z.enum(['never', 'when-no-reader', 'always']).optional(),
   /** Other users' sessions kept on this workstation (count only: never whose, to the next user). */
   suspendedCount: z.number().int().nonnegative(),
-  notice: z.object({ level: z.enum(['info', 'warning', 'error']), text: z.string() }).optional(),
+  /**
+   * The one current message for the screen, as a message id and its parameters: the renderer words it in the
+   * screen's language (common/notice-ids.ts, renderer/i18n/).
+   */
+  notice: z
+    .object({
+      level: z.enum(['info', 'warning', 'error']),
+      id: z.enum(NOTICE_IDS),
+      params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+    })
+    .optional(),
+  /** How to draw the screens (policy session.display): language, when to show the lock countdown, sounds. */
+  display: z
+    .object({ language: z.enum(LANGUAGES), lockCountdownMs: z.number().nonnegative(), sounds: z.boolean() })
+    .optional(),
 });
 export type SessionView = z.infer<typeof sessionViewSchema>;
 

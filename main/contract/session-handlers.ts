@@ -19,13 +19,8 @@ type Ack = InvokeResponse<'session:lock-now'>;
  */
 export function sessionHandlers({ session, readerStatus, authenticators }: SessionHandlerDeps): InvokeHandlers {
   const accepted = (): Ack => ({ ok: true });
-  /** A PIN was right when a session is on screen; otherwise the notice says what to do. */
-  const unlocked = (): Ack => {
-    const view = session.view();
-    return view.screen === 'active'
-      ? { ok: true }
-      : { ok: false, ...(view.notice ? { message: view.notice.text } : {}) };
-  };
+  /** A PIN was right when a session is on screen; otherwise the screen's notice says what to do. */
+  const unlocked = (): Ack => ({ ok: session.view().screen === 'active' });
   const forward =
     <R>(toInput: (request: R) => SessionInput, answer: () => Ack = accepted) =>
     async (request: R): Promise<Ack> => {

@@ -1,16 +1,21 @@
 import { useState } from 'react';
 import { messageOf } from '../../common/errors.js';
 import type { AuthenticatorSetup, CareShellApi } from '../../preload/contract';
+import { useDialogFocus } from '../hooks/use-dialog-focus';
+import { useT } from '../i18n/use-t';
 import { CodeForm } from './CodeForm';
 import { QrCode } from './QrCode';
 
 /**
  * The new authenticator secret, once, after the clinician's fresh sign-in: scan the QR code (or type the key),
- * then enter the app's first code to make it their step-up factor.
+ * then enter the app's first code to make it their step-up factor. Escape cancels.
  */
 export function AuthenticatorSetupPanel({ setup, api }: { setup: AuthenticatorSetup; api: CareShellApi }) {
+  const t = useT();
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
+  const cancel = () => void api.identity.cancelAuthenticator();
+  const dialog = useDialogFocus<HTMLDivElement>(cancel);
   const confirm = async (code: string) => {
     setBusy(true);
     try {
@@ -29,32 +34,34 @@ export function AuthenticatorSetupPanel({ setup, api }: { setup: AuthenticatorSe
       aria-modal="true"
       aria-labelledby="authenticator-title"
       data-testid="authenticator-setup"
+      ref={dialog}
     >
       <section className="overlay-card">
-        <h2 id="authenticator-title">Set up your authenticator app</h2>
-        <p>Scan this code with your authenticator app, or add the key by hand.</p>
-        <QrCode text={setup.uri} label={`Authenticator QR code for ${setup.account}`} />
+        <h2 id="authenticator-title">{t('authenticator.title')}</h2>
+        <p>{t('authenticator.scan')}</p>
+        <QrCode text={setup.uri} label={t('authenticator.qr', { account: setup.account })} />
         <p className="secret">
           {setup.issuer} · {setup.account}
           <br />
-          Key: <code data-testid="authenticator-secret">{setup.secret.replace(/(.{4})/g, '$1 ').trim()}</code>
+          {t('authenticator.key')}{' '}
+          <code data-testid="authenticator-secret">{setup.secret.replace(/(.{4})/g, '$1 ').trim()}</code>
         </p>
+        {error && (
+          <p className="notice notice-error" role="alert">
+            {error}
+          </p>
+        )}
         <CodeForm
           id="authenticator-code"
-          label="The code the app shows now"
+          label={t('authenticator.codeLabel')}
           busy={busy}
-          submitLabel="Finish setup"
+          submitLabel={t('authenticator.finish')}
           testId="authenticator"
           onSubmit={(code) => void confirm(code)}
           onEdit={() => setError(undefined)}
         />
-        {error && (
-          <p className="pin-error" role="alert">
-            {error}
-          </p>
-        )}
-        <button type="button" className="secondary" onClick={() => void api.identity.cancelAuthenticator()}>
-          Cancel
+        <button type="button" className="secondary" onClick={cancel}>
+          {t('common.cancel')}
         </button>
       </section>
     </div>

@@ -1,35 +1,53 @@
 import type { CareShellApi, SessionView } from '../../preload/contract';
+import { useDialogFocus } from '../hooks/use-dialog-focus';
+import { useT } from '../i18n/use-t';
 import { CodeForm } from './CodeForm';
+import { Notice } from './Notice';
 
 type StepUpView = NonNullable<SessionView['stepUp']>;
 
-const WHAT: Record<StepUpView['action'], string> = {
-  'break-glass': 'use emergency access',
-  export: 'export records',
-  'policy-change': "change this workstation's policy",
-  'authenticator-setup': 'set up an authenticator app',
-};
-
 /**
  * Over the signed-in view when a high-risk action needs the user to confirm it is them: a code from their
- * authenticator app, or a fresh sign-in in the sign-in window, whichever the policy accepts.
+ * authenticator app, or a fresh sign-in in the sign-in window, whichever the policy accepts. What went wrong
+ * (a wrong code) is shown in the dialog, where the person is looking, not behind it. Escape cancels.
  */
-export function StepUpPanel({ stepUp, api }: { stepUp: StepUpView; api: CareShellApi }) {
+export function StepUpPanel({
+  stepUp,
+  notice,
+  receivedAt,
+  api,
+}: {
+  stepUp: StepUpView;
+  notice: SessionView['notice'];
+  receivedAt: number;
+  api: CareShellApi;
+}) {
+  const t = useT();
+  const cancel = () => void api.session.cancelStepUp();
+  const dialog = useDialogFocus<HTMLDivElement>(cancel);
   const busy = stepUp.proving !== undefined;
   return (
-    <div className="overlay" role="dialog" aria-modal="true" aria-labelledby="step-up-title" data-testid="step-up">
+    <div
+      className="overlay"
+      role="dialog"
+      aria-modal="true"
+      aria-labelledby="step-up-title"
+      data-testid="step-up"
+      ref={dialog}
+    >
       <section className="overlay-card">
-        <h2 id="step-up-title">Confirm it is you to {WHAT[stepUp.action]}</h2>
+        <h2 id="step-up-title">{t('stepUp.title', { action: t(`action.${stepUp.action}`) })}</h2>
+        <Notice notice={notice} receivedAt={receivedAt} />
         {stepUp.proving === 'idp' ? (
-          <p>Sign in again in the sign-in window.</p>
+          <p>{t('stepUp.waiting')}</p>
         ) : (
           <>
             {stepUp.methods.includes('totp') && (
               <CodeForm
                 id="step-up-code"
-                label="Code from your authenticator app"
+                label={t('stepUp.codeLabel')}
                 busy={busy}
-                submitLabel="Confirm"
+                submitLabel={t('stepUp.confirm')}
                 testId="step-up"
                 onSubmit={(code) => void api.session.proveStepUp({ method: 'totp', code })}
               />
@@ -42,18 +60,13 @@ export function StepUpPanel({ stepUp, api }: { stepUp: StepUpView; api: CareShel
                 data-testid="step-up-sign-in"
                 onClick={() => void api.session.proveStepUp({ method: 'idp' })}
               >
-                Sign in with your password instead
+                {t('stepUp.signInInstead')}
               </button>
             )}
           </>
         )}
-        <button
-          type="button"
-          className="secondary"
-          data-testid="step-up-cancel"
-          onClick={() => void api.session.cancelStepUp()}
-        >
-          Cancel
+        <button type="button" className="secondary" data-testid="step-up-cancel" onClick={cancel}>
+          {t('common.cancel')}
         </button>
       </section>
     </div>

@@ -69,8 +69,8 @@ describe('App', () => {
       }),
     );
     const banner = screen.getByTestId('reader-banner').textContent;
-    expect(banner).toContain('No badge reader is working.');
-    expect(banner).toContain('Front desk reader: Unplugged.');
+    expect(banner).toContain('The badge reader is not working.');
+    expect(banner).toContain('For IT: Front desk reader: Unplugged.');
     expect(banner).toContain('Use your password.');
   });
 
@@ -96,7 +96,11 @@ describe('App', () => {
     const fake = fakeApi({
       ...baseView,
       screen: 'policy-error',
-      notice: { level: 'error', text: 'session.idleTimeoutSeconds: must be at least 30 seconds' },
+      notice: {
+        level: 'error',
+        id: 'policyProblems',
+        params: { problems: 'session.idleTimeoutSeconds: must be at least 30 seconds' },
+      },
     });
     render(<App api={fake.api} />);
     expect((await screen.findByTestId('policy-error')).textContent).toContain(

@@ -74,12 +74,11 @@ describe('sessionHandlers: what each channel does in a running workstation', () 
     });
   }
 
-  it('answers a PIN ok only when a session is on screen afterwards; otherwise with the notice that says why', async () => {
+  it('answers a PIN ok only when a session is on screen afterwards; otherwise not (the screen notice says why)', async () => {
     const { handlers, afterInput } = rig();
-    afterInput({ ...locked, notice: { level: 'warning', text: 'Wrong PIN. 2 attempts left.' } });
+    afterInput({ ...locked, notice: { level: 'warning', id: 'wrongPin', params: { count: 2, retryInMs: 0 } } });
     expect(await handlers['session:submit-pin']({ pin: '0000' })).toEqual({
       ok: false,
-      message: 'Wrong PIN. 2 attempts left.',
     });
     afterInput({ ...locked, screen: 'active', user: { displayName: 'Ana Lopez, RN', roles: ['nurse'] } });
     expect(await handlers['session:submit-pin']({ pin: '4826' })).toEqual({ ok: true });
