@@ -33,7 +33,7 @@ export function Workstation({
   const readerDown = readers !== undefined && readersDown(readers);
   return (
     <div className="workstation" data-testid="workstation">
-      <header className="session-header">
+      <header className="session-header" data-testid="session-header">
         <div className="who">
           <span className="user-name" data-testid="signed-in-user">
             {view.user?.displayName}
