@@ -173,6 +173,8 @@ export const invokeChannels = {
 export const eventChannels = {
   'session:view': { method: 'onView', payload: sessionViewSchema },
   'readers:status': { method: 'onStatus', payload: readerStatusSchema },
+  /** A badge was read, before anything is decided about it: the screen confirms the tap at once. */
+  'readers:badge-read': { method: 'onBadgeRead', payload: z.object({ readerId: z.string() }) },
   /** null when the setup ended (confirmed, cancelled, or the session left the screen). */
   'identity:authenticator-setup': { method: 'onAuthenticatorSetup', payload: authenticatorSetupSchema.nullable() },
 } as const satisfies Record<`${string}:${string}`, { readonly method: string; readonly payload: z.ZodType }>;

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { AuthenticatorSetup, CareShellApi, ReaderStatus, SessionView } from '../preload/contract';
 import { AuthenticatorSetupPanel } from './components/AuthenticatorSetupPanel';
+import { BadgeReadCue } from './components/BadgeReadCue';
 import { LockScreen } from './components/LockScreen';
 import { Workstation } from './components/Workstation';
 import { IdleWarning } from './components/IdleWarning';
@@ -69,6 +70,7 @@ export function App({ api }: { api: CareShellApi }) {
       )}
       {sessionOnScreen && authenticator && <AuthenticatorSetupPanel setup={authenticator} api={api} />}
       {view.screen === 'idle-warning' && <IdleWarning view={view} receivedAt={received.at} onStay={reportActivity} />}
+      <BadgeReadCue api={api} sounds={view.display?.sounds === true} />
     </TranslateContext>
   );
 }

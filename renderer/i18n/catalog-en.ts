@@ -97,6 +97,7 @@ export const en = {
     oneDown: 'One badge reader is not working; the others still work.',
     callIt: 'Call IT if it stays like this.',
     forIt: 'For IT: {{details}}',
+    badgeRead: 'Badge read',
   },
   ehr: { label: 'Electronic health record' },
   notice: {
@@ -137,7 +138,8 @@ export const en = {
     shiftSignInExpired: '{{name}}: your shift sign-in has expired. Tap your badge to sign in with your password.',
     keptSessionEnded: '{{name}}: your kept session has ended. Tap your badge to start a new one.',
     enrollBadge: 'Sign in with your hospital account in the sign-in window to enroll this badge.',
-    resetPin: '{{name}}: to reset your PIN, sign in with your hospital account in the sign-in window, then choose a new PIN.',
+    resetPin:
+      '{{name}}: to reset your PIN, sign in with your hospital account in the sign-in window, then choose a new PIN.',
     resetPin_unusable:
       '{{name}}: your PIN cannot be used ({{why}}). Sign in with your hospital account in the sign-in window, then choose a new PIN.',
     choosePin: '{{name}}: choose a new PIN, then enter it again to confirm.',
@@ -147,7 +149,8 @@ export const en = {
     'enrollmentRefused_pin-reset': 'PIN reset did not complete: {{why}}',
     enrollmentCancelled_enroll: 'Enrollment cancelled. Nothing was saved.',
     'enrollmentCancelled_pin-reset': 'PIN reset cancelled. Nothing was saved.',
-    enrollmentExpired_enroll: 'Enrollment took too long and was stopped; nothing was saved. Tap your badge to start again.',
+    enrollmentExpired_enroll:
+      'Enrollment took too long and was stopped; nothing was saved. Tap your badge to start again.',
     'enrollmentExpired_pin-reset':
       'PIN reset took too long and was stopped; nothing was saved. Tap your badge to start again.',
     tryAgain: '{{message}}',

@@ -95,6 +95,7 @@ export const es: Catalog = {
     oneDown: 'Un lector de tarjetas no funciona; los demás sí.',
     callIt: 'Llame a informática si sigue así.',
     forIt: 'Para informática: {{details}}',
+    badgeRead: 'Tarjeta leída',
   },
   ehr: { label: 'Historia clínica electrónica' },
   notice: {
@@ -102,8 +103,7 @@ export const es: Catalog = {
     policyProblems: '{{problems}}',
     directoryUnavailable:
       'No se pudo comprobar su tarjeta: el directorio de usuarios no está disponible. Inténtelo de nuevo o llame a informática.',
-    badgeNotEnrolled:
-      'Esta tarjeta no está registrada en CareShell. Si es suya, pida a informática que la registre.',
+    badgeNotEnrolled: 'Esta tarjeta no está registrada en CareShell. Si es suya, pida a informática que la registre.',
     'enrollmentInProgress_sign-in': 'Registro en curso: termine de iniciar sesión en la ventana de inicio de sesión.',
     'enrollmentInProgress_choose-pin': 'Registro en curso: elija su PIN.',
     tapIgnored_one: 'Lectura ignorada: {{name}} inició sesión hace {{count}} segundo.',
@@ -113,7 +113,8 @@ export const es: Catalog = {
       'Este puesto ya guarda tantas sesiones como permite su política ({{count}}). Pida al usuario que cierre sesión, o use otro puesto.',
     suspendedLimitReached_other:
       'Este puesto ya guarda tantas sesiones como permite su política ({{count}}). Pida al usuario que cierre sesión, o use otro puesto.',
-    'previousSessionLocked_sign-in': 'La sesión anterior está bloqueada. Acerque su tarjeta otra vez para iniciar sesión.',
+    'previousSessionLocked_sign-in':
+      'La sesión anterior está bloqueada. Acerque su tarjeta otra vez para iniciar sesión.',
     previousSessionLocked_enroll: 'La sesión anterior está bloqueada. Acerque su tarjeta otra vez para registrarla.',
     passwordSignInOff: 'Acerque su tarjeta para iniciar sesión.',
     noPinAsked: 'Ahora no se pide ningún PIN: acerque primero su tarjeta.',
@@ -136,13 +137,15 @@ export const es: Catalog = {
     shiftSignInExpired:
       '{{name}}: su inicio de sesión del turno ha caducado. Acerque su tarjeta para iniciar sesión con su contraseña.',
     keptSessionEnded: '{{name}}: su sesión guardada ha terminado. Acerque su tarjeta para empezar una nueva.',
-    enrollBadge: 'Inicie sesión con su cuenta del hospital en la ventana de inicio de sesión para registrar esta tarjeta.',
+    enrollBadge:
+      'Inicie sesión con su cuenta del hospital en la ventana de inicio de sesión para registrar esta tarjeta.',
     resetPin:
       '{{name}}: para restablecer su PIN, inicie sesión con su cuenta del hospital en la ventana de inicio de sesión y elija un PIN nuevo.',
     resetPin_unusable:
       '{{name}}: su PIN no se puede usar ({{why}}). Inicie sesión con su cuenta del hospital en la ventana de inicio de sesión y elija un PIN nuevo.',
     choosePin: '{{name}}: elija un PIN nuevo y luego introdúzcalo otra vez para confirmarlo.',
-    enrollmentFailed_enroll: 'El registro no terminó: {{why}} No se guardó nada; acerque su tarjeta para intentarlo de nuevo.',
+    enrollmentFailed_enroll:
+      'El registro no terminó: {{why}} No se guardó nada; acerque su tarjeta para intentarlo de nuevo.',
     'enrollmentFailed_pin-reset':
       'El restablecimiento del PIN no terminó: {{why}} No se guardó nada; acerque su tarjeta para intentarlo de nuevo.',
     enrollmentRefused_enroll: 'El registro no terminó: {{why}}',
@@ -156,7 +159,8 @@ export const es: Catalog = {
     tryAgain: '{{message}}',
     stepUpNeedsSession: 'Para {{action}}, inicie sesión primero: acerque su tarjeta.',
     finishSignInFirst: 'Termine primero el inicio de sesión en curso.',
-    stepUpImpossible: 'No puede {{action}} aquí: este puesto no tiene forma de confirmar que es usted. Llame a informática.',
+    stepUpImpossible:
+      'No puede {{action}} aquí: este puesto no tiene forma de confirmar que es usted. Llame a informática.',
     confirmBySignIn: 'Confirme que es usted: inicie sesión de nuevo en la ventana de inicio de sesión para {{action}}.',
     nothingToConfirm: 'Ahora no hay nada pendiente de confirmar.',
     proofNotAccepted_totp: 'La política no acepta un código de autenticación para esto; use {{accepted}}.',

@@ -99,3 +99,25 @@ describe('the lock screen says one current thing, about the person at the screen
     expect(document.documentElement.lang).toBe('es');
   });
 });
+
+describe('a badge tap is confirmed at once', () => {
+  it('shows "Badge read" for a moment on every tap, and a refused tap then says why', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const fake = fakeApi(baseView);
+      render(<App api={fake.api} />);
+      await act(async () => undefined);
+      const cue = screen.getByTestId('badge-read');
+      expect(cue.textContent).toBe('');
+      act(() => fake.pushBadgeRead());
+      expect(cue.textContent).toBe('Badge read');
+      expect(cue.getAttribute('role')).toBe('status');
+      act(() => fake.push({ ...baseView, notice: { level: 'error', id: 'badgeNotEnrolled' } }));
+      expect(screen.getByTestId('notice').textContent).toMatch(/^This badge is not enrolled on CareShell/);
+      act(() => vi.advanceTimersByTime(1_500));
+      expect(cue.textContent).toBe('');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
