@@ -67,6 +67,8 @@ export const sessionViewSchema = z.object({
   graceMsLeft: z.number().nonnegative().optional(),
   lifetimeMsLeft: z.number().nonnegative().optional(),
   sessionElapsedMs: z.number().nonnegative().optional(),
+  /** On the lock screen: a sign-in at the identity provider is awaited (its window may be behind); it can be cancelled. */
+  signingIn: z.boolean().optional(),
   /** When the lock screen offers "Sign in with your password" instead of a badge (policy session.withoutBadge). */
   withoutBadge: z.enum(['never', 'when-no-reader', 'always']).optional(),
   /** Other users' sessions kept on this workstation (count only: never whose, to the next user). */
@@ -159,6 +161,8 @@ export const invokeChannels = {
   'session:forgot-pin': action('forgotPin'),
   /** Sign in at the identity provider without a badge, where policy allows it (session.withoutBadge). */
   'session:sign-in-with-password': action('signInWithPassword'),
+  /** Stop waiting for the sign-in at the identity provider that the lock screen is waiting for. */
+  'session:cancel-sign-in': action('cancelSignIn'),
   'session:request-step-up': action('requestStepUp', z.object({ action: z.enum(STEP_UP_ACTIONS) })),
   'session:prove-step-up': action('proveStepUp', stepUpProofSchema),
   'session:cancel-step-up': action('cancelStepUp'),

@@ -35,6 +35,7 @@ export function sessionHandlers({ session, readerStatus, authenticators }: Sessi
     'session:choose-pin': forward(({ pin }) => ({ type: 'choose-pin', pin }), unlocked),
     'session:cancel-enrollment': forward(() => ({ type: 'enroll-cancel' })),
     'session:cancel-pin': forward(() => ({ type: 'pin-cancel' })),
+    'session:cancel-sign-in': forward(() => ({ type: 'sign-in-cancel' })),
     'session:forgot-pin': forward(() => ({ type: 'pin-forgot' })),
     'session:sign-in-with-password': forward(
       () => ({ type: 'password-sign-in', readerReady: readerStatus().readers.some((r) => r.state === 'ready') }),

@@ -198,6 +198,7 @@ export type EngineEvent =
   | { type: 'pin-refused' }
   | { type: 'pin-cancel' }
   | { type: 'pin-forgot' }
+  | { type: 'sign-in-cancel' }
   /** The lock screen's "Sign in with your password"; readerReady: whether any badge reader works right now. */
   | { type: 'password-sign-in'; readerReady: boolean; newSessionId: string }
   | { type: 'activity'; source: 'renderer' | 'os' }

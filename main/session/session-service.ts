@@ -293,6 +293,8 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
       }
       case 'pin-cancel':
         return dispatch({ type: 'pin-cancel' });
+      case 'sign-in-cancel':
+        return dispatch({ type: 'sign-in-cancel' });
       case 'pin-forgot':
         return dispatch({ type: 'pin-forgot' });
       case 'password-sign-in':

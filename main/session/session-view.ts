@@ -73,6 +73,7 @@ export function toView(state: EngineState, now: number, workstation: string): Se
           },
         }
       : {};
+  const signingIn = pending?.kind === 'full-sign-in' && pending.target.type !== 'tokens' ? { signingIn: true } : {};
   const enrolling = pending?.kind === 'enroll' ? (pending.user ?? pending.expectedUser) : undefined;
   const enrollment =
     pending?.kind === 'enroll'
@@ -93,11 +94,12 @@ export function toView(state: EngineState, now: number, workstation: string): Se
       reverify: state.rules.reverify,
       graceMsLeft: Math.max(0, graceEndsMs(state, fg.session) - now),
       ...pinPrompt,
+      ...signingIn,
       ...enrollment,
       ...notice,
     };
   }
-  return { ...base, screen: 'no-user', ...pinPrompt, ...enrollment, ...notice };
+  return { ...base, screen: 'no-user', ...pinPrompt, ...signingIn, ...enrollment, ...notice };
 }
 
 /**

@@ -36,7 +36,9 @@ export function LockScreen({
   const noReader = readers !== undefined && !readers.readers.some((r) => r.state === 'ready');
   // The identity provider instead of a badge, where policy allows it: always, or while no reader works.
   const offerPassword =
-    !view.pinPrompt && (view.withoutBadge === 'always' || (view.withoutBadge === 'when-no-reader' && noReader));
+    !view.pinPrompt &&
+    !view.signingIn &&
+    (view.withoutBadge === 'always' || (view.withoutBadge === 'when-no-reader' && noReader));
   const pinPrompt = view.pinPrompt;
   const withPad = pinPrompt !== undefined || view.enrollment?.step === 'choose-pin';
   const notice = <Notice notice={view.notice} receivedAt={receivedAt} local={localText} />;
@@ -100,6 +102,21 @@ export function LockScreen({
               </p>
             )}
             {notice}
+            {view.signingIn && (
+              <>
+                <p className="lock-hint" aria-busy="true" data-testid="waiting-for-sign-in">
+                  {t('lock.waitingForSignIn')}
+                </p>
+                <button
+                  type="button"
+                  className="secondary large"
+                  data-testid="sign-in-cancel"
+                  onClick={() => void api.session.cancelSignIn()}
+                >
+                  {t('common.cancel')}
+                </button>
+              </>
+            )}
             {offerPassword && (
               <button
                 type="button"

@@ -121,3 +121,23 @@ describe('a badge tap is confirmed at once', () => {
     }
   });
 });
+
+describe('no dead ends while a sign-in is awaited', () => {
+  it('"Sign in with your password" then shows it is waiting, with Cancel, and no second password button', async () => {
+    const fake = fakeApi({ ...baseView, withoutBadge: 'always' });
+    render(<App api={fake.api} />);
+    fireEvent.click(await screen.findByTestId('sign-in-with-password'));
+    act(() =>
+      fake.push({
+        ...baseView,
+        withoutBadge: 'always',
+        signingIn: true,
+        notice: { level: 'info', id: 'signInWithPassword' },
+      }),
+    );
+    expect(screen.getByTestId('waiting-for-sign-in').textContent).toContain('Waiting for the sign-in window');
+    expect(screen.queryByTestId('sign-in-with-password')).toBeNull();
+    fireEvent.click(screen.getByTestId('sign-in-cancel'));
+    expect(fake.calls).toContain('cancel-sign-in');
+  });
+});

@@ -157,6 +157,19 @@ describe('rule: signing in without a badge, where policy allows it', () => {
     });
   });
 
+  it('the lock screen shows it waits for the sign-in, and Cancel closes the sign-in window and says so', async () => {
+    const rig = makeRig({ policy: { withoutBadge: 'always' } });
+    rig.auth.hold = true;
+    const signingIn = rig.service.handle({ type: 'password-sign-in', readerReady: true });
+    await flush();
+    expect(rig.service.view()).toMatchObject({ screen: 'no-user', signingIn: true });
+    await rig.service.handle({ type: 'sign-in-cancel' });
+    expect(rig.auth.signals[0]!.aborted).toBe(true);
+    await signingIn;
+    expect(rig.service.view().signingIn).toBeUndefined();
+    expect(noticeEnglish(rig.service.view().notice)).toBe('Cancelled.');
+  });
+
   it('"never" refuses it even with no reader; "always" offers it with readers working', async () => {
     const never = makeRig({ policy: { withoutBadge: 'never' } });
     await never.service.handle({ type: 'password-sign-in', readerReady: false });
