@@ -13,7 +13,8 @@ let context: AudioContext | undefined;
 export function playTone(kind: keyof typeof TONES): void {
   // No audio device (tests, a kiosk without speakers): the visual cue is the one that counts.
   if (typeof AudioContext === 'undefined') return;
-  context ??= new AudioContext();
+  // One context for the page's life; a replaced AudioContext implementation gets its own (component tests).
+  if (!(context instanceof AudioContext)) context = new AudioContext();
   const { hz, ms } = TONES[kind];
   const oscillator = context.createOscillator();
   const gain = context.createGain();

@@ -56,7 +56,7 @@ describe.skipIf(missing)('enrollment of an unknown badge in the browser', () => 
 
     await tap(demo.unenrolledBadgeId);
     await enrollmentStep(page, 'sign-in');
-    await expect.poll(() => page.getByTestId('notice').textContent()).toMatch(/not enrolled yet/);
+    await expect.poll(() => page.getByTestId('notice').textContent()).toMatch(/to enroll this badge/);
     await page.screenshot({ path: 'test-results/enroll-sign-in.png' });
     releaseSignIn();
 

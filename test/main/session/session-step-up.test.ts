@@ -42,6 +42,7 @@ describe('step-up before a high-risk action', () => {
     await rig.tap('alice');
     await rig.service.handle({ type: 'step-up-request', action: 'break-glass' });
     expect(rig.service.view().stepUp).toEqual({ action: 'break-glass', methods: ['idp', 'totp'] });
+    expect(rig.service.view().notice).toBeUndefined(); // the dialog asks; no notice to outlive it
     expect(rig.stepUp.proofs).toEqual([]);
     await rig.service.handle({ type: 'step-up-prove', proof: { method: 'totp', code: '000000' } });
     expect(rig.service.view()).toMatchObject({
@@ -56,6 +57,9 @@ describe('step-up before a high-risk action', () => {
       outcome: 'success',
       details: { method: 'totp' },
     });
+    // "That code is wrong" was about the dialog, which is gone: it goes with it.
+    expect(rig.service.view()).toMatchObject({ screen: 'active' });
+    expect(rig.service.view().notice).toBeUndefined();
   });
 
   it('a proof submitted twice while the first is checked is sent once', async () => {
