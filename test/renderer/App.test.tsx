@@ -109,3 +109,15 @@ describe('App', () => {
     expect(screen.queryByTestId('ehr-pane')).toBeNull();
   });
 });
+
+describe('activity', () => {
+  it('a pointer move that did not move (the page changing under a resting pointer) is not a person', async () => {
+    const fake = fakeApi({ ...baseView, screen: 'idle-warning', user: nurse, idleWarningMsLeft: 27_000 });
+    render(<App api={fake.api} />);
+    await screen.findByTestId('idle-warning');
+    fireEvent.pointerMove(window, { movementX: 0, movementY: 0 });
+    expect(fake.calls).not.toContain('activity');
+    fireEvent.pointerMove(window, { movementX: 3, movementY: 0 });
+    expect(fake.calls).toContain('activity');
+  });
+});
