@@ -43,4 +43,3 @@ export function noticeText(t: Translate, notice: Notice, msElapsed = 0): string 
   const seconds = Math.ceil(waitMs / 1000);
   return seconds > 0 ? `${text} ${t('notice.wait', { count: seconds })}` : text;
 }
-
