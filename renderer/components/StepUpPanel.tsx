@@ -1,7 +1,7 @@
 import type { CareShellApi, SessionView } from '../../preload/contract';
-import { useDialogFocus } from '../hooks/use-dialog-focus';
 import { useT } from '../i18n/use-t';
 import { CodeForm } from './CodeForm';
+import { Dialog } from './Dialog';
 import { Notice } from './Notice';
 
 type StepUpView = NonNullable<SessionView['stepUp']>;
@@ -24,51 +24,41 @@ export function StepUpPanel({
 }) {
   const t = useT();
   const cancel = () => void api.session.cancelStepUp();
-  const dialog = useDialogFocus<HTMLDivElement>(cancel);
   const busy = stepUp.proving !== undefined;
   return (
-    <div
-      className="overlay"
-      role="dialog"
-      aria-modal="true"
-      aria-labelledby="step-up-title"
-      data-testid="step-up"
-      ref={dialog}
-    >
-      <section className="overlay-card">
-        <h2 id="step-up-title">{t('stepUp.title', { action: t(`action.${stepUp.action}`) })}</h2>
-        <Notice notice={notice} receivedAt={receivedAt} />
-        {stepUp.proving === 'idp' ? (
-          <p>{t('stepUp.waiting')}</p>
-        ) : (
-          <>
-            {stepUp.methods.includes('totp') && (
-              <CodeForm
-                id="step-up-code"
-                label={t('stepUp.codeLabel')}
-                busy={busy}
-                submitLabel={t('stepUp.confirm')}
-                testId="step-up"
-                onSubmit={(code) => void api.session.proveStepUp({ method: 'totp', code })}
-              />
-            )}
-            {stepUp.methods.includes('idp') && (
-              <button
-                type="button"
-                className="secondary"
-                disabled={busy}
-                data-testid="step-up-sign-in"
-                onClick={() => void api.session.proveStepUp({ method: 'idp' })}
-              >
-                {t('stepUp.signInInstead')}
-              </button>
-            )}
-          </>
-        )}
-        <button type="button" className="secondary" data-testid="step-up-cancel" onClick={cancel}>
-          {t('common.cancel')}
-        </button>
-      </section>
-    </div>
+    <Dialog titleId="step-up-title" testId="step-up" onCancel={cancel}>
+      <h2 id="step-up-title">{t('stepUp.title', { action: t(`action.${stepUp.action}`) })}</h2>
+      <Notice notice={notice} receivedAt={receivedAt} />
+      {stepUp.proving === 'idp' ? (
+        <p>{t('stepUp.waiting')}</p>
+      ) : (
+        <>
+          {stepUp.methods.includes('totp') && (
+            <CodeForm
+              id="step-up-code"
+              label={t('stepUp.codeLabel')}
+              busy={busy}
+              submitLabel={t('stepUp.confirm')}
+              testId="step-up"
+              onSubmit={(code) => void api.session.proveStepUp({ method: 'totp', code })}
+            />
+          )}
+          {stepUp.methods.includes('idp') && (
+            <button
+              type="button"
+              className="secondary"
+              disabled={busy}
+              data-testid="step-up-sign-in"
+              onClick={() => void api.session.proveStepUp({ method: 'idp' })}
+            >
+              {t('stepUp.signInInstead')}
+            </button>
+          )}
+        </>
+      )}
+      <button type="button" className="secondary" data-testid="step-up-cancel" onClick={cancel}>
+        {t('common.cancel')}
+      </button>
+    </Dialog>
   );
 }
