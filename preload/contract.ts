@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { authenticatorCodeSchema, pinSchema, stepUpProofSchema } from '../common/credential-schemas.js';
 import { preferenceChangeSchema, preferencesViewSchema } from '../common/preference-schemas.js';
 export type { PreferenceChange, PreferenceKey, PreferencesView } from '../common/preference-schemas.js';
+import { LANGUAGES, NOTICE_IDS } from '../common/notice-ids.js';
 import { STEP_UP_ACTIONS } from '../common/step-up-actions.js';
 
 /**
@@ -42,7 +43,14 @@ export const sessionViewSchema = z.object({
    * Present when the PIN pad must be shown; attemptsLeft once a wrong PIN was entered; canReset when a
    * forgotten PIN can be replaced here (full sign-in, then a new PIN).
    */
-  pinPrompt: z.object({ attemptsLeft: z.number().int().nonnegative().optional(), canReset: z.boolean() }).optional(),
+  pinPrompt: z
+    .object({
+      attemptsLeft: z.number().int().nonnegative().optional(),
+      /** Whose PIN is asked for: during a switch, not the owner of the locked session. */
+      displayName: z.string().optional(),
+      canReset: z.boolean(),
+    })
+    .optional(),
   /**
    * On the active screen: a high-risk action waits for the user to confirm it is them, by one of `methods`
    * (a fresh sign-in at the identity provider, or a code from their authenticator app); `proving` while one is checked.
@@ -56,14 +64,32 @@ export const sessionViewSchema = z.object({
     .optional(),
   /** Milliseconds left at the moment the view was sent; the renderer counts down locally. */
   idleWarningMsLeft: z.number().nonnegative().optional(),
+  /** On the active screen: time left before the idle lock, if nobody touches the workstation. */
+  idleLockMsLeft: z.number().nonnegative().optional(),
   graceMsLeft: z.number().nonnegative().optional(),
   lifetimeMsLeft: z.number().nonnegative().optional(),
   sessionElapsedMs: z.number().nonnegative().optional(),
+  /** On the lock screen: a sign-in at the identity provider is awaited (its window may be behind); it can be cancelled. */
+  signingIn: z.boolean().optional(),
   /** When the lock screen offers "Sign in with your password" instead of a badge (policy session.withoutBadge). */
   withoutBadge: z.enum(['never', 'when-no-reader', 'always']).optional(),
   /** Other users' sessions kept on this workstation (count only: never whose, to the next user). */
   suspendedCount: z.number().int().nonnegative(),
-  notice: z.object({ level: z.enum(['info', 'warning', 'error']), text: z.string() }).optional(),
+  /**
+   * The one current message for the screen, as a message id and its parameters: the renderer words it in the
+   * screen's language (common/notice-ids.ts, renderer/i18n/).
+   */
+  notice: z
+    .object({
+      level: z.enum(['info', 'warning', 'error']),
+      id: z.enum(NOTICE_IDS),
+      params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+    })
+    .optional(),
+  /** How to draw the screens (policy session.display): language, when to show the lock countdown, sounds. */
+  display: z
+    .object({ language: z.enum(LANGUAGES), lockCountdownMs: z.number().nonnegative(), sounds: z.boolean() })
+    .optional(),
 });
 export type SessionView = z.infer<typeof sessionViewSchema>;
 
@@ -137,6 +163,8 @@ export const invokeChannels = {
   'session:forgot-pin': action('forgotPin'),
   /** Sign in at the identity provider without a badge, where policy allows it (session.withoutBadge). */
   'session:sign-in-with-password': action('signInWithPassword'),
+  /** Stop waiting for the sign-in at the identity provider that the lock screen is waiting for. */
+  'session:cancel-sign-in': action('cancelSignIn'),
   'session:request-step-up': action('requestStepUp', z.object({ action: z.enum(STEP_UP_ACTIONS) })),
   'session:prove-step-up': action('proveStepUp', stepUpProofSchema),
   'session:cancel-step-up': action('cancelStepUp'),
@@ -160,6 +188,8 @@ export const invokeChannels = {
 export const eventChannels = {
   'session:view': { method: 'onView', payload: sessionViewSchema },
   'readers:status': { method: 'onStatus', payload: readerStatusSchema },
+  /** A badge was read, before anything is decided about it: the screen confirms the tap at once. */
+  'readers:badge-read': { method: 'onBadgeRead', payload: z.object({ readerId: z.string() }) },
   /** null when the setup ended (confirmed, cancelled, or the session left the screen). */
   'identity:authenticator-setup': { method: 'onAuthenticatorSetup', payload: authenticatorSetupSchema.nullable() },
 } as const satisfies Record<`${string}:${string}`, { readonly method: string; readonly payload: z.ZodType }>;

@@ -1,6 +1,7 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { AuthenticatorSetup, CareShellApi, ReaderStatus, SessionView } from '../preload/contract';
 import { AuthenticatorSetupPanel } from './components/AuthenticatorSetupPanel';
+import { BadgeReadCue } from './components/BadgeReadCue';
 import { LockScreen } from './components/LockScreen';
 import { PreferencesButton } from './components/preferences/PreferencesButton';
 import { Workstation } from './components/Workstation';
@@ -9,6 +10,8 @@ import { PolicyError } from './components/PolicyError';
 import { ReaderBanner } from './components/ReaderBanner';
 import { StepUpPanel } from './components/StepUpPanel';
 import { useActivityReporter } from './hooks/use-activity-reporter';
+import { createTranslator } from './i18n/i18n';
+import { TranslateContext } from './i18n/use-t';
 
 interface Received {
   view: SessionView;
@@ -36,6 +39,11 @@ export function App({ api }: { api: CareShellApi }) {
   }, [api]);
 
   const view = received?.view;
+  const language = view?.display?.language ?? 'en';
+  const t = useMemo(() => createTranslator(language), [language]);
+  useEffect(() => {
+    document.documentElement.lang = language;
+  }, [language]);
   const sessionOnScreen = view?.screen === 'active' || view?.screen === 'idle-warning';
   const reportActivity = useCallback(() => void api.session.reportActivity(), [api]);
   useActivityReporter(sessionOnScreen, reportActivity, view?.screen === 'idle-warning');
@@ -43,21 +51,28 @@ export function App({ api }: { api: CareShellApi }) {
   if (!received || !view)
     return (
       <div className="starting" aria-busy="true">
-        Starting CareShell…
+        {t('common.starting')}
       </div>
     );
+  const dialogOpen = sessionOnScreen && (view.stepUp !== undefined || authenticator !== null);
   return (
-    <>
-      {readers && <ReaderBanner status={readers} />}
+    <TranslateContext value={t}>
+      {/* In the flow above the lock screens (it pushes them down); the signed-in header says it itself. */}
+      {readers && !sessionOnScreen && <ReaderBanner status={readers} />}
       {view.screen === 'policy-error' && <PolicyError view={view} />}
       {(view.screen === 'no-user' || view.screen === 'locked') && (
         <LockScreen view={view} receivedAt={received.at} api={api} {...(readers ? { readers } : {})} />
       )}
       {view.screen === 'no-user' && <PreferencesButton api={api} />}
-      {sessionOnScreen && <Workstation view={view} receivedAt={received.at} api={api} />}
-      {sessionOnScreen && view.stepUp && <StepUpPanel stepUp={view.stepUp} api={api} />}
+      {sessionOnScreen && (
+        <Workstation view={view} receivedAt={received.at} api={api} readers={readers} dialogOpen={dialogOpen} />
+      )}
+      {sessionOnScreen && view.stepUp && (
+        <StepUpPanel stepUp={view.stepUp} notice={view.notice} receivedAt={received.at} api={api} />
+      )}
       {sessionOnScreen && authenticator && <AuthenticatorSetupPanel setup={authenticator} api={api} />}
       {view.screen === 'idle-warning' && <IdleWarning view={view} receivedAt={received.at} onStay={reportActivity} />}
-    </>
+      <BadgeReadCue api={api} sounds={view.display?.sounds === true} />
+    </TranslateContext>
   );
 }

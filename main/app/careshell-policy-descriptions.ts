@@ -163,6 +163,18 @@ export const POLICY_KEY_TEXT: Record<string, PolicyKeyText> = {
     title: 'Step-up freshness (ms)',
     description: 'How recent the proof must be, in milliseconds.',
   },
+  'identity.groupRoles': {
+    title: 'Roles from groups (JSON)',
+    description:
+      'Maps identity-provider group ids to CareShell roles, as a JSON object {"<group id>": ["role", ...]}: for an Entra registration that sends groups instead of app roles.',
+    example: { '00000000-0000-0000-0000-000000000001': ['clinical', 'nurse'] },
+  },
+  'identity.stepUp.authenticationContext': {
+    title: 'Step-up authentication context',
+    description:
+      "An Entra Conditional Access authentication context (c1 to c99) asked for at step-up and confirmed by the token's acrs claim; unset, the ID token's auth_time is checked.",
+    example: 'c1',
+  },
   'identity.revoked': {
     title: 'Revoked accounts (JSON)',
     description:
@@ -176,6 +188,23 @@ export const POLICY_KEY_TEXT: Record<string, PolicyKeyText> = {
   'ehr.allowedOrigins': {
     title: 'EHR origins',
     description: 'Other https origins the EHR views may navigate or redirect to.',
+  },
+  'session.display.language': {
+    title: 'Screen language',
+    description: "The language of CareShell's screens: en or es.",
+  },
+  'session.display.lockCountdownSeconds': {
+    title: 'Lock countdown (seconds)',
+    description: 'The header shows "Locks in m:ss" once less than this is left before an idle lock; 0 never.',
+  },
+  'session.display.sounds': {
+    title: 'Sound cues',
+    description: 'A short tone when a badge is read and when the idle warning opens: on or off.',
+  },
+  'health.heartbeatMinutes': {
+    title: 'Heartbeat interval (minutes)',
+    description:
+      'Minutes between signed workstation.heartbeat audit events that tell the fleet this workstation is alive.',
   },
   'kiosk.allowQuit': {
     title: 'Allow quitting',

@@ -148,9 +148,10 @@ export function createCareShell(env: CareShellEnvironment): CareShell {
         followSessionTokens(session, env.tokens, env.log),
         env.readers.onStatus((status) => emit('readers:status', status)),
         env.readers.onEvent((event) => {
-          if (event.kind === 'tap')
+          if (event.kind === 'tap') {
+            emit('readers:badge-read', { readerId: event.readerId });
             void session.handle({ type: 'badge-tap', badgeId: event.badgeId, readerId: event.readerId });
-          else if (event.kind === 'removed')
+          } else if (event.kind === 'removed')
             void session.handle({ type: 'badge-removed', badgeId: event.badgeId, readerId: event.readerId });
           const record = readerAudit(event);
           if (record)

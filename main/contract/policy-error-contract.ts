@@ -16,7 +16,7 @@ export function policyErrorContract(
     workstation,
     profile: 'none',
     suspendedCount: 0,
-    notice: { level: 'error', text: problems },
+    notice: { level: 'error', id: 'policyProblems', params: { problems } },
   };
   return new ContractServer(
     {

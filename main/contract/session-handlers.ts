@@ -26,13 +26,8 @@ export function sessionHandlers({
   preferences,
 }: SessionHandlerDeps): InvokeHandlers {
   const accepted = (): Ack => ({ ok: true });
-  /** A PIN was right when a session is on screen; otherwise the notice says what to do. */
-  const unlocked = (): Ack => {
-    const view = session.view();
-    return view.screen === 'active'
-      ? { ok: true }
-      : { ok: false, ...(view.notice ? { message: view.notice.text } : {}) };
-  };
+  /** A PIN was right when a session is on screen; otherwise the screen's notice says what to do. */
+  const unlocked = (): Ack => ({ ok: session.view().screen === 'active' });
   const forward =
     <R>(toInput: (request: R) => SessionInput, answer: () => Ack = accepted, until?: HandleUntil) =>
     async (request: R): Promise<Ack> => {
@@ -48,6 +43,7 @@ export function sessionHandlers({
     'session:choose-pin': forward(({ pin }) => ({ type: 'choose-pin', pin }), unlocked),
     'session:cancel-enrollment': forward(() => ({ type: 'enroll-cancel' })),
     'session:cancel-pin': forward(() => ({ type: 'pin-cancel' })),
+    'session:cancel-sign-in': forward(() => ({ type: 'sign-in-cancel' })),
     'session:forgot-pin': forward(() => ({ type: 'pin-forgot' })),
     'session:sign-in-with-password': forward(
       () => ({ type: 'password-sign-in', readerReady: readerStatus().readers.some((r) => r.state === 'ready') }),

@@ -1,3 +1,4 @@
+import type { NoticeId, NoticeParams } from '../../common/notice-ids.js';
 import type { AuditEvent } from '../audit/audit-event.js';
 import type { SessionPolicy } from '../policy/session-settings.js';
 import type { PolicyProblem } from '../policy/policy-problem.js';
@@ -40,6 +41,7 @@ export interface SessionRules {
   previousSession: SessionPolicy['switching']['previousSession'];
   maxSuspended: number;
   whenFull: SessionPolicy['switching']['whenFull'];
+  display: SessionPolicy['display'];
 }
 
 export function rulesFromPolicy(policy: SessionPolicy): SessionRules {
@@ -58,6 +60,7 @@ export function rulesFromPolicy(policy: SessionPolicy): SessionRules {
     previousSession: policy.switching.previousSession,
     maxSuspended: policy.switching.maxSuspended,
     whenFull: policy.switching.whenFull,
+    display: policy.display,
   };
 }
 
@@ -142,9 +145,11 @@ export type Pending =
       readonly pendingId?: string;
     };
 
+/** A message id and its parameters: the renderer words it (common/notice-ids.ts). */
 export interface Notice {
   readonly level: 'info' | 'warning' | 'error';
-  readonly text: string;
+  readonly id: NoticeId;
+  readonly params?: NoticeParams;
 }
 
 export interface EngineState {
@@ -193,6 +198,7 @@ export type EngineEvent =
   | { type: 'pin-refused' }
   | { type: 'pin-cancel' }
   | { type: 'pin-forgot' }
+  | { type: 'sign-in-cancel' }
   /** The lock screen's "Sign in with your password"; readerReady: whether any badge reader works right now. */
   | { type: 'password-sign-in'; readerReady: boolean; newSessionId: string }
   | { type: 'activity'; source: 'renderer' | 'os' }

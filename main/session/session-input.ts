@@ -30,6 +30,8 @@ export const sessionInputSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('pin-forgot') }),
   /** Sign in at the identity provider without a badge (policy session.withoutBadge); readerReady from the reader manager. */
   z.object({ type: z.literal('password-sign-in'), readerReady: z.boolean() }),
+  /** The lock screen's Cancel while it waits for a sign-in at the identity provider (its window is closed). */
+  z.object({ type: z.literal('sign-in-cancel') }),
   /** The PIN an enrolling clinician chose; the PIN rules of the identity layer decide whether it is accepted. */
   z.object({ type: z.literal('choose-pin'), pin: pinSchema }),
   z.object({ type: z.literal('enroll-cancel') }),

@@ -301,6 +301,8 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
       }
       case 'pin-cancel':
         return send({ type: 'pin-cancel' });
+      case 'sign-in-cancel':
+        return send({ type: 'sign-in-cancel' });
       case 'pin-forgot':
         return send({ type: 'pin-forgot' });
       case 'password-sign-in':

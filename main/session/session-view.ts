@@ -1,13 +1,14 @@
+import type { Language } from '../../common/notice-ids.js';
 import type { SessionView } from '../../preload/contract.js';
 import { describeProblems } from '../policy/policy-problem.js';
-import { graceEndsMs, lifetimeEndsMs } from './deadlines.js';
+import { graceEndsMs, idleLockAtMs, lifetimeEndsMs } from './deadlines.js';
 import type { EngineState } from './engine-state.js';
 import { effectivePending, isOnScreen } from './engine/selectors.js';
 
 /**
  * What the renderer may see (preload/contract.ts): never another user's session, never a badge number.
  * A user's name appears only as the verified user, the owner of the locked session, or the person
- * currently asked for a PIN (by name, in the notice) or enrolling (after their own sign-in).
+ * currently asked for a PIN (on the PIN pad) or enrolling (after their own sign-in).
  */
 export function toView(state: EngineState, now: number, workstation: string): SessionView {
   const base = {
@@ -15,12 +16,17 @@ export function toView(state: EngineState, now: number, workstation: string): Se
     profile: state.rules.profile,
     suspendedCount: state.suspended.length,
     withoutBadge: state.rules.withoutBadge,
+    display: displayFor(state),
   };
   if (state.policyProblems) {
     return {
       ...base,
       screen: 'policy-error',
-      notice: { level: 'error', text: describeProblems('The machine policy', state.policyProblems) },
+      notice: {
+        level: 'error',
+        id: 'policyProblems',
+        params: { problems: describeProblems('The machine policy', state.policyProblems) },
+      },
     };
   }
   const fg = state.fg;
@@ -42,7 +48,10 @@ export function toView(state: EngineState, now: number, workstation: string): Se
       lifetimeMsLeft: Math.max(0, lifetimeEndsMs(state, fg.session) - now),
       sessionElapsedMs: Math.max(0, now - fg.session.startedMs),
     };
-    if (fg.kind === 'active') return { ...base, screen: 'active', user, ...timing, ...stepUp, ...notice };
+    if (fg.kind === 'active') {
+      const idleLockMsLeft = Math.max(0, idleLockAtMs(state, fg.lastActivityMs) - now);
+      return { ...base, screen: 'active', user, ...timing, idleLockMsLeft, ...stepUp, ...notice };
+    }
     return {
       ...base,
       screen: 'idle-warning',
@@ -60,10 +69,12 @@ export function toView(state: EngineState, now: number, workstation: string): Se
       ? {
           pinPrompt: {
             ...(pending.attemptsLeft === undefined ? {} : { attemptsLeft: pending.attemptsLeft }),
+            displayName: pending.user.displayName,
             canReset,
           },
         }
       : {};
+  const signingIn = pending?.kind === 'full-sign-in' && pending.target.type !== 'tokens' ? { signingIn: true } : {};
   const enrolling = pending?.kind === 'enroll' ? (pending.user ?? pending.expectedUser) : undefined;
   const enrollment =
     pending?.kind === 'enroll'
@@ -84,9 +95,28 @@ export function toView(state: EngineState, now: number, workstation: string): Se
       reverify: state.rules.reverify,
       graceMsLeft: Math.max(0, graceEndsMs(state, fg.session) - now),
       ...pinPrompt,
+      ...signingIn,
       ...enrollment,
       ...notice,
     };
   }
-  return { ...base, screen: 'no-user', ...pinPrompt, ...enrollment, ...notice };
+  return { ...base, screen: 'no-user', ...pinPrompt, ...signingIn, ...enrollment, ...notice };
+}
+
+/** How the screens are drawn: policy session.display, in the units the renderer uses. */
+function displayFor(state: EngineState): NonNullable<SessionView['display']> {
+  const display = state.rules.display;
+  return {
+    language: languageFor(state),
+    lockCountdownMs: display.lockCountdownSeconds * 1000,
+    sounds: display.sounds === 'on',
+  };
+}
+
+/**
+ * The language of the screen: the machine policy's, for everyone. The seam for a per-user choice: once users have a
+ * preference store, the preference of the person at the screen (signed in, or asked for a PIN) is looked up here.
+ */
+function languageFor(state: EngineState): Language {
+  return state.rules.display.language;
 }

@@ -1,8 +1,9 @@
 import { useState } from 'react';
+import { useT } from '../i18n/use-t';
 
 /**
  * Six digits from an authenticator app, typed or pasted (anything else is dropped), sent once complete. The
- * code is held only here and cleared when sent.
+ * code is held only here and cleared when sent. The field is where a dialog puts focus when it opens.
  */
 export function CodeForm({
   id,
@@ -22,6 +23,7 @@ export function CodeForm({
   onSubmit: (code: string) => void;
   onEdit?: () => void;
 }) {
+  const t = useT();
   const [code, setCode] = useState('');
   return (
     <form
@@ -42,13 +44,14 @@ export function CodeForm({
         maxLength={6}
         value={code}
         disabled={busy}
+        data-autofocus
         onChange={(event) => {
           onEdit?.();
           setCode(event.target.value.replace(/\D/g, ''));
         }}
       />
       <button type="submit" className="primary" disabled={busy || code.length !== 6} data-testid={`${testId}-submit`}>
-        {busy ? 'Checking…' : submitLabel}
+        {busy ? t('common.checking') : submitLabel}
       </button>
     </form>
   );

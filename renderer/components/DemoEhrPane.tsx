@@ -1,11 +1,14 @@
+import { useT } from '../i18n/use-t';
+
 /**
  * Stands where the hospital's EHR is shown. In Electron the shell places the EHR's own web view over
  * this pane (a separate, per-user browser partition); in the harness this placeholder is the pane. Either
  * way it is unmounted, not covered, the moment the session leaves the screen.
  */
 export function DemoEhrPane() {
+  const t = useT();
   return (
-    <section className="ehr-pane" data-testid="ehr-pane" aria-label="Electronic health record">
+    <section className="ehr-pane" data-testid="ehr-pane" aria-label={t('ehr.label')}>
       <h2>Demo EHR</h2>
       <p className="ehr-note">Placeholder for the hospital&apos;s EHR web view (demo data, no real patients).</p>
       <table className="ehr-table">

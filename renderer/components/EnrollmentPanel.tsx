@@ -1,5 +1,6 @@
+import type { ReactNode } from 'react';
 import type { CareShellApi, SessionView } from '../../preload/contract';
-import { Notice } from './Notice';
+import { useT } from '../i18n/use-t';
 import { PinPad } from './PinPad';
 
 type EnrollmentView = NonNullable<SessionView['enrollment']>;
@@ -7,38 +8,48 @@ type EnrollmentView = NonNullable<SessionView['enrollment']>;
 /**
  * Enrollment of an unknown badge, or a PIN reset, on the lock screen: first the sign-in at the identity
  * provider (in its own window), then the clinician chooses a PIN. Cancel returns to the lock screen with
- * nothing saved.
+ * nothing saved. `notice` is the screen's one notice area, drawn by the lock screen.
  */
 export function EnrollmentPanel({
   enrollment,
+  workstation,
   notice,
   api,
+  onMessage,
 }: {
   enrollment: EnrollmentView;
-  notice: SessionView['notice'];
+  workstation: ReactNode;
+  notice: ReactNode;
   api: CareShellApi;
+  onMessage: (text: string | undefined) => void;
 }) {
+  const t = useT();
   const cancel = () => void api.session.cancelEnrollment();
-  const title = enrollment.purpose === 'enroll' ? 'This badge is not enrolled yet' : 'Reset your PIN';
-  return (
-    <section className="enrollment" data-testid="enrollment" data-step={enrollment.step} aria-label={title}>
-      {enrollment.step === 'sign-in' ? (
-        <>
-          <h1>{title}</h1>
-          <Notice notice={notice} />
-          <button type="button" className="secondary large" data-testid="enrollment-cancel" onClick={cancel}>
-            Cancel
-          </button>
-        </>
-      ) : (
-        <>
-          <h1>
-            Welcome, <span data-testid="enrolling-user">{enrollment.displayName}</span>
-          </h1>
-          <Notice notice={notice} />
-          <PinPad mode="choose" onSubmit={(pin) => api.session.choosePin({ pin })} onCancel={cancel} />
-        </>
-      )}
+  const title = enrollment.purpose === 'enroll' ? t('enrollment.enrollTitle') : t('enrollment.resetTitle');
+  return enrollment.step === 'sign-in' ? (
+    <section className="lock-text enrollment" data-testid="enrollment" data-step="sign-in" aria-label={title}>
+      {workstation}
+      <h1>{title}</h1>
+      {notice}
+      <button type="button" className="secondary large" data-testid="enrollment-cancel" onClick={cancel}>
+        {t('common.cancel')}
+      </button>
     </section>
+  ) : (
+    <>
+      <section className="lock-text enrollment" data-testid="enrollment" data-step="choose-pin" aria-label={title}>
+        {workstation}
+        <h1>
+          {t('enrollment.welcomePrefix')} <span data-testid="enrolling-user">{enrollment.displayName}</span>
+        </h1>
+        {notice}
+      </section>
+      <PinPad
+        mode="choose"
+        onSubmit={(pin) => api.session.choosePin({ pin })}
+        onCancel={cancel}
+        onMessage={onMessage}
+      />
+    </>
   );
 }

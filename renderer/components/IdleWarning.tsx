@@ -1,7 +1,14 @@
+import { useEffect, useRef } from 'react';
 import type { SessionView } from '../../preload/contract';
+import { useDialogFocus } from '../hooks/use-dialog-focus';
 import { formatDuration, useCountdown } from '../hooks/use-countdown';
+import { useT } from '../i18n/use-t';
+import { playTone } from '../sound';
 
-/** The last seconds before the screen locks: impossible to miss, one large target to stay. */
+/**
+ * The last seconds before the screen locks: impossible to miss, one large target to stay. It takes focus
+ * (Enter or Escape stays), is announced once by screen readers, and beeps where policy turns sounds on.
+ */
 export function IdleWarning({
   view,
   receivedAt,
@@ -11,16 +18,42 @@ export function IdleWarning({
   receivedAt: number;
   onStay: () => void;
 }) {
+  const t = useT();
   const left = useCountdown(view.idleWarningMsLeft, receivedAt);
+  const dialog = useDialogFocus<HTMLDivElement>(onStay);
+  const announcer = useRef<HTMLParagraphElement>(null);
+  const opened = useRef({ msLeft: view.idleWarningMsLeft ?? 0, sounds: view.display?.sounds === true });
+  useEffect(() => {
+    // Text put into a live region after it is in the page is what screen readers announce.
+    if (announcer.current)
+      announcer.current.textContent = t('idle.announce', { count: Math.ceil(opened.current.msLeft / 1000) });
+    if (opened.current.sounds) playTone('warning');
+  }, [t]);
   return (
-    <div className="idle-warning" role="alertdialog" aria-labelledby="idle-title" data-testid="idle-warning">
+    <div
+      className="idle-warning"
+      role="alertdialog"
+      aria-modal="true"
+      aria-labelledby="idle-title"
+      aria-describedby="idle-body"
+      data-testid="idle-warning"
+      ref={dialog}
+    >
       <div className="idle-card">
         <h2 id="idle-title">
-          Locking in <span data-testid="idle-seconds">{left === undefined ? '' : formatDuration(left)}</span>
+          {t('idle.title', { time: '' })}
+          <span data-testid="idle-seconds">{left === undefined ? '' : formatDuration(left)}</span>
         </h2>
-        <p>Your session stays open behind the lock screen. Touch the screen or press any key to keep working.</p>
-        <button type="button" className="primary stay-button" onClick={onStay} data-testid="stay-signed-in">
-          I&apos;m still here
+        <p id="idle-body">{t('idle.body')}</p>
+        <p className="visually-hidden" aria-live="assertive" data-testid="idle-announcement" ref={announcer} />
+        <button
+          type="button"
+          className="primary stay-button"
+          onClick={onStay}
+          data-testid="stay-signed-in"
+          data-autofocus
+        >
+          {t('idle.stay')}
         </button>
       </div>
     </div>

@@ -1,18 +1,16 @@
+import { useCallback, useState } from 'react';
 import type { CareShellApi, ReaderStatus, SessionView } from '../../preload/contract';
 import { formatDuration, useCountdown } from '../hooks/use-countdown';
+import { useT } from '../i18n/use-t';
 import { EnrollmentPanel } from './EnrollmentPanel';
 import { Notice } from './Notice';
 import { PinPad } from './PinPad';
 
-const RESUME_HINT: Record<NonNullable<SessionView['reverify']>, string> = {
-  badge: 'Tap your badge to resume',
-  'badge+pin': 'Tap your badge, then enter your PIN, to resume',
-  pin: 'Enter your PIN to resume',
-};
-
 /**
- * Shown whenever no session is on screen. It never shows PHI: only who owns the kept session. While a badge
- * is being enrolled (or a PIN reset), the enrollment takes the whole card.
+ * Shown whenever no session is on screen. It never shows PHI: only who owns the kept session. The heading
+ * always names the person the screen is asking: during a switch the PIN pad is the newcomer's, and the
+ * owner of the locked session is only mentioned below. While a badge is being enrolled (or a PIN reset), the
+ * enrollment takes the whole card. Beside a PIN pad the card is two columns, so it fits 768 px high screens.
  */
 export function LockScreen({
   view,
@@ -25,48 +23,100 @@ export function LockScreen({
   api: CareShellApi;
   readers?: ReaderStatus;
 }) {
+  const t = useT();
   const graceLeft = useCountdown(view.graceMsLeft, receivedAt);
-  const kept = view.screen === 'locked' && view.user;
+  // What the PIN pad says itself (too short, no match) replaces the notice until the next view arrives.
+  const [local, setLocal] = useState<{ text: string; at: number }>();
+  const onMessage = useCallback(
+    (text: string | undefined) => setLocal(text === undefined ? undefined : { text, at: receivedAt }),
+    [receivedAt],
+  );
+  const localText = local?.at === receivedAt ? local.text : undefined;
+  const owner = view.screen === 'locked' ? view.user?.displayName : undefined;
   const noReader = readers !== undefined && !readers.readers.some((r) => r.state === 'ready');
   // The identity provider instead of a badge, where policy allows it: always, or while no reader works.
   const offerPassword =
-    !view.pinPrompt && (view.withoutBadge === 'always' || (view.withoutBadge === 'when-no-reader' && noReader));
+    !view.pinPrompt &&
+    !view.signingIn &&
+    (view.withoutBadge === 'always' || (view.withoutBadge === 'when-no-reader' && noReader));
+  const pinPrompt = view.pinPrompt;
+  const withPad = pinPrompt !== undefined || view.enrollment?.step === 'choose-pin';
+  const notice = <Notice notice={view.notice} receivedAt={receivedAt} local={localText} />;
   return (
     <main className="lock-screen" data-testid="lock-screen" data-screen={view.screen}>
-      <div className="lock-card">
-        <p className="workstation-name">
-          {view.workstation} · {view.profile}
-        </p>
+      <div className={withPad ? 'lock-card with-pad' : 'lock-card'}>
         {view.enrollment ? (
-          <EnrollmentPanel enrollment={view.enrollment} notice={view.notice} api={api} />
-        ) : (
+          <EnrollmentPanel
+            enrollment={view.enrollment}
+            workstation={<WorkstationName view={view} />}
+            notice={notice}
+            api={api}
+            onMessage={onMessage}
+          />
+        ) : pinPrompt ? (
           <>
-            {kept ? (
+            <div className="lock-text">
+              <WorkstationName view={view} />
+              <h1 data-testid="pin-for">
+                {pinPrompt.displayName ? t('lock.enterYourPin', { name: pinPrompt.displayName }) : t('lock.enterPin')}
+              </h1>
+              {owner && owner !== pinPrompt.displayName && (
+                <p className="not-you" data-testid="still-locked">
+                  {t('lock.stillLocked', { name: owner })}
+                </p>
+              )}
+              {notice}
+            </div>
+            <PinPad
+              onSubmit={(pin) => api.session.submitPin({ pin })}
+              onCancel={() => void api.session.cancelPin()}
+              onMessage={onMessage}
+              {...(pinPrompt.canReset ? { onForgot: () => void api.session.forgotPin() } : {})}
+            />
+          </>
+        ) : (
+          <div className="lock-text">
+            <WorkstationName view={view} />
+            {owner ? (
               <>
                 <h1>
-                  Locked: <span data-testid="locked-user">{view.user!.displayName}</span>
+                  {t('lock.lockedPrefix')} <span data-testid="locked-user">{owner}</span>
                 </h1>
-                <p className="lock-hint">{RESUME_HINT[view.reverify ?? 'badge']}</p>
+                <p className="lock-hint">{t(`lock.resume_${view.reverify ?? 'badge'}`)}</p>
                 {graceLeft !== undefined && (
                   <p className="grace" data-testid="grace-countdown">
-                    Session kept for {formatDuration(graceLeft)}
+                    {t('lock.kept', { time: formatDuration(graceLeft) })}
                   </p>
                 )}
-                <p className="not-you">Not {view.user!.displayName}? Tap your own badge.</p>
+                <p className="not-you">{t('lock.notYou', { name: owner })}</p>
               </>
             ) : (
               <>
-                <h1>Tap your badge to sign in</h1>
-                <p className="lock-hint">Hold your badge on the reader until the screen changes.</p>
+                <h1>{t('lock.tapToSignIn')}</h1>
+                <p className="lock-hint">{t('lock.holdBadge')}</p>
               </>
             )}
             {view.suspendedCount > 0 && (
               <p className="suspended" data-testid="suspended-count">
-                {view.suspendedCount === 1 ? '1 other session is' : `${view.suspendedCount} other sessions are`} kept on
-                this workstation.
+                {t('lock.suspended', { count: view.suspendedCount })}
               </p>
             )}
-            <Notice notice={view.notice} />
+            {notice}
+            {view.signingIn && (
+              <>
+                <p className="lock-hint" aria-busy="true" data-testid="waiting-for-sign-in">
+                  {t('lock.waitingForSignIn')}
+                </p>
+                <button
+                  type="button"
+                  className="secondary large"
+                  data-testid="sign-in-cancel"
+                  onClick={() => void api.session.cancelSignIn()}
+                >
+                  {t('common.cancel')}
+                </button>
+              </>
+            )}
             {offerPassword && (
               <button
                 type="button"
@@ -74,20 +124,20 @@ export function LockScreen({
                 data-testid="sign-in-with-password"
                 onClick={() => void api.session.signInWithPassword()}
               >
-                Sign in with your password
+                {t('lock.signInWithPassword')}
               </button>
             )}
-            {view.pinPrompt && (
-              <PinPad
-                attemptsLeft={view.pinPrompt.attemptsLeft}
-                onSubmit={(pin) => api.session.submitPin({ pin })}
-                onCancel={() => void api.session.cancelPin()}
-                {...(view.pinPrompt.canReset ? { onForgot: () => void api.session.forgotPin() } : {})}
-              />
-            )}
-          </>
+          </div>
         )}
       </div>
     </main>
+  );
+}
+
+function WorkstationName({ view }: { view: SessionView }) {
+  return (
+    <p className="workstation-name">
+      {view.workstation} · {view.profile}
+    </p>
   );
 }

@@ -1,5 +1,6 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { messageOf } from '../../common/errors.js';
+import { useT } from '../i18n/use-t';
 
 const MAX_DIGITS = 12;
 const MIN_DIGITS = 4;
@@ -9,38 +10,50 @@ const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', 'clear', '0', 'back']
  * Large targets for gloved hands on a touch screen; the keyboard works too (digits, Backspace, Enter,
  * Escape). The PIN is held only in this component's state and cleared after every submit. In `choose`
  * mode (enrollment, PIN reset) the new PIN is typed twice and sent only when both entries match.
+ *
+ * The pad has no message line of its own: what it has to say (too short, the two entries differ) goes to
+ * `onMessage`, so the screen shows one notice area with only the current state (main's answer to a PIN
+ * arrives as the screen's notice).
  */
 export function PinPad({
-  attemptsLeft,
   mode = 'verify',
   onSubmit,
   onCancel,
   onForgot,
+  onMessage,
 }: {
-  attemptsLeft?: number;
   mode?: 'verify' | 'choose';
   onSubmit: (pin: string) => Promise<{ ok: boolean; message?: string }>;
   onCancel: () => void;
   /** Offered when a forgotten PIN can be reset here (full sign-in, then a new PIN). */
   onForgot?: () => void;
+  /** The pad's own message, or undefined when the person types again (the screen's notice shows). */
+  onMessage: (text: string | undefined) => void;
 }) {
+  const t = useT();
   const [pin, setPin] = useState('');
   /** choose mode: the first entry, waiting for its confirmation. */
   const [first, setFirst] = useState<string>();
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
+  const pad = useRef<HTMLElement>(null);
 
-  const press = useCallback((key: string) => {
-    setError(undefined);
-    if (key === 'back') setPin((p) => p.slice(0, -1));
-    else if (key === 'clear') setPin('');
-    else if (/^\d$/.test(key)) setPin((p) => (p.length < MAX_DIGITS ? p + key : p));
-  }, []);
+  // The pad takes focus when it appears, so typing works at once and a screen reader lands on it.
+  useEffect(() => pad.current?.focus(), []);
+
+  const press = useCallback(
+    (key: string) => {
+      onMessage(undefined);
+      if (key === 'back') setPin((p) => p.slice(0, -1));
+      else if (key === 'clear') setPin('');
+      else if (/^\d$/.test(key)) setPin((p) => (p.length < MAX_DIGITS ? p + key : p));
+    },
+    [onMessage],
+  );
 
   const submit = useCallback(async () => {
     if (busy) return; // a second Enter while the first PIN is checked
     if (pin.length < MIN_DIGITS) {
-      setError(`Enter at least ${MIN_DIGITS} digits.`);
+      onMessage(t('pinPad.tooShort', { count: MIN_DIGITS }));
       return;
     }
     if (mode === 'choose' && first === undefined) {
@@ -49,7 +62,7 @@ export function PinPad({
       return;
     }
     if (mode === 'choose' && first !== pin) {
-      setError('The two PINs did not match. Choose a PIN again.');
+      onMessage(t('pinPad.mismatch'));
       setFirst(undefined);
       setPin('');
       return;
@@ -57,21 +70,22 @@ export function PinPad({
     setFirst(undefined);
     setBusy(true);
     try {
-      const result = await onSubmit(pin);
-      if (!result.ok && result.message) setError(result.message);
+      await onSubmit(pin);
     } catch (e) {
-      setError(messageOf(e));
+      onMessage(messageOf(e));
     } finally {
       setPin('');
       setBusy(false);
     }
-  }, [busy, pin, first, mode, onSubmit]);
+  }, [busy, pin, first, mode, onSubmit, onMessage, t]);
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
+      // Enter or Space on a focused button (Cancel, Forgot) is that button's click, never a submit.
+      const onControl = event.target instanceof HTMLButtonElement || event.target instanceof HTMLTextAreaElement;
       if (/^\d$/.test(event.key)) press(event.key);
       else if (event.key === 'Backspace') press('back');
-      else if (event.key === 'Enter') void submit();
+      else if (event.key === 'Enter' && !onControl) void submit();
       else if (event.key === 'Escape') onCancel();
       else return;
       event.preventDefault();
@@ -81,24 +95,14 @@ export function PinPad({
   }, [press, submit, onCancel]);
 
   return (
-    <section className="pin-pad" data-testid="pin-pad" aria-label="PIN entry">
-      <div className="pin-dots" aria-live="polite" aria-label={`${pin.length} digits entered`} data-testid="pin-dots">
+    <section className="pin-pad" data-testid="pin-pad" aria-label={t('pinPad.label')} ref={pad} tabIndex={-1}>
+      <div className="pin-dots" aria-live="polite" data-testid="pin-dots">
         {pin.length === 0 ? (
-          <span className="pin-placeholder">{placeholder(mode, first)}</span>
+          <span className="pin-placeholder">{placeholder(t, mode, first)}</span>
         ) : (
-          '•'.repeat(pin.length)
+          <span aria-label={t('pinPad.digits', { count: pin.length })}>{'•'.repeat(pin.length)}</span>
         )}
       </div>
-      {attemptsLeft !== undefined && (
-        <p className="pin-attempts" data-testid="pin-attempts">
-          {attemptsLeft === 1 ? '1 try left' : `${attemptsLeft} tries left`} before this badge is locked out
-        </p>
-      )}
-      {error && (
-        <p className="pin-error" role="alert">
-          {error}
-        </p>
-      )}
       <div className="pin-keys">
         {KEYS.map((key) => (
           <button
@@ -107,15 +111,15 @@ export function PinPad({
             className={`pin-key pin-key-${key}`}
             onClick={() => press(key)}
             disabled={busy}
-            aria-label={key === 'back' ? 'Delete last digit' : key === 'clear' ? 'Clear' : key}
+            aria-label={key === 'back' ? t('pinPad.back') : key === 'clear' ? t('pinPad.clear') : key}
           >
-            {key === 'back' ? '⌫' : key === 'clear' ? 'Clear' : key}
+            {key === 'back' ? '⌫' : key === 'clear' ? t('pinPad.clear') : key}
           </button>
         ))}
       </div>
       <div className="pin-actions">
-        <button type="button" className="secondary" onClick={onCancel} disabled={busy}>
-          Cancel
+        <button type="button" className="secondary" onClick={onCancel} disabled={busy} data-testid="pin-cancel">
+          {t('common.cancel')}
         </button>
         <button
           type="button"
@@ -124,19 +128,25 @@ export function PinPad({
           onClick={() => void submit()}
           disabled={busy}
         >
-          {busy ? 'Checking…' : mode === 'verify' ? 'Unlock' : first === undefined ? 'Next' : 'Set PIN'}
+          {busy
+            ? t('common.checking')
+            : mode === 'verify'
+              ? t('pinPad.unlock')
+              : first === undefined
+                ? t('pinPad.next')
+                : t('pinPad.set')}
         </button>
       </div>
       {mode === 'verify' && onForgot && (
         <button type="button" className="pin-forgot" data-testid="pin-forgot" onClick={onForgot} disabled={busy}>
-          Forgot your PIN?
+          {t('pinPad.forgot')}
         </button>
       )}
     </section>
   );
 }
 
-function placeholder(mode: 'verify' | 'choose', first: string | undefined): string {
-  if (mode === 'verify') return 'Enter PIN';
-  return first === undefined ? 'Choose a PIN' : 'Enter the same PIN again';
+function placeholder(t: ReturnType<typeof useT>, mode: 'verify' | 'choose', first: string | undefined): string {
+  if (mode === 'verify') return t('pinPad.enter');
+  return first === undefined ? t('pinPad.choose') : t('pinPad.again');
 }

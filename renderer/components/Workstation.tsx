@@ -1,18 +1,39 @@
-import type { CareShellApi, SessionView } from '../../preload/contract';
+import type { CareShellApi, ReaderStatus, SessionView } from '../../preload/contract';
 import { formatDuration, useCountdown, useElapsed } from '../hooks/use-countdown';
+import { useT } from '../i18n/use-t';
 import { Notice } from './Notice';
 import { DemoEhrPane } from './DemoEhrPane';
+import { readerDetails, readersDown } from './ReaderBanner';
 
 /**
- * The signed-in view: who is signed in, for how long, a one-touch lock, the EHR pane, and setting up an
- * authenticator app (the optional second step-up proof) behind a fresh sign-in.
+ * The signed-in view: who is signed in, for how long, when the screen will lock, a one-touch lock, the EHR
+ * pane, and setting up an authenticator app (the optional second step-up proof) behind a fresh sign-in.
+ * Everything it must say fits in the fixed header (a reader problem too): the Electron shell places the EHR
+ * view right below it (common/shell-layout.ts), so nothing may be drawn over or under it. While a dialog is
+ * open, the notice is the dialog's, not drawn behind it.
  */
-export function Workstation({ view, receivedAt, api }: { view: SessionView; receivedAt: number; api: CareShellApi }) {
+export function Workstation({
+  view,
+  receivedAt,
+  api,
+  readers,
+  dialogOpen,
+}: {
+  view: SessionView;
+  receivedAt: number;
+  api: CareShellApi;
+  readers?: ReaderStatus | undefined;
+  dialogOpen: boolean;
+}) {
+  const t = useT();
   const elapsed = useElapsed(view.sessionElapsedMs, receivedAt);
   const lifetimeLeft = useCountdown(view.lifetimeMsLeft, receivedAt);
+  const idleLeft = useCountdown(view.idleLockMsLeft, receivedAt);
+  const lockCountdownMs = view.display?.lockCountdownMs ?? 0;
+  const readerDown = readers !== undefined && readersDown(readers);
   return (
     <div className="workstation" data-testid="workstation">
-      <header className="session-header">
+      <header className="session-header" data-testid="session-header">
         <div className="who">
           <span className="user-name" data-testid="signed-in-user">
             {view.user?.displayName}
@@ -20,17 +41,28 @@ export function Workstation({ view, receivedAt, api }: { view: SessionView; rece
           {view.user && view.user.roles.length > 0 && <span className="roles">{view.user.roles.join(', ')}</span>}
         </div>
         <div className="timers">
-          {elapsed !== undefined && (
-            <span data-testid="session-timer" title="Time since you signed in">
-              Signed in {formatDuration(elapsed)}
+          {idleLeft !== undefined && idleLeft < lockCountdownMs ? (
+            <span className="locks-in" data-testid="locks-in" title={t('header.locksInTitle')}>
+              {t('header.locksIn', { time: formatDuration(idleLeft) })}
             </span>
+          ) : (
+            elapsed !== undefined && (
+              <span data-testid="session-timer" title={t('header.signedInTitle')}>
+                {t('header.signedIn', { time: formatDuration(elapsed) })}
+              </span>
+            )
           )}
           {lifetimeLeft !== undefined && (
-            <span className="lifetime" title="Full sign-in needed after this">
-              Shift sign-in ends in {formatDuration(lifetimeLeft)}
+            <span className="lifetime" title={t('header.shiftEndsTitle')}>
+              {t('header.shiftEnds', { time: formatDuration(lifetimeLeft) })}
             </span>
           )}
         </div>
+        {readerDown && (
+          <span className="reader-chip" role="status" data-testid="reader-chip" title={readerDetails(readers)}>
+            {t('header.readerDown')}
+          </span>
+        )}
         <div className="header-actions">
           <button
             type="button"
@@ -38,7 +70,7 @@ export function Workstation({ view, receivedAt, api }: { view: SessionView; rece
             onClick={() => void api.session.requestStepUp({ action: 'authenticator-setup' })}
             data-testid="setup-authenticator"
           >
-            Authenticator app
+            {t('header.authenticator')}
           </button>
           <button
             type="button"
@@ -46,11 +78,11 @@ export function Workstation({ view, receivedAt, api }: { view: SessionView; rece
             onClick={() => void api.session.lockNow()}
             data-testid="lock-now"
           >
-            Lock
+            {t('header.lock')}
           </button>
         </div>
       </header>
-      <Notice notice={view.notice} />
+      {!dialogOpen && <Notice notice={view.notice} receivedAt={receivedAt} />}
       <DemoEhrPane />
     </div>
   );

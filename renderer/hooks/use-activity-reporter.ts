@@ -9,7 +9,10 @@ export function useActivityReporter(enabled: boolean, report: () => void, urgent
   useEffect(() => {
     if (!enabled) return;
     let last = -Infinity;
-    const onActivity = () => {
+    const onActivity = (event: Event) => {
+      // The browser sends a pointer move that did not move when the page changes under a resting pointer (the
+      // idle warning opening under it): that is no one at the screen.
+      if (event.type === 'pointermove' && event instanceof MouseEvent && !event.movementX && !event.movementY) return;
       const now = performance.now();
       // During the warning countdown every interaction counts at once: the person is trying to stay.
       if (!urgent && now - last < ACTIVITY_THROTTLE_MS) return;

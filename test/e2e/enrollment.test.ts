@@ -56,7 +56,7 @@ describe.skipIf(missing)('enrollment of an unknown badge in the browser', () => 
 
     await tap(demo.unenrolledBadgeId);
     await enrollmentStep(page, 'sign-in');
-    await expect.poll(() => page.getByTestId('notice').textContent()).toMatch(/not enrolled yet/);
+    await expect.poll(() => page.getByTestId('notice').textContent()).toMatch(/to enroll this badge/);
     await page.screenshot({ path: 'test-results/enroll-sign-in.png' });
     releaseSignIn();
 
@@ -64,10 +64,13 @@ describe.skipIf(missing)('enrollment of an unknown badge in the browser', () => 
     expect(await page.getByTestId('enrolling-user').textContent()).toBe(eve.displayName);
     await typePin(page, '1111');
     await typePin(page, '1111');
-    await expect.poll(() => page.getByRole('alert').first().textContent()).toMatch(/too easy to guess/);
+    await expect.poll(() => page.getByTestId('notice').textContent()).toMatch(/too easy to guess/);
     await typePin(page, '2580');
     await typePin(page, '2851'); // a typo in the confirmation starts over, nothing is sent
-    await expect.poll(() => page.locator('.pin-error').textContent()).toMatch(/did not match/);
+    // One notice area: the typo replaces "too easy to guess", never shown beside it.
+    await expect
+      .poll(() => page.getByTestId('notice').allTextContents())
+      .toEqual(['The two PINs did not match. Choose a PIN again.']);
     await page.screenshot({ path: 'test-results/enroll-choose-pin.png' });
     await typePin(page, '2580');
     await typePin(page, '2580');

@@ -58,8 +58,8 @@ describe.skipIf(missing)('PIN lockout, PIN reset and step-up in the browser', ()
     for (let attempt = 1; attempt < maxAttempts; attempt += 1) {
       await typePin(page, '0000');
       await expect
-        .poll(() => page.getByTestId('pin-attempts').textContent())
-        .toContain(`${maxAttempts - attempt} ${maxAttempts - attempt === 1 ? 'try' : 'tries'} left`);
+        .poll(() => page.getByTestId('notice').textContent())
+        .toContain(`${maxAttempts - attempt} ${maxAttempts - attempt === 1 ? 'attempt' : 'attempts'} left`);
       await demo.control('/control/advance', { ms: 30_000 }); // past the backoff after each wrong PIN
     }
     // The last wrong PIN locks it, and the sign-in window opens at once; this time nobody signs in there.

@@ -69,8 +69,8 @@ describe('App', () => {
       }),
     );
     const banner = screen.getByTestId('reader-banner').textContent;
-    expect(banner).toContain('No badge reader is working.');
-    expect(banner).toContain('Front desk reader: Unplugged.');
+    expect(banner).toContain('The badge reader is not working.');
+    expect(banner).toContain('For IT: Front desk reader: Unplugged.');
     expect(banner).toContain('Use your password.');
   });
 
@@ -96,12 +96,28 @@ describe('App', () => {
     const fake = fakeApi({
       ...baseView,
       screen: 'policy-error',
-      notice: { level: 'error', text: 'session.idleTimeoutSeconds: must be at least 30 seconds' },
+      notice: {
+        level: 'error',
+        id: 'policyProblems',
+        params: { problems: 'session.idleTimeoutSeconds: must be at least 30 seconds' },
+      },
     });
     render(<App api={fake.api} />);
     expect((await screen.findByTestId('policy-error')).textContent).toContain(
       'session.idleTimeoutSeconds: must be at least 30 seconds',
     );
     expect(screen.queryByTestId('ehr-pane')).toBeNull();
+  });
+});
+
+describe('activity', () => {
+  it('a pointer move that did not move (the page changing under a resting pointer) is not a person', async () => {
+    const fake = fakeApi({ ...baseView, screen: 'idle-warning', user: nurse, idleWarningMsLeft: 27_000 });
+    render(<App api={fake.api} />);
+    await screen.findByTestId('idle-warning');
+    fireEvent.pointerMove(window, { movementX: 0, movementY: 0 });
+    expect(fake.calls).not.toContain('activity');
+    fireEvent.pointerMove(window, { movementX: 3, movementY: 0 });
+    expect(fake.calls).toContain('activity');
   });
 });

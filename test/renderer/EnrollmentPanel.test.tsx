@@ -16,16 +16,16 @@ describe('enrollment on the lock screen', () => {
     const fake = fakeApi({
       ...baseView,
       enrollment: { purpose: 'enroll', step: 'sign-in' },
-      notice: {
-        level: 'info',
-        text: 'This badge is not enrolled yet. Sign in with your hospital account in the sign-in window to enroll it.',
-      },
+      notice: { level: 'info', id: 'enrollBadge' },
     });
     render(<App api={fake.api} />);
     await screen.findByTestId('enrollment');
     expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('This badge is not enrolled yet');
     expect(screen.queryByText('Tap your badge to sign in')).toBeNull();
     expect(screen.queryByTestId('pin-pad')).toBeNull();
+    expect(screen.getByTestId('notice').textContent).toBe(
+      'Sign in with your hospital account in the sign-in window to enroll this badge.',
+    );
     await act(async () => fireEvent.click(screen.getByTestId('enrollment-cancel')));
     expect(fake.calls).toContain('cancel-enrollment');
   });

@@ -1,8 +1,10 @@
 // @vitest-environment jsdom
-import { cleanup, render, screen } from '@testing-library/react';
+import { act, cleanup, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ReaderStatus } from '../../preload/contract';
+import { App } from '../../renderer/App';
 import { ReaderBanner } from '../../renderer/components/ReaderBanner';
+import { baseView, fakeApi, nurse } from './fake-api';
 
 afterEach(cleanup);
 
@@ -11,7 +13,7 @@ afterEach(cleanup);
  * checks that against readerStatusSchema): a failed reader is state 'error' with a message for IT.
  */
 describe('ReaderBanner', () => {
-  it('shows a reader whose service failed, with the message the reader manager gives IT', () => {
+  it('says in plain words what it means, then the reader manager message for IT', () => {
     const status: ReaderStatus = {
       readers: [
         { id: 'desk', description: 'Desk reader', state: 'ready' },
@@ -28,9 +30,9 @@ describe('ReaderBanner', () => {
     };
     render(<ReaderBanner status={status} />);
     const banner = screen.getByTestId('reader-banner').textContent ?? '';
-    expect(banner).toContain('A badge reader needs attention.');
+    expect(banner.startsWith('One badge reader is not working; the others still work.')).toBe(true);
     expect(banner).toMatch(
-      /Contactless reader: The PC\/SC service reported a problem \(SCardEstablishContext: service not available\)\..*keeps trying to reconnect\./,
+      /For IT: Contactless reader: The PC\/SC service reported a problem \(SCardEstablishContext: service not available\)\..*keeps trying to reconnect\./,
     );
     expect(banner).not.toMatch(/\.\./);
     expect(banner).not.toContain('Sign in with your network password.'); // another reader still works
@@ -53,9 +55,30 @@ describe('ReaderBanner', () => {
         }}
       />,
     );
-    const banner = screen.getByTestId('reader-banner').textContent ?? '';
-    expect(banner).toBe(
-      'No badge reader is working. Desk reader: Permission denied; install the udev rule. Cart reader: not connected. Use your password.',
+    expect(screen.getByTestId('reader-banner').textContent).toBe(
+      'The badge reader is not working. Use your password. For IT: Desk reader: Permission denied; install the udev rule. Cart reader: not connected.',
     );
+  });
+
+  it('never covers the signed-in header: a reader problem is a chip inside it, and no banner is drawn', async () => {
+    const fake = fakeApi({ ...baseView, screen: 'active', user: nurse, sessionElapsedMs: 0 });
+    render(<App api={fake.api} />);
+    await screen.findByTestId('workstation');
+    act(() => fake.pushStatus({ readers: [{ id: 'r', description: 'HID reader (demo)', state: 'missing' }] }));
+    expect(screen.queryByTestId('reader-banner')).toBeNull();
+    const chip = screen.getByTestId('reader-chip');
+    expect(chip.closest('header')).not.toBeNull();
+    expect(chip.textContent).toBe('Badge reader not working');
+    expect(screen.getByTestId('lock-now')).toBeTruthy();
+  });
+
+  it('on the lock screen the banner is in the page flow, before the screen, not fixed over it', async () => {
+    const fake = fakeApi(baseView);
+    const { container } = render(<App api={fake.api} />);
+    await screen.findByTestId('lock-screen');
+    act(() => fake.pushStatus({ readers: [] }));
+    const banner = screen.getByTestId('reader-banner');
+    expect(container.firstElementChild).toBe(banner);
+    expect(banner.nextElementSibling).toBe(screen.getByTestId('lock-screen'));
   });
 });

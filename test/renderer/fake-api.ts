@@ -79,6 +79,9 @@ export function fakeApi(initial: SessionView) {
     pushStatus(status: ReaderStatus) {
       emit('readers:status', status);
     },
+    pushBadgeRead() {
+      emit('readers:badge-read', { readerId: 'r1' });
+    },
   };
 }
 

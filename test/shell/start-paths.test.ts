@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { app, type BrowserWindow, Menu, protocol, safeStorage, screen } from './support/fake-electron.js';
 import { startShell, type StartedShell } from './support/start-shell.js';
+import { noticeEnglish } from '../support/notice-text.js';
+import type { SessionView } from '../../preload/contract.js';
 
 vi.mock('electron', () => import('./support/fake-electron.js'));
 
@@ -12,11 +14,11 @@ afterEach(async () => {
 });
 
 /** The view the renderer gets when it asks, once the workstation has settled on its first screen. */
-async function firstScreen(started: StartedShell): Promise<{ screen: string; notice?: { text: string } }> {
+async function firstScreen(started: StartedShell): Promise<SessionView> {
   await started.running.ready;
   const outcome = await started.invoke('session:get-view');
   expect(outcome.ok).toBe(true);
-  return outcome.result as { screen: string; notice?: { text: string } };
+  return outcome.result as SessionView;
 }
 
 function expectLockedAndAlive(started: StartedShell): void {
@@ -43,7 +45,7 @@ describe('Electron shell start paths (the real main/shell on a fake electron)', 
     });
     const view = await firstScreen(shell);
     expect(view.screen).toBe('policy-error');
-    expect(view.notice?.text).toContain('nonsense');
+    expect(noticeEnglish(view.notice)).toContain('nonsense');
     expect(shell.running.problem()).toMatchObject({ kind: 'invalid-policy', policyPath: shell.policyPath });
     expectLockedAndAlive(shell);
   });
@@ -57,7 +59,7 @@ describe('Electron shell start paths (the real main/shell on a fake electron)', 
     });
     const view = await firstScreen(shell);
     expect(view.screen).toBe('policy-error');
-    expect(view.notice?.text).toMatch(/basic_text.*keyring|keyring.*basic_text/s);
+    expect(noticeEnglish(view.notice)).toMatch(/basic_text.*keyring|keyring.*basic_text/s);
     expect(shell.running.problem()).toMatchObject({ kind: 'cannot-start' });
     expectLockedAndAlive(shell);
   });

@@ -38,8 +38,10 @@ export function useBrowserDemo(): {
     async open(options = {}) {
       const demo = await startTestDemo(options);
       closers.push(() => demo.stop());
-      const page = await started().newPage({ viewport: { width: 1280, height: 800 } });
-      closers.push(() => page.close());
+      // A page of its own context: axe-core (test/support/screen-checks.ts) needs one it can open pages in.
+      const context = await started().newContext({ viewport: { width: 1280, height: 800 } });
+      closers.push(() => context.close());
+      const page = await context.newPage();
       await page.goto(demo.server.appUrl);
       await lockScreen(page, 'no-user');
       return { demo, page };

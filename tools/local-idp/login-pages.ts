@@ -1,6 +1,7 @@
 /**
  * The local provider's own login and consent pages: plain HTML with stable ids, so a clinician can use them in
- * the demo and Playwright can drive them in the tests (#login, #password, #sign-in, #allow, #deny).
+ * the demo and Playwright can drive them in the tests (#login, #password, #sign-in, #allow, #deny). Touch-sized
+ * (48 px controls) with a language and a title, like CareShell's own screens (test/e2e/accessibility.test.ts).
  */
 function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -13,8 +14,8 @@ function page(title: string, body: string): string {
 <style>
 body{font-family:system-ui,sans-serif;background:#f3f5f8;display:flex;justify-content:center;padding-top:10vh}
 main{background:#fff;padding:2rem;border-radius:8px;box-shadow:0 2px 8px #0002;min-width:20rem}
-label{display:block;margin-top:1rem}input{width:100%;padding:.5rem;font-size:1rem;box-sizing:border-box}
-button{margin-top:1.5rem;padding:.6rem 1.2rem;font-size:1rem}.error{color:#b00020}
+label{display:block;margin-top:1rem}input{width:100%;min-height:48px;padding:.5rem;font-size:1.1rem;box-sizing:border-box}
+button{margin-top:1.5rem;min-height:48px;min-width:96px;padding:.6rem 1.2rem;font-size:1.1rem}.error{color:#b00020}
 </style></head><body><main><h1>${escapeHtml(title)}</h1>${body}</main></body></html>`;
 }
 

@@ -6,7 +6,7 @@ import { onBadgeRemoved, onTap } from './on-badge.js';
 import { onEnrollCancel, onEnrollCompleted, onEnrollSignedIn } from './on-enrollment.js';
 import { onPinCancel, onPinForgot, onPinRefused, onPinResult } from './on-pin.js';
 import { onAuditFailed, onGrantFailed, onGrantInterrupted, onTimer } from './on-service-feedback.js';
-import { onFullSignInResult, onPasswordSignIn, onTokensRefused } from './on-sign-in.js';
+import { onFullSignInResult, onPasswordSignIn, onSignInCancel, onTokensRefused } from './on-sign-in.js';
 import { onStepUpCancel, onStepUpProve, onStepUpRequest, onStepUpResult } from './on-step-up.js';
 import { onActivity, onLockNow, onOsEvent } from './on-workstation.js';
 
@@ -37,6 +37,7 @@ const HANDLERS: { [T in EngineEvent['type']]: Handler<T> } = {
   'pin-forgot': onPinForgot,
   // sign-in at the identity provider
   'password-sign-in': onPasswordSignIn,
+  'sign-in-cancel': onSignInCancel,
   'full-sign-in-result': onFullSignInResult,
   'tokens-refused': onTokensRefused,
   // enrollment and PIN reset

@@ -75,8 +75,12 @@ export class DecisionBuilder {
   }
 
   finish(): Decision {
-    // A notice belongs to the screen it was shown on: a transition without a new notice clears it.
-    if (!this.noticeSet && this.state.notice && transitionSignature(this.state) !== transitionSignature(this.before)) {
+    // A notice belongs to the screen it was shown on: a transition without a new notice clears it, and so does
+    // the end or replacement of the prompt it was about (a PIN pad, a step-up dialog).
+    const moved =
+      transitionSignature(this.state) !== transitionSignature(this.before) ||
+      this.state.pending?.token !== this.before.pending?.token;
+    if (!this.noticeSet && this.state.notice && moved) {
       const { notice: _dropped, ...rest } = this.state;
       this.state = rest;
     }

@@ -1,141 +1,93 @@
+import type { NoticeId, NoticeParams } from '../../../common/notice-ids.js';
 import type { EnrollmentPurpose, StepUpAction, StepUpMethod } from '../ports.js';
 import type { Notice } from '../engine-state.js';
 import { wholeSeconds } from '../deadlines.js';
 
 /**
- * Every sentence the session engine shows the person at the workstation, in one place so that a translation
- * has one file to cover. Each returns the notice with its level; `name` is the display name of the person
- * addressed (only ever the one at the screen: see session-view.ts). Handlers import this as `notices`.
+ * Everything the session engine tells the person at the workstation, as a message id and its parameters:
+ * the renderer words it from its catalog (renderer/i18n/catalog-en.ts), in the person's language. `name` is
+ * the display name of the person addressed (only ever the one at the screen: see session-view.ts); `why` is a
+ * detail from another layer, shown as given. Handlers import this as `notices`.
  */
 
-const info = (text: string): Notice => ({ level: 'info', text });
-const warning = (text: string): Notice => ({ level: 'warning', text });
-const error = (text: string): Notice => ({ level: 'error', text });
+const notice =
+  (level: Notice['level']) =>
+  (id: NoticeId, params?: NoticeParams): Notice =>
+    params ? { level, id, params } : { level, id };
+const info = notice('info');
+const warning = notice('warning');
+const error = notice('error');
 
 // ---- badge taps ----
 
-export const policyInvalid = () => error('This workstation cannot be used until IT corrects its policy.');
-export const directoryUnavailable = () =>
-  error('Your badge could not be checked: the user directory is unavailable. Try again, or call IT.');
-export const badgeNotEnrolled = () =>
-  error(
-    'This badge is not enrolled on CareShell. If it is yours, ask IT to enroll it (readers may report it differently).',
-  );
-export const enrollmentInProgress = (step: 'sign-in' | 'choose-pin') =>
-  info(
-    step === 'sign-in'
-      ? 'Enrollment is in progress: finish signing in in the sign-in window.'
-      : 'Enrollment is in progress: choose your PIN.',
-  );
+export const policyInvalid = () => error('policyInvalid');
+export const directoryUnavailable = () => error('directoryUnavailable');
+export const badgeNotEnrolled = () => error('badgeNotEnrolled');
+export const enrollmentInProgress = (step: 'sign-in' | 'choose-pin') => info('enrollmentInProgress', { context: step });
 export const tapIgnored = (name: string, signedInAgoMs: number) =>
-  info(`Tap ignored: ${name} signed in ${wholeSeconds(signedInAgoMs)} s ago.`);
-export const tapOutOff = () => info('Tap-out is turned off on this workstation: use Lock to lock the screen.');
+  info('tapIgnored', { name, count: wholeSeconds(signedInAgoMs) });
+export const tapOutOff = () => info('tapOutOff');
 export const suspendedLimitReached = (maxSuspended: number) =>
-  warning(
-    `This workstation already keeps as many sessions as its policy allows (${maxSuspended} suspended). Ask the signed-in user to sign out, or use another workstation.`,
-  );
+  warning('suspendedLimitReached', { count: maxSuspended });
 export const previousSessionLocked = (knownBadge: boolean) =>
-  info(`The previous session is locked. Tap your badge again to ${knownBadge ? 'sign in' : 'enroll it'}.`);
-export const passwordSignInOff = () => info('Tap your badge to sign in.');
+  info('previousSessionLocked', { context: knownBadge ? 'sign-in' : 'enroll' });
+export const passwordSignInOff = () => info('passwordSignInOff');
 
 // ---- PIN ----
 
-export const enterPin = (name: string) => info(`${name}: enter your PIN.`);
-export const noPinAsked = () => warning('No PIN is being asked for right now: tap your badge first.');
+export const noPinAsked = () => warning('noPinAsked');
+/** retryInMs counts down on screen (the renderer ticks it from when the view arrived). */
 export const wrongPin = (attemptsLeft: number, retryInMs: number) =>
-  warning(
-    `Wrong PIN. ${attemptsLeft} ${attemptsLeft === 1 ? 'attempt' : 'attempts'} left before your PIN is locked.${retryInMs > 0 ? ` Wait ${wholeSeconds(retryInMs)} s before trying again.` : ''}`,
-  );
-export const pinTooSoon = (retryInMs: number) =>
-  warning(`Wait ${wholeSeconds(retryInMs)} s before entering your PIN again.`);
-export const pinUnusableAskIt = (name: string, why: string) =>
-  error(`${name}: your PIN cannot be used (${why}). Ask IT to reset it.`);
-export const pinUncheckable = (why: string) => error(`Your PIN could not be checked (${why}). Try again, or call IT.`);
-export const pinLockedOut = (name: string) =>
-  error(`Too many wrong PINs for ${name}. Sign in with your password in the sign-in window to continue.`);
-export const pinResetNotHere = (name: string) =>
-  warning(`${name}: a forgotten PIN cannot be reset on this workstation. Ask IT to reset it.`);
+  warning('wrongPin', { count: attemptsLeft, retryInMs });
+export const pinTooSoon = (retryInMs: number) => warning('pinTooSoon', { retryInMs });
+export const pinUnusableAskIt = (name: string, why: string) => error('pinUnusableAskIt', { name, why });
+export const pinUncheckable = (why: string) => error('pinUncheckable', { why });
+export const pinLockedOut = (name: string) => error('pinLockedOut', { name });
+export const pinResetNotHere = (name: string) => warning('pinResetNotHere', { name });
 
 // ---- sign-in with the identity provider ----
 
-export const signInWithPassword = () => info('Sign in with your password to continue.');
-export const signInAlreadyOpen = () => info('A sign-in is already open: finish it in the sign-in window.');
+export const signInWithPassword = () => info('signInWithPassword');
+export const signInAlreadyOpen = () => info('signInAlreadyOpen');
 /** after: what the failure means for the person's next unlock. */
 export const signInFailed = (why: string, after: 'session-goes-on' | 'badge-and-pin-refused' | 'nothing') =>
-  error(
-    `Sign-in did not succeed: ${sentence(why)}${
-      after === 'session-goes-on'
-        ? ' Your session goes on; you will sign in with your password when you next unlock.'
-        : after === 'badge-and-pin-refused'
-          ? ' Until you sign in with your password, your badge and PIN will not unlock.'
-          : ''
-    }`,
-  );
-export const shiftSignInExpired = (name: string) =>
-  info(`${name}: your shift sign-in has expired. Tap your badge to sign in with your password.`);
-export const keptSessionEnded = (name: string) =>
-  warning(`${name}: your kept session has ended. Tap your badge to start a new one.`);
+  error('signInFailed', { why: sentence(why), context: after });
+export const shiftSignInExpired = (name: string) => info('shiftSignInExpired', { name });
+export const keptSessionEnded = (name: string) => warning('keptSessionEnded', { name });
 
 // ---- enrollment and PIN reset ----
 
-export const enrollBadge = () =>
-  info('This badge is not enrolled yet. Sign in with your hospital account in the sign-in window to enroll it.');
+export const enrollBadge = () => info('enrollBadge');
 /** unusable: why the stored PIN cannot be used; absent when the clinician asked (forgotten PIN). */
 export const resetPin = (name: string, unusable: string | undefined) =>
-  warning(
-    `${name}: ${unusable === undefined ? 'to reset your PIN' : `your PIN cannot be used (${unusable})`}. Sign in with your hospital account in the sign-in window, then choose a new PIN.`,
-  );
-export const choosePin = (name: string) => info(`${name}: choose a new PIN, then enter it again to confirm.`);
+  warning('resetPin', unusable === undefined ? { name } : { name, why: unusable, context: 'unusable' });
+export const choosePin = (name: string) => info('choosePin', { name });
 export const enrollmentFailed = (purpose: EnrollmentPurpose, why: string) =>
-  error(`${procedureName(purpose)} did not complete: ${sentence(why)} Nothing was saved; tap your badge to try again.`);
+  error('enrollmentFailed', { context: purpose, why: sentence(why) });
 export const enrollmentRefused = (purpose: EnrollmentPurpose, why: string) =>
-  error(`${procedureName(purpose)} did not complete: ${why}`);
-export const enrollmentCancelled = (purpose: EnrollmentPurpose) =>
-  info(`${procedureName(purpose)} cancelled. Nothing was saved.`);
-export const enrollmentExpired = (purpose: EnrollmentPurpose) =>
-  warning(`${procedureName(purpose)} took too long and was stopped; nothing was saved. Tap your badge to start again.`);
+  error('enrollmentRefused', { context: purpose, why });
+export const enrollmentCancelled = (purpose: EnrollmentPurpose) => info('enrollmentCancelled', { context: purpose });
+export const enrollmentExpired = (purpose: EnrollmentPurpose) => warning('enrollmentExpired', { context: purpose });
 /** A message from the identity layer that the person can act on (a PIN the PIN rules refused). */
-export const tryAgain = (message: string) => warning(message);
+export const tryAgain = (message: string) => warning('tryAgain', { message });
 
 // ---- step-up before a high-risk action ----
 
-export const stepUpNeedsSession = (action: StepUpAction) =>
-  warning(`To ${stepUpLabel(action)}, sign in first: tap your badge.`);
-export const finishSignInFirst = () => warning('Finish the sign-in already in progress first.');
-export const stepUpImpossible = (action: StepUpAction) =>
-  error(`You cannot ${stepUpLabel(action)} here: this workstation has no way to confirm it is you. Call IT.`);
-export const confirmItIsYou = (action: StepUpAction) => info(`Confirm it is you to ${stepUpLabel(action)}.`);
-export const confirmBySignIn = (action: StepUpAction) =>
-  info(`Confirm it is you: sign in again in the sign-in window to ${stepUpLabel(action)}.`);
-export const nothingToConfirm = () => warning('Nothing is waiting for confirmation right now.');
+export const stepUpNeedsSession = (action: StepUpAction) => warning('stepUpNeedsSession', { action });
+export const finishSignInFirst = () => warning('finishSignInFirst');
+export const stepUpImpossible = (action: StepUpAction) => error('stepUpImpossible', { action });
+export const confirmBySignIn = (action: StepUpAction) => info('confirmBySignIn', { action });
+export const nothingToConfirm = () => warning('nothingToConfirm');
 export const proofNotAccepted = (offered: StepUpMethod, accepted: readonly StepUpMethod[]) =>
-  warning(
-    `Policy does not accept ${offered === 'totp' ? 'an authenticator code' : 'a sign-in'} for this; use ${accepted.join(' or ')}.`,
-  );
-export const stepUpFailed = (why: string) => error(`Could not confirm it is you: ${why}`);
-export const cancelled = () => info('Cancelled.');
+  warning('proofNotAccepted', { context: offered, accepted: accepted.join(',') });
+export const stepUpFailed = (why: string) => error('stepUpFailed', { why });
+export const cancelled = () => info('cancelled');
 
 // ---- the audit trail ----
 
-export const cannotUnlockWithoutAudit = (why: string) =>
-  error(`Cannot unlock: the audit trail is unavailable (${why}). The workstation stays locked; call IT.`);
-export const verificationInterrupted = () =>
-  warning('Verification was interrupted by another event: tap your badge again.');
-export const auditUnavailable = (why: string) => error(`The audit trail is unavailable (${why}); call IT.`);
-
-/** What the user is about to do, for notices: "Confirm it is you to <label>." */
-function stepUpLabel(action: StepUpAction): string {
-  return {
-    'break-glass': 'use emergency access',
-    export: 'export records',
-    'policy-change': "change this workstation's policy",
-    'authenticator-setup': 'set up an authenticator app',
-  }[action];
-}
-
-function procedureName(purpose: EnrollmentPurpose): string {
-  return purpose === 'enroll' ? 'Enrollment' : 'PIN reset';
-}
+export const cannotUnlockWithoutAudit = (why: string) => error('cannotUnlockWithoutAudit', { why });
+export const verificationInterrupted = () => warning('verificationInterrupted');
+export const auditUnavailable = (why: string) => error('auditUnavailable', { why });
 
 /** Ends a message from elsewhere with exactly one full stop. */
 function sentence(text: string): string {

@@ -8,6 +8,18 @@ import { askForFullSignIn } from './verification-prompts.js';
 
 /** Full sign-in at the identity provider: chosen at the lock screen, its result, and tokens the provider refused. */
 
+/**
+ * The lock screen's Cancel while it waits for a sign-in (with a password, or after a PIN lockout): the prompt
+ * goes, and with it the sign-in window (session-service.ts aborts what no prompt waits for). Renewing the tokens
+ * of a session on screen is not the lock screen's to cancel.
+ */
+export function onSignInCancel(decision: DecisionBuilder): void {
+  const pending = decision.state.pending;
+  if (pending?.kind !== 'full-sign-in' || pending.target.type === 'tokens') return;
+  abandonPending(decision, 'sign-in cancelled at the lock screen');
+  decision.notify(notices.cancelled());
+}
+
 /** The lock screen's "Sign in with your password", where policy allows signing in without a badge. */
 export function onPasswordSignIn(decision: DecisionBuilder, request: EngineEventOf<'password-sign-in'>): void {
   const rules = decision.rules;

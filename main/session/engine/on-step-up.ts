@@ -37,7 +37,7 @@ export function onStepUpRequest(decision: DecisionBuilder, request: EngineEventO
   decision.audit(records.stepUpRequired(session, request.action, request.methods));
   // With one way to prove it, start at once; with a choice, the user picks (a code from their app, or a sign-in).
   if (request.methods.length === 1 && request.methods[0] === 'idp') proveStepUp(decision, pending, { method: 'idp' });
-  else decision.notify(notices.confirmItIsYou(request.action));
+  // Otherwise the step-up dialog itself asks; a notice saying the same would outlive it.
 }
 
 export function onStepUpProve(decision: DecisionBuilder, offer: EngineEventOf<'step-up-prove'>): void {

@@ -19,7 +19,7 @@ export function askForPin(
 ): void {
   decision.set({ pending: { kind: 'pin', token: decision.nextToken(), user, badgeHash, target } });
   decision.audit(records.pinRequired(user, badgeHash, why));
-  decision.notify(notices.enterPin(user.displayName));
+  // No notice: the PIN pad's heading names whose PIN it asks for (SessionView pinPrompt.displayName).
 }
 
 export function askForFullSignIn(

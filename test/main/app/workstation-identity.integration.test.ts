@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { readEvents } from '../../../main/audit/journal/journal-reader.js';
 import { flush } from '../session/session-test-kit.js';
 import { startTestDemo, type TestDemo } from '../../support/test-demo.js';
+import { noticeEnglish } from '../../support/notice-text.js';
 
 /**
  * The identity layer wired into the session engine through the shared composition (openWorkstation +
@@ -38,10 +39,10 @@ describe('identity through the workstation composition', () => {
     expect(view.screen).toBe('locked');
     expect(view.enrollment).toBeUndefined();
     expect(view.notice?.level).toBe('error');
-    expect(view.notice?.text).toMatch(
+    expect(noticeEnglish(view.notice)).toMatch(
       /^Enrollment did not complete: Sign-in failed: the identity provider cannot be reached\. Check the network, then try again\./,
     );
-    expect(view.notice?.text).toContain('Nothing was saved');
+    expect(noticeEnglish(view.notice)).toContain('Nothing was saved');
     expect(
       await demo.workstation.identity.directory.resolveBadge(demo.workstation.hashBadge(demo.unenrolledBadgeId)),
     ).toBeUndefined();
@@ -67,18 +68,14 @@ describe('identity through the workstation composition', () => {
     });
     expect(await contract.invoke('session:cancel-enrollment', undefined)).toEqual({ ok: true, result: { ok: true } });
     expect(session.view().enrollment).toBeUndefined();
-    expect(session.view().notice?.text).toBe('Enrollment cancelled. Nothing was saved.');
+    expect(noticeEnglish(session.view().notice)).toBe('Enrollment cancelled. Nothing was saved.');
 
     await expect.poll(() => closeWindow).toBeDefined(); // msal opens the window once it has the provider's metadata
     closeWindow!(new Error('the sign-in window was closed'));
     await tapping;
-    expect(session.view()).toMatchObject({
-      screen: 'no-user',
-      notice: { text: 'Enrollment cancelled. Nothing was saved.' },
-    });
-    expect(await contract.invoke('session:choose-pin', { pin: '2580' })).toEqual({
-      ok: true,
-      result: { ok: false, message: 'No PIN is being asked for right now: tap your badge first.' },
-    });
+    expect(session.view().screen).toBe('no-user');
+    expect(noticeEnglish(session.view().notice)).toBe('Enrollment cancelled. Nothing was saved.');
+    expect(await contract.invoke('session:choose-pin', { pin: '2580' })).toEqual({ ok: true, result: { ok: false } });
+    expect(noticeEnglish(session.view().notice)).toBe('No PIN is being asked for right now: tap your badge first.');
   });
 });

@@ -14,7 +14,7 @@ describe('policyErrorContract: the workstation fails closed on an invalid machin
         workstation: 'WS-7',
         profile: 'none',
         suspendedCount: 0,
-        notice: { level: 'error', text: problems },
+        notice: { level: 'error', id: 'policyProblems', params: { problems } },
       },
     });
     expect(await contract.invoke('readers:get-status', undefined)).toEqual({ ok: true, result: { readers: [] } });

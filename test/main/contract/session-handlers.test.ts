@@ -78,12 +78,11 @@ describe('sessionHandlers: what each channel does in a running workstation', () 
     });
   }
 
-  it('answers a PIN ok only when a session is on screen afterwards; otherwise with the notice that says why', async () => {
+  it('answers a PIN ok only when a session is on screen afterwards; otherwise not (the screen notice says why)', async () => {
     const { handlers, afterInput } = rig();
-    afterInput({ ...locked, notice: { level: 'warning', text: 'Wrong PIN. 2 attempts left.' } });
+    afterInput({ ...locked, notice: { level: 'warning', id: 'wrongPin', params: { count: 2, retryInMs: 0 } } });
     expect(await handlers['session:submit-pin']({ pin: '0000' })).toEqual({
       ok: false,
-      message: 'Wrong PIN. 2 attempts left.',
     });
     afterInput({ ...locked, screen: 'active', user: { displayName: 'Ana Lopez, RN', roles: ['nurse'] } });
     expect(await handlers['session:submit-pin']({ pin: '4826' })).toEqual({ ok: true });
@@ -156,8 +155,9 @@ describe('session:submit-pin with the real session service', () => {
     const answer = handlers['session:submit-pin']({ pin: '0000' });
     expect(await Promise.race([answer, flush().then(() => 'no answer while the sign-in is open')])).toEqual({
       ok: false,
-      message: 'Too many wrong PINs for Alice Nurse. Sign in with your password in the sign-in window to continue.',
     });
+    // The screen's notice says why, already when the answer comes.
+    expect(session.service.view().notice?.id).toMatch(/lock/i);
     expect(session.auth.requests).toHaveLength(1);
     expect(session.auth.signals[0]!.aborted).toBe(false);
     expect(session.audit.events.map((e) => e.type)).toContain('pin.lockout');

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../../../main/audit/audit-event.js';
 import { FlakyAuditSink, flush, GatedAuditSink, makeRig, testPolicy, USERS } from './session-test-kit.js';
+import { noticeEnglish } from '../../support/notice-text.js';
 
 /** Grants shown only once durable in the audit trail, grants racing other events, policy changes and revocation. */
 
@@ -30,7 +31,7 @@ describe('grants wait for durability', () => {
     sink.failing = true;
     await rig.tap('alice');
     expect(rig.screen()).toBe('locked');
-    expect(rig.service.view().notice?.text).toMatch(/audit trail is unavailable/);
+    expect(noticeEnglish(rig.service.view().notice)).toMatch(/audit trail is unavailable/);
     expect(rig.lifecycle.at(-1)?.kind).toBe('hidden');
   });
 });
@@ -45,7 +46,7 @@ describe('policy changes and invalid policy', () => {
     });
     const v = rig.service.view();
     expect(v.screen).toBe('policy-error');
-    expect(v.notice?.text).toContain('session.graceMinutes: must be at most 480 minutes');
+    expect(noticeEnglish(v.notice)).toContain('session.graceMinutes: must be at most 480 minutes');
     await rig.tap('alice');
     expect(rig.service.view().screen).toBe('policy-error');
     await rig.service.handle({ type: 'policy-change', policy: { ...makePolicy(), profile: 'er-kiosk' } });
@@ -149,7 +150,7 @@ describe('a grant racing another event', () => {
     gated.release();
     await unlocking;
     expect(rig.screen()).toBe('no-user');
-    expect(rig.service.view().notice?.text).toMatch(/tap your badge again/);
+    expect(noticeEnglish(rig.service.view().notice)).toMatch(/tap your badge again/);
     // The durable success record is followed by one saying the unlock never took effect.
     expect(gated.events.filter((e) => e.type === 'session.unlock').map((e) => [e.outcome, e.reason])).toEqual([
       ['success', 'verified by badge'],

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../../../main/audit/audit-event.js';
 import { fakeHash, flush, makeRig, UNKNOWN_BADGE, USERS } from './session-test-kit.js';
+import { noticeEnglish } from '../../support/notice-text.js';
 
 const SEC = 1000;
 const types = (events: readonly AuditEvent[]) => events.map((e) => e.type);
@@ -28,7 +29,7 @@ describe('enrollment: the first tap of an unknown badge', () => {
     expect(rig.enrollment.begun).toEqual([{ purpose: 'enroll', badgeHash: fakeHash(UNKNOWN_BADGE) }]);
     const signingIn = rig.service.view();
     expect(signingIn).toMatchObject({ screen: 'no-user', enrollment: { purpose: 'enroll', step: 'sign-in' } });
-    expect(signingIn.notice?.text).toMatch(/not enrolled yet.*sign-in window/);
+    expect(noticeEnglish(signingIn.notice)).toMatch(/sign-in window to enroll this badge/);
     expect(rig.audit.events.at(-1)).toMatchObject({
       type: 'badge.unknown',
       reason: expect.stringContaining('enrollment started'),
@@ -44,7 +45,8 @@ describe('enrollment: the first tap of an unknown badge', () => {
 
     await rig.service.handle({ type: 'choose-pin', pin: '1111' });
     expect(rig.service.view().enrollment?.step).toBe('choose-pin');
-    expect(rig.service.view().notice).toMatchObject({ level: 'warning', text: expect.stringContaining('too easy') });
+    expect(rig.service.view().notice).toMatchObject({ level: 'warning', id: 'tryAgain' });
+    expect(noticeEnglish(rig.service.view().notice)).toContain('too easy');
 
     await rig.service.handle({ type: 'choose-pin', pin: '2580' });
     expect(rig.enrollment.completed.at(-1)).toEqual({ pendingId, purpose: 'enroll', pin: '2580' });
@@ -68,7 +70,7 @@ describe('enrollment: the first tap of an unknown badge', () => {
     const tapping = await tapUnknown(rig);
     await rig.tap('unknown');
     expect(rig.enrollment.begun).toHaveLength(1);
-    expect(rig.service.view().notice?.text).toMatch(/in progress/);
+    expect(noticeEnglish(rig.service.view().notice)).toMatch(/in progress/);
     await rig.enrollment.finishSignIn(dave);
     await tapping.done;
     expect(rig.service.view().enrollment?.step).toBe('choose-pin');
@@ -81,7 +83,7 @@ describe('enrollment: the first tap of an unknown badge', () => {
     await rig.service.handle({ type: 'enroll-cancel' });
     expect(rig.service.view()).toMatchObject({
       screen: 'no-user',
-      notice: { text: 'Enrollment cancelled. Nothing was saved.' },
+      notice: { id: 'enrollmentCancelled', params: { context: 'enroll' } },
     });
     expect(rig.service.view().enrollment).toBeUndefined();
     const late = await rig.enrollment.finishSignIn(dave);
@@ -118,8 +120,8 @@ describe('enrollment: the first tap of an unknown badge', () => {
     const view = rig.service.view();
     expect(view.enrollment).toBeUndefined();
     expect(view.notice).toMatchObject({ level: 'error' });
-    expect(view.notice?.text).toContain('identity provider cannot be reached');
-    expect(view.notice?.text).toContain('Nothing was saved');
+    expect(noticeEnglish(view.notice)).toContain('identity provider cannot be reached');
+    expect(noticeEnglish(view.notice)).toContain('Nothing was saved');
     expect(rig.audit.events.at(-1)).toMatchObject({ type: 'session.sign_in', outcome: 'failure' });
   });
 
@@ -133,7 +135,7 @@ describe('enrollment: the first tap of an unknown badge', () => {
     const view = rig.service.view();
     expect(view.screen).toBe('no-user');
     expect(view.enrollment).toBeUndefined();
-    expect(view.notice?.text).toBe(
+    expect(noticeEnglish(view.notice)).toBe(
       `Enrollment did not complete: This badge is already enrolled for ${USERS.carol.displayName}; ask IT to unenroll it first.`,
     );
     expect(rig.lifecycle).toEqual([]);
@@ -161,7 +163,7 @@ describe('enrollment: the first tap of an unknown badge', () => {
     expect(rig.service.view().enrollment?.step).toBe('sign-in');
     await rig.advance(1);
     expect(rig.service.view().enrollment).toBeUndefined();
-    expect(rig.service.view().notice?.text).toMatch(/took too long.*nothing was saved/);
+    expect(noticeEnglish(rig.service.view().notice)).toMatch(/took too long.*nothing was saved/);
     const late = await rig.enrollment.finishSignIn(dave);
     await tapping.done;
     expect(rig.enrollment.cancelled).toEqual([late]);
@@ -198,7 +200,7 @@ describe('enrollment: the first tap of an unknown badge', () => {
   it('without enrollment wired, an unknown badge is refused with a message as before', async () => {
     const rig = makeRig();
     await rig.tap('unknown');
-    expect(rig.service.view().notice?.text).toMatch(/not enrolled on CareShell/);
+    expect(noticeEnglish(rig.service.view().notice)).toMatch(/not enrolled on CareShell/);
     expect(rig.service.view().enrollment).toBeUndefined();
   });
 });
@@ -217,7 +219,7 @@ describe('PIN errors lead to a PIN reset', () => {
       screen: 'locked',
       enrollment: { purpose: 'pin-reset', step: 'sign-in', displayName: USERS.alice.displayName },
     });
-    expect(rig.service.view().notice?.text).toMatch(/your PIN cannot be used.*choose a new PIN/);
+    expect(noticeEnglish(rig.service.view().notice)).toMatch(/your PIN cannot be used.*choose a new PIN/);
     const pendingId = await rig.enrollment.finishSignIn(USERS.alice);
     await submitting;
     rig.pins.unusable.delete(USERS.alice.userId);
@@ -236,12 +238,12 @@ describe('PIN errors lead to a PIN reset', () => {
     await rig.tap('alice');
     await rig.service.handle({ type: 'lock-now' });
     await rig.tap('alice');
-    expect(rig.service.view().pinPrompt).toEqual({ canReset: true });
+    expect(rig.service.view().pinPrompt).toEqual({ displayName: 'Alice Nurse', canReset: true });
     const forgetting = rig.service.handle({ type: 'pin-forgot' });
     await flush();
     expect(rig.enrollment.begun).toEqual([{ purpose: 'pin-reset', userId: USERS.alice.userId }]);
-    expect(rig.service.view().notice?.text).toBe(
-      `${USERS.alice.displayName}: to reset your PIN. Sign in with your hospital account in the sign-in window, then choose a new PIN.`,
+    expect(noticeEnglish(rig.service.view().notice)).toBe(
+      `${USERS.alice.displayName}: to reset your PIN, sign in with your hospital account in the sign-in window, then choose a new PIN.`,
     );
     expect(rig.audit.events.at(-1)).toMatchObject({
       type: 'session.reverify_required',
@@ -259,12 +261,13 @@ describe('PIN errors lead to a PIN reset', () => {
     await rig.tap('alice');
     await rig.service.handle({ type: 'lock-now' });
     await rig.tap('alice');
-    expect(rig.service.view().pinPrompt).toEqual({ canReset: false });
+    expect(rig.service.view().pinPrompt).toEqual({ displayName: 'Alice Nurse', canReset: false });
     await rig.service.handle({ type: 'pin-forgot' });
     expect(rig.service.view()).toMatchObject({
       pinPrompt: {},
-      notice: { text: expect.stringMatching(/Ask IT to reset it/) },
+      notice: { id: 'pinResetNotHere' },
     });
+    expect(noticeEnglish(rig.service.view().notice)).toMatch(/Ask IT to reset it/);
   });
 
   it('a PIN store that cannot be read gives a clear message and keeps the prompt', async () => {
@@ -274,7 +277,9 @@ describe('PIN errors lead to a PIN reset', () => {
     await rig.pin('1111');
     const view = rig.service.view();
     expect(view.pinPrompt).toBeDefined();
-    expect(view.notice?.text).toBe('Your PIN could not be checked (PIN store unreadable). Try again, or call IT.');
+    expect(noticeEnglish(view.notice)).toBe(
+      'Your PIN could not be checked (PIN store unreadable). Try again, or call IT.',
+    );
     rig.pins.broken = false;
     await rig.pin('1111');
     expect(rig.screen()).toBe('active');
@@ -319,7 +324,7 @@ describe('tokens refused for a shown session', () => {
       message: 'refresh token expired',
     });
     expect(rig.screen()).toBe('active');
-    expect(rig.service.view().notice?.text).toMatch(/Sign-in did not succeed.*when you next unlock/);
+    expect(noticeEnglish(rig.service.view().notice)).toMatch(/Sign-in did not succeed.*when you next unlock/);
     await rig.service.handle({ type: 'lock-now' });
     rig.auth.nextUser = undefined;
     await rig.tap('alice');

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../../../main/audit/audit-event.js';
 import { BADGES, flush, GatedAuditSink, makeRig, USERS } from './session-test-kit.js';
+import { noticeEnglish } from '../../support/notice-text.js';
 
 /** Idle warning, locking, grace, the absolute lifetime, tap-out, walk-away and time: when a session leaves the screen and when it ends. */
 
@@ -101,7 +102,7 @@ describe('rule: inside grace the same user resumes exactly where they were', () 
     await rig.service.handle({ type: 'lock-now' });
     expect(rig.service.view().reverify).toBe('badge+pin');
     await rig.pin('1111');
-    expect(rig.service.view().notice?.text).toMatch(/tap your badge first/);
+    expect(noticeEnglish(rig.service.view().notice)).toMatch(/tap your badge first/);
     await rig.tap('alice');
     expect(rig.service.view()).toMatchObject({ screen: 'locked', pinPrompt: {} });
     await rig.pin('1111');
@@ -114,10 +115,10 @@ describe('rule: inside grace the same user resumes exactly where they were', () 
     const rig = makeRig({ policy: { reverifyInGrace: 'pin' } });
     await rig.tap('alice');
     await rig.service.handle({ type: 'lock-now' });
-    expect(rig.service.view().pinPrompt).toEqual({ canReset: false });
+    expect(rig.service.view().pinPrompt).toEqual({ displayName: 'Alice Nurse', canReset: false });
     await rig.pin('9999');
-    expect(rig.service.view().pinPrompt).toEqual({ attemptsLeft: 2, canReset: false });
-    expect(rig.service.view().notice?.text).toMatch(/Wrong PIN. 2 attempts left/);
+    expect(rig.service.view().pinPrompt).toEqual({ attemptsLeft: 2, displayName: 'Alice Nurse', canReset: false });
+    expect(noticeEnglish(rig.service.view().notice)).toMatch(/Wrong PIN. 2 attempts left/);
     await rig.pin('1111');
     expect(rig.screen()).toBe('active');
   });
@@ -135,7 +136,7 @@ describe('rule: the absolute lifetime forces a full sign-in', () => {
     await rig.advance(8 * 60); // exactly 8 h after sign-in
     expect(rig.screen()).toBe('no-user');
     expect(rig.lifecycle.at(-1)?.kind).toBe('terminated');
-    expect(rig.service.view().notice?.text).toMatch(/sign-in has expired/);
+    expect(noticeEnglish(rig.service.view().notice)).toMatch(/sign-in has expired/);
     await rig.tap('alice');
     expect(rig.auth.requests).toEqual([
       { reason: expect.stringMatching(/expired/), expectedUserId: USERS.alice.userId },
@@ -164,7 +165,7 @@ describe('rule: tap-out', () => {
     await rig.advance(2 * SEC);
     await rig.tap('alice');
     expect(rig.screen()).toBe('active');
-    expect(rig.service.view().notice?.text).toMatch(/Tap ignored/);
+    expect(noticeEnglish(rig.service.view().notice)).toMatch(/Tap ignored/);
     await rig.advance(1 * SEC);
     await rig.tap('alice');
     expect(rig.screen()).toBe('locked');

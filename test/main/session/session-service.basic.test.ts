@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makeRig } from './session-test-kit.js';
+import { noticeEnglish } from '../../support/notice-text.js';
 
 const MIN = 60_000;
 
@@ -39,7 +40,7 @@ describe('session service: basic flow', () => {
     const view = rig.service.view();
     expect(view.screen).toBe('no-user');
     expect(view.notice?.level).toBe('error');
-    expect(view.notice?.text).toMatch(/not enrolled/);
+    expect(noticeEnglish(view.notice)).toMatch(/not enrolled/);
     expect(rig.audit.events.map((e) => e.type)).toEqual(['badge.unknown']);
     expect(JSON.stringify(rig.audit.events)).not.toContain('9999');
   });

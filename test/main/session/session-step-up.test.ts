@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FakeStepUp, flush, GatedAuditSink, makeRig, USERS } from './session-test-kit.js';
+import { noticeEnglish } from '../../support/notice-text.js';
 
 /** Step-up before a high-risk action. */
 
@@ -41,11 +42,12 @@ describe('step-up before a high-risk action', () => {
     await rig.tap('alice');
     await rig.service.handle({ type: 'step-up-request', action: 'break-glass' });
     expect(rig.service.view().stepUp).toEqual({ action: 'break-glass', methods: ['idp', 'totp'] });
+    expect(rig.service.view().notice).toBeUndefined(); // the dialog asks; no notice to outlive it
     expect(rig.stepUp.proofs).toEqual([]);
     await rig.service.handle({ type: 'step-up-prove', proof: { method: 'totp', code: '000000' } });
     expect(rig.service.view()).toMatchObject({
       stepUp: { action: 'break-glass' },
-      notice: { level: 'warning', text: 'That code is wrong.' },
+      notice: { level: 'warning', id: 'tryAgain', params: { message: 'That code is wrong.' } },
     });
     expect(rig.audit.events.at(-1)).toMatchObject({ type: 'session.step_up', outcome: 'failure' });
     await rig.service.handle({ type: 'step-up-prove', proof: { method: 'totp', code: FakeStepUp.GOOD_CODE } });
@@ -55,6 +57,9 @@ describe('step-up before a high-risk action', () => {
       outcome: 'success',
       details: { method: 'totp' },
     });
+    // "That code is wrong" was about the dialog, which is gone: it goes with it.
+    expect(rig.service.view()).toMatchObject({ screen: 'active' });
+    expect(rig.service.view().notice).toBeUndefined();
   });
 
   it('a proof submitted twice while the first is checked is sent once', async () => {
@@ -96,14 +101,12 @@ describe('step-up before a high-risk action', () => {
   it('refuses without a signed-in user, and says so when the policy leaves no proof this user can give', async () => {
     const rig = makeRig();
     await rig.service.handle({ type: 'step-up-request', action: 'export' });
-    expect(rig.service.view().notice?.text).toMatch(/sign in first/);
+    expect(noticeEnglish(rig.service.view().notice)).toMatch(/sign in first/);
     await rig.tap('alice');
     rig.stepUp.methods = [];
     await rig.service.handle({ type: 'step-up-request', action: 'policy-change' });
-    expect(rig.service.view().notice).toMatchObject({
-      level: 'error',
-      text: expect.stringMatching(/no way to confirm it is you/),
-    });
+    expect(rig.service.view().notice).toMatchObject({ level: 'error', id: 'stepUpImpossible' });
+    expect(noticeEnglish(rig.service.view().notice)).toMatch(/no way to confirm it is you/);
     expect(rig.audit.events.at(-1)).toMatchObject({ type: 'session.step_up', outcome: 'failure' });
   });
 
@@ -116,6 +119,6 @@ describe('step-up before a high-risk action', () => {
     await rig.service.handle({ type: 'step-up-request', action: 'export' });
     expect(outcomes.map((o) => o.ok)).toEqual([false]);
     expect(rig.who()).toBe('Alice Nurse');
-    expect(rig.service.view().notice?.text).toMatch(/Could not confirm it is you: You signed in as Bob/);
+    expect(noticeEnglish(rig.service.view().notice)).toMatch(/Could not confirm it is you: You signed in as Bob/);
   });
 });

@@ -116,8 +116,9 @@ describe('rule: fast user switching never shows one user to another', () => {
     await rig.tap('bob');
     expect(rig.service.view()).toMatchObject({
       screen: 'locked',
-      pinPrompt: {},
-      notice: { text: 'Bob Doctor: enter your PIN.' },
+      user: { displayName: 'Alice Nurse' },
+      // The pad is Bob's, named on it; the locked session stays Alice's.
+      pinPrompt: { displayName: 'Bob Doctor' },
     });
     await rig.service.handle({ type: 'pin-cancel' });
     expect(rig.service.view().pinPrompt).toBeUndefined();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../../../main/audit/audit-event.js';
 import { flush, makeRig, USERS } from './session-test-kit.js';
+import { noticeEnglish } from '../../support/notice-text.js';
 
 /** Verification: PIN lockout, refused tokens, sign-ins nobody waits for, signing in without a badge, stale PIN answers. */
 
@@ -14,7 +15,7 @@ describe('rule: PIN lockout after N failures, cleared only by full sign-in', () 
     await rig.service.handle({ type: 'lock-now' });
     await rig.tap('alice');
     await rig.pin('0000');
-    expect(rig.service.view().pinPrompt).toEqual({ attemptsLeft: 2, canReset: false });
+    expect(rig.service.view().pinPrompt).toEqual({ attemptsLeft: 2, displayName: 'Alice Nurse', canReset: false });
     await rig.pin('0000');
     rig.auth.nextUser = { ...USERS.bob }; // the sign-in window is left to someone else: it must not open Alice's session
     await rig.pin('0000');
@@ -27,7 +28,7 @@ describe('rule: PIN lockout after N failures, cleared only by full sign-in', () 
       { reason: expect.stringMatching(/PIN is locked/), expectedUserId: USERS.alice.userId },
     ]);
     expect(rig.screen()).toBe('locked');
-    expect(rig.service.view().notice?.text).toMatch(/Sign-in did not succeed/);
+    expect(noticeEnglish(rig.service.view().notice)).toMatch(/Sign-in did not succeed/);
     // A PIN, even the right one, no longer opens the session; a badge tap asks the identity provider again.
     await rig.pin('1111');
     expect(rig.screen()).toBe('locked');
@@ -77,8 +78,8 @@ describe('rule: PIN lockout after N failures, cleared only by full sign-in', () 
     await rig.tap('alice');
     await rig.service.handle({ type: 'lock-now' });
     await rig.pin('0000');
-    expect(rig.service.view().notice?.text).toBe(
-      'Wrong PIN. 2 attempts left before your PIN is locked. Wait 4 s before trying again.',
+    expect(noticeEnglish(rig.service.view().notice)).toBe(
+      'Wrong PIN. 2 attempts left before your PIN is locked. Wait 4 seconds before trying again.',
     );
   });
 });
@@ -90,7 +91,7 @@ describe('rule: a refused refresh token means a full sign-in', () => {
     const a = rig.lifecycle[0]!.sessionId;
     await rig.service.handle({ type: 'lock-now' });
     await rig.tap('alice');
-    expect(rig.service.view().pinPrompt).toEqual({ canReset: false });
+    expect(rig.service.view().pinPrompt).toEqual({ displayName: 'Alice Nurse', canReset: false });
     await rig.service.handle({
       type: 'tokens-refused',
       userId: USERS.alice.userId,
@@ -153,7 +154,7 @@ describe('rule: signing in without a badge, where policy allows it', () => {
     expect(rig.service.view().withoutBadge).toBe('when-no-reader');
     await rig.service.handle({ type: 'password-sign-in', readerReady: true });
     expect(rig.auth.requests).toEqual([]);
-    expect(rig.service.view().notice?.text).toBe('Tap your badge to sign in.');
+    expect(noticeEnglish(rig.service.view().notice)).toBe('Tap your badge to sign in.');
     rig.auth.nextUser = USERS.alice;
     await rig.service.handle({ type: 'password-sign-in', readerReady: false });
     expect(rig.auth.requests).toEqual([{ reason: 'sign-in with password, no badge (no badge reader working)' }]);
@@ -172,6 +173,19 @@ describe('rule: signing in without a badge, where policy allows it', () => {
     });
   });
 
+  it('the lock screen shows it waits for the sign-in, and Cancel closes the sign-in window and says so', async () => {
+    const rig = makeRig({ policy: { withoutBadge: 'always' } });
+    rig.auth.hold = true;
+    const signingIn = rig.service.handle({ type: 'password-sign-in', readerReady: true });
+    await flush();
+    expect(rig.service.view()).toMatchObject({ screen: 'no-user', signingIn: true });
+    await rig.service.handle({ type: 'sign-in-cancel' });
+    expect(rig.auth.signals[0]!.aborted).toBe(true);
+    await signingIn;
+    expect(rig.service.view().signingIn).toBeUndefined();
+    expect(noticeEnglish(rig.service.view().notice)).toBe('Cancelled.');
+  });
+
   it('"never" refuses it even with no reader; "always" offers it with readers working', async () => {
     const never = makeRig({ policy: { withoutBadge: 'never' } });
     await never.service.handle({ type: 'password-sign-in', readerReady: false });
@@ -187,7 +201,7 @@ describe('rule: signing in without a badge, where policy allows it', () => {
     rig.auth.nextUser = undefined;
     await rig.service.handle({ type: 'password-sign-in', readerReady: false });
     expect(rig.screen()).toBe('no-user');
-    expect(rig.service.view().notice?.text).toMatch(
+    expect(noticeEnglish(rig.service.view().notice)).toMatch(
       /^Sign-in did not succeed: the identity provider refused the sign-in\./,
     );
   });

@@ -12,6 +12,7 @@ import { SimulatedReader } from '../../../native/simulated-reader.js';
 import { useTeardown } from '../audit/support/lifecycle.js';
 import { until } from '../audit/support/poll.js';
 import { openSimulatedWorkstation, UNREACHED_IDENTITY } from './support/simulated-workstation.js';
+import { noticeEnglish } from '../../support/notice-text.js';
 
 const teardown = useTeardown();
 const NURSE = { userId: 'nurse-1', displayName: 'Ana Example, RN', username: 'ana', roles: ['nurse'] };
@@ -96,7 +97,7 @@ describe('a running workstation follows its machine policy file', () => {
       ws.clock,
       'the workstation to lock on the bad file',
     );
-    expect(ws.careshell.session.view().notice?.text).toContain('session.graceMinutes');
+    expect(noticeEnglish(ws.careshell.session.view().notice)).toContain('session.graceMinutes');
     expect((await ws.journal('policy.invalid')).find((e) => e.type === 'policy.invalid')?.reason).toMatch(
       /session\.graceMinutes/,
     );
@@ -114,7 +115,7 @@ describe('a running workstation follows its machine policy file', () => {
     const view = ws.careshell.session.view();
     expect(view.screen).toBe('policy-error');
     expect(view.profile).toBe('er-kiosk'); // the built-in defaults would say 'default'
-    expect(view.notice?.text).toMatch(/policy\.json was removed .* last valid policy is kept/);
+    expect(noticeEnglish(view.notice)).toMatch(/policy\.json was removed .* last valid policy is kept/);
     expect((await ws.journal('policy.invalid')).find((e) => e.type === 'policy.invalid')?.reason).toMatch(
       /policy\.json was removed/,
     );
@@ -150,7 +151,7 @@ describe('a running workstation follows its machine policy file', () => {
     ws.clock.advance(2_000); // past the reader's debounce of the first tap
     ws.reader.tap(BADGE);
     await until(
-      () => /not enrolled/.test(ws.careshell.session.view().notice?.text ?? ''),
+      () => /enroll this badge/.test(noticeEnglish(ws.careshell.session.view().notice) ?? ''),
       ws.clock,
       'the badge to be unknown',
     );

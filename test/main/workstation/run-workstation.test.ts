@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../../../main/audit/audit-event.js';
 import { runWorkstation, type WorkstationRun } from '../../../main/workstation/run-workstation.js';
 import { FakeHost, goodPolicy, NURSE, NURSE_BADGE } from './support/fake-host.js';
+import { noticeEnglish } from '../../support/notice-text.js';
 
 const cleanUps: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -43,7 +44,7 @@ async function nurseSignedIn(host: FakeHost, run: WorkstationRun): Promise<strin
  * fails and leaves a notice on the active screen: waiting for it keeps later stages from racing with it.
  */
 async function providerNoticeShown(host: FakeHost): Promise<void> {
-  await host.until(() => /^Sign-in did not succeed/.test(host.view?.notice?.text ?? ''));
+  await host.until(() => /^Sign-in did not succeed/.test(noticeEnglish(host.view?.notice) ?? ''));
 }
 
 /** Waits for the journal to hold a record of `type`: audit records are written just after the screen changes. */
@@ -63,8 +64,8 @@ describe('runWorkstation: start paths', () => {
     expect(host.calls.slice(0, 2)).toEqual(['serve', 'present locked']);
     expect(host.stages.every((s) => s.locked && s.ehrSessionId === undefined)).toBe(true);
     expect(host.view).toMatchObject({ screen: 'policy-error' });
-    expect(host.view?.notice?.text).toContain(`IT must install its machine policy at ${host.policyPath}`);
-    expect(host.view?.notice?.text).toContain('docs/policy.md');
+    expect(noticeEnglish(host.view?.notice)).toContain(`IT must install its machine policy at ${host.policyPath}`);
+    expect(noticeEnglish(host.view?.notice)).toContain('docs/policy.md');
     await expect(host.invoke('session:lock-now')).rejects.toThrow(/Refused session:lock-now: the policy-error screen/);
     expect(host.settings).toEqual([]); // nothing from a policy that does not exist
     expect(host.exits).toBe(0);
@@ -76,7 +77,7 @@ describe('runWorkstation: start paths', () => {
   it('with an invalid policy: every wrong key named on the locked screen and in the journal', async () => {
     const { host, run } = await started({ ...goodPolicy(), session: { graceMinutes: 9999, idleTimeoutSecs: 5 } });
     expect(run.problem()).toMatchObject({ kind: 'invalid-policy', policyPath: host.policyPath });
-    const text = host.view?.notice?.text ?? '';
+    const text = noticeEnglish(host.view?.notice) ?? '';
     expect(text).toContain('session.graceMinutes');
     expect(text).toContain('idleTimeoutSecs');
     expect(host.stage).toEqual({ locked: true, overlay: 'none' });
@@ -88,7 +89,7 @@ describe('runWorkstation: start paths', () => {
   it('when the host refuses plaintext key storage: a locked "cannot start" screen saying why; the policy key lets it start', async () => {
     const { host, run } = await started(goodPolicy(), (h) => void (h.keyStore = 'basic_text'));
     expect(run.problem()).toEqual({ kind: 'cannot-start', reason: expect.stringMatching(/basic_text/) });
-    expect(host.view?.notice?.text).toMatch(/CareShell cannot start: the key store is basic_text/);
+    expect(noticeEnglish(host.view?.notice)).toMatch(/CareShell cannot start: the key store is basic_text/);
     expect(host.stage?.locked).toBe(true);
     expect(host.logs.some((l) => /start problem is not journaled/.test(l))).toBe(true);
 
@@ -200,7 +201,7 @@ describe('runWorkstation: the stage follows the session and every overlay', () =
     await host.invoke('session:cancel-step-up');
     await requested;
     await host.until(() => host.view?.stepUp === undefined);
-    expect(host.view?.notice?.text).toBe('Cancelled.');
+    expect(noticeEnglish(host.view?.notice)).toBe('Cancelled.');
     expect(host.stage).toEqual({ locked: false, ehrSessionId: sessionId, overlay: 'banner' });
   });
 
@@ -235,7 +236,7 @@ describe('runWorkstation: the policy file changes while running', () => {
     host.policyChanged();
     await host.until(() => host.view?.screen === 'policy-error');
     expect(host.stage).toEqual({ locked: true, overlay: 'none' });
-    expect(host.view?.notice?.text).toMatch(/was removed or cannot be found; the last valid policy is kept/);
+    expect(noticeEnglish(host.view?.notice)).toMatch(/was removed or cannot be found; the last valid policy is kept/);
     expect(host.view?.profile).toBe('er-kiosk');
     expect(partsOf(run).policy().session.profile).toBe('er-kiosk');
     const events = await journaled(host, 'policy.invalid');
@@ -255,7 +256,7 @@ describe('runWorkstation: the policy file changes while running', () => {
     await chmod(path.dirname(host.policyPath), 0o777);
     host.policyChanged();
     await host.until(() => host.view?.screen === 'policy-error');
-    expect(host.view?.notice?.text).toMatch(/writable by group or others/);
+    expect(noticeEnglish(host.view?.notice)).toMatch(/writable by group or others/);
     expect(host.stage?.locked).toBe(true);
   });
 });

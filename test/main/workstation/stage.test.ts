@@ -28,7 +28,7 @@ describe('stageOf', () => {
   });
 
   it('draws a notice as a banner, and a modal wins over a banner', () => {
-    const notice = { level: 'info', text: 'Cancelled.' } as const;
+    const notice = { level: 'info', id: 'cancelled' } as const;
     expect(stageOf({ ...active, notice }, 's1', false)).toEqual({
       locked: false,
       ehrSessionId: 's1',

@@ -1,0 +1,56 @@
+// @vitest-environment jsdom
+import { act, cleanup, render, screen } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { App } from '../../renderer/App';
+import { baseView, fakeApi, nurse } from './fake-api';
+
+/** A Web Audio stand-in that counts the tones started (jsdom has no audio). */
+function fakeAudio() {
+  const started: number[] = [];
+  class FakeAudioContext {
+    currentTime = 0;
+    destination = {};
+    createOscillator() {
+      const oscillator = {
+        frequency: { value: 0 },
+        connect: (node: unknown) => node,
+        start: () => started.push(oscillator.frequency.value),
+        stop: () => undefined,
+      };
+      return oscillator;
+    }
+    createGain() {
+      return { gain: { value: 0 }, connect: (node: unknown) => node };
+    }
+  }
+  vi.stubGlobal('AudioContext', FakeAudioContext);
+  return started;
+}
+
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+});
+
+const warning = { ...baseView, screen: 'idle-warning' as const, user: nurse, idleWarningMsLeft: 30_000 };
+
+describe('sounds, where policy turns them on', () => {
+  it('beeps when the idle warning opens and when a badge is read', async () => {
+    const started = fakeAudio();
+    const fake = fakeApi({ ...warning, display: { language: 'en', lockCountdownMs: 0, sounds: true } });
+    render(<App api={fake.api} />);
+    await screen.findByTestId('idle-warning');
+    expect(started).toHaveLength(1);
+    act(() => fake.pushBadgeRead());
+    expect(started).toHaveLength(2);
+  });
+
+  it('stays silent when policy leaves sounds off', async () => {
+    const started = fakeAudio();
+    const fake = fakeApi({ ...warning, display: { language: 'en', lockCountdownMs: 0, sounds: false } });
+    render(<App api={fake.api} />);
+    await screen.findByTestId('idle-warning');
+    act(() => fake.pushBadgeRead());
+    expect(started).toEqual([]);
+  });
+});
