@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { REVIEW_DECISIONS } from '../../common/break-glass-review.js';
 import type { AuditEvent } from './audit-event.js';
 
 /**
@@ -32,9 +33,6 @@ export const breakGlassStopSchema = z.object({
   endedAt: instant,
 });
 export type BreakGlassStop = z.infer<typeof breakGlassStopSchema>;
-
-export const REVIEW_DECISIONS = ['justified', 'not-justified', 'escalate'] as const;
-export type ReviewDecision = (typeof REVIEW_DECISIONS)[number];
 
 export const breakGlassReviewSchema = z.object({
   grantId: z.string().min(1),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { reviewPolicySchema } from '../../review/review-policy.js';
 
 /** Each key is documented in docs/audit.md ("Policy"). */
 
@@ -136,6 +137,8 @@ export const auditPolicySchema = z
       .array(auditForwarderSchema)
       .default([])
       .refine((list) => new Set(list.map((f) => f.id)).size === list.length, 'each forwarder needs its own id'),
+    /** The privacy officers' break-glass review (docs/break-glass-review.md); without it the queue is not offered. */
+    review: reviewPolicySchema.optional(),
   })
   .strict();
 
