@@ -6,7 +6,7 @@ import type { AuditTransport } from '../forwarding/audit-transport.js';
 import { DeliveryError } from '../forwarding/audit-transport.js';
 import { breakGlassAlertMail } from './break-glass-alert-mail.js';
 
-export interface SmtpAlertOptions {
+export interface SmtpRelayOptions {
   host: string;
   port: number;
   security: 'starttls' | 'tls' | 'plain';
@@ -14,10 +14,38 @@ export interface SmtpAlertOptions {
   ca?: string;
   cert?: string;
   key?: string;
+  timeoutMs: number;
+}
+
+/** What the transport needs of nodemailer: one mail handed to the relay, resolved once the relay took it. */
+export interface AlertMailer {
+  sendMail(mail: nodemailer.SendMailOptions): Promise<unknown>;
+  close(): void;
+}
+
+/** nodemailer to the relay: STARTTLS required (`starttls`), TLS from the start (`tls`), or plain to this machine. */
+export function smtpMailer(relay: SmtpRelayOptions): AlertMailer {
+  const { host, port, security, auth, ca, cert, key, timeoutMs } = relay;
+  return nodemailer.createTransport({
+    host,
+    port,
+    secure: security === 'tls',
+    requireTLS: security === 'starttls',
+    ignoreTLS: security === 'plain',
+    ...(auth ? { auth } : {}),
+    tls: { minVersion: 'TLSv1.2', ...(ca ? { ca } : {}), ...(cert ? { cert } : {}), ...(key ? { key } : {}) },
+    connectionTimeout: timeoutMs,
+    greetingTimeout: timeoutMs,
+    socketTimeout: timeoutMs,
+  });
+}
+
+export interface SmtpAlertOptions {
   from: string;
   to: readonly string[];
   reviewInstructions: string;
-  timeoutMs: number;
+  /** Names the relay in errors. */
+  relay: string;
 }
 
 /**
@@ -28,23 +56,10 @@ export interface SmtpAlertOptions {
  * mail again, with the same Message-ID.
  */
 export class SmtpAlertTransport implements AuditTransport {
-  private readonly transporter: nodemailer.Transporter;
-
-  constructor(private readonly options: SmtpAlertOptions) {
-    const { host, port, security, auth, ca, cert, key, timeoutMs } = options;
-    this.transporter = nodemailer.createTransport({
-      host,
-      port,
-      secure: security === 'tls',
-      requireTLS: security === 'starttls',
-      ignoreTLS: security === 'plain',
-      ...(auth ? { auth } : {}),
-      tls: { minVersion: 'TLSv1.2', ...(ca ? { ca } : {}), ...(cert ? { cert } : {}), ...(key ? { key } : {}) },
-      connectionTimeout: timeoutMs,
-      greetingTimeout: timeoutMs,
-      socketTimeout: timeoutMs,
-    });
-  }
+  constructor(
+    private readonly options: SmtpAlertOptions,
+    private readonly mailer: AlertMailer,
+  ) {}
 
   async send(events: readonly StoredAuditEvent[]): Promise<void> {
     const { from, to, reviewInstructions } = this.options;
@@ -52,7 +67,7 @@ export class SmtpAlertTransport implements AuditTransport {
       if (!isGrantedBreakGlass(record.event)) continue;
       const mail = breakGlassAlertMail(record, reviewInstructions);
       try {
-        await this.transporter.sendMail({
+        await this.mailer.sendMail({
           from,
           to: [...to],
           subject: mail.subject,
@@ -63,7 +78,7 @@ export class SmtpAlertTransport implements AuditTransport {
         });
       } catch (error) {
         throw new DeliveryError(
-          `the mail relay ${this.options.host}:${this.options.port} did not take the break-glass alert for record ${record.seq}: ${messageOf(error)}`,
+          `the mail relay ${this.options.relay} did not take the break-glass alert for record ${record.seq}: ${messageOf(error)}`,
           index,
         );
       }
@@ -71,6 +86,6 @@ export class SmtpAlertTransport implements AuditTransport {
   }
 
   async close(): Promise<void> {
-    this.transporter.close();
+    this.mailer.close();
   }
 }

@@ -10,7 +10,7 @@ import { AuditForwarder } from './audit-forwarder.js';
 import type { AuditForwarderPolicy } from './audit-policy.js';
 import type { AuditTransport } from './audit-transport.js';
 import { CursorStore } from './cursor-store.js';
-import { SmtpAlertTransport } from '../alerting/smtp-alert-transport.js';
+import { smtpMailer, SmtpAlertTransport } from '../alerting/smtp-alert-transport.js';
 import { FhirHttpsTransport } from './fhir-https-transport.js';
 import { formatSyslogMessage } from './syslog-frame.js';
 import { SyslogTlsTransport } from './syslog-tls-transport.js';
@@ -142,19 +142,24 @@ async function createTransport(
         );
       }
     }
-    return new SmtpAlertTransport({
-      host: smtp.host,
-      port: smtp.port,
-      security: smtp.security,
-      ...(smtp.auth && pass !== undefined ? { auth: { user: smtp.auth.user, pass } } : {}),
-      ca,
-      cert,
-      key: privateKey,
-      from: destination.from,
-      to: destination.to,
-      reviewInstructions: destination.reviewInstructions,
-      timeoutMs: destination.timeoutMs,
-    });
+    return new SmtpAlertTransport(
+      {
+        from: destination.from,
+        to: destination.to,
+        reviewInstructions: destination.reviewInstructions,
+        relay: `${smtp.host}:${smtp.port}`,
+      },
+      smtpMailer({
+        host: smtp.host,
+        port: smtp.port,
+        security: smtp.security,
+        ...(smtp.auth && pass !== undefined ? { auth: { user: smtp.auth.user, pass } } : {}),
+        ca,
+        cert,
+        key: privateKey,
+        timeoutMs: destination.timeoutMs,
+      }),
+    );
   }
   if (destination.kind === 'fhir') {
     return new FhirHttpsTransport({
