@@ -69,3 +69,10 @@ export const reviewDecisionRequestSchema = z.object({
   note: z.string().trim().min(1, 'write a note saying why').max(2_000),
 });
 export type ReviewDecisionRequest = z.infer<typeof reviewDecisionRequestSchema>;
+
+/** The queue, or why this user may not see it (not a reviewer, no review source configured, source down). */
+export const reviewQueueResultSchema = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), queue: reviewQueueSchema }),
+  z.object({ ok: z.literal(false), message: z.string() }),
+]);
+export type ReviewQueueResult = z.infer<typeof reviewQueueResultSchema>;

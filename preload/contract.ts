@@ -4,6 +4,7 @@
  * against it; the preload (Electron IPC) and the demo harness (loopback WebSocket) are two transports for it.
  */
 import { z } from 'zod';
+import { reviewDecisionRequestSchema, reviewQueueResultSchema } from '../common/break-glass-review.js';
 import { authenticatorCodeSchema, pinSchema, stepUpProofSchema } from '../common/credential-schemas.js';
 import { STEP_UP_ACTIONS } from '../common/step-up-actions.js';
 
@@ -143,6 +144,9 @@ export const invokeChannels = {
   /** The first code from the authenticator app being set up; ok once the app is the user's step-up factor. */
   'identity:confirm-authenticator': action('confirmAuthenticator', z.object({ code: authenticatorCodeSchema })),
   'identity:cancel-authenticator': action('cancelAuthenticator'),
+  /** The break-glass review queue, for the signed-in privacy officer only (docs/break-glass-review.md). */
+  'review:get-queue': { method: 'getQueue', request: none, response: reviewQueueResultSchema, screens: ['active'] },
+  'review:decide': { ...action('decide', reviewDecisionRequestSchema), screens: ['active'] },
 } satisfies Record<`${string}:${string}`, InvokeSpec>;
 
 /** Main -> renderer pushes, with the window.careshell method that subscribes to each. */

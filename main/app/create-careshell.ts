@@ -5,6 +5,7 @@ import type { BadgeReaderListener } from '../../native/badge-reader.js';
 import type { EventChannel, EventPayload, ReaderStatus } from '../../preload/contract.js';
 import type { AuditEvent, AuditSink } from '../audit/audit-event.js';
 import { ContractServer, type ContractLog } from '../contract/contract-server.js';
+import { reviewHandlers } from '../contract/review-handlers.js';
 import { sessionHandlers } from '../contract/session-handlers.js';
 import type { BadgeHasher } from '../identity/badge-hasher.js';
 import { IdentityAudit } from '../identity/identity-audit.js';
@@ -12,6 +13,7 @@ import type { TotpAuthenticator } from '../identity/step-up/totp-authenticator.j
 import { createSessionService, type SessionService } from '../session/session-service.js';
 import type { Authenticator, Enrollment, PinService, StepUp, UserDirectory } from '../session/ports.js';
 import type { SessionPolicy } from '../policy/session-settings.js';
+import type { ReviewService } from '../review/review-service.js';
 import { authenticatorSetup, type AuthenticatorSetupFlow } from './authenticator-setup.js';
 import { followSessionTokens, type SessionTokens } from './session-tokens.js';
 
@@ -48,6 +50,8 @@ export interface CareShellEnvironment {
   /** OS-wide idle time (Electron's powerMonitor); absent in the harness. */
   osIdleMs?: () => number;
   log: ContractLog & { info(message: string): void };
+  /** The break-glass review queue, when policy configures a review source (audit.review). */
+  review?: { service: ReviewService; reviewerRole: string };
 }
 
 export type EventListener = <C extends EventChannel>(channel: C, payload: EventPayload<C>) => void;
@@ -110,8 +114,19 @@ export function createCareShell(env: CareShellEnvironment): CareShell {
 
   const unsubscribers: (() => void)[] = [];
   let authenticators: AuthenticatorSetupFlow | undefined;
+  const review = reviewHandlers({
+    session,
+    ...(env.review ? { review: env.review } : {}),
+    accessToken: async (userId) => {
+      const tokens = await env.tokens.tokensForUnlock(userId);
+      return tokens.ok ? tokens.identity.accessToken : undefined;
+    },
+  });
   const contract = new ContractServer(
-    sessionHandlers({ session, readerStatus: () => env.readers.status(), authenticators: () => authenticators }),
+    {
+      ...sessionHandlers({ session, readerStatus: () => env.readers.status(), authenticators: () => authenticators }),
+      ...review.handlers,
+    },
     () => session.view().screen,
     env.log,
   );
@@ -153,6 +168,7 @@ export function createCareShell(env: CareShellEnvironment): CareShell {
       await env.readers.start();
     },
     async stop() {
+      review.dispose();
       for (const off of unsubscribers.splice(0)) off();
       await env.readers.stop();
       session.dispose();

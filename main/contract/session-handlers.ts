@@ -3,6 +3,7 @@ import type { AuthenticatorSetupFlow } from '../app/authenticator-setup.js';
 import type { SessionInput } from '../session/session-input.js';
 import type { SessionService } from '../session/session-service.js';
 import type { InvokeHandlers } from './contract-server.js';
+import type { ReviewChannel } from './review-handlers.js';
 
 export interface SessionHandlerDeps {
   session: SessionService;
@@ -17,7 +18,11 @@ type Ack = InvokeResponse<'session:lock-now'>;
  * What each channel does in a running workstation. Most turn the request into one session input and answer
  * once the session has fully processed it; the type makes a channel without a handler a compile error.
  */
-export function sessionHandlers({ session, readerStatus, authenticators }: SessionHandlerDeps): InvokeHandlers {
+export function sessionHandlers({
+  session,
+  readerStatus,
+  authenticators,
+}: SessionHandlerDeps): Omit<InvokeHandlers, ReviewChannel> {
   const accepted = (): Ack => ({ ok: true });
   /** A PIN was right when a session is on screen; otherwise the notice says what to do. */
   const unlocked = (): Ack => {

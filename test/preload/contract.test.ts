@@ -63,7 +63,7 @@ describe('createCareShellApi: window.careshell derived from the channel table', 
     expectTypeOf<CareShellApi['session']['submitPin']>().parameters.toEqualTypeOf<[{ pin: string }]>();
     expectTypeOf<CareShellApi['session']['lockNow']>().parameters.toEqualTypeOf<[]>();
     expectTypeOf<CareShellApi['readers']['onStatus']>().returns.toEqualTypeOf<() => void>();
-    expectTypeOf<keyof CareShellApi>().toEqualTypeOf<'session' | 'readers' | 'identity'>();
+    expectTypeOf<keyof CareShellApi>().toEqualTypeOf<'session' | 'readers' | 'identity' | 'review'>();
     const api = createCareShellApi(recordingTransport().transport);
     // @ts-expect-error a method exists only for a declared channel
     expect(api.session.unlockEverything).toBeUndefined();

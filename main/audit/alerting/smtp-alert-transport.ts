@@ -1,4 +1,4 @@
-import nodemailer from 'nodemailer';
+import nodemailer, { type SendMailOptions } from 'nodemailer';
 import { messageOf } from '../../../common/errors.js';
 import { isGrantedBreakGlass } from '../break-glass-details.js';
 import type { StoredAuditEvent } from '../journal/journal-reader.js';
@@ -19,7 +19,7 @@ export interface SmtpRelayOptions {
 
 /** What the transport needs of nodemailer: one mail handed to the relay, resolved once the relay took it. */
 export interface AlertMailer {
-  sendMail(mail: nodemailer.SendMailOptions): Promise<unknown>;
+  sendMail(mail: SendMailOptions): Promise<unknown>;
   close(): void;
 }
 

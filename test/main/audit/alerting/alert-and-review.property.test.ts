@@ -23,12 +23,14 @@ const stepArb = fc.oneof(
   fc.record({ kind: fc.constant('other' as const) }),
 );
 
-function journalOf(steps: readonly fc.RecordValue<{ kind: string }>[]): StoredAuditEvent[] {
+type Step = { kind: 'start'; granted: boolean; user: number; patient: boolean } | { kind: 'stop' | 'review'; of: number } | { kind: 'other' };
+
+function journalOf(steps: readonly Step[]): StoredAuditEvent[] {
   const grants: string[] = [];
   const events: AuditEvent[] = [];
   steps.forEach((step, n) => {
     const at = new Date(Date.UTC(2026, 11, 1) + n * 60_000).toISOString();
-    const s = step as { kind: string; granted?: boolean; user?: number; patient?: boolean; of?: number };
+    const s = step;
     if (s.kind === 'start') {
       const grantId = `bg-${n}`;
       const event = breakGlassStart({
@@ -40,7 +42,7 @@ function journalOf(steps: readonly fc.RecordValue<{ kind: string }>[]): StoredAu
       if (s.granted) grants.push(grantId);
       events.push(s.granted ? event : { ...event, outcome: 'failure' });
     } else if ((s.kind === 'stop' || s.kind === 'review') && grants.length > 0) {
-      const grantId = grants[s.of! % grants.length]!;
+      const grantId = grants[s.of % grants.length]!;
       if (s.kind === 'stop') events.push(breakGlassStop({ grantId }, at));
       else
         events.push({
