@@ -145,8 +145,8 @@ export const invokeChannels = {
   'identity:confirm-authenticator': action('confirmAuthenticator', z.object({ code: authenticatorCodeSchema })),
   'identity:cancel-authenticator': action('cancelAuthenticator'),
   /** The break-glass review queue, for the signed-in privacy officer only (docs/break-glass-review.md). */
-  'review:get-queue': { method: 'getQueue', request: none, response: reviewQueueResultSchema, screens: ['active'] },
-  'review:decide': { ...action('decide', reviewDecisionRequestSchema), screens: ['active'] },
+  'review:get-queue': { ...read('getQueue', reviewQueueResultSchema), screens: ['active'] as const },
+  'review:decide': { ...action('decide', reviewDecisionRequestSchema), screens: ['active'] as const },
 } satisfies Record<`${string}:${string}`, InvokeSpec>;
 
 /** Main -> renderer pushes, with the window.careshell method that subscribes to each. */

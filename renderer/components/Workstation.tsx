@@ -1,7 +1,10 @@
+import { useState } from 'react';
 import type { CareShellApi, SessionView } from '../../preload/contract';
 import { formatDuration, useCountdown, useElapsed } from '../hooks/use-countdown';
 import { Notice } from './Notice';
 import { DemoEhrPane } from './DemoEhrPane';
+import { ReviewButton } from './review/ReviewButton';
+import { ReviewQueuePanel } from './review/ReviewQueuePanel';
 
 /**
  * The signed-in view: who is signed in, for how long, a one-touch lock, the EHR pane, and setting up an
@@ -10,6 +13,7 @@ import { DemoEhrPane } from './DemoEhrPane';
 export function Workstation({ view, receivedAt, api }: { view: SessionView; receivedAt: number; api: CareShellApi }) {
   const elapsed = useElapsed(view.sessionElapsedMs, receivedAt);
   const lifetimeLeft = useCountdown(view.lifetimeMsLeft, receivedAt);
+  const [reviewing, setReviewing] = useState(false);
   return (
     <div className="workstation" data-testid="workstation">
       <header className="session-header">
@@ -32,6 +36,7 @@ export function Workstation({ view, receivedAt, api }: { view: SessionView; rece
           )}
         </div>
         <div className="header-actions">
+          <ReviewButton view={view} onOpen={() => setReviewing(true)} />
           <button
             type="button"
             className="secondary"
@@ -51,7 +56,7 @@ export function Workstation({ view, receivedAt, api }: { view: SessionView; rece
         </div>
       </header>
       <Notice notice={view.notice} />
-      <DemoEhrPane />
+      {reviewing ? <ReviewQueuePanel api={api} onClose={() => setReviewing(false)} /> : <DemoEhrPane />}
     </div>
   );
 }
