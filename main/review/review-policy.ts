@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isAllowedFhirUrl } from './fhir-rest.js';
 
-/** `audit.review` in the machine policy (docs/break-glass-review.md#configuration). */
+/** `audit.review` in the machine policy (docs/break-glass-review.md#review-source). */
 export const reviewPolicySchema = z
   .object({
     /** FHIR R4 base of the review source: where every workstation's break-glass events are searched. */
