@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import type { ChartOpen } from '../../common/break-glass-review.js';
 import type { Clock } from '../../common/clock.js';
 import { messageOf } from '../../common/errors.js';
 import type { Random } from '../../common/random.js';
@@ -9,6 +10,22 @@ import { FhirRest } from './fhir-rest.js';
 import type { ReviewPolicy } from './review-policy.js';
 import { ReviewService } from './review-service.js';
 import { FhirReviewSource } from './review-source.js';
+
+/**
+ * Reads the charts a grant opened from the EHR's access log, only at the origins policy lists: the origin comes
+ * from an audit record, and the reviewer's token goes only where policy says.
+ */
+export function allowListedChartsReader(
+  origins: readonly string[],
+  rest: FhirRest,
+): (ehr: string, grantId: string, token: string) => Promise<ChartOpen[]> {
+  const allowed = new Set(origins.map((origin) => new URL(origin).origin));
+  return async (ehr, grantId, token) => {
+    if (!URL.canParse(ehr) || !allowed.has(new URL(ehr).origin))
+      throw new Error(`${ehr} is not in audit.review.ehrAccessLogOrigins`);
+    return chartsOpenedUnder(rest, ehr, grantId, token);
+  };
+}
 
 export interface OpenedReview {
   service: ReviewService;
@@ -42,14 +59,9 @@ export async function openReview(
   }
   const source = new FhirRest({ ...(ca ? { ca } : {}), clock: deps.clock, timeoutMs: policy.timeoutMs });
   const ehr = new FhirRest({ clock: deps.clock, timeoutMs: policy.timeoutMs });
-  const allowed = new Set(policy.ehrAccessLogOrigins.map((origin) => new URL(origin).origin));
   const service = new ReviewService({
     source: new FhirReviewSource(policy.sourceUrl, source, policy.site),
-    chartsOpened: async (origin, grantId, token) => {
-      // The origin comes from an audit record; the reviewer's token goes only where policy says.
-      if (!allowed.has(new URL(origin).origin)) throw new Error(`${origin} is not in audit.review.ehrAccessLogOrigins`);
-      return chartsOpenedUnder(ehr, origin, grantId, token);
-    },
+    chartsOpened: allowListedChartsReader(policy.ehrAccessLogOrigins, ehr),
     journal: deps.journal,
     clock: deps.clock,
     random: deps.random,
