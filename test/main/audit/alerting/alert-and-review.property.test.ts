@@ -23,7 +23,10 @@ const stepArb = fc.oneof(
   fc.record({ kind: fc.constant('other' as const) }),
 );
 
-type Step = { kind: 'start'; granted: boolean; user: number; patient: boolean } | { kind: 'stop' | 'review'; of: number } | { kind: 'other' };
+type Step =
+  | { kind: 'start'; granted: boolean; user: number; patient: boolean }
+  | { kind: 'stop' | 'review'; of: number }
+  | { kind: 'other' };
 
 function journalOf(steps: readonly Step[]): StoredAuditEvent[] {
   const grants: string[] = [];
