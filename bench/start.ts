@@ -1,11 +1,11 @@
 /**
  * npm run bench:start: how long the demo takes to be usable, and what the main-process composition weighs.
- *  - cold start: from spawning the demo process (`node --import tsx main/harness/cli.ts --no-open`, what
- *    `npm run demo` runs without tsx's wrapper process) until its lock screen is in the DOM of a fresh headless
+ *  - cold start: from spawning the demo process (`node out/cli/main/harness/cli.js --no-open`, the compiled
+ *    harness `npm run demo` runs) until its lock screen is in the DOM of a fresh headless
  *    Chromium context and a requestAnimationFrame has run. Split into spawn -> the harness printed its URL (Node,
  *    module loading, the local identity provider, enrolling the demo clinicians, the composition) and URL -> lock
- *    screen (page, bundle, contract WebSocket, first view). One unmeasured run first fills the TypeScript
- *    loader's cache; it is reported as first_run_ms.
+ *    screen (page, bundle, contract WebSocket, first view). One unmeasured run first warms the OS's file
+ *    cache; it is reported as first_run_ms.
  *  - memory: bench/support/session-memory.ts in a process of its own, with 1 and then 10 kept sessions.
  * Prints one JSON line last and writes bench/results/start.json (docs/performance.md explains the figures).
  */
@@ -25,7 +25,7 @@ const ROOT = path.resolve(import.meta.dirname, '..');
 const APP_URL = /http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+/;
 
 /**
- * Runs a TypeScript entry point of this repository in a new Node process, and resolves with the first stdout
+ * Runs an entry point of this repository in a new Node process (a TypeScript one through tsx), and resolves with the first stdout
  * match of `pattern` (and the process, for the caller to stop); rejects with its output if it exits first.
  */
 function runUntil(
@@ -34,7 +34,8 @@ function runUntil(
   pattern: RegExp,
   options: { nodeFlags?: string[]; env?: NodeJS.ProcessEnv } = {},
 ) {
-  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), '--import', 'tsx', script, ...args], {
+  const loader = script.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), ...loader, script, ...args], {
     cwd: ROOT,
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -64,7 +65,7 @@ function runUntil(
 async function coldStart(browser: Browser, dataRoot: string) {
   const started = performance.now();
   // The demo keeps its data in a new temporary folder each time: under dataRoot, removed at the end.
-  const demo = runUntil('main/harness/cli.ts', ['--no-open'], APP_URL, { env: { TMPDIR: dataRoot } });
+  const demo = runUntil('out/cli/main/harness/cli.js', ['--no-open'], APP_URL, { env: { TMPDIR: dataRoot } });
   try {
     const url = await demo.matched;
     const listening = performance.now();

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { messageOf } from '../../common/errors.js';
 import { BUILTIN_PROFILES } from '../policy/builtin-profiles.js';
+import { builtAppDir } from './built-app.js';
 import { startDemo } from './demo.js';
 
 const HELP = `npm run demo -- [options]
@@ -58,7 +59,7 @@ async function main(): Promise<void> {
     process.stderr.write(`--port must be a whole number from 0 to 65535, not "${args.port}".\n`);
     process.exit(2);
   }
-  const out = path.resolve(import.meta.dirname, '../../out');
+  const out = builtAppDir();
   if (!existsSync(path.join(out, 'renderer', 'index.html')) || !existsSync(path.join(out, 'harness', 'bridge.js'))) {
     process.stderr.write('The renderer is not built yet: run `npm run build` (npm run demo does this for you).\n');
     process.exit(1);

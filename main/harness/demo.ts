@@ -17,6 +17,7 @@ import type { SessionPolicy } from '../policy/session-settings.js';
 import type { Workstation } from '../workstation/open-workstation.js';
 import { problemText, runWorkstation, type WorkstationRun } from '../workstation/run-workstation.js';
 import type { RendererSurface, WorkstationHost } from '../workstation/workstation-host.js';
+import { builtAppDir } from './built-app.js';
 import { startHarnessServer, type HarnessServer } from './harness-server.js';
 
 export interface DemoOptions {
@@ -207,7 +208,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     signIn = options.openSignIn ?? (async (url) => log.info(`sign in with the identity provider at ${url}`));
 
     const manual = clock instanceof ManualClock ? clock : undefined;
-    const outDir = path.resolve(import.meta.dirname, '../../out');
+    const outDir = builtAppDir();
     const running = run;
     const server = await startHarnessServer({
       contract: surface,

@@ -1,7 +1,7 @@
 import type { SessionOverride } from './session-settings.js';
 
 /**
- * Workstation profiles shipped with the product (DESIGN.md §3: an ER kiosk locks sooner than a nurse
+ * Workstation profiles shipped with the product (docs/design.md#policy: an ER kiosk locks sooner than a nurse
  * station). A machine policy may redefine any of them or add its own under `profiles`.
  */
 export const BUILTIN_PROFILES: Readonly<Record<string, SessionOverride>> = {

@@ -43,7 +43,7 @@ async function folderProblem(folder: string, trusted: readonly number[]): Promis
 }
 
 /**
- * Linux machine policy (DESIGN.md §9): a root-owned JSON file that nobody else can write, in a folder nobody
+ * Linux machine policy (docs/design.md#policy): a root-owned JSON file that nobody else can write, in a folder nobody
  * else can write, opened with O_NOFOLLOW so a symlink planted in its place is refused. Fails closed: any problem is returned with the
  * exact key path and the caller keeps the workstation locked. The file is only read, never rewritten.
  */

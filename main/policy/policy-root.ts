@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { sessionOverrideSchema } from './session-settings.js';
 
 /**
- * The machine policy file (DESIGN.md §9) is one JSON object with a section per area. The session area
+ * The machine policy file (docs/design.md#policy) is one JSON object with a section per area. The session area
  * owns `session`; other areas (readers, audit, identity) plug their own zod schemas in through
  * buildPolicyRootSchema, and each section may also appear inside a profile to override it there.
  *

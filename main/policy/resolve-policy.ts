@@ -19,7 +19,7 @@ export type ResolvedSessionPolicy =
   | { ok: false; problems: PolicyProblem[] };
 
 /**
- * Resolution order (DESIGN.md §9): machine policy > user preference > built-in default. The profile is
+ * Resolution order (docs/design.md#policy): machine policy > user preference > built-in default. The profile is
  * chosen the same way (machine, then user, then `fallbackProfile`); its built-in overrides sit just above
  * the defaults, and a machine policy's own `profiles.<name>.session` sits above its global `session`.
  */

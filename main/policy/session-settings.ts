@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * The `session` section of a CareShell policy (DESIGN.md §3), in the units an administrator thinks in
+ * The `session` section of a CareShell policy (docs/design.md#session-semantics), in the units an administrator thinks in
  * (seconds, minutes, hours). Every key is optional in a file: what is absent comes from the profile or
  * the built-in default (SESSION_DEFAULTS). The engine converts to milliseconds itself.
  */

@@ -10,7 +10,7 @@ const missing = chromiumMissingReason();
 if (missing) console.log(`skipped e2e: ${missing}`);
 
 /**
- * Issue 5 end to end: the first tap of an unknown badge in the harness, the clinician's real sign-in at the
+ * Enrollment end to end: the first tap of an unknown badge in the harness, the clinician's real sign-in at the
  * local provider (Playwright plays them in Chromium), the PIN they choose, their own session, and the
  * badge (+ PIN) bringing them back after a lock.
  */

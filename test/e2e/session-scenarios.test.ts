@@ -16,7 +16,7 @@ async function signedInSeconds(page: Page): Promise<number> {
   return Number(match[1] ?? 0) * 3600 + Number(match[2]) * 60 + Number(match[3]);
 }
 
-// Issue 3's session rules, seen as a clinician sees them: real Chromium, the real engine, a manual clock.
+// The session rules (docs/design.md#session-semantics), seen as a clinician sees them: real Chromium, the real engine, a manual clock.
 describe.skipIf(missing)('session scenarios in the browser', () => {
   const fixture = useBrowserDemo();
   /** The current test's demo and page, set by its open(). */

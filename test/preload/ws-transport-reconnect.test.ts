@@ -1,34 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SessionView } from '../../preload/contract.js';
 import { createWsTransport } from '../../preload/ws-transport.js';
-
-/** A stand-in for the browser's WebSocket: records what the page sends; the test opens, answers and drops it. */
-class FakeSocket {
-  static readonly OPEN = 1;
-  static readonly instances: FakeSocket[] = [];
-  readyState = 0;
-  sent: { id: number; channel: string }[] = [];
-  onopen: (() => void) | null = null;
-  onmessage: ((message: { data: string }) => void) | null = null;
-  onclose: (() => void) | null = null;
-  constructor(readonly url: string) {
-    FakeSocket.instances.push(this);
-  }
-  send(frame: string) {
-    this.sent.push(JSON.parse(frame) as { id: number; channel: string });
-  }
-  open() {
-    this.readyState = FakeSocket.OPEN;
-    this.onopen?.();
-  }
-  receive(frame: unknown) {
-    this.onmessage?.({ data: typeof frame === 'string' ? frame : JSON.stringify(frame) });
-  }
-  drop() {
-    this.readyState = 3;
-    this.onclose?.();
-  }
-}
+import { FakeSocket, fakeWebSocket } from './support/fake-socket.js';
 
 const locked: SessionView = { screen: 'locked', workstation: 'WS-1', profile: 'default', suspendedCount: 0 };
 const active: SessionView = { ...locked, screen: 'active', user: { displayName: 'Ana', roles: ['nurse'] } };
@@ -41,7 +14,7 @@ afterEach(() => vi.useRealTimers());
 
 describe('harness WebSocket transport', () => {
   it('asks for the session view and reader status again after a lost connection, and shows what it gets', async () => {
-    const transport = createWsTransport('ws://127.0.0.1:1/careshell', FakeSocket as unknown as typeof WebSocket);
+    const transport = createWsTransport('ws://127.0.0.1:1/careshell', fakeWebSocket);
     const views: unknown[] = [];
     transport.subscribe('session:view', (view) => views.push(view));
     const first = FakeSocket.instances[0]!;
@@ -60,7 +33,7 @@ describe('harness WebSocket transport', () => {
   });
 
   it('ignores a frame that is not JSON instead of throwing in the page', () => {
-    const transport = createWsTransport('ws://127.0.0.1:1/careshell', FakeSocket as unknown as typeof WebSocket);
+    const transport = createWsTransport('ws://127.0.0.1:1/careshell', fakeWebSocket);
     const views: unknown[] = [];
     transport.subscribe('session:view', (view) => views.push(view));
     const socket = FakeSocket.instances[0]!;

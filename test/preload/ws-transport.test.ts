@@ -1,38 +1,14 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createCareShellApi, type SessionView } from '../../preload/contract.js';
 import { createWsTransport } from '../../preload/ws-transport.js';
+import { FakeSocket, fakeWebSocket } from './support/fake-socket.js';
 
 const view: SessionView = { screen: 'locked', workstation: 'WS-1', profile: 'default', suspendedCount: 0 };
 
-/** A stand-in for the browser's WebSocket: records sent frames; the test opens, answers, pushes and closes. */
-class FakeSocket {
-  static readonly OPEN = 1;
-  static readonly opened: FakeSocket[] = [];
-  readyState = 0;
-  readonly sent: { id: number; channel: string; payload?: unknown }[] = [];
-  onopen: (() => void) | null = null;
-  onmessage: ((message: { data: string }) => void) | null = null;
-  onclose: (() => void) | null = null;
-
-  constructor(readonly url: string) {
-    FakeSocket.opened.push(this);
-  }
-  send(frame: string) {
-    this.sent.push(JSON.parse(frame) as FakeSocket['sent'][number]);
-  }
-  open() {
-    this.readyState = FakeSocket.OPEN;
-    this.onopen?.();
-  }
-  receive(frame: unknown) {
-    this.onmessage?.({ data: JSON.stringify(frame) });
-  }
-}
-
 function connect() {
-  FakeSocket.opened.length = 0;
-  const transport = createWsTransport('ws://127.0.0.1/careshell', FakeSocket as unknown as typeof WebSocket);
-  return { api: createCareShellApi(transport), socket: FakeSocket.opened[0]! };
+  FakeSocket.instances.length = 0;
+  const transport = createWsTransport('ws://127.0.0.1/careshell', fakeWebSocket);
+  return { api: createCareShellApi(transport), socket: FakeSocket.instances[0]! };
 }
 
 describe('createWsTransport: the contract over the harness WebSocket', () => {
@@ -84,9 +60,9 @@ describe('createWsTransport: the contract over the harness WebSocket', () => {
       const lost = api.session.lockNow();
       socket.onclose?.();
       await expect(lost).rejects.toThrow('Lost the connection to CareShell; retrying.');
-      expect(FakeSocket.opened).toHaveLength(1);
+      expect(FakeSocket.instances).toHaveLength(1);
       await vi.advanceTimersByTimeAsync(500);
-      expect(FakeSocket.opened).toHaveLength(2);
+      expect(FakeSocket.instances).toHaveLength(2);
     } finally {
       vi.useRealTimers();
     }

@@ -56,7 +56,7 @@ export function scriptedSignIn(options: ScriptedSignInOptions): (url: string) =>
       } else {
         // The provider's form_post page: hidden inputs carry the code and state to the loopback redirect.
         const fields = [...reply.body.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"\/>/g)].map(
-          ([, k, v]) => [k!, decodeEntities(v!)],
+          ([, k, v]): [string, string] => [k!, decodeEntities(v!)],
         );
         next = { url: target, form: new URLSearchParams(fields) };
       }
