@@ -147,6 +147,8 @@ export const invokeChannels = {
   /** The break-glass review queue, for the signed-in privacy officer only (docs/break-glass-review.md). */
   'review:get-queue': { ...read('getQueue', reviewQueueResultSchema), screens: ['active'] as const },
   'review:decide': { ...action('decide', reviewDecisionRequestSchema), screens: ['active'] as const },
+  /** The review screen opened or closed: main takes the EHR view off the screen while it is open. */
+  'review:set-open': { ...action('setOpen', z.object({ open: z.boolean() })), screens: ['active'] as const },
 } satisfies Record<`${string}:${string}`, InvokeSpec>;
 
 /** Main -> renderer pushes, with the window.careshell method that subscribes to each. */
@@ -155,6 +157,8 @@ export const eventChannels = {
   'readers:status': { method: 'onStatus', payload: readerStatusSchema },
   /** null when the setup ended (confirmed, cancelled, or the session left the screen). */
   'identity:authenticator-setup': { method: 'onAuthenticatorSetup', payload: authenticatorSetupSchema.nullable() },
+  /** Whether the break-glass review screen is open (the stage hides the EHR view under it). */
+  'review:screen': { method: 'onScreen', payload: z.boolean() },
 } as const satisfies Record<`${string}:${string}`, { readonly method: string; readonly payload: z.ZodType }>;
 
 export type InvokeChannel = keyof typeof invokeChannels;

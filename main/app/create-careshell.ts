@@ -117,6 +117,7 @@ export function createCareShell(env: CareShellEnvironment): CareShell {
   const review = reviewHandlers({
     session,
     ...(env.review ? { review: env.review } : {}),
+    publishOpen: (open) => emit('review:screen', open),
     accessToken: async (userId) => {
       const tokens = await env.tokens.tokensForUnlock(userId);
       return tokens.ok ? tokens.identity.accessToken : undefined;

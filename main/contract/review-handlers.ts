@@ -3,7 +3,7 @@ import type { ReviewService } from '../review/review-service.js';
 import type { SessionService } from '../session/session-service.js';
 import type { InvokeHandlers } from './contract-server.js';
 
-export type ReviewChannel = 'review:get-queue' | 'review:decide';
+export type ReviewChannel = 'review:get-queue' | 'review:decide' | 'review:set-open';
 
 export interface ReviewHandlerDeps {
   session: Pick<SessionService, 'view' | 'onLifecycle'>;
@@ -11,6 +11,8 @@ export interface ReviewHandlerDeps {
   review?: { service: ReviewService; reviewerRole: string };
   /** The signed-in user's access token, to read the EHR's access log; undefined when none can be had. */
   accessToken(userId: string): Promise<string | undefined>;
+  /** Tells the stage whether the review screen is open, so the EHR view is taken off the screen under it. */
+  publishOpen(open: boolean): void;
 }
 
 type Ack = InvokeResponse<'review:decide'>;
@@ -20,12 +22,22 @@ type Ack = InvokeResponse<'review:decide'>;
  * session on screen, never from what the renderer says: only a user holding the reviewer role, on the
  * active screen. Returns its handlers and a disposer.
  */
-export function reviewHandlers({ session, review, accessToken }: ReviewHandlerDeps) {
+export function reviewHandlers({ session, review, accessToken, publishOpen }: ReviewHandlerDeps) {
   // The session on screen: the view names the user but not the account, the lifecycle does.
   let shown: { sessionId: string; userId: string } | undefined;
+  let open = false;
+  const setOpen = (next: boolean) => {
+    if (open === next) return;
+    open = next;
+    publishOpen(next);
+  };
   const dispose = session.onLifecycle((event) => {
     if (event.kind === 'shown') shown = { sessionId: event.sessionId, userId: event.userId };
-    else if (event.sessionId === shown?.sessionId) shown = undefined;
+    else if (event.sessionId === shown?.sessionId) {
+      shown = undefined;
+      // The screen goes with the session (a lock, a switch): the next user starts with the EHR view.
+      setOpen(false);
+    }
   });
   const reviewer = () => {
     const view = session.view();
@@ -52,6 +64,16 @@ export function reviewHandlers({ session, review, accessToken }: ReviewHandlerDe
       const who = reviewer();
       if (!who.ok) return who;
       return who.service.decide(request, who.actor);
+    },
+    'review:set-open': async (request): Promise<Ack> => {
+      if (!request.open) {
+        setOpen(false);
+        return { ok: true };
+      }
+      const who = reviewer();
+      if (!who.ok) return who;
+      setOpen(true);
+      return { ok: true };
     },
   };
   return { handlers, dispose };

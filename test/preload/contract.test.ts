@@ -86,6 +86,8 @@ describe('the screens each channel answers on', () => {
     }
     for (const screen of SCREENS) expect(answersOn('session:get-view', screen)).toBe(true);
     expectTypeOf<ChannelsOn<(typeof SCREENS)[number]>>().toEqualTypeOf<InvokeChannel>();
-    expectTypeOf<EventChannel>().toEqualTypeOf<'session:view' | 'readers:status' | 'identity:authenticator-setup'>();
+    expectTypeOf<EventChannel>().toEqualTypeOf<
+      'session:view' | 'readers:status' | 'identity:authenticator-setup' | 'review:screen'
+    >();
   });
 });

@@ -23,6 +23,11 @@ export function ReviewQueuePanel({ api, onClose }: { api: CareShellApi; onClose:
   useEffect(() => {
     api.review.getQueue().then(show, fail);
   }, [api, show, fail]);
+  // While the queue is open the EHR view (a separate view in Electron) is taken off the screen under it.
+  useEffect(() => {
+    api.review.setOpen({ open: true }).catch(fail);
+    return () => void api.review.setOpen({ open: false }).catch(fail);
+  }, [api, fail]);
   const episodes = queue
     ? [...queue.episodes.filter((e) => !e.decision), ...queue.episodes.filter((e) => e.decision)]
     : [];

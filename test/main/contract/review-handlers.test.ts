@@ -16,6 +16,7 @@ function rig(user: { displayName: string; roles: string[] }, userId: string) {
   const journaled: AuditEvent[] = [];
   const tokensAsked: string[] = [];
   const chartsToken: string[] = [];
+  const published: boolean[] = [];
   let lifecycle: (event: LifecycleEvent) => void = () => {};
   const view: SessionView = { screen: 'active', workstation: 'WS-1', profile: 'default', suspendedCount: 0, user };
   const service = new ReviewService({
@@ -47,13 +48,21 @@ function rig(user: { displayName: string; roles: string[] }, userId: string) {
       },
     },
     review: { service, reviewerRole: 'privacy-officer' },
+    publishOpen: (open) => published.push(open),
     accessToken: async (id) => {
       tokensAsked.push(id);
       return `token-of-${id}`;
     },
   });
   lifecycle({ kind: 'shown', sessionId: 's-1', userId });
-  return { handlers, journaled, tokensAsked, chartsToken };
+  return {
+    handlers,
+    journaled,
+    tokensAsked,
+    chartsToken,
+    published,
+    lifecycle: (event: LifecycleEvent) => lifecycle(event),
+  };
 }
 
 describe('reviewHandlers: the break-glass review over the contract', () => {
@@ -89,5 +98,23 @@ describe('reviewHandlers: the break-glass review over the contract', () => {
         details: { grantId: 'bg-1', decision: 'escalate', note: 'VIP', subjectUserId: 'u-nurse-ana' },
       }),
     ]);
+  });
+
+  it('takes the EHR view off the screen while a reviewer has the review open, and gives it back at a lock', async () => {
+    const { handlers, published, lifecycle } = rig(
+      { displayName: 'Dan Weber', roles: ['privacy-officer'] },
+      'u-privacy-dan',
+    );
+    expect(await handlers['review:set-open']({ open: true })).toEqual({ ok: true });
+    expect(await handlers['review:set-open']({ open: false })).toEqual({ ok: true });
+    await handlers['review:set-open']({ open: true });
+    lifecycle({ kind: 'hidden', sessionId: 's-1', userId: 'u-privacy-dan' });
+    expect(published).toEqual([true, false, true, false]);
+  });
+
+  it('does not let anyone else hide the EHR view with it', async () => {
+    const { handlers, published } = rig({ displayName: 'Ana Lopez, RN', roles: ['nurse'] }, 'u-nurse-ana');
+    expect((await handlers['review:set-open']({ open: true })).ok).toBe(false);
+    expect(published).toEqual([]);
   });
 });
