@@ -12,6 +12,7 @@ import { FhirRest, isAllowedFhirUrl } from '../../review/fhir-rest.js';
 import type { ReviewRecord } from '../../review/review-record.js';
 import { ReviewService } from '../../review/review-service.js';
 import { FhirReviewSource, type ReviewSource } from '../../review/review-source.js';
+import type { JournalPosition } from '../journal/audit-journal.js';
 import { readEvents } from '../journal/journal-reader.js';
 
 export const REVIEW_USAGE = `  review list   (--source URL [--ca FILE] | --dir D) [--days N] [--json]
@@ -29,7 +30,7 @@ function journalSource(dir: string, io: { stderr(text: string): void }): ReviewS
   return {
     async search(since) {
       const records: ReviewRecord[] = [];
-      let position;
+      let position: JournalPosition | undefined;
       for (;;) {
         const page = await readEvents(dir, position, {
           maxEvents: 10_000,
