@@ -4,6 +4,7 @@
  * against it; the preload (Electron IPC) and the demo harness (loopback WebSocket) are two transports for it.
  */
 import { z } from 'zod';
+import { reviewDecisionRequestSchema, reviewQueueResultSchema } from '../common/break-glass-review.js';
 import { authenticatorCodeSchema, pinSchema, stepUpProofSchema } from '../common/credential-schemas.js';
 import { preferenceChangeSchema, preferencesViewSchema } from '../common/preference-schemas.js';
 export type { PreferenceChange, PreferenceKey, PreferencesView } from '../common/preference-schemas.js';
@@ -182,6 +183,11 @@ export const invokeChannels = {
   },
   /** Refused for a key machine policy sets. */
   'preferences:set': action('set', preferenceChangeSchema),
+  /** The break-glass review queue, for the signed-in privacy officer only (docs/break-glass-review.md). */
+  'review:get-queue': { ...read('getQueue', reviewQueueResultSchema), screens: ['active'] as const },
+  'review:decide': { ...action('decide', reviewDecisionRequestSchema), screens: ['active'] as const },
+  /** The review screen opened or closed: main takes the EHR view off the screen while it is open. */
+  'review:set-open': { ...action('setOpen', z.object({ open: z.boolean() })), screens: ['active'] as const },
 } satisfies Record<`${string}:${string}`, InvokeSpec>;
 
 /** Main -> renderer pushes, with the window.careshell method that subscribes to each. */
@@ -192,6 +198,8 @@ export const eventChannels = {
   'readers:badge-read': { method: 'onBadgeRead', payload: z.object({ readerId: z.string() }) },
   /** null when the setup ended (confirmed, cancelled, or the session left the screen). */
   'identity:authenticator-setup': { method: 'onAuthenticatorSetup', payload: authenticatorSetupSchema.nullable() },
+  /** Whether the break-glass review screen is open (the stage hides the EHR view under it). */
+  'review:screen': { method: 'onScreen', payload: z.boolean() },
 } as const satisfies Record<`${string}:${string}`, { readonly method: string; readonly payload: z.ZodType }>;
 
 export type InvokeChannel = keyof typeof invokeChannels;

@@ -5,6 +5,7 @@ import type { BadgeReaderListener } from '../../native/badge-reader.js';
 import type { EventChannel, EventPayload, ReaderStatus } from '../../preload/contract.js';
 import type { AuditEvent, AuditSink } from '../audit/audit-event.js';
 import { ContractServer, type ContractLog } from '../contract/contract-server.js';
+import { reviewHandlers } from '../contract/review-handlers.js';
 import { sessionHandlers } from '../contract/session-handlers.js';
 import type { BadgeHasher } from '../identity/badge-hasher.js';
 import { IdentityAudit } from '../identity/identity-audit.js';
@@ -14,6 +15,7 @@ import type { Authenticator, Enrollment, PinService, StepUp, UserDirectory } fro
 import type { SessionPolicy } from '../policy/session-settings.js';
 import { preferenceService, type PreferenceService } from '../preferences/preference-service.js';
 import { memoryPreferenceStore } from '../preferences/preference-store.js';
+import type { ReviewService } from '../review/review-service.js';
 import { authenticatorSetup, type AuthenticatorSetupFlow } from './authenticator-setup.js';
 import { followSessionTokens, type SessionTokens } from './session-tokens.js';
 
@@ -52,6 +54,8 @@ export interface CareShellEnvironment {
   /** OS-wide idle time (Electron's powerMonitor); absent in the harness. */
   osIdleMs?: () => number;
   log: ContractLog & { info(message: string): void };
+  /** The break-glass review queue, when policy configures a review source (audit.review). */
+  review?: { service: ReviewService; reviewerRole: string };
 }
 
 export type EventListener = <C extends EventChannel>(channel: C, payload: EventPayload<C>) => void;
@@ -114,13 +118,25 @@ export function createCareShell(env: CareShellEnvironment): CareShell {
 
   const unsubscribers: (() => void)[] = [];
   let authenticators: AuthenticatorSetupFlow | undefined;
+  const review = reviewHandlers({
+    session,
+    ...(env.review ? { review: env.review } : {}),
+    publishOpen: (open) => emit('review:screen', open),
+    accessToken: async (userId) => {
+      const tokens = await env.tokens.tokensForUnlock(userId);
+      return tokens.ok ? tokens.identity.accessToken : undefined;
+    },
+  });
   const contract = new ContractServer(
-    sessionHandlers({
-      session,
-      readerStatus: () => env.readers.status(),
-      authenticators: () => authenticators,
-      preferences: env.preferences ?? preferenceService({ store: memoryPreferenceStore(), machine: () => ({}) }),
-    }),
+    {
+      ...sessionHandlers({
+        session,
+        readerStatus: () => env.readers.status(),
+        authenticators: () => authenticators,
+        preferences: env.preferences ?? preferenceService({ store: memoryPreferenceStore(), machine: () => ({}) }),
+      }),
+      ...review.handlers,
+    },
     () => session.view().screen,
     env.log,
   );
@@ -163,6 +179,7 @@ export function createCareShell(env: CareShellEnvironment): CareShell {
       await env.readers.start();
     },
     async stop() {
+      review.dispose();
       for (const off of unsubscribers.splice(0)) off();
       await env.readers.stop();
       session.dispose();

@@ -4,6 +4,7 @@ import type { SessionInput } from '../session/session-input.js';
 import type { HandleUntil, SessionService } from '../session/session-service.js';
 import type { PreferenceService } from '../preferences/preference-service.js';
 import type { InvokeHandlers } from './contract-server.js';
+import type { ReviewChannel } from './review-handlers.js';
 
 export interface SessionHandlerDeps {
   session: SessionService;
@@ -24,7 +25,7 @@ export function sessionHandlers({
   readerStatus,
   authenticators,
   preferences,
-}: SessionHandlerDeps): InvokeHandlers {
+}: SessionHandlerDeps): Omit<InvokeHandlers, ReviewChannel> {
   const accepted = (): Ack => ({ ok: true });
   /** A PIN was right when a session is on screen; otherwise the screen's notice says what to do. */
   const unlocked = (): Ack => ({ ok: session.view().screen === 'active' });

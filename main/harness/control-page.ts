@@ -23,9 +23,18 @@ export function renderControlPage(controls: HarnessControls, token: string, done
   const advance = controls.advanceClock
     ? `<h2>Clock (manual)</h2><form method="post" action="/control/advance">${hidden}<input name="ms" value="60000" size="10"> ms <button>Advance</button></form>`
     : '';
+  const mails = controls.mails?.() ?? [];
+  const mailbox = controls.mails
+    ? `<h2>Privacy office mailbox (${mails.length})</h2><p>Break-glass alerts as the privacy officer receives them; reload to see new ones.</p>${mails
+        .map(
+          (m) =>
+            `<details class="mail" data-message-id="${escapeHtml(m.messageId)}"><summary>${escapeHtml(m.subject)}</summary><p>To: ${escapeHtml(m.to.join(', '))}</p><pre>${escapeHtml(m.text)}</pre></details>`,
+        )
+        .join('\n')}`
+    : '';
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>CareShell demo controls</title>
 <style>body{font-family:system-ui,sans-serif;margin:24px;max-width:640px}form{display:inline-block;margin:4px}button{font-size:16px;padding:10px 14px}
-.done{background:#e3f0ff;padding:8px 12px;border-radius:6px}</style></head><body>
+.done{background:#e3f0ff;padding:8px 12px;border-radius:6px}.mail pre{white-space:pre-wrap}</style></head><body>
 <h1>Demo badge reader</h1>
 <p>Simulated reader for the demo: each button is a badge held to the reader. Keep this window beside the CareShell window.</p>
 ${done ? `<p class="done" role="status">${escapeHtml(done)}</p>` : ''}
@@ -35,5 +44,6 @@ ${badgeButtons}
 <h2>Operating system events</h2>
 ${osButtons}
 ${advance}
+${mailbox}
 </body></html>`;
 }

@@ -6,6 +6,9 @@ import { ManualClock } from '../../common/manual-clock.js';
 import { systemRandom } from '../../common/random.js';
 import { SimulatedReader } from '../../native/simulated-reader.js';
 import { startLocalIdp, type LocalIdp } from '../../tools/local-idp/local-idp.js';
+import { createTestCa } from '../../tools/local-idp/test-ca.js';
+import { startLocalMailbox, type LocalMailbox } from '../../tools/mailbox/local-mailbox.js';
+import { startReviewSource, type ReviewSourceServer } from '../../tools/review-source/review-source-server.js';
 import { DEMO_USERS, NEW_STARTER, type DemoUser } from '../../tools/local-idp/demo-users.js';
 import { scriptedSignIn } from '../../tools/local-idp/scripted-sign-in.js';
 import type { CareShell } from '../app/create-careshell.js';
@@ -62,6 +65,10 @@ export interface Demo {
   dataDir: string;
   /** The demo's machine policy file: edit it while the demo runs and the workstation follows it. */
   policyPath: string;
+  /** The privacy office's mailbox: break-glass alerts arrive here (shown on the control page). */
+  mailbox: LocalMailbox;
+  /** The review source every workstation's FHIR forwarder writes to and the review queue reads. */
+  reviewSource: ReviewSourceServer;
   stop(): Promise<void>;
 }
 
@@ -72,11 +79,45 @@ const UNENROLLED_BADGE = 'H10301:100:2001';
 /** The demo keeps its keys in a temporary folder; there is no OS keychain to protect them with. */
 const noProtection = { name: 'no protection (demo)', protect: (b: Buffer) => b, unprotect: (b: Buffer) => b };
 
-/** The demo's machine policy: a simulated reader and the local OpenID provider; plain key files allowed. */
-function demoPolicy(idp: LocalIdp, readerId: string, profile: string | undefined): Record<string, unknown> {
+/** Where the demo's break-glass alerts and review go: the local mailbox and review source (docs/break-glass-review.md). */
+interface DemoReview {
+  mailbox: LocalMailbox;
+  reviewSource: ReviewSourceServer;
+  caFile: string;
+}
+
+/**
+ * The demo's machine policy: a simulated reader and the local OpenID provider; plain key files allowed;
+ * break-glass alerts mailed to the local mailbox and every event forwarded to the local review source.
+ */
+function demoPolicy(
+  idp: LocalIdp,
+  readerId: string,
+  profile: string | undefined,
+  review: DemoReview,
+): Record<string, unknown> {
   return {
     version: 1,
     ...(profile ? { profile } : {}),
+    audit: {
+      forwarders: [
+        {
+          kind: 'email',
+          id: 'privacy-alerts',
+          smtp: { host: review.mailbox.host, port: review.mailbox.port, security: 'plain' },
+          from: 'careshell@demo.test',
+          to: ['privacy.office@demo.test'],
+        },
+        {
+          kind: 'fhir',
+          id: 'review-source',
+          baseUrl: review.reviewSource.baseUrl,
+          tls: { caFile: review.caFile },
+          retry: { initialMs: 200, maxMs: 5_000 },
+        },
+      ],
+      review: { sourceUrl: review.reviewSource.baseUrl, tls: { caFile: review.caFile } },
+    },
     readers: {
       readers: [{ driver: 'simulated', id: readerId, description: 'Demo badge reader', presence: true }],
       fallback: 'Use the demo controls page to tap a badge.',
@@ -112,10 +153,24 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   const log = { info: options.quiet ? () => {} : write(process.stdout), warn: write(process.stderr) };
   const dataDir = options.dataDir ?? (await mkdtemp(path.join(tmpdir(), 'careshell-demo-')));
   const reader = new SimulatedReader('demo-reader');
-  const idp = await startLocalIdp();
+  // One CA for the demo's HTTPS servers: the identity provider and the review source.
+  const ca = createTestCa('CareShell demo CA');
+  const idp = await startLocalIdp({ ca });
+  const mailbox = await startLocalMailbox();
+  const reviewSource = await startReviewSource({ tls: ca.issueServerCert({ dns: ['localhost'], ips: ['127.0.0.1'] }) });
+  const stopServices = async () => {
+    await mailbox.stop();
+    await reviewSource.close();
+    await idp.stop();
+  };
   let run: WorkstationRun | undefined;
   try {
-    const policyPath = await installDemoPolicy(dataDir, demoPolicy(idp, reader.id, options.profile));
+    const caFile = path.join(dataDir, 'demo-ca.pem');
+    await writeFile(caFile, ca.caPem, { mode: 0o644 });
+    const policyPath = await installDemoPolicy(
+      dataDir,
+      demoPolicy(idp, reader.id, options.profile, { mailbox, reviewSource, caFile }),
+    );
     // Start-up enrollments sign in without a browser; after that, sign-ins go where the caller says.
     let signIn: OpenSignInPage = async () => {};
     let surface: RendererSurface | undefined;
@@ -169,6 +224,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
           { label: 'Unenrolled badge', badgeId: UNENROLLED_BADGE },
         ],
         tap: (badgeId) => reader.tap(badgeId),
+        mails: () => mailbox.mails,
         remove: () => reader.remove(),
         osEvent: (event) => running.osEvent(event),
         ...(manual ? { advanceClock: (ms: number) => manual.advance(ms) } : {}),
@@ -191,15 +247,17 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       newStarter: NEW_STARTER,
       dataDir,
       policyPath,
+      mailbox,
+      reviewSource,
       async stop() {
         await server.close();
         await running.stop();
-        await idp.stop();
+        await stopServices();
       },
     };
   } catch (error) {
     await run?.stop();
-    await idp.stop();
+    await stopServices();
     throw error;
   }
 }

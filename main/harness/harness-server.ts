@@ -18,6 +18,8 @@ export interface HarnessControls {
   tap(badgeId: string): void;
   remove(): void;
   osEvent(event: OsEventName): Promise<void>;
+  /** The mail the demo's privacy office received (break-glass alerts), newest last. */
+  mails?: () => readonly { subject: string; to: readonly string[]; messageId: string; text: string }[];
   /** Present only when the harness runs on a manual clock (tests, benchmarks). */
   advanceClock?: (ms: number) => void;
 }

@@ -9,6 +9,7 @@ import { createReader, type ReaderFactoryDeps } from '../../native/manager/reade
 import type { HotplugSource } from '../../native/manager/hotplug-source.js';
 import type { KeyboardWedgeReader } from '../../native/wedge/keyboard-wedge-reader.js';
 import { startForwarders, type RunningForwarders } from '../audit/forwarding/start-forwarders.js';
+import { openReview } from '../review/open-review.js';
 import type { AuditJournal } from '../audit/journal/audit-journal.js';
 import { createBadgeHasher } from '../identity/badge-hasher.js';
 import { createIdentity, type Identity } from '../identity/create-identity.js';
@@ -82,6 +83,9 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
       log: options.log,
     });
     stopForwarding = () => forwarding.stop();
+    const review = policy.audit.review
+      ? await openReview(policy.audit.review, { clock, random, workstation: options.workstation, journal })
+      : undefined;
     const secrets = await loadInstallationSecrets(options.dataDir, options.protector, random);
     const extraCaPems = [
       ...(options.extraCaPems ?? []),
@@ -147,8 +151,10 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
         readers,
         ...(options.osIdleMs ? { osIdleMs: options.osIdleMs } : {}),
         log: options.log,
+        ...(review ? { review: { service: review.service, reviewerRole: review.reviewerRole } } : {}),
       },
       async close() {
+        review?.close();
         await forwarding.stop();
         await journal.close();
       },

@@ -206,11 +206,12 @@ export function runWorkstation(host: WorkstationHost, options: RunWorkstationOpt
     }
   }
 
-  /** The stage follows the session view, which EHR view is shown, and the authenticator setup overlay. */
+  /** The stage follows the session view, which EHR view is shown, the authenticator setup and review screens. */
   function followStage(careshell: CareShell): (() => void)[] {
     let shown: string | undefined;
     let setupOpen = false;
-    const follow = () => present(stageOf(careshell.session.view(), shown, setupOpen));
+    let reviewOpen = false;
+    const follow = () => present(stageOf(careshell.session.view(), shown, setupOpen || reviewOpen));
     return [
       careshell.session.onView(follow),
       careshell.session.onLifecycle((event) => {
@@ -225,8 +226,9 @@ export function runWorkstation(host: WorkstationHost, options: RunWorkstationOpt
         }
       }),
       careshell.subscribe((channel, payload) => {
-        if (channel !== 'identity:authenticator-setup') return;
-        setupOpen = payload !== null;
+        if (channel === 'identity:authenticator-setup') setupOpen = payload !== null;
+        else if (channel === 'review:screen') reviewOpen = payload === true;
+        else return;
         follow();
       }),
     ];

@@ -1,9 +1,12 @@
+import { useState } from 'react';
 import type { CareShellApi, ReaderStatus, SessionView } from '../../preload/contract';
 import { formatDuration, useCountdown, useElapsed } from '../hooks/use-countdown';
 import { useT } from '../i18n/use-t';
 import { Notice } from './Notice';
 import { DemoEhrPane } from './DemoEhrPane';
 import { readerDetails, readersDown } from './ReaderBanner';
+import { ReviewButton } from './review/ReviewButton';
+import { ReviewQueuePanel } from './review/ReviewQueuePanel';
 
 /**
  * The signed-in view: who is signed in, for how long, when the screen will lock, a one-touch lock, the EHR
@@ -31,6 +34,7 @@ export function Workstation({
   const idleLeft = useCountdown(view.idleLockMsLeft, receivedAt);
   const lockCountdownMs = view.display?.lockCountdownMs ?? 0;
   const readerDown = readers !== undefined && readersDown(readers);
+  const [reviewing, setReviewing] = useState(false);
   return (
     <div className="workstation" data-testid="workstation">
       <header className="session-header" data-testid="session-header">
@@ -64,6 +68,7 @@ export function Workstation({
           </span>
         )}
         <div className="header-actions">
+          <ReviewButton view={view} onOpen={() => setReviewing(true)} />
           <button
             type="button"
             className="secondary"
@@ -83,7 +88,7 @@ export function Workstation({
         </div>
       </header>
       {!dialogOpen && <Notice notice={view.notice} receivedAt={receivedAt} />}
-      <DemoEhrPane />
+      {reviewing ? <ReviewQueuePanel api={api} onClose={() => setReviewing(false)} /> : <DemoEhrPane />}
     </div>
   );
 }

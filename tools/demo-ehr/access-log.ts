@@ -27,7 +27,7 @@ const DCM = 'http://dicom.nema.org/resources/ontology/DCM';
 const ACT_REASON = 'http://terminology.hl7.org/CodeSystem/v3-ActReason';
 
 /** One `date` search value: an optional FHIR prefix then a date or an instant. */
-const dateParam = z
+export const dateParam = z
   .string()
   .regex(
     /^(eq|ne|ge|gt|le|lt)?(\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?)$/,
@@ -50,7 +50,7 @@ function dayRange(value: string): [number, number] {
   return [start, value.length === 10 ? start + 86_400_000 : start + 1];
 }
 
-function matchesDate(recordedMs: number, param: string): boolean {
+export function matchesDate(recordedMs: number, param: string): boolean {
   const [, prefix = 'eq', value = ''] = /^(eq|ne|ge|gt|le|lt)?(.*)$/.exec(param) ?? [];
   const [start, end] = dayRange(value);
   switch (prefix) {

@@ -1,6 +1,7 @@
 import type { AuditEvent } from '../audit-event.js';
 import type { CodedValue } from './event-catalogue.js';
-import { AUDIT_CATALOGUE, CARESHELL_EVENT_SYSTEM, outcomeCode } from './event-catalogue.js';
+import { AUDIT_CATALOGUE, CARESHELL_EVENT_SYSTEM, DCM, outcomeCode } from './event-catalogue.js';
+import { breakGlassPatient } from './break-glass-mapping.js';
 
 export interface AuditSourceOptions {
   /** AuditEnterpriseSiteID: the hospital or site, as the collector knows it. */
@@ -95,6 +96,15 @@ export function toDicomAuditMessage(
   parts.push(detail('seq', String(record.seq)));
   for (const [key, value] of Object.entries(event.details ?? {})) parts.push(detail(key, String(value)));
   parts.push('</ParticipantObjectIdentification>');
+  const patient = breakGlassPatient(event);
+  if (patient) {
+    // The chart opened under break-glass: Person / Patient, identified by Patient Number (RFC 3881).
+    parts.push(
+      `<ParticipantObjectIdentification${attributes({ ParticipantObjectID: patient, ParticipantObjectTypeCode: '1', ParticipantObjectTypeCodeRole: '1' })}>`,
+    );
+    parts.push(coded('ParticipantObjectIDTypeCode', { code: '2', system: 'RFC-3881', display: 'Patient Number' }));
+    parts.push('</ParticipantObjectIdentification>');
+  }
   parts.push('</AuditMessage>');
   return parts.join('');
 }

@@ -1,6 +1,7 @@
 import type { AuditEvent } from '../audit-event.js';
 import type { CodedValue } from './event-catalogue.js';
 import { AUDIT_CATALOGUE, CARESHELL_EVENT_SYSTEM, DCM, outcomeCode } from './event-catalogue.js';
+import { breakGlassPatient, BTG, isBreakGlass } from './break-glass-mapping.js';
 
 const DICOM_URI = 'http://dicom.nema.org/resources/ontology/DCM';
 
@@ -28,14 +29,16 @@ export interface FhirAuditEvent {
     name?: string;
     requestor: boolean;
     role?: { text: string }[];
+    purposeOfUse?: { coding: Coding[] }[];
     network?: { address: string; type: '1' };
   }[];
   source: { site?: string; observer: { display: string }; type: Coding[] };
   entity: {
-    what: { identifier: { system: string; value: string } };
+    what: { identifier?: { system: string; value: string }; reference?: string };
     type: Coding;
-    description: string;
-    detail: { type: string; valueString: string }[];
+    role?: Coding;
+    description?: string;
+    detail?: { type: string; valueString: string }[];
   }[];
 }
 
@@ -71,6 +74,7 @@ export function toFhirAuditEvent(
       ...(actor?.displayName ? { name: actor.displayName } : {}),
       requestor: true,
       ...(roles.length ? { role: roles.map((text) => ({ text })) } : {}),
+      ...(isBreakGlass(event) ? { purposeOfUse: [{ coding: [{ ...BTG }] }] } : {}),
     });
   }
   agents.push({
@@ -114,14 +118,14 @@ export function toFhirAuditEvent(
     ],
   };
   if (event.reason) resource.outcomeDesc = event.reason;
-  if (event.type.startsWith('breakglass.')) {
-    resource.purposeOfEvent = [
-      {
-        coding: [
-          { system: 'http://terminology.hl7.org/CodeSystem/v3-ActReason', code: 'BTG', display: 'break the glass' },
-        ],
-      },
-    ];
+  if (isBreakGlass(event)) resource.purposeOfEvent = [{ coding: [{ ...BTG }] }];
+  const patient = breakGlassPatient(event);
+  if (patient) {
+    resource.entity.push({
+      what: { reference: patient },
+      type: { system: 'http://terminology.hl7.org/CodeSystem/audit-entity-type', code: '1', display: 'Person' },
+      role: { system: 'http://terminology.hl7.org/CodeSystem/object-role', code: '1', display: 'Patient' },
+    });
   }
   return resource;
 }

@@ -7,6 +7,7 @@ import type { JournalReadError } from '../journal/journal-reader.js';
 import { readEvents } from '../journal/journal-reader.js';
 import { DEFAULT_MAX_UNSIGNED } from '../journal/verify-journal.js';
 import { VerifyUsageError, verifyCommand } from './verify-command.js';
+import { REVIEW_USAGE, ReviewUsageError, runReviewCommand } from './review-command.js';
 
 export interface CliIo {
   stdout(text: string): void;
@@ -32,7 +33,7 @@ const USAGE = `Usage: careshell-audit <command> --dir <journal directory> [optio
           that cannot be read is named on stderr and left out, and the exit code is then 1.
   tail    --dir D [-n N] [--follow]
           The last N events (default 20) as JSON lines; --follow keeps printing new ones.
-`;
+${REVIEW_USAGE}`;
 
 class UsageError extends Error {}
 
@@ -40,6 +41,7 @@ class UsageError extends Error {}
 export async function runAuditCli(argv: readonly string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
   try {
+    if (command === 'review') return await runReviewCommand(rest, io);
     const { values } = parseArgs({
       args: rest,
       options: {
@@ -87,12 +89,13 @@ export async function runAuditCli(argv: readonly string[], io: CliIo): Promise<n
       case 'tail':
         return await tail(dir, values.n ?? '20', values.follow ?? false, io);
       default:
-        throw new UsageError(`unknown command "${command}"; use verify, export or tail.`);
+        throw new UsageError(`unknown command "${command}"; use verify, export, tail or review.`);
     }
   } catch (error) {
     if (
       error instanceof UsageError ||
       error instanceof VerifyUsageError ||
+      error instanceof ReviewUsageError ||
       (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')
     ) {
       io.stderr(`careshell-audit: ${messageOf(error)}\n\n${USAGE}`);

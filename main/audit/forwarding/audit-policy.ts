@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { reviewPolicySchema } from '../../review/review-policy.js';
 
 /** Each key is documented in docs/audit.md ("Policy"). */
 
@@ -99,7 +100,53 @@ const fhirSchema = z
   })
   .strict();
 
-export const auditForwarderSchema = z.discriminatedUnion('kind', [atnaRelpSchema, atnaSyslogSchema, fhirSchema]);
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
+
+/** A privacy officer's alert mail per break-glass start (docs/break-glass-review.md#alert-mail). */
+const emailSchema = z
+  .object({
+    kind: z.literal('email'),
+    id: destinationId,
+    smtp: z
+      .object({
+        host: z.string().min(1),
+        port: z.number().int().min(1).max(65_535).default(587),
+        // starttls: upgrade a plain connection (port 587) and refuse a server that cannot; tls: TLS from the
+        // first byte (port 465); plain: no encryption, only to a relay on this machine.
+        security: z.enum(['starttls', 'tls', 'plain']).default('starttls'),
+        auth: z
+          .object({ user: z.string().min(1), passwordFile: z.string().min(1) })
+          .strict()
+          .optional(),
+      })
+      .strict()
+      .refine((smtp) => smtp.security !== 'plain' || LOOPBACK_HOSTS.has(smtp.host), {
+        message: 'security "plain" sends alert mail unencrypted: it is allowed only to a relay on 127.0.0.1 or ::1',
+        path: ['security'],
+      }),
+    tls: tlsSchema.prefault({}),
+    from: z.email(),
+    to: z.array(z.email()).min(1, 'name at least one recipient (the privacy office)'),
+    /** Where a privacy officer reviews the episode; said in every mail. */
+    reviewInstructions: z
+      .string()
+      .min(1)
+      .max(500)
+      .default(
+        'Review it in CareShell: sign in at any workstation as a privacy officer and open "Break-glass review".',
+      ),
+    timeoutMs: z.number().int().min(100).max(120_000).default(15_000),
+    batchSize: z.number().int().min(1).max(1_000).default(50),
+    retry: retrySchema.prefault({}),
+  })
+  .strict();
+
+export const auditForwarderSchema = z.discriminatedUnion('kind', [
+  atnaRelpSchema,
+  atnaSyslogSchema,
+  fhirSchema,
+  emailSchema,
+]);
 
 /** The `audit` section of the machine policy: journal settings and where events are forwarded. */
 export const auditPolicySchema = z
@@ -121,6 +168,8 @@ export const auditPolicySchema = z
       .array(auditForwarderSchema)
       .default([])
       .refine((list) => new Set(list.map((f) => f.id)).size === list.length, 'each forwarder needs its own id'),
+    /** The privacy officers' break-glass review (docs/break-glass-review.md); without it the queue is not offered. */
+    review: reviewPolicySchema.optional(),
   })
   .strict();
 

@@ -10,6 +10,7 @@ import { AuditForwarder } from './audit-forwarder.js';
 import type { AuditForwarderPolicy } from './audit-policy.js';
 import type { AuditTransport } from './audit-transport.js';
 import { CursorStore } from './cursor-store.js';
+import { smtpMailer, SmtpAlertTransport } from '../alerting/smtp-alert-transport.js';
 import { FhirHttpsTransport } from './fhir-https-transport.js';
 import type { StoredAuditEvent } from '../journal/journal-reader.js';
 import { RelpTlsTransport } from './relp-tls-transport.js';
@@ -129,6 +130,37 @@ async function createTransport(
   ) {
     throw new Error(
       `${key('keyFile')}: ${destination.tls.keyFile} is not the key of the certificate in ${destination.tls.certFile}; ${TLS_FILE_ROLES.keyFile.fix}.`,
+    );
+  }
+  if (destination.kind === 'email') {
+    const { smtp } = destination;
+    let pass: string | undefined;
+    if (smtp.auth) {
+      try {
+        pass = (await readFile(smtp.auth.passwordFile, 'utf8')).trim();
+      } catch (error) {
+        throw new Error(
+          `audit.forwarders[${index}].smtp.auth.passwordFile (forwarder "${destination.id}"): cannot read ${smtp.auth.passwordFile} (${messageOf(error)}); set it to a file (mode 0600) holding the mail account's password.`,
+        );
+      }
+    }
+    return new SmtpAlertTransport(
+      {
+        from: destination.from,
+        to: destination.to,
+        reviewInstructions: destination.reviewInstructions,
+        relay: `${smtp.host}:${smtp.port}`,
+      },
+      smtpMailer({
+        host: smtp.host,
+        port: smtp.port,
+        security: smtp.security,
+        ...(smtp.auth && pass !== undefined ? { auth: { user: smtp.auth.user, pass } } : {}),
+        ca,
+        cert,
+        key: privateKey,
+        timeoutMs: destination.timeoutMs,
+      }),
     );
   }
   if (destination.kind === 'fhir') {

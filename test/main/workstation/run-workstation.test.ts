@@ -205,6 +205,22 @@ describe('runWorkstation: the stage follows the session and every overlay', () =
     expect(host.stage).toEqual({ locked: false, ehrSessionId: sessionId, overlay: 'banner' });
   });
 
+  it("the privacy officer's break-glass review screen is a modal over the EHR view while it is open", async () => {
+    const officer = { userId: 'po-1', displayName: 'Dan Weber', username: 'dan', roles: ['privacy-officer'] };
+    const badge = 'H10301:100:1009';
+    const { host, run } = await started(goodPolicy({ audit: { review: { sourceUrl: 'http://127.0.0.1:9/fhir' } } }));
+    const { workstation } = partsOf(run);
+    await workstation.identity.directory.bind(workstation.hashBadge(badge), officer);
+    host.reader.tap(badge);
+    await host.until(() => host.stage?.ehrSessionId !== undefined);
+    await providerNoticeShown(host);
+    const sessionId = host.stage!.ehrSessionId!;
+    expect(await host.invoke('review:set-open', { open: true })).toEqual({ ok: true });
+    expect(host.stage).toEqual({ locked: false, ehrSessionId: sessionId, overlay: 'modal' });
+    await host.invoke('review:set-open', { open: false });
+    expect(host.stage).toEqual({ locked: false, ehrSessionId: sessionId, overlay: 'banner' });
+  });
+
   it('locking takes the EHR view off the screen at once, without ending its session', async () => {
     const { host, run } = await started(goodPolicy());
     await nurseSignedIn(host, run);
