@@ -109,7 +109,39 @@ export const POLICY_KEY_TEXT: Record<string, PolicyKeyText> = {
   },
   'audit.forwarders': {
     title: 'Audit forwarding (JSON)',
-    description: 'Where audit events are sent (ATNA syslog, FHIR AuditEvent...), as a JSON list (docs/audit.md).',
+    description:
+      'Where audit events are sent (ATNA over RELP or syslog, FHIR AuditEvent, break-glass alert mail), as a JSON list (docs/audit.md).',
+  },
+  'audit.review.sourceUrl': {
+    title: 'Break-glass review source',
+    description:
+      "FHIR R4 base where every workstation's break-glass events are searched for the privacy officers' review (https).",
+    example: 'https://audit.contoso.example/fhir',
+  },
+  'audit.review.tls.caFile': {
+    title: 'Review source CA file',
+    description: "PEM file of the CA(s) that signed the review source's certificate; unset, the system CAs.",
+  },
+  'audit.review.site': {
+    title: 'Review site',
+    description: 'AuditEvent.source.site of the review decisions written to the review source.',
+  },
+  'audit.review.ehrAccessLogOrigins': {
+    title: 'EHR access-log origins',
+    description:
+      "EHR origins whose access log may be read with the reviewer's own token, for the charts a break-glass episode opened.",
+  },
+  'audit.review.windowDays': {
+    title: 'Review window (days)',
+    description: 'Days of break-glass episodes the review queue lists.',
+  },
+  'audit.review.timeoutMs': {
+    title: 'Review source timeout (ms)',
+    description: 'How long a request to the review source or an EHR access log may take.',
+  },
+  'audit.review.reviewerRole': {
+    title: 'Reviewer role',
+    description: 'The role whose holders may open the break-glass review queue and record decisions.',
   },
   'identity.clientId': {
     title: 'Identity provider client ID',

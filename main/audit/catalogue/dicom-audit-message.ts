@@ -1,6 +1,6 @@
 import type { AuditEvent } from '../audit-event.js';
 import type { CodedValue } from './event-catalogue.js';
-import { AUDIT_CATALOGUE, CARESHELL_EVENT_SYSTEM, DCM, outcomeCode } from './event-catalogue.js';
+import { AUDIT_CATALOGUE, CARESHELL_EVENT_SYSTEM, outcomeCode } from './event-catalogue.js';
 import { breakGlassPatient } from './break-glass-mapping.js';
 
 export interface AuditSourceOptions {

@@ -31,6 +31,7 @@ function groupPolicyApplied(): RegistryFixture {
     identity_clientId: 'careshell',
     identity_authority: 'https://login.microsoftonline.com/contoso.example',
     ehr_url: 'https://ehr.contoso.example/',
+    audit_review_sourceUrl: 'https://audit.contoso.example/fhir',
   };
   for (const [, open, body] of admx.matchAll(/(<policy [^>]*>)([^]*?)<\/policy>/g)) {
     const name = attr(open!, 'name')!;
@@ -80,9 +81,20 @@ describe('the generated ADMX and the registry source agree', () => {
     const resolved = resolveCareShellPolicy(loaded.policy);
     const defaults = resolveCareShellPolicy(undefined);
     if (!resolved.ok || !defaults.ok) throw new Error('policy did not resolve');
-    const { lockedKeys, identity, ehr, preferences, ...rest } = resolved.policy;
-    const { lockedKeys: _none, identity: _i, ehr: _e, preferences: _p, ...builtIn } = defaults.policy;
+    const { lockedKeys, identity, ehr, preferences, audit, ...rest } = resolved.policy;
+    const {
+      lockedKeys: _none,
+      identity: _i,
+      ehr: _e,
+      preferences: _p,
+      audit: builtInAudit,
+      ...builtIn
+    } = defaults.policy;
     expect(rest).toEqual(builtIn);
+    // The review source is typed in; everything else under audit is its default.
+    const { review, ...auditRest } = audit;
+    expect(auditRest).toEqual(builtInAudit);
+    expect(review).toMatchObject({ sourceUrl: 'https://audit.contoso.example/fhir', windowDays: 30 });
     expect(lockedKeys).toContain('tapOut.sameUser');
     expect(identity).toMatchObject({ clientId: 'careshell', protocolMode: 'AAD', rolesClaim: 'roles' });
     expect(ehr?.url).toBe('https://ehr.contoso.example/');
