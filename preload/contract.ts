@@ -93,6 +93,54 @@ export const authenticatorSetupSchema = z.object({
 });
 export type AuthenticatorSetup = z.infer<typeof authenticatorSetupSchema>;
 
+/**
+ * Break-glass as the renderer may know it, for the session on screen: whether the header offers it, the dialog
+ * (reasons, limits, the patient of the refused chart), and the active grant's countdown. The grant itself lives on
+ * the EHR's server (docs/break-glass.md).
+ */
+const breakGlassScopeSchema = z.enum(['patient', 'all-restricted']);
+export const breakGlassStateSchema = z.object({
+  offered: z.boolean(),
+  dialog: z
+    .object({
+      extending: z.boolean(),
+      /** "Patient/<id>" of the refused chart; absent when opened from the header. */
+      patient: z.string().optional(),
+      restrictions: z.array(z.string()),
+      reasons: z.array(z.object({ code: z.string(), label: z.string() })).min(1),
+      scopes: z.array(breakGlassScopeSchema).min(1),
+      minMinutes: z.number().int(),
+      maxMinutes: z.number().int(),
+      defaultMinutes: z.number().int(),
+      /** Break-glass episodes of this clinician in the last 30 days, this one included. */
+      episodesIn30Days: z.number().int().nonnegative(),
+      /** Set when the count reached the policy's warning level. */
+      frequencyWarning: z.string().optional(),
+      busy: z.boolean(),
+      error: z.string().optional(),
+    })
+    .optional(),
+  grant: z
+    .object({
+      scope: breakGlassScopeSchema,
+      patient: z.string().optional(),
+      /** Milliseconds left on the EHR's clock when sent; the renderer counts down locally. */
+      msLeft: z.number().nonnegative(),
+      /** The 10- and 2-minute warnings. */
+      warning: z.string().optional(),
+      canExtend: z.boolean(),
+    })
+    .optional(),
+});
+export type BreakGlassState = z.infer<typeof breakGlassStateSchema>;
+
+/**
+ * Where the harness shows the EHR (its own iframe: the Electron shell uses a web view per session instead and
+ * never sends this); null when no EHR may be on screen. `key` changes whenever the frame must load anew.
+ */
+export const ehrFrameSchema = z.object({ key: z.number().int(), url: z.url(), hidden: z.boolean() }).nullable();
+export type EhrFrame = z.infer<typeof ehrFrameSchema>;
+
 const none = z.undefined();
 const pinRequest = z.object({ pin: pinSchema });
 const ack = z.object({ ok: z.boolean(), message: z.string().optional() });
@@ -143,6 +191,32 @@ export const invokeChannels = {
   /** The first code from the authenticator app being set up; ok once the app is the user's step-up factor. */
   'identity:confirm-authenticator': action('confirmAuthenticator', z.object({ code: authenticatorCodeSchema })),
   'identity:cancel-authenticator': action('cancelAuthenticator'),
+  /** Not on the policy-error screen: nothing is offered without a running workstation. */
+  'breakglass:get-state': {
+    method: 'getState',
+    request: none,
+    response: breakGlassStateSchema,
+    screens: SESSION_SCREENS,
+  },
+  /** The header's "Emergency access" button. */
+  'breakglass:open': action('open'),
+  /** A break-glass link the harness frame caught (main checks it came from the policy's EHR). */
+  'breakglass:open-link': action('openLink', z.object({ link: z.string().max(4096) })),
+  'breakglass:confirm': action(
+    'confirm',
+    z.object({
+      scope: breakGlassScopeSchema,
+      /** "Patient/<id>", required for the patient scope. */
+      patient: z.string().max(80).optional(),
+      reasonCode: z.string().max(64),
+      reasonText: z.string().trim().min(1).max(2000),
+      attested: z.literal(true),
+      durationMinutes: z.number().int().min(1).max(1440),
+    }),
+  ),
+  'breakglass:cancel': action('cancel'),
+  'breakglass:extend': action('extend'),
+  'breakglass:end': action('end'),
 } satisfies Record<`${string}:${string}`, InvokeSpec>;
 
 /** Main -> renderer pushes, with the window.careshell method that subscribes to each. */
@@ -151,6 +225,8 @@ export const eventChannels = {
   'readers:status': { method: 'onStatus', payload: readerStatusSchema },
   /** null when the setup ended (confirmed, cancelled, or the session left the screen). */
   'identity:authenticator-setup': { method: 'onAuthenticatorSetup', payload: authenticatorSetupSchema.nullable() },
+  'breakglass:state': { method: 'onState', payload: breakGlassStateSchema },
+  'ehr:frame': { method: 'onFrame', payload: ehrFrameSchema },
 } as const satisfies Record<`${string}:${string}`, { readonly method: string; readonly payload: z.ZodType }>;
 
 export type InvokeChannel = keyof typeof invokeChannels;

@@ -12,6 +12,8 @@ import type { TotpAuthenticator } from '../identity/step-up/totp-authenticator.j
 import { createSessionService, type SessionService } from '../session/session-service.js';
 import type { Authenticator, Enrollment, PinService, StepUp, UserDirectory } from '../session/ports.js';
 import type { SessionPolicy } from '../policy/session-settings.js';
+import { breakGlassHandlers } from '../break-glass/break-glass-handlers.js';
+import { createBreakGlass, type BreakGlass, type BreakGlassDeps } from '../break-glass/break-glass-service.js';
 import { authenticatorSetup, type AuthenticatorSetupFlow } from './authenticator-setup.js';
 import { followSessionTokens, type SessionTokens } from './session-tokens.js';
 
@@ -48,12 +50,16 @@ export interface CareShellEnvironment {
   /** OS-wide idle time (Electron's powerMonitor); absent in the harness. */
   osIdleMs?: () => number;
   log: ContractLog & { info(message: string): void };
+  /** Break-glass on the policy's EHR; absent without an `ehr` section (nothing is offered then). */
+  breakGlass?: Omit<BreakGlassDeps, 'clock' | 'audit' | 'workstation' | 'session' | 'publish' | 'log'>;
 }
 
 export type EventListener = <C extends EventChannel>(channel: C, payload: EventPayload<C>) => void;
 
 export interface CareShell {
   session: SessionService;
+  /** Break-glass, when policy has an EHR; created by start(). */
+  breakGlass(): BreakGlass | undefined;
   contract: ContractServer;
   /** Every push for the renderer, already validated against the contract. */
   subscribe(listener: EventListener): () => void;
@@ -110,14 +116,19 @@ export function createCareShell(env: CareShellEnvironment): CareShell {
 
   const unsubscribers: (() => void)[] = [];
   let authenticators: AuthenticatorSetupFlow | undefined;
+  let breakGlass: BreakGlass | undefined;
   const contract = new ContractServer(
-    sessionHandlers({ session, readerStatus: () => env.readers.status(), authenticators: () => authenticators }),
+    {
+      ...sessionHandlers({ session, readerStatus: () => env.readers.status(), authenticators: () => authenticators }),
+      ...breakGlassHandlers(() => breakGlass),
+    },
     () => session.view().screen,
     env.log,
   );
 
   return {
     session,
+    breakGlass: () => breakGlass,
     contract,
     subscribe(listener) {
       listeners.add(listener);
@@ -133,6 +144,18 @@ export function createCareShell(env: CareShellEnvironment): CareShell {
         log: env.log,
       });
       authenticators = setup;
+      if (env.breakGlass) {
+        const started = createBreakGlass({
+          ...env.breakGlass,
+          clock: env.clock,
+          audit: env.audit,
+          workstation: env.workstation,
+          session,
+          publish: (state) => emit('breakglass:state', state),
+          log: env.log,
+        });
+        breakGlass = started;
+      }
       unsubscribers.push(
         () => setup.dispose(),
         session.onView((view) => emit('session:view', view)),
@@ -153,6 +176,9 @@ export function createCareShell(env: CareShellEnvironment): CareShell {
       await env.readers.start();
     },
     async stop() {
+      // Grants end on the EHR's server before the session engine goes: none outlives the workstation.
+      await breakGlass?.dispose();
+      breakGlass = undefined;
       for (const off of unsubscribers.splice(0)) off();
       await env.readers.stop();
       session.dispose();

@@ -253,6 +253,8 @@ export interface StepUpOutcome {
   /** The session it was done in: a consumer acts only while that session is on screen. */
   sessionId: string;
   ok: boolean;
+  /** How it was proved, when it was. */
+  method?: 'idp' | 'totp';
 }
 
 /** Asks the identity layer to check one step-up proof. */

@@ -6,6 +6,8 @@ import { policyErrorContract } from '../contract/policy-error-contract.js';
 import type { AuditEvent } from '../audit/audit-event.js';
 import { watchMachinePolicy } from '../policy/machine-policy-watcher.js';
 import { describeProblems } from '../policy/policy-problem.js';
+import { breakGlassEnvironment, ehrHandover } from './ehr-composition.js';
+import { followEhrSignIn } from './ehr-sign-in.js';
 import { followMachinePolicy, type MachinePolicyUpdates } from './machine-policy-updates.js';
 import { openWorkstation, type Workstation } from './open-workstation.js';
 import { LOCKED_STAGE, stageOf } from './stage.js';
@@ -133,8 +135,23 @@ export function runWorkstation(host: WorkstationHost, options: RunWorkstationOpt
       ...(host.osIdleMs ? { osIdleMs: () => host.osIdleMs?.() ?? 0 } : {}),
       log,
     });
-    const careshell = createCareShell(workstation.env);
+    const breakGlass = breakGlassEnvironment(policy, workstation, host);
+    const careshell = createCareShell({ ...workstation.env, ...(breakGlass ? { breakGlass } : {}) });
     const disposers = followStage(careshell);
+    if (policy.ehr && host.loadEhr) {
+      const load = host.loadEhr.bind(host);
+      disposers.push(
+        followEhrSignIn({
+          session: careshell.session,
+          ehrUrl: policy.ehr.url,
+          handover: ehrHandover(policy, workstation),
+          returnPath: (sessionId) => careshell.breakGlass()?.returnPath(sessionId) ?? '/',
+          load,
+          sharedJar: host.ehrSharedJar ?? false,
+          log,
+        }),
+      );
+    }
     let started = false;
     try {
       if (host.captureWedgeKeys) disposers.push(host.captureWedgeKeys(workstation.wedgeReaders));
@@ -164,7 +181,8 @@ export function runWorkstation(host: WorkstationHost, options: RunWorkstationOpt
   function followStage(careshell: CareShell): (() => void)[] {
     let shown: string | undefined;
     let setupOpen = false;
-    const follow = () => present(stageOf(careshell.session.view(), shown, setupOpen));
+    const follow = () =>
+      present(stageOf(careshell.session.view(), shown, setupOpen, careshell.breakGlass()?.overlay()));
     return [
       careshell.session.onView(follow),
       careshell.session.onLifecycle((event) => {
@@ -179,6 +197,7 @@ export function runWorkstation(host: WorkstationHost, options: RunWorkstationOpt
         }
       }),
       careshell.subscribe((channel, payload) => {
+        if (channel === 'breakglass:state') return follow();
         if (channel !== 'identity:authenticator-setup') return;
         setupOpen = payload !== null;
         follow();
@@ -206,7 +225,7 @@ export function runWorkstation(host: WorkstationHost, options: RunWorkstationOpt
     }
     phase = { kind: 'running', running };
     await screen.switchTo(running.careshell);
-    present(stageOf(running.careshell.session.view(), undefined, false));
+    present(stageOf(running.careshell.session.view(), undefined, false, running.careshell.breakGlass()?.overlay()));
     log.info(`workstation ${host.workstation} started (profile ${policy.session.profile})`);
   }
 

@@ -63,7 +63,7 @@ describe('createCareShellApi: window.careshell derived from the channel table', 
     expectTypeOf<CareShellApi['session']['submitPin']>().parameters.toEqualTypeOf<[{ pin: string }]>();
     expectTypeOf<CareShellApi['session']['lockNow']>().parameters.toEqualTypeOf<[]>();
     expectTypeOf<CareShellApi['readers']['onStatus']>().returns.toEqualTypeOf<() => void>();
-    expectTypeOf<keyof CareShellApi>().toEqualTypeOf<'session' | 'readers' | 'identity'>();
+    expectTypeOf<keyof CareShellApi>().toEqualTypeOf<'session' | 'readers' | 'identity' | 'breakglass' | 'ehr'>();
     const api = createCareShellApi(recordingTransport().transport);
     // @ts-expect-error a method exists only for a declared channel
     expect(api.session.unlockEverything).toBeUndefined();
@@ -86,6 +86,8 @@ describe('the screens each channel answers on', () => {
     }
     for (const screen of SCREENS) expect(answersOn('session:get-view', screen)).toBe(true);
     expectTypeOf<ChannelsOn<(typeof SCREENS)[number]>>().toEqualTypeOf<InvokeChannel>();
-    expectTypeOf<EventChannel>().toEqualTypeOf<'session:view' | 'readers:status' | 'identity:authenticator-setup'>();
+    expectTypeOf<EventChannel>().toEqualTypeOf<
+      'session:view' | 'readers:status' | 'identity:authenticator-setup' | 'breakglass:state' | 'ehr:frame'
+    >();
   });
 });
