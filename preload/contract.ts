@@ -191,13 +191,7 @@ export const invokeChannels = {
   /** The first code from the authenticator app being set up; ok once the app is the user's step-up factor. */
   'identity:confirm-authenticator': action('confirmAuthenticator', z.object({ code: authenticatorCodeSchema })),
   'identity:cancel-authenticator': action('cancelAuthenticator'),
-  /** Not on the policy-error screen: nothing is offered without a running workstation. */
-  'breakglass:get-state': {
-    method: 'getState',
-    request: none,
-    response: breakGlassStateSchema,
-    screens: SESSION_SCREENS,
-  },
+  'breakglass:get-state': read('getState', breakGlassStateSchema),
   /** The header's "Emergency access" button. */
   'breakglass:open': action('open'),
   /** A break-glass link the harness frame caught (main checks it came from the policy's EHR). */

@@ -7,7 +7,9 @@ import { IdleWarning } from './components/IdleWarning';
 import { PolicyError } from './components/PolicyError';
 import { ReaderBanner } from './components/ReaderBanner';
 import { StepUpPanel } from './components/StepUpPanel';
+import { BreakGlassDialog } from './components/break-glass/BreakGlassDialog';
 import { useActivityReporter } from './hooks/use-activity-reporter';
+import { useBreakGlass } from './hooks/use-break-glass';
 
 interface Received {
   view: SessionView;
@@ -19,6 +21,7 @@ export function App({ api }: { api: CareShellApi }) {
   const [received, setReceived] = useState<Received>();
   const [readers, setReaders] = useState<ReaderStatus>();
   const [authenticator, setAuthenticator] = useState<AuthenticatorSetup | null>(null);
+  const { breakGlass, frame } = useBreakGlass(api);
 
   useEffect(() => {
     const offView = api.session.onView((view) => setReceived({ view, at: performance.now() }));
@@ -52,7 +55,12 @@ export function App({ api }: { api: CareShellApi }) {
       {(view.screen === 'no-user' || view.screen === 'locked') && (
         <LockScreen view={view} receivedAt={received.at} api={api} {...(readers ? { readers } : {})} />
       )}
-      {sessionOnScreen && <Workstation view={view} receivedAt={received.at} api={api} />}
+      {sessionOnScreen && (
+        <Workstation view={view} receivedAt={received.at} api={api} breakGlass={breakGlass} frame={frame} />
+      )}
+      {sessionOnScreen && breakGlass.state.dialog && !view.stepUp && (
+        <BreakGlassDialog dialog={breakGlass.state.dialog} api={api} />
+      )}
       {sessionOnScreen && view.stepUp && <StepUpPanel stepUp={view.stepUp} api={api} />}
       {sessionOnScreen && authenticator && <AuthenticatorSetupPanel setup={authenticator} api={api} />}
       {view.screen === 'idle-warning' && <IdleWarning view={view} receivedAt={received.at} onStay={reportActivity} />}

@@ -5,6 +5,7 @@ import { systemClock, type Clock } from '../../common/clock.js';
 import { ManualClock } from '../../common/manual-clock.js';
 import { systemRandom } from '../../common/random.js';
 import { SimulatedReader } from '../../native/simulated-reader.js';
+import { startDemoEhr, type DemoEhr } from '../../tools/demo-ehr/demo-ehr.js';
 import { startLocalIdp, type LocalIdp } from '../../tools/local-idp/local-idp.js';
 import { DEMO_USERS, NEW_STARTER, type DemoUser } from '../../tools/local-idp/demo-users.js';
 import { scriptedSignIn } from '../../tools/local-idp/scripted-sign-in.js';
@@ -13,8 +14,9 @@ import type { OpenSignInPage } from '../identity/tokens/token-broker.js';
 import type { SessionPolicy } from '../policy/session-settings.js';
 import type { Workstation } from '../workstation/open-workstation.js';
 import { problemText, runWorkstation, type WorkstationRun } from '../workstation/run-workstation.js';
-import type { RendererSurface, WorkstationHost } from '../workstation/workstation-host.js';
-import { startHarnessServer, type HarnessServer } from './harness-server.js';
+import type { EhrFrame } from '../../preload/contract.js';
+import type { RendererListener, RendererSurface, Stage, WorkstationHost } from '../workstation/workstation-host.js';
+import { EHR_LINK_PATH, startHarnessServer, type HarnessServer } from './harness-server.js';
 
 export interface DemoOptions {
   /** Defaults to the system clock; tests pass a ManualClock, which also enables /control/advance. */
@@ -50,6 +52,8 @@ export interface Demo {
   server: HarnessServer;
   reader: SimulatedReader;
   idp: LocalIdp;
+  /** The demo EHR (tools/demo-ehr), the policy's `ehr.url`. */
+  ehr: DemoEhr;
   policy: SessionPolicy;
   users: DemoUserCard[];
   /** A valid badge that nobody has enrolled: tapping it starts enrollment. */
@@ -70,7 +74,12 @@ const UNENROLLED_BADGE = 'H10301:100:2001';
 const noProtection = { name: 'no protection (demo)', protect: (b: Buffer) => b, unprotect: (b: Buffer) => b };
 
 /** The demo's machine policy: a simulated reader and the local OpenID provider; plain key files allowed. */
-function demoPolicy(idp: LocalIdp, readerId: string, profile: string | undefined): Record<string, unknown> {
+function demoPolicy(
+  idp: LocalIdp,
+  ehr: DemoEhr,
+  readerId: string,
+  profile: string | undefined,
+): Record<string, unknown> {
   return {
     version: 1,
     ...(profile ? { profile } : {}),
@@ -85,7 +94,42 @@ function demoPolicy(idp: LocalIdp, readerId: string, profile: string | undefined
       protocolMode: idp.msal.protocolMode,
       consentForOfflineAccess: idp.msal.consentForOfflineAccess,
     },
+    ehr: { url: `${ehr.origin}/` },
+    breakGlass: { scopes: ['patient', 'all-restricted'] },
     hardening: { allowPlaintextKeyStorage: true },
+  };
+}
+
+/**
+ * The harness draws the EHR in an iframe of its page (renderer/components/ehr/EhrFrame.tsx): one frame, so one
+ * cookie jar for every session, signed in again by hand-over whenever a session is shown. It follows the stage:
+ * none while locked or another session is shown, hidden under a modal.
+ */
+function harnessEhrFrame() {
+  const listeners = new Set<RendererListener>();
+  let stage: Stage = { locked: true, overlay: 'none' };
+  let frame: { sessionId: string; url: string; key: number } | undefined;
+  let key = 0;
+  const push = () => {
+    const payload: EhrFrame =
+      frame && !stage.locked && stage.ehrSessionId === frame.sessionId
+        ? { key: frame.key, url: frame.url, hidden: stage.overlay === 'modal' }
+        : null;
+    for (const listener of listeners) listener('ehr:frame', payload);
+  };
+  return {
+    subscribe(listener: RendererListener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    load(sessionId: string, url: string) {
+      frame = { sessionId, url, key: ++key };
+      push();
+    },
+    present(next: Stage) {
+      stage = next;
+      push();
+    },
   };
 }
 
@@ -111,8 +155,16 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   const reader = new SimulatedReader('demo-reader');
   const idp = await startLocalIdp();
   let run: WorkstationRun | undefined;
+  let ehr: DemoEhr | undefined;
+  let harnessOrigin: string | undefined;
   try {
-    const policyPath = await installDemoPolicy(dataDir, demoPolicy(idp, reader.id, options.profile));
+    ehr = await startDemoEhr({
+      idp,
+      clock,
+      breakGlassLinkVia: () => harnessOrigin && `${harnessOrigin}${EHR_LINK_PATH}`,
+    });
+    const policyPath = await installDemoPolicy(dataDir, demoPolicy(idp, ehr, reader.id, options.profile));
+    const frame = harnessEhrFrame();
     // Start-up enrollments sign in without a browser; after that, sign-ins go where the caller says.
     let signIn: OpenSignInPage = async () => {};
     let surface: RendererSurface | undefined;
@@ -135,9 +187,11 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       extraCaPems: [idp.caPem],
       readerOverride: (entry) => (entry.id === reader.id ? reader : undefined),
       serve: (served) => (surface = served),
-      // The browser page draws every screen itself: no EHR view, no covers, no navigation to police.
+      // The browser page draws every screen itself, the EHR frame included: no covers, no navigation to police.
       configure: () => {},
-      present: () => {},
+      present: (stage) => frame.present(stage),
+      loadEhr: (sessionId, url) => frame.load(sessionId, url),
+      ehrSharedJar: true,
       terminateEhr: async () => {},
       exit: () => log.info('the workstation has stopped'),
     };
@@ -156,7 +210,15 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     const running = run;
     const server = await startHarnessServer({
       contract: surface,
-      subscribe: (listener) => surface!.subscribe(listener),
+      subscribe: (listener) => {
+        const offApp = surface!.subscribe(listener);
+        const offFrame = frame.subscribe(listener);
+        return () => {
+          offApp();
+          offFrame();
+        };
+      },
+      ehrOrigin: ehr.origin,
       controls: {
         badges: [
           ...users.map((u) => ({ label: `${u.displayName} (${u.roles[0]}, PIN ${u.pin})`, badgeId: u.badgeId })),
@@ -172,6 +234,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       ...(options.port !== undefined ? { port: options.port } : {}),
       log,
     });
+    harnessOrigin = server.origin;
+    const demoEhr = ehr;
     return {
       careshell,
       workstation,
@@ -179,6 +243,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       server,
       reader,
       idp,
+      ehr: demoEhr,
       policy: parts.policy().session,
       users,
       unenrolledBadgeId: UNENROLLED_BADGE,
@@ -188,11 +253,13 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       async stop() {
         await server.close();
         await running.stop();
+        await demoEhr.close();
         await idp.stop();
       },
     };
   } catch (error) {
     await run?.stop();
+    await ehr?.close();
     await idp.stop();
     throw error;
   }

@@ -42,6 +42,8 @@ export interface HarnessServerOptions {
   controls: HarnessControls;
   rendererDir: string;
   bridgeFile: string;
+  /** The EHR the app page may frame (CSP frame-src); none when the policy has no EHR. */
+  ehrOrigin?: string;
   port?: number;
   log: { info(message: string): void; warn(message: string): void };
 }
@@ -66,6 +68,16 @@ export const MAX_UNREAD_BYTES = 1024 * 1024;
 
 const PAGE_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/**
+ * Where the demo EHR's restricted page sends its break-glass link in the harness (DemoEhrOptions.breakGlassLinkVia):
+ * a page of this origin, so the app page can read the link from its frame. It has no script and says what happens.
+ */
+export const EHR_LINK_PATH = '/ehr-link';
+const EHR_LINK_CSP = "default-src 'none'; frame-ancestors 'self'; base-uri 'none'";
+const EHR_LINK_PAGE =
+  '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Emergency access</title></head>' +
+  '<body><p>Opening the emergency access dialog of CareShell…</p></body></html>';
 
 /**
  * Serves the built renderer to any Chromium on 127.0.0.1 and carries the contract over a WebSocket.
@@ -102,7 +114,12 @@ export async function startHarnessServer(options: HarnessServerOptions): Promise
       const html = await readFile(path.join(rendererDir, 'index.html'), 'utf8');
       // The bridge must define window.careshell before the renderer's module script runs.
       const withBridge = html.replace('<head>', '<head>\n    <script src="/harness/bridge.js"></script>');
-      return send(res, 200, 'text/html; charset=utf-8', withBridge);
+      // The EHR is framed on its own origin; the harness's own link page is framed too (EHR_LINK_PATH).
+      const frames = options.ehrOrigin ? `; frame-src 'self' ${options.ehrOrigin}` : '';
+      return send(res, 200, 'text/html; charset=utf-8', withBridge, PAGE_CSP + frames);
+    }
+    if (req.method === 'GET' && url.pathname === EHR_LINK_PATH) {
+      return send(res, 200, 'text/html; charset=utf-8', EHR_LINK_PAGE, EHR_LINK_CSP);
     }
     if (req.method === 'GET' && url.pathname === '/harness/bridge.js') {
       return send(res, 200, 'text/javascript; charset=utf-8', await readFile(options.bridgeFile));
@@ -281,13 +298,13 @@ export async function startHarnessServer(options: HarnessServerOptions): Promise
   };
 }
 
-function send(res: ServerResponse, status: number, type: string, body: string | Buffer): void {
+function send(res: ServerResponse, status: number, type: string, body: string | Buffer, csp = PAGE_CSP): void {
   res.writeHead(status, {
     'content-type': type,
     'content-length': Buffer.byteLength(body),
     'cache-control': 'no-store',
     'x-content-type-options': 'nosniff',
-    'content-security-policy': PAGE_CSP,
+    'content-security-policy': csp,
     // same-origin: our own form posts then carry our Origin (no-referrer makes a browser send "null"), and the
     // token in a page's URL still never reaches another origin as a Referer.
     'referrer-policy': 'same-origin',

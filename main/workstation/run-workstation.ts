@@ -292,6 +292,14 @@ export function runWorkstation(host: WorkstationHost, options: RunWorkstationOpt
       log.warn(`quit refused: ${why}`);
       return false;
     },
+    async breakGlassLink(url) {
+      const breakGlass = phase.kind === 'running' ? phase.running.careshell.breakGlass() : undefined;
+      if (!breakGlass) return log.warn('break-glass link ignored: no EHR with break-glass is running');
+      const answer = await breakGlass
+        .openLink(url)
+        .catch((error: unknown) => ({ ok: false, message: messageOf(error) }));
+      if (!answer.ok) log.warn(`break-glass link refused: ${answer.message ?? ''}`);
+    },
     stop: () => shutdown('stopped by the host', false),
   };
 }

@@ -165,6 +165,11 @@ export interface RunningWorkstation {
    * host.exit() follows. false: refused, logged, nothing changes.
    */
   requestQuit(): boolean;
+  /**
+   * The EHR view followed a careshell:break-glass link (docs/break-glass-api.md#the-break-glass-link): the link is
+   * checked (it must come from the policy's EHR) and the break-glass dialog opens. Never rejects.
+   */
+  breakGlassLink(url: string): Promise<void>;
   /** The shutdown order (session engine, forwarders, journal with its final checkpoint), without host.exit(). */
   stop(): Promise<void>;
 }

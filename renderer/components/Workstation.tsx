@@ -1,13 +1,28 @@
-import type { CareShellApi, SessionView } from '../../preload/contract';
+import type { CareShellApi, EhrFrame as Frame, SessionView } from '../../preload/contract';
 import { formatDuration, useCountdown, useElapsed } from '../hooks/use-countdown';
+import type { BreakGlassReceived } from '../hooks/use-break-glass';
+import { BreakGlassBanner } from './break-glass/BreakGlassBanner';
+import { EmergencyAccessButton } from './break-glass/EmergencyAccessButton';
+import { EhrFrame } from './ehr/EhrFrame';
 import { Notice } from './Notice';
-import { DemoEhrPane } from './DemoEhrPane';
 
 /**
  * The signed-in view: who is signed in, for how long, a one-touch lock, the EHR pane, and setting up an
  * authenticator app (the optional second step-up proof) behind a fresh sign-in.
  */
-export function Workstation({ view, receivedAt, api }: { view: SessionView; receivedAt: number; api: CareShellApi }) {
+export function Workstation({
+  view,
+  receivedAt,
+  api,
+  breakGlass = { state: { offered: false }, at: 0 },
+  frame = null,
+}: {
+  view: SessionView;
+  receivedAt: number;
+  api: CareShellApi;
+  breakGlass?: BreakGlassReceived;
+  frame?: Frame;
+}) {
   const elapsed = useElapsed(view.sessionElapsedMs, receivedAt);
   const lifetimeLeft = useCountdown(view.lifetimeMsLeft, receivedAt);
   return (
@@ -32,6 +47,7 @@ export function Workstation({ view, receivedAt, api }: { view: SessionView; rece
           )}
         </div>
         <div className="header-actions">
+          <EmergencyAccessButton offered={breakGlass.state.offered} api={api} />
           <button
             type="button"
             className="secondary"
@@ -50,8 +66,11 @@ export function Workstation({ view, receivedAt, api }: { view: SessionView; rece
           </button>
         </div>
       </header>
+      {breakGlass.state.grant && (
+        <BreakGlassBanner grant={breakGlass.state.grant} receivedAt={breakGlass.at} api={api} />
+      )}
       <Notice notice={view.notice} />
-      <DemoEhrPane />
+      <EhrFrame frame={frame} api={api} />
     </div>
   );
 }

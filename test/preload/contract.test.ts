@@ -73,8 +73,10 @@ describe('createCareShellApi: window.careshell derived from the channel table', 
 describe('the screens each channel answers on', () => {
   it('lets the policy-error screen answer only the reads that draw it', () => {
     const onPolicyError = (Object.keys(invokeChannels) as InvokeChannel[]).filter((c) => answersOn(c, 'policy-error'));
-    expect(onPolicyError).toEqual(['session:get-view', 'readers:get-status']);
-    expectTypeOf<ChannelsOn<'policy-error'>>().toEqualTypeOf<'session:get-view' | 'readers:get-status'>();
+    expect(onPolicyError).toEqual(['session:get-view', 'readers:get-status', 'breakglass:get-state']);
+    expectTypeOf<ChannelsOn<'policy-error'>>().toEqualTypeOf<
+      'session:get-view' | 'readers:get-status' | 'breakglass:get-state'
+    >();
   });
 
   it('answers every channel on at least one screen, and every screen answers the view', () => {
