@@ -113,10 +113,12 @@ export async function startHarnessServer(options: HarnessServerOptions): Promise
     if (req.method === 'GET' && (url.pathname === '/' || url.pathname === '/index.html')) {
       const html = await readFile(path.join(rendererDir, 'index.html'), 'utf8');
       // The bridge must define window.careshell before the renderer's module script runs.
-      const withBridge = html.replace('<head>', '<head>\n    <script src="/harness/bridge.js"></script>');
-      // The EHR is framed on its own origin; the harness's own link page is framed too (EHR_LINK_PATH).
-      const frames = options.ehrOrigin ? `; frame-src 'self' ${options.ehrOrigin}` : '';
-      return send(res, 200, 'text/html; charset=utf-8', withBridge, PAGE_CSP + frames);
+      let page = html.replace('<head>', '<head>\n    <script src="/harness/bridge.js"></script>');
+      // Here only (never in Electron) the app page frames the EHR on its own origin, and the harness's link page
+      // (EHR_LINK_PATH); the page's own meta policy must say so too, as both policies apply.
+      const frames = options.ehrOrigin ? `frame-src 'self' ${options.ehrOrigin}` : '';
+      if (frames) page = page.replace("default-src 'none';", `default-src 'none'; ${frames};`);
+      return send(res, 200, 'text/html; charset=utf-8', page, frames ? `${PAGE_CSP}; ${frames}` : PAGE_CSP);
     }
     if (req.method === 'GET' && url.pathname === EHR_LINK_PATH) {
       return send(res, 200, 'text/html; charset=utf-8', EHR_LINK_PAGE, EHR_LINK_CSP);
