@@ -118,6 +118,10 @@ export const breakGlassStateSchema = z.object({
       frequencyWarning: z.string().optional(),
       busy: z.boolean(),
       error: z.string().optional(),
+      /** Above the frequency limit: a second clinician co-signs with badge, then PIN (named once their badge is read). */
+      cosign: z
+        .object({ verified: z.boolean(), cosigner: z.string().optional(), error: z.string().optional() })
+        .optional(),
     })
     .optional(),
   grant: z
@@ -208,6 +212,8 @@ export const invokeChannels = {
       durationMinutes: z.number().int().min(1).max(1440),
     }),
   ),
+  /** The co-signer's PIN, after their badge was read. */
+  'breakglass:cosign-pin': action('cosignPin', pinRequest),
   'breakglass:cancel': action('cancel'),
   'breakglass:extend': action('extend'),
   'breakglass:end': action('end'),

@@ -51,7 +51,10 @@ export interface CareShellEnvironment {
   osIdleMs?: () => number;
   log: ContractLog & { info(message: string): void };
   /** Break-glass on the policy's EHR; absent without an `ehr` section (nothing is offered then). */
-  breakGlass?: Omit<BreakGlassDeps, 'clock' | 'audit' | 'workstation' | 'session' | 'publish' | 'log'>;
+  breakGlass?: Omit<
+    BreakGlassDeps,
+    'clock' | 'audit' | 'workstation' | 'session' | 'publish' | 'log' | 'resolveBadge' | 'verifyPin'
+  >;
 }
 
 export type EventListener = <C extends EventChannel>(channel: C, payload: EventPayload<C>) => void;
@@ -151,6 +154,8 @@ export function createCareShell(env: CareShellEnvironment): CareShell {
           audit: env.audit,
           workstation: env.workstation,
           session,
+          resolveBadge: (badgeHash) => env.directory.resolveBadge(badgeHash),
+          verifyPin: (userId, pin) => env.pins.verify(userId, pin),
           publish: (state) => emit('breakglass:state', state),
           log: env.log,
         });
@@ -162,7 +167,10 @@ export function createCareShell(env: CareShellEnvironment): CareShell {
         followSessionTokens(session, env.tokens, env.log),
         env.readers.onStatus((status) => emit('readers:status', status)),
         env.readers.onEvent((event) => {
-          if (event.kind === 'tap')
+          // While the break-glass dialog waits for a co-signer, a tap is their badge, not a sign-in.
+          if (event.kind === 'tap' && breakGlass?.takesBadge())
+            void breakGlass.cosignBadge(env.hashBadge(event.badgeId));
+          else if (event.kind === 'tap')
             void session.handle({ type: 'badge-tap', badgeId: event.badgeId, readerId: event.readerId });
           else if (event.kind === 'removed')
             void session.handle({ type: 'badge-removed', badgeId: event.badgeId, readerId: event.readerId });

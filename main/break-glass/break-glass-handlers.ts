@@ -6,6 +6,7 @@ type BreakGlassChannel =
   | 'breakglass:open'
   | 'breakglass:open-link'
   | 'breakglass:confirm'
+  | 'breakglass:cosign-pin'
   | 'breakglass:cancel'
   | 'breakglass:extend'
   | 'breakglass:end';
@@ -22,6 +23,7 @@ export function breakGlassHandlers(breakGlass: () => BreakGlass | undefined): In
     'breakglass:open': async () => (await breakGlass()?.open()) ?? NO_EHR,
     'breakglass:open-link': async ({ link }) => (await breakGlass()?.openLink(link)) ?? NO_EHR,
     'breakglass:confirm': async (request) => (await breakGlass()?.confirm(request)) ?? NO_EHR,
+    'breakglass:cosign-pin': async ({ pin }) => (await breakGlass()?.cosignPin(pin)) ?? NO_EHR,
     'breakglass:cancel': async () => breakGlass()?.cancel() ?? NO_EHR,
     'breakglass:extend': async () => (await breakGlass()?.extend()) ?? NO_EHR,
     'breakglass:end': async () => (await breakGlass()?.endNow()) ?? NO_EHR,

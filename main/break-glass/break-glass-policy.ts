@@ -37,8 +37,8 @@ export const breakGlassPolicySchema = z
       .strictObject({
         /** From this many episodes (this one included) the clinician is warned that the use is reviewed. */
         warnAt: z.number().int().min(1).default(3),
-        /** Above this many episodes (this one included) a second clinician must co-sign with badge + PIN. */
-        cosignAbove: z.number().int().min(1).default(5),
+        /** Above this many episodes (this one included) a second clinician must co-sign with badge + PIN; 0: always. */
+        cosignAbove: z.number().int().min(0).default(5),
         /** Roles a co-signer must hold. */
         cosignRoles: z.array(z.string().min(1)).min(1).default(['clinical']),
       })

@@ -43,6 +43,12 @@ export interface BreakGlassDeps {
   profile(userId: string): Promise<{ displayName: string; roles: readonly string[] } | undefined>;
   /** Break-glass starts of this user recorded on this workstation since `sinceIso`. */
   episodesSince(userId: string, sinceIso: string): Promise<number>;
+  /** Who a tapped badge belongs to, for a co-signer (docs/break-glass.md#frequency-rules). */
+  resolveBadge(
+    badgeHash: string,
+  ): Promise<{ userId: string; displayName: string; roles: readonly string[] } | undefined>;
+  /** Checks a co-signer's PIN (the same PIN service, lockout and back-off as at the lock screen). */
+  verifyPin(userId: string, pin: string): Promise<{ ok: boolean }>;
   /** Loads a URL in a session's EHR view (the chart once a grant is active; the refused page once it ended). */
   navigate(sessionId: string, url: string): void;
   publish(state: BreakGlassState): void;
@@ -64,6 +70,8 @@ interface Dialog {
   confirmed?: ConfirmRequest;
   /** How the clinician proved it was them. */
   stepUp?: 'idp' | 'totp';
+  /** Above the frequency limit: a second clinician's badge, then their PIN. */
+  cosign?: { candidate?: { userId: string; displayName: string }; verified: boolean; error?: string };
 }
 
 interface ActiveGrant {
@@ -87,6 +95,10 @@ export interface BreakGlass {
   overlay(): { dialog: boolean; banner: boolean };
   open(): Promise<Ack>;
   openLink(link: string): Promise<Ack>;
+  /** Whether the next badge tap is a co-signer's (the dialog waits for one), not a sign-in. */
+  takesBadge(): boolean;
+  cosignBadge(badgeHash: string): Promise<void>;
+  cosignPin(pin: string): Promise<Ack>;
   confirm(request: ConfirmRequest): Promise<Ack>;
   cancel(): Ack;
   extend(): Promise<Ack>;
@@ -140,6 +152,15 @@ export function createBreakGlass(deps: BreakGlassDeps): BreakGlass {
         : {}),
       busy: d.busy,
       ...(d.error ? { error: d.error } : {}),
+      ...(d.cosign
+        ? {
+            cosign: {
+              verified: d.cosign.verified,
+              ...(d.cosign.candidate ? { cosigner: d.cosign.candidate.displayName } : {}),
+              ...(d.cosign.error ? { error: d.cosign.error } : {}),
+            },
+          }
+        : {}),
     };
   }
 
@@ -174,15 +195,6 @@ export function createBreakGlass(deps: BreakGlassDeps): BreakGlass {
     if (!on.offered) return { ok: false, message: 'Your role does not include emergency (break-glass) access.' };
     if (dialog?.busy) return { ok: false, message: 'A break-glass request is already being sent.' };
     const episodes = await countEpisodes(on.userId);
-    if (episodes > policy.frequency.cosignAbove) {
-      return {
-        ok: false,
-        message:
-          `This would be your break-glass use number ${episodes} in 30 days, above the limit of ` +
-          `${policy.frequency.cosignAbove} this workstation may grant alone: ask a colleague who is on the care team, ` +
-          'or the privacy officer.',
-      };
-    }
     dialog = {
       sessionId: on.sessionId,
       userId: on.userId,
@@ -190,6 +202,8 @@ export function createBreakGlass(deps: BreakGlassDeps): BreakGlass {
       restrictions: [],
       episodes,
       busy: false,
+      // Above the limit the clinician's word alone is not enough: a second clinician co-signs here.
+      ...(episodes > policy.frequency.cosignAbove ? { cosign: { verified: false } } : {}),
       ...extra,
     };
     publish();
@@ -246,6 +260,7 @@ export function createBreakGlass(deps: BreakGlassDeps): BreakGlass {
         durationMin: form.durationMinutes,
         expiresAt: grant.expiresAt,
         episodesIn30Days: d.episodes,
+        ...(d.cosign?.candidate && d.cosign.verified ? { cosignedBy: d.cosign.candidate.userId } : {}),
       },
     });
   }
@@ -385,6 +400,29 @@ export function createBreakGlass(deps: BreakGlassDeps): BreakGlass {
       banner: !!shown && grants.has(shown.sessionId),
     }),
     open: () => openDialog({}),
+    takesBadge: () => !!dialog && dialog.sessionId === shown?.sessionId && !!dialog.cosign && !dialog.cosign.verified,
+    async cosignBadge(badgeHash) {
+      const d = dialog;
+      if (!d?.cosign || d.cosign.verified) return;
+      const who = await deps.resolveBadge(badgeHash).catch(() => undefined);
+      if (!who) d.cosign.error = 'This badge is not enrolled here: the co-signer must be enrolled at this workstation.';
+      else if (who.userId === d.userId) d.cosign.error = 'A co-signer must be another clinician, not you.';
+      else if (!who.roles.some((r) => policy.frequency.cosignRoles.includes(r)))
+        d.cosign.error = `${who.displayName} may not co-sign break-glass.`;
+      else d.cosign = { candidate: { userId: who.userId, displayName: who.displayName }, verified: false };
+      publish();
+    },
+    async cosignPin(pin) {
+      const cosign = dialog?.cosign;
+      if (!cosign?.candidate || cosign.verified) return { ok: false, message: 'The co-signer taps their badge first.' };
+      const checked = await deps.verifyPin(cosign.candidate.userId, pin);
+      if (checked.ok) {
+        cosign.verified = true;
+        delete cosign.error;
+      } else cosign.error = 'Wrong PIN, or the PIN cannot be used now: try again, or ask another colleague.';
+      publish();
+      return checked.ok ? { ok: true } : { ok: false, message: cosign.error ?? '' };
+    },
     async openLink(href) {
       let link;
       try {
@@ -401,6 +439,8 @@ export function createBreakGlass(deps: BreakGlassDeps): BreakGlass {
       const d = dialog;
       if (!d || d.sessionId !== shown?.sessionId) return { ok: false, message: 'No break-glass dialog is open.' };
       if (d.busy || d.confirmed) return { ok: false, message: 'The request is already on its way.' };
+      if (d.cosign && !d.cosign.verified)
+        return { ok: false, message: 'A second clinician must co-sign first: badge, then PIN.' };
       const wrong = validate(d, form);
       if (wrong) return { ok: false, message: wrong };
       delete d.error;

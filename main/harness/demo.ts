@@ -31,6 +31,8 @@ export interface DemoOptions {
    */
   openSignIn?: OpenSignInPage;
   quiet?: boolean;
+  /** Replaces the demo policy's `breakGlass` section (tests: a low frequency limit). */
+  breakGlass?: Record<string, unknown>;
 }
 
 /** A demo clinician: an identity-provider account with an enrolled badge and a PIN. */
@@ -78,8 +80,9 @@ function demoPolicy(
   idp: LocalIdp,
   ehr: DemoEhr,
   readerId: string,
-  profile: string | undefined,
+  options: Pick<DemoOptions, 'profile' | 'breakGlass'>,
 ): Record<string, unknown> {
+  const { profile } = options;
   return {
     version: 1,
     ...(profile ? { profile } : {}),
@@ -95,7 +98,7 @@ function demoPolicy(
       consentForOfflineAccess: idp.msal.consentForOfflineAccess,
     },
     ehr: { url: `${ehr.origin}/` },
-    breakGlass: { scopes: ['patient', 'all-restricted'] },
+    breakGlass: options.breakGlass ?? { scopes: ['patient', 'all-restricted'] },
     hardening: { allowPlaintextKeyStorage: true },
   };
 }
@@ -163,7 +166,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       clock,
       breakGlassLinkVia: () => harnessOrigin && `${harnessOrigin}${EHR_LINK_PATH}`,
     });
-    const policyPath = await installDemoPolicy(dataDir, demoPolicy(idp, ehr, reader.id, options.profile));
+    const policyPath = await installDemoPolicy(dataDir, demoPolicy(idp, ehr, reader.id, options));
     const frame = harnessEhrFrame();
     // Start-up enrollments sign in without a browser; after that, sign-ins go where the caller says.
     let signIn: OpenSignInPage = async () => {};

@@ -22,14 +22,18 @@ describe.skipIf(missing)('break-glass in the browser, on the demo EHR', () => {
   let page: Page;
   let signIns: BrowserSignInOptions[];
 
-  async function open(): Promise<void> {
+  async function open(breakGlassPolicy?: Record<string, unknown>): Promise<void> {
     signIns = [];
     const play = browserSignIn(fixture.browser(), () => {
       const next = signIns.shift();
       if (!next) throw new Error('the test expected no further sign-in');
       return next;
     });
-    ({ demo, page } = await fixture.open({ profile: 'nurse-cow', openSignIn: (url, signIn) => play(url, signIn) }));
+    ({ demo, page } = await fixture.open({
+      profile: 'nurse-cow',
+      openSignIn: (url, signIn) => play(url, signIn),
+      ...(breakGlassPolicy ? { breakGlass: breakGlassPolicy } : {}),
+    }));
   }
 
   const ehr = (): FrameLocator => page.frameLocator('[data-testid="ehr-frame"]');
@@ -176,5 +180,27 @@ describe.skipIf(missing)('break-glass in the browser, on the demo EHR', () => {
         (await demo.audited()).filter((e) => e.type === 'breakglass.stop').map((e) => e.details?.endedBy),
       )
       .toEqual(['session-end']);
+  });
+
+  it('above the frequency limit a second clinician co-signs at the workstation with badge + PIN', async () => {
+    await open({ scopes: ['patient'], frequency: { warnAt: 1, cosignAbove: 0 } });
+    await signIn('nurse');
+    await openRestricted();
+    await ehr().locator('#break-glass').click();
+    await page.getByTestId('bg-cosign').waitFor();
+    await page.getByTestId('bg-frequency').waitFor();
+    // The nurse's own badge does not co-sign, and taps no longer sign anyone in while the dialog waits.
+    await demo.tapAfterDebounce(demo.user('nurse').badgeId);
+    await page.getByTestId('bg-cosign-error').filter({ hasText: 'another clinician' }).waitFor();
+    const physician = demo.user('er-physician');
+    await demo.tapAfterDebounce(physician.badgeId);
+    await page.getByTestId('bg-cosign-pin').fill(physician.pin);
+    await page.getByTestId('bg-cosign-submit').click();
+    await page.getByTestId('bg-cosigned').waitFor();
+    await signedInAs('nurse').waitFor();
+    await breakGlass(nurseAtProvider());
+    await page.getByTestId('break-glass-banner').waitFor();
+    const start = (await demo.audited()).find((e) => e.type === 'breakglass.start');
+    expect(start?.details).toMatchObject({ cosignedBy: physician.userId, episodesIn30Days: 1 });
   });
 });

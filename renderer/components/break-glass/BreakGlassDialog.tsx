@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import type { BreakGlassState, CareShellApi } from '../../../preload/contract';
+import { CosignPanel } from './CosignPanel';
 import './break-glass.css';
 
 type Dialog = NonNullable<BreakGlassState['dialog']>;
@@ -66,6 +67,7 @@ export function BreakGlassDialog({ dialog, api }: { dialog: Dialog; api: CareShe
             {dialog.frequencyWarning}
           </p>
         )}
+        {dialog.cosign && <CosignPanel cosign={dialog.cosign} api={api} />}
         <form className="break-glass-form" onSubmit={(e) => void submit(e)}>
           <fieldset>
             <legend>Reason</legend>
@@ -142,7 +144,11 @@ export function BreakGlassDialog({ dialog, api }: { dialog: Dialog; api: CareShe
               {error}
             </p>
           )}
-          <button type="submit" disabled={!attested || dialog.busy || !text.trim()} data-testid="bg-confirm">
+          <button
+            type="submit"
+            disabled={!attested || dialog.busy || !text.trim() || (dialog.cosign && !dialog.cosign.verified)}
+            data-testid="bg-confirm"
+          >
             {dialog.busy ? 'Asking the EHR…' : 'Confirm it is me and open'}
           </button>
           <button

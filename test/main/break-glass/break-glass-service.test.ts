@@ -144,7 +144,7 @@ describe('break-glass grant lifecycle (ManualClock, a grant server in memory)', 
     expect(rig.server.active()).toEqual([]);
   });
 
-  it('warns from the policy count of episodes in 30 days and refuses above the co-sign limit', async () => {
+  it('warns from the policy count of episodes in 30 days; above the limit a second clinician co-signs with badge + PIN', async () => {
     const rig = breakGlassRig({ frequency: { warnAt: 3, cosignAbove: 4 } });
     await rig.lifecycle('shown', 's1', 'u-ana');
     rig.episodes['u-ana'] = 2;
@@ -153,11 +153,43 @@ describe('break-glass grant lifecycle (ManualClock, a grant server in memory)', 
       episodesIn30Days: 3,
       frequencyWarning: expect.stringContaining('3'),
     });
+    expect(lastState(rig)?.dialog?.cosign).toBeUndefined();
+    expect(rig.breakGlass.takesBadge()).toBe(false);
     rig.breakGlass.cancel();
+
     rig.episodes['u-ana'] = 4;
-    expect(await rig.breakGlass.open()).toMatchObject({
+    expect(await rig.breakGlass.openLink(LINK)).toEqual({ ok: true });
+    expect(lastState(rig)?.dialog?.cosign).toEqual({ verified: false });
+    expect(rig.breakGlass.takesBadge()).toBe(true);
+    const form = {
+      scope: 'patient' as const,
+      patient: 'Patient/p-1005',
+      reasonCode: 'emergency-care',
+      reasonText: 'x',
+      attested: true as const,
+      durationMinutes: 60,
+    };
+    expect(await rig.breakGlass.confirm(form)).toMatchObject({
       ok: false,
-      message: expect.stringContaining('above the limit'),
+      message: expect.stringContaining('co-sign'),
+    });
+    expect(await rig.breakGlass.cosignPin('4826')).toMatchObject({ ok: false });
+    await rig.breakGlass.cosignBadge('badge:u-ana');
+    expect(lastState(rig)?.dialog?.cosign?.error).toMatch(/another clinician/);
+    await rig.breakGlass.cosignBadge('badge:u-cara');
+    expect(lastState(rig)?.dialog?.cosign?.error).toMatch(/may not co-sign/);
+    await rig.breakGlass.cosignBadge('unknown');
+    expect(lastState(rig)?.dialog?.cosign?.error).toMatch(/not enrolled/);
+    await rig.breakGlass.cosignBadge('badge:u-ben');
+    expect(lastState(rig)?.dialog?.cosign).toEqual({ verified: false, cosigner: 'Dr u-ben' });
+    expect(await rig.breakGlass.cosignPin('0000')).toMatchObject({ ok: false });
+    expect(await rig.breakGlass.cosignPin('4826')).toEqual({ ok: true });
+    expect(rig.breakGlass.takesBadge()).toBe(false);
+    expect(await rig.breakGlass.confirm(form)).toEqual({ ok: true });
+    await rig.stepUp('s1', 'u-ana', true);
+    expect(rig.audit.events.find((e) => e.type === 'breakglass.start')?.details).toMatchObject({
+      episodesIn30Days: 5,
+      cosignedBy: 'u-ben',
     });
   });
 

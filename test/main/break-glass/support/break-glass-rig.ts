@@ -122,6 +122,12 @@ export function breakGlassRig(policy: Record<string, unknown> = { scopes: ['pati
     },
     accessToken: async (userId) => userId,
     profile: async (userId) => ({ displayName: userId, roles: rolesOf(userId) }),
+    // A badge hash here is "badge:<userId>"; every PIN is 4826.
+    resolveBadge: async (hash) => {
+      const userId = hash.startsWith('badge:') ? hash.slice('badge:'.length) : undefined;
+      return userId ? { userId, displayName: `Dr ${userId}`, roles: rolesOf(userId) } : undefined;
+    },
+    verifyPin: async (_userId, pin) => ({ ok: pin === '4826' }),
     episodesSince: async (userId) => episodes[userId] ?? 0,
     navigate: (sessionId, url) => navigations.push({ sessionId, url }),
     publish: (state) => states.push(state),
