@@ -70,6 +70,8 @@ interface Dialog {
   confirmed?: ConfirmRequest;
   /** How the clinician proved it was them. */
   stepUp?: 'idp' | 'totp';
+  /** The clinician's token, fetched while they prove it is them, so the grant request does not wait for it. */
+  token?: Promise<string | undefined>;
   /** Above the frequency limit: a second clinician's badge, then their PIN. */
   cosign?: { candidate?: { userId: string; displayName: string }; verified: boolean; error?: string };
 }
@@ -211,7 +213,7 @@ export function createBreakGlass(deps: BreakGlassDeps): BreakGlass {
   }
 
   async function activate(d: Dialog, form: ConfirmRequest): Promise<void> {
-    const token = await deps.accessToken(d.userId);
+    const token = (await d.token) ?? (await deps.accessToken(d.userId));
     if (!token) throw new Error('No access token for you right now: sign in again, then retry.');
     const scope: GrantScope =
       form.scope === 'patient' ? { kind: 'patient', patient: form.patient ?? '' } : { kind: 'all-restricted' };
@@ -445,6 +447,7 @@ export function createBreakGlass(deps: BreakGlassDeps): BreakGlass {
       if (wrong) return { ok: false, message: wrong };
       delete d.error;
       d.confirmed = form;
+      d.token = deps.accessToken(d.userId).catch(() => undefined);
       publish();
       await deps.session.handle({ type: 'step-up-request', action: 'break-glass' });
       return { ok: true };

@@ -33,6 +33,8 @@ export interface DemoOptions {
   quiet?: boolean;
   /** Replaces the demo policy's `breakGlass` section (tests: a low frequency limit). */
   breakGlass?: Record<string, unknown>;
+  /** The demo policy's `session` section (benchmarks: an idle timeout longer than a grant). */
+  session?: Record<string, unknown>;
 }
 
 /** A demo clinician: an identity-provider account with an enrolled badge and a PIN. */
@@ -80,12 +82,13 @@ function demoPolicy(
   idp: LocalIdp,
   ehr: DemoEhr,
   readerId: string,
-  options: Pick<DemoOptions, 'profile' | 'breakGlass'>,
+  options: Pick<DemoOptions, 'profile' | 'breakGlass' | 'session'>,
 ): Record<string, unknown> {
   const { profile } = options;
   return {
     version: 1,
     ...(profile ? { profile } : {}),
+    ...(options.session ? { session: options.session } : {}),
     readers: {
       readers: [{ driver: 'simulated', id: readerId, description: 'Demo badge reader', presence: true }],
       fallback: 'Use the demo controls page to tap a badge.',
