@@ -293,10 +293,12 @@ export function createBreakGlass(deps: BreakGlassDeps): BreakGlass {
     for (const cancel of g.timers.splice(0)) cancel();
     publish();
     try {
-      const fresh = await deps.accessToken(g.userId).catch(() => undefined);
-      await adapter.end(fresh ?? g.token, g.id).catch(async (error: unknown) => {
-        if (!fresh || !(error instanceof BreakGlassRefused)) throw error;
-        await adapter.end(g.token, g.id);
+      // The token the grant was asked with is usually still good, and at sign-out the cache is being wiped: try it
+      // first, and a fresh one only when the EHR refuses it.
+      await adapter.end(g.token, g.id).catch(async (error: unknown) => {
+        const fresh = error instanceof BreakGlassRefused ? await deps.accessToken(g.userId) : undefined;
+        if (!fresh) throw error;
+        await adapter.end(fresh, g.id);
       });
     } catch (error) {
       deps.log.warn(

@@ -22,7 +22,7 @@ describe.skipIf(missing)('break-glass in the browser, on the demo EHR', () => {
   let page: Page;
   let signIns: BrowserSignInOptions[];
 
-  async function open(breakGlassPolicy?: Record<string, unknown>): Promise<void> {
+  async function open(breakGlassPolicy?: Record<string, unknown>, session?: Record<string, unknown>): Promise<void> {
     signIns = [];
     const play = browserSignIn(fixture.browser(), () => {
       const next = signIns.shift();
@@ -33,6 +33,7 @@ describe.skipIf(missing)('break-glass in the browser, on the demo EHR', () => {
       profile: 'nurse-cow',
       openSignIn: (url, signIn) => play(url, signIn),
       ...(breakGlassPolicy ? { breakGlass: breakGlassPolicy } : {}),
+      ...(session ? { session } : {}),
     }));
   }
 
@@ -202,5 +203,24 @@ describe.skipIf(missing)('break-glass in the browser, on the demo EHR', () => {
     await page.getByTestId('break-glass-banner').waitFor();
     const start = (await demo.audited()).find((e) => e.type === 'breakglass.start');
     expect(start?.details).toMatchObject({ cosignedBy: physician.userId, episodesIn30Days: 1 });
+  });
+
+  it('signing out (tap-out by policy) ends the grant on the EHR server', async () => {
+    await open(undefined, { tapOut: { sameUser: 'sign-out' } });
+    await signIn('nurse');
+    await openRestricted();
+    await ehr().locator('#break-glass').click();
+    await breakGlass(nurseAtProvider());
+    await page.getByTestId('break-glass-banner').waitFor();
+    await expect.poll(async () => ehr().locator('#restricted').count()).toBe(0);
+    await demo.control('/control/advance', { ms: 5_000 });
+    await demo.tapAfterDebounce(demo.user('nurse').badgeId);
+    await lockScreen(page, 'no-user');
+    expect(await page.getByTestId('ehr-frame').count()).toBe(0);
+    await expect
+      .poll(async () =>
+        (await demo.audited()).filter((e) => e.type === 'breakglass.stop').map((e) => e.details?.endedBy),
+      )
+      .toEqual(['session-end']);
   });
 });
