@@ -1,8 +1,8 @@
 /**
  * Break-glass on a workstation: the dialog, the step-up, the grant's countdown and every way it ends
- * (docs/break-glass.md). Over 300 lines because the grant lifecycle (activate, warn, extend, end on expiry,
- * end now, session end) is one state machine whose parts share the same few maps; splitting it would spread
- * the invariant "no grant outlives its expiry or its session" over several files.
+ * (docs/break-glass.md). Over 400 lines because the grant lifecycle (dialog, co-sign, activate, warn, extend,
+ * end on expiry, end now, session end) is one state machine whose parts share the same dialog and grant map;
+ * splitting it would spread the invariant "no grant outlives its expiry or its session" over several files.
  */
 import type { Clock } from '../../common/clock.js';
 import { parseBreakGlassLink } from '../../common/break-glass-link.js';
