@@ -30,7 +30,8 @@ export function followEhrSignIn(deps: EhrSignInDeps): () => void {
       .handover(event.userId, returnTo)
       .catch((error: unknown) => {
         deps.log.warn(`EHR sign-in hand-over failed, the EHR signs in by itself: ${messageOf(error)}`);
-        return new URL(returnTo, deps.ehrUrl).toString();
+        // The EHR's own start page unless a chart was open: the policy's URL may have a path of its own.
+        return returnTo === '/' ? deps.ehrUrl : new URL(returnTo, deps.ehrUrl).toString();
       })
       .then((url) => deps.load(event.sessionId, url))
       .catch((error: unknown) => deps.log.warn(`EHR view: ${messageOf(error)}`));
