@@ -118,6 +118,8 @@ export function createBreakGlass(deps: BreakGlassDeps): BreakGlass {
   let dialog: Dialog | undefined;
   const grants = new Map<string, ActiveGrant>();
   const lastPath = new Map<string, string>();
+  /** Sessions that ended: a grant that arrives for one afterwards is ended at once. */
+  const ended = new Set<string>();
 
   const publish = () => deps.publish(state());
 
@@ -241,7 +243,9 @@ export function createBreakGlass(deps: BreakGlassDeps): BreakGlass {
     grants.set(d.sessionId, active);
     arm(active);
     if (dialog === d) dialog = undefined;
-    if (active.chart) {
+    // The session may have ended while the EHR answered: its view is gone, and the grant must go too (below).
+    const sessionGone = ended.has(d.sessionId);
+    if (active.chart && !sessionGone) {
       lastPath.set(d.sessionId, new URL(active.chart).pathname);
       deps.navigate(d.sessionId, active.chart);
     }
@@ -265,6 +269,7 @@ export function createBreakGlass(deps: BreakGlassDeps): BreakGlass {
         ...(d.cosign?.candidate && d.cosign.verified ? { cosignedBy: d.cosign.candidate.userId } : {}),
       },
     });
+    if (sessionGone) await end(d.sessionId, 'session-end', false);
   }
 
   function arm(g: ActiveGrant): void {
@@ -363,6 +368,7 @@ export function createBreakGlass(deps: BreakGlassDeps): BreakGlass {
       // A dialog names a patient: it never stays open behind a lock.
       if (event.kind !== 'shown' && dialog?.sessionId === event.sessionId && !dialog.busy) dialog = undefined;
       if (event.kind === 'terminated') {
+        ended.add(event.sessionId);
         lastPath.delete(event.sessionId);
         void end(event.sessionId, 'session-end', false);
       }

@@ -108,6 +108,24 @@ describe('break-glass grant lifecycle (ManualClock, a grant server in memory)', 
     expect(stops(rig)).toEqual(['session-end']);
   });
 
+  it('a grant the EHR issues after the session ended (a slow answer) is ended at once, and no view is reloaded', async () => {
+    const rig = breakGlassRig();
+    let release = () => {};
+    rig.server.gate = new Promise<void>((resolve) => (release = resolve));
+    await rig.lifecycle('shown', 's1', 'u-ana');
+    await rig.grant('s1', 'u-ana');
+    await rig.lifecycle('hidden', 's1', 'u-ana');
+    await rig.lifecycle('terminated', 's1', 'u-ana');
+    release();
+    await rig.settle();
+    await rig.settle();
+    expect(rig.server.grants).toHaveLength(1);
+    expect(rig.server.active()).toEqual([]);
+    expect(rig.navigations).toEqual([]);
+    expect(rig.audit.events.map((e) => e.type)).toEqual(['breakglass.start', 'breakglass.stop']);
+    expect(stops(rig)).toEqual(['session-end']);
+  });
+
   it('end now ends it on the server before the chart reloads', async () => {
     const rig = breakGlassRig();
     await rig.lifecycle('shown', 's1', 'u-ana');

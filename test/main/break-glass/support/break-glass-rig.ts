@@ -36,6 +36,8 @@ export class FakeGrantServer implements BreakGlassAdapter {
   readonly grants: ServerGrant[] = [];
   /** Set to make the next call fail as an unreachable server would. */
   down = false;
+  /** Set to hold activations until it resolves (a slow EHR). */
+  gate: Promise<void> | undefined;
 
   constructor(private readonly clock: ManualClock) {}
 
@@ -60,6 +62,7 @@ export class FakeGrantServer implements BreakGlassAdapter {
 
   async activate(token: string, request: GrantRequest): Promise<GrantStatus> {
     if (this.down) throw new Error('connection refused');
+    await this.gate;
     const now = this.clock.monotonicMs();
     const running = this.active().find((g) => g.holder === token);
     const grant = {
