@@ -234,6 +234,8 @@ export interface LifecycleEvent {
   sessionId: string;
   /** Whose session: the composition wipes that user's tokens when policy ends it. */
   userId: string;
+  /** terminated: the user signed out (tap-out by policy), rather than policy or time ending the session. */
+  signedOut?: boolean;
 }
 
 export interface FullSignInRequest {

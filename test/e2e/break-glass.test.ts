@@ -221,6 +221,6 @@ describe.skipIf(missing)('break-glass in the browser, on the demo EHR', () => {
       .poll(async () =>
         (await demo.audited()).filter((e) => e.type === 'breakglass.stop').map((e) => e.details?.endedBy),
       )
-      .toEqual(['session-end']);
+      .toEqual(['sign-out']);
   });
 });

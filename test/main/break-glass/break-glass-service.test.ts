@@ -106,6 +106,13 @@ describe('break-glass grant lifecycle (ManualClock, a grant server in memory)', 
     await rig.lifecycle('terminated', 's1', 'u-ana');
     expect(rig.server.active()).toEqual([]);
     expect(stops(rig)).toEqual(['session-end']);
+    // A sign-out says so.
+    await rig.lifecycle('shown', 's2', 'u-ana');
+    await rig.grant('s2', 'u-ana');
+    await rig.lifecycle('hidden', 's2', 'u-ana');
+    await rig.lifecycle('terminated', 's2', 'u-ana', true);
+    expect(rig.server.active()).toEqual([]);
+    expect(stops(rig)).toEqual(['session-end', 'sign-out']);
   });
 
   it('a grant the EHR issues after the session ended (a slow answer) is ended at once, and no view is reloaded', async () => {

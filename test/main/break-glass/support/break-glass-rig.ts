@@ -150,8 +150,8 @@ export function breakGlassRig(policy: Record<string, unknown> = { scopes: ['pati
     episodes,
     breakGlass,
     settle,
-    async lifecycle(kind: LifecycleEvent['kind'], sessionId: string, userId: string) {
-      for (const listener of lifecycle) listener({ kind, sessionId, userId });
+    async lifecycle(kind: LifecycleEvent['kind'], sessionId: string, userId: string, signedOut = false) {
+      for (const listener of lifecycle) listener({ kind, sessionId, userId, ...(signedOut ? { signedOut } : {}) });
       await settle();
     },
     async stepUp(sessionId: string, userId: string, ok: boolean) {
