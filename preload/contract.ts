@@ -122,6 +122,58 @@ export const authenticatorSetupSchema = z.object({
 });
 export type AuthenticatorSetup = z.infer<typeof authenticatorSetupSchema>;
 
+/**
+ * Break-glass as the renderer may know it, for the session on screen: whether the header offers it, the dialog
+ * (reasons, limits, the patient of the refused chart), and the active grant's countdown. The grant itself lives on
+ * the EHR's server (docs/break-glass.md).
+ */
+const breakGlassScopeSchema = z.enum(['patient', 'all-restricted']);
+export const breakGlassStateSchema = z.object({
+  offered: z.boolean(),
+  dialog: z
+    .object({
+      extending: z.boolean(),
+      /** "Patient/<id>" of the refused chart; absent when opened from the header. */
+      patient: z.string().optional(),
+      restrictions: z.array(z.string()),
+      reasons: z.array(z.object({ code: z.string(), label: z.string() })).min(1),
+      scopes: z.array(breakGlassScopeSchema).min(1),
+      minMinutes: z.number().int(),
+      maxMinutes: z.number().int(),
+      defaultMinutes: z.number().int(),
+      /** Break-glass episodes of this clinician in the last 30 days, this one included. */
+      episodesIn30Days: z.number().int().nonnegative(),
+      /** Set when the count reached the policy's warning level. */
+      frequencyWarning: z.string().optional(),
+      busy: z.boolean(),
+      error: z.string().optional(),
+      /** Above the frequency limit: a second clinician co-signs with badge, then PIN (named once their badge is read). */
+      cosign: z
+        .object({ verified: z.boolean(), cosigner: z.string().optional(), error: z.string().optional() })
+        .optional(),
+    })
+    .optional(),
+  grant: z
+    .object({
+      scope: breakGlassScopeSchema,
+      patient: z.string().optional(),
+      /** Milliseconds left on the EHR's clock when sent; the renderer counts down locally. */
+      msLeft: z.number().nonnegative(),
+      /** The 10- and 2-minute warnings. */
+      warning: z.string().optional(),
+      canExtend: z.boolean(),
+    })
+    .optional(),
+});
+export type BreakGlassState = z.infer<typeof breakGlassStateSchema>;
+
+/**
+ * Where the harness shows the EHR (its own iframe: the Electron shell uses a web view per session instead and
+ * never sends this); null when no EHR may be on screen. `key` changes whenever the frame must load anew.
+ */
+export const ehrFrameSchema = z.object({ key: z.number().int(), url: z.url(), hidden: z.boolean() }).nullable();
+export type EhrFrame = z.infer<typeof ehrFrameSchema>;
+
 const none = z.undefined();
 const pinRequest = z.object({ pin: pinSchema });
 const ack = z.object({ ok: z.boolean(), message: z.string().optional() });
@@ -188,6 +240,28 @@ export const invokeChannels = {
   'review:decide': { ...action('decide', reviewDecisionRequestSchema), screens: ['active'] as const },
   /** The review screen opened or closed: main takes the EHR view off the screen while it is open. */
   'review:set-open': { ...action('setOpen', z.object({ open: z.boolean() })), screens: ['active'] as const },
+  'breakglass:get-state': read('getState', breakGlassStateSchema),
+  /** The header's "Emergency access" button. */
+  'breakglass:open': action('open'),
+  /** A break-glass link the harness frame caught (main checks it came from the policy's EHR). */
+  'breakglass:open-link': action('openLink', z.object({ link: z.string().max(4096) })),
+  'breakglass:confirm': action(
+    'confirm',
+    z.object({
+      scope: breakGlassScopeSchema,
+      /** "Patient/<id>", required for the patient scope. */
+      patient: z.string().max(80).optional(),
+      reasonCode: z.string().max(64),
+      reasonText: z.string().trim().min(1).max(2000),
+      attested: z.literal(true),
+      durationMinutes: z.number().int().min(1).max(1440),
+    }),
+  ),
+  /** The co-signer's PIN, after their badge was read. */
+  'breakglass:cosign-pin': action('cosignPin', pinRequest),
+  'breakglass:cancel': action('cancel'),
+  'breakglass:extend': action('extend'),
+  'breakglass:end': action('end'),
 } satisfies Record<`${string}:${string}`, InvokeSpec>;
 
 /** Main -> renderer pushes, with the window.careshell method that subscribes to each. */
@@ -200,6 +274,8 @@ export const eventChannels = {
   'identity:authenticator-setup': { method: 'onAuthenticatorSetup', payload: authenticatorSetupSchema.nullable() },
   /** Whether the break-glass review screen is open (the stage hides the EHR view under it). */
   'review:screen': { method: 'onScreen', payload: z.boolean() },
+  'breakglass:state': { method: 'onState', payload: breakGlassStateSchema },
+  'ehr:frame': { method: 'onFrame', payload: ehrFrameSchema },
 } as const satisfies Record<`${string}:${string}`, { readonly method: string; readonly payload: z.ZodType }>;
 
 export type InvokeChannel = keyof typeof invokeChannels;

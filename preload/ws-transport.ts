@@ -15,6 +15,8 @@ import {
 const RESYNC = [
   ['session:view', 'session:get-view'],
   ['readers:status', 'readers:get-status'],
+  // A break-glass countdown must not stay on the page after its grant ended while the socket was down.
+  ['breakglass:state', 'breakglass:get-state'],
 ] as const;
 
 /**

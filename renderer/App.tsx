@@ -9,9 +9,11 @@ import { IdleWarning } from './components/IdleWarning';
 import { PolicyError } from './components/PolicyError';
 import { ReaderBanner } from './components/ReaderBanner';
 import { StepUpPanel } from './components/StepUpPanel';
+import { BreakGlassDialog } from './components/break-glass/BreakGlassDialog';
 import { useActivityReporter } from './hooks/use-activity-reporter';
 import { createTranslator } from './i18n/i18n';
 import { TranslateContext } from './i18n/use-t';
+import { useBreakGlass } from './hooks/use-break-glass';
 
 interface Received {
   view: SessionView;
@@ -23,6 +25,7 @@ export function App({ api }: { api: CareShellApi }) {
   const [received, setReceived] = useState<Received>();
   const [readers, setReaders] = useState<ReaderStatus>();
   const [authenticator, setAuthenticator] = useState<AuthenticatorSetup | null>(null);
+  const { breakGlass, frame } = useBreakGlass(api);
 
   useEffect(() => {
     const offView = api.session.onView((view) => setReceived({ view, at: performance.now() }));
@@ -54,7 +57,8 @@ export function App({ api }: { api: CareShellApi }) {
         {t('common.starting')}
       </div>
     );
-  const dialogOpen = sessionOnScreen && (view.stepUp !== undefined || authenticator !== null);
+  const dialogOpen =
+    sessionOnScreen && (view.stepUp !== undefined || authenticator !== null || breakGlass.state.dialog !== undefined);
   return (
     <TranslateContext value={t}>
       {/* In the flow above the lock screens (it pushes them down); the signed-in header says it itself. */}
@@ -65,7 +69,18 @@ export function App({ api }: { api: CareShellApi }) {
       )}
       {view.screen === 'no-user' && <PreferencesButton api={api} />}
       {sessionOnScreen && (
-        <Workstation view={view} receivedAt={received.at} api={api} readers={readers} dialogOpen={dialogOpen} />
+        <Workstation
+          view={view}
+          receivedAt={received.at}
+          api={api}
+          readers={readers}
+          dialogOpen={dialogOpen}
+          breakGlass={breakGlass}
+          frame={frame}
+        />
+      )}
+      {sessionOnScreen && breakGlass.state.dialog && !view.stepUp && (
+        <BreakGlassDialog dialog={breakGlass.state.dialog} api={api} />
       )}
       {sessionOnScreen && view.stepUp && (
         <StepUpPanel stepUp={view.stepUp} notice={view.notice} receivedAt={received.at} api={api} />

@@ -238,6 +238,40 @@ export const POLICY_KEY_TEXT: Record<string, PolicyKeyText> = {
     description:
       'Minutes between signed workstation.heartbeat audit events that tell the fleet this workstation is alive.',
   },
+  'breakGlass.allowedRoles': {
+    title: 'Break-glass roles',
+    description: 'Roles (from the ID token) offered emergency access; anyone else never sees the option.',
+  },
+  'breakGlass.reasons': {
+    title: 'Break-glass reasons (JSON)',
+    description:
+      'The coded reasons a clinician picks from, as a JSON list of {"code", "label"}: the EHR receives the code, the dialog shows the label.',
+  },
+  'breakGlass.defaultMinutes': {
+    title: 'Break-glass time box (minutes)',
+    description: 'How long a break-glass grant lasts unless the clinician picks less (15 to 480).',
+  },
+  'breakGlass.maxMinutes': {
+    title: 'Break-glass maximum (minutes)',
+    description: 'The longest a grant may last, extensions included (15 to 480).',
+  },
+  'breakGlass.scopes': {
+    title: 'Break-glass scopes',
+    description: 'What a grant may cover: patient (the chart that was refused) and/or all-restricted.',
+  },
+  'breakGlass.frequency.warnAt': {
+    title: 'Break-glass warning (episodes in 30 days)',
+    description: 'From this many episodes in 30 days (this one included) the clinician is told the use is reviewed.',
+  },
+  'breakGlass.frequency.cosignAbove': {
+    title: 'Break-glass co-sign (episodes in 30 days)',
+    description:
+      'Above this many episodes in 30 days a second clinician must co-sign with badge and PIN at the same workstation; 0: always.',
+  },
+  'breakGlass.frequency.cosignRoles': {
+    title: 'Co-signer roles',
+    description: 'Roles a break-glass co-signer must hold.',
+  },
   'kiosk.allowQuit': {
     title: 'Allow quitting',
     description: 'Closing the window or quitting ends CareShell; off, every close and quit is refused and logged.',

@@ -8,6 +8,7 @@ import {
   type PinPolicy,
 } from '../identity/pin/pin-policy.js';
 import { healthPolicySchema, type HealthPolicy } from '../health/health-policy.js';
+import { breakGlassPolicySchema, type BreakGlassPolicy } from '../break-glass/break-glass-policy.js';
 import { DEFAULT_STEP_UP_POLICY, stepUpPolicySchema, type StepUpPolicy } from '../identity/step-up/step-up-policy.js';
 import { buildPolicyRootSchema, type UserPreference } from '../policy/policy-root.js';
 import { preferenceOverrideSchema, type PreferenceOverride } from '../preferences/preference-settings.js';
@@ -51,9 +52,17 @@ export const identityPolicySchema = z.strictObject({
 });
 export type IdentityPolicy = z.infer<typeof identityPolicySchema>;
 
+/** https, or http on this machine's loopback only (the demo EHR, docs/break-glass-api.md#the-demo-ehr). */
+const ehrUrl = z
+  .url({ error: 'must be a URL' })
+  .refine(
+    (url) => url.startsWith('https://') || /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?(\/|$)/.test(url),
+    'the EHR URL must be https:// (http:// only on 127.0.0.1 or localhost)',
+  );
+
 /** `ehr`: the hospital's EHR web app shown to signed-in clinicians. */
 export const ehrPolicySchema = z.strictObject({
-  url: httpsUrl('the EHR URL'),
+  url: ehrUrl,
   /** Other origins the EHR may navigate to (its identity provider, a second host); everything else is blocked. */
   allowedOrigins: z.array(httpsUrl('each allowed origin')).default([]),
 });
@@ -82,6 +91,7 @@ export const careShellPolicySchema = buildPolicyRootSchema({
   audit: auditPolicySchema,
   identity: identityPolicySchema,
   ehr: ehrPolicySchema,
+  breakGlass: breakGlassPolicySchema,
   kiosk: kioskPolicySchema,
   hardening: hardeningPolicySchema,
   health: healthPolicySchema,
@@ -99,6 +109,8 @@ export interface ResolvedPolicy {
   pin: PinPolicy;
   stepUp: StepUpPolicy;
   ehr: EhrPolicy | undefined;
+  /** Present only with an `ehr` section: break-glass needs an EHR that issues and enforces grants. */
+  breakGlass: BreakGlassPolicy | undefined;
   kiosk: KioskPolicy;
   hardening: HardeningPolicy;
   health: HealthPolicy;
@@ -117,7 +129,8 @@ export function resolveCareShellPolicy(file: CareShellPolicyFile | undefined, us
   if (!session.ok) return session;
   const profile = file?.profiles?.[session.policy.profile];
   const section = <
-    K extends 'readers' | 'audit' | 'identity' | 'ehr' | 'kiosk' | 'hardening' | 'health' | 'preferences',
+    K extends
+      'readers' | 'audit' | 'identity' | 'ehr' | 'breakGlass' | 'kiosk' | 'hardening' | 'health' | 'preferences',
   >(
     key: K,
   ) => profile?.[key] ?? file?.[key];
@@ -139,6 +152,7 @@ export function resolveCareShellPolicy(file: CareShellPolicyFile | undefined, us
       pin: pin.data,
       stepUp: identity?.stepUp ?? DEFAULT_STEP_UP_POLICY,
       ehr: section('ehr'),
+      breakGlass: section('ehr') ? (section('breakGlass') ?? breakGlassPolicySchema.parse({})) : undefined,
       kiosk: section('kiosk') ?? kioskPolicySchema.parse({}),
       hardening: section('hardening') ?? hardeningPolicySchema.parse({}),
       health: section('health') ?? healthPolicySchema.parse({}),

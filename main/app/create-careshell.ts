@@ -16,6 +16,8 @@ import type { SessionPolicy } from '../policy/session-settings.js';
 import { preferenceService, type PreferenceService } from '../preferences/preference-service.js';
 import { memoryPreferenceStore } from '../preferences/preference-store.js';
 import type { ReviewService } from '../review/review-service.js';
+import { breakGlassHandlers } from '../break-glass/break-glass-handlers.js';
+import { createBreakGlass, type BreakGlass, type BreakGlassDeps } from '../break-glass/break-glass-service.js';
 import { authenticatorSetup, type AuthenticatorSetupFlow } from './authenticator-setup.js';
 import { followSessionTokens, type SessionTokens } from './session-tokens.js';
 
@@ -56,12 +58,19 @@ export interface CareShellEnvironment {
   log: ContractLog & { info(message: string): void };
   /** The break-glass review queue, when policy configures a review source (audit.review). */
   review?: { service: ReviewService; reviewerRole: string };
+  /** Break-glass on the policy's EHR; absent without an `ehr` section (nothing is offered then). */
+  breakGlass?: Omit<
+    BreakGlassDeps,
+    'clock' | 'audit' | 'workstation' | 'session' | 'publish' | 'log' | 'resolveBadge' | 'verifyPin'
+  >;
 }
 
 export type EventListener = <C extends EventChannel>(channel: C, payload: EventPayload<C>) => void;
 
 export interface CareShell {
   session: SessionService;
+  /** Break-glass, when policy has an EHR; created by start(). */
+  breakGlass(): BreakGlass | undefined;
   contract: ContractServer;
   /** Every push for the renderer, already validated against the contract. */
   subscribe(listener: EventListener): () => void;
@@ -127,6 +136,7 @@ export function createCareShell(env: CareShellEnvironment): CareShell {
       return tokens.ok ? tokens.identity.accessToken : undefined;
     },
   });
+  let breakGlass: BreakGlass | undefined;
   const contract = new ContractServer(
     {
       ...sessionHandlers({
@@ -136,6 +146,7 @@ export function createCareShell(env: CareShellEnvironment): CareShell {
         preferences: env.preferences ?? preferenceService({ store: memoryPreferenceStore(), machine: () => ({}) }),
       }),
       ...review.handlers,
+      ...breakGlassHandlers(() => breakGlass),
     },
     () => session.view().screen,
     env.log,
@@ -143,6 +154,7 @@ export function createCareShell(env: CareShellEnvironment): CareShell {
 
   return {
     session,
+    breakGlass: () => breakGlass,
     contract,
     subscribe(listener) {
       listeners.add(listener);
@@ -158,6 +170,20 @@ export function createCareShell(env: CareShellEnvironment): CareShell {
         log: env.log,
       });
       authenticators = setup;
+      if (env.breakGlass) {
+        const started = createBreakGlass({
+          ...env.breakGlass,
+          clock: env.clock,
+          audit: env.audit,
+          workstation: env.workstation,
+          session,
+          resolveBadge: (badgeHash) => env.directory.resolveBadge(badgeHash),
+          verifyPin: (userId, pin) => env.pins.verify(userId, pin),
+          publish: (state) => emit('breakglass:state', state),
+          log: env.log,
+        });
+        breakGlass = started;
+      }
       unsubscribers.push(
         () => setup.dispose(),
         session.onView((view) => emit('session:view', view)),
@@ -166,7 +192,9 @@ export function createCareShell(env: CareShellEnvironment): CareShell {
         env.readers.onEvent((event) => {
           if (event.kind === 'tap') {
             emit('readers:badge-read', { readerId: event.readerId });
-            void session.handle({ type: 'badge-tap', badgeId: event.badgeId, readerId: event.readerId });
+            // While the break-glass dialog waits for a co-signer, a tap is their badge, not a sign-in.
+            if (breakGlass?.takesBadge()) void breakGlass.cosignBadge(env.hashBadge(event.badgeId));
+            else void session.handle({ type: 'badge-tap', badgeId: event.badgeId, readerId: event.readerId });
           } else if (event.kind === 'removed')
             void session.handle({ type: 'badge-removed', badgeId: event.badgeId, readerId: event.readerId });
           const record = readerAudit(event);
@@ -180,6 +208,9 @@ export function createCareShell(env: CareShellEnvironment): CareShell {
     },
     async stop() {
       review.dispose();
+      // Grants end on the EHR's server before the session engine goes: none outlives the workstation.
+      await breakGlass?.dispose();
+      breakGlass = undefined;
       for (const off of unsubscribers.splice(0)) off();
       await env.readers.stop();
       session.dispose();

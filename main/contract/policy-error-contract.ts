@@ -22,6 +22,8 @@ export function policyErrorContract(
     {
       'session:get-view': async () => view,
       'readers:get-status': async () => ({ readers: [] }),
+      // Nothing is offered without a running workstation.
+      'breakglass:get-state': async () => ({ offered: false }),
     },
     () => 'policy-error',
     log,

@@ -1,4 +1,4 @@
-import type { InvokeResponse, ReaderStatus } from '../../preload/contract.js';
+import type { InvokeChannel, InvokeResponse, ReaderStatus } from '../../preload/contract.js';
 import type { AuthenticatorSetupFlow } from '../app/authenticator-setup.js';
 import type { SessionInput } from '../session/session-input.js';
 import type { HandleUntil, SessionService } from '../session/session-service.js';
@@ -20,12 +20,15 @@ type Ack = InvokeResponse<'session:lock-now'>;
  * What each channel does in a running workstation. Most turn the request into one session input and answer
  * once the session has fully processed it (a PIN: once it is judged); the type makes a channel without a handler a compile error.
  */
+/** Every channel but break-glass's (main/break-glass/break-glass-handlers.ts). */
+export type SessionChannel = Exclude<InvokeChannel, `breakglass:${string}`>;
+
 export function sessionHandlers({
   session,
   readerStatus,
   authenticators,
   preferences,
-}: SessionHandlerDeps): Omit<InvokeHandlers, ReviewChannel> {
+}: SessionHandlerDeps): Omit<InvokeHandlers<SessionChannel>, ReviewChannel> {
   const accepted = (): Ack => ({ ok: true });
   /** A PIN was right when a session is on screen; otherwise the screen's notice says what to do. */
   const unlocked = (): Ack => ({ ok: session.view().screen === 'active' });

@@ -81,6 +81,7 @@ async function main(): Promise<void> {
 CareShell demo (profile ${demo.policy.profile}, idle lock after ${demo.policy.idleTimeoutSeconds} s)
   App:            ${demo.server.appUrl}
   Badge controls: ${demo.server.controlUrl}
+  Demo EHR:       ${demo.ehr.origin} (break-glass: docs/break-glass.md)
   Policy:         ${demo.policyPath}
                   (edit it while the demo runs: the workstation follows it, and locks on a broken or deleted file)
   Audit journal:  ${path.join(demo.dataDir, 'audit')}

@@ -5,6 +5,7 @@ import { systemClock, type Clock } from '../../common/clock.js';
 import { ManualClock } from '../../common/manual-clock.js';
 import { systemRandom } from '../../common/random.js';
 import { SimulatedReader } from '../../native/simulated-reader.js';
+import { startDemoEhr, type DemoEhr } from '../../tools/demo-ehr/demo-ehr.js';
 import { startLocalIdp, type LocalIdp } from '../../tools/local-idp/local-idp.js';
 import { createTestCa } from '../../tools/local-idp/test-ca.js';
 import { startLocalMailbox, type LocalMailbox } from '../../tools/mailbox/local-mailbox.js';
@@ -18,9 +19,10 @@ import type { Workstation } from '../workstation/open-workstation.js';
 import { jsonFilePolicySource } from '../policy/json-file-policy-source.js';
 import { filePreferenceStore } from '../preferences/file-preference-store.js';
 import { problemText, runWorkstation, type WorkstationRun } from '../workstation/run-workstation.js';
-import type { RendererSurface, WorkstationHost } from '../workstation/workstation-host.js';
+import type { EhrFrame } from '../../preload/contract.js';
+import type { RendererListener, RendererSurface, Stage, WorkstationHost } from '../workstation/workstation-host.js';
 import { builtAppDir } from './built-app.js';
-import { startHarnessServer, type HarnessServer } from './harness-server.js';
+import { EHR_LINK_PATH, startHarnessServer, type HarnessServer } from './harness-server.js';
 
 export interface DemoOptions {
   /** Defaults to the system clock; tests pass a ManualClock, which also enables /control/advance. */
@@ -35,6 +37,10 @@ export interface DemoOptions {
    */
   openSignIn?: OpenSignInPage;
   quiet?: boolean;
+  /** Replaces the demo policy's `breakGlass` section (tests: a low frequency limit). */
+  breakGlass?: Record<string, unknown>;
+  /** The demo policy's `session` section (benchmarks: an idle timeout longer than a grant). */
+  session?: Record<string, unknown>;
 }
 
 /** A demo clinician: an identity-provider account with an enrolled badge and a PIN. */
@@ -56,6 +62,8 @@ export interface Demo {
   server: HarnessServer;
   reader: SimulatedReader;
   idp: LocalIdp;
+  /** The demo EHR (tools/demo-ehr), the policy's `ehr.url`. */
+  ehr: DemoEhr;
   policy: SessionPolicy;
   users: DemoUserCard[];
   /** A valid badge that nobody has enrolled: tapping it starts enrollment. */
@@ -87,18 +95,21 @@ interface DemoReview {
 }
 
 /**
- * The demo's machine policy: a simulated reader and the local OpenID provider; plain key files allowed;
- * break-glass alerts mailed to the local mailbox and every event forwarded to the local review source.
+ * The demo's machine policy: a simulated reader, the local OpenID provider and the demo EHR; plain key files
+ * allowed; break-glass alerts mailed to the local mailbox and every event forwarded to the local review source.
  */
 function demoPolicy(
   idp: LocalIdp,
+  ehr: DemoEhr,
   readerId: string,
-  profile: string | undefined,
+  options: Pick<DemoOptions, 'profile' | 'breakGlass' | 'session'>,
   review: DemoReview,
 ): Record<string, unknown> {
+  const { profile } = options;
   return {
     version: 1,
     ...(profile ? { profile } : {}),
+    ...(options.session ? { session: options.session } : {}),
     audit: {
       forwarders: [
         {
@@ -116,7 +127,11 @@ function demoPolicy(
           retry: { initialMs: 200, maxMs: 5_000 },
         },
       ],
-      review: { sourceUrl: review.reviewSource.baseUrl, tls: { caFile: review.caFile } },
+      review: {
+        sourceUrl: review.reviewSource.baseUrl,
+        tls: { caFile: review.caFile },
+        ehrAccessLogOrigins: [ehr.origin],
+      },
     },
     readers: {
       readers: [{ driver: 'simulated', id: readerId, description: 'Demo badge reader', presence: true }],
@@ -129,7 +144,42 @@ function demoPolicy(
       protocolMode: idp.msal.protocolMode,
       consentForOfflineAccess: idp.msal.consentForOfflineAccess,
     },
+    ehr: { url: `${ehr.origin}/` },
+    breakGlass: options.breakGlass ?? { scopes: ['patient', 'all-restricted'] },
     hardening: { allowPlaintextKeyStorage: true },
+  };
+}
+
+/**
+ * The harness draws the EHR in an iframe of its page (renderer/components/ehr/EhrFrame.tsx): one frame, so one
+ * cookie jar for every session, signed in again by hand-over whenever a session is shown. It follows the stage:
+ * none while locked or another session is shown, hidden under a modal.
+ */
+function harnessEhrFrame() {
+  const listeners = new Set<RendererListener>();
+  let stage: Stage = { locked: true, overlay: 'none' };
+  let frame: { sessionId: string; url: string; key: number } | undefined;
+  let key = 0;
+  const push = () => {
+    const payload: EhrFrame =
+      frame && !stage.locked && stage.ehrSessionId === frame.sessionId
+        ? { key: frame.key, url: frame.url, hidden: stage.overlay === 'modal' }
+        : null;
+    for (const listener of listeners) listener('ehr:frame', payload);
+  };
+  return {
+    subscribe(listener: RendererListener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    load(sessionId: string, url: string) {
+      frame = { sessionId, url, key: ++key };
+      push();
+    },
+    present(next: Stage) {
+      stage = next;
+      push();
+    },
   };
 }
 
@@ -158,19 +208,28 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   const idp = await startLocalIdp({ ca });
   const mailbox = await startLocalMailbox();
   const reviewSource = await startReviewSource({ tls: ca.issueServerCert({ dns: ['localhost'], ips: ['127.0.0.1'] }) });
+  let ehr: DemoEhr | undefined;
   const stopServices = async () => {
+    await ehr?.close();
     await mailbox.stop();
     await reviewSource.close();
     await idp.stop();
   };
   let run: WorkstationRun | undefined;
+  let harnessOrigin: string | undefined;
   try {
     const caFile = path.join(dataDir, 'demo-ca.pem');
     await writeFile(caFile, ca.caPem, { mode: 0o644 });
+    ehr = await startDemoEhr({
+      idp,
+      clock,
+      breakGlassLinkVia: () => harnessOrigin && `${harnessOrigin}${EHR_LINK_PATH}`,
+    });
     const policyPath = await installDemoPolicy(
       dataDir,
-      demoPolicy(idp, reader.id, options.profile, { mailbox, reviewSource, caFile }),
+      demoPolicy(idp, ehr, reader.id, options, { mailbox, reviewSource, caFile }),
     );
+    const frame = harnessEhrFrame();
     // Start-up enrollments sign in without a browser; after that, sign-ins go where the caller says.
     let signIn: OpenSignInPage = async () => {};
     let surface: RendererSurface | undefined;
@@ -196,9 +255,11 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       extraCaPems: [idp.caPem],
       readerOverride: (entry) => (entry.id === reader.id ? reader : undefined),
       serve: (served) => (surface = served),
-      // The browser page draws every screen itself: no EHR view, no covers, no navigation to police.
+      // The browser page draws every screen itself, the EHR frame included: no covers, no navigation to police.
       configure: () => {},
-      present: () => {},
+      present: (stage) => frame.present(stage),
+      loadEhr: (sessionId, url) => frame.load(sessionId, url),
+      ehrSharedJar: true,
       terminateEhr: async () => {},
       exit: () => log.info('the workstation has stopped'),
     };
@@ -217,7 +278,15 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     const running = run;
     const server = await startHarnessServer({
       contract: surface,
-      subscribe: (listener) => surface!.subscribe(listener),
+      subscribe: (listener) => {
+        const offApp = surface!.subscribe(listener);
+        const offFrame = frame.subscribe(listener);
+        return () => {
+          offApp();
+          offFrame();
+        };
+      },
+      ehrOrigin: ehr.origin,
       controls: {
         badges: [
           ...users.map((u) => ({ label: `${u.displayName} (${u.roles[0]}, PIN ${u.pin})`, badgeId: u.badgeId })),
@@ -234,6 +303,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       ...(options.port !== undefined ? { port: options.port } : {}),
       log,
     });
+    harnessOrigin = server.origin;
+    const demoEhr = ehr;
     return {
       careshell,
       workstation,
@@ -241,6 +312,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       server,
       reader,
       idp,
+      ehr: demoEhr,
       policy: parts.policy().session,
       users,
       unenrolledBadgeId: UNENROLLED_BADGE,

@@ -44,6 +44,8 @@ export interface HarnessServerOptions {
   controls: HarnessControls;
   rendererDir: string;
   bridgeFile: string;
+  /** The EHR the app page may frame (CSP frame-src); none when the policy has no EHR. */
+  ehrOrigin?: string;
   port?: number;
   log: { info(message: string): void; warn(message: string): void };
 }
@@ -68,6 +70,16 @@ export const MAX_UNREAD_BYTES = 1024 * 1024;
 
 const PAGE_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/**
+ * Where the demo EHR's restricted page sends its break-glass link in the harness (DemoEhrOptions.breakGlassLinkVia):
+ * a page of this origin, so the app page can read the link from its frame. It has no script and says what happens.
+ */
+export const EHR_LINK_PATH = '/ehr-link';
+const EHR_LINK_CSP = "default-src 'none'; frame-ancestors 'self'; base-uri 'none'";
+const EHR_LINK_PAGE =
+  '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Emergency access</title></head>' +
+  '<body><p>Opening the emergency access dialog of CareShell…</p></body></html>';
 
 /**
  * Serves the built renderer to any Chromium on 127.0.0.1 and carries the contract over a WebSocket.
@@ -103,8 +115,15 @@ export async function startHarnessServer(options: HarnessServerOptions): Promise
     if (req.method === 'GET' && (url.pathname === '/' || url.pathname === '/index.html')) {
       const html = await readFile(path.join(rendererDir, 'index.html'), 'utf8');
       // The bridge must define window.careshell before the renderer's module script runs.
-      const withBridge = html.replace('<head>', '<head>\n    <script src="/harness/bridge.js"></script>');
-      return send(res, 200, 'text/html; charset=utf-8', withBridge);
+      let page = html.replace('<head>', '<head>\n    <script src="/harness/bridge.js"></script>');
+      // Here only (never in Electron) the app page frames the EHR on its own origin, and the harness's link page
+      // (EHR_LINK_PATH); the page's own meta policy must say so too, as both policies apply.
+      const frames = options.ehrOrigin ? `frame-src 'self' ${options.ehrOrigin}` : '';
+      if (frames) page = page.replace("default-src 'none';", `default-src 'none'; ${frames};`);
+      return send(res, 200, 'text/html; charset=utf-8', page, frames ? `${PAGE_CSP}; ${frames}` : PAGE_CSP);
+    }
+    if (req.method === 'GET' && url.pathname === EHR_LINK_PATH) {
+      return send(res, 200, 'text/html; charset=utf-8', EHR_LINK_PAGE, EHR_LINK_CSP);
     }
     if (req.method === 'GET' && url.pathname === '/harness/bridge.js') {
       return send(res, 200, 'text/javascript; charset=utf-8', await readFile(options.bridgeFile));
@@ -283,13 +302,13 @@ export async function startHarnessServer(options: HarnessServerOptions): Promise
   };
 }
 
-function send(res: ServerResponse, status: number, type: string, body: string | Buffer): void {
+function send(res: ServerResponse, status: number, type: string, body: string | Buffer, csp = PAGE_CSP): void {
   res.writeHead(status, {
     'content-type': type,
     'content-length': Buffer.byteLength(body),
     'cache-control': 'no-store',
     'x-content-type-options': 'nosniff',
-    'content-security-policy': PAGE_CSP,
+    'content-security-policy': csp,
     // same-origin: our own form posts then carry our Origin (no-referrer makes a browser send "null"), and the
     // token in a page's URL still never reaches another origin as a Referer.
     'referrer-policy': 'same-origin',

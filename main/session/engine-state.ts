@@ -240,6 +240,8 @@ export interface LifecycleEvent {
   sessionId: string;
   /** Whose session: the composition wipes that user's tokens when policy ends it. */
   userId: string;
+  /** terminated: the user signed out (tap-out by policy), rather than policy or time ending the session. */
+  signedOut?: boolean;
 }
 
 export interface FullSignInRequest {
@@ -259,6 +261,8 @@ export interface StepUpOutcome {
   /** The session it was done in: a consumer acts only while that session is on screen. */
   sessionId: string;
   ok: boolean;
+  /** How it was proved, when it was. */
+  method?: 'idp' | 'totp';
 }
 
 /** Asks the identity layer to check one step-up proof. */

@@ -1,4 +1,5 @@
-import { WebContentsView, type BrowserWindow } from 'electron';
+import { WebContentsView, type BrowserWindow, type WebContents } from 'electron';
+import { BREAK_GLASS_SCHEME } from '../../common/break-glass-link.js';
 import { SESSION_BANNER_HEIGHT_PX, SESSION_HEADER_HEIGHT_PX } from '../../common/shell-layout.js';
 import { messageOf } from '../../common/errors.js';
 import type { NavigationGuard } from './navigation-guard.js';
@@ -34,6 +35,8 @@ export class EhrViews {
       /** The EHR to load in a new view; undefined when policy has no EHR. */
       ehrUrl: () => string | undefined;
       guard: NavigationGuard;
+      /** A careshell: break-glass link the EHR page followed (never loaded: the workstation checks and acts on it). */
+      onBreakGlassLink(url: string): void;
       packaged: boolean;
       log: { info(message: string): void; warn(message: string): void };
     },
@@ -56,6 +59,17 @@ export class EhrViews {
       }
     }
     this.fit();
+  }
+
+  /**
+   * Loads a URL in a session's view, creating it (not shown until a stage names it): the sign-in hand-over first,
+   * later a chart a break-glass grant opened or closed.
+   */
+  load(sessionId: string, url: string): void {
+    const view = this.views.get(sessionId) ?? this.create(sessionId);
+    view?.webContents
+      .loadURL(url)
+      .catch((error: unknown) => this.options.log.warn(`EHR view failed to load: ${messageOf(error)}`));
   }
 
   /**
@@ -86,8 +100,7 @@ export class EhrViews {
   }
 
   private create(sessionId: string): WebContentsView | undefined {
-    const url = this.options.ehrUrl();
-    if (!url) return undefined;
+    if (!this.options.ehrUrl()) return undefined;
     const view = new WebContentsView({
       webPreferences: lockedDownWebPreferences(
         { partition: `careshell-session-${sessionId}` },
@@ -95,11 +108,21 @@ export class EhrViews {
       ),
     });
     this.options.guard.mark(view.webContents, 'ehr');
+    this.catchBreakGlassLinks(view.webContents);
     this.views.set(sessionId, view);
-    view.webContents
-      .loadURL(url)
-      .catch((error: unknown) => this.options.log.warn(`EHR view failed to load: ${messageOf(error)}`));
+    // Nothing is loaded yet: the workstation signs the view in through the EHR's hand-over (load()).
     return view;
+  }
+
+  /** The EHR's restricted page links to careshell:break-glass?...: taken out of the navigation, handed to main. */
+  private catchBreakGlassLinks(contents: WebContents): void {
+    const intercept = (event: Electron.Event<{ url: string }>) => {
+      if (!event.url.startsWith(BREAK_GLASS_SCHEME)) return;
+      event.preventDefault();
+      this.options.onBreakGlassLink(event.url);
+    };
+    contents.on('will-navigate', intercept);
+    contents.on('will-frame-navigate', intercept);
   }
 
   private detach(): void {

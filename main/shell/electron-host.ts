@@ -90,8 +90,14 @@ export function createElectronHost(options: ElectronHostOptions = {}): ElectronH
   });
 
   let ehrUrl: string | undefined;
-  const ehr = new EhrViews(window, { ehrUrl: () => ehrUrl, guard, packaged, log });
   let running: RunningWorkstation | undefined;
+  const ehr = new EhrViews(window, {
+    ehrUrl: () => ehrUrl,
+    guard,
+    packaged,
+    log,
+    onBreakGlassLink: (url) => void running?.breakGlassLink(url),
+  });
   const disposers: (() => void)[] = [];
 
   /** Every close or quit is first prevented, then policy decides; before the workstation runs, nothing quits. */
@@ -141,6 +147,7 @@ export function createElectronHost(options: ElectronHostOptions = {}): ElectronH
       cover.setLocked(stage.locked);
       ehr.present(stage);
     },
+    loadEhr: (sessionId, url) => ehr.load(sessionId, url),
     terminateEhr: (sessionId) => ehr.terminate(sessionId),
     exit() {
       for (const dispose of disposers.splice(0)) dispose();

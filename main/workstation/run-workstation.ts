@@ -9,6 +9,8 @@ import { statusFilePath } from '../health/workstation-status.js';
 import { describeProblems } from '../policy/policy-problem.js';
 import { preferenceService } from '../preferences/preference-service.js';
 import { memoryPreferenceStore } from '../preferences/preference-store.js';
+import { breakGlassEnvironment, ehrHandover } from './ehr-composition.js';
+import { followEhrSignIn } from './ehr-sign-in.js';
 import { followMachinePolicy, type MachinePolicyUpdates } from './machine-policy-updates.js';
 import { openWorkstation, type Workstation } from './open-workstation.js';
 import { LOCKED_STAGE, stageOf } from './stage.js';
@@ -178,8 +180,23 @@ export function runWorkstation(host: WorkstationHost, options: RunWorkstationOpt
       // The policy as it is now: a preference IT sets while the workstation runs is locked at once.
       machine: () => (following?.policy() ?? policy).preferences,
     });
-    const careshell = createCareShell({ ...workstation.env, preferences });
+    const breakGlass = breakGlassEnvironment(policy, workstation, host);
+    const careshell = createCareShell({ ...workstation.env, preferences, ...(breakGlass ? { breakGlass } : {}) });
     const disposers = followStage(careshell);
+    if (policy.ehr && host.loadEhr) {
+      const load = host.loadEhr.bind(host);
+      disposers.push(
+        followEhrSignIn({
+          session: careshell.session,
+          ehrUrl: policy.ehr.url,
+          handover: ehrHandover(policy, workstation),
+          returnPath: (sessionId) => careshell.breakGlass()?.returnPath(sessionId) ?? '/',
+          load,
+          sharedJar: host.ehrSharedJar ?? false,
+          log,
+        }),
+      );
+    }
     let started = false;
     try {
       if (host.captureWedgeKeys) disposers.push(host.captureWedgeKeys(workstation.wedgeReaders));
@@ -211,7 +228,8 @@ export function runWorkstation(host: WorkstationHost, options: RunWorkstationOpt
     let shown: string | undefined;
     let setupOpen = false;
     let reviewOpen = false;
-    const follow = () => present(stageOf(careshell.session.view(), shown, setupOpen || reviewOpen));
+    const follow = () =>
+      present(stageOf(careshell.session.view(), shown, setupOpen || reviewOpen, careshell.breakGlass()?.overlay()));
     return [
       careshell.session.onView(follow),
       careshell.session.onLifecycle((event) => {
@@ -226,6 +244,7 @@ export function runWorkstation(host: WorkstationHost, options: RunWorkstationOpt
         }
       }),
       careshell.subscribe((channel, payload) => {
+        if (channel === 'breakglass:state') return follow();
         if (channel === 'identity:authenticator-setup') setupOpen = payload !== null;
         else if (channel === 'review:screen') reviewOpen = payload === true;
         else return;
@@ -256,7 +275,7 @@ export function runWorkstation(host: WorkstationHost, options: RunWorkstationOpt
     phase = { kind: 'running', running };
     void health.changed();
     await screen.switchTo(running.careshell);
-    present(stageOf(running.careshell.session.view(), undefined, false));
+    present(stageOf(running.careshell.session.view(), undefined, false, running.careshell.breakGlass()?.overlay()));
     log.info(`workstation ${host.workstation} started (profile ${policy.session.profile})`);
   }
 
@@ -323,6 +342,14 @@ export function runWorkstation(host: WorkstationHost, options: RunWorkstationOpt
             : 'no valid machine policy allows it (kiosk.allowQuit)';
       log.warn(`quit refused: ${why}`);
       return false;
+    },
+    async breakGlassLink(url) {
+      const breakGlass = phase.kind === 'running' ? phase.running.careshell.breakGlass() : undefined;
+      if (!breakGlass) return log.warn('break-glass link ignored: no EHR with break-glass is running');
+      const answer = await breakGlass
+        .openLink(url)
+        .catch((error: unknown) => ({ ok: false, message: messageOf(error) }));
+      if (!answer.ok) log.warn(`break-glass link refused: ${answer.message ?? ''}`);
     },
     stop: () => shutdown('stopped by the host', false),
   };

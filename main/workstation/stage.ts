@@ -7,20 +7,27 @@ export const LOCKED_STAGE: Stage = { locked: true, overlay: 'none' };
 /**
  * The stage for a session view: the EHR view only on the active screens, and whatever the renderer must
  * draw above it decides how much of it is left. Anything that asks the clinician something (the idle
- * countdown, a step-up, a PIN or enrollment prompt, the authenticator setup) is a modal the EHR view may
- * not cover; a notice is a banner above it.
+ * countdown, a step-up, a PIN or enrollment prompt, the authenticator setup, the break-glass dialog) is a
+ * modal the EHR view may not cover; a notice or a break-glass countdown is a banner above it.
  */
-export function stageOf(view: SessionView, shownSessionId: string | undefined, authenticatorSetupOpen: boolean): Stage {
+export function stageOf(
+  view: SessionView,
+  shownSessionId: string | undefined,
+  authenticatorSetupOpen: boolean,
+  breakGlass: { dialog: boolean; banner: boolean } = { dialog: false, banner: false },
+): Stage {
   if (view.screen !== 'active' && view.screen !== 'idle-warning') return LOCKED_STAGE;
   const modal =
     view.screen === 'idle-warning' ||
     view.stepUp !== undefined ||
     view.pinPrompt !== undefined ||
     view.enrollment !== undefined ||
-    authenticatorSetupOpen;
+    authenticatorSetupOpen ||
+    breakGlass.dialog;
   return {
     locked: false,
     ...(shownSessionId ? { ehrSessionId: shownSessionId } : {}),
-    overlay: modal ? 'modal' : view.notice ? 'banner' : 'none',
+    // The break-glass countdown is a banner that stays above the EHR for as long as the grant runs.
+    overlay: modal ? 'modal' : view.notice || breakGlass.banner ? 'banner' : 'none',
   };
 }

@@ -136,6 +136,17 @@ export interface WorkstationHost {
   /** Shows a stage; called only when it changes (the first call, a locked stage, comes before runWorkstation returns). */
   present(stage: Stage): void;
   /**
+   * Loads a URL in a session's EHR view, creating the view if needed; it is shown only when a stage names it.
+   * The first URL of a session is its EHR sign-in hand-over; later ones reload the chart a break-glass grant
+   * opened or closed. Absent: the host shows no EHR.
+   */
+  loadEhr?(sessionId: string, url: string): void;
+  /**
+   * true when every session's EHR shares one cookie jar (the harness's frame): the EHR is signed in again each
+   * time a session is shown. Electron gives each session its own partition and signs each in once.
+   */
+  readonly ehrSharedJar?: boolean;
+  /**
    * The session ended (its view is already off the stage): clear its browser partition and close its view.
    * Must always close, even when clearing fails; a rejection is logged by runWorkstation, never left unseen.
    */
@@ -158,6 +169,11 @@ export interface RunningWorkstation {
    * host.exit() follows. false: refused, logged, nothing changes.
    */
   requestQuit(): boolean;
+  /**
+   * The EHR view followed a careshell:break-glass link (docs/break-glass-api.md#the-break-glass-link): the link is
+   * checked (it must come from the policy's EHR) and the break-glass dialog opens. Never rejects.
+   */
+  breakGlassLink(url: string): Promise<void>;
   /** The shutdown order (session engine, forwarders, journal with its final checkpoint), without host.exit(). */
   stop(): Promise<void>;
 }

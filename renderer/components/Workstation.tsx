@@ -1,9 +1,12 @@
 import { useState } from 'react';
-import type { CareShellApi, ReaderStatus, SessionView } from '../../preload/contract';
+import type { CareShellApi, EhrFrame as Frame, ReaderStatus, SessionView } from '../../preload/contract';
 import { formatDuration, useCountdown, useElapsed } from '../hooks/use-countdown';
+import type { BreakGlassReceived } from '../hooks/use-break-glass';
 import { useT } from '../i18n/use-t';
+import { BreakGlassBanner } from './break-glass/BreakGlassBanner';
+import { EmergencyAccessButton } from './break-glass/EmergencyAccessButton';
+import { EhrFrame } from './ehr/EhrFrame';
 import { Notice } from './Notice';
-import { DemoEhrPane } from './DemoEhrPane';
 import { readerDetails, readersDown } from './ReaderBanner';
 import { ReviewButton } from './review/ReviewButton';
 import { ReviewQueuePanel } from './review/ReviewQueuePanel';
@@ -21,12 +24,16 @@ export function Workstation({
   api,
   readers,
   dialogOpen,
+  breakGlass = { state: { offered: false }, at: 0 },
+  frame = null,
 }: {
   view: SessionView;
   receivedAt: number;
   api: CareShellApi;
   readers?: ReaderStatus | undefined;
   dialogOpen: boolean;
+  breakGlass?: BreakGlassReceived;
+  frame?: Frame;
 }) {
   const t = useT();
   const elapsed = useElapsed(view.sessionElapsedMs, receivedAt);
@@ -69,6 +76,7 @@ export function Workstation({
         )}
         <div className="header-actions">
           <ReviewButton view={view} onOpen={() => setReviewing(true)} />
+          <EmergencyAccessButton offered={breakGlass.state.offered} api={api} />
           <button
             type="button"
             className="secondary"
@@ -87,8 +95,15 @@ export function Workstation({
           </button>
         </div>
       </header>
+      {breakGlass.state.grant && (
+        <BreakGlassBanner grant={breakGlass.state.grant} receivedAt={breakGlass.at} api={api} />
+      )}
       {!dialogOpen && <Notice notice={view.notice} receivedAt={receivedAt} />}
-      {reviewing ? <ReviewQueuePanel api={api} onClose={() => setReviewing(false)} /> : <DemoEhrPane />}
+      {reviewing ? (
+        <ReviewQueuePanel api={api} onClose={() => setReviewing(false)} />
+      ) : (
+        <EhrFrame frame={frame} api={api} />
+      )}
     </div>
   );
 }

@@ -63,7 +63,9 @@ describe('createCareShellApi: window.careshell derived from the channel table', 
     expectTypeOf<CareShellApi['session']['submitPin']>().parameters.toEqualTypeOf<[{ pin: string }]>();
     expectTypeOf<CareShellApi['session']['lockNow']>().parameters.toEqualTypeOf<[]>();
     expectTypeOf<CareShellApi['readers']['onStatus']>().returns.toEqualTypeOf<() => void>();
-    expectTypeOf<keyof CareShellApi>().toEqualTypeOf<'session' | 'readers' | 'identity' | 'preferences' | 'review'>();
+    expectTypeOf<keyof CareShellApi>().toEqualTypeOf<
+      'session' | 'readers' | 'identity' | 'preferences' | 'review' | 'breakglass' | 'ehr'
+    >();
     const api = createCareShellApi(recordingTransport().transport);
     // @ts-expect-error a method exists only for a declared channel
     expect(api.session.unlockEverything).toBeUndefined();
@@ -73,8 +75,10 @@ describe('createCareShellApi: window.careshell derived from the channel table', 
 describe('the screens each channel answers on', () => {
   it('lets the policy-error screen answer only the reads that draw it', () => {
     const onPolicyError = (Object.keys(invokeChannels) as InvokeChannel[]).filter((c) => answersOn(c, 'policy-error'));
-    expect(onPolicyError).toEqual(['session:get-view', 'readers:get-status']);
-    expectTypeOf<ChannelsOn<'policy-error'>>().toEqualTypeOf<'session:get-view' | 'readers:get-status'>();
+    expect(onPolicyError).toEqual(['session:get-view', 'readers:get-status', 'breakglass:get-state']);
+    expectTypeOf<ChannelsOn<'policy-error'>>().toEqualTypeOf<
+      'session:get-view' | 'readers:get-status' | 'breakglass:get-state'
+    >();
   });
 
   it('answers every channel on at least one screen, and every screen answers the view', () => {
@@ -87,7 +91,13 @@ describe('the screens each channel answers on', () => {
     for (const screen of SCREENS) expect(answersOn('session:get-view', screen)).toBe(true);
     expectTypeOf<ChannelsOn<(typeof SCREENS)[number]>>().toEqualTypeOf<InvokeChannel>();
     expectTypeOf<EventChannel>().toEqualTypeOf<
-      'session:view' | 'readers:status' | 'readers:badge-read' | 'identity:authenticator-setup' | 'review:screen'
+      | 'session:view'
+      | 'readers:status'
+      | 'readers:badge-read'
+      | 'identity:authenticator-setup'
+      | 'review:screen'
+      | 'breakglass:state'
+      | 'ehr:frame'
     >();
   });
 });

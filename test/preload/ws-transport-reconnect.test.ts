@@ -13,7 +13,7 @@ beforeEach(() => {
 afterEach(() => vi.useRealTimers());
 
 describe('harness WebSocket transport', () => {
-  it('asks for the session view and reader status again after a lost connection, and shows what it gets', async () => {
+  it('asks for the session view, reader status and break-glass state again after a lost connection, and shows what it gets', async () => {
     const transport = createWsTransport('ws://127.0.0.1:1/careshell', fakeWebSocket);
     const views: unknown[] = [];
     transport.subscribe('session:view', (view) => views.push(view));
@@ -26,7 +26,11 @@ describe('harness WebSocket transport', () => {
     await vi.advanceTimersByTimeAsync(500);
     const second = FakeSocket.instances[1]!;
     second.open();
-    expect(second.sent.map((f) => f.channel)).toEqual(['session:get-view', 'readers:get-status']);
+    expect(second.sent.map((f) => f.channel)).toEqual([
+      'session:get-view',
+      'readers:get-status',
+      'breakglass:get-state',
+    ]);
     second.receive({ id: second.sent[0]!.id, outcome: { ok: true, result: locked } });
     await vi.advanceTimersByTimeAsync(0);
     expect(views).toEqual([active, locked]);

@@ -30,6 +30,7 @@ const ehrViews = () => main.contentView.children as WebContentsView[];
 
 describe('the Electron host presents the stage (EHR view, overlays, covers, on top)', () => {
   it('an active session shows its EHR view below the session header, covers gone, not on top', () => {
+    shell.host.loadEhr!('s1', EHR);
     shell.host.present({ locked: false, ehrSessionId: 's1', overlay: 'none' });
     expect(ehrViews()).toHaveLength(1);
     const view = ehrViews()[0]!;
@@ -61,6 +62,7 @@ describe('the Electron host presents the stage (EHR view, overlays, covers, on t
   });
 
   it('an idle warning over an open EHR view takes the view off screen, so the countdown is on top', () => {
+    shell.host.loadEhr!('s1', EHR);
     shell.host.present({ locked: false, ehrSessionId: 's1', overlay: 'none' });
     const view = ehrViews()[0]!;
     expect(focused.contents).toBe(view.webContents);

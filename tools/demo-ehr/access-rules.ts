@@ -7,7 +7,8 @@
  * - everything else is restricted, and opens only under an active break-glass grant covering the patient.
  */
 
-export type Restriction = 'other-unit' | 'confidential' | 'behavioural-health';
+import type { Restriction } from '../../common/break-glass-link.js';
+export type { Restriction };
 
 export const CLINICAL_ROLE = 'clinical';
 

@@ -29,6 +29,13 @@ export interface DemoEhrOptions {
   port?: number;
   random?: Random;
   grantLimits?: GrantLimits;
+  /**
+   * A page that receives the restricted page's break-glass link as `?link=<careshell:...>` instead of the link
+   * itself: for a host that cannot intercept a frame's navigation to a custom scheme (the demo harness, whose
+   * page embeds the EHR in an iframe). The link is still only a link: no script talks to the host. Read at each
+   * page, so a host that starts after the EHR can set it later.
+   */
+  breakGlassLinkVia?: () => string | undefined;
 }
 
 export interface DemoEhr {
@@ -147,7 +154,7 @@ async function handlePages(ctx: EhrContext, req: IncomingMessage, res: ServerRes
     return;
   }
   const restrictions = access.kind === 'restricted' ? access.restrictions : [];
-  sendHtml(res, 403, restrictedPage(user, found.facts.patient, restrictions, ctx.breakGlassHref(access, found)));
+  sendHtml(res, 403, restrictedPage(user, found.facts.patient, restrictions, ctx.pageBreakGlassHref(access, found)));
 }
 
 /** A shell that holds the user's access token opens the EHR signed in without the provider's browser session. */
@@ -211,6 +218,7 @@ export async function startDemoEhr(options: DemoEhrOptions): Promise<DemoEhr> {
     new AccessLog(options.clock, random, origin),
     new SessionStore(options.clock, random),
     idp,
+    options.breakGlassLinkVia,
   );
   handler = (req, res) => {
     const url = new URL(req.url ?? '/', origin);

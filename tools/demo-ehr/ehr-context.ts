@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Clock } from '../../common/clock.js';
 import type { AccessLog } from './access-log.js';
 import { decideChartAccess, isOpen, type ChartAccess } from './access-rules.js';
-import { breakGlassLink } from './break-glass-link.js';
+import { breakGlassLink } from '../../common/break-glass-link.js';
 import type { Chart, ChartDirectory } from './chart-directory.js';
 import type { GrantStore } from './grant-store.js';
 import { bearerTokenOf, cookiesOf } from './http-kit.js';
@@ -23,6 +23,8 @@ export class EhrContext {
     readonly log: AccessLog,
     readonly sessions: SessionStore,
     readonly idp: IdpSignIn,
+    /** Where the restricted page's link points instead of the bare careshell: URL (see DemoEhrOptions). */
+    private readonly pageLinkVia: () => string | undefined = () => undefined,
   ) {}
 
   sessionIdOf(req: IncomingMessage): string | undefined {
@@ -60,6 +62,16 @@ export class EhrContext {
       ...(access.kind === 'open-under-grant' ? { grantId: access.grantId } : {}),
     });
     return access;
+  }
+
+  /** The restricted page's break-glass link: the careshell: URL itself, or wrapped in pageLinkVia's `link` query. */
+  pageBreakGlassHref(access: ChartAccess, chart: Chart): string | undefined {
+    const href = this.breakGlassHref(access, chart);
+    const page = this.pageLinkVia();
+    if (href === undefined || page === undefined) return href;
+    const via = new URL(page);
+    via.searchParams.set('link', href);
+    return via.toString();
   }
 
   /** The break-glass link of a restricted chart, or undefined when the user may not break the glass. */

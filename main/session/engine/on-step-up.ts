@@ -67,7 +67,7 @@ export function onStepUpResult(decision: DecisionBuilder, answer: EngineEventOf<
     if (answer.method === 'idp')
       decision.set({ fg: { ...fg, session: { ...fg.session, lifetimeStartMs: decision.now } } });
     decision.grant = records.stepUpSucceeded(fg.session, pending, answer.method);
-    decision.stepUps.push({ ...outcome, ok: true });
+    decision.stepUps.push({ ...outcome, ok: true, method: answer.method });
     return;
   }
   const why = result.ok ? 'the session changed while it was being checked' : result.message;

@@ -47,7 +47,12 @@ export function endSession(
   }
   const pending = decision.state.pending;
   if (pending && pendingSessionId(pending) === session.id) abandonPending(decision, reason);
-  decision.lifecycle.push({ kind: 'terminated', sessionId: session.id, userId: session.user.userId });
+  decision.lifecycle.push({
+    kind: 'terminated',
+    sessionId: session.id,
+    userId: session.user.userId,
+    ...(type === 'session.sign_out' ? { signedOut: true } : {}),
+  });
   decision.audit(records.sessionRecord(type, session, reason));
 }
 

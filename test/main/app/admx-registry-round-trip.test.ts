@@ -1,3 +1,4 @@
+import { DEFAULT_BREAK_GLASS_POLICY } from '../../../main/break-glass/break-glass-policy.js';
 import { describe, expect, it } from 'vitest';
 import { careShellPolicyTemplates } from '../../../main/app/careshell-policy-templates.js';
 import { careShellPolicySchema, resolveCareShellPolicy } from '../../../main/app/careshell-policy.js';
@@ -81,13 +82,14 @@ describe('the generated ADMX and the registry source agree', () => {
     const resolved = resolveCareShellPolicy(loaded.policy);
     const defaults = resolveCareShellPolicy(undefined);
     if (!resolved.ok || !defaults.ok) throw new Error('policy did not resolve');
-    const { lockedKeys, identity, ehr, preferences, audit, ...rest } = resolved.policy;
+    const { lockedKeys, identity, ehr, preferences, audit, breakGlass, ...rest } = resolved.policy;
     const {
       lockedKeys: _none,
       identity: _i,
       ehr: _e,
       preferences: _p,
       audit: builtInAudit,
+      breakGlass: _b,
       ...builtIn
     } = defaults.policy;
     expect(rest).toEqual(builtIn);
@@ -98,6 +100,8 @@ describe('the generated ADMX and the registry source agree', () => {
     expect(lockedKeys).toContain('tapOut.sameUser');
     expect(identity).toMatchObject({ clientId: 'careshell', protocolMode: 'AAD', rolesClaim: 'roles' });
     expect(ehr?.url).toBe('https://ehr.contoso.example/');
+    // Break-glass applies with an EHR: every key at its default.
+    expect(breakGlass).toEqual(DEFAULT_BREAK_GLASS_POLICY);
     expect(preferences).toEqual({ language: 'en', pinPadLayout: 'phone', soundCues: true });
   });
 });

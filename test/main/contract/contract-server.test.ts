@@ -56,7 +56,8 @@ describe('ContractServer: the main-process end of the one contract', () => {
     expect(await contract.invoke('session:lock-now', undefined)).toEqual({
       ok: false,
       error:
-        'Refused session:lock-now: the policy-error screen answers only session:get-view and readers:get-status ' +
+        'Refused session:lock-now: the policy-error screen answers only session:get-view, readers:get-status, ' +
+        'and breakglass:get-state ' +
         '(preload/contract.ts declares the screens of each channel).',
     });
     // Refused for the screen even when the payload is valid: the screen is checked first.
@@ -104,9 +105,13 @@ describe('ContractServer: the main-process end of the one contract', () => {
       ok: false,
       error: expect.stringMatching(/^CareShell could not handle session:lock-now/),
     });
-    // A server that only ever shows the policy-error screen needs exactly that screen's two handlers.
+    // A server that only ever shows the policy-error screen needs exactly that screen's read handlers.
     const failClosed = new ContractServer(
-      { 'session:get-view': getView, 'readers:get-status': getStatus },
+      {
+        'session:get-view': getView,
+        'readers:get-status': getStatus,
+        'breakglass:get-state': async () => ({ offered: false }),
+      },
       () => 'policy-error' as const,
       log,
     );

@@ -24,7 +24,9 @@ describe('step-up before a high-risk action', () => {
     expect(outcomes).toEqual([]); // not before the record is durable
     gated.release();
     await stepping;
-    expect(outcomes).toEqual([{ action: 'export', userId: USERS.alice.userId, sessionId: id, ok: true }]);
+    expect(outcomes).toEqual([
+      { action: 'export', userId: USERS.alice.userId, sessionId: id, ok: true, method: 'idp' },
+    ]);
     expect(gated.events.at(-1)).toMatchObject({
       type: 'session.step_up',
       outcome: 'success',

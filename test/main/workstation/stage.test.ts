@@ -37,6 +37,17 @@ describe('stageOf', () => {
     expect(stageOf({ ...active, notice }, 's1', true).overlay).toBe('modal');
   });
 
+  it('makes the break-glass dialog a modal and its countdown a banner that outlasts notices; locked hides both', () => {
+    const dialog = { dialog: true, banner: false };
+    const countdown = { dialog: false, banner: true };
+    expect(stageOf(active, 's1', false, dialog).overlay).toBe('modal');
+    expect(stageOf(active, 's1', false, countdown)).toEqual({ locked: false, ehrSessionId: 's1', overlay: 'banner' });
+    expect(
+      stageOf({ ...active, stepUp: { action: 'break-glass', methods: ['idp'] } }, 's1', false, countdown).overlay,
+    ).toBe('modal');
+    expect(stageOf({ ...active, screen: 'locked' }, 's1', false, countdown)).toEqual({ locked: true, overlay: 'none' });
+  });
+
   it('has no EHR view to show before the session is shown', () => {
     expect(stageOf(active, undefined, false)).toEqual({ locked: false, overlay: 'none' });
   });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../common/manual-clock.js';
-import { parseBreakGlassLink } from '../../../tools/demo-ehr/break-glass-link.js';
+import { parseBreakGlassLink } from '../../../common/break-glass-link.js';
 import { startDemoEhr, type DemoEhr } from '../../../tools/demo-ehr/demo-ehr.js';
 import { startLocalIdp, type LocalIdp } from '../../../tools/local-idp/local-idp.js';
 import { TestBrowser } from './support/test-browser.js';

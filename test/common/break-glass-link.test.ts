@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { breakGlassLink, parseBreakGlassLink } from '../../../tools/demo-ehr/break-glass-link.js';
+import { breakGlassLink, parseBreakGlassLink } from '../../common/break-glass-link.js';
 
 const link = {
   ehr: 'http://127.0.0.1:4100',

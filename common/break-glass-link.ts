@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { Restriction } from './access-rules.js';
 
 /**
  * The link a restricted chart page offers: a plain `careshell:` URL the shell intercepts in its navigation handler,
@@ -7,6 +6,10 @@ import type { Restriction } from './access-rules.js';
  *
  *   careshell:break-glass?ehr=<EHR origin>&patient=Patient%2F<id>&restrictions=<r1,r2>&chart=<chart URL>
  */
+
+/** Why an EHR refused a chart (its access rules, docs/break-glass-api.md#access-rules). */
+export const RESTRICTIONS = ['other-unit', 'confidential', 'behavioural-health'] as const;
+export type Restriction = (typeof RESTRICTIONS)[number];
 
 export const BREAK_GLASS_SCHEME = 'careshell:';
 export const BREAK_GLASS_PATH = 'break-glass';
@@ -39,7 +42,7 @@ const linkSchema = z
     restrictions: z
       .string()
       .transform((s) => s.split(','))
-      .pipe(z.array(z.enum(['other-unit', 'confidential', 'behavioural-health'])).min(1)),
+      .pipe(z.array(z.enum(RESTRICTIONS)).min(1)),
     chart: z.url({ protocol: /^https?$/ }),
   })
   .refine((l) => new URL(l.chart).origin === l.ehr, 'chart must be on the ehr origin');
