@@ -1,3 +1,5 @@
+// Over 400 lines: every ReaderManager behaviour (start, hot-plug, failures and reopening, status, presence) is
+// tested here against the one fake device world defined at the top, which splitting would copy into each file.
 import { describe, expect, it } from 'vitest';
 import { readerStatusSchema } from '../../../preload/contract.js';
 import type { BadgeReaderEvent } from '../../../native/badge-reader.js';
