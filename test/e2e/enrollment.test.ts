@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { useBrowserDemo } from '../support/browser-demo.js';
 import { browserSignIn, type BrowserSignInOptions } from '../support/browser-sign-in.js';
 import { chromiumMissingReason } from '../support/chromium.js';
-import { enrollmentStep, lockScreen, typePin } from '../support/e2e-page.js';
+import { enrollmentStep, lockScreen, typePin, signedInUser } from '../support/e2e-page.js';
 import type { TestDemo } from '../support/test-demo.js';
 
 const missing = chromiumMissingReason();
@@ -75,14 +75,7 @@ describe.skipIf(missing)('enrollment of an unknown badge in the browser', () => 
     await typePin(page, '2580');
     await typePin(page, '2580');
 
-    await expect
-      .poll(() =>
-        page
-          .getByTestId('signed-in-user')
-          .textContent()
-          .catch(() => null),
-      )
-      .toBe(eve.displayName);
+    await expect.poll(() => signedInUser(page)).toBe(eve.displayName);
     expect(await page.getByTestId('ehr-pane').count()).toBe(1);
     await page.screenshot({ path: 'test-results/enrolled-unlocked.png' });
     expect(await ownerOf(demo.unenrolledBadgeId)).toMatchObject({ userId: eve.id, displayName: eve.displayName });
@@ -95,14 +88,7 @@ describe.skipIf(missing)('enrollment of an unknown badge in the browser', () => 
     await tap(demo.unenrolledBadgeId);
     await page.getByTestId('pin-pad').waitFor();
     await typePin(page, '2580');
-    await expect
-      .poll(() =>
-        page
-          .getByTestId('signed-in-user')
-          .textContent()
-          .catch(() => null),
-      )
-      .toBe(eve.displayName);
+    await expect.poll(() => signedInUser(page)).toBe(eve.displayName);
     await page.screenshot({ path: 'test-results/enrolled-resumed.png' });
 
     const events = await demo.audited();
@@ -167,13 +153,6 @@ describe.skipIf(missing)('enrollment of an unknown badge in the browser', () => 
 
     // The badge is Eve's now: it signs her in, never Ben.
     await tap(demo.unenrolledBadgeId);
-    await expect
-      .poll(() =>
-        page
-          .getByTestId('signed-in-user')
-          .textContent()
-          .catch(() => null),
-      )
-      .toBe(eve.displayName);
+    await expect.poll(() => signedInUser(page)).toBe(eve.displayName);
   });
 });

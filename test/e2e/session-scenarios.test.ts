@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { useBrowserDemo } from '../support/browser-demo.js';
 import { chromiumMissingReason } from '../support/chromium.js';
-import { lockScreen } from '../support/e2e-page.js';
+import { lockScreen, signedInUser } from '../support/e2e-page.js';
 import type { TestDemo } from '../support/test-demo.js';
 
 const missing = chromiumMissingReason();
@@ -32,14 +32,7 @@ describe.skipIf(missing)('session scenarios in the browser', () => {
   }
 
   async function expectSignedIn(role: string): Promise<void> {
-    await expect
-      .poll(() =>
-        page
-          .getByTestId('signed-in-user')
-          .textContent()
-          .catch(() => null),
-      )
-      .toBe(demo.user(role).displayName);
+    await expect.poll(() => signedInUser(page)).toBe(demo.user(role).displayName);
     expect(await page.getByTestId('ehr-pane').count()).toBe(1);
   }
 

@@ -5,7 +5,7 @@ import type { CareShellApi } from '../../preload/contract.js';
 import { useBrowserDemo } from '../support/browser-demo.js';
 import { browserSignIn, type BrowserSignInOptions } from '../support/browser-sign-in.js';
 import { chromiumMissingReason } from '../support/chromium.js';
-import { lockScreen, typePin } from '../support/e2e-page.js';
+import { lockScreen, typePin, signedInUser } from '../support/e2e-page.js';
 import type { TestDemo } from '../support/test-demo.js';
 
 const missing = chromiumMissingReason();
@@ -38,11 +38,7 @@ describe.skipIf(missing)('PIN lockout, PIN reset and step-up in the browser', ()
   }
 
   const tap = (badgeId: string) => demo.tapAfterDebounce(badgeId);
-  const signedInAs = () =>
-    page
-      .getByTestId('signed-in-user')
-      .textContent()
-      .catch(() => null);
+  const signedInAs = () => signedInUser(page);
 
   it('PIN lockout: wrong PINs lock the PIN; the right PIN no longer opens; the full sign-in it goes to does', async () => {
     await open('nurse-cow');

@@ -4,6 +4,13 @@ import type { Page } from 'playwright-core';
 export const lockScreen = (page: Page, screen: 'no-user' | 'locked') =>
   page.locator(`[data-testid="lock-screen"][data-screen="${screen}"]`).waitFor();
 
+/** Who the header says is signed in, or null while no session is on screen (for expect.poll). */
+export const signedInUser = (page: Page): Promise<string | null> =>
+  page
+    .getByTestId('signed-in-user')
+    .textContent()
+    .catch(() => null);
+
 /** Waits for the enrollment card at that step. */
 export const enrollmentStep = (page: Page, step: 'sign-in' | 'choose-pin') =>
   page.locator(`[data-testid="enrollment"][data-step="${step}"]`).waitFor();
