@@ -96,8 +96,8 @@ export function fakeApi(initial: SessionView, preferences: Partial<PreferencesVi
       emit('readers:status', status);
     },
     /** Main's push after a policy change or a choice made elsewhere. */
-    pushPreferences(next: Partial<PreferencesView['values']>) {
-      prefs = { ...prefs, values: { ...prefs.values, ...next } };
+    pushPreferences(next: Partial<PreferencesView['values']>, locked = prefs.locked) {
+      prefs = { ...prefs, values: { ...prefs.values, ...next }, locked };
       emit('preferences:changed', prefs);
     },
     /** What main would answer to the next preferences:get, without a push. */

@@ -29,6 +29,8 @@ export function PreferencesPanel({ api, onClose }: { api: CareShellApi; onClose:
   useEffect(() => {
     void refresh();
   }, [refresh]);
+  // A key IT locks (or frees) while the panel is open turns read-only (or editable) at once.
+  useEffect(() => api.preferences.onChanged(setView), [api]);
 
   const change = async (next: PreferenceChange) => {
     const answer = await api.preferences.set(next);

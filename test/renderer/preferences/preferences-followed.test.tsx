@@ -73,4 +73,16 @@ describe('the screens follow the effective preferences', () => {
     expect(screen.getByTestId('language-locked').textContent).toBe('Set by your organisation');
     expect((screen.getByTestId('pref-pin-pad') as HTMLSelectElement).disabled).toBe(false);
   });
+
+  it('turns a key read-only in the open panel when machine policy locks it', async () => {
+    const fake = fakeApi(baseView, values());
+    render(<App api={fake.api} />);
+    fireEvent.click(await screen.findByTestId('preferences-open'));
+    const layout = (await screen.findByTestId('pref-pin-pad')) as HTMLSelectElement;
+    expect(layout.disabled).toBe(false);
+    act(() => fake.pushPreferences({ pinPadLayout: 'calculator' }, ['pinPadLayout']));
+    expect(layout.disabled).toBe(true);
+    expect(layout.value).toBe('calculator');
+    expect(screen.getByTestId('pinPadLayout-locked').textContent).toBe('Set by your organisation');
+  });
 });
