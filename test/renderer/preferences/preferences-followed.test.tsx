@@ -33,6 +33,9 @@ describe('the screens follow the effective preferences', () => {
     fireEvent.change(await screen.findByTestId('pref-language'), { target: { value: 'es' } });
     expect(await screen.findByText('Acerque su tarjeta para iniciar sesión')).toBeTruthy();
     expect(document.documentElement.lang).toBe('es');
+    // The panel itself now speaks Spanish too.
+    expect(screen.getByRole('heading', { level: 2, name: 'Preferencias' })).toBeTruthy();
+    expect(screen.getByTestId('preferences-close').textContent).toBe('Cerrar');
   });
 
   it('shows English for a preferred language without a catalog', async () => {
@@ -70,7 +73,7 @@ describe('the screens follow the effective preferences', () => {
     fireEvent.click(screen.getByTestId('preferences-open'));
     const language = (await screen.findByTestId('pref-language')) as HTMLSelectElement;
     expect(language.disabled).toBe(true);
-    expect(screen.getByTestId('language-locked').textContent).toBe('Set by your organisation');
+    expect(screen.getByTestId('language-locked').textContent).toBe('Establecido por su organización');
     expect((screen.getByTestId('pref-pin-pad') as HTMLSelectElement).disabled).toBe(false);
   });
 
