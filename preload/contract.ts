@@ -8,7 +8,7 @@ import { reviewDecisionRequestSchema, reviewQueueResultSchema } from '../common/
 import { authenticatorCodeSchema, pinSchema, stepUpProofSchema } from '../common/credential-schemas.js';
 import { preferenceChangeSchema, preferencesViewSchema } from '../common/preference-schemas.js';
 export type { PreferenceChange, PreferenceKey, PreferencesView } from '../common/preference-schemas.js';
-import { LANGUAGES, NOTICE_IDS } from '../common/notice-ids.js';
+import { NOTICE_IDS } from '../common/notice-ids.js';
 import { STEP_UP_ACTIONS } from '../common/step-up-actions.js';
 
 /**
@@ -87,10 +87,11 @@ export const sessionViewSchema = z.object({
       params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
     })
     .optional(),
-  /** How to draw the screens (policy session.display): language, when to show the lock countdown, sounds. */
-  display: z
-    .object({ language: z.enum(LANGUAGES), lockCountdownMs: z.number().nonnegative(), sounds: z.boolean() })
-    .optional(),
+  /**
+   * How to draw the screens (policy session.display): when to show the lock countdown. Language and sound cues
+   * are preferences (preferences:get), not session rules.
+   */
+  display: z.object({ lockCountdownMs: z.number().nonnegative() }).optional(),
 });
 export type SessionView = z.infer<typeof sessionViewSchema>;
 
@@ -276,6 +277,8 @@ export const eventChannels = {
   'review:screen': { method: 'onScreen', payload: z.boolean() },
   'breakglass:state': { method: 'onState', payload: breakGlassStateSchema },
   'ehr:frame': { method: 'onFrame', payload: ehrFrameSchema },
+  /** The effective preferences after a person changed one or machine policy changed them. */
+  'preferences:changed': { method: 'onChanged', payload: preferencesViewSchema },
 } as const satisfies Record<`${string}:${string}`, { readonly method: string; readonly payload: z.ZodType }>;
 
 export type InvokeChannel = keyof typeof invokeChannels;

@@ -11,9 +11,10 @@ import { ReaderBanner } from './components/ReaderBanner';
 import { StepUpPanel } from './components/StepUpPanel';
 import { BreakGlassDialog } from './components/break-glass/BreakGlassDialog';
 import { useActivityReporter } from './hooks/use-activity-reporter';
-import { createTranslator } from './i18n/i18n';
+import { createTranslator, shippedLanguage } from './i18n/i18n';
 import { TranslateContext } from './i18n/use-t';
 import { useBreakGlass } from './hooks/use-break-glass';
+import { PreferencesContext, useEffectivePreferences } from './hooks/use-preferences';
 
 interface Received {
   view: SessionView;
@@ -42,7 +43,8 @@ export function App({ api }: { api: CareShellApi }) {
   }, [api]);
 
   const view = received?.view;
-  const language = view?.display?.language ?? 'en';
+  const preferences = useEffectivePreferences(api, view?.screen, view?.user?.displayName);
+  const language = shippedLanguage(preferences.language);
   const t = useMemo(() => createTranslator(language), [language]);
   useEffect(() => {
     document.documentElement.lang = language;
@@ -61,33 +63,35 @@ export function App({ api }: { api: CareShellApi }) {
     sessionOnScreen && (view.stepUp !== undefined || authenticator !== null || breakGlass.state.dialog !== undefined);
   return (
     <TranslateContext value={t}>
-      {/* In the flow above the lock screens (it pushes them down); the signed-in header says it itself. */}
-      {readers && !sessionOnScreen && <ReaderBanner status={readers} />}
-      {view.screen === 'policy-error' && <PolicyError view={view} />}
-      {(view.screen === 'no-user' || view.screen === 'locked') && (
-        <LockScreen view={view} receivedAt={received.at} api={api} {...(readers ? { readers } : {})} />
-      )}
-      {view.screen === 'no-user' && <PreferencesButton api={api} />}
-      {sessionOnScreen && (
-        <Workstation
-          view={view}
-          receivedAt={received.at}
-          api={api}
-          readers={readers}
-          dialogOpen={dialogOpen}
-          breakGlass={breakGlass}
-          frame={frame}
-        />
-      )}
-      {sessionOnScreen && breakGlass.state.dialog && !view.stepUp && (
-        <BreakGlassDialog dialog={breakGlass.state.dialog} api={api} />
-      )}
-      {sessionOnScreen && view.stepUp && (
-        <StepUpPanel stepUp={view.stepUp} notice={view.notice} receivedAt={received.at} api={api} />
-      )}
-      {sessionOnScreen && authenticator && <AuthenticatorSetupPanel setup={authenticator} api={api} />}
-      {view.screen === 'idle-warning' && <IdleWarning view={view} receivedAt={received.at} onStay={reportActivity} />}
-      <BadgeReadCue api={api} sounds={view.display?.sounds === true} />
+      <PreferencesContext value={preferences}>
+        {/* In the flow above the lock screens (it pushes them down); the signed-in header says it itself. */}
+        {readers && !sessionOnScreen && <ReaderBanner status={readers} />}
+        {view.screen === 'policy-error' && <PolicyError view={view} />}
+        {(view.screen === 'no-user' || view.screen === 'locked') && (
+          <LockScreen view={view} receivedAt={received.at} api={api} {...(readers ? { readers } : {})} />
+        )}
+        {view.screen === 'no-user' && <PreferencesButton api={api} />}
+        {sessionOnScreen && (
+          <Workstation
+            view={view}
+            receivedAt={received.at}
+            api={api}
+            readers={readers}
+            dialogOpen={dialogOpen}
+            breakGlass={breakGlass}
+            frame={frame}
+          />
+        )}
+        {sessionOnScreen && breakGlass.state.dialog && !view.stepUp && (
+          <BreakGlassDialog dialog={breakGlass.state.dialog} api={api} />
+        )}
+        {sessionOnScreen && view.stepUp && (
+          <StepUpPanel stepUp={view.stepUp} notice={view.notice} receivedAt={received.at} api={api} />
+        )}
+        {sessionOnScreen && authenticator && <AuthenticatorSetupPanel setup={authenticator} api={api} />}
+        {view.screen === 'idle-warning' && <IdleWarning view={view} receivedAt={received.at} onStay={reportActivity} />}
+        <BadgeReadCue api={api} sounds={preferences.soundCues} />
+      </PreferencesContext>
     </TranslateContext>
   );
 }

@@ -1,5 +1,5 @@
 /**
- * Short tones where policy turns sounds on (session.display.sounds): a badge was read, the idle warning
+ * Short tones where the sound cues preference is on (preferences.soundCues): a badge was read, the idle warning
  * opened. Generated with Web Audio, so there is no sound file to ship or to allow in the page's CSP.
  */
 const TONES = {

@@ -221,17 +221,9 @@ export const POLICY_KEY_TEXT: Record<string, PolicyKeyText> = {
     title: 'EHR origins',
     description: 'Other https origins the EHR views may navigate or redirect to.',
   },
-  'session.display.language': {
-    title: 'Screen language',
-    description: "The language of CareShell's screens: en or es.",
-  },
   'session.display.lockCountdownSeconds': {
     title: 'Lock countdown (seconds)',
     description: 'The header shows "Locks in m:ss" once less than this is left before an idle lock; 0 never.',
-  },
-  'session.display.sounds': {
-    title: 'Sound cues',
-    description: 'A short tone when a badge is read and when the idle warning opens: on or off.',
   },
   'health.heartbeatMinutes': {
     title: 'Heartbeat interval (minutes)',
@@ -287,7 +279,8 @@ export const POLICY_KEY_TEXT: Record<string, PolicyKeyText> = {
   },
   'preferences.soundCues': {
     title: 'Sound cues',
-    description: 'Sounds on a tap, a lock and an error; set here, people cannot change it.',
+    description:
+      'A short tone when a badge is read and when the idle warning opens; set here, people cannot change it.',
   },
   'preferences.pinPadLayout': {
     title: 'PIN pad layout',

@@ -126,6 +126,7 @@ export function createCareShell(env: CareShellEnvironment): CareShell {
   };
 
   const unsubscribers: (() => void)[] = [];
+  const preferences = env.preferences ?? preferenceService({ store: memoryPreferenceStore(), machine: () => ({}) });
   let authenticators: AuthenticatorSetupFlow | undefined;
   const review = reviewHandlers({
     session,
@@ -143,7 +144,7 @@ export function createCareShell(env: CareShellEnvironment): CareShell {
         session,
         readerStatus: () => env.readers.status(),
         authenticators: () => authenticators,
-        preferences: env.preferences ?? preferenceService({ store: memoryPreferenceStore(), machine: () => ({}) }),
+        preferences,
       }),
       ...review.handlers,
       ...breakGlassHandlers(() => breakGlass),
@@ -187,6 +188,7 @@ export function createCareShell(env: CareShellEnvironment): CareShell {
       unsubscribers.push(
         () => setup.dispose(),
         session.onView((view) => emit('session:view', view)),
+        preferences.onChange((view) => emit('preferences:changed', view)),
         followSessionTokens(session, env.tokens, env.log),
         env.readers.onStatus((status) => emit('readers:status', status)),
         env.readers.onEvent((event) => {

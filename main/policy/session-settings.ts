@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { LANGUAGES } from '../../common/notice-ids.js';
 
 /**
  * The `session` section of a CareShell policy (docs/design.md#session-semantics), in the units an administrator thinks in
@@ -64,12 +63,8 @@ export const sessionOverrideSchema = z.strictObject({
     .optional(),
   display: z
     .strictObject({
-      /** The language of the screens (a per-user choice is taken from here until users have preferences). */
-      language: z.enum(LANGUAGES).optional(),
       /** The header shows "Locks in m:ss" once less than this is left before an idle lock; 0 never. */
       lockCountdownSeconds: int(0, 3600, 'seconds').optional(),
-      /** A short tone when a badge is read and when the idle warning opens. */
-      sounds: z.enum(['off', 'on']).optional(),
     })
     .optional(),
 });
@@ -96,11 +91,7 @@ export const sessionSettingsSchema = z
       whenFull: z.enum(['end-oldest', 'refuse']),
     }),
     pin: z.strictObject({ maxAttempts: int(3, 10, 'attempts') }),
-    display: z.strictObject({
-      language: z.enum(LANGUAGES),
-      lockCountdownSeconds: int(0, 3600, 'seconds'),
-      sounds: z.enum(['off', 'on']),
-    }),
+    display: z.strictObject({ lockCountdownSeconds: int(0, 3600, 'seconds') }),
   })
   .superRefine((s, ctx) => {
     if (s.warningSeconds >= s.idleTimeoutSeconds) {
@@ -128,7 +119,7 @@ export const SESSION_DEFAULTS: SessionSettings = {
   tapOut: { sameUser: 'lock', ignoreWithinSeconds: 3, otherUser: 'switch' },
   switching: { previousSession: 'suspend', maxSuspended: 3, whenFull: 'end-oldest' },
   pin: { maxAttempts: 5 },
-  display: { language: 'en', lockCountdownSeconds: 120, sounds: 'off' },
+  display: { lockCountdownSeconds: 120 },
 };
 
 /** Layers overrides onto a base, nested sections key by key; later overrides win. */

@@ -1,4 +1,3 @@
-import type { Language } from '../../common/notice-ids.js';
 import type { SessionView } from '../../preload/contract.js';
 import { describeProblems } from '../policy/policy-problem.js';
 import { graceEndsMs, idleLockAtMs, lifetimeEndsMs } from './deadlines.js';
@@ -105,18 +104,5 @@ export function toView(state: EngineState, now: number, workstation: string): Se
 
 /** How the screens are drawn: policy session.display, in the units the renderer uses. */
 function displayFor(state: EngineState): NonNullable<SessionView['display']> {
-  const display = state.rules.display;
-  return {
-    language: languageFor(state),
-    lockCountdownMs: display.lockCountdownSeconds * 1000,
-    sounds: display.sounds === 'on',
-  };
-}
-
-/**
- * The language of the screen: the machine policy's, for everyone. The seam for a per-user choice: once users have a
- * preference store, the preference of the person at the screen (signed in, or asked for a PIN) is looked up here.
- */
-function languageFor(state: EngineState): Language {
-  return state.rules.display.language;
+  return { lockCountdownMs: state.rules.display.lockCountdownSeconds * 1000 };
 }

@@ -7,7 +7,7 @@ import type { AuditEvent } from '../audit/audit-event.js';
 import { startHealthMonitor, type HealthReading } from '../health/health-monitor.js';
 import { statusFilePath } from '../health/workstation-status.js';
 import { describeProblems } from '../policy/policy-problem.js';
-import { preferenceService } from '../preferences/preference-service.js';
+import { preferenceService, type PreferenceService } from '../preferences/preference-service.js';
 import { memoryPreferenceStore } from '../preferences/preference-store.js';
 import { breakGlassEnvironment, ehrHandover } from './ehr-composition.js';
 import { followEhrSignIn } from './ehr-sign-in.js';
@@ -43,6 +43,7 @@ export interface WorkstationRun extends RunningWorkstation {
 
 interface Running extends WorkstationParts {
   updates: MachinePolicyUpdates;
+  preferences: PreferenceService;
   disposers: (() => void)[];
 }
 
@@ -214,7 +215,7 @@ export function runWorkstation(host: WorkstationHost, options: RunWorkstationOpt
         log,
       });
       following = updates;
-      return { careshell, workstation, updates, disposers, policy: () => updates.policy() };
+      return { careshell, workstation, updates, preferences, disposers, policy: () => updates.policy() };
     } catch (error) {
       for (const dispose of disposers.splice(0)) dispose();
       if (started) await careshell.stop().catch((e: unknown) => log.warn(`workstation: ${messageOf(e)}`));
@@ -284,7 +285,10 @@ export function runWorkstation(host: WorkstationHost, options: RunWorkstationOpt
 
   async function onPolicyChanged(): Promise<void> {
     if (phase.kind === 'problem') await bootOrLock();
-    else if (phase.kind === 'running') await phase.running.updates.apply();
+    else if (phase.kind === 'running') {
+      await phase.running.updates.apply();
+      await phase.running.preferences.machinePolicyChanged();
+    }
     await health.changed();
   }
 

@@ -8,7 +8,7 @@ export const BADGE_READ_CUE_MS = 1500;
 
 /**
  * The confirmation every tap gets at once, as a reader's beep would: "Badge read" on screen (and a tone where
- * policy turns sounds on). What the tap did follows as the screen itself, or, for a refused tap, as its notice
+ * the sound cues preference is on). What the tap did follows as the screen itself, or, for a refused tap, as its notice
  * saying why.
  */
 export function BadgeReadCue({ api, sounds }: { api: CareShellApi; sounds: boolean }) {

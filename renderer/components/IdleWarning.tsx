@@ -1,13 +1,14 @@
 import { useEffect, useRef } from 'react';
 import type { SessionView } from '../../preload/contract';
 import { useDialogFocus } from '../hooks/use-dialog-focus';
+import { usePreferenceValues } from '../hooks/use-preferences';
 import { formatDuration, useCountdown } from '../hooks/use-countdown';
 import { useT } from '../i18n/use-t';
 import { playTone } from '../sound';
 
 /**
  * The last seconds before the screen locks: impossible to miss, one large target to stay. It takes focus
- * (Enter or Escape stays), is announced once by screen readers, and beeps where policy turns sounds on.
+ * (Enter or Escape stays), is announced once by screen readers, and beeps where the sound cues preference is on.
  */
 export function IdleWarning({
   view,
@@ -22,13 +23,19 @@ export function IdleWarning({
   const left = useCountdown(view.idleWarningMsLeft, receivedAt);
   const dialog = useDialogFocus<HTMLDivElement>(onStay);
   const announcer = useRef<HTMLParagraphElement>(null);
-  const opened = useRef({ msLeft: view.idleWarningMsLeft ?? 0, sounds: view.display?.sounds === true });
+  const opened = useRef({ msLeft: view.idleWarningMsLeft ?? 0, beeped: false });
+  const { soundCues } = usePreferenceValues();
   useEffect(() => {
     // Text put into a live region after it is in the page is what screen readers announce.
     if (announcer.current)
       announcer.current.textContent = t('idle.announce', { count: Math.ceil(opened.current.msLeft / 1000) });
-    if (opened.current.sounds) playTone('warning');
   }, [t]);
+  useEffect(() => {
+    // One tone per warning, also when the preferences arrive after it opened.
+    if (!soundCues || opened.current.beeped) return;
+    opened.current.beeped = true;
+    playTone('warning');
+  }, [soundCues]);
   return (
     <div
       className="idle-warning"

@@ -1,10 +1,15 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { messageOf } from '../../common/errors.js';
+import { usePreferenceValues } from '../hooks/use-preferences';
 import { useT } from '../i18n/use-t';
 
 const MAX_DIGITS = 12;
 const MIN_DIGITS = 4;
-const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', 'clear', '0', 'back'] as const;
+/** The digit rows top to bottom for each pinPadLayout preference; clear, 0 and back stay the bottom row. */
+const DIGIT_ROWS = {
+  phone: ['1', '2', '3', '4', '5', '6', '7', '8', '9'],
+  calculator: ['7', '8', '9', '4', '5', '6', '1', '2', '3'],
+} as const;
 
 /**
  * Large targets for gloved hands on a touch screen; the keyboard works too (digits, Backspace, Enter,
@@ -31,6 +36,7 @@ export function PinPad({
   onMessage: (text: string | undefined) => void;
 }) {
   const t = useT();
+  const keys = [...DIGIT_ROWS[usePreferenceValues().pinPadLayout], 'clear', '0', 'back'];
   const [pin, setPin] = useState('');
   /** choose mode: the first entry, waiting for its confirmation. */
   const [first, setFirst] = useState<string>();
@@ -104,7 +110,7 @@ export function PinPad({
         )}
       </div>
       <div className="pin-keys">
-        {KEYS.map((key) => (
+        {keys.map((key) => (
           <button
             key={key}
             type="button"

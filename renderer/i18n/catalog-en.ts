@@ -100,6 +100,18 @@ export const en = {
     badgeRead: 'Badge read',
   },
   ehr: { label: 'Electronic health record' },
+  preferences: {
+    open: 'Preferences',
+    title: 'Preferences',
+    loading: 'Loading…',
+    language: 'Language',
+    soundCues: 'Sound cues',
+    pinPadLayout: 'PIN pad layout',
+    layout_phone: '1-2-3 on top (phone)',
+    layout_calculator: '7-8-9 on top (calculator)',
+    locked: 'Set by your organisation',
+    close: 'Close',
+  },
   notice: {
     policyInvalid: 'This workstation cannot be used until IT corrects its policy. Use another workstation.',
     policyProblems: '{{problems}}',

@@ -98,6 +98,18 @@ export const es: Catalog = {
     badgeRead: 'Tarjeta leída',
   },
   ehr: { label: 'Historia clínica electrónica' },
+  preferences: {
+    open: 'Preferencias',
+    title: 'Preferencias',
+    loading: 'Cargando…',
+    language: 'Idioma',
+    soundCues: 'Sonidos de aviso',
+    pinPadLayout: 'Disposición del teclado del PIN',
+    layout_phone: '1-2-3 arriba (teléfono)',
+    layout_calculator: '7-8-9 arriba (calculadora)',
+    locked: 'Establecido por su organización',
+    close: 'Cerrar',
+  },
   notice: {
     policyInvalid: 'Este puesto no se puede usar hasta que informática corrija su política. Use otro puesto.',
     policyProblems: '{{problems}}',

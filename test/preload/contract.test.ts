@@ -98,6 +98,7 @@ describe('the screens each channel answers on', () => {
       | 'review:screen'
       | 'breakglass:state'
       | 'ehr:frame'
+      | 'preferences:changed'
     >();
   });
 });

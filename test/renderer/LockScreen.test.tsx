@@ -86,14 +86,13 @@ describe('the lock screen says one current thing, about the person at the screen
     expect(screenText).toContain('session.graceMinutes: too large');
   });
 
-  it('speaks Spanish when policy says so, on the screen and in the notices', async () => {
-    const fake = fakeApi({
-      ...baseView,
-      display: { language: 'es', lockCountdownMs: 0, sounds: false },
-      notice: { level: 'error', id: 'badgeNotEnrolled' },
-    });
+  it('speaks the preferred language, on the screen and in the notices', async () => {
+    const fake = fakeApi(
+      { ...baseView, notice: { level: 'error', id: 'badgeNotEnrolled' } },
+      { values: { language: 'es', soundCues: false, pinPadLayout: 'phone' } },
+    );
     render(<App api={fake.api} />);
-    await screen.findByTestId('lock-screen');
+    await screen.findByText('Acerque su tarjeta para iniciar sesión');
     expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Acerque su tarjeta para iniciar sesión');
     expect(screen.getByTestId('notice').textContent).toMatch(/^Esta tarjeta no está registrada/);
     expect(document.documentElement.lang).toBe('es');

@@ -7,6 +7,7 @@ import {
   type BreakGlassState,
   type EhrFrame,
   type InvokeChannel,
+  type PreferencesView,
   type SessionView,
 } from '../../preload/contract';
 import { baseView, nurse } from './fake-api';
@@ -30,6 +31,12 @@ const dialog: NonNullable<BreakGlassState['dialog']> = {
   busy: false,
 };
 
+const preferences: PreferencesView = {
+  values: { language: 'en', soundCues: false, pinPadLayout: 'phone' },
+  locked: [],
+  choices: { language: ['en'], pinPadLayout: ['phone'] },
+};
+
 /** A window.careshell whose break-glass state and EHR frame the test pushes; records every break-glass request. */
 function breakGlassApi(state: BreakGlassState, view: SessionView = active) {
   const requests: { channel: InvokeChannel; request: unknown }[] = [];
@@ -39,6 +46,7 @@ function breakGlassApi(state: BreakGlassState, view: SessionView = active) {
       if (channel === 'session:get-view') return view as never;
       if (channel === 'breakglass:get-state') return state as never;
       if (channel === 'readers:get-status') return { readers: [] } as never;
+      if (channel === 'preferences:get') return preferences as never;
       requests.push({ channel, request });
       return { ok: true } as never;
     },

@@ -81,7 +81,7 @@ describe('dialogs hold focus', () => {
 
 describe('the signed-in header', () => {
   it('shows "Locks in m:ss" only once less than the policy threshold is left', async () => {
-    const display = { language: 'en' as const, lockCountdownMs: 120_000, sounds: false };
+    const display = { lockCountdownMs: 120_000 };
     const fake = fakeApi({ ...active, display, idleLockMsLeft: 300_000 });
     render(<App api={fake.api} />);
     await screen.findByTestId('workstation');

@@ -5,6 +5,7 @@ import {
   type EventChannel,
   type EventPayload,
   type InvokeChannel,
+  type PreferencesView,
   type ReaderStatus,
   type SessionView,
 } from '../../preload/contract';
@@ -13,8 +14,14 @@ import {
  * A window.careshell for component tests, built by the real createCareShellApi over a recording transport
  * (so it has every method of the contract): records calls, lets the test push views.
  */
-export function fakeApi(initial: SessionView) {
+export function fakeApi(initial: SessionView, preferences: Partial<PreferencesView> = {}) {
   let view = initial;
+  let prefs: PreferencesView = {
+    values: { language: 'en', soundCues: false, pinPadLayout: 'phone' },
+    locked: [],
+    choices: { language: ['en', 'fr', 'es', 'de'], pinPadLayout: ['phone', 'calculator'] },
+    ...preferences,
+  };
   const listeners = new Map<EventChannel, Set<(payload: unknown) => void>>();
   /** Each request by its channel's name without the namespace, e.g. 'lock-now'; a step-up as 'step-up:<action>'. */
   const calls: string[] = [];
@@ -40,6 +47,15 @@ export function fakeApi(initial: SessionView) {
         return (codes.push(fields.code!), pinAnswer);
       case 'session:prove-step-up':
         return (proofs.push(request), { ok: true });
+      case 'preferences:get':
+        return prefs;
+      case 'preferences:set': {
+        const change = request as { key: keyof PreferencesView['values']; value: never };
+        if (prefs.locked.includes(change.key)) return { ok: false, message: 'set by your organisation' };
+        prefs = { ...prefs, values: { ...prefs.values, [change.key]: change.value } };
+        emit('preferences:changed', prefs);
+        return { ok: true };
+      }
       case 'session:request-step-up':
         return (calls.push(`step-up:${fields.action}`), { ok: true });
       default:
@@ -78,6 +94,15 @@ export function fakeApi(initial: SessionView) {
     },
     pushStatus(status: ReaderStatus) {
       emit('readers:status', status);
+    },
+    /** Main's push after a policy change or a choice made elsewhere. */
+    pushPreferences(next: Partial<PreferencesView['values']>, locked = prefs.locked) {
+      prefs = { ...prefs, values: { ...prefs.values, ...next }, locked };
+      emit('preferences:changed', prefs);
+    },
+    /** What main would answer to the next preferences:get, without a push. */
+    setStoredPreferences(next: Partial<PreferencesView['values']>) {
+      prefs = { ...prefs, values: { ...prefs.values, ...next } };
     },
     pushBadgeRead() {
       emit('readers:badge-read', { readerId: 'r1' });

@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { act, cleanup, render, screen } from '@testing-library/react';
+import { act, cleanup, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { App } from '../../renderer/App';
 import { baseView, fakeApi, nurse } from './fake-api';
@@ -34,23 +34,41 @@ afterEach(() => {
 
 const warning = { ...baseView, screen: 'idle-warning' as const, user: nurse, idleWarningMsLeft: 30_000 };
 
-describe('sounds, where policy turns them on', () => {
+const prefs = (soundCues: boolean) => ({
+  values: { language: 'en' as const, soundCues, pinPadLayout: 'phone' as const },
+});
+
+describe('sounds, where the sound cues preference is on', () => {
   it('beeps when the idle warning opens and when a badge is read', async () => {
     const started = fakeAudio();
-    const fake = fakeApi({ ...warning, display: { language: 'en', lockCountdownMs: 0, sounds: true } });
+    const fake = fakeApi(warning, prefs(true));
     render(<App api={fake.api} />);
     await screen.findByTestId('idle-warning');
-    expect(started).toHaveLength(1);
+    await waitFor(() => expect(started).toHaveLength(1));
     act(() => fake.pushBadgeRead());
     expect(started).toHaveLength(2);
   });
 
-  it('stays silent when policy leaves sounds off', async () => {
+  it('stays silent when the preference is off', async () => {
     const started = fakeAudio();
-    const fake = fakeApi({ ...warning, display: { language: 'en', lockCountdownMs: 0, sounds: false } });
+    const fake = fakeApi(warning, prefs(false));
     render(<App api={fake.api} />);
     await screen.findByTestId('idle-warning');
+    await act(async () => undefined);
     act(() => fake.pushBadgeRead());
     expect(started).toEqual([]);
+  });
+
+  it('follows a change pushed by main: silent, then a tone on the next tap', async () => {
+    const started = fakeAudio();
+    const fake = fakeApi(baseView, prefs(false));
+    render(<App api={fake.api} />);
+    await screen.findByTestId('lock-screen');
+    await act(async () => undefined);
+    act(() => fake.pushBadgeRead());
+    expect(started).toEqual([]);
+    act(() => fake.pushPreferences({ soundCues: true }));
+    act(() => fake.pushBadgeRead());
+    expect(started).toHaveLength(1);
   });
 });

@@ -1,19 +1,16 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { CareShellApi, PreferenceChange, PreferenceKey, PreferencesView } from '../../../preload/contract';
+import { useT } from '../../i18n/use-t';
 
-const LABELS: Record<PreferenceKey, string> = {
-  language: 'Language',
-  soundCues: 'Sound cues',
-  pinPadLayout: 'PIN pad layout',
-};
+/** Each language in its own words, so a person can find theirs whatever the screen's language. */
 const LANGUAGE_NAMES: Record<string, string> = { en: 'English', fr: 'Français', es: 'Español', de: 'Deutsch' };
-const LAYOUT_NAMES: Record<string, string> = { phone: '1-2-3 on top (phone)', calculator: '7-8-9 on top (calculator)' };
 
 /** Shown under a setting machine policy sets: the person can see it but not change it. */
 function Locked({ id }: { id: string }) {
+  const t = useT();
   return (
     <span className="preference-locked" id={id} data-testid={id}>
-      Set by your organisation
+      {t('preferences.locked')}
     </span>
   );
 }
@@ -23,12 +20,15 @@ function Locked({ id }: { id: string }) {
  * ones IT set in machine policy shown read-only with "Set by your organisation".
  */
 export function PreferencesPanel({ api, onClose }: { api: CareShellApi; onClose: () => void }) {
+  const t = useT();
   const [view, setView] = useState<PreferencesView | undefined>();
   const [message, setMessage] = useState<string | undefined>();
   const refresh = useCallback(() => api.preferences.get().then(setView), [api]);
   useEffect(() => {
     void refresh();
   }, [refresh]);
+  // A key IT locks (or frees) while the panel is open turns read-only (or editable) at once.
+  useEffect(() => api.preferences.onChanged(setView), [api]);
 
   const change = async (next: PreferenceChange) => {
     const answer = await api.preferences.set(next);
@@ -47,12 +47,12 @@ export function PreferencesPanel({ api, onClose }: { api: CareShellApi; onClose:
       data-testid="preferences"
     >
       <section className="overlay-card">
-        <h2 id="preferences-title">Preferences</h2>
+        <h2 id="preferences-title">{t('preferences.title')}</h2>
         {view === undefined ? (
-          <p>Loading…</p>
+          <p>{t('preferences.loading')}</p>
         ) : (
           <form onSubmit={(e) => e.preventDefault()}>
-            <label htmlFor="pref-language">{LABELS.language}</label>
+            <label htmlFor="pref-language">{t('preferences.language')}</label>
             <select
               id="pref-language"
               data-testid="pref-language"
@@ -81,11 +81,11 @@ export function PreferencesPanel({ api, onClose }: { api: CareShellApi; onClose:
                 aria-describedby={lockedNote('soundCues')}
                 onChange={(e) => void change({ key: 'soundCues', value: e.target.checked })}
               />
-              {LABELS.soundCues}
+              {t('preferences.soundCues')}
             </label>
             {isLocked('soundCues') && <Locked id="soundCues-locked" />}
 
-            <label htmlFor="pref-pin-pad">{LABELS.pinPadLayout}</label>
+            <label htmlFor="pref-pin-pad">{t('preferences.pinPadLayout')}</label>
             <select
               id="pref-pin-pad"
               data-testid="pref-pin-pad"
@@ -98,7 +98,7 @@ export function PreferencesPanel({ api, onClose }: { api: CareShellApi; onClose:
             >
               {view.choices.pinPadLayout.map((l) => (
                 <option key={l} value={l}>
-                  {LAYOUT_NAMES[l] ?? l}
+                  {t(`preferences.layout_${l}`)}
                 </option>
               ))}
             </select>
@@ -111,7 +111,7 @@ export function PreferencesPanel({ api, onClose }: { api: CareShellApi; onClose:
           </p>
         )}
         <button type="button" className="secondary" onClick={onClose} data-testid="preferences-close">
-          Close
+          {t('preferences.close')}
         </button>
       </section>
     </div>

@@ -25,9 +25,14 @@ describe('user preferences in a running workstation', () => {
     cleanUps.push(() => run.stop());
     await run.ready;
     const contract = run.parts()!.careshell.contract;
+    const pushed: unknown[] = [];
+    run.parts()!.careshell.subscribe((channel, payload) => {
+      if (channel === 'preferences:changed') pushed.push(payload);
+    });
 
     expect(resultOf(await contract.invoke('preferences:set', { key: 'language', value: 'de' }))).toEqual({ ok: true });
     expect(await store.load()).toEqual({ language: 'de' });
+    expect(pushed).toMatchObject([{ values: { language: 'de' }, locked: ['soundCues'] }]);
     expect(resultOf(await contract.invoke('preferences:set', { key: 'soundCues', value: true }))).toEqual({
       ok: false,
       message: 'Sound cues is set by your organisation.',
@@ -39,10 +44,12 @@ describe('user preferences in a running workstation', () => {
 
     await host.writePolicy(goodPolicy({ preferences: { language: 'fr' } }));
     host.policyChanged();
-    for (let round = 0; run.parts()?.policy().preferences.language !== 'fr'; round++) {
-      if (round > 400) throw new Error('the changed policy was never applied');
+    // Waits for the push itself: it follows the changed policy being applied.
+    for (let round = 0; pushed.length < 2; round++) {
+      if (round > 400) throw new Error('the changed policy was never pushed');
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
+    expect(pushed[1]).toMatchObject({ values: { language: 'fr', soundCues: true }, locked: ['language'] });
     expect(resultOf(await contract.invoke('preferences:get', undefined))).toMatchObject({
       values: { language: 'fr', soundCues: true },
       locked: ['language'],
