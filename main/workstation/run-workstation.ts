@@ -181,7 +181,12 @@ export function runWorkstation(host: WorkstationHost, options: RunWorkstationOpt
       machine: () => (following?.policy() ?? policy).preferences,
     });
     const breakGlass = breakGlassEnvironment(policy, workstation, host);
-    const careshell = createCareShell({ ...workstation.env, preferences, ...(breakGlass ? { breakGlass } : {}) });
+    const careshell = createCareShell({
+      ...workstation.env,
+      preferences,
+      showSignIn: () => host.showSignIn(),
+      ...(breakGlass ? { breakGlass } : {}),
+    });
     const disposers = followStage(careshell);
     if (policy.ehr && host.loadEhr) {
       const load = host.loadEhr.bind(host);

@@ -333,3 +333,19 @@ describe('runWorkstation: OS events, quitting and shutdown', () => {
     expect(run.parts()).toBeUndefined();
   });
 });
+
+describe('runWorkstation: "Show the sign-in window"', () => {
+  it('is refused on the policy-error screen, and on a lock screen waiting for no sign-in the host is not asked', async () => {
+    const broken = await started();
+    await expect(broken.host.invoke('session:show-sign-in')).rejects.toThrow(
+      /Refused session:show-sign-in: the policy-error screen/,
+    );
+    const { host } = await started(goodPolicy());
+    expect(host.view?.screen).toBe('no-user');
+    expect(await host.invoke('session:show-sign-in')).toEqual({
+      ok: false,
+      message: 'No sign-in is waiting: there is no sign-in window to show.',
+    });
+    expect(host.calls).not.toContain('showSignIn');
+  });
+});
