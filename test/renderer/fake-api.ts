@@ -21,6 +21,7 @@ export function fakeApi(initial: SessionView) {
   const pins: string[] = [];
   const chosenPins: string[] = [];
   let pinAnswer: { ok: boolean; message?: string } = { ok: true };
+  let signInShown: { ok: boolean; message?: string } = { ok: true };
   const proofs: unknown[] = [];
   const codes: string[] = [];
   const readers: ReaderStatus = { readers: [{ id: 'r1', description: 'Reader', state: 'ready' }] };
@@ -40,6 +41,8 @@ export function fakeApi(initial: SessionView) {
         return (codes.push(fields.code!), pinAnswer);
       case 'session:prove-step-up':
         return (proofs.push(request), { ok: true });
+      case 'session:show-sign-in':
+        return (calls.push('show-sign-in'), signInShown);
       case 'session:request-step-up':
         return (calls.push(`step-up:${fields.action}`), { ok: true });
       default:
@@ -71,6 +74,10 @@ export function fakeApi(initial: SessionView) {
     },
     answerPin(next: { ok: boolean; message?: string }) {
       pinAnswer = next;
+    },
+    /** What main answers to "Show the sign-in window" (ok by default). */
+    answerShowSignIn(next: { ok: boolean; message?: string }) {
+      signInShown = next;
     },
     push(next: SessionView) {
       view = next;
