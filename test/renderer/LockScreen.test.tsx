@@ -86,6 +86,19 @@ describe('the lock screen says one current thing, about the person at the screen
     expect(screenText).toContain('session.graceMinutes: too large');
   });
 
+  it('a tap on the policy-error screen gets the "Badge read" cue, with the notice still saying what to do', async () => {
+    const fake = fakeApi({
+      ...baseView,
+      screen: 'policy-error',
+      notice: { level: 'error', id: 'policyProblems', params: { problems: 'session.graceMinutes: too large' } },
+    });
+    render(<App api={fake.api} />);
+    await screen.findByTestId('policy-error');
+    act(() => fake.pushBadgeRead());
+    expect(screen.getByTestId('badge-read').textContent).toBe('Badge read');
+    expect(screen.getByTestId('policy-error').textContent).toContain('Use another workstation, and call IT');
+  });
+
   it('speaks Spanish when policy says so, on the screen and in the notices', async () => {
     const fake = fakeApi({
       ...baseView,
