@@ -219,6 +219,8 @@ export const invokeChannels = {
   'session:sign-in-with-password': action('signInWithPassword'),
   /** Stop waiting for the sign-in at the identity provider that the lock screen is waiting for. */
   'session:cancel-sign-in': action('cancelSignIn'),
+  /** Bring the identity provider's sign-in window, which a sign-in is waiting for, back to the front. */
+  'session:show-sign-in': { ...action('showSignIn'), screens: ['no-user', 'locked', 'active'] as const },
   'session:request-step-up': action('requestStepUp', z.object({ action: z.enum(STEP_UP_ACTIONS) })),
   'session:prove-step-up': action('proveStepUp', stepUpProofSchema),
   'session:cancel-step-up': action('cancelStepUp'),

@@ -2,7 +2,7 @@ import type { Clock } from '../../common/clock.js';
 import { messageOf } from '../../common/errors.js';
 import type { Random } from '../../common/random.js';
 import type { BadgeReaderListener } from '../../native/badge-reader.js';
-import type { EventChannel, EventPayload, ReaderStatus } from '../../preload/contract.js';
+import type { EventChannel, EventPayload, InvokeResponse, ReaderStatus } from '../../preload/contract.js';
 import type { AuditEvent, AuditSink } from '../audit/audit-event.js';
 import { ContractServer, type ContractLog } from '../contract/contract-server.js';
 import { reviewHandlers } from '../contract/review-handlers.js';
@@ -55,6 +55,8 @@ export interface CareShellEnvironment {
   preferences?: PreferenceService;
   /** OS-wide idle time (Electron's powerMonitor); absent in the harness. */
   osIdleMs?: () => number;
+  /** Brings the waiting sign-in page to the front (the host's showSignIn); absent in tests and benchmarks. */
+  showSignIn?: () => InvokeResponse<'session:show-sign-in'>;
   log: ContractLog & { info(message: string): void };
   /** The break-glass review queue, when policy configures a review source (audit.review). */
   review?: { service: ReviewService; reviewerRole: string };
@@ -145,6 +147,7 @@ export function createCareShell(env: CareShellEnvironment): CareShell {
         readerStatus: () => env.readers.status(),
         authenticators: () => authenticators,
         preferences,
+        ...(env.showSignIn ? { showSignIn: env.showSignIn } : {}),
       }),
       ...review.handlers,
       ...breakGlassHandlers(() => breakGlass),

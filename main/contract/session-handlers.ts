@@ -1,4 +1,4 @@
-import type { InvokeChannel, InvokeResponse, ReaderStatus } from '../../preload/contract.js';
+import type { InvokeChannel, InvokeResponse, ReaderStatus, SessionView } from '../../preload/contract.js';
 import type { AuthenticatorSetupFlow } from '../app/authenticator-setup.js';
 import type { SessionInput } from '../session/session-input.js';
 import type { HandleUntil, SessionService } from '../session/session-service.js';
@@ -12,9 +12,16 @@ export interface SessionHandlerDeps {
   /** The authenticator-app setup flow; undefined until the app has started. */
   authenticators(): Pick<AuthenticatorSetupFlow, 'confirm' | 'cancel'> | undefined;
   preferences: PreferenceService;
+  /** Brings the waiting sign-in page to the front (WorkstationHost.showSignIn); absent where there is none. */
+  showSignIn?(): Ack;
 }
 
 type Ack = InvokeResponse<'session:lock-now'>;
+
+/** Whether the screen waits for a sign-in at the identity provider: lock screen, enrollment, PIN reset, step-up. */
+function waitsForSignIn(view: SessionView): boolean {
+  return view.signingIn === true || view.enrollment?.step === 'sign-in' || view.stepUp?.proving === 'idp';
+}
 
 /**
  * What each channel does in a running workstation. Most turn the request into one session input and answer
@@ -28,6 +35,7 @@ export function sessionHandlers({
   readerStatus,
   authenticators,
   preferences,
+  showSignIn,
 }: SessionHandlerDeps): Omit<InvokeHandlers<SessionChannel>, ReviewChannel> {
   const accepted = (): Ack => ({ ok: true });
   /** A PIN was right when a session is on screen; otherwise the screen's notice says what to do. */
@@ -57,6 +65,11 @@ export function sessionHandlers({
     'session:prove-step-up': forward((proof) => ({ type: 'step-up-prove', proof })),
     'session:cancel-step-up': forward(() => ({ type: 'step-up-cancel' })),
     'session:lock-now': forward(() => ({ type: 'lock-now' })),
+    'session:show-sign-in': async () => {
+      if (!waitsForSignIn(session.view()))
+        return { ok: false, message: 'No sign-in is waiting: there is no sign-in window to show.' };
+      return showSignIn?.() ?? { ok: false, message: 'This workstation cannot bring the sign-in window forward.' };
+    },
     'readers:get-status': async () => readerStatus(),
     'identity:confirm-authenticator': async ({ code }) =>
       authenticators()?.confirm(code) ?? { ok: false, message: 'The workstation is still starting; try again.' },

@@ -23,6 +23,7 @@ import type { EhrFrame } from '../../preload/contract.js';
 import type { RendererListener, RendererSurface, Stage, WorkstationHost } from '../workstation/workstation-host.js';
 import { builtAppDir } from './built-app.js';
 import { EHR_LINK_PATH, startHarnessServer, type HarnessServer } from './harness-server.js';
+import { harnessSignInPages } from './harness-sign-in-page.js';
 
 export interface DemoOptions {
   /** Defaults to the system clock; tests pass a ManualClock, which also enables /control/advance. */
@@ -232,6 +233,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     const frame = harnessEhrFrame();
     // Start-up enrollments sign in without a browser; after that, sign-ins go where the caller says.
     let signIn: OpenSignInPage = async () => {};
+    const signInPages = harnessSignInPages(() => signIn);
     let surface: RendererSurface | undefined;
     const host: WorkstationHost = {
       workstation: WORKSTATION,
@@ -251,7 +253,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
               ok: false,
               reason: 'the demo has no OS keychain: its policy must set hardening.allowPlaintextKeyStorage.',
             },
-      openSignIn: (url, page) => signIn(url, page),
+      openSignIn: signInPages.open,
+      showSignIn: signInPages.show,
       extraCaPems: [idp.caPem],
       readerOverride: (entry) => (entry.id === reader.id ? reader : undefined),
       serve: (served) => (surface = served),

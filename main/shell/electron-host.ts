@@ -21,7 +21,7 @@ import { NavigationGuard } from './navigation-guard.js';
 import { forwardOsEvents, osIdleMs } from './os-events.js';
 import { electronPreferenceStore } from './preferences-store.js';
 import { safeStorageProtector } from './safe-storage-protector.js';
-import { openSignInWindow } from './sign-in-window.js';
+import { signInWindows } from './sign-in-window.js';
 import { captureWedgeKeys } from './wedge-capture.js';
 import { lockedDownWebPreferences } from './web-preferences.js';
 
@@ -99,6 +99,7 @@ export function createElectronHost(options: ElectronHostOptions = {}): ElectronH
     onBreakGlassLink: (url) => void running?.breakGlassLink(url),
   });
   const disposers: (() => void)[] = [];
+  const signIn = signInWindows(window, guard);
 
   /** Every close or quit is first prevented, then policy decides; before the workstation runs, nothing quits. */
   const askToQuit = (event?: Electron.Event) => {
@@ -125,7 +126,8 @@ export function createElectronHost(options: ElectronHostOptions = {}): ElectronH
     random: systemRandom,
     log,
     keyProtector: ({ allowPlaintext }) => safeStorageProtector({ allowPlaintext }),
-    openSignIn: openSignInWindow(window, guard),
+    openSignIn: signIn.open,
+    showSignIn: signIn.show,
     hardware: {
       hidBackend: createNodeHidBackend(),
       loadPcsc: loadPcscBinding,

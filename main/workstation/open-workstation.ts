@@ -4,7 +4,7 @@ import type { Clock } from '../../common/clock.js';
 import type { Random } from '../../common/random.js';
 import type { BadgeReader } from '../../native/badge-reader.js';
 import { ReaderManager } from '../../native/manager/reader-manager.js';
-import type { ReaderEntry } from '../../native/manager/reader-config.js';
+import type { ReaderConfig, ReaderEntry } from '../../native/manager/reader-config.js';
 import { createReader, type ReaderFactoryDeps } from '../../native/manager/reader-factory.js';
 import type { HotplugSource } from '../../native/manager/hotplug-source.js';
 import type { KeyboardWedgeReader } from '../../native/wedge/keyboard-wedge-reader.js';
@@ -116,14 +116,7 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
       revoked: identityPolicy.revoked,
     });
     const hashBadge = createBadgeHasher(secrets.badgeHashKey);
-    const readerDeps: ReaderFactoryDeps = { clock, ...options.hardware };
-    const readers = new ReaderManager({
-      config: policy.readers,
-      ...readerDeps,
-      ...(options.hardware?.hotplug ? { hotplug: options.hardware.hotplug } : {}),
-      readerFactory: (entry) => options.readerOverride?.(entry) ?? createReader(entry, readerDeps),
-      hashBadgeId: hashBadge,
-    });
+    const readers = openReaders(policy.readers, { ...options, hashBadgeId: hashBadge });
     return {
       identity,
       journal,
@@ -164,4 +157,19 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
     await journal.close();
     throw error;
   }
+}
+
+/** The reader manager for a policy's `readers` section, on the host's hardware and its reader overrides. */
+export function openReaders(
+  config: ReaderConfig,
+  options: Pick<WorkstationOptions, 'clock' | 'hardware' | 'readerOverride'> & { hashBadgeId?: (id: string) => string },
+): ReaderManager {
+  const readerDeps: ReaderFactoryDeps = { clock: options.clock, ...options.hardware };
+  return new ReaderManager({
+    config,
+    ...readerDeps,
+    ...(options.hardware?.hotplug ? { hotplug: options.hardware.hotplug } : {}),
+    readerFactory: (entry) => options.readerOverride?.(entry) ?? createReader(entry, readerDeps),
+    ...(options.hashBadgeId ? { hashBadgeId: options.hashBadgeId } : {}),
+  });
 }

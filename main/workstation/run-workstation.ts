@@ -1,4 +1,5 @@
 import { assertNever, messageOf } from '../../common/errors.js';
+import type { ReaderConfig } from '../../native/manager/reader-config.js';
 import type { ResolvedPolicy } from '../app/careshell-policy.js';
 import { createCareShell, type CareShell } from '../app/create-careshell.js';
 import type { KeyProtector } from '../app/installation-secrets.js';
@@ -15,7 +16,8 @@ import { followMachinePolicy, type MachinePolicyUpdates } from './machine-policy
 import { openWorkstation, type Workstation } from './open-workstation.js';
 import { LOCKED_STAGE, stageOf } from './stage.js';
 import { switchableSurface } from './switchable-surface.js';
-import type { RunningWorkstation, Stage, StartProblem, WorkstationHost } from './workstation-host.js';
+import { startTapCueReaders, type StopTapCue } from './tap-cue-readers.js';
+import type { RendererListener, RunningWorkstation, Stage, StartProblem, WorkstationHost } from './workstation-host.js';
 import { recordStartProblem } from './workstation-journal.js';
 import { hostSettingsOf, readWorkstationPolicy } from './workstation-policy.js';
 
@@ -145,13 +147,34 @@ export function runWorkstation(host: WorkstationHost, options: RunWorkstationOpt
     workstation: host.workstation,
   });
 
-  async function lockOn(problem: StartProblem, protector?: KeyProtector): Promise<void> {
+  /** The readers of the locked screen, confirming taps only (tap-cue-readers.ts); stopped before anything opens them. */
+  let stopTapCue: StopTapCue = async () => {};
+  const releaseReaders = async () => {
+    const stop = stopTapCue;
+    stopTapCue = async () => {};
+    await stop().catch((error: unknown) => log.warn(`readers: stop: ${messageOf(error)}`));
+  };
+
+  async function lockOn(problem: StartProblem, protector?: KeyProtector, readers?: ReaderConfig): Promise<void> {
+    await releaseReaders();
     phase = { kind: 'problem', problem };
     void health.changed();
     const text = problemText(problem);
     log.warn(text);
     present(LOCKED_STAGE);
-    await screen.switchTo({ contract: policyErrorContract(host.workstation, text, log) });
+    const listeners = new Set<RendererListener>();
+    await screen.switchTo({
+      contract: policyErrorContract(host.workstation, text, log),
+      subscribe: (listener) => (listeners.add(listener), () => listeners.delete(listener)),
+    });
+    if (readers) {
+      stopTapCue = await startTapCueReaders(readers, host, (channel, payload) => {
+        for (const listener of listeners) listener(channel, payload);
+      }).catch((error: unknown) => {
+        log.warn(`readers: not started on the locked screen: ${messageOf(error)}`);
+        return async () => {};
+      });
+    }
     // Without a trusted policy no plaintext key storage is allowed, so a refusing host leaves no record here.
     const key = protector ? { ok: true as const, protector } : host.keyProtector({ allowPlaintext: false });
     if (!key.ok) return log.warn(`audit: the start problem is not journaled: ${key.reason}`);
@@ -182,7 +205,12 @@ export function runWorkstation(host: WorkstationHost, options: RunWorkstationOpt
       machine: () => (following?.policy() ?? policy).preferences,
     });
     const breakGlass = breakGlassEnvironment(policy, workstation, host);
-    const careshell = createCareShell({ ...workstation.env, preferences, ...(breakGlass ? { breakGlass } : {}) });
+    const careshell = createCareShell({
+      ...workstation.env,
+      preferences,
+      showSignIn: () => host.showSignIn(),
+      ...(breakGlass ? { breakGlass } : {}),
+    });
     const disposers = followStage(careshell);
     if (policy.ehr && host.loadEhr) {
       const load = host.loadEhr.bind(host);
@@ -256,12 +284,13 @@ export function runWorkstation(host: WorkstationHost, options: RunWorkstationOpt
 
   async function boot(): Promise<void> {
     if (stopping) return;
+    await releaseReaders();
     const policyPath = host.policySource.location;
     const read = await readWorkstationPolicy(host.policySource);
     if (read.kind === 'missing') return lockOn({ kind: 'not-configured', policyPath });
     if (read.kind === 'invalid') {
       const problems = describeProblems(policyPath, read.problems);
-      return lockOn({ kind: 'invalid-policy', policyPath, problems });
+      return lockOn({ kind: 'invalid-policy', policyPath, problems }, undefined, read.readers);
     }
     const { policy } = read;
     const key = host.keyProtector({ allowPlaintext: policy.hardening.allowPlaintextKeyStorage });
@@ -304,6 +333,7 @@ export function runWorkstation(host: WorkstationHost, options: RunWorkstationOpt
       stopWatching();
       await queue;
       present(LOCKED_STAGE);
+      await releaseReaders();
       if (phase.kind === 'running') {
         const { careshell, workstation, disposers } = phase.running;
         if (lockFirst) await careshell.session.handle({ type: 'os', event: 'lock-screen' }).catch(() => undefined);

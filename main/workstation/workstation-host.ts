@@ -85,6 +85,9 @@ export interface HostSettings {
   signInOrigins: string[];
 }
 
+/** What showSignIn did: the page is in front, or why not and where it is (shown to the clinician as is). */
+export type ShowSignInOutcome = { ok: true } | { ok: false; message: string };
+
 export type KeyProtection = { ok: true; protector: KeyProtector } | { ok: false; reason: string };
 
 export interface HostLog {
@@ -115,6 +118,12 @@ export interface WorkstationHost {
   keyProtector(options: { allowPlaintext: boolean }): KeyProtection;
   /** Shows the identity provider's sign-in page (the sign-in window); see OpenSignInPage. */
   readonly openSignIn: OpenSignInPage;
+  /**
+   * Brings the sign-in page openSignIn showed, while its sign-in is still waiting, back in front of the person
+   * (it went behind another window or was minimised). A host that cannot (the harness: a browser tab) answers
+   * ok: false with where the page is; with no page open, ok: false saying so. Must not throw.
+   */
+  showSignIn(): ShowSignInOutcome;
   /** CAs to trust for the identity provider besides the policy's extraCaFiles (the demo's local CA). */
   readonly extraCaPems?: readonly string[];
   /** Real reader hardware (node-hid, PC/SC, hot-plug); the demo has none. */

@@ -2,6 +2,7 @@ import { careShellPolicySchema, resolveCareShellPolicy, type ResolvedPolicy } fr
 import { machinePolicySource, type PlatformPolicyOptions } from '../policy/machine-policy-for-platform.js';
 import { loadMachinePolicy, type MachinePolicySource } from '../policy/machine-policy-source.js';
 import type { PolicyProblem } from '../policy/policy-problem.js';
+import { readerConfigSchema, type ReaderConfig } from '../../native/manager/reader-config.js';
 import type { HostSettings } from './workstation-host.js';
 
 /**
@@ -9,14 +10,42 @@ import type { HostSettings } from './workstation-host.js';
  * defaults: a workstation nobody configured, or whose policy was deleted, stays locked and says so.
  */
 export type PolicyRead =
-  { kind: 'ok'; policy: ResolvedPolicy } | { kind: 'missing' } | { kind: 'invalid'; problems: PolicyProblem[] };
+  | { kind: 'ok'; policy: ResolvedPolicy }
+  | { kind: 'missing' }
+  /**
+   * `readers`: the file's `readers` section when it alone is valid and names a reader, so the locked screen can
+   * confirm taps (docs/workstation.md#start); never used to sign anyone in.
+   */
+  | { kind: 'invalid'; problems: PolicyProblem[]; readers?: ReaderConfig };
 
 export async function readWorkstationPolicy(source: MachinePolicySource): Promise<PolicyRead> {
-  const loaded = await loadMachinePolicy(source, careShellPolicySchema);
-  if (!loaded.ok) return { kind: 'invalid', problems: loaded.problems };
+  let document: unknown;
+  // The same source, keeping what it found: the readers section is read from it when the whole is invalid.
+  const keeping: MachinePolicySource = {
+    location: source.location,
+    describe: () => source.describe(),
+    watch: (options) => source.watch(options),
+    read: async () => {
+      const read = await source.read();
+      if (read.kind === 'found') document = read.document;
+      return read;
+    },
+  };
+  const loaded = await loadMachinePolicy(keeping, careShellPolicySchema);
+  const invalid = (problems: PolicyProblem[]): PolicyRead => {
+    const readers = readersSectionOf(document);
+    return { kind: 'invalid', problems, ...(readers ? { readers } : {}) };
+  };
+  if (!loaded.ok) return invalid(loaded.problems);
   if (loaded.policy === undefined) return { kind: 'missing' };
   const resolved = resolveCareShellPolicy(loaded.policy);
-  return resolved.ok ? { kind: 'ok', policy: resolved.policy } : { kind: 'invalid', problems: resolved.problems };
+  return resolved.ok ? { kind: 'ok', policy: resolved.policy } : invalid(resolved.problems);
+}
+
+function readersSectionOf(document: unknown): ReaderConfig | undefined {
+  if (typeof document !== 'object' || document === null || !('readers' in document)) return undefined;
+  const parsed = readerConfigSchema.safeParse(document.readers);
+  return parsed.success && parsed.data.readers.length > 0 ? parsed.data : undefined;
 }
 
 /**

@@ -2,13 +2,14 @@ import type { ReactNode } from 'react';
 import type { CareShellApi, SessionView } from '../../preload/contract';
 import { useT } from '../i18n/use-t';
 import { PinPad } from './PinPad';
+import { SignInWaiting } from './SignInWaiting';
 
 type EnrollmentView = NonNullable<SessionView['enrollment']>;
 
 /**
  * Enrollment of an unknown badge, or a PIN reset, on the lock screen: first the sign-in at the identity
- * provider (in its own window), then the clinician chooses a PIN. Cancel returns to the lock screen with
- * nothing saved. `notice` is the screen's one notice area, drawn by the lock screen.
+ * provider (in its own window, which the panel can bring back to the front), then the clinician chooses a PIN.
+ * Cancel returns to the lock screen with nothing saved. `notice` is the screen's one notice area, drawn by the lock screen.
  */
 export function EnrollmentPanel({
   enrollment,
@@ -31,9 +32,7 @@ export function EnrollmentPanel({
       {workstation}
       <h1>{title}</h1>
       {notice}
-      <button type="button" className="secondary large" data-testid="enrollment-cancel" onClick={cancel}>
-        {t('common.cancel')}
-      </button>
+      <SignInWaiting api={api} onCancel={cancel} cancelTestId="enrollment-cancel" onMessage={onMessage} />
     </section>
   ) : (
     <>

@@ -5,6 +5,7 @@ import { useT } from '../i18n/use-t';
 import { EnrollmentPanel } from './EnrollmentPanel';
 import { Notice } from './Notice';
 import { PinPad } from './PinPad';
+import { SignInWaiting } from './SignInWaiting';
 
 /**
  * Shown whenever no session is on screen. It never shows PHI: only who owns the kept session. The heading
@@ -107,14 +108,12 @@ export function LockScreen({
                 <p className="lock-hint" aria-busy="true" data-testid="waiting-for-sign-in">
                   {t('lock.waitingForSignIn')}
                 </p>
-                <button
-                  type="button"
-                  className="secondary large"
-                  data-testid="sign-in-cancel"
-                  onClick={() => void api.session.cancelSignIn()}
-                >
-                  {t('common.cancel')}
-                </button>
+                <SignInWaiting
+                  api={api}
+                  onCancel={() => void api.session.cancelSignIn()}
+                  cancelTestId="sign-in-cancel"
+                  onMessage={onMessage}
+                />
               </>
             )}
             {offerPassword && (

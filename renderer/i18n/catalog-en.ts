@@ -49,6 +49,7 @@ export const en = {
     stillLocked: "{{name}}'s session stays locked.",
     signInWithPassword: 'Sign in with your password',
     waitingForSignIn: 'Waiting for the sign-in window. Finish signing in there, or cancel.',
+    showSignIn: 'Show the sign-in window',
   },
   enrollment: {
     enrollTitle: 'This badge is not enrolled yet',

@@ -47,6 +47,7 @@ export const es: Catalog = {
     stillLocked: 'La sesión de {{name}} sigue bloqueada.',
     signInWithPassword: 'Iniciar sesión con su contraseña',
     waitingForSignIn: 'Esperando la ventana de inicio de sesión. Termine allí, o cancele.',
+    showSignIn: 'Mostrar la ventana de inicio de sesión',
   },
   enrollment: {
     enrollTitle: 'Esta tarjeta aún no está registrada',

@@ -26,6 +26,8 @@ describe('enrollment on the lock screen', () => {
     expect(screen.getByTestId('notice').textContent).toBe(
       'Sign in with your hospital account in the sign-in window to enroll this badge.',
     );
+    await act(async () => fireEvent.click(screen.getByTestId('show-sign-in')));
+    expect(fake.calls.filter((c) => c === 'show-sign-in')).toHaveLength(1);
     await act(async () => fireEvent.click(screen.getByTestId('enrollment-cancel')));
     expect(fake.calls).toContain('cancel-enrollment');
   });
@@ -38,6 +40,8 @@ describe('enrollment on the lock screen', () => {
     render(<App api={fake.api} />);
     await screen.findByTestId('pin-pad');
     expect(screen.getByTestId('enrolling-user').textContent).toBe('Eve Martin, RN');
+    // Signed in already: no sign-in window to bring back.
+    expect(screen.queryByTestId('show-sign-in')).toBeNull();
     await typePin('2580');
     await typePin('2580');
     expect(fake.chosenPins).toEqual(['2580']);

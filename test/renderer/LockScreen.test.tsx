@@ -86,6 +86,19 @@ describe('the lock screen says one current thing, about the person at the screen
     expect(screenText).toContain('session.graceMinutes: too large');
   });
 
+  it('a tap on the policy-error screen gets the "Badge read" cue, with the notice still saying what to do', async () => {
+    const fake = fakeApi({
+      ...baseView,
+      screen: 'policy-error',
+      notice: { level: 'error', id: 'policyProblems', params: { problems: 'session.graceMinutes: too large' } },
+    });
+    render(<App api={fake.api} />);
+    await screen.findByTestId('policy-error');
+    act(() => fake.pushBadgeRead());
+    expect(screen.getByTestId('badge-read').textContent).toBe('Badge read');
+    expect(screen.getByTestId('policy-error').textContent).toContain('Use another workstation, and call IT');
+  });
+
   it('speaks the preferred language, on the screen and in the notices', async () => {
     const fake = fakeApi(
       { ...baseView, notice: { level: 'error', id: 'badgeNotEnrolled' } },
@@ -138,5 +151,33 @@ describe('no dead ends while a sign-in is awaited', () => {
     expect(screen.queryByTestId('sign-in-with-password')).toBeNull();
     fireEvent.click(screen.getByTestId('sign-in-cancel'));
     expect(fake.calls).toContain('cancel-sign-in');
+  });
+
+  it('while waiting (a PIN lockout), "Show the sign-in window" asks main to bring it to the front', async () => {
+    const fake = fakeApi({ ...locked, signingIn: true, notice: { level: 'warning', id: 'pinLockedOut' } });
+    render(<App api={fake.api} />);
+    const show = await screen.findByTestId('show-sign-in');
+    await act(async () => fireEvent.click(show));
+    expect(screen.getByTestId('show-sign-in').textContent).toBe('Show the sign-in window');
+    expect(fake.calls.filter((c) => c === 'show-sign-in')).toHaveLength(1);
+  });
+
+  it('when main cannot bring it forward, the notice area says where the sign-in page is', async () => {
+    const fake = fakeApi({ ...baseView, signingIn: true, notice: { level: 'info', id: 'signInWithPassword' } });
+    fake.answerShowSignIn({ ok: false, message: 'The sign-in page is open in another tab at https://idp.test/a' });
+    render(<App api={fake.api} />);
+    const show = await screen.findByTestId('show-sign-in');
+    await act(async () => fireEvent.click(show));
+    expect(screen.getByTestId('notice').textContent).toBe(
+      'The sign-in page is open in another tab at https://idp.test/a',
+    );
+  });
+
+  it('offers no "Show the sign-in window" when no sign-in is awaited', async () => {
+    const fake = fakeApi({ ...locked, withoutBadge: 'always' });
+    render(<App api={fake.api} />);
+    await screen.findByTestId('sign-in-with-password');
+    expect(screen.queryByTestId('show-sign-in')).toBeNull();
+    expect(screen.queryByTestId('waiting-for-sign-in')).toBeNull();
   });
 });

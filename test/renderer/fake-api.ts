@@ -28,6 +28,7 @@ export function fakeApi(initial: SessionView, preferences: Partial<PreferencesVi
   const pins: string[] = [];
   const chosenPins: string[] = [];
   let pinAnswer: { ok: boolean; message?: string } = { ok: true };
+  let signInShown: { ok: boolean; message?: string } = { ok: true };
   const proofs: unknown[] = [];
   const codes: string[] = [];
   const readers: ReaderStatus = { readers: [{ id: 'r1', description: 'Reader', state: 'ready' }] };
@@ -56,6 +57,8 @@ export function fakeApi(initial: SessionView, preferences: Partial<PreferencesVi
         emit('preferences:changed', prefs);
         return { ok: true };
       }
+      case 'session:show-sign-in':
+        return (calls.push('show-sign-in'), signInShown);
       case 'session:request-step-up':
         return (calls.push(`step-up:${fields.action}`), { ok: true });
       default:
@@ -87,6 +90,10 @@ export function fakeApi(initial: SessionView, preferences: Partial<PreferencesVi
     },
     answerPin(next: { ok: boolean; message?: string }) {
       pinAnswer = next;
+    },
+    /** What main answers to "Show the sign-in window" (ok by default). */
+    answerShowSignIn(next: { ok: boolean; message?: string }) {
+      signInShown = next;
     },
     push(next: SessionView) {
       view = next;

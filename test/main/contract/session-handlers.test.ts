@@ -18,7 +18,11 @@ import { flush, makeRig } from '../session/session-test-kit.js';
 const locked: SessionView = { screen: 'locked', workstation: 'WS-1', profile: 'default', suspendedCount: 0 };
 
 function rig(
-  options: { readers?: ReaderStatus; authenticators?: Pick<AuthenticatorSetupFlow, 'confirm' | 'cancel'> } = {},
+  options: {
+    readers?: ReaderStatus;
+    authenticators?: Pick<AuthenticatorSetupFlow, 'confirm' | 'cancel'>;
+    showSignIn?: () => { ok: boolean; message?: string };
+  } = {},
 ) {
   const inputs: SessionInput[] = [];
   let view: SessionView = locked;
@@ -37,10 +41,14 @@ function rig(
     readerStatus: () => readers,
     authenticators: () => options.authenticators,
     preferences: preferenceService({ store: memoryPreferenceStore(), machine: () => ({ soundCues: false }) }),
+    ...(options.showSignIn ? { showSignIn: options.showSignIn } : {}),
   });
   return {
     handlers,
     inputs,
+    setView(shown: SessionView) {
+      view = shown;
+    },
     afterInput(changed: SessionView) {
       next = changed;
     },
@@ -144,6 +152,62 @@ describe('sessionHandlers: what each channel does in a running workstation', () 
   });
 });
 
+describe('session:show-sign-in: the waiting sign-in window back to the front', () => {
+  const waiting: [string, SessionView][] = [
+    ['a full sign-in on the lock screen (PIN lockout, password)', { ...locked, signingIn: true }],
+    ['the sign-in of an enrollment', { ...locked, enrollment: { purpose: 'enroll', step: 'sign-in' } }],
+    ['the sign-in of a PIN reset', { ...locked, enrollment: { purpose: 'pin-reset', step: 'sign-in' } }],
+    [
+      'a step-up at the identity provider',
+      {
+        ...locked,
+        screen: 'active',
+        stepUp: { action: 'export', methods: ['idp', 'totp'], proving: 'idp' },
+      },
+    ],
+  ];
+  it.each(waiting)('asks the host to show it while the screen waits for %s', async (_what, view) => {
+    let shown = 0;
+    const { handlers, setView, inputs } = rig({ showSignIn: () => (shown++, { ok: true }) });
+    setView(view);
+    expect(await handlers['session:show-sign-in'](undefined)).toEqual({ ok: true });
+    expect(shown).toBe(1);
+    expect(inputs).toEqual([]);
+  });
+
+  it("passes on the host's answer when it cannot (the harness says where the page is)", async () => {
+    const where = { ok: false, message: 'the sign-in page is open in another tab at https://idp.example/authorize' };
+    const { handlers, setView } = rig({ showSignIn: () => where });
+    setView({ ...locked, signingIn: true });
+    expect(await handlers['session:show-sign-in'](undefined)).toEqual(where);
+  });
+
+  const idle: [string, SessionView][] = [
+    ['the plain lock screen', locked],
+    ['the choose-a-PIN step', { ...locked, enrollment: { purpose: 'enroll', step: 'choose-pin' } }],
+    ['a step-up waiting for a code', { ...locked, screen: 'active', stepUp: { action: 'export', methods: ['totp'] } }],
+  ];
+  it.each(idle)('refuses, saying why, on %s: no sign-in is waiting', async (_what, view) => {
+    let shown = 0;
+    const { handlers, setView } = rig({ showSignIn: () => (shown++, { ok: true }) });
+    setView(view);
+    expect(await handlers['session:show-sign-in'](undefined)).toEqual({
+      ok: false,
+      message: 'No sign-in is waiting: there is no sign-in window to show.',
+    });
+    expect(shown).toBe(0);
+  });
+
+  it('says so where the workstation has no way to show it', async () => {
+    const { handlers, setView } = rig();
+    setView({ ...locked, signingIn: true });
+    expect(await handlers['session:show-sign-in'](undefined)).toEqual({
+      ok: false,
+      message: 'This workstation cannot bring the sign-in window forward.',
+    });
+  });
+});
+
 describe('session:submit-pin with the real session service', () => {
   it('answers the PIN that locks the account at once, while the full sign-in it opened is still open', async () => {
     const session = makeRig({ policy: { reverifyInGrace: 'badge+pin' } });
@@ -169,5 +233,29 @@ describe('session:submit-pin with the real session service', () => {
     expect(session.auth.signals[0]!.aborted).toBe(false);
     expect(session.audit.events.map((e) => e.type)).toContain('pin.lockout');
     session.service.dispose(); // closes the sign-in window left open
+  });
+
+  it('shows the sign-in window the PIN lockout opened, and refuses once that sign-in was cancelled', async () => {
+    const session = makeRig({ policy: { reverifyInGrace: 'badge+pin' } });
+    let shown = 0;
+    const handlers = sessionHandlers({
+      session: session.service,
+      readerStatus: () => ({ readers: [] }),
+      authenticators: () => undefined,
+      preferences: preferenceService({ store: memoryPreferenceStore(), machine: () => ({}) }),
+      showSignIn: () => (shown++, { ok: true }),
+    });
+    await session.tap('alice');
+    await session.service.handle({ type: 'lock-now' });
+    await session.tap('alice');
+    session.auth.hold = true;
+    for (let i = 0; i < 3; i++) await handlers['session:submit-pin']({ pin: '0000' });
+    expect(session.service.view().signingIn).toBe(true);
+    expect(await handlers['session:show-sign-in'](undefined)).toEqual({ ok: true });
+    expect(shown).toBe(1);
+    await handlers['session:cancel-sign-in'](undefined);
+    expect(await handlers['session:show-sign-in'](undefined)).toMatchObject({ ok: false });
+    expect(shown).toBe(1);
+    session.service.dispose();
   });
 });

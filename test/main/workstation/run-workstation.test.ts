@@ -333,3 +333,58 @@ describe('runWorkstation: OS events, quitting and shutdown', () => {
     expect(run.parts()).toBeUndefined();
   });
 });
+
+describe('runWorkstation: "Show the sign-in window"', () => {
+  it('is refused on the policy-error screen, and on a lock screen waiting for no sign-in the host is not asked', async () => {
+    const broken = await started();
+    await expect(broken.host.invoke('session:show-sign-in')).rejects.toThrow(
+      /Refused session:show-sign-in: the policy-error screen/,
+    );
+    const { host } = await started(goodPolicy());
+    expect(host.view?.screen).toBe('no-user');
+    expect(await host.invoke('session:show-sign-in')).toEqual({
+      ok: false,
+      message: 'No sign-in is waiting: there is no sign-in window to show.',
+    });
+    expect(host.calls).not.toContain('showSignIn');
+  });
+});
+
+describe('runWorkstation: a tap on the policy-error screen', () => {
+  const brokenSession = { session: { graceMinutes: 9999 } };
+
+  it('with a valid readers section: "Badge read" at once, nobody signed in; the fixed policy takes the reader over', async () => {
+    const { host, run } = await started({ ...goodPolicy(), ...brokenSession });
+    expect(run.problem()?.kind).toBe('invalid-policy');
+    const read = new Promise<unknown>((resolve) =>
+      host.surface!.subscribe((channel, payload) => channel === 'readers:badge-read' && resolve(payload)),
+    );
+    host.reader.tap(NURSE_BADGE);
+    expect(await read).toEqual({ readerId: 'fake-reader' });
+    expect(host.view?.screen).toBe('policy-error');
+    expect(host.stages.every((stage) => stage.locked)).toBe(true);
+    expect((await host.journal()).map((e) => e.type)).toEqual(['policy.invalid']);
+
+    await host.writePolicy(goodPolicy());
+    host.policyChanged();
+    await host.until(() => run.parts() !== undefined && host.view?.screen === 'no-user');
+    await nurseSignedIn(host, run);
+  });
+
+  it('with a broken readers section too: no reader runs, as before', async () => {
+    const { host, run } = await started({
+      ...goodPolicy(),
+      ...brokenSession,
+      readers: { readers: [{ driver: 'simulated', id: 'fake-reader' }], debounceMs: -1 },
+    });
+    expect(run.problem()?.kind).toBe('invalid-policy');
+    expect(() => host.reader.tap(NURSE_BADGE)).toThrow(/is stopped/);
+  });
+
+  it('stops the readers at shutdown', async () => {
+    const { host, run } = await started({ ...goodPolicy(), ...brokenSession });
+    host.reader.tap(NURSE_BADGE);
+    await run.stop();
+    expect(() => host.reader.tap(NURSE_BADGE)).toThrow(/is stopped/);
+  });
+});

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { careShellPolicySchema, resolveCareShellPolicy } from '../../../main/app/careshell-policy.js';
-import { hostSettingsOf, workstationPolicySource } from '../../../main/workstation/workstation-policy.js';
+import type { MachinePolicySource } from '../../../main/policy/machine-policy-source.js';
+import {
+  hostSettingsOf,
+  readWorkstationPolicy,
+  workstationPolicySource,
+} from '../../../main/workstation/workstation-policy.js';
 
 describe('workstationPolicySource', () => {
   const at = (packaged: boolean, env: Record<string, string>, platform: NodeJS.Platform = 'linux') =>
@@ -49,5 +54,35 @@ describe('hostSettingsOf', () => {
     });
     expect(parsed.success).toBe(false);
     expect(parsed.error?.issues[0]?.path).toEqual(['identity', 'allowedOrigins', 0]);
+  });
+});
+
+describe('readWorkstationPolicy: the readers section of an invalid policy', () => {
+  /** A source that finds `document` (the file's JSON); it is never watched here. */
+  const finding = (document: unknown): MachinePolicySource => ({
+    location: '/etc/careshell/policy.json',
+    describe: () => 'test source',
+    read: async () => ({ kind: 'found', document }),
+    watch: () => () => {},
+  });
+  const readers = { readers: [{ driver: 'simulated', id: 'front-desk' }] };
+
+  it('comes with the problems when it alone is valid and names a reader', async () => {
+    const read = await readWorkstationPolicy(finding({ version: 1, readers, session: { graceMinutes: 9999 } }));
+    expect(read).toMatchObject({ kind: 'invalid', readers: { readers: [{ id: 'front-desk' }], debounceMs: 1500 } });
+  });
+
+  it('is left out when it is wrong itself, names no reader, or the file is not an object', async () => {
+    const broken = { session: { graceMinutes: 9999 } };
+    for (const document of [
+      { version: 1, ...broken, readers: { ...readers, debounceMs: -1 } },
+      { version: 1, ...broken, readers: { readers: [] } },
+      { version: 1, ...broken },
+      'not a policy',
+    ]) {
+      const read = await readWorkstationPolicy(finding(document));
+      expect(read.kind).toBe('invalid');
+      expect(read).not.toHaveProperty('readers');
+    }
   });
 });

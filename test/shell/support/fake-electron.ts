@@ -253,7 +253,30 @@ export class BrowserWindow extends EventEmitter {
   isVisible(): boolean {
     return this.visible;
   }
-  focus(): void {}
+  /** Brought to the front: focus() and moveTop() calls, in order (the window manager's stacking is not modelled). */
+  readonly raised: ('focus' | 'moveTop')[] = [];
+  minimized = false;
+  focus(): void {
+    this.raised.push('focus');
+  }
+  moveTop(): void {
+    this.raised.push('moveTop');
+  }
+  /** The person minimised it (or the window manager hid it behind another window with hide()). */
+  minimize(): void {
+    this.minimized = true;
+    this.visible = false;
+  }
+  isMinimized(): boolean {
+    return this.minimized;
+  }
+  restore(): void {
+    this.minimized = false;
+    this.visible = true;
+  }
+  hide(): void {
+    this.visible = false;
+  }
   removeMenu(): void {
     this.menuRemoved = true;
   }

@@ -12,6 +12,7 @@ import type {
   HostSettings,
   KeyProtection,
   RendererSurface,
+  ShowSignInOutcome,
   Stage,
   WorkstationHost,
 } from '../../../../main/workstation/workstation-host.js';
@@ -119,6 +120,13 @@ export class FakeHost implements WorkstationHost {
   }
 
   readonly openSignIn = async () => {};
+
+  /** What showSignIn answers (set by the test); each call is recorded. */
+  signInShown: ShowSignInOutcome = { ok: true };
+  showSignIn(): ShowSignInOutcome {
+    this.calls.push('showSignIn');
+    return this.signInShown;
+  }
 
   readerOverride(entry: { id: string }) {
     return entry.id === this.reader.id ? this.reader : undefined;
