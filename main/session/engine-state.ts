@@ -211,6 +211,8 @@ export type EngineEvent =
   | { type: 'step-up-request'; action: StepUpAction; userId: string; methods: readonly StepUpMethod[] }
   | { type: 'step-up-prove'; proof: StepUpProof }
   | { type: 'step-up-result'; token: number; method: StepUpMethod; result: StepUpCheck }
+  /** The PinService refused the PIN offered as a step-up proof (wrong, too soon, locked, unusable, uncheckable). */
+  | { type: 'step-up-pin-refused'; token: number; result: Exclude<PinResult, { ok: true }> }
   | { type: 'step-up-cancel' }
   | {
       type: 'full-sign-in-result';
@@ -262,7 +264,7 @@ export interface StepUpOutcome {
   sessionId: string;
   ok: boolean;
   /** How it was proved, when it was. */
-  method?: 'idp' | 'totp';
+  method?: StepUpMethod;
 }
 
 /** Asks the identity layer to check one step-up proof. */
