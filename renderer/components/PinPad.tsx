@@ -21,8 +21,11 @@ export function PinPad({
   onCancel,
   onForgot,
   onMessage,
+  verifyLabel,
 }: {
   mode?: 'verify' | 'choose';
+  /** The verify button's label where it does not unlock (a step-up confirms). */
+  verifyLabel?: string;
   onSubmit: (pin: string) => Promise<{ ok: boolean; message?: string }>;
   onCancel: () => void;
   /** Offered when a forgotten PIN can be reset here (full sign-in, then a new PIN). */
@@ -131,7 +134,7 @@ export function PinPad({
           {busy
             ? t('common.checking')
             : mode === 'verify'
-              ? t('pinPad.unlock')
+              ? (verifyLabel ?? t('pinPad.unlock'))
               : first === undefined
                 ? t('pinPad.next')
                 : t('pinPad.set')}
