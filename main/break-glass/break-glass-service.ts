@@ -370,7 +370,7 @@ export function createBreakGlass(deps: BreakGlassDeps): BreakGlass {
       if (event.kind === 'terminated') {
         ended.add(event.sessionId);
         lastPath.delete(event.sessionId);
-        void end(event.sessionId, event.signedOut ? 'sign-out' : 'session-end', false);
+        void end(event.sessionId, event.signedOut ? 'sign-out' : event.revoked ? 'revoked' : 'session-end', false);
       }
       publish();
     }),

@@ -244,6 +244,8 @@ export interface LifecycleEvent {
   userId: string;
   /** terminated: the user signed out (tap-out by policy), rather than policy or time ending the session. */
   signedOut?: boolean;
+  /** terminated: an administrator revoked the account. */
+  revoked?: boolean;
 }
 
 export interface FullSignInRequest {

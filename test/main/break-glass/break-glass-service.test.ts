@@ -93,7 +93,7 @@ describe('break-glass grant lifecycle (ManualClock, a grant server in memory)', 
     expect(stops(rig)).toEqual(['expiry']);
   });
 
-  it('survives lock and resume; ends with the session (sign-out, grace, lifetime) on the server', async () => {
+  it('survives lock and resume; ends with the session (sign-out, grace, lifetime, revocation) on the server', async () => {
     const rig = breakGlassRig();
     await rig.lifecycle('shown', 's1', 'u-ana');
     await rig.grant('s1', 'u-ana');
@@ -110,9 +110,15 @@ describe('break-glass grant lifecycle (ManualClock, a grant server in memory)', 
     await rig.lifecycle('shown', 's2', 'u-ana');
     await rig.grant('s2', 'u-ana');
     await rig.lifecycle('hidden', 's2', 'u-ana');
-    await rig.lifecycle('terminated', 's2', 'u-ana', true);
+    await rig.lifecycle('terminated', 's2', 'u-ana', { signedOut: true });
     expect(rig.server.active()).toEqual([]);
     expect(stops(rig)).toEqual(['session-end', 'sign-out']);
+    // So does an administrator's revocation of the account.
+    await rig.lifecycle('shown', 's3', 'u-ana');
+    await rig.grant('s3', 'u-ana');
+    await rig.lifecycle('terminated', 's3', 'u-ana', { revoked: true });
+    expect(rig.server.active()).toEqual([]);
+    expect(stops(rig)).toEqual(['session-end', 'sign-out', 'revoked']);
   });
 
   it('a grant the EHR issues after the session ended (a slow answer) is ended at once, and no view is reloaded', async () => {

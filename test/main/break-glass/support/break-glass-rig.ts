@@ -150,8 +150,13 @@ export function breakGlassRig(policy: Record<string, unknown> = { scopes: ['pati
     episodes,
     breakGlass,
     settle,
-    async lifecycle(kind: LifecycleEvent['kind'], sessionId: string, userId: string, signedOut = false) {
-      for (const listener of lifecycle) listener({ kind, sessionId, userId, ...(signedOut ? { signedOut } : {}) });
+    async lifecycle(
+      kind: LifecycleEvent['kind'],
+      sessionId: string,
+      userId: string,
+      why: Pick<LifecycleEvent, 'signedOut' | 'revoked'> = {},
+    ) {
+      for (const listener of lifecycle) listener({ kind, sessionId, userId, ...why });
       await settle();
     },
     async stepUp(sessionId: string, userId: string, ok: boolean) {
