@@ -60,6 +60,25 @@ describe('break-glass grant lifecycle (ManualClock, a grant server in memory)', 
     });
   });
 
+  it('records how the clinician proved it was them: their PIN, when the step-up was proved that way', async () => {
+    const rig = breakGlassRig();
+    await rig.lifecycle('shown', 's1', 'u-ana');
+    await rig.breakGlass.openLink(LINK);
+    await rig.breakGlass.confirm({
+      scope: 'patient',
+      patient: 'Patient/p-1005',
+      reasonCode: 'emergency-care',
+      reasonText: 'Collapsed',
+      attested: true,
+      durationMinutes: 60,
+    });
+    await rig.stepUp('s1', 'u-ana', true, 'pin');
+    expect(rig.audit.events.find((e) => e.type === 'breakglass.start')).toMatchObject({
+      outcome: 'success',
+      details: { stepUp: 'pin' },
+    });
+  });
+
   it('a failed step-up grants nothing and says so in the dialog', async () => {
     const rig = breakGlassRig();
     await rig.lifecycle('shown', 's1', 'u-ana');
