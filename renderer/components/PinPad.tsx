@@ -98,7 +98,15 @@ export function PinPad({
   }, [press, submit, onCancel]);
 
   return (
-    <section className="pin-pad" data-testid="pin-pad" aria-label={t('pinPad.label')} ref={pad} tabIndex={-1}>
+    // data-autofocus: inside a dialog (step-up) the dialog focuses the pad too, not its first key, so Enter submits.
+    <section
+      className="pin-pad"
+      data-testid="pin-pad"
+      aria-label={t('pinPad.label')}
+      ref={pad}
+      tabIndex={-1}
+      data-autofocus
+    >
       <div className="pin-dots" aria-live="polite" data-testid="pin-dots">
         {pin.length === 0 ? (
           <span className="pin-placeholder">{placeholder(t, mode, first)}</span>

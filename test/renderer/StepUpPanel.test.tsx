@@ -35,6 +35,8 @@ describe('step-up over the signed-in view', () => {
     expect(screen.queryByTestId('step-up-code')).toBeNull(); // the pad reads the keyboard: never beside a code field
     expect(screen.queryByTestId('step-up-cancel')).toBeNull(); // the pad has its own Cancel
     expect(screen.getByTestId('pin-submit').textContent).toBe('Confirm');
+    // The dialog focuses the pad, not its first key, so Enter submits rather than typing a 1.
+    expect(document.activeElement).toBe(screen.getByTestId('pin-pad'));
     for (const key of ['1', '2', '3']) fireEvent.keyDown(window, { key });
     await act(async () => fireEvent.click(screen.getByTestId('pin-submit')));
     expect(fake.proofs).toEqual([]); // too short: the pad says so and sends nothing
