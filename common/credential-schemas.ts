@@ -14,4 +14,5 @@ export const authenticatorCodeSchema = z.string().regex(/^\d{6}$/, 'An authentic
 export const stepUpProofSchema = z.discriminatedUnion('method', [
   z.object({ method: z.literal('idp') }),
   z.object({ method: z.literal('totp'), code: authenticatorCodeSchema }),
+  z.object({ method: z.literal('pin'), pin: pinSchema }),
 ]);

@@ -54,13 +54,14 @@ export const sessionViewSchema = z.object({
     .optional(),
   /**
    * On the active screen: a high-risk action waits for the user to confirm it is them, by one of `methods`
-   * (a fresh sign-in at the identity provider, or a code from their authenticator app); `proving` while one is checked.
+   * (a fresh sign-in at the identity provider, a code from their authenticator app, or their PIN); `proving` while one
+   * is checked.
    */
   stepUp: z
     .object({
       action: z.enum(STEP_UP_ACTIONS),
-      methods: z.array(z.enum(['idp', 'totp'])).min(1),
-      proving: z.enum(['idp', 'totp']).optional(),
+      methods: z.array(z.enum(['idp', 'totp', 'pin'])).min(1),
+      proving: z.enum(['idp', 'totp', 'pin']).optional(),
     })
     .optional(),
   /** Milliseconds left at the moment the view was sent; the renderer counts down locally. */

@@ -185,7 +185,7 @@ export const POLICY_KEY_TEXT: Record<string, PolicyKeyText> = {
   'identity.stepUp.actions.*.methods': {
     title: 'Step-up methods',
     description:
-      'How a person proves it is them again for this action: idp (the identity provider), totp. Required once any key of the action is set: an action set in policy replaces all its defaults.',
+      'How a person proves it is them again for this action: idp (a fresh sign-in at the identity provider), totp (a code from their authenticator app), pin (their own PIN, counted towards the same back-off and lockout as at the lock screen; not for authenticator-setup). Required once any key of the action is set: an action set in policy replaces all its defaults.',
   },
   'identity.stepUp.actions.*.allowedRoles': {
     title: 'Step-up roles',

@@ -69,7 +69,7 @@ interface Dialog {
   /** The confirmed form, waiting for the step-up. */
   confirmed?: ConfirmRequest;
   /** How the clinician proved it was them. */
-  stepUp?: 'idp' | 'totp';
+  stepUp?: 'idp' | 'totp' | 'pin';
   /** The clinician's token, fetched while they prove it is them, so the grant request does not wait for it. */
   token?: Promise<string | undefined>;
   /** Above the frequency limit: a second clinician's badge, then their PIN. */
@@ -370,7 +370,7 @@ export function createBreakGlass(deps: BreakGlassDeps): BreakGlass {
       if (event.kind === 'terminated') {
         ended.add(event.sessionId);
         lastPath.delete(event.sessionId);
-        void end(event.sessionId, event.signedOut ? 'sign-out' : 'session-end', false);
+        void end(event.sessionId, event.signedOut ? 'sign-out' : event.revoked ? 'revoked' : 'session-end', false);
       }
       publish();
     }),

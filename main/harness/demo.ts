@@ -42,6 +42,8 @@ export interface DemoOptions {
   breakGlass?: Record<string, unknown>;
   /** The demo policy's `session` section (benchmarks: an idle timeout longer than a grant). */
   session?: Record<string, unknown>;
+  /** The demo policy's `identity.stepUp` section (tests: break-glass proved with the PIN). */
+  stepUp?: Record<string, unknown>;
 }
 
 /** A demo clinician: an identity-provider account with an enrolled badge and a PIN. */
@@ -103,7 +105,7 @@ function demoPolicy(
   idp: LocalIdp,
   ehr: DemoEhr,
   readerId: string,
-  options: Pick<DemoOptions, 'profile' | 'breakGlass' | 'session'>,
+  options: Pick<DemoOptions, 'profile' | 'breakGlass' | 'session' | 'stepUp'>,
   review: DemoReview,
 ): Record<string, unknown> {
   const { profile } = options;
@@ -144,6 +146,7 @@ function demoPolicy(
       knownAuthorities: idp.msal.knownAuthorities,
       protocolMode: idp.msal.protocolMode,
       consentForOfflineAccess: idp.msal.consentForOfflineAccess,
+      ...(options.stepUp ? { stepUp: options.stepUp } : {}),
     },
     ehr: { url: `${ehr.origin}/` },
     breakGlass: options.breakGlass ?? { scopes: ['patient', 'all-restricted'] },

@@ -211,6 +211,8 @@ export type EngineEvent =
   | { type: 'step-up-request'; action: StepUpAction; userId: string; methods: readonly StepUpMethod[] }
   | { type: 'step-up-prove'; proof: StepUpProof }
   | { type: 'step-up-result'; token: number; method: StepUpMethod; result: StepUpCheck }
+  /** The PinService refused the PIN offered as a step-up proof (wrong, too soon, locked, unusable, uncheckable). */
+  | { type: 'step-up-pin-refused'; token: number; result: Exclude<PinResult, { ok: true }> }
   | { type: 'step-up-cancel' }
   | {
       type: 'full-sign-in-result';
@@ -242,6 +244,8 @@ export interface LifecycleEvent {
   userId: string;
   /** terminated: the user signed out (tap-out by policy), rather than policy or time ending the session. */
   signedOut?: boolean;
+  /** terminated: an administrator revoked the account. */
+  revoked?: boolean;
 }
 
 export interface FullSignInRequest {
@@ -262,7 +266,7 @@ export interface StepUpOutcome {
   sessionId: string;
   ok: boolean;
   /** How it was proved, when it was. */
-  method?: 'idp' | 'totp';
+  method?: StepUpMethod;
 }
 
 /** Asks the identity layer to check one step-up proof. */

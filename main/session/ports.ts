@@ -43,7 +43,11 @@ export interface Authenticator {
 export type { StepUpAction, StepUpMethod } from '../identity/step-up/step-up-policy.js';
 import type { StepUpAction, StepUpMethod } from '../identity/step-up/step-up-policy.js';
 
-export type StepUpProof = { method: 'idp' } | { method: 'totp'; code: string };
+/** What the user offers; a PIN is checked by the PinService first, as at the lock screen (counted, audited). */
+export type StepUpProof = { method: 'idp' } | { method: 'totp'; code: string } | { method: 'pin'; pin: string };
+
+/** What the StepUp port checks: for a PIN, only that policy accepts it here, once the PinService has accepted it. */
+export type StepUpPolicyProof = Exclude<StepUpProof, { method: 'pin' }> | { method: 'pin'; pinAccepted: true };
 
 /** retry: the proof was wrong (a mistyped code) and the user may try again; otherwise the step-up is over. */
 export type StepUpCheck = { ok: true } | { ok: false; retry: boolean; message: string };
@@ -55,7 +59,7 @@ export type StepUpCheck = { ok: true } | { ok: false; retry: boolean; message: s
 export interface StepUp {
   methodsFor(userId: string, action: StepUpAction): Promise<StepUpMethod[]>;
   /** signal: aborted once the engine no longer waits for this proof; a sign-in page it opened then closes. */
-  prove(userId: string, action: StepUpAction, proof: StepUpProof, signal: AbortSignal): Promise<StepUpCheck>;
+  prove(userId: string, action: StepUpAction, proof: StepUpPolicyProof, signal: AbortSignal): Promise<StepUpCheck>;
 }
 
 export type EnrollmentPurpose = 'enroll' | 'pin-reset';

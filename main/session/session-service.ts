@@ -8,7 +8,8 @@ import type { SessionPolicy } from '../policy/session-settings.js';
 import { idleDeadlineDue, nextDeadline } from './deadlines.js';
 import type { AuditDraft, Decision, EngineEvent, EngineState, LifecycleEvent, StepUpOutcome } from './engine-state.js';
 import { initialState } from './engine-state.js';
-import type { Authenticator, Enrollment, PinResult, PinService, StepUp, StepUpCheck, UserDirectory } from './ports.js';
+import type { Authenticator, Enrollment, PinService, StepUp, UserDirectory } from './ports.js';
+import { checkStepUpProof, verifyPin } from './proof-checks.js';
 import { decide } from './engine/decide.js';
 import { effectivePending } from './engine/selectors.js';
 import { parseSessionInput, type OsEvent, type SessionInput } from './session-input.js';
@@ -248,19 +249,10 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
       answered(req.token);
       await dispatch({ type: 'full-sign-in-result', token: req.token, outcome });
     });
-    const proofs = d.stepUpProofs.map(async ({ token, userId, action, proof }) => {
-      const check = deps.stepUp
-        ? deps.stepUp
-            .prove(userId, action, proof, waitFor(token))
-            .catch((err: unknown): StepUpCheck => ({ ok: false, retry: false, message: messageOf(err) }))
-        : Promise.resolve<StepUpCheck>({
-            ok: false,
-            retry: false,
-            message: 'step-up is not available on this workstation',
-          });
-      const result = await check;
-      answered(token);
-      await dispatch({ type: 'step-up-result', token, method: proof.method, result });
+    const proofs = d.stepUpProofs.map(async (request) => {
+      const event = await checkStepUpProof(deps, request, waitFor(request.token));
+      answered(request.token);
+      await dispatch(event);
     });
     const started = [...signIns, ...enrollments, ...proofs];
     if (until === 'answered') void Promise.all(started);
@@ -288,9 +280,7 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
       case 'pin': {
         const target = effectivePending(state);
         if (target?.kind !== 'pin') return send({ type: 'pin-refused' });
-        const result = await deps.pins
-          .verify(target.user.userId, input.pin)
-          .catch((err: unknown): PinResult => ({ ok: false, reason: 'unavailable', message: messageOf(err) }));
+        const result = await verifyPin(deps.pins, target.user.userId, input.pin);
         return send({
           type: 'pin-result',
           token: target.token,

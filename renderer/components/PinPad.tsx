@@ -26,8 +26,11 @@ export function PinPad({
   onCancel,
   onForgot,
   onMessage,
+  verifyLabel,
 }: {
   mode?: 'verify' | 'choose';
+  /** The verify button's label where it does not unlock (a step-up confirms). */
+  verifyLabel?: string;
   onSubmit: (pin: string) => Promise<{ ok: boolean; message?: string }>;
   onCancel: () => void;
   /** Offered when a forgotten PIN can be reset here (full sign-in, then a new PIN). */
@@ -101,7 +104,15 @@ export function PinPad({
   }, [press, submit, onCancel]);
 
   return (
-    <section className="pin-pad" data-testid="pin-pad" aria-label={t('pinPad.label')} ref={pad} tabIndex={-1}>
+    // data-autofocus: inside a dialog (step-up) the dialog focuses the pad too, not its first key, so Enter submits.
+    <section
+      className="pin-pad"
+      data-testid="pin-pad"
+      aria-label={t('pinPad.label')}
+      ref={pad}
+      tabIndex={-1}
+      data-autofocus
+    >
       <div className="pin-dots" aria-live="polite" data-testid="pin-dots">
         {pin.length === 0 ? (
           <span className="pin-placeholder">{placeholder(t, mode, first)}</span>
@@ -137,7 +148,7 @@ export function PinPad({
           {busy
             ? t('common.checking')
             : mode === 'verify'
-              ? t('pinPad.unlock')
+              ? (verifyLabel ?? t('pinPad.unlock'))
               : first === undefined
                 ? t('pinPad.next')
                 : t('pinPad.set')}

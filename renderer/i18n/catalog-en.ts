@@ -10,7 +10,7 @@ export const en = {
     starting: 'Starting CareShell…',
     or: ' or ',
   },
-  method: { totp: 'an authenticator code', idp: 'a sign-in' },
+  method: { totp: 'an authenticator code', idp: 'a sign-in', pin: 'your PIN' },
   action: {
     'break-glass': 'use emergency access',
     export: 'export records',
@@ -76,6 +76,9 @@ export const en = {
   stepUp: {
     title: 'Confirm it is you to {{action}}',
     codeLabel: 'Code from your authenticator app',
+    pinLabel: 'Type your PIN',
+    usePinInstead: 'Use your PIN instead',
+    useCodeInstead: 'Use a code from your authenticator app instead',
     confirm: 'Confirm',
     signInInstead: 'Sign in with your password instead',
     waiting: 'Sign in again in the sign-in window.',
@@ -174,6 +177,7 @@ export const en = {
     nothingToConfirm: 'Nothing is waiting for confirmation right now.',
     proofNotAccepted_totp: 'Policy does not accept an authenticator code for this; use {{accepted}}.',
     proofNotAccepted_idp: 'Policy does not accept a sign-in for this; use {{accepted}}.',
+    proofNotAccepted_pin: 'Policy does not accept your PIN for this; use {{accepted}}.',
     stepUpFailed: 'Could not confirm it is you: {{why}}',
     cancelled: 'Cancelled.',
     cannotUnlockWithoutAudit:

@@ -8,7 +8,7 @@ export const es: Catalog = {
     starting: 'Iniciando CareShell…',
     or: ' o ',
   },
-  method: { totp: 'un código de autenticación', idp: 'un inicio de sesión' },
+  method: { totp: 'un código de autenticación', idp: 'un inicio de sesión', pin: 'su PIN' },
   action: {
     'break-glass': 'usar el acceso de emergencia',
     export: 'exportar registros',
@@ -74,6 +74,9 @@ export const es: Catalog = {
   stepUp: {
     title: 'Confirme que es usted para {{action}}',
     codeLabel: 'Código de su app de autenticación',
+    pinLabel: 'Escriba su PIN',
+    usePinInstead: 'Usar su PIN',
+    useCodeInstead: 'Usar un código de su app de autenticación',
     confirm: 'Confirmar',
     signInInstead: 'Iniciar sesión con su contraseña',
     waiting: 'Inicie sesión de nuevo en la ventana de inicio de sesión.',
@@ -178,6 +181,7 @@ export const es: Catalog = {
     nothingToConfirm: 'Ahora no hay nada pendiente de confirmar.',
     proofNotAccepted_totp: 'La política no acepta un código de autenticación para esto; use {{accepted}}.',
     proofNotAccepted_idp: 'La política no acepta un inicio de sesión para esto; use {{accepted}}.',
+    proofNotAccepted_pin: 'La política no acepta su PIN para esto; use {{accepted}}.',
     stepUpFailed: 'No se pudo confirmar que es usted: {{why}}',
     cancelled: 'Cancelado.',
     cannotUnlockWithoutAudit:

@@ -22,7 +22,11 @@ describe.skipIf(missing)('break-glass in the browser, on the demo EHR', () => {
   let page: Page;
   let signIns: BrowserSignInOptions[];
 
-  async function open(breakGlassPolicy?: Record<string, unknown>, session?: Record<string, unknown>): Promise<void> {
+  async function open(
+    breakGlassPolicy?: Record<string, unknown>,
+    session?: Record<string, unknown>,
+    stepUp?: Record<string, unknown>,
+  ): Promise<void> {
     signIns = [];
     const play = browserSignIn(fixture.browser(), () => {
       const next = signIns.shift();
@@ -34,6 +38,7 @@ describe.skipIf(missing)('break-glass in the browser, on the demo EHR', () => {
       openSignIn: (url, signIn) => play(url, signIn),
       ...(breakGlassPolicy ? { breakGlass: breakGlassPolicy } : {}),
       ...(session ? { session } : {}),
+      ...(stepUp ? { stepUp } : {}),
     }));
   }
 
@@ -60,15 +65,15 @@ describe.skipIf(missing)('break-glass in the browser, on the demo EHR', () => {
     await frame.goto(`${demo.ehr.origin}${path}`);
   }
 
-  /** Fills the dialog and confirms; the step-up is a fresh sign-in as `as`. */
-  async function breakGlass(as: BrowserSignInOptions, minutes = '60'): Promise<void> {
+  /** Fills the dialog and confirms; the step-up is a fresh sign-in as `as` (none: the step-up is not a sign-in). */
+  async function breakGlass(as: BrowserSignInOptions | undefined, minutes = '60'): Promise<void> {
     const dialog = page.getByTestId('break-glass-dialog');
     await dialog.waitFor();
     await page.getByTestId('bg-reason-emergency-care').check();
     await page.getByTestId('bg-reason-text').fill('Collapsed in the corridor, no history available');
     await page.getByTestId('bg-duration').selectOption(minutes);
     await page.getByTestId('bg-attest').check();
-    signIns.push(as);
+    if (as) signIns.push(as);
     await page.getByTestId('bg-confirm').click();
   }
 
@@ -222,5 +227,34 @@ describe.skipIf(missing)('break-glass in the browser, on the demo EHR', () => {
         (await demo.audited()).filter((e) => e.type === 'breakglass.stop').map((e) => e.details?.endedBy),
       )
       .toEqual(['sign-out']);
+  });
+
+  it('where policy accepts the PIN, the clinician proves it with their own PIN; a wrong one is counted as at the lock screen', async () => {
+    await open(undefined, undefined, {
+      actions: { 'break-glass': { methods: ['pin', 'idp'], allowedRoles: ['clinical'], maxAuthAgeMs: 300_000 } },
+    });
+    await signIn('nurse');
+    await openRestricted();
+    await ehr().locator('#break-glass').click();
+    await breakGlass(undefined);
+    await page.getByTestId('step-up').getByTestId('pin-pad').waitFor();
+    const pin = demo.user('nurse').pin;
+    await typePin(
+      page,
+      pin.replace(/\d/g, (d) => String((Number(d) + 1) % 10)),
+    ); // every digit wrong
+    await page
+      .getByTestId('step-up')
+      .getByTestId('notice')
+      .filter({ hasText: /Wrong PIN/ })
+      .waitFor();
+    expect(await grantOnServer()).toBeUndefined();
+    await demo.control('/control/advance', { ms: 5_000 }); // past the wrong PIN's back-off
+    await typePin(page, pin);
+    await page.getByTestId('break-glass-banner').waitFor();
+    await expect.poll(async () => ehr().locator('#restricted').count()).toBe(0);
+    const events = await demo.audited();
+    expect(events.filter((e) => e.type === 'pin.failure')).toHaveLength(1);
+    expect(events.find((e) => e.type === 'breakglass.start')?.details).toMatchObject({ stepUp: 'pin' });
   });
 });

@@ -27,6 +27,33 @@ describe('step-up over the signed-in view', () => {
     expect(fake.calls).toContain('cancel-step-up');
   });
 
+  it('offers the PIN pad first where policy accepts the PIN, sends the PIN typed, and switches to a code on request', async () => {
+    const fake = fakeApi({ ...active, stepUp: { action: 'break-glass', methods: ['pin', 'totp', 'idp'] } });
+    render(<App api={fake.api} />);
+    await screen.findByTestId('step-up');
+    expect(screen.getByTestId('step-up').textContent).toContain('Type your PIN');
+    expect(screen.queryByTestId('step-up-code')).toBeNull(); // the pad reads the keyboard: never beside a code field
+    expect(screen.queryByTestId('step-up-cancel')).toBeNull(); // the pad has its own Cancel
+    expect(screen.getByTestId('pin-submit').textContent).toBe('Confirm');
+    // The dialog focuses the pad, not its first key, so Enter submits rather than typing a 1.
+    expect(document.activeElement).toBe(screen.getByTestId('pin-pad'));
+    for (const key of ['1', '2', '3']) fireEvent.keyDown(window, { key });
+    await act(async () => fireEvent.click(screen.getByTestId('pin-submit')));
+    expect(fake.proofs).toEqual([]); // too short: the pad says so and sends nothing
+    expect(screen.getByTestId('notice').textContent).toMatch(/at least 4/);
+    fireEvent.keyDown(window, { key: '4' });
+    await act(async () => fireEvent.click(screen.getByTestId('pin-submit')));
+    expect(fake.proofs).toEqual([{ method: 'pin', pin: '1234' }]);
+    fireEvent.click(screen.getByTestId('step-up-use-totp'));
+    expect(screen.queryByTestId('pin-pad')).toBeNull();
+    fireEvent.change(screen.getByTestId('step-up-code'), { target: { value: '654321' } });
+    await act(async () => fireEvent.click(screen.getByTestId('step-up-submit')));
+    expect(fake.proofs.at(-1)).toEqual({ method: 'totp', code: '654321' });
+    fireEvent.click(screen.getByTestId('step-up-use-pin'));
+    fireEvent.click(screen.getByTestId('pin-cancel'));
+    expect(fake.calls).toContain('cancel-step-up');
+  });
+
   it('while the provider sign-in runs, says where to look, and offers only Cancel', async () => {
     const fake = fakeApi({ ...active, stepUp: { action: 'export', methods: ['idp'], proving: 'idp' } });
     render(<App api={fake.api} />);

@@ -3,11 +3,11 @@ import type { StepUpAction } from '../../../common/step-up-actions.js';
 
 export { STEP_UP_ACTIONS, type StepUpAction } from '../../../common/step-up-actions.js';
 
-export const stepUpMethodSchema = z.enum(['idp', 'totp']);
+export const stepUpMethodSchema = z.enum(['idp', 'totp', 'pin']);
 export type StepUpMethod = z.infer<typeof stepUpMethodSchema>;
 
 const actionRuleSchema = z.strictObject({
-  /** Accepted proofs, any one suffices: a fresh sign-in at the provider, or an authenticator-app code. */
+  /** Accepted proofs, any one suffices: a fresh sign-in at the provider, an authenticator-app code, or the user's PIN. */
   methods: z.array(stepUpMethodSchema).min(1),
   /** When set, the user must hold one of these roles (from the ID token), e.g. break-glass for clinical roles. */
   allowedRoles: z.array(z.string().min(1)).min(1).optional(),

@@ -13,7 +13,12 @@ import {
 } from './step-up-policy.js';
 import type { TotpAuthenticator } from './totp-authenticator.js';
 
-export type StepUpProof = { method: 'idp' } | { method: 'totp'; code: string };
+/**
+ * A PIN proof carries no PIN: the session engine checks the PIN with the same PinService as an unlock (so wrong
+ * PINs count towards the same backoff and lockout and are audited once, there) and asks here only whether the
+ * policy accepts a PIN for the action from this user's roles.
+ */
+export type StepUpProof = { method: 'idp' } | { method: 'totp'; code: string } | { method: 'pin'; pinAccepted: true };
 
 export type StepUpResult =
   | { ok: true; method: StepUpMethod; roles: string[] }
@@ -57,7 +62,7 @@ export class StepUpService {
   async methodsFor(userId: string, action: StepUpAction): Promise<StepUpMethod[]> {
     const methods = this.policy.actions[action].methods;
     const totpReady = methods.includes('totp') && (await this.deps.totp.isEnrolled(userId));
-    return methods.filter((m) => m === 'idp' || totpReady);
+    return methods.filter((m) => m !== 'totp' || totpReady);
   }
 
   /** signal: aborted when the workstation no longer wants the proof (cancelled, locked), which closes a sign-in page. */
@@ -90,14 +95,15 @@ export class StepUpService {
     }
     const account = await this.deps.directory.account(userId);
     let roles: string[];
-    if (proof.method === 'totp') {
-      if (!(await this.deps.totp.verify(userId, proof.code))) {
-        return {
-          ok: false,
-          reason: 'wrong-code',
-          message: 'That authenticator code is wrong or already used. Wait for the next code.',
-        };
-      }
+    if (proof.method === 'totp' && !(await this.deps.totp.verify(userId, proof.code))) {
+      return {
+        ok: false,
+        reason: 'wrong-code',
+        message: 'That authenticator code is wrong or already used. Wait for the next code.',
+      };
+    }
+    if (proof.method !== 'idp') {
+      // A code or a PIN: the roles recorded at the last sign-in.
       roles = account?.roles ?? [];
     } else {
       const context = this.policy.authenticationContext;

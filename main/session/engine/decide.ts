@@ -7,7 +7,7 @@ import { onEnrollCancel, onEnrollCompleted, onEnrollSignedIn } from './on-enroll
 import { onPinCancel, onPinForgot, onPinRefused, onPinResult } from './on-pin.js';
 import { onAuditFailed, onGrantFailed, onGrantInterrupted, onTimer } from './on-service-feedback.js';
 import { onFullSignInResult, onPasswordSignIn, onSignInCancel, onTokensRefused } from './on-sign-in.js';
-import { onStepUpCancel, onStepUpProve, onStepUpRequest, onStepUpResult } from './on-step-up.js';
+import { onStepUpCancel, onStepUpPinRefused, onStepUpProve, onStepUpRequest, onStepUpResult } from './on-step-up.js';
 import { onActivity, onLockNow, onOsEvent } from './on-workstation.js';
 
 /**
@@ -48,6 +48,7 @@ const HANDLERS: { [T in EngineEvent['type']]: Handler<T> } = {
   'step-up-request': onStepUpRequest,
   'step-up-prove': onStepUpProve,
   'step-up-result': onStepUpResult,
+  'step-up-pin-refused': onStepUpPinRefused,
   'step-up-cancel': onStepUpCancel,
   // the workstation
   activity: onActivity,

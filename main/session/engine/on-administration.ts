@@ -17,7 +17,8 @@ import {
 export function onAdminRevoke(decision: DecisionBuilder, revoke: EngineEventOf<'admin-revoke'>): void {
   const concerned = (userId: string | undefined) => revoke.userId === undefined || userId === revoke.userId;
   for (const session of allSessions(decision.state)) {
-    if (concerned(session.user.userId)) endSession(decision, session, `revoked by administrator: ${revoke.reason}`);
+    if (concerned(session.user.userId))
+      endSession(decision, session, `revoked by administrator: ${revoke.reason}`, 'session.terminated', true);
   }
   if (revoke.userId !== undefined) requireFullSignIn(decision, revoke.userId);
   const pending = decision.state.pending;

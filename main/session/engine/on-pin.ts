@@ -3,8 +3,8 @@ import * as records from './audit-records.js';
 import type { DecisionBuilder } from './decision-builder.js';
 import * as notices from './notices.js';
 import { effectivePending } from './selectors.js';
-import { abandonPending, grantAccess, requireFullSignIn } from './session-transitions.js';
-import { askForFullSignIn, startEnrollment } from './verification-prompts.js';
+import { abandonPending, grantAccess } from './session-transitions.js';
+import { askForSignInAfterPinLockout, startEnrollment } from './verification-prompts.js';
 
 /** PIN entry: the identity layer's answer to a PIN, and the PIN prompt's cancel and "forgot my PIN". */
 
@@ -48,15 +48,7 @@ export function onPinResult(decision: DecisionBuilder, answer: EngineEventOf<'pi
     decision.notify(notices.pinUncheckable(result.message));
   } else {
     decision.dropPending();
-    requireFullSignIn(decision, user.userId);
-    decision.audit(
-      result.newly
-        ? records.pinLockout(user, badgeHash)
-        : records.pinFailure(user, badgeHash, 'PIN entered while locked: a full sign-in is required'),
-    );
-    // Straight to the password: the clinician should not have to tap again to find out what to do.
-    askForFullSignIn(decision, 'your PIN is locked after too many wrong tries', target, user.userId, badgeHash);
-    decision.notify(notices.pinLockedOut(user.displayName));
+    askForSignInAfterPinLockout(decision, user, target, badgeHash, result.newly);
   }
 }
 

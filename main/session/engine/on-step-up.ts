@@ -3,8 +3,9 @@ import * as records from './audit-records.js';
 import type { DecisionBuilder } from './decision-builder.js';
 import * as notices from './notices.js';
 import { isOnScreen } from './selectors.js';
-import { abandonPending } from './session-transitions.js';
-import { proveStepUp } from './verification-prompts.js';
+import { abandonPending, lockSession } from './session-transitions.js';
+import { askForSignInAfterPinLockout, proveStepUp } from './verification-prompts.js';
+import { assertNever } from '../../../common/errors.js';
 
 /** Step-up: the signed-in user proves it is still them before a high-risk action (on top of their session). */
 
@@ -81,6 +82,52 @@ export function onStepUpResult(decision: DecisionBuilder, answer: EngineEventOf<
   decision.dropPending();
   decision.stepUps.push({ ...outcome, ok: false });
   decision.notify(notices.stepUpFailed(why));
+}
+
+/**
+ * A PIN offered as a step-up proof was refused by the PinService, as at the lock screen: the same audit records and
+ * notices; a wrong PIN may be retried (the PinService counts it towards the same backoff and lockout); a lockout
+ * locks the session and goes to the full sign-in that an unlock lockout goes to.
+ */
+export function onStepUpPinRefused(decision: DecisionBuilder, answer: EngineEventOf<'step-up-pin-refused'>): void {
+  const pending = decision.state.pending;
+  if (pending?.kind !== 'step-up' || pending.token !== answer.token) return; // cancelled, locked or replaced meanwhile
+  const { proving: _done, ...waiting } = pending;
+  const { user } = pending;
+  const result = answer.result;
+  switch (result.reason) {
+    case 'wrong':
+      decision.set({ pending: waiting });
+      decision.audit(records.pinFailure(user, undefined, 'wrong PIN', result.attemptsLeft));
+      decision.notify(notices.wrongPin(result.attemptsLeft, result.retryInMs));
+      return;
+    case 'too-soon':
+      decision.set({ pending: waiting });
+      decision.notify(notices.pinTooSoon(result.retryInMs));
+      return;
+    case 'unavailable':
+      decision.set({ pending: waiting });
+      decision.audit(records.pinFailure(user, undefined, `PIN could not be checked: ${result.message}`));
+      decision.notify(notices.pinUncheckable(result.message));
+      return;
+    case 'needs-reset':
+      // A PIN reset is a lock-screen flow; the step-up ends and another accepted proof can be used.
+      decision.audit(records.pinFailure(user, undefined, `PIN unusable: ${result.message}`));
+      abandonPending(decision, 'PIN unusable');
+      decision.notify(notices.stepUpFailed(result.message));
+      return;
+    case 'locked-out': {
+      // A pending step-up belongs to the session on screen (a lock abandons it).
+      const fg = decision.state.fg;
+      const badgeHash = isOnScreen(fg) ? fg.session.badgeHash : undefined;
+      lockSession(decision, 'PIN locked during a step-up');
+      const target = { type: 'resume' as const, sessionId: pending.sessionId };
+      askForSignInAfterPinLockout(decision, user, target, badgeHash, result.newly);
+      return;
+    }
+    default:
+      assertNever(result);
+  }
 }
 
 export function onStepUpCancel(decision: DecisionBuilder): void {

@@ -31,12 +31,16 @@ export function lockSession(
   if (graceEndsMs(decision.state, session) <= decision.now) endSession(decision, session, 'grace expired');
 }
 
-/** Ends a session wherever it is and tells the shell to clear its stored state. */
+/**
+ * Ends a session wherever it is and tells the shell to clear its stored state. revoked: an administrator took the
+ * account off this workstation (consumers such as break-glass record why a session ended).
+ */
 export function endSession(
   decision: DecisionBuilder,
   session: KeptSession,
   reason: string,
   type: AuditDraft['type'] = 'session.terminated',
+  revoked = false,
 ): void {
   const fg = decision.state.fg;
   if (fg.kind !== 'none' && fg.session.id === session.id) {
@@ -52,6 +56,7 @@ export function endSession(
     sessionId: session.id,
     userId: session.user.userId,
     ...(type === 'session.sign_out' ? { signedOut: true } : {}),
+    ...(revoked ? { revoked: true } : {}),
   });
   decision.audit(records.sessionRecord(type, session, reason));
 }

@@ -3,6 +3,7 @@ import type { DirectoryUser, StepUpProof } from '../ports.js';
 import * as records from './audit-records.js';
 import type { DecisionBuilder } from './decision-builder.js';
 import * as notices from './notices.js';
+import { requireFullSignIn } from './session-transitions.js';
 
 /**
  * Opening a verification: a PIN prompt, a full sign-in at the identity provider, an enrollment or PIN reset,
@@ -34,6 +35,27 @@ export function askForFullSignIn(
   decision.fullSignIns.push({ token, reason, expectedUserId });
   decision.audit(records.fullSignInRequired(expectedUserId, badgeHash, reason));
   decision.notify(notices.signInWithPassword());
+}
+
+/**
+ * The PIN is locked (at an unlock or a step-up): only a full sign-in lifts it, so go straight to the password;
+ * the clinician should not have to tap again to find out what to do. newly: this attempt locked it.
+ */
+export function askForSignInAfterPinLockout(
+  decision: DecisionBuilder,
+  user: DirectoryUser,
+  target: GrantTarget,
+  badgeHash: string | undefined,
+  newly: boolean,
+): void {
+  requireFullSignIn(decision, user.userId);
+  decision.audit(
+    newly
+      ? records.pinLockout(user, badgeHash)
+      : records.pinFailure(user, badgeHash, 'PIN entered while locked: a full sign-in is required'),
+  );
+  askForFullSignIn(decision, 'your PIN is locked after too many wrong tries', target, user.userId, badgeHash);
+  decision.notify(notices.pinLockedOut(user.displayName));
 }
 
 /** Who an enrollment is for: an unknown badge, or a known user whose PIN is to be replaced. */

@@ -60,6 +60,25 @@ describe('break-glass grant lifecycle (ManualClock, a grant server in memory)', 
     });
   });
 
+  it('records how the clinician proved it was them: their PIN, when the step-up was proved that way', async () => {
+    const rig = breakGlassRig();
+    await rig.lifecycle('shown', 's1', 'u-ana');
+    await rig.breakGlass.openLink(LINK);
+    await rig.breakGlass.confirm({
+      scope: 'patient',
+      patient: 'Patient/p-1005',
+      reasonCode: 'emergency-care',
+      reasonText: 'Collapsed',
+      attested: true,
+      durationMinutes: 60,
+    });
+    await rig.stepUp('s1', 'u-ana', true, 'pin');
+    expect(rig.audit.events.find((e) => e.type === 'breakglass.start')).toMatchObject({
+      outcome: 'success',
+      details: { stepUp: 'pin' },
+    });
+  });
+
   it('a failed step-up grants nothing and says so in the dialog', async () => {
     const rig = breakGlassRig();
     await rig.lifecycle('shown', 's1', 'u-ana');
@@ -93,7 +112,7 @@ describe('break-glass grant lifecycle (ManualClock, a grant server in memory)', 
     expect(stops(rig)).toEqual(['expiry']);
   });
 
-  it('survives lock and resume; ends with the session (sign-out, grace, lifetime) on the server', async () => {
+  it('survives lock and resume; ends with the session (sign-out, grace, lifetime, revocation) on the server', async () => {
     const rig = breakGlassRig();
     await rig.lifecycle('shown', 's1', 'u-ana');
     await rig.grant('s1', 'u-ana');
@@ -110,9 +129,15 @@ describe('break-glass grant lifecycle (ManualClock, a grant server in memory)', 
     await rig.lifecycle('shown', 's2', 'u-ana');
     await rig.grant('s2', 'u-ana');
     await rig.lifecycle('hidden', 's2', 'u-ana');
-    await rig.lifecycle('terminated', 's2', 'u-ana', true);
+    await rig.lifecycle('terminated', 's2', 'u-ana', { signedOut: true });
     expect(rig.server.active()).toEqual([]);
     expect(stops(rig)).toEqual(['session-end', 'sign-out']);
+    // So does an administrator's revocation of the account.
+    await rig.lifecycle('shown', 's3', 'u-ana');
+    await rig.grant('s3', 'u-ana');
+    await rig.lifecycle('terminated', 's3', 'u-ana', { revoked: true });
+    expect(rig.server.active()).toEqual([]);
+    expect(stops(rig)).toEqual(['session-end', 'sign-out', 'revoked']);
   });
 
   it('a grant the EHR issues after the session ended (a slow answer) is ended at once, and no view is reloaded', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../../../main/audit/audit-event.js';
+import type { LifecycleEvent } from '../../../main/session/engine-state.js';
 import { FlakyAuditSink, flush, GatedAuditSink, makeRig, testPolicy, USERS } from './session-test-kit.js';
 import { noticeEnglish } from '../../support/notice-text.js';
 
@@ -73,11 +74,15 @@ describe('policy changes and invalid policy', () => {
 });
 
 describe('admin revoke and step-up', () => {
-  it('revoking a user ends their sessions and requires a full sign-in', async () => {
+  it('revoking a user ends their sessions, saying so, and requires a full sign-in', async () => {
     const rig = makeRig();
+    const ended: LifecycleEvent[] = [];
+    rig.service.onLifecycle((e) => void (e.kind === 'terminated' && ended.push(e)));
     await rig.tap('alice');
+    const aliceSession = rig.lifecycle[0]!.sessionId;
     await rig.tap('bob');
     await rig.service.handle({ type: 'admin-revoke', userId: USERS.alice.userId, reason: 'badge reported stolen' });
+    expect(ended).toEqual([{ kind: 'terminated', sessionId: aliceSession, userId: USERS.alice.userId, revoked: true }]);
     expect(rig.service.view().suspendedCount).toBe(0);
     expect(rig.who()).toBe('Bob Doctor');
     rig.auth.nextUser = undefined;

@@ -21,7 +21,7 @@ import type {
   StepUpAction,
   StepUpCheck,
   StepUpMethod,
-  StepUpProof,
+  StepUpPolicyProof,
   UserDirectory,
 } from '../../../main/session/ports.js';
 import { createSessionService, type SessionService } from '../../../main/session/session-service.js';
@@ -178,19 +178,28 @@ export class FakeStepUp implements StepUp {
   methods: StepUpMethod[] = ['idp'];
   /** Set to make the provider proof fail with this message. */
   idpFails: string | undefined;
-  readonly proofs: { userId: string; action: StepUpAction; proof: StepUpProof }[] = [];
+  /** What the policy check says about a PIN the PinService accepted (a role the action is not allowed for). */
+  pinRefused: string | undefined;
+  readonly proofs: { userId: string; action: StepUpAction; proof: StepUpPolicyProof }[] = [];
   hold = false;
   private held: (() => void)[] = [];
   async methodsFor(): Promise<StepUpMethod[]> {
     return [...this.methods];
   }
   readonly signals: AbortSignal[] = [];
-  async prove(userId: string, action: StepUpAction, proof: StepUpProof, signal: AbortSignal): Promise<StepUpCheck> {
+  async prove(
+    userId: string,
+    action: StepUpAction,
+    proof: StepUpPolicyProof,
+    signal: AbortSignal,
+  ): Promise<StepUpCheck> {
     this.proofs.push({ userId, action, proof });
     this.signals.push(signal);
     if (this.hold) await new Promise<void>((resolve) => this.held.push(resolve));
     if (proof.method === 'idp')
       return this.idpFails ? { ok: false, retry: false, message: this.idpFails } : { ok: true };
+    if (proof.method === 'pin')
+      return this.pinRefused ? { ok: false, retry: false, message: this.pinRefused } : { ok: true };
     return proof.code === FakeStepUp.GOOD_CODE
       ? { ok: true }
       : { ok: false, retry: true, message: 'That code is wrong.' };

@@ -11,6 +11,7 @@ import { breakGlassPolicySchema } from '../../../../main/break-glass/break-glass
 import { createBreakGlass, type BreakGlass } from '../../../../main/break-glass/break-glass-service.js';
 import type { LifecycleEvent, StepUpOutcome } from '../../../../main/session/engine-state.js';
 import type { SessionInput } from '../../../../main/session/session-input.js';
+import type { StepUpMethod } from '../../../../main/session/ports.js';
 
 export const EHR = 'http://127.0.0.1:4100';
 export const LINK =
@@ -150,13 +151,18 @@ export function breakGlassRig(policy: Record<string, unknown> = { scopes: ['pati
     episodes,
     breakGlass,
     settle,
-    async lifecycle(kind: LifecycleEvent['kind'], sessionId: string, userId: string, signedOut = false) {
-      for (const listener of lifecycle) listener({ kind, sessionId, userId, ...(signedOut ? { signedOut } : {}) });
+    async lifecycle(
+      kind: LifecycleEvent['kind'],
+      sessionId: string,
+      userId: string,
+      why: Pick<LifecycleEvent, 'signedOut' | 'revoked'> = {},
+    ) {
+      for (const listener of lifecycle) listener({ kind, sessionId, userId, ...why });
       await settle();
     },
-    async stepUp(sessionId: string, userId: string, ok: boolean) {
+    async stepUp(sessionId: string, userId: string, ok: boolean, method: StepUpMethod = 'idp') {
       for (const listener of stepUps)
-        listener({ action: 'break-glass', sessionId, userId, ok, ...(ok ? { method: 'idp' } : {}) });
+        listener({ action: 'break-glass', sessionId, userId, ok, ...(ok ? { method } : {}) });
       await settle();
     },
     async advance(ms: number) {

@@ -120,6 +120,27 @@ describe('StepUpService', () => {
     });
   });
 
+  it('a PIN the PIN service accepted counts where policy lists pin, for the roles recorded at the last sign-in', async () => {
+    const { stepUp } = await setup({
+      actions: { 'break-glass': { methods: ['pin', 'idp'], allowedRoles: ['clinical'], maxAuthAgeMs: 60_000 } },
+    });
+    expect(await stepUp.methodsFor('u-ana', 'break-glass')).toEqual(['pin', 'idp']);
+    expect(await stepUp.stepUp('u-ana', 'break-glass', { method: 'pin', pinAccepted: true })).toEqual({
+      ok: true,
+      method: 'pin',
+      roles: ['nurse', 'clinical'],
+    });
+    expect(await stepUp.stepUp('u-cara', 'break-glass', { method: 'pin', pinAccepted: true })).toMatchObject({
+      ok: false,
+      reason: 'role-not-allowed',
+    });
+    // The defaults do not list it: a PIN proves nothing more than the unlock did unless policy says it does.
+    expect(await stepUp.stepUp('u-ana', 'export', { method: 'pin', pinAccepted: true })).toMatchObject({
+      ok: false,
+      reason: 'method-not-allowed',
+    });
+  });
+
   it('a provider step-up forces a fresh login as the same user and checks auth_time', async () => {
     const { stepUp, tokens, clock } = await setup();
     const now = clock.wallTime().getTime();
