@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { LANGUAGES } from './notice-ids.js';
 
 /** Languages the person at the workstation may pick from. */
-export const LANGUAGES = ['en', 'fr', 'es', 'de'] as const;
 /** `phone`: 1-2-3 on the top row; `calculator`: 7-8-9 on the top row, as on a keypad. */
 export const PIN_PAD_LAYOUTS = ['phone', 'calculator'] as const;
 

@@ -11,7 +11,7 @@ import { ReaderBanner } from './components/ReaderBanner';
 import { StepUpPanel } from './components/StepUpPanel';
 import { BreakGlassDialog } from './components/break-glass/BreakGlassDialog';
 import { useActivityReporter } from './hooks/use-activity-reporter';
-import { createTranslator, shippedLanguage } from './i18n/i18n';
+import { createTranslator } from './i18n/i18n';
 import { TranslateContext } from './i18n/use-t';
 import { useBreakGlass } from './hooks/use-break-glass';
 import { PreferencesContext, useEffectivePreferences } from './hooks/use-preferences';
@@ -44,7 +44,7 @@ export function App({ api }: { api: CareShellApi }) {
 
   const view = received?.view;
   const preferences = useEffectivePreferences(api, view?.screen, view?.user?.displayName);
-  const language = shippedLanguage(preferences.language);
+  const language = preferences.language;
   const t = useMemo(() => createTranslator(language), [language]);
   useEffect(() => {
     document.documentElement.lang = language;

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
+import { LANGUAGES } from '../../common/notice-ids.js';
 import {
-  LANGUAGES,
   PIN_PAD_LAYOUTS,
   preferenceKeySchema,
   preferencesSchema,

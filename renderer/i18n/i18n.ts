@@ -23,11 +23,6 @@ export function createTranslator(language: Language): Translate {
   return i18n.t;
 }
 
-/** The catalog a preferred language is shown in: its own where one ships, else the first (English). */
-export function shippedLanguage(preferred: string): Language {
-  return (LANGUAGES as readonly string[]).includes(preferred) ? (preferred as Language) : LANGUAGES[0];
-}
-
 type Notice = NonNullable<SessionView['notice']>;
 
 /**

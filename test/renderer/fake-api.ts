@@ -19,7 +19,7 @@ export function fakeApi(initial: SessionView, preferences: Partial<PreferencesVi
   let prefs: PreferencesView = {
     values: { language: 'en', soundCues: false, pinPadLayout: 'phone' },
     locked: [],
-    choices: { language: ['en', 'fr', 'es', 'de'], pinPadLayout: ['phone', 'calculator'] },
+    choices: { language: ['en', 'es'], pinPadLayout: ['phone', 'calculator'] },
     ...preferences,
   };
   const listeners = new Map<EventChannel, Set<(payload: unknown) => void>>();

@@ -140,13 +140,13 @@ describe('sessionHandlers: what each channel does in a running workstation', () 
 
   it('gives the preferences with the locked ones, and sets only what machine policy leaves open', async () => {
     const { handlers } = rig();
-    expect(await handlers['preferences:set']({ key: 'language', value: 'fr' })).toEqual({ ok: true });
+    expect(await handlers['preferences:set']({ key: 'language', value: 'en' })).toEqual({ ok: true });
     expect(await handlers['preferences:set']({ key: 'soundCues', value: true })).toEqual({
       ok: false,
       message: 'Sound cues is set by your organisation.',
     });
     expect(await handlers['preferences:get'](undefined)).toMatchObject({
-      values: { language: 'fr', soundCues: false, pinPadLayout: 'phone' },
+      values: { language: 'en', soundCues: false, pinPadLayout: 'phone' },
       locked: ['soundCues'],
     });
   });

@@ -30,20 +30,20 @@ describe('the harness preference store (a file) behind the preference service', 
   });
 
   it('refuses to change a key machine policy sets, and leaves the file as it was', async () => {
-    const { dir, service } = await rig({ language: 'fr' });
-    expect(await service.set({ key: 'language', value: 'de' })).toEqual({
+    const { dir, service } = await rig({ language: 'en' });
+    expect(await service.set({ key: 'language', value: 'es' })).toEqual({
       ok: false,
       message: 'The language is set by your organisation.',
     });
     await expect(readFile(path.join(dir, 'preferences.json'))).rejects.toThrow(/ENOENT/);
-    expect(await service.view()).toMatchObject({ values: { language: 'fr' }, locked: ['language'] });
+    expect(await service.view()).toMatchObject({ values: { language: 'en' }, locked: ['language'] });
   });
 
   it('drops stored keys that are unknown or invalid, keeping the rest, and survives a corrupt file', async () => {
     const { dir, store, warnings } = await rig();
     const file = path.join(dir, 'preferences.json');
-    await writeFile(file, JSON.stringify({ language: 'de', soundCues: 'loud', idleTimeoutSeconds: 9999 }));
-    expect(await store.load()).toEqual({ language: 'de' });
+    await writeFile(file, JSON.stringify({ language: 'es', soundCues: 'loud', idleTimeoutSeconds: 9999 }));
+    expect(await store.load()).toEqual({ language: 'es' });
     expect(warnings.join('\n')).toMatch(/"soundCues"[^]*"idleTimeoutSeconds"/);
     await writeFile(file, '{"language":');
     expect(await store.load()).toEqual({});

@@ -8,17 +8,17 @@ describe('resolvePreferences: machine policy > user preference > default', () =>
   });
 
   it('lets the user preference win over the default', () => {
-    expect(resolvePreferences({}, { language: 'de', pinPadLayout: 'calculator' })).toMatchObject({
-      values: { language: 'de', soundCues: true, pinPadLayout: 'calculator' },
+    expect(resolvePreferences({}, { language: 'es', pinPadLayout: 'calculator' })).toMatchObject({
+      values: { language: 'es', soundCues: true, pinPadLayout: 'calculator' },
       locked: [],
     });
   });
 
   it('lets machine policy win over the user, key by key, and locks exactly the keys it sets', () => {
-    const view = resolvePreferences({ language: 'fr' }, { language: 'de', soundCues: false });
-    expect(view.values).toEqual({ language: 'fr', soundCues: false, pinPadLayout: 'phone' });
+    const view = resolvePreferences({ language: 'en' }, { language: 'es', soundCues: false });
+    expect(view.values).toEqual({ language: 'en', soundCues: false, pinPadLayout: 'phone' });
     expect(view.locked).toEqual(['language']);
-    expect(view.choices.language).toContain('fr');
+    expect(view.choices.language).toContain('en');
   });
 
   it("takes the preferences section from the machine policy, the running profile's one first", () => {

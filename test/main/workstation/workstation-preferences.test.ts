@@ -30,28 +30,28 @@ describe('user preferences in a running workstation', () => {
       if (channel === 'preferences:changed') pushed.push(payload);
     });
 
-    expect(resultOf(await contract.invoke('preferences:set', { key: 'language', value: 'de' }))).toEqual({ ok: true });
-    expect(await store.load()).toEqual({ language: 'de' });
-    expect(pushed).toMatchObject([{ values: { language: 'de' }, locked: ['soundCues'] }]);
+    expect(resultOf(await contract.invoke('preferences:set', { key: 'language', value: 'es' }))).toEqual({ ok: true });
+    expect(await store.load()).toEqual({ language: 'es' });
+    expect(pushed).toMatchObject([{ values: { language: 'es' }, locked: ['soundCues'] }]);
     expect(resultOf(await contract.invoke('preferences:set', { key: 'soundCues', value: true }))).toEqual({
       ok: false,
       message: 'Sound cues is set by your organisation.',
     });
     expect(resultOf(await contract.invoke('preferences:get', undefined))).toMatchObject({
-      values: { language: 'de', soundCues: false, pinPadLayout: 'phone' },
+      values: { language: 'es', soundCues: false, pinPadLayout: 'phone' },
       locked: ['soundCues'],
     });
 
-    await host.writePolicy(goodPolicy({ preferences: { language: 'fr' } }));
+    await host.writePolicy(goodPolicy({ preferences: { language: 'en' } }));
     host.policyChanged();
     // Waits for the push itself: it follows the changed policy being applied.
     for (let round = 0; pushed.length < 2; round++) {
       if (round > 400) throw new Error('the changed policy was never pushed');
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
-    expect(pushed[1]).toMatchObject({ values: { language: 'fr', soundCues: true }, locked: ['language'] });
+    expect(pushed[1]).toMatchObject({ values: { language: 'en', soundCues: true }, locked: ['language'] });
     expect(resultOf(await contract.invoke('preferences:get', undefined))).toMatchObject({
-      values: { language: 'fr', soundCues: true },
+      values: { language: 'en', soundCues: true },
       locked: ['language'],
     });
   });

@@ -12,7 +12,7 @@ function fakePreferences(locked: PreferencesView['locked']) {
   const view: PreferencesView = {
     values: { language: 'en', soundCues: true, pinPadLayout: 'phone' },
     locked,
-    choices: { language: ['en', 'fr', 'es', 'de'], pinPadLayout: ['phone', 'calculator'] },
+    choices: { language: ['en', 'es'], pinPadLayout: ['phone', 'calculator'] },
   };
   const sets: unknown[] = [];
   const transport: ContractTransport = {

@@ -13,7 +13,7 @@ const pinView = {
   reverify: 'pin' as const,
   pinPrompt: { displayName: nurse.displayName, canReset: false },
 };
-const values = (over: Partial<{ language: 'en' | 'es' | 'fr'; pinPadLayout: 'phone' | 'calculator' }> = {}) => ({
+const values = (over: Partial<{ language: 'en' | 'es'; pinPadLayout: 'phone' | 'calculator' }> = {}) => ({
   values: { language: 'en' as const, soundCues: false, pinPadLayout: 'phone' as const, ...over },
 });
 
@@ -36,14 +36,6 @@ describe('the screens follow the effective preferences', () => {
     // The panel itself now speaks Spanish too.
     expect(screen.getByRole('heading', { level: 2, name: 'Preferencias' })).toBeTruthy();
     expect(screen.getByTestId('preferences-close').textContent).toBe('Cerrar');
-  });
-
-  it('shows English for a preferred language without a catalog', async () => {
-    const fake = fakeApi(baseView, values({ language: 'fr' }));
-    render(<App api={fake.api} />);
-    await act(async () => undefined);
-    expect(await screen.findByText('Tap your badge to sign in')).toBeTruthy();
-    expect(document.documentElement.lang).toBe('en');
   });
 
   it('lays the PIN pad out as preferred, and follows a change machine policy pushes', async () => {
