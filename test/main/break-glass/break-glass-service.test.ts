@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { breakGlassStopSchema, readBreakGlassStart } from '../../../main/audit/break-glass-details.js';
 import { breakGlassRig, EHR, LINK } from './support/break-glass-rig.js';
 
 const lastState = (rig: ReturnType<typeof breakGlassRig>) => rig.states.at(-1);
@@ -58,6 +59,8 @@ describe('break-glass grant lifecycle (ManualClock, a grant server in memory)', 
         episodesIn30Days: 1,
       },
     });
+    // The privacy office's alert mail and review queue read exactly this shape (main/audit/break-glass-details.ts).
+    expect(readBreakGlassStart(start!)).toMatchObject({ ok: true, start: { grantId: 'bg-1', durationMin: 60 } });
   });
 
   it('records how the clinician proved it was them: their PIN, when the step-up was proved that way', async () => {
@@ -156,6 +159,7 @@ describe('break-glass grant lifecycle (ManualClock, a grant server in memory)', 
     expect(rig.navigations).toEqual([]);
     expect(rig.audit.events.map((e) => e.type)).toEqual(['breakglass.start', 'breakglass.stop']);
     expect(stops(rig)).toEqual(['session-end']);
+    expect(breakGlassStopSchema.safeParse(rig.audit.events[1]!.details).success).toBe(true);
   });
 
   it('end now ends it on the server before the chart reloads', async () => {
