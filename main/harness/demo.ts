@@ -209,9 +209,12 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   const reader = new SimulatedReader('demo-reader');
   // One CA for the demo's HTTPS servers: the identity provider and the review source.
   const ca = createTestCa('CareShell demo CA');
-  const idp = await startLocalIdp({ ca });
-  const mailbox = await startLocalMailbox();
-  const reviewSource = await startReviewSource({ tls: ca.issueServerCert({ dns: ['localhost'], ips: ['127.0.0.1'] }) });
+  // The demo's own services start side by side: the lock screen waits for the slowest, not for their sum.
+  const [idp, mailbox, reviewSource] = await Promise.all([
+    startLocalIdp({ ca }),
+    startLocalMailbox(),
+    startReviewSource({ tls: ca.issueServerCert({ dns: ['localhost'], ips: ['127.0.0.1'] }) }),
+  ]);
   let ehr: DemoEhr | undefined;
   const stopServices = async () => {
     await ehr?.close();
