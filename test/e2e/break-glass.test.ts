@@ -100,6 +100,10 @@ describe.skipIf(missing)('break-glass in the browser, on the demo EHR', () => {
     await expect.poll(async () => ehr().locator('#restricted').count()).toBe(0);
     expect(await page.getByTestId('bg-time-left').textContent()).toMatch(/^1[45]:\d\d$/);
     expect(await grantOnServer()).toMatch(/.+/);
+    // The privacy office hears of it at once: the alert for this episode is in the demo's mailbox.
+    await expect
+      .poll(() => demo.mailbox.mails.map((mail) => mail.subject), { timeout: 15_000 })
+      .toEqual([expect.stringMatching(/^Break-glass: .+ opened Patient\/p-\d+ at /)]);
 
     // Lock and resume: the grant and its banner are still there, and the chart reopens.
     await page.getByTestId('lock-now').click();
