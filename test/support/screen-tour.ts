@@ -18,8 +18,10 @@ export interface TourFixture {
 /** Every screen the tour visits, in order: what the e2e accessibility and layout tests and the screenshots cover. */
 export const TOUR_SCREENS = [
   'lock-screen',
+  'preferences',
   'lock-screen-no-reader',
   'signed-in',
+  'break-glass-dialog',
   'signed-in-no-reader',
   'idp-login',
   'idp-login-error',
@@ -32,12 +34,14 @@ export const TOUR_SCREENS = [
   'pin-pad-wrong-pin',
   'enrollment-sign-in',
   'enrollment-choose-pin',
+  'review-queue',
 ] as const;
 
 /**
  * Walks every flow a clinician meets, screen by screen, calling `visit` on each: badge sign-in, a reader
  * failing, the provider's sign-in page, authenticator setup and step-up, the idle warning and lock, the PIN
- * pad (nurse-cow profile: badge and PIN), and enrollment of a new badge.
+ * pad (nurse-cow profile: badge and PIN), enrollment of a new badge, the preferences panel, the break-glass
+ * dialog and the privacy officer's review queue.
  */
 export async function tourScreens(fixture: TourFixture, visit: Visit): Promise<void> {
   const signIns: BrowserSignInOptions[] = [];
@@ -61,10 +65,20 @@ export async function tourScreens(fixture: TourFixture, visit: Visit): Promise<v
     const { demo, page } = await fixture.open({ openSignIn });
     const nurse = demo.user('nurse');
     await visit('lock-screen', page);
+    await page.getByTestId('preferences-open').click();
+    await page.getByTestId('preferences').waitFor();
+    await visit('preferences', page);
+    await page.getByTestId('preferences-close').click();
+    await page.getByTestId('preferences').waitFor({ state: 'detached' });
     await readerFails(demo, page, 'reader-banner', () => visit('lock-screen-no-reader', page));
     await demo.tapAfterDebounce(nurse.badgeId);
     await page.getByTestId('workstation').waitFor();
     await visit('signed-in', page);
+    await page.getByTestId('emergency-access').click();
+    await page.getByTestId('break-glass-dialog').waitFor();
+    await visit('break-glass-dialog', page);
+    await page.getByTestId('bg-cancel').click();
+    await page.getByTestId('break-glass-dialog').waitFor({ state: 'detached' });
     await readerFails(demo, page, 'reader-chip', () => visit('signed-in-no-reader', page));
 
     probeProvider = true;
@@ -128,6 +142,15 @@ export async function tourScreens(fixture: TourFixture, visit: Visit): Promise<v
     await demo.tapAfterDebounce(demo.unenrolledBadgeId);
     await enrollmentStep(page, 'choose-pin');
     await visit('enrollment-choose-pin', page);
+  }
+
+  // The privacy officer's break-glass review queue.
+  {
+    const { demo, page } = await fixture.open({ openSignIn });
+    await demo.tapAfterDebounce(demo.user('privacy-officer').badgeId);
+    await page.getByTestId('open-review').click();
+    await page.getByTestId('review-panel').waitFor();
+    await visit('review-queue', page);
   }
 }
 
