@@ -3,7 +3,7 @@ import type { CareShellApi, PreferenceChange, PreferenceKey, PreferencesView } f
 import { useT } from '../../i18n/use-t';
 
 /** Each language in its own words, so a person can find theirs whatever the screen's language. */
-const LANGUAGE_NAMES: Record<string, string> = { en: 'English', fr: 'Français', es: 'Español', de: 'Deutsch' };
+const LANGUAGE_NAMES: Record<PreferencesView['values']['language'], string> = { en: 'English', es: 'Español' };
 
 /** Shown under a setting machine policy sets: the person can see it but not change it. */
 function Locked({ id }: { id: string }) {
@@ -12,6 +12,42 @@ function Locked({ id }: { id: string }) {
     <span className="preference-locked" id={id} data-testid={id}>
       {t('preferences.locked')}
     </span>
+  );
+}
+
+type ChoiceKey = keyof PreferencesView['choices'];
+
+/** One preference picked from a list (language, PIN pad layout), read-only with a note when policy sets it. */
+function ChoiceField<K extends ChoiceKey>(props: {
+  name: K;
+  testId: string;
+  label: string;
+  view: PreferencesView;
+  choiceName: (value: PreferencesView['values'][K]) => string;
+  onChange: (value: PreferencesView['values'][K]) => void;
+}) {
+  const { name, view } = props;
+  const locked = view.locked.includes(name);
+  const choices = view.choices[name] as PreferencesView['values'][K][];
+  return (
+    <>
+      <label htmlFor={props.testId}>{props.label}</label>
+      <select
+        id={props.testId}
+        data-testid={props.testId}
+        value={view.values[name]}
+        disabled={locked}
+        aria-describedby={locked ? `${name}-locked` : undefined}
+        onChange={(e) => props.onChange(e.target.value as PreferencesView['values'][K])}
+      >
+        {choices.map((choice) => (
+          <option key={choice} value={choice}>
+            {props.choiceName(choice)}
+          </option>
+        ))}
+      </select>
+      {locked && <Locked id={`${name}-locked`} />}
+    </>
   );
 }
 
@@ -52,24 +88,14 @@ export function PreferencesPanel({ api, onClose }: { api: CareShellApi; onClose:
           <p>{t('preferences.loading')}</p>
         ) : (
           <form onSubmit={(e) => e.preventDefault()}>
-            <label htmlFor="pref-language">{t('preferences.language')}</label>
-            <select
-              id="pref-language"
-              data-testid="pref-language"
-              value={view.values.language}
-              disabled={isLocked('language')}
-              aria-describedby={lockedNote('language')}
-              onChange={(e) =>
-                void change({ key: 'language', value: e.target.value as PreferencesView['values']['language'] })
-              }
-            >
-              {view.choices.language.map((l) => (
-                <option key={l} value={l}>
-                  {LANGUAGE_NAMES[l] ?? l}
-                </option>
-              ))}
-            </select>
-            {isLocked('language') && <Locked id="language-locked" />}
+            <ChoiceField
+              name="language"
+              testId="pref-language"
+              label={t('preferences.language')}
+              view={view}
+              choiceName={(l) => LANGUAGE_NAMES[l]}
+              onChange={(value) => void change({ key: 'language', value })}
+            />
 
             <label htmlFor="pref-sound">
               <input
@@ -85,24 +111,14 @@ export function PreferencesPanel({ api, onClose }: { api: CareShellApi; onClose:
             </label>
             {isLocked('soundCues') && <Locked id="soundCues-locked" />}
 
-            <label htmlFor="pref-pin-pad">{t('preferences.pinPadLayout')}</label>
-            <select
-              id="pref-pin-pad"
-              data-testid="pref-pin-pad"
-              value={view.values.pinPadLayout}
-              disabled={isLocked('pinPadLayout')}
-              aria-describedby={lockedNote('pinPadLayout')}
-              onChange={(e) =>
-                void change({ key: 'pinPadLayout', value: e.target.value as PreferencesView['values']['pinPadLayout'] })
-              }
-            >
-              {view.choices.pinPadLayout.map((l) => (
-                <option key={l} value={l}>
-                  {t(`preferences.layout_${l}`)}
-                </option>
-              ))}
-            </select>
-            {isLocked('pinPadLayout') && <Locked id="pinPadLayout-locked" />}
+            <ChoiceField
+              name="pinPadLayout"
+              testId="pref-pin-pad"
+              label={t('preferences.pinPadLayout')}
+              view={view}
+              choiceName={(l) => t(`preferences.layout_${l}`)}
+              onChange={(value) => void change({ key: 'pinPadLayout', value })}
+            />
           </form>
         )}
         {message && (
