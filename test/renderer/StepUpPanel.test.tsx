@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { App } from '../../renderer/App';
 import { baseView, fakeApi, nurse } from './fake-api';
@@ -36,7 +36,7 @@ describe('step-up over the signed-in view', () => {
     expect(screen.queryByTestId('step-up-cancel')).toBeNull(); // the pad has its own Cancel
     expect(screen.getByTestId('pin-submit').textContent).toBe('Confirm');
     // The dialog focuses the pad, not its first key, so Enter submits rather than typing a 1.
-    expect(document.activeElement).toBe(screen.getByTestId('pin-pad'));
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByTestId('pin-pad')));
     for (const key of ['1', '2', '3']) fireEvent.keyDown(window, { key });
     await act(async () => fireEvent.click(screen.getByTestId('pin-submit')));
     expect(fake.proofs).toEqual([]); // too short: the pad says so and sends nothing
