@@ -1,22 +1,34 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { messageOf } from '../../common/errors.js';
 import { pinnedVerifyArgs } from '../audit/cli/verify-command.js';
 import { BUILTIN_PROFILES } from '../policy/builtin-profiles.js';
 import { builtAppDir } from './built-app.js';
-import { startDemo } from './demo.js';
+import { z } from 'zod';
+import { systemClock } from '../../common/clock.js';
+import { startDemo, startDemoWorkstation } from './demo.js';
+import { hospitalDescriptionSchema, type HospitalDescription } from './hospital-description.js';
 
 const HELP = `npm run demo -- [options]
 
 Runs CareShell in a browser: the Electron app's main-process composition in Node, its renderer served on
 127.0.0.1, a simulated badge reader, the local identity provider and demo clinicians.
 
-  --profile NAME   workstation profile: ${Object.keys(BUILTIN_PROFILES).join(', ')} (default: default)
-  --port N         port for the app (default: a free one)
-  --no-open        do not open a browser window
-  --help           this text
+  --profile NAME          workstation profile: ${Object.keys(BUILTIN_PROFILES).join(', ')} (default: default)
+  --port N                port for the app (default: a free one)
+  --no-open               do not open a browser window
+  --help                  this text
+
+Several workstations on one hospital (docs/harness.md#several-workstations):
+  --serve-hospital FILE   run only the hospital's services (identity provider, demo EHR, mailbox, review
+                          source) and write how to reach them to FILE
+  --hospital FILE         run a workstation on the services FILE describes, instead of starting its own
+  --data-dir DIR          with --hospital: keep the workstation's journal, keys and enrollments in DIR, so a
+                          restart finds its clinicians enrolled (default: a new temporary folder)
+  --workstation NAME      with --hospital: the workstation's name in audit records (default: DEMO-WS-01)
 `;
 
 const BROWSERS = ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable'];
@@ -39,6 +51,63 @@ function open(browser: string | undefined, url: string, asApp: boolean): boolean
   return true;
 }
 
+/** The hospital description --serve-hospital wrote, checked: a wrong file is named with what is wrong in it. */
+async function readHospital(file: string): Promise<HospitalDescription> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new Error(
+      `cannot read --hospital ${file}: ${messageOf(error)}. Start the services with --serve-hospital ${file} first.`,
+    );
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`--hospital ${file} is not JSON (${messageOf(error)}): pass the file --serve-hospital wrote.`);
+  }
+  const parsed = hospitalDescriptionSchema.safeParse(json);
+  if (!parsed.success)
+    throw new Error(
+      `--hospital ${file} is not a hospital description written by --serve-hospital:\n${z.prettifyError(parsed.error)}`,
+    );
+  return parsed.data;
+}
+
+async function prepareDataDir(dir: string): Promise<string> {
+  const absolute = path.resolve(dir);
+  await mkdir(absolute, { recursive: true, mode: 0o700 });
+  return absolute;
+}
+
+/** --serve-hospital: the services alone, until Ctrl+C; workstations join them with --hospital FILE. */
+async function serveHospital(file: string): Promise<void> {
+  const { startHospitalServices } = await import('./hospital-services.js');
+  const services = await startHospitalServices({ clock: systemClock });
+  await writeFile(file, JSON.stringify(services.description, null, 2), { mode: 0o644 });
+  const { description } = services;
+  process.stdout.write(`
+CareShell demo hospital
+  Identity provider: ${description.idp.authority}
+  Demo EHR:          ${description.ehrOrigin}
+  Review source:     ${description.reviewSourceUrl}
+  Mailbox (SMTP):    ${description.mailbox.host}:${description.mailbox.port}
+  Described in:      ${path.resolve(file)}
+
+Start workstations on it: npm run demo -- --hospital ${file} [--data-dir DIR] [--workstation NAME]
+Ctrl+C stops the services.
+`);
+  const stop = () => {
+    services.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
 async function main(): Promise<void> {
   let args;
   try {
@@ -48,6 +117,10 @@ async function main(): Promise<void> {
         port: { type: 'string' },
         'no-open': { type: 'boolean' },
         help: { type: 'boolean' },
+        'serve-hospital': { type: 'string' },
+        hospital: { type: 'string' },
+        'data-dir': { type: 'string' },
+        workstation: { type: 'string' },
       },
     }).values;
   } catch (error) {
@@ -55,6 +128,13 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   if (args.help) return void process.stdout.write(HELP);
+  if (args['serve-hospital']) return serveHospital(args['serve-hospital']);
+  if ((args['data-dir'] !== undefined || args.workstation !== undefined) && args.hospital === undefined) {
+    process.stderr.write(
+      '--data-dir and --workstation need --hospital FILE: a demo that starts its own identity provider cannot reuse enrollments made with another one.\n',
+    );
+    process.exit(2);
+  }
   const port = args.port === undefined ? undefined : Number(args.port);
   if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
     process.stderr.write(`--port must be a whole number from 0 to 65535, not "${args.port}".\n`);
@@ -66,13 +146,21 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const browser = args['no-open'] ? undefined : findBrowser();
-  const demo = await startDemo({
+  const common = {
     ...(args.profile ? { profile: args.profile } : {}),
     ...(port !== undefined ? { port } : {}),
-    openSignIn: async (url) => {
+    openSignIn: async (url: string) => {
       if (!open(browser, url, false)) process.stdout.write(`\nSign in with the identity provider: ${url}\n`);
     },
-  });
+  };
+  const demo = args.hospital
+    ? await startDemoWorkstation({
+        ...common,
+        hospital: await readHospital(args.hospital),
+        ...(args['data-dir'] ? { dataDir: await prepareDataDir(args['data-dir']) } : {}),
+        ...(args.workstation ? { workstation: args.workstation } : {}),
+      })
+    : await startDemo(common);
   const opened = open(browser, demo.server.appUrl, true);
   // Noted now, while the folder holds only the key the workstation just made: verify trusts this
   // fingerprint, not whatever key the folder holds later (docs/audit.md#verifying-a-journal-end-to-end).
@@ -81,7 +169,7 @@ async function main(): Promise<void> {
 CareShell demo (profile ${demo.policy.profile}, idle lock after ${demo.policy.idleTimeoutSeconds} s)
   App:            ${demo.server.appUrl}
   Badge controls: ${demo.server.controlUrl}
-  Demo EHR:       ${demo.ehr.origin} (break-glass: docs/break-glass.md)
+  Demo EHR:       ${demo.hospital.ehrOrigin} (break-glass: docs/break-glass.md)
   Policy:         ${demo.policyPath}
                   (edit it while the demo runs: the workstation follows it, and locks on a broken or deleted file)
   Audit journal:  ${path.join(demo.dataDir, 'audit')}

@@ -5,11 +5,10 @@ import { systemClock, type Clock } from '../../common/clock.js';
 import { ManualClock } from '../../common/manual-clock.js';
 import { systemRandom } from '../../common/random.js';
 import { SimulatedReader } from '../../native/simulated-reader.js';
-import { startDemoEhr, type DemoEhr } from '../../tools/demo-ehr/demo-ehr.js';
-import { startLocalIdp, type LocalIdp } from '../../tools/local-idp/local-idp.js';
-import { createTestCa } from '../../tools/local-idp/test-ca.js';
-import { startLocalMailbox, type LocalMailbox } from '../../tools/mailbox/local-mailbox.js';
-import { startReviewSource, type ReviewSourceServer } from '../../tools/review-source/review-source-server.js';
+import type { DemoEhr } from '../../tools/demo-ehr/demo-ehr.js';
+import type { LocalIdp } from '../../tools/local-idp/local-idp.js';
+import type { LocalMailbox, ReceivedMail } from '../../tools/mailbox/local-mailbox.js';
+import type { ReviewSourceServer } from '../../tools/review-source/review-source-server.js';
 import { DEMO_USERS, NEW_STARTER, type DemoUser } from '../../tools/local-idp/demo-users.js';
 import { scriptedSignIn } from '../../tools/local-idp/scripted-sign-in.js';
 import type { CareShell } from '../app/create-careshell.js';
@@ -24,6 +23,7 @@ import type { RendererListener, RendererSurface, Stage, WorkstationHost } from '
 import { builtAppDir } from './built-app.js';
 import { EHR_LINK_PATH, startHarnessServer, type HarnessServer } from './harness-server.js';
 import { harnessSignInPages } from './harness-sign-in-page.js';
+import type { HospitalDescription } from './hospital-description.js';
 
 export interface DemoOptions {
   /** Defaults to the system clock; tests pass a ManualClock, which also enables /control/advance. */
@@ -46,6 +46,14 @@ export interface DemoOptions {
   stepUp?: Record<string, unknown>;
 }
 
+export interface DemoWorkstationOptions extends DemoOptions {
+  hospital: HospitalDescription;
+  /** The workstation's name in audit records (DEMO-WS-01 by default). */
+  workstation?: string;
+  /** The privacy office's mail, for the control page, when the mailbox runs in this process. */
+  mails?: () => readonly ReceivedMail[];
+}
+
 /** A demo clinician: an identity-provider account with an enrolled badge and a PIN. */
 export interface DemoUserCard {
   userId: string;
@@ -57,16 +65,16 @@ export interface DemoUserCard {
   pin: string;
 }
 
-export interface Demo {
+/** One demo workstation: the workstation composition, its harness server and its simulated reader. */
+export interface DemoWorkstation {
   careshell: CareShell;
   workstation: Workstation;
   /** The workstation composition the Electron shell runs too (main/workstation/run-workstation.ts). */
   run: WorkstationRun;
   server: HarnessServer;
   reader: SimulatedReader;
-  idp: LocalIdp;
-  /** The demo EHR (tools/demo-ehr), the policy's `ehr.url`. */
-  ehr: DemoEhr;
+  /** The hospital services this workstation uses (its own, or another process's: cli --hospital). */
+  hospital: HospitalDescription;
   policy: SessionPolicy;
   users: DemoUserCard[];
   /** A valid badge that nobody has enrolled: tapping it starts enrollment. */
@@ -76,11 +84,18 @@ export interface Demo {
   dataDir: string;
   /** The demo's machine policy file: edit it while the demo runs and the workstation follows it. */
   policyPath: string;
+  stop(): Promise<void>;
+}
+
+/** The whole demo in one process: the hospital's services and one workstation using them. */
+export interface Demo extends DemoWorkstation {
+  idp: LocalIdp;
+  /** The demo EHR (tools/demo-ehr), the policy's `ehr.url`. */
+  ehr: DemoEhr;
   /** The privacy office's mailbox: break-glass alerts arrive here (shown on the control page). */
   mailbox: LocalMailbox;
   /** The review source every workstation's FHIR forwarder writes to and the review queue reads. */
   reviewSource: ReviewSourceServer;
-  stop(): Promise<void>;
 }
 
 const WORKSTATION = 'DEMO-WS-01';
@@ -90,23 +105,15 @@ const UNENROLLED_BADGE = 'H10301:100:2001';
 /** The demo keeps its keys in a temporary folder; there is no OS keychain to protect them with. */
 const noProtection = { name: 'no protection (demo)', protect: (b: Buffer) => b, unprotect: (b: Buffer) => b };
 
-/** Where the demo's break-glass alerts and review go: the local mailbox and review source (docs/break-glass-review.md). */
-interface DemoReview {
-  mailbox: LocalMailbox;
-  reviewSource: ReviewSourceServer;
-  caFile: string;
-}
-
 /**
  * The demo's machine policy: a simulated reader, the local OpenID provider and the demo EHR; plain key files
  * allowed; break-glass alerts mailed to the local mailbox and every event forwarded to the local review source.
  */
 function demoPolicy(
-  idp: LocalIdp,
-  ehr: DemoEhr,
+  hospital: HospitalDescription,
+  caFile: string,
   readerId: string,
   options: Pick<DemoOptions, 'profile' | 'breakGlass' | 'session' | 'stepUp'>,
-  review: DemoReview,
 ): Record<string, unknown> {
   const { profile } = options;
   return {
@@ -118,22 +125,22 @@ function demoPolicy(
         {
           kind: 'email',
           id: 'privacy-alerts',
-          smtp: { host: review.mailbox.host, port: review.mailbox.port, security: 'plain' },
+          smtp: { ...hospital.mailbox, security: 'plain' },
           from: 'careshell@demo.test',
           to: ['privacy.office@demo.test'],
         },
         {
           kind: 'fhir',
           id: 'review-source',
-          baseUrl: review.reviewSource.baseUrl,
-          tls: { caFile: review.caFile },
+          baseUrl: hospital.reviewSourceUrl,
+          tls: { caFile },
           retry: { initialMs: 200, maxMs: 5_000 },
         },
       ],
       review: {
-        sourceUrl: review.reviewSource.baseUrl,
-        tls: { caFile: review.caFile },
-        ehrAccessLogOrigins: [ehr.origin],
+        sourceUrl: hospital.reviewSourceUrl,
+        tls: { caFile },
+        ehrAccessLogOrigins: [hospital.ehrOrigin],
       },
     },
     readers: {
@@ -141,14 +148,10 @@ function demoPolicy(
       fallback: 'Use the demo controls page to tap a badge.',
     },
     identity: {
-      clientId: idp.msal.clientId,
-      authority: idp.msal.authority,
-      knownAuthorities: idp.msal.knownAuthorities,
-      protocolMode: idp.msal.protocolMode,
-      consentForOfflineAccess: idp.msal.consentForOfflineAccess,
+      ...hospital.idp,
       ...(options.stepUp ? { stepUp: options.stepUp } : {}),
     },
-    ehr: { url: `${ehr.origin}/` },
+    ehr: { url: `${hospital.ehrOrigin}/` },
     breakGlass: options.breakGlass ?? { scopes: ['patient', 'all-restricted'] },
     hardening: { allowPlaintextKeyStorage: true },
   };
@@ -198,51 +201,71 @@ async function installDemoPolicy(dataDir: string, policy: Record<string, unknown
 }
 
 /**
- * The demo: the Electron app's workstation composition (runWorkstation) behind a browser transport, on a
- * policy of its own: a simulated reader, the local OpenID provider, demo clinicians with enrolled badges and PINs.
+ * The whole demo in one process: the hospital's services (startHospitalServices) and one workstation using them
+ * (startDemoWorkstation).
  */
 export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
+  const clock = options.clock ?? systemClock;
+  // The harness listens only once the workstation started, after the EHR: the EHR reads the link page's address late.
+  const harness: { origin?: string } = {};
+  // Loaded here only: a workstation joining another process's services never loads the identity provider, the
+  // EHR or the mail server (their modules are a third of the demo's start-up; docs/performance.md).
+  const { startHospitalServices } = await import('./hospital-services.js');
+  const services = await startHospitalServices({
+    clock,
+    breakGlassLinkVia: () => harness.origin && `${harness.origin}${EHR_LINK_PATH}`,
+  });
+  let station: DemoWorkstation;
+  try {
+    station = await startDemoWorkstation({
+      ...options,
+      clock,
+      hospital: services.description,
+      mails: () => services.mailbox.mails,
+    });
+  } catch (error) {
+    await services.stop();
+    throw error;
+  }
+  harness.origin = station.server.origin;
+  const { idp, ehr, mailbox, reviewSource } = services;
+  return {
+    ...station,
+    idp,
+    ehr,
+    mailbox,
+    reviewSource,
+    async stop() {
+      await station.stop();
+      await services.stop();
+    },
+  };
+}
+
+/**
+ * A demo workstation: the Electron app's workstation composition (runWorkstation) behind a browser transport, on a
+ * policy of its own: a simulated reader, the hospital's identity provider and EHR, demo clinicians with enrolled
+ * badges and PINs. On a data folder that already holds their enrollments (a restart, or a copy) it enrolls nobody.
+ */
+export async function startDemoWorkstation(options: DemoWorkstationOptions): Promise<DemoWorkstation> {
+  const { hospital } = options;
   const clock = options.clock ?? systemClock;
   const write = (stream: NodeJS.WriteStream) => (m: string) => void stream.write(`careshell: ${m}\n`);
   const log = { info: options.quiet ? () => {} : write(process.stdout), warn: write(process.stderr) };
   const dataDir = options.dataDir ?? (await mkdtemp(path.join(tmpdir(), 'careshell-demo-')));
   const reader = new SimulatedReader('demo-reader');
-  // One CA for the demo's HTTPS servers: the identity provider and the review source.
-  const ca = createTestCa('CareShell demo CA');
-  // The demo's own services start side by side: the lock screen waits for the slowest, not for their sum.
-  const [idp, mailbox, reviewSource] = await Promise.all([
-    startLocalIdp({ ca }),
-    startLocalMailbox(),
-    startReviewSource({ tls: ca.issueServerCert({ dns: ['localhost'], ips: ['127.0.0.1'] }) }),
-  ]);
-  let ehr: DemoEhr | undefined;
-  const stopServices = async () => {
-    await ehr?.close();
-    await mailbox.stop();
-    await reviewSource.close();
-    await idp.stop();
-  };
   let run: WorkstationRun | undefined;
-  let harnessOrigin: string | undefined;
   try {
     const caFile = path.join(dataDir, 'demo-ca.pem');
-    await writeFile(caFile, ca.caPem, { mode: 0o644 });
-    ehr = await startDemoEhr({
-      idp,
-      clock,
-      breakGlassLinkVia: () => harnessOrigin && `${harnessOrigin}${EHR_LINK_PATH}`,
-    });
-    const policyPath = await installDemoPolicy(
-      dataDir,
-      demoPolicy(idp, ehr, reader.id, options, { mailbox, reviewSource, caFile }),
-    );
+    await writeFile(caFile, hospital.caPem, { mode: 0o644 });
+    const policyPath = await installDemoPolicy(dataDir, demoPolicy(hospital, caFile, reader.id, options));
     const frame = harnessEhrFrame();
     // Start-up enrollments sign in without a browser; after that, sign-ins go where the caller says.
     let signIn: OpenSignInPage = async () => {};
     const signInPages = harnessSignInPages(() => signIn);
     let surface: RendererSurface | undefined;
     const host: WorkstationHost = {
-      workstation: WORKSTATION,
+      workstation: options.workstation ?? WORKSTATION,
       dataDir,
       preferenceStore: filePreferenceStore(dataDir, log),
       policySource: jsonFilePolicySource({
@@ -261,7 +284,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
             },
       openSignIn: signInPages.open,
       showSignIn: signInPages.show,
-      extraCaPems: [idp.caPem],
+      extraCaPems: [hospital.caPem],
       readerOverride: (entry) => (entry.id === reader.id ? reader : undefined),
       serve: (served) => (surface = served),
       // The browser page draws every screen itself, the EHR frame included: no covers, no navigation to police.
@@ -278,7 +301,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     if (!parts || !surface) throw new Error(problemText(run.problem() ?? { kind: 'cannot-start', reason: 'stopped' }));
     const { careshell, workstation } = parts;
     const users = await enrollDemoUsers(workstation, (account) => {
-      signIn = scriptedSignIn({ username: account.username, password: account.password, caPem: idp.caPem });
+      signIn = scriptedSignIn({ username: account.username, password: account.password, caPem: hospital.caPem });
     });
     signIn = options.openSignIn ?? (async (url) => log.info(`sign in with the identity provider at ${url}`));
 
@@ -295,14 +318,14 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
           offFrame();
         };
       },
-      ehrOrigin: ehr.origin,
+      ehrOrigin: hospital.ehrOrigin,
       controls: {
         badges: [
           ...users.map((u) => ({ label: `${u.displayName} (${u.roles[0]}, PIN ${u.pin})`, badgeId: u.badgeId })),
           { label: 'Unenrolled badge', badgeId: UNENROLLED_BADGE },
         ],
         tap: (badgeId) => reader.tap(badgeId),
-        mails: () => mailbox.mails,
+        ...(options.mails ? { mails: options.mails } : {}),
         remove: () => reader.remove(),
         osEvent: (event) => running.osEvent(event),
         ...(manual ? { advanceClock: (ms: number) => manual.advance(ms) } : {}),
@@ -312,40 +335,34 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       ...(options.port !== undefined ? { port: options.port } : {}),
       log,
     });
-    harnessOrigin = server.origin;
-    const demoEhr = ehr;
     return {
       careshell,
       workstation,
       run,
       server,
       reader,
-      idp,
-      ehr: demoEhr,
+      hospital,
       policy: parts.policy().session,
       users,
       unenrolledBadgeId: UNENROLLED_BADGE,
       newStarter: NEW_STARTER,
       dataDir,
       policyPath,
-      mailbox,
-      reviewSource,
       async stop() {
         await server.close();
         await running.stop();
-        await stopServices();
       },
     };
   } catch (error) {
     await run?.stop();
-    await stopServices();
     throw error;
   }
 }
 
 /**
  * Enrolls each demo account with its demo badge and PIN through the real enrollment (full sign-in at the
- * local provider, then the PIN), so each has a token cache as a clinician would after enrolling.
+ * local provider, then the PIN), so each has a token cache as a clinician would after enrolling. An account
+ * whose badge the data folder already binds to it is left as it is.
  */
 async function enrollDemoUsers(
   workstation: Workstation,
@@ -362,11 +379,13 @@ async function enrollDemoUsers(
       badgeId: `H10301:100:${1001 + index}`,
       pin: DEMO_PINS[index % DEMO_PINS.length]!,
     };
-    const { enrollment } = workstation.identity;
-    signInAs(account);
-    const pending = await enrollment.beginEnrollment(workstation.hashBadge(card.badgeId));
-    await enrollment.completeEnrollment(pending.id, card.pin);
+    const { enrollment, directory } = workstation.identity;
+    const badgeHash = workstation.hashBadge(card.badgeId);
     users.push(card);
+    if ((await directory.resolveBadge(badgeHash))?.userId === account.id) continue;
+    signInAs(account);
+    const pending = await enrollment.beginEnrollment(badgeHash);
+    await enrollment.completeEnrollment(pending.id, card.pin);
   }
   return users;
 }
