@@ -9,7 +9,7 @@ import { createHotplugSource } from '../../native/manager/hotplug-source.js';
 import { loadPcscBinding } from '../../native/pcsc/pcsc-binding.js';
 import type { WedgeKeyFilterSource } from '../../native/wedge/wedge-input-capture.js';
 import { followLinuxScreenLock } from '../workstation/logind-os-events.js';
-import { workstationPolicySource } from '../workstation/workstation-policy.js';
+import { workstationPolicySource } from '../workstation/workstation-policy-source.js';
 import type { HostLog, RunningWorkstation, Stage, WorkstationHost } from '../workstation/workstation-host.js';
 import { registerAppScheme, RENDERER_ORIGIN, RENDERER_URL, serveRenderer } from './app-protocol.js';
 import { DisplayCover } from './display-cover.js';

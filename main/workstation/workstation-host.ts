@@ -102,7 +102,7 @@ export interface WorkstationHost {
   readonly appVersion?: string;
   /** Where the journal, keys and enrollments live (Electron userData; a temporary folder in the demo). */
   readonly dataDir: string;
-  /** Where this OS keeps machine policy; use workstationPolicySource() (a packaged shell ignores CARESHELL_POLICY). */
+  /** Where this OS keeps machine policy; use workstationPolicySource() from workstation-policy-source.ts (a packaged shell ignores CARESHELL_POLICY). */
   readonly policySource: MachinePolicySource;
   /** Where people's preferences are kept (electron-store in the shell); in memory only when absent. */
   readonly preferenceStore?: PreferenceStore;

@@ -1,5 +1,4 @@
 import { careShellPolicySchema, resolveCareShellPolicy, type ResolvedPolicy } from '../app/careshell-policy.js';
-import { machinePolicySource, type PlatformPolicyOptions } from '../policy/machine-policy-for-platform.js';
 import { loadMachinePolicy, type MachinePolicySource } from '../policy/machine-policy-source.js';
 import type { PolicyProblem } from '../policy/policy-problem.js';
 import { readerConfigSchema, type ReaderConfig } from '../../native/manager/reader-config.js';
@@ -46,15 +45,6 @@ function readersSectionOf(document: unknown): ReaderConfig | undefined {
   if (typeof document !== 'object' || document === null || !('readers' in document)) return undefined;
   const parsed = readerConfigSchema.safeParse(document.readers);
   return parsed.success && parsed.data.readers.length > 0 ? parsed.data : undefined;
-}
-
-/**
- * Where a workstation reads its machine policy: the registry, managed preferences or /etc, by OS.
- * CARESHELL_POLICY is for development and tests only: a packaged build ignores it, so nobody can point a kiosk
- * at a file of their own through its environment.
- */
-export function workstationPolicySource(options: Omit<PlatformPolicyOptions, 'schema'>): MachinePolicySource {
-  return machinePolicySource({ ...options, schema: careShellPolicySchema });
 }
 
 /** What the host enforces from policy: the EHR address and who each kind of web contents may navigate to. */

@@ -1,4 +1,6 @@
-import nodemailer, { type SendMailOptions } from 'nodemailer';
+import { createRequire } from 'node:module';
+import type * as Nodemailer from 'nodemailer';
+import type { SendMailOptions, Transporter } from 'nodemailer';
 import { messageOf } from '../../../common/errors.js';
 import { isGrantedBreakGlass } from '../break-glass-details.js';
 import type { StoredAuditEvent } from '../journal/journal-reader.js';
@@ -23,9 +25,24 @@ export interface AlertMailer {
   close(): void;
 }
 
-/** nodemailer to the relay: STARTTLS required (`starttls`), TLS from the start (`tls`), or plain to this machine. */
+const require = createRequire(import.meta.url);
+
+/**
+ * nodemailer to the relay: STARTTLS required (`starttls`), TLS from the start (`tls`), or plain to this machine.
+ * nodemailer is loaded at the first mail, not at start-up: most workstations never send one, and the lock screen
+ * should not wait for it (docs/performance.md).
+ */
 export function smtpMailer(relay: SmtpRelayOptions): AlertMailer {
+  let transporter: Transporter | undefined;
+  return {
+    sendMail: (mail) => (transporter ??= createTransporter(relay)).sendMail(mail),
+    close: () => transporter?.close(),
+  };
+}
+
+function createTransporter(relay: SmtpRelayOptions): Transporter {
   const { host, port, security, auth, ca, cert, key, timeoutMs } = relay;
+  const nodemailer = require('nodemailer') as typeof Nodemailer;
   return nodemailer.createTransport({
     host,
     port,
