@@ -114,8 +114,10 @@ export async function startHarnessServer(options: HarnessServerOptions): Promise
     const url = new URL(req.url ?? '/', origin);
     if (req.method === 'GET' && (url.pathname === '/' || url.pathname === '/index.html')) {
       const html = await readFile(path.join(rendererDir, 'index.html'), 'utf8');
-      // The bridge must define window.careshell before the renderer's module script runs.
-      let page = html.replace('<head>', '<head>\n    <script src="/harness/bridge.js"></script>');
+      // The bridge must define window.careshell before the renderer's module script runs: a deferred classic script
+      // runs before the module scripts after it, as they are deferred too, and neither blocks parsing or the other's
+      // download (the lock screen shows sooner).
+      let page = html.replace('<head>', '<head>\n    <script defer src="/harness/bridge.js"></script>');
       // Here only (never in Electron) the app page frames the EHR on its own origin, and the harness's link page
       // (EHR_LINK_PATH); the page's own meta policy must say so too, as both policies apply.
       const frames = options.ehrOrigin ? `frame-src 'self' ${options.ehrOrigin}` : '';

@@ -34,11 +34,12 @@ describe('harness server: the contract over a loopback WebSocket', () => {
     expect(warnings.filter((w) => /refused a WebSocket/.test(w))).toHaveLength(2);
   });
 
-  it('serves the renderer with the bridge first, under a strict CSP (path escapes: static-files.test.ts)', async () => {
+  it('serves the renderer with the bridge first (deferred), under a strict CSP (path escapes: static-files.test.ts)', async () => {
     const { server } = await start();
     const page = await fetch(`${server.origin}/`);
     expect(page.headers.get('content-security-policy')).toMatch(/default-src 'none'/);
-    expect(await page.text()).toMatch(/<head>\s*<script src="\/harness\/bridge.js"><\/script>/);
+    // First in <head> and deferred: it runs before the renderer's module scripts without blocking the parser.
+    expect(await page.text()).toMatch(/<head>\s*<script defer src="\/harness\/bridge.js"><\/script>/);
     expect((await fetch(`${server.origin}/%E0%A4%A`)).status).toBe(404);
   });
 
