@@ -140,6 +140,8 @@ async function main(): Promise<void> {
     process.stderr.write(`--port must be a whole number from 0 to 65535, not "${args.port}".\n`);
     process.exit(2);
   }
+  // Arguments first, so a wrong one is named before anything is built or started.
+  const hospital = args.hospital === undefined ? undefined : await readHospital(args.hospital);
   const out = builtAppDir();
   if (!existsSync(path.join(out, 'renderer', 'index.html')) || !existsSync(path.join(out, 'harness', 'bridge.js'))) {
     process.stderr.write('The renderer is not built yet: run `npm run build` (npm run demo does this for you).\n');
@@ -153,10 +155,10 @@ async function main(): Promise<void> {
       if (!open(browser, url, false)) process.stdout.write(`\nSign in with the identity provider: ${url}\n`);
     },
   };
-  const demo = args.hospital
+  const demo = hospital
     ? await startDemoWorkstation({
         ...common,
-        hospital: await readHospital(args.hospital),
+        hospital,
         ...(args['data-dir'] ? { dataDir: await prepareDataDir(args['data-dir']) } : {}),
         ...(args.workstation ? { workstation: args.workstation } : {}),
       })

@@ -102,6 +102,9 @@ const WORKSTATION = 'DEMO-WS-01';
 /** One demo PIN per demo user, in order; each passes the PIN policy's guessability rules. */
 const DEMO_PINS = ['4826', '7391', '5170', '9264'];
 const UNENROLLED_BADGE = 'H10301:100:2001';
+
+/** The badge of the demo clinician at `index` in DEMO_USERS (the same on every demo workstation). */
+export const demoBadgeId = (index: number) => `H10301:100:${1001 + index}`;
 /** The demo keeps its keys in a temporary folder; there is no OS keychain to protect them with. */
 const noProtection = { name: 'no protection (demo)', protect: (b: Buffer) => b, unprotect: (b: Buffer) => b };
 
@@ -376,7 +379,7 @@ async function enrollDemoUsers(
       roles: [...account.roles],
       username: account.username,
       password: account.password,
-      badgeId: `H10301:100:${1001 + index}`,
+      badgeId: demoBadgeId(index),
       pin: DEMO_PINS[index % DEMO_PINS.length]!,
     };
     const { enrollment, directory } = workstation.identity;
