@@ -33,7 +33,7 @@ export interface HttpsFetchOptions {
 }
 
 const MAX_REDIRECTS = 3;
-const TLS_ERROR = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|HOSTNAME_)/;
+const TLS_ERROR = /^(ERR_TLS_|ERR_SSL_|EPROTO$|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|HOSTNAME_)/;
 
 /**
  * GETs the revocation list over HTTPS with If-None-Match, so most polls are a 304 of a few hundred bytes. Refuses
