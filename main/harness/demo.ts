@@ -10,6 +10,7 @@ import { startLocalIdp, type LocalIdp } from '../../tools/local-idp/local-idp.js
 import { createTestCa } from '../../tools/local-idp/test-ca.js';
 import { startLocalMailbox, type LocalMailbox } from '../../tools/mailbox/local-mailbox.js';
 import { startReviewSource, type ReviewSourceServer } from '../../tools/review-source/review-source-server.js';
+import { startRevocationServer, type RevocationServer } from '../../tools/revocation-server/revocation-server.js';
 import { DEMO_USERS, NEW_STARTER, type DemoUser } from '../../tools/local-idp/demo-users.js';
 import { scriptedSignIn } from '../../tools/local-idp/scripted-sign-in.js';
 import type { CareShell } from '../app/create-careshell.js';
@@ -44,6 +45,12 @@ export interface DemoOptions {
   session?: Record<string, unknown>;
   /** The demo policy's `identity.stepUp` section (tests: break-glass proved with the PIN). */
   stepUp?: Record<string, unknown>;
+  /**
+   * The revocation list the workstation follows: by default the demo starts its own publisher
+   * (tools/revocation-server) on its clock; several demos (workstations) may share one, with the CA that signed
+   * its certificate. pollSeconds: identity.revocationList.pollSeconds (default 30).
+   */
+  revocation?: { server?: RevocationServer; caPem?: string; pollSeconds?: number };
 }
 
 /** A demo clinician: an identity-provider account with an enrolled badge and a PIN. */
@@ -80,6 +87,8 @@ export interface Demo {
   mailbox: LocalMailbox;
   /** The review source every workstation's FHIR forwarder writes to and the review queue reads. */
   reviewSource: ReviewSourceServer;
+  /** The revocation list's publisher the workstation polls (its own, or the one shared through options). */
+  revocations: RevocationServer;
   stop(): Promise<void>;
 }
 
@@ -105,8 +114,9 @@ function demoPolicy(
   idp: LocalIdp,
   ehr: DemoEhr,
   readerId: string,
-  options: Pick<DemoOptions, 'profile' | 'breakGlass' | 'session' | 'stepUp'>,
+  options: Pick<DemoOptions, 'profile' | 'breakGlass' | 'session' | 'stepUp' | 'revocation'>,
   review: DemoReview,
+  revocations: RevocationServer,
 ): Record<string, unknown> {
   const { profile } = options;
   return {
@@ -147,6 +157,11 @@ function demoPolicy(
       protocolMode: idp.msal.protocolMode,
       consentForOfflineAccess: idp.msal.consentForOfflineAccess,
       ...(options.stepUp ? { stepUp: options.stepUp } : {}),
+      revocationList: {
+        url: revocations.url,
+        publicKeys: [revocations.publicJwk],
+        pollSeconds: options.revocation?.pollSeconds ?? 30,
+      },
     },
     ehr: { url: `${ehr.origin}/` },
     breakGlass: options.breakGlass ?? { scopes: ['patient', 'all-restricted'] },
@@ -216,7 +231,10 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     startReviewSource({ tls: ca.issueServerCert({ dns: ['localhost'], ips: ['127.0.0.1'] }) }),
   ]);
   let ehr: DemoEhr | undefined;
+  const shared = options.revocation?.server;
+  let ownRevocations: RevocationServer | undefined;
   const stopServices = async () => {
+    await ownRevocations?.close();
     await ehr?.close();
     await mailbox.stop();
     await reviewSource.close();
@@ -225,6 +243,14 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   let run: WorkstationRun | undefined;
   let harnessOrigin: string | undefined;
   try {
+    ownRevocations = shared
+      ? undefined
+      : await startRevocationServer({
+          tls: ca.issueServerCert({ dns: ['localhost'], ips: ['127.0.0.1'] }),
+          dataDir: path.join(dataDir, 'revocation-server'),
+          clock,
+        });
+    const revocations = (shared ?? ownRevocations)!;
     const caFile = path.join(dataDir, 'demo-ca.pem');
     await writeFile(caFile, ca.caPem, { mode: 0o644 });
     ehr = await startDemoEhr({
@@ -234,7 +260,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     });
     const policyPath = await installDemoPolicy(
       dataDir,
-      demoPolicy(idp, ehr, reader.id, options, { mailbox, reviewSource, caFile }),
+      demoPolicy(idp, ehr, reader.id, options, { mailbox, reviewSource, caFile }, revocations),
     );
     const frame = harnessEhrFrame();
     // Start-up enrollments sign in without a browser; after that, sign-ins go where the caller says.
@@ -261,7 +287,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
             },
       openSignIn: signInPages.open,
       showSignIn: signInPages.show,
-      extraCaPems: [idp.caPem],
+      extraCaPems: [idp.caPem, ...(options.revocation?.caPem ? [options.revocation.caPem] : [])],
       readerOverride: (entry) => (entry.id === reader.id ? reader : undefined),
       serve: (served) => (surface = served),
       // The browser page draws every screen itself, the EHR frame included: no covers, no navigation to police.
@@ -306,6 +332,12 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
         remove: () => reader.remove(),
         osEvent: (event) => running.osEvent(event),
         ...(manual ? { advanceClock: (ms: number) => manual.advance(ms) } : {}),
+        revocation: {
+          users: users.map((u) => ({ userId: u.userId, label: u.displayName })),
+          revoke: async (userId) =>
+            `revocation list ${await revocations.revoke(userId, 'revoked from the demo controls')} published`,
+          restore: async (userId) => `revocation list ${await revocations.restore(userId)} published`,
+        },
       },
       rendererDir: path.join(outDir, 'renderer'),
       bridgeFile: path.join(outDir, 'harness', 'bridge.js'),
@@ -330,6 +362,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       policyPath,
       mailbox,
       reviewSource,
+      revocations,
       async stop() {
         await server.close();
         await running.stop();
