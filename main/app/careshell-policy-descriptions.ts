@@ -222,7 +222,9 @@ export const POLICY_KEY_TEXT: Record<string, PolicyKeyText> = {
     title: 'Revocation list signing keys (JSON)',
     description:
       'The public keys (JWK, Ed25519 or P-256, each with its "kid") whose signature a revocation list must carry; two during a key rotation.',
-    example: [{ kty: 'OKP', crv: 'Ed25519', x: '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo', kid: 'revocations-2026' }],
+    example: [
+      { kty: 'OKP', crv: 'Ed25519', x: '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo', kid: 'revocations-2026' },
+    ],
   },
   'identity.revocationList.issuer': {
     title: 'Revocation list issuer',
@@ -231,7 +233,8 @@ export const POLICY_KEY_TEXT: Record<string, PolicyKeyText> = {
   },
   'identity.revocationList.pollSeconds': {
     title: 'Revocation list poll (seconds)',
-    description: 'Seconds between two fetches of the revocation list (5 to 300); a revocation reaches the workstation within about this.',
+    description:
+      'Seconds between two fetches of the revocation list (5 to 300); a revocation reaches the workstation within about this.',
   },
   'identity.revocationList.maxAgeMinutes': {
     title: 'Revocation list maximum age (minutes)',

@@ -80,7 +80,10 @@ export function revocationListVerifier(keys: readonly RevocationPublicKey[], iss
     }
     const alg = typeof header.alg === 'string' ? header.alg : '';
     if (!(REVOCATION_LIST_ALGORITHMS as readonly string[]).includes(alg))
-      return refuse('alg-not-allowed', `the list is signed with "${alg || 'no algorithm'}"; only EdDSA and ES256 are accepted`);
+      return refuse(
+        'alg-not-allowed',
+        `the list is signed with "${alg || 'no algorithm'}"; only EdDSA and ES256 are accepted`,
+      );
     if (header.typ !== REVOCATION_LIST_TYP)
       return refuse('wrong-typ', `the list's typ is "${String(header.typ ?? '')}", not "${REVOCATION_LIST_TYP}"`);
     const kid = typeof header.kid === 'string' ? header.kid : '';

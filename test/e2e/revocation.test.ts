@@ -63,7 +63,10 @@ describe.skipIf(missing)('revocation list on two workstations', () => {
 
   async function signIn(w: BrowserDemo, role: string): Promise<void> {
     await w.demo.tapAfterDebounce(w.demo.user(role).badgeId);
-    await w.page.getByTestId('signed-in-user').filter({ hasText: w.demo.user(role).displayName }).waitFor();
+    await w.page
+      .getByTestId('signed-in-user')
+      .filter({ hasText: w.demo.user(role).displayName })
+      .waitFor();
   }
 
   it('a list revoking a user ends their sessions on both workstations within one poll interval', async () => {
@@ -93,7 +96,10 @@ describe.skipIf(missing)('revocation list on two workstations', () => {
         details: { sequence, added: 1 },
       });
       expect(audited.filter((e) => e.type === 'revocation.apply')).toEqual([
-        expect.objectContaining({ actor: { userId: nurse.userId }, details: expect.objectContaining({ unenrolled: true }) }),
+        expect.objectContaining({
+          actor: { userId: nurse.userId },
+          details: expect.objectContaining({ unenrolled: true }),
+        }),
       ]);
       expect(audited.filter((e) => e.type === 'session.terminated').at(-1)).toMatchObject({
         actor: expect.objectContaining({ userId: nurse.userId }),

@@ -66,7 +66,9 @@ Ctrl+C stops it.
   const token = (await readFile(path.join(dataDir, 'admin-token'), 'utf8')).trim();
   const caFile = path.join(dataDir, 'test-ca.pem');
   const agent = new Agent(existsSync(caFile) ? { ca: await readFile(caFile, 'utf8') } : {});
-  const body = JSON.stringify(command === 'revoke' ? { userId: values.user, reason: values.reason } : { userId: values.user });
+  const body = JSON.stringify(
+    command === 'revoke' ? { userId: values.user, reason: values.reason } : { userId: values.user },
+  );
   const answer = await new Promise<string>((resolve, reject) => {
     const req = request(new URL(`/admin/${command}`, values.url), {
       method: 'POST',
@@ -90,7 +92,9 @@ async function testTls(dataDir: string): Promise<{ certPem: string; keyPem: stri
   const ca = createTestCa('CareShell revocation list test CA');
   await import('node:fs/promises').then((fs) => fs.mkdir(dataDir, { recursive: true, mode: 0o700 }));
   await writeFile(path.join(dataDir, 'test-ca.pem'), ca.caPem, { mode: 0o644 });
-  process.stdout.write(`Test CA (trust it with identity.revocationList.extraCaFiles): ${path.join(dataDir, 'test-ca.pem')}\n`);
+  process.stdout.write(
+    `Test CA (trust it with identity.revocationList.extraCaFiles): ${path.join(dataDir, 'test-ca.pem')}\n`,
+  );
   return ca.issueServerCert({ dns: ['localhost'], ips: ['127.0.0.1'] });
 }
 

@@ -83,7 +83,10 @@ export async function startRevocationServer(options: RevocationServerOptions): P
   let queue: Promise<unknown> = Promise.resolve();
 
   /** Signs the next list; one at a time, so sequences never repeat. */
-  function publish(change?: (revoked: RevokedEntry[]) => RevokedEntry[], at?: { issuedAt?: Date; validMinutes?: number }) {
+  function publish(
+    change?: (revoked: RevokedEntry[]) => RevokedEntry[],
+    at?: { issuedAt?: Date; validMinutes?: number },
+  ) {
     const run = queue.then(async () => {
       const issuedAt = at?.issuedAt ?? clock.wallTime();
       const revoked = change ? change(state.revoked) : state.revoked;
@@ -123,9 +126,9 @@ export async function startRevocationServer(options: RevocationServerOptions): P
   };
   armRefresh();
 
-  let guard: ReturnType<typeof loopbackGuard> | undefined;
   async function admin(req: IncomingMessage, res: ServerResponse, route: string): Promise<void> {
-    const refusal = guard!.check(req.headers);
+    // The Host and Origin rules of the harness controls, for the port this server listens on.
+    const refusal = loopbackGuard(req.socket.localPort ?? 0).check(req.headers);
     const remote = req.socket.remoteAddress ?? '';
     if (refusal) throw new HttpError(refusal.status, refusal.reason);
     if (!['127.0.0.1', '::1', '::ffff:127.0.0.1'].includes(remote))
@@ -167,14 +170,15 @@ export async function startRevocationServer(options: RevocationServerOptions): P
       res.writeHead(304, headers).end();
       return;
     }
-    res.writeHead(200, { ...headers, 'content-type': served.contentType }).end(req.method === 'HEAD' ? '' : served.body);
+    res
+      .writeHead(200, { ...headers, 'content-type': served.contentType })
+      .end(req.method === 'HEAD' ? '' : served.body);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  guard = loopbackGuard(port);
   const origin = `https://127.0.0.1:${port}`;
   return {
     url: `${origin}${LIST_PATH}`,

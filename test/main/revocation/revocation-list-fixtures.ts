@@ -32,7 +32,11 @@ export function payload(sequence: number, userIds: string[], issuedMs = T0): Rev
     sequence,
     issuedAt: new Date(issuedMs).toISOString(),
     expiresAt: new Date(issuedMs + 24 * 3_600_000).toISOString(),
-    revoked: userIds.map((userId) => ({ userId, reason: `left (${userId})`, revokedAt: new Date(issuedMs).toISOString() })),
+    revoked: userIds.map((userId) => ({
+      userId,
+      reason: `left (${userId})`,
+      revokedAt: new Date(issuedMs).toISOString(),
+    })),
   };
 }
 

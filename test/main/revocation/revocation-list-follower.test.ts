@@ -17,7 +17,10 @@ const POLL_MS = 30_000;
 /** A random whose every draw is `u` (0 to <1): the jitter is then exactly known. */
 const fixedRandom = (u: number): Random => {
   const n = Math.floor(u * 2 ** 32);
-  return { uuid: () => 'id', bytes: (length) => new Uint8Array([n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].slice(0, length)) };
+  return {
+    uuid: () => 'id',
+    bytes: (length) => new Uint8Array([n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].slice(0, length)),
+  };
 };
 
 /** The list server as the follower sees it: answers queued by the test, with ETags. */
@@ -58,7 +61,9 @@ interface Rig {
   advance(ms: number): Promise<void>;
 }
 
-async function rig(options: { key?: TestKey; kept?: string; clock?: ManualClock; enrolled?: string[] } = {}): Promise<Rig> {
+async function rig(
+  options: { key?: TestKey; kept?: string; clock?: ManualClock; enrolled?: string[] } = {},
+): Promise<Rig> {
   const clock = options.clock ?? new ManualClock(new Date(T0));
   const key = options.key ?? (await edKey());
   const server = fakeServer();
@@ -162,7 +167,10 @@ describe('following the signed revocation list', () => {
     expect(r.revocations.reasonFor('u-1')).toBeDefined();
     expect(r.follower.status()).toMatchObject({ sequence: 1, problem: { code: 'bad-signature' } });
     expect(types(r.audited).filter((t) => t === 'revocation.list.refused')).toHaveLength(1);
-    expect(r.audited.at(-1)).toMatchObject({ outcome: 'failure', details: { problem: 'bad-signature', keptSequence: 1 } });
+    expect(r.audited.at(-1)).toMatchObject({
+      outcome: 'failure',
+      details: { problem: 'bad-signature', keptSequence: 1 },
+    });
     r.server.publish(good);
     await r.follower.pollNow();
     expect(r.follower.status()).toMatchObject({ sequence: 2 });
@@ -223,7 +231,9 @@ describe('following the signed revocation list', () => {
     await r.advance(0.9 * POLL_MS);
     expect(at()).toBe(after + 1);
     expect(r.follower.status().problem).toBeUndefined();
-    expect(r.audited.filter((e) => e.type === 'revocation.list.refused').map((e) => e.details?.problem)).toEqual(['tls']);
+    expect(r.audited.filter((e) => e.type === 'revocation.list.refused').map((e) => e.details?.problem)).toEqual([
+      'tls',
+    ]);
   });
 
   it('applies the list kept from the last run before any fetch, after verifying it again', async () => {

@@ -47,12 +47,12 @@ describe('revocation list verification (RFC 7515 compact JWS, pinned keys)', () 
     const ec = await ecKey();
     const verify = revocationListVerifier([ed.jwk, ec.jwk]);
     const body = payload(1, ['u-1']);
-    expect(codeOf(await verify(handmade({ alg: 'none', kid: 'ed-1', typ: 'careshell-revocations+jwt' }, body, 'x')))).toBe(
-      'alg-not-allowed',
-    );
-    const hsHeader = Buffer.from(JSON.stringify({ alg: 'HS256', kid: 'ed-1', typ: 'careshell-revocations+jwt' })).toString(
-      'base64url',
-    );
+    expect(
+      codeOf(await verify(handmade({ alg: 'none', kid: 'ed-1', typ: 'careshell-revocations+jwt' }, body, 'x'))),
+    ).toBe('alg-not-allowed');
+    const hsHeader = Buffer.from(
+      JSON.stringify({ alg: 'HS256', kid: 'ed-1', typ: 'careshell-revocations+jwt' }),
+    ).toString('base64url');
     const hsBody = Buffer.from(JSON.stringify(body)).toString('base64url');
     const mac = createHmac('sha256', ed.jwk.kty === 'OKP' ? ed.jwk.x : '')
       .update(`${hsHeader}.${hsBody}`)
@@ -101,7 +101,9 @@ describe('which verified list may replace the applied one', () => {
   });
 
   it('never one issued ahead of the clock beyond the skew, nor a stale or expired one', async () => {
-    expect(admissionProblem(await verified(1, [], T0 + 4 * 60_000), undefined, { ...fresh, nowMs: T0 })).toBeUndefined();
+    expect(
+      admissionProblem(await verified(1, [], T0 + 4 * 60_000), undefined, { ...fresh, nowMs: T0 }),
+    ).toBeUndefined();
     expect(admissionProblem(await verified(1, [], T0 + 6 * 60_000), undefined, { ...fresh, nowMs: T0 })?.code).toBe(
       'issued-in-future',
     );
