@@ -82,6 +82,7 @@ CareShell demo (profile ${demo.policy.profile}, idle lock after ${demo.policy.id
   App:            ${demo.server.appUrl}
   Badge controls: ${demo.server.controlUrl}
   Demo EHR:       ${demo.ehr.origin} (break-glass: docs/break-glass.md)
+  Revocations:    ${demo.revocations.url} (polled every 30 s; Revoke/Restore on the controls page: docs/temporary-access.md)
   Policy:         ${demo.policyPath}
                   (edit it while the demo runs: the workstation follows it, and locks on a broken or deleted file)
   Audit journal:  ${path.join(demo.dataDir, 'audit')}
