@@ -143,7 +143,8 @@ export function followRevocationList(deps: RevocationListDeps): RevocationListFo
     if (!restored) await deps.store.save(list.jws);
     current = list;
     deps.revocations.replaceListed(after.map(({ userId, reason }) => ({ userId, reason })));
-    stale = staleness(list.payload, freshness());
+    // A new list is fresh (admission refuses stale ones); a kept one may not be: checkStale() reports it.
+    stale = undefined;
     deps.changed?.();
     await audit(
       event(
@@ -254,6 +255,7 @@ export function followRevocationList(deps: RevocationListDeps): RevocationListFo
     if (stopped) return;
     problem = undefined;
     await apply({ ...verified.list, ...(answer.etag ? { etag: answer.etag } : {}) }, false);
+    await checkStale();
   }
 
   function clear(): void {

@@ -254,6 +254,20 @@ describe('following the signed revocation list', () => {
     expect(r.follower.status()).toMatchObject({ sequence: 4, problem: { code: 'rollback' } });
   });
 
+  it('applies a kept list that went stale while the workstation was off, and reports it once', async () => {
+    const key = await edKey();
+    const kept = await sign(key, payload(4, ['u-1'], T0 - 3 * 3_600_000));
+    const r = await rig({ key, kept });
+    await r.follower.start();
+    expect(r.revoked).toEqual(['u-1']);
+    expect(r.follower.status()).toMatchObject({ sequence: 4, stale: expect.stringMatching(/more than 60 minutes/) });
+    await r.follower.pollNow();
+    expect(types(r.audited).filter((t) => t === 'revocation.list.stale')).toHaveLength(1);
+    r.server.publish(await sign(key, payload(5, ['u-1'])));
+    await r.follower.pollNow();
+    expect(r.follower.status().stale).toBeUndefined();
+  });
+
   it('ignores a kept list no pinned key verifies (altered on disk, key retired) and says so', async () => {
     const kept = await sign(await edKey(), payload(4, ['u-1']));
     const r = await rig({ kept });
