@@ -118,7 +118,7 @@ export function startHealthMonitor(options: HealthMonitorOptions): HealthMonitor
         destinations: running ? destinations(running.forwarders, now) : [],
       },
       heartbeat: { intervalMinutes: intervalMinutes(reading), ...(lastHeartbeatAt ? { lastAt: lastHeartbeatAt } : {}) },
-      ...(running?.revocationList ? { revocationList: revocationListStatus(running.revocationList) } : {}),
+      ...(running?.revocationList ? { revocationList: running.revocationList } : {}),
     };
   }
 
@@ -241,11 +241,6 @@ function heartbeatDetails(
     if (list.stale) details['revocationList.stale'] = true;
   }
   return details;
-}
-
-/** The list's status as the file carries it (the problem's time is what it is in the follower). */
-function revocationListStatus(list: RevocationListStatus): NonNullable<WorkstationStatus['revocationList']> {
-  return { ...list, ...(list.problem ? { problem: { ...list.problem } } : {}) };
 }
 
 /** Tells two policy revisions apart without showing their content. */
