@@ -141,7 +141,7 @@ async function sessionMemory(): Promise<Record<string, number>> {
 
 const memory = await sessionMemory();
 const dataRoot = await mkdtemp(path.join(tmpdir(), 'careshell-bench-start-'));
-const hospital = await startHospitalServices({ clock: systemClock });
+const hospital = await startHospitalServices({ clock: systemClock, dataDir: path.join(dataRoot, 'hospital') });
 const hospitalFile = path.join(dataRoot, 'hospital.json');
 await writeFile(hospitalFile, JSON.stringify(hospital.description));
 const browser = await launchChromium();

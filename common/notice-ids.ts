@@ -26,6 +26,7 @@ export const NOTICE_IDS = [
   'signInFailed',
   'shiftSignInExpired',
   'keptSessionEnded',
+  'signInRefusedSessionEnded',
   'enrollBadge',
   'resetPin',
   'choosePin',

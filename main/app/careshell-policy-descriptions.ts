@@ -212,6 +212,39 @@ export const POLICY_KEY_TEXT: Record<string, PolicyKeyText> = {
     description:
       'Accounts taken off CareShell, as a JSON list of {"userId", "reason"}: each is unenrolled and refused while listed.',
   },
+  'identity.revocationList.url': {
+    title: 'Revocation list address',
+    description:
+      'The https address of the signed revocation list every workstation polls; listed accounts are unenrolled and their sessions ended.',
+    example: 'https://revocations.contoso.example/careshell/revocations.jws',
+  },
+  'identity.revocationList.publicKeys': {
+    title: 'Revocation list signing keys (JSON)',
+    description:
+      'The public keys (JWK, Ed25519 or P-256, each with its "kid") whose signature a revocation list must carry; two during a key rotation.',
+    example: [
+      { kty: 'OKP', crv: 'Ed25519', x: '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo', kid: 'revocations-2026' },
+    ],
+  },
+  'identity.revocationList.issuer': {
+    title: 'Revocation list issuer',
+    description: 'When set, the list\'s "iss" must be exactly this.',
+    example: 'https://revocations.contoso.example',
+  },
+  'identity.revocationList.pollSeconds': {
+    title: 'Revocation list poll (seconds)',
+    description:
+      'Seconds between two fetches of the revocation list (5 to 300); a revocation reaches the workstation within about this.',
+  },
+  'identity.revocationList.maxAgeMinutes': {
+    title: 'Revocation list maximum age (minutes)',
+    description:
+      'A list issued longer ago than this, or past its expiresAt, is stale: a new one is refused, the kept one is reported to IT.',
+  },
+  'identity.revocationList.extraCaFiles': {
+    title: 'Revocation list extra CA files',
+    description: 'PEM files of extra CAs trusted for the revocation list server, besides identity.extraCaFiles.',
+  },
   'ehr.url': {
     title: 'EHR address',
     description: 'The EHR web app shown to signed-in clinicians (https).',

@@ -12,6 +12,7 @@ import { breakGlassPolicySchema, type BreakGlassPolicy } from '../break-glass/br
 import { DEFAULT_STEP_UP_POLICY, stepUpPolicySchema, type StepUpPolicy } from '../identity/step-up/step-up-policy.js';
 import { buildPolicyRootSchema, type UserPreference } from '../policy/policy-root.js';
 import { preferenceOverrideSchema, type PreferenceOverride } from '../preferences/preference-settings.js';
+import { revocationListPolicySchema } from '../revocation/revocation-list-policy.js';
 import { problemsFromZod, type PolicyProblem } from '../policy/policy-problem.js';
 import { resolveSessionPolicy } from '../policy/resolve-policy.js';
 import type { SessionPolicy } from '../policy/session-settings.js';
@@ -49,6 +50,8 @@ export const identityPolicySchema = z.strictObject({
    * ends their sessions and refuses them until they are removed from this list. Applied without a restart.
    */
   revoked: z.array(z.strictObject({ userId: z.string().min(1), reason: z.string().min(1).max(500) })).default([]),
+  /** A signed list of revoked accounts fetched over HTTPS (docs/temporary-access.md#revocation-list). */
+  revocationList: revocationListPolicySchema.optional(),
 });
 export type IdentityPolicy = z.infer<typeof identityPolicySchema>;
 

@@ -8,7 +8,8 @@ export type SessionTokens = Pick<ClinicianAuthenticator, 'tokensForUnlock' | 'en
 /**
  * Tokens follow the session (docs/session.md): when a session is shown its user's tokens are fetched silently,
  * in the background, so an unlock never waits on the network; when policy ends a session its user's token
- * cache is wiped. A refresh token the provider no longer accepts asks the engine for a full sign-in; a
+ * cache is wiped. A refresh token the provider refuses (revoked) ends the session; one it wants more for (MFA,
+ * consent) asks the engine for a full sign-in; a
  * provider that cannot be reached changes nothing (badge + PIN go on working inside grace).
  */
 export function followSessionTokens(
@@ -29,10 +30,17 @@ export function followSessionTokens(
 
   async function refresh(userId: string, sessionId: string): Promise<void> {
     try {
-      const outcome = await tokens.tokensForUnlock(userId);
+      // Forced: a cached access token would hide a grant revoked at the provider until it expires (up to an hour).
+      const outcome = await tokens.tokensForUnlock(userId, { forceRefresh: true });
       if (outcome.ok) return;
       if (outcome.reason === 'interaction-required') {
-        await session.handle({ type: 'tokens-refused', userId, sessionId, message: outcome.message });
+        await session.handle({
+          type: 'tokens-refused',
+          userId,
+          sessionId,
+          message: outcome.message,
+          ...(outcome.grantRefused ? { grantRefused: true } : {}),
+        });
       } else {
         log.warn(`tokens: no fresh tokens for ${userId}; the session goes on: ${outcome.message}`);
       }

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { messageOf } from '../../common/errors.js';
@@ -84,14 +85,17 @@ async function prepareDataDir(dir: string): Promise<string> {
 /** --serve-hospital: the services alone, until Ctrl+C; workstations join them with --hospital FILE. */
 async function serveHospital(file: string): Promise<void> {
   const { startHospitalServices } = await import('./hospital-services.js');
-  const services = await startHospitalServices({ clock: systemClock });
-  await writeFile(file, JSON.stringify(services.description, null, 2), { mode: 0o644 });
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'careshell-hospital-'));
+  const services = await startHospitalServices({ clock: systemClock, dataDir });
+  // Its owner's only: it holds the revocation list publisher's admin token.
+  await writeFile(file, JSON.stringify(services.description, null, 2), { mode: 0o600 });
   const { description } = services;
   process.stdout.write(`
 CareShell demo hospital
   Identity provider: ${description.idp.authority}
   Demo EHR:          ${description.ehrOrigin}
   Review source:     ${description.reviewSourceUrl}
+  Revocation list:   ${description.revocationList.url}
   Mailbox (SMTP):    ${description.mailbox.host}:${description.mailbox.port}
   Described in:      ${path.resolve(file)}
 
@@ -172,6 +176,7 @@ CareShell demo (profile ${demo.policy.profile}, idle lock after ${demo.policy.id
   App:            ${demo.server.appUrl}
   Badge controls: ${demo.server.controlUrl}
   Demo EHR:       ${demo.hospital.ehrOrigin} (break-glass: docs/break-glass.md)
+  Revocations:    ${demo.hospital.revocationList.url} (polled every 30 s; Revoke/Restore on the controls page: docs/temporary-access.md)
   Policy:         ${demo.policyPath}
                   (edit it while the demo runs: the workstation follows it, and locks on a broken or deleted file)
   Audit journal:  ${path.join(demo.dataDir, 'audit')}

@@ -23,6 +23,14 @@ export function renderControlPage(controls: HarnessControls, token: string, done
   const advance = controls.advanceClock
     ? `<h2>Clock (manual)</h2><form method="post" action="/control/advance">${hidden}<input name="ms" value="60000" size="10"> ms <button>Advance</button></form>`
     : '';
+  const revocation = controls.revocation
+    ? `<h2>Revocation list</h2><p>Publishes the next signed list (tools/revocation-server); every workstation applies it at its next poll.</p>${controls.revocation.users
+        .map(
+          (u) =>
+            `<form method="post" action="/control/revoke">${hidden}<input type="hidden" name="userId" value="${escapeHtml(u.userId)}"><button>Revoke ${escapeHtml(u.label)}</button></form><form method="post" action="/control/restore">${hidden}<input type="hidden" name="userId" value="${escapeHtml(u.userId)}"><button>Restore ${escapeHtml(u.label)}</button></form>`,
+        )
+        .join('\n')}`
+    : '';
   const mails = controls.mails?.() ?? [];
   const mailbox = controls.mails
     ? `<h2>Privacy office mailbox (${mails.length})</h2><p>Break-glass alerts as the privacy officer receives them; reload to see new ones.</p>${mails
@@ -44,6 +52,7 @@ ${badgeButtons}
 <h2>Operating system events</h2>
 ${osButtons}
 ${advance}
+${revocation}
 ${mailbox}
 </body></html>`;
 }

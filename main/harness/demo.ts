@@ -9,6 +9,7 @@ import type { DemoEhr } from '../../tools/demo-ehr/demo-ehr.js';
 import type { LocalIdp } from '../../tools/local-idp/local-idp.js';
 import type { LocalMailbox, ReceivedMail } from '../../tools/mailbox/local-mailbox.js';
 import type { ReviewSourceServer } from '../../tools/review-source/review-source-server.js';
+import type { RevocationServer } from '../../tools/revocation-server/revocation-server.js';
 import { DEMO_USERS, NEW_STARTER, type DemoUser } from '../../tools/local-idp/demo-users.js';
 import { scriptedSignIn } from '../../tools/local-idp/scripted-sign-in.js';
 import type { CareShell } from '../app/create-careshell.js';
@@ -24,6 +25,7 @@ import { builtAppDir } from './built-app.js';
 import { EHR_LINK_PATH, startHarnessServer, type HarnessServer } from './harness-server.js';
 import { harnessSignInPages } from './harness-sign-in-page.js';
 import type { HospitalDescription } from './hospital-description.js';
+import { revocationAdmin } from './revocation-admin.js';
 
 export interface DemoOptions {
   /** Defaults to the system clock; tests pass a ManualClock, which also enables /control/advance. */
@@ -44,6 +46,12 @@ export interface DemoOptions {
   session?: Record<string, unknown>;
   /** The demo policy's `identity.stepUp` section (tests: break-glass proved with the PIN). */
   stepUp?: Record<string, unknown>;
+  /**
+   * The revocation list the workstation follows: by default the hospital's own publisher (tools/revocation-server)
+   * on the demo's clock; several demos may share one (`server`, with the CA that signed its certificate).
+   * pollSeconds: identity.revocationList.pollSeconds (default 30).
+   */
+  revocation?: { server?: RevocationServer; caPem?: string; pollSeconds?: number };
 }
 
 export interface DemoWorkstationOptions extends DemoOptions {
@@ -96,6 +104,8 @@ export interface Demo extends DemoWorkstation {
   mailbox: LocalMailbox;
   /** The review source every workstation's FHIR forwarder writes to and the review queue reads. */
   reviewSource: ReviewSourceServer;
+  /** The revocation list's publisher the workstation polls (the hospital's, or the one shared through options). */
+  revocations: RevocationServer;
 }
 
 const WORKSTATION = 'DEMO-WS-01';
@@ -116,7 +126,7 @@ function demoPolicy(
   hospital: HospitalDescription,
   caFile: string,
   readerId: string,
-  options: Pick<DemoOptions, 'profile' | 'breakGlass' | 'session' | 'stepUp'>,
+  options: Pick<DemoOptions, 'profile' | 'breakGlass' | 'session' | 'stepUp' | 'revocation'>,
 ): Record<string, unknown> {
   const { profile } = options;
   return {
@@ -153,6 +163,11 @@ function demoPolicy(
     identity: {
       ...hospital.idp,
       ...(options.stepUp ? { stepUp: options.stepUp } : {}),
+      revocationList: {
+        url: hospital.revocationList.url,
+        publicKeys: [hospital.revocationList.publicJwk],
+        pollSeconds: options.revocation?.pollSeconds ?? 30,
+      },
     },
     ehr: { url: `${hospital.ehrOrigin}/` },
     breakGlass: options.breakGlass ?? { scopes: ['patient', 'all-restricted'] },
@@ -214,8 +229,16 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   // Loaded here only: a workstation joining another process's services never loads the identity provider, the
   // EHR or the mail server (their modules are a third of the demo's start-up; docs/performance.md).
   const { startHospitalServices } = await import('./hospital-services.js');
+  const dataDir = options.dataDir ?? (await mkdtemp(path.join(tmpdir(), 'careshell-demo-')));
+  const shared = options.revocation;
+  if (shared?.server && !shared.caPem)
+    throw new Error(
+      'A shared revocation list publisher (revocation.server) needs the CA of its certificate (revocation.caPem).',
+    );
   const services = await startHospitalServices({
     clock,
+    dataDir,
+    ...(shared?.server && shared.caPem ? { revocation: { server: shared.server, caPem: shared.caPem } } : {}),
     breakGlassLinkVia: () => harness.origin && `${harness.origin}${EHR_LINK_PATH}`,
   });
   let station: DemoWorkstation;
@@ -223,6 +246,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     station = await startDemoWorkstation({
       ...options,
       clock,
+      dataDir,
       hospital: services.description,
       mails: () => services.mailbox.mails,
     });
@@ -231,13 +255,14 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     throw error;
   }
   harness.origin = station.server.origin;
-  const { idp, ehr, mailbox, reviewSource } = services;
+  const { idp, ehr, mailbox, reviewSource, revocations } = services;
   return {
     ...station,
     idp,
     ehr,
     mailbox,
     reviewSource,
+    revocations,
     async stop() {
       await station.stop();
       await services.stop();
@@ -287,7 +312,7 @@ export async function startDemoWorkstation(options: DemoWorkstationOptions): Pro
             },
       openSignIn: signInPages.open,
       showSignIn: signInPages.show,
-      extraCaPems: [hospital.caPem],
+      extraCaPems: [hospital.caPem, ...(hospital.revocationList.caPem ? [hospital.revocationList.caPem] : [])],
       readerOverride: (entry) => (entry.id === reader.id ? reader : undefined),
       serve: (served) => (surface = served),
       // The browser page draws every screen itself, the EHR frame included: no covers, no navigation to police.
@@ -332,6 +357,10 @@ export async function startDemoWorkstation(options: DemoWorkstationOptions): Pro
         remove: () => reader.remove(),
         osEvent: (event) => running.osEvent(event),
         ...(manual ? { advanceClock: (ms: number) => manual.advance(ms) } : {}),
+        revocation: {
+          users: users.map((u) => ({ userId: u.userId, label: u.displayName })),
+          ...revocationAdmin(hospital),
+        },
       },
       rendererDir: path.join(outDir, 'renderer'),
       bridgeFile: path.join(outDir, 'harness', 'bridge.js'),

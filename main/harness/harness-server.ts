@@ -22,12 +22,23 @@ export interface HarnessControls {
   mails?: () => readonly { subject: string; to: readonly string[]; messageId: string; text: string }[];
   /** Present only when the harness runs on a manual clock (tests, benchmarks). */
   advanceClock?: (ms: number) => void;
+  /**
+   * The demo's revocation list (tools/revocation-server): who can be revoked or restored from the page; each
+   * publishes the next signed list, which every workstation applies at its next poll.
+   */
+  revocation?: {
+    users: readonly { userId: string; label: string }[];
+    revoke(userId: string): Promise<string>;
+    restore(userId: string): Promise<string>;
+  };
 }
 
 const controlSchemas = {
   '/control/tap': z.object({ badgeId: z.string().min(1).max(64) }),
   '/control/remove': z.object({}),
   '/control/os': z.object({ event: z.enum(OS_EVENTS) }),
+  '/control/revoke': z.object({ userId: z.string().min(1).max(200) }),
+  '/control/restore': z.object({ userId: z.string().min(1).max(200) }),
   '/control/advance': z.object({
     ms: z.coerce
       .number()
@@ -191,7 +202,16 @@ export async function startHarnessServer(options: HarnessServerOptions): Promise
     if (!parsed.success)
       return reply(400, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
     try {
-      const data = parsed.data as { badgeId: string; event: OsEventName; ms: number };
+      const data = parsed.data as { badgeId: string; event: OsEventName; ms: number; userId: string };
+      if (route === '/control/revoke' || route === '/control/restore') {
+        const revocation = options.controls.revocation;
+        if (!revocation) return reply(409, 'This harness publishes no revocation list.');
+        if (!revocation.users.some((u) => u.userId === data.userId)) return reply(400, 'Not a demo user.');
+        return reply(
+          200,
+          await (route === '/control/revoke' ? revocation.revoke(data.userId) : revocation.restore(data.userId)),
+        );
+      }
       if (route === '/control/tap') options.controls.tap(data.badgeId);
       else if (route === '/control/remove') options.controls.remove();
       else if (route === '/control/os') await options.controls.osEvent(data.event);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { revocationPublicKeySchema } from '../revocation/revocation-list-policy.js';
 
 /**
  * What a demo workstation needs to know of the hospital's side (identity provider, EHR, privacy mailbox, review
@@ -18,5 +19,15 @@ export const hospitalDescriptionSchema = z.strictObject({
   ehrOrigin: z.url(),
   mailbox: z.strictObject({ host: z.literal('127.0.0.1'), port: z.number().int().min(1).max(65535) }),
   reviewSourceUrl: z.url(),
+  /** The hospital's revocation list publisher (tools/revocation-server): identity.revocationList. */
+  revocationList: z.strictObject({
+    url: z.url(),
+    /** The pinned public key (a JWK), as the policy carries it. */
+    publicJwk: revocationPublicKeySchema,
+    /** The CA of its certificate, when it is not caPem's (a publisher shared from elsewhere). */
+    caPem: z.string().includes('BEGIN CERTIFICATE').optional(),
+    /** Its admin API's Bearer token, for the demo controls' Revoke and Restore (the file is its owner's only). */
+    adminToken: z.string().min(1),
+  }),
 });
 export type HospitalDescription = z.infer<typeof hospitalDescriptionSchema>;

@@ -1,9 +1,11 @@
+import path from 'node:path';
 import type { Clock } from '../../common/clock.js';
 import { startDemoEhr, type DemoEhr } from '../../tools/demo-ehr/demo-ehr.js';
 import { startLocalIdp, type LocalIdp } from '../../tools/local-idp/local-idp.js';
 import { createTestCa } from '../../tools/local-idp/test-ca.js';
 import { startLocalMailbox, type LocalMailbox } from '../../tools/mailbox/local-mailbox.js';
 import { startReviewSource, type ReviewSourceServer } from '../../tools/review-source/review-source-server.js';
+import { startRevocationServer, type RevocationServer } from '../../tools/revocation-server/revocation-server.js';
 import type { HospitalDescription } from './hospital-description.js';
 
 export interface HospitalServices {
@@ -11,6 +13,8 @@ export interface HospitalServices {
   ehr: DemoEhr;
   mailbox: LocalMailbox;
   reviewSource: ReviewSourceServer;
+  /** The revocation list's publisher: the hospital's own, or the one shared through HospitalOptions.revocation. */
+  revocations: RevocationServer;
   description: HospitalDescription;
   stop(): Promise<void>;
 }
@@ -19,21 +23,35 @@ export interface HospitalOptions {
   clock: Clock;
   /** Where the EHR's restricted page sends its break-glass link (DemoEhrOptions.breakGlassLinkVia). */
   breakGlassLinkVia?: () => string | undefined;
+  /** Where the revocation list publisher keeps its signing key and state. */
+  dataDir: string;
+  /** A publisher several hospitals' demos share (tests: two workstations, one list), with the CA of its certificate. */
+  revocation?: { server: RevocationServer; caPem: string };
 }
 
 /**
  * Starts the demo hospital's services side by side (a workstation's lock screen waits for the slowest, not for
- * their sum): the local identity provider and the review source on one demo CA, the privacy office's mailbox,
- * then the demo EHR, which registers itself with the identity provider.
+ * their sum): the local identity provider, the review source and the revocation list publisher on one demo CA,
+ * the privacy office's mailbox, then the demo EHR, which registers itself with the identity provider.
  */
 export async function startHospitalServices(options: HospitalOptions): Promise<HospitalServices> {
   const ca = createTestCa('CareShell demo CA');
-  const [idp, mailbox, reviewSource] = await Promise.all([
+  const serverTls = () => ca.issueServerCert({ dns: ['localhost'], ips: ['127.0.0.1'] });
+  const shared = options.revocation;
+  const [idp, mailbox, reviewSource, revocations] = await Promise.all([
     startLocalIdp({ ca }),
     startLocalMailbox(),
-    startReviewSource({ tls: ca.issueServerCert({ dns: ['localhost'], ips: ['127.0.0.1'] }) }),
+    startReviewSource({ tls: serverTls() }),
+    shared
+      ? shared.server
+      : startRevocationServer({
+          tls: serverTls(),
+          dataDir: path.join(options.dataDir, 'revocation-server'),
+          clock: options.clock,
+        }),
   ]);
   const stopOthers = async () => {
+    if (!shared) await revocations.close();
     await mailbox.stop();
     await reviewSource.close();
     await idp.stop();
@@ -55,6 +73,7 @@ export async function startHospitalServices(options: HospitalOptions): Promise<H
     ehr,
     mailbox,
     reviewSource,
+    revocations,
     description: {
       caPem: ca.caPem,
       idp: {
@@ -67,6 +86,12 @@ export async function startHospitalServices(options: HospitalOptions): Promise<H
       ehrOrigin: ehr.origin,
       mailbox: { host: mailbox.host, port: mailbox.port },
       reviewSourceUrl: reviewSource.baseUrl,
+      revocationList: {
+        url: revocations.url,
+        publicJwk: revocations.publicJwk,
+        ...(shared ? { caPem: shared.caPem } : {}),
+        adminToken: revocations.adminToken,
+      },
     },
     async stop() {
       await started.close();

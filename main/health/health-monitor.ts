@@ -8,6 +8,7 @@ import type { ForwarderStatus } from '../audit/forwarding/audit-forwarder.js';
 import { writeFileAtomically } from '../audit/atomic-file.js';
 import { canonicalJson } from '../audit/journal/canonical-json.js';
 import { POLICY_VERSION } from '../policy/policy-root.js';
+import type { RevocationListStatus } from '../revocation/revocation-list-follower.js';
 import { healthPolicySchema } from './health-policy.js';
 import { STATUS_FORMAT, type DestinationStatus, type WorkstationStatus } from './workstation-status.js';
 
@@ -23,6 +24,8 @@ export type HealthReading =
       journalSeq: number;
       /** Where the heartbeat goes: recorded, then a checkpoint signs it at once. */
       journal: { record(event: AuditEvent): Promise<unknown>; checkpoint(): Promise<void> };
+      /** The signed revocation list, when policy sets one. */
+      revocationList?: RevocationListStatus;
     };
 
 export interface HealthMonitorOptions {
@@ -115,6 +118,7 @@ export function startHealthMonitor(options: HealthMonitorOptions): HealthMonitor
         destinations: running ? destinations(running.forwarders, now) : [],
       },
       heartbeat: { intervalMinutes: intervalMinutes(reading), ...(lastHeartbeatAt ? { lastAt: lastHeartbeatAt } : {}) },
+      ...(running?.revocationList ? { revocationList: running.revocationList } : {}),
     };
   }
 
@@ -157,7 +161,10 @@ export function startHealthMonitor(options: HealthMonitorOptions): HealthMonitor
         at,
         workstation: options.workstation,
         outcome:
-          status.readers.some((r) => r.state !== 'ready') || status.audit.destinations.some((d) => d.stalled)
+          status.readers.some((r) => r.state !== 'ready') ||
+          status.audit.destinations.some((d) => d.stalled) ||
+          status.revocationList?.problem !== undefined ||
+          status.revocationList?.stale !== undefined
             ? 'failure'
             : 'success',
         reason: `CareShell ${options.appVersion} running`,
@@ -226,6 +233,12 @@ function heartbeatDetails(
     details[`audit.${d.destination}.backlog`] = d.backlog;
     details[`audit.${d.destination}.state`] = d.stalled ? 'stalled' : d.state;
     if (d.lastDeliveryAt) details[`audit.${d.destination}.lastDeliveryAt`] = d.lastDeliveryAt;
+  }
+  if (status.revocationList) {
+    const list = status.revocationList;
+    if (list.sequence !== undefined) details['revocationList.sequence'] = list.sequence;
+    if (list.problem) details['revocationList.problem'] = list.problem.code;
+    if (list.stale) details['revocationList.stale'] = true;
   }
   return details;
 }

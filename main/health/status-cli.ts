@@ -145,6 +145,12 @@ async function inspect(candidates: readonly string[], io: StatusCliIo): Promise<
             (d) =>
               `audit destination ${d.destination} is stalled with ${d.backlog} records waiting${d.lastError ? `: ${d.lastError}` : ''}`,
           ),
+        ...(status.revocationList?.problem
+          ? [
+              `the revocation list at ${status.revocationList.url} is refused since ${status.revocationList.problem.since} (${status.revocationList.problem.code}: ${status.revocationList.problem.message}); the last good list is kept`,
+            ]
+          : []),
+        ...(status.revocationList?.stale ? [`the revocation list is stale: ${status.revocationList.stale}`] : []),
       ];
       return issues.length
         ? {

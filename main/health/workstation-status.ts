@@ -56,6 +56,23 @@ export const workstationStatusSchema = z.strictObject({
   readers: z.array(readerSchema),
   audit: z.strictObject({ journalSeq: z.number().int().min(0), destinations: z.array(destinationSchema) }),
   heartbeat: z.strictObject({ intervalMinutes: z.number().int().positive(), lastAt: isoTime.optional() }),
+  /** The signed revocation list (docs/temporary-access.md#revocation-list), when policy sets one. */
+  revocationList: z
+    .strictObject({
+      url: z.string(),
+      pollSeconds: z.number().int().positive(),
+      /** The list applied; none before the first good one. */
+      sequence: z.number().int().optional(),
+      issuedAt: isoTime.optional(),
+      revokedCount: z.number().int().min(0).optional(),
+      /** When the server last answered with a usable list or "not modified". */
+      lastCheckAt: isoTime.optional(),
+      /** Why the applied list is stale (older than maxAgeMinutes or expired). */
+      stale: z.string().optional(),
+      /** Why the last fetch brought no new list, since when. */
+      problem: z.strictObject({ code: z.string(), message: z.string(), since: isoTime }).optional(),
+    })
+    .optional(),
 });
 export type WorkstationStatus = z.infer<typeof workstationStatusSchema>;
 export type DestinationStatus = z.infer<typeof destinationSchema>;

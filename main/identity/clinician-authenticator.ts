@@ -55,10 +55,11 @@ export class ClinicianAuthenticator {
   /**
    * Tokens on unlock, from the user's cache or by refresh; 'interaction-required' means fullSignIn. The
    * directory takes the roles (and name) of the answer, so a role removed at the provider is gone here from the
-   * next unlock on, without waiting for a full sign-in.
+   * next unlock on, without waiting for a full sign-in. forceRefresh: redeem the refresh token even when a cached
+   * access token is still valid, so a grant revoked at the provider is found out now.
    */
-  async tokensForUnlock(userId: string): Promise<TokenOutcome> {
-    const outcome = await this.tokens.acquireSilent(userId);
+  async tokensForUnlock(userId: string, options: { forceRefresh?: boolean } = {}): Promise<TokenOutcome> {
+    const outcome = await this.tokens.acquireSilent(userId, options);
     if (outcome.ok && outcome.identity.userId === userId) await this.directory.updateProfile(userId, outcome.identity);
     return outcome;
   }

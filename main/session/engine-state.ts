@@ -223,7 +223,7 @@ export type EngineEvent =
   | { type: 'enroll-completed'; token: number; outcome: EnrollmentCompleted }
   | { type: 'enroll-cancel' }
   /** The identity provider wants the user of a shown session to sign in again (refresh token expired or revoked). */
-  | { type: 'tokens-refused'; userId: string; sessionId: string; message: string }
+  | { type: 'tokens-refused'; userId: string; sessionId: string; message: string; grantRefused?: boolean }
   /** A deadline timer fired (the deadlines themselves are applied before every event). */
   | { type: 'tick' }
   | { type: 'grant-failed'; message: string }

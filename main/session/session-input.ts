@@ -41,6 +41,8 @@ export const sessionInputSchema = z.discriminatedUnion('type', [
     userId: z.string().min(1),
     sessionId: z.string().min(1),
     message: z.string().min(1).max(2000),
+    /** The provider refused the refresh token itself (invalid_grant): the session ends. */
+    grantRefused: z.boolean().optional(),
   }),
   z.object({ type: z.literal('activity'), source: z.enum(['renderer', 'os']) }),
   z.object({ type: z.literal('os'), event: z.enum(OS_EVENTS) }),

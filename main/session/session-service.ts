@@ -314,6 +314,7 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
           userId: input.userId,
           sessionId: input.sessionId,
           message: input.message,
+          ...(input.grantRefused ? { grantRefused: true } : {}),
         });
       case 'activity':
         return send({ type: 'activity', source: input.source });

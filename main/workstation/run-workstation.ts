@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { assertNever, messageOf } from '../../common/errors.js';
 import type { ReaderConfig } from '../../native/manager/reader-config.js';
 import type { ResolvedPolicy } from '../app/careshell-policy.js';
@@ -8,6 +9,8 @@ import type { AuditEvent } from '../audit/audit-event.js';
 import { startHealthMonitor, type HealthReading } from '../health/health-monitor.js';
 import { statusFilePath } from '../health/workstation-status.js';
 import { describeProblems } from '../policy/policy-problem.js';
+import type { RevocationListFollower } from '../revocation/revocation-list-follower.js';
+import { startRevocationList } from '../revocation/start-revocation-list.js';
 import { preferenceService, type PreferenceService } from '../preferences/preference-service.js';
 import { memoryPreferenceStore } from '../preferences/preference-store.js';
 import { breakGlassEnvironment, ehrHandover } from './ehr-composition.js';
@@ -36,6 +39,8 @@ export interface WorkstationParts {
   workstation: Workstation;
   /** The last valid machine policy. */
   policy(): ResolvedPolicy;
+  /** The signed revocation list, when identity.revocationList is set. */
+  revocationList?: RevocationListFollower;
 }
 
 export interface WorkstationRun extends RunningWorkstation {
@@ -93,6 +98,7 @@ function healthOf(phase: Phase): HealthReading {
         forwarders: workstation.forwarding.status(),
         journalSeq: workstation.journal.durableHead().seq,
         journal: workstation.journal,
+        ...(phase.running.revocationList ? { revocationList: phase.running.revocationList.status() } : {}),
       };
     }
     default:
@@ -243,7 +249,35 @@ export function runWorkstation(host: WorkstationHost, options: RunWorkstationOpt
         log,
       });
       following = updates;
-      return { careshell, workstation, updates, preferences, disposers, policy: () => updates.policy() };
+      const listPolicy = policy.identity?.revocationList;
+      const revocationList = listPolicy
+        ? await startRevocationList({
+            policy: listPolicy,
+            extraCaPems: [
+              ...(host.extraCaPems ?? []),
+              ...(await Promise.all((policy.identity?.extraCaFiles ?? []).map((f) => readFile(f, 'utf8')))),
+            ],
+            dataDir: host.dataDir,
+            identity: workstation.identity,
+            session: careshell.session,
+            audit: workstation.journal,
+            clock: host.clock,
+            random: host.random,
+            workstation: host.workstation,
+            log,
+            changed: () => void health.changed(),
+          })
+        : undefined;
+      if (revocationList) disposers.push(() => revocationList.stop());
+      return {
+        careshell,
+        workstation,
+        updates,
+        preferences,
+        disposers,
+        policy: () => updates.policy(),
+        ...(revocationList ? { revocationList } : {}),
+      };
     } catch (error) {
       for (const dispose of disposers.splice(0)) dispose();
       if (started) await careshell.stop().catch((e: unknown) => log.warn(`workstation: ${messageOf(e)}`));

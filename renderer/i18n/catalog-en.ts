@@ -153,6 +153,8 @@ export const en = {
     signInFailed_nothing: 'Sign-in did not succeed: {{why}}',
     shiftSignInExpired: '{{name}}: your shift sign-in has expired. Tap your badge to sign in with your password.',
     keptSessionEnded: '{{name}}: your kept session has ended. Tap your badge to start a new one.',
+    signInRefusedSessionEnded:
+      '{{name}}: the identity provider no longer accepts your sign-in (access revoked or expired), so your session has ended. Tap your badge to sign in with your password, or call IT.',
     enrollBadge: 'Sign in with your hospital account in the sign-in window to enroll this badge.',
     resetPin:
       '{{name}}: to reset your PIN, sign in with your hospital account in the sign-in window, then choose a new PIN.',

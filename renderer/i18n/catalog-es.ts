@@ -153,6 +153,8 @@ export const es: Catalog = {
     shiftSignInExpired:
       '{{name}}: su inicio de sesión del turno ha caducado. Acerque su tarjeta para iniciar sesión con su contraseña.',
     keptSessionEnded: '{{name}}: su sesión guardada ha terminado. Acerque su tarjeta para empezar una nueva.',
+    signInRefusedSessionEnded:
+      '{{name}}: el proveedor de identidad ya no acepta su inicio de sesión (acceso revocado o caducado), por lo que su sesión ha terminado. Acerque su tarjeta para iniciar sesión con su contraseña, o llame a TI.',
     enrollBadge:
       'Inicie sesión con su cuenta del hospital en la ventana de inicio de sesión para registrar esta tarjeta.',
     resetPin:

@@ -1,10 +1,12 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { get } from 'node:https';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readEvents } from '../../main/audit/journal/journal-reader.js';
 import { demoBadgeId } from '../../main/harness/demo.js';
+import { hospitalDescriptionSchema } from '../../main/harness/hospital-description.js';
 import { DEMO_USERS } from '../../tools/local-idp/demo-users.js';
 import { chromiumMissingReason, launchChromium } from '../support/chromium.js';
 import { runDemoProcess, startDemoStation, type DemoProcess, type DemoStation } from '../support/demo-process.js';
@@ -72,6 +74,29 @@ describe.skipIf(missing)('several workstations on one hospital, each in its own 
       expect(events.length).toBeGreaterThan(0);
       expect(new Set(events.map((e) => e.event.workstation))).toEqual(new Set([name]));
     }
+  });
+
+  it("revokes from a workstation's controls through the hospital's publisher, in another process", async () => {
+    const { station: ws } = await station('WS-D');
+    const description = hospitalDescriptionSchema.parse(JSON.parse(await readFile(hospitalFile, 'utf8')));
+    const listed = async () => {
+      const jws = await new Promise<string>((resolve, reject) =>
+        get(description.revocationList.url, { ca: description.caPem }, (res) => {
+          let body = '';
+          res.on('data', (chunk: Buffer) => (body += String(chunk)));
+          res.on('end', () => resolve(body));
+        }).on('error', reject),
+      );
+      const payload = JSON.parse(Buffer.from(jws.split('.')[1]!, 'base64url').toString('utf8')) as {
+        revoked: { userId: string }[];
+      };
+      return payload.revoked.map((r) => r.userId);
+    };
+    expect(await listed()).not.toContain(nurse.id);
+    await ws.control('/control/revoke', { userId: nurse.id });
+    expect(await listed()).toContain(nurse.id);
+    await ws.control('/control/restore', { userId: nurse.id });
+    expect(await listed()).not.toContain(nurse.id);
   });
 
   it('restarts a workstation on its data folder: its clinicians are still enrolled and unlock with their badge', async () => {

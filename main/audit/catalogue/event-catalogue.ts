@@ -88,6 +88,12 @@ export const AUDIT_CATALOGUE: { readonly [T in AuditEventType]: CatalogueEntry }
   'breakglass.review': alert(undefined, 'Break-glass access reviewed', 'R'),
   'policy.change': alert(SECURITY_CONFIGURATION, 'Machine policy changed', 'U'),
   'policy.invalid': alert(SECURITY_CONFIGURATION, 'Machine policy rejected as invalid'),
+  // The signed revocation list (docs/temporary-access.md#revocation-list) configures who may use CareShell.
+  'revocation.list.applied': alert(SECURITY_CONFIGURATION, 'Revocation list applied', 'U'),
+  'revocation.list.refused': alert(SECURITY_CONFIGURATION, 'Revocation list refused'),
+  'revocation.list.stale': alert(SECURITY_CONFIGURATION, 'Revocation list stale'),
+  // One account taken off by the list: its enrollment removed and its sessions ended.
+  'revocation.apply': alert(USER_SECURITY_ATTRIBUTES_CHANGED, 'Account revoked by the revocation list', 'D'),
   // DICOM 110120 Application Start, outcome 4: the workstation stays on a locked screen saying why.
   'workstation.start_failed': {
     eventId: APPLICATION_ACTIVITY,

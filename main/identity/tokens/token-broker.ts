@@ -85,8 +85,12 @@ export interface SignedIn extends IdentityClaims {
 }
 
 export type TokenFailure =
-  /** The provider must see the user: no cached account, refresh token expired or revoked. */
-  | { ok: false; reason: 'interaction-required'; message: string }
+  /**
+   * The provider must see the user: no cached account, refresh token expired or revoked. grantRefused: the
+   * provider itself refused the refresh token (invalid_grant: revoked, expired, account disabled), as opposed to
+   * asking for more (MFA, consent) or this workstation having no token.
+   */
+  | { ok: false; reason: 'interaction-required'; message: string; grantRefused?: true }
   /** The provider cannot be reached (outage, network); nothing is wrong with the user. */
   | { ok: false; reason: 'unavailable'; message: string }
   /** The provider answered with an error (user declined, misconfiguration). */
@@ -365,7 +369,12 @@ function classify(error: unknown, what: string): TokenFailure {
     (error instanceof ServerError && code === 'invalid_grant') ||
     code === 'no_tokens_found'
   ) {
-    return { ok: false, reason: 'interaction-required', message: `${what} needs a full sign-in: ${detail}` };
+    return {
+      ok: false,
+      reason: 'interaction-required',
+      message: `${what} needs a full sign-in: ${detail}`,
+      ...(code === 'invalid_grant' ? { grantRefused: true as const } : {}),
+    };
   }
   return { ok: false, reason: 'failed', message: `${what} failed: ${detail}` };
 }

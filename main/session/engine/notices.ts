@@ -54,6 +54,7 @@ export const signInFailed = (why: string, after: 'session-goes-on' | 'badge-and-
   error('signInFailed', { why: sentence(why), context: after });
 export const shiftSignInExpired = (name: string) => info('shiftSignInExpired', { name });
 export const keptSessionEnded = (name: string) => warning('keptSessionEnded', { name });
+export const signInRefusedSessionEnded = (name: string) => error('signInRefusedSessionEnded', { name });
 
 // ---- enrollment and PIN reset ----
 

@@ -2,8 +2,8 @@ import type { EngineEventOf } from '../engine-state.js';
 import * as records from './audit-records.js';
 import type { DecisionBuilder } from './decision-builder.js';
 import * as notices from './notices.js';
-import { foregroundSession, isOnScreen, ownedSession } from './selectors.js';
-import { abandonPending, grantAccess, requireFullSignIn } from './session-transitions.js';
+import { allSessions, foregroundSession, isOnScreen, ownedSession } from './selectors.js';
+import { abandonPending, endSession, grantAccess, requireFullSignIn } from './session-transitions.js';
 import { askForFullSignIn } from './verification-prompts.js';
 
 /** Full sign-in at the identity provider: chosen at the lock screen, its result, and tokens the provider refused. */
@@ -89,6 +89,22 @@ export function onFullSignInResult(decision: DecisionBuilder, result: EngineEven
 export function onTokensRefused(decision: DecisionBuilder, refusal: EngineEventOf<'tokens-refused'>): void {
   const fg = decision.state.fg;
   const onScreen = isOnScreen(fg) && fg.session.id === refusal.sessionId;
+  if (refusal.grantRefused) {
+    // The provider refused the refresh token itself (revoked, account disabled): the person's access is gone, so
+    // the session ends, EHR and grants with it, instead of staying open behind a password prompt.
+    const session = allSessions(decision.state).find((kept) => kept.id === refusal.sessionId);
+    if (!session || session.user.userId !== refusal.userId) return;
+    endSession(
+      decision,
+      session,
+      `the identity provider refused the sign-in (${refusal.message})`,
+      'session.terminated',
+      true,
+    );
+    requireFullSignIn(decision, refusal.userId);
+    if (onScreen) decision.notify(notices.signInRefusedSessionEnded(session.user.displayName));
+    return;
+  }
   if (onScreen && !decision.state.pending) {
     // The session stays on screen (badge and PIN verified the person); the provider asks for the password.
     askForFullSignIn(

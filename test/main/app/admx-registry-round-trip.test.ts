@@ -33,6 +33,10 @@ function groupPolicyApplied(): RegistryFixture {
     identity_authority: 'https://login.microsoftonline.com/contoso.example',
     ehr_url: 'https://ehr.contoso.example/',
     audit_review_sourceUrl: 'https://audit.contoso.example/fhir',
+    identity_revocationList_url: 'https://revocations.contoso.example/list.jws',
+    identity_revocationList_publicKeys: JSON.stringify([
+      { kty: 'OKP', crv: 'Ed25519', x: '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo', kid: 'k1' },
+    ]),
   };
   for (const [, open, body] of admx.matchAll(/(<policy [^>]*>)([^]*?)<\/policy>/g)) {
     const name = attr(open!, 'name')!;

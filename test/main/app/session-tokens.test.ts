@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { followSessionTokens, type SessionTokens } from '../../../main/app/session-tokens.js';
 import type { TokenOutcome } from '../../../main/identity/tokens/token-broker.js';
 import { flush, makeRig, USERS } from '../session/session-test-kit.js';
+import { noticeEnglish } from '../../support/notice-text.js';
 
 const SEC = 1000;
 const MIN = 60 * SEC;
@@ -65,6 +66,33 @@ describe('tokens follow the session', () => {
       { reason: expect.stringContaining('invalid_grant'), expectedUserId: USERS.alice.userId },
     ]);
     expect(rig.screen()).toBe('active');
+  });
+
+  it('a refresh token the provider refuses (invalid_grant) ends the session at the next resume, with a notice', async () => {
+    const { rig, tokens } = setup();
+    tokens.answer = async () => signedIn(USERS.alice.userId);
+    await rig.tap('alice');
+    await rig.service.handle({ type: 'lock-now' });
+    // Revoked at the provider while the screen was locked: the resume is what finds out.
+    tokens.answer = async () => ({
+      ok: false,
+      reason: 'interaction-required',
+      message: 'Silent sign-in needs a full sign-in: invalid_grant (grant request is invalid)',
+      grantRefused: true,
+    });
+    await rig.tap('alice');
+    await flush();
+    expect(rig.screen()).toBe('no-user');
+    expect(rig.auth.requests).toEqual([]);
+    expect(tokens.ended).toEqual([USERS.alice.userId]);
+    expect(noticeEnglish(rig.service.view().notice)).toMatch(/no longer accepts your sign-in.*session has ended/);
+    expect(rig.audit.events.filter((e) => e.type === 'session.terminated').at(-1)).toMatchObject({
+      actor: { userId: USERS.alice.userId },
+      reason: expect.stringContaining('identity provider refused the sign-in'),
+    });
+    // The next badge tap asks for the password: badge + PIN alone no longer open a session for this user.
+    await rig.tap('alice');
+    expect(rig.auth.requests).toEqual([expect.objectContaining({ expectedUserId: USERS.alice.userId })]);
   });
 
   it('a provider that cannot be reached changes nothing: resume inside grace still works with the badge', async () => {

@@ -55,6 +55,32 @@ describe('identity through the workstation composition', () => {
     expect(audited.filter((e) => e.type === 'session.unlock' && e.details?.method === 'badge+pin')).toHaveLength(1);
   });
 
+  it('a refresh token revoked at the provider ends the session at the next resume, with a notice and its audit', async () => {
+    demo = await startTestDemo({ profile: 'nurse-cow' });
+    const nurse = demo.user('nurse');
+    const session = demo.careshell.session;
+    const ended: { userId: string; revoked?: boolean }[] = [];
+    session.onLifecycle((event) => event.kind === 'terminated' && ended.push(event));
+    await session.handle({ type: 'badge-tap', badgeId: nurse.badgeId, readerId: 'demo-reader' });
+    expect(session.view()).toMatchObject({ screen: 'active' });
+    // The sign-in's own background refresh is done (a user's token requests run one at a time).
+    await demo.workstation.identity.authenticator.tokensForUnlock(nurse.userId);
+    await session.handle({ type: 'lock-now' });
+    // IT disables the account at the provider: its refresh tokens (and their grants) are gone.
+    expect(demo.idp.revokeRefreshTokens(nurse.userId)).toBeGreaterThan(0);
+    await session.handle({ type: 'badge-tap', badgeId: nurse.badgeId, readerId: 'demo-reader' });
+    await session.handle({ type: 'pin', pin: nurse.pin });
+    // The resume shows the session, then the background refresh at the real provider is refused (invalid_grant).
+    await expect.poll(() => session.view().screen, { timeout: 10_000 }).toBe('no-user');
+    expect(ended).toEqual([expect.objectContaining({ userId: nurse.userId, revoked: true })]);
+    expect(noticeEnglish(session.view().notice)).toMatch(/no longer accepts your sign-in.*session has ended/);
+    const audited = await demo.audited();
+    expect(audited.filter((e) => e.type === 'session.terminated').at(-1)).toMatchObject({
+      actor: { userId: nurse.userId },
+      reason: expect.stringMatching(/identity provider refused the sign-in.*invalid_grant/),
+    });
+  });
+
   it('the contract cancels an enrollment whose sign-in window is open; a window closed later changes nothing', async () => {
     let closeWindow: ((error: Error) => void) | undefined;
     demo = await startTestDemo({ openSignIn: () => new Promise<void>((_resolve, reject) => (closeWindow = reject)) });

@@ -65,4 +65,31 @@ describe('harness server: the contract over a loopback WebSocket', () => {
     ).toEqual({ ok: true, message: 'tap done' });
     expect(taps).toEqual(['H10301:100:1001']);
   });
+
+  it('revoke and restore publish the next revocation list, for demo users only, with the token', async () => {
+    const { server, revocations } = await start();
+    const post = async (route: string, body: Record<string, unknown>) =>
+      (await fetch(`${server.origin}${route}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      }).then((r) => r.json())) as { ok: boolean; message: string };
+    expect(await post('/control/revoke', { userId: 'u-nurse' })).toEqual({
+      ok: false,
+      message: 'Missing or wrong token.',
+    });
+    expect(await post('/control/revoke', { token: server.token, userId: 'u-other' })).toEqual({
+      ok: false,
+      message: 'Not a demo user.',
+    });
+    expect(await post('/control/revoke', { token: server.token, userId: 'u-nurse' })).toEqual({
+      ok: true,
+      message: 'revocation list 2 published',
+    });
+    expect(await post('/control/restore', { token: server.token, userId: 'u-nurse' })).toMatchObject({ ok: true });
+    expect(revocations).toEqual(['revoke u-nurse', 'restore u-nurse']);
+    const page = await (await fetch(`${server.origin}/control?token=${server.token}`)).text();
+    expect(page).toContain('<button>Revoke Nurse</button>');
+    expect(page).toContain('<button>Restore Nurse</button>');
+  });
 });

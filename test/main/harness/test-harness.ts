@@ -29,6 +29,7 @@ export async function startTestHarness() {
   const warnings: string[] = [];
   const taps: string[] = [];
   const pins: unknown[] = [];
+  const revocations: string[] = [];
   const handlers = new Proxy({} as InvokeHandlers, {
     get: (_t, name: string) =>
       name === 'session:get-view' ? async () => view : async (request: unknown) => (pins.push(request), { ok: true }),
@@ -42,6 +43,11 @@ export async function startTestHarness() {
       tap: (id) => void taps.push(id),
       remove: () => {},
       osEvent: async () => {},
+      revocation: {
+        users: [{ userId: 'u-nurse', label: 'Nurse' }],
+        revoke: async (userId) => (revocations.push(`revoke ${userId}`), 'revocation list 2 published'),
+        restore: async (userId) => (revocations.push(`restore ${userId}`), 'revocation list 3 published'),
+      },
     },
     rendererDir: dir,
     bridgeFile: path.join(dir, 'bridge.js'),
@@ -49,7 +55,7 @@ export async function startTestHarness() {
   });
   cleanups.push(() => server.close());
   const port = Number(new URL(server.origin).port);
-  return { server, port, warnings, taps, pins, push: () => push };
+  return { server, port, warnings, taps, pins, revocations, push: () => push };
 }
 
 /** A contract client as the bridge opens it, on 127.0.0.1 unless `host` names another allowed host. */

@@ -214,6 +214,32 @@ describe('the heartbeat', () => {
     await health.stop();
   });
 
+  it('carries the revocation list: in the status file, and a refused list makes the heartbeat a failure', async () => {
+    const list = { url: 'https://revocations.test/r.jws', pollSeconds: 30, sequence: 7, revokedCount: 2 };
+    const problem = { code: 'bad-signature' as const, message: 'altered', since: '2026-01-01T08:00:00.000Z' };
+    const read = (): HealthReading => ({ ...running(), revocationList: { ...list, problem } }) as HealthReading;
+    const listed = startHealthMonitor({
+      clock: f.clock,
+      workstation: 'COW-3F-12',
+      appVersion: '1.2.3',
+      policySource: '/etc/careshell/policy.json',
+      statusFile,
+      read,
+      log: { warn: (m) => void warnings.push(m) },
+    });
+    await listed.changed();
+    expect((await status()).revocationList).toEqual({ ...list, problem });
+    f.clock.advance(15 * 60_000);
+    await vi.waitFor(async () => expect((await status()).heartbeat.lastAt).toEqual(expect.any(String)));
+    const { events } = await readEvents(f.directory, undefined, { maxEvents: 10 });
+    expect(events.map((e) => [e.event.type, e.event.outcome])).toEqual([['workstation.heartbeat', 'failure']]);
+    expect(events[0]!.event.details).toMatchObject({
+      'revocationList.sequence': 7,
+      'revocationList.problem': 'bad-signature',
+    });
+    await listed.stop();
+  });
+
   it('a new interval from a policy change applies at once, counted from the last heartbeat', async () => {
     const health = monitor();
     reading = running();

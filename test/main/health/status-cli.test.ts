@@ -82,6 +82,25 @@ describe('careshell-status', () => {
     ]);
   });
 
+  it('a revocation list refused or stale: degraded, saying the last good list is kept', async () => {
+    const list = { url: 'https://revocations.test/r.jws', pollSeconds: 30, sequence: 41, revokedCount: 3 };
+    expect((await run(sampleStatus({ revocationList: list }))).report.verdict).toBe('ok');
+    const { code, report } = await run(
+      sampleStatus({
+        revocationList: {
+          ...list,
+          stale: 'list 41 was issued at 2026-03-01T08:00:00Z, more than 60 minutes ago',
+          problem: { code: 'bad-signature', message: 'the signature does not match key "k1"', since: WRITTEN },
+        },
+      }),
+    );
+    expect(code).toBe(1);
+    expect(report.issues).toEqual([
+      `the revocation list at https://revocations.test/r.jws is refused since ${WRITTEN} (bad-signature: the signature does not match key "k1"); the last good list is kept`,
+      'the revocation list is stale: list 41 was issued at 2026-03-01T08:00:00Z, more than 60 minutes ago',
+    ]);
+  });
+
   it('the process is gone: not-running, even though the file looks fresh', async () => {
     const { code, report } = await run(sampleStatus(), { isRunning: () => false });
     expect(code).toBe(1);

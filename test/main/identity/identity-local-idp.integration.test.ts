@@ -109,7 +109,7 @@ describe.skipIf(skipReason !== undefined)('identity against the local OpenID pro
   it('falls back to a full sign-in when the refresh token is revoked at the provider', async () => {
     expect(idp.revokeRefreshTokens('u-nurse-ana')).toBeGreaterThan(0);
     const silent = await identity.authenticator.tokensForUnlock('u-nurse-ana');
-    expect(silent).toMatchObject({ ok: false, reason: 'interaction-required' });
+    expect(silent).toMatchObject({ ok: false, reason: 'interaction-required', grantRefused: true });
     const full = await identity.authenticator.fullSignIn('u-nurse-ana');
     expect(full.ok).toBe(true);
     expect((await identity.authenticator.tokensForUnlock('u-nurse-ana')).ok).toBe(true);
@@ -172,6 +172,7 @@ describe.skipIf(skipReason !== undefined)('identity against the local OpenID pro
     }
     const silent = await identity.authenticator.tokensForUnlock('u-nurse-ana');
     expect(silent).toMatchObject({ ok: false, reason: 'interaction-required' });
+    expect(silent).not.toHaveProperty('grantRefused');
     const discarded = sink.events.filter((e) => e.type === 'identity.token_cache_discarded');
     expect(discarded).toHaveLength(1);
     expect(discarded[0]).toMatchObject({ outcome: 'failure', actor: { userId: 'u-nurse-ana' } });

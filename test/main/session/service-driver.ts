@@ -52,7 +52,8 @@ export type Step =
   /** The PIN record of whoever is asked cannot be used: the check answers needs-reset. */
   | { kind: 'pin-unusable' }
   /** The provider refuses the silent token request of the foreground session. */
-  | { kind: 'tokens-refused' };
+  /** grantRefused: the provider refused the refresh token itself (revoked): the session ends. */
+  | { kind: 'tokens-refused'; grantRefused?: boolean };
 
 /** A credential a fake accepted: the identity layer vouched for this user. */
 export interface Credential {
@@ -294,7 +295,12 @@ export class ServiceDriver {
       case 'tokens-refused': {
         const foreground = this.foreground;
         if (!foreground) return;
-        return this.send({ type: 'tokens-refused', ...foreground, message: 'refresh token revoked' });
+        return this.send({
+          type: 'tokens-refused',
+          ...foreground,
+          message: 'refresh token revoked',
+          ...(step.grantRefused ? { grantRefused: true } : {}),
+        });
       }
     }
   }

@@ -102,6 +102,9 @@ describe('session service properties (fast-check, 10,000 sequences each)', () =>
             } else if (h.kind === 'lifecycle') {
               const { event } = h;
               if (event.kind === 'hidden') tappedSinceLock.clear();
+              // A refresh token the provider refused ends the session: that user signs in fully again.
+              if (event.kind === 'terminated' && cause.kind === 'tokens-refused' && cause.grantRefused)
+                needsFull.add(event.userId);
               if (event.kind === 'shown') {
                 const resumed = model.isKept(event.sessionId);
                 expect(credential?.userId, `${event.sessionId} shown without a credential (${cause.kind})`).toBe(

@@ -104,7 +104,10 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('choose-pin' as const), accepted: fc.boolean() }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'enroll-cancel' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'pin-unusable' as const }) },
-  { weight: 1, arbitrary: fc.constant({ kind: 'tokens-refused' as const }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('tokens-refused' as const), grantRefused: fc.boolean() }),
+  },
 );
 /**
  * A busy shared kiosk: clinicians switching back and forth within grace, PINs answered late. Random mixes
@@ -116,7 +119,10 @@ const switchingStepArb: fc.Arbitrary<Step> = fc.oneof(
   { weight: 2, arbitrary: fc.constant({ kind: 'slow-pin' as const }) },
   { weight: 2, arbitrary: fc.constant({ kind: 'late-pin' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'lock-now' as const }) },
-  { weight: 1, arbitrary: fc.constant({ kind: 'tokens-refused' as const }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('tokens-refused' as const), grantRefused: fc.boolean() }),
+  },
   {
     weight: 2,
     arbitrary: fc.record({ kind: fc.constant('advance' as const), ms: fc.integer({ min: 0, max: 2 * MIN }) }),
