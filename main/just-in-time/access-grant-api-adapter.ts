@@ -48,10 +48,14 @@ export function accessGrantApiAdapter(ehrOrigin: string, fetchImpl: typeof fetch
     const json: unknown = await response.json().catch(() => undefined);
     if (!response.ok) {
       const said = errorSchema.safeParse(json);
-      throw new JitRefused(response.status, said.success ? said.data.message : `The EHR answered HTTP ${response.status}.`);
+      throw new JitRefused(
+        response.status,
+        said.success ? said.data.message : `The EHR answered HTTP ${response.status}.`,
+      );
     }
     const grant = grantSchema.safeParse(json);
-    if (!grant.success) throw new Error(`The EHR's access-grant answer is not a grant: ${z.prettifyError(grant.error)}`);
+    if (!grant.success)
+      throw new Error(`The EHR's access-grant answer is not a grant: ${z.prettifyError(grant.error)}`);
     // Where the scope opens is data from the EHR: a page of another origin is dropped, never loaded.
     const { open, ...status } = grant.data;
     return open && new URL(open).origin === origin ? { ...status, open } : status;
