@@ -40,6 +40,8 @@ export interface DemoOptions {
   quiet?: boolean;
   /** Replaces the demo policy's `breakGlass` section (tests: a low frequency limit). */
   breakGlass?: Record<string, unknown>;
+  /** Replaces the demo policy's `justInTime` section (DEMO_JUST_IN_TIME). */
+  justInTime?: Record<string, unknown>;
   /** The demo policy's `session` section (benchmarks: an idle timeout longer than a grant). */
   session?: Record<string, unknown>;
   /** The demo policy's `identity.stepUp` section (tests: break-glass proved with the PIN). */
@@ -98,6 +100,28 @@ interface DemoReview {
 }
 
 /**
+ * The demo's just-in-time access (docs/temporary-access.md#just-in-time-access): another unit's census is low-risk
+ * and granted at once (the demo EHR agrees: tools/demo-ehr/jit-config.ts); a named patient needs an approver and
+ * the requester's step-up; the charge-nurse role needs an approver. Dr Ben Okafor (physician) approves.
+ */
+export const DEMO_JUST_IN_TIME = {
+  approverRoles: ['charge-nurse', 'physician'],
+  scopes: [
+    {
+      kind: 'unit',
+      values: [
+        { value: 'unit-4w', label: '4 West - General Medicine' },
+        { value: 'unit-ed', label: 'Emergency Department' },
+      ],
+      maxMinutes: 720,
+      autoApprove: true,
+    },
+    { kind: 'patient', maxMinutes: 240, stepUp: true },
+    { kind: 'role', values: [{ value: 'charge-nurse', label: 'Charge nurse' }], maxMinutes: 720 },
+  ],
+};
+
+/**
  * The demo's machine policy: a simulated reader, the local OpenID provider and the demo EHR; plain key files
  * allowed; break-glass alerts mailed to the local mailbox and every event forwarded to the local review source.
  */
@@ -105,7 +129,7 @@ function demoPolicy(
   idp: LocalIdp,
   ehr: DemoEhr,
   readerId: string,
-  options: Pick<DemoOptions, 'profile' | 'breakGlass' | 'session' | 'stepUp'>,
+  options: Pick<DemoOptions, 'profile' | 'breakGlass' | 'justInTime' | 'session' | 'stepUp'>,
   review: DemoReview,
 ): Record<string, unknown> {
   const { profile } = options;
@@ -150,6 +174,7 @@ function demoPolicy(
     },
     ehr: { url: `${ehr.origin}/` },
     breakGlass: options.breakGlass ?? { scopes: ['patient', 'all-restricted'] },
+    justInTime: options.justInTime ?? DEMO_JUST_IN_TIME,
     hardening: { allowPlaintextKeyStorage: true },
   };
 }
