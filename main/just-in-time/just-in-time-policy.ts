@@ -9,7 +9,7 @@ const codedSchema = z.strictObject({
 export const JIT_SCOPE_KINDS = ['unit', 'patient', 'role'] as const;
 export type JitScopeKind = (typeof JIT_SCOPE_KINDS)[number];
 
-/** Minutes: 5 minutes to 24 hours, whatever a policy says (docs/temporary-access.md#policy-keys). */
+/** Minutes: 5 minutes to 24 hours, whatever a policy says (docs/temporary-access.md#for-it-policy-keys). */
 const minutes = z.number().int().min(5).max(1440);
 
 /** One value a scope offers: a unit id (FHIR Location id), a role name, or a patient ("Patient/<id>"). */
