@@ -25,10 +25,7 @@ describe('policyErrorContract: the workstation fails closed on an invalid machin
     const contract = policyErrorContract('WS-7', problems, { warn: (m) => warnings.push(m) });
     const others = (Object.keys(invokeChannels) as InvokeChannel[]).filter(
       (c) =>
-        c !== 'session:get-view' &&
-        c !== 'readers:get-status' &&
-        c !== 'breakglass:get-state' &&
-        c !== 'jit:get-state',
+        c !== 'session:get-view' && c !== 'readers:get-status' && c !== 'breakglass:get-state' && c !== 'jit:get-state',
     );
     expect(others.length).toBeGreaterThan(10);
     for (const channel of others) {
