@@ -18,11 +18,11 @@ export const justInTimeReviewEntrySchema = z.object({
   /** granted: a grant started; refused: an approver said no; failed: the EHR refused; pending: nothing decided. */
   outcome: z.enum(['granted', 'refused', 'failed', 'pending']),
   approval: z.enum(['approver', 'auto']).optional(),
-  /** Who approved, or who refused. */
+  /** Who approved, or who refused (their name when the record has it). */
   approver: z.string().optional(),
   refusalReason: z.string().optional(),
-  /** Badges refused as approvers: the requester's own, or a role policy does not allow. */
-  rejectedApprovers: z.array(z.object({ userId: z.string(), why: z.string() })),
+  /** Badges refused as approvers (by name, else user id): the requester's own, or a role policy does not allow. */
+  rejectedApprovers: z.array(z.object({ approver: z.string(), why: z.string() })),
   grantId: z.string().optional(),
   startedAt: z.string().optional(),
   expiresAt: z.string().optional(),

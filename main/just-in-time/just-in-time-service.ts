@@ -98,6 +98,7 @@ interface ActiveGrant {
   id: string;
   sessionId: string;
   userId: string;
+  displayName: string;
   request: Request;
   approvedBy?: { userId: string; displayName: string };
   token: string;
@@ -271,6 +272,7 @@ export function createJustInTime(deps: JustInTimeDeps): JustInTime {
         id: answer.id,
         sessionId: d.sessionId,
         userId: d.userId,
+        displayName: d.displayName,
         request: r,
         ...(approvedBy ? { approvedBy } : {}),
         token,
@@ -289,7 +291,7 @@ export function createJustInTime(deps: JustInTimeDeps): JustInTime {
       await append({
         type: 'jit.start',
         outcome: 'success',
-        actor: { userId: d.userId },
+        actor: requesterOf(d),
         details: {
           ...requestDetails(r),
           grantId: answer.id,
@@ -311,7 +313,7 @@ export function createJustInTime(deps: JustInTimeDeps): JustInTime {
       await append({
         type: 'jit.start',
         outcome: 'failure',
-        actor: { userId: d.userId },
+        actor: requesterOf(d),
         reason: d.error,
         details: {
           ...requestDetails(r),
@@ -360,7 +362,7 @@ export function createJustInTime(deps: JustInTimeDeps): JustInTime {
     await append({
       type: 'jit.end',
       outcome: 'success',
-      actor: { userId: g.userId },
+      actor: { userId: g.userId, ...(g.displayName ? { displayName: g.displayName } : {}) },
       details: {
         ...requestDetails(g.request),
         grantId: g.id,
@@ -380,6 +382,9 @@ export function createJustInTime(deps: JustInTimeDeps): JustInTime {
       .append(event)
       .catch((error: unknown) => deps.log.warn(`audit: could not record ${event.type}: ${messageOf(error)}`));
   }
+
+  /** Who asked, named as the audit trail and the review show them. */
+  const requesterOf = (d: Dialog) => ({ userId: d.userId, ...(d.displayName ? { displayName: d.displayName } : {}) });
 
   /** The dialog of the session on screen, if one is open. */
   const current = () => (dialog && dialog.sessionId === shown?.sessionId ? dialog : undefined);
@@ -452,7 +457,7 @@ export function createJustInTime(deps: JustInTimeDeps): JustInTime {
       await append({
         type: 'jit.request',
         outcome: 'success',
-        actor: { userId: d.userId },
+        actor: requesterOf(d),
         details: { ...requestDetails(checked.request), approval: checked.request.auto ? 'auto' : 'approver' },
       });
       if (checked.request.stepUp) {
@@ -491,7 +496,7 @@ export function createJustInTime(deps: JustInTimeDeps): JustInTime {
         await append({
           type: 'jit.approve',
           outcome: 'failure',
-          ...(who ? { actor: { userId: who.userId } } : {}),
+          ...(who ? { actor: { userId: who.userId, displayName: who.displayName } } : {}),
           reason: refusal.why,
           details: { ...requestDetails(r), requestedBy: d.userId, refusal: refusal.code },
         });
@@ -526,7 +531,7 @@ export function createJustInTime(deps: JustInTimeDeps): JustInTime {
         await append({
           type: 'jit.refuse',
           outcome: 'success',
-          actor: { userId: approver.userId },
+          actor: { userId: approver.userId, displayName: approver.displayName },
           reason: reason ?? '',
           details,
         });
@@ -534,7 +539,12 @@ export function createJustInTime(deps: JustInTimeDeps): JustInTime {
       }
       d.busy = true;
       publish();
-      await append({ type: 'jit.approve', outcome: 'success', actor: { userId: approver.userId }, details });
+      await append({
+        type: 'jit.approve',
+        outcome: 'success',
+        actor: { userId: approver.userId, displayName: approver.displayName },
+        details,
+      });
       const approverToken = await deps.accessToken(approver.userId).catch(() => undefined);
       if (!approverToken) {
         d.busy = false;

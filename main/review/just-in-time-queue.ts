@@ -5,6 +5,9 @@ import type { ReviewRecord } from './review-record.js';
 /** The just-in-time event types the review reads (main/just-in-time/just-in-time-service.ts writes them). */
 export const JUST_IN_TIME_REVIEW_TYPES = ['jit.request', 'jit.approve', 'jit.refuse', 'jit.start', 'jit.end'] as const;
 
+/** A person as the review names them: by name when the record has it. */
+const who = (event: AuditEvent, fallback = ''): string => event.actor?.displayName ?? event.actor?.userId ?? fallback;
+
 const text = (event: AuditEvent, key: string): string | undefined => {
   const value = event.details?.[key];
   return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
@@ -48,20 +51,21 @@ export function queueJustInTime(records: readonly ReviewRecord[], options: { sin
     if (!entry) continue;
     if (event.type === 'jit.approve' && event.outcome === 'failure') {
       entry.rejectedApprovers.push({
-        userId: event.actor?.userId ?? 'unknown badge',
+        approver: who(event, 'unknown badge'),
         why: text(event, 'refusal') ?? event.reason ?? '',
       });
     } else if (event.type === 'jit.approve') {
-      entry.approver = event.actor?.userId ?? '';
+      entry.approver = who(event);
     } else if (event.type === 'jit.refuse') {
       entry.outcome = 'refused';
-      entry.approver = event.actor?.userId ?? '';
+      entry.approver = who(event);
       entry.refusalReason = event.reason ?? '';
     } else if (event.type === 'jit.start') {
       const approval = text(event, 'approval');
       if (approval === 'approver' || approval === 'auto') entry.approval = approval;
       const approvedBy = text(event, 'approvedBy');
-      if (approvedBy) entry.approver = approvedBy;
+      // The approval record names the approver; the start only their id.
+      if (approvedBy && !entry.approver) entry.approver = approvedBy;
       if (event.outcome === 'failure') {
         if (entry.outcome !== 'granted') entry.outcome = 'failed';
         continue;

@@ -142,4 +142,35 @@ describe.skipIf(missing)('just-in-time access in the browser, on the demo EHR', 
     await ehr().locator('#restricted').waitFor();
     expect((await jitEvents('jit.end')).map((e) => e.details?.endedBy)).toEqual(['end-now']);
   });
+
+  it("lists the grant in the privacy officer's review, beside break-glass, from the review source", async () => {
+    await open();
+    await signIn('nurse');
+    await request('role', 'charge-nurse');
+    const physician = demo.user('er-physician');
+    await demo.tapAfterDebounce(physician.badgeId);
+    await page.getByTestId('jit-approver-pin').fill(physician.pin);
+    await page.getByTestId('jit-approve').click();
+    await page.getByTestId('jit-banner').waitFor();
+    await page.getByTestId('jit-end-now').click();
+    await page.getByTestId('jit-banner').waitFor({ state: 'detached' });
+    // Every workstation forwards its events to the review source the queue reads.
+    await expect
+      .poll(() => demo.reviewSource.resources().filter((r) => JSON.stringify(r).includes('jit.end')).length, {
+        timeout: 15_000,
+      })
+      .toBeGreaterThan(0);
+    await page.getByTestId('lock-now').click();
+    await lockScreen(page, 'locked');
+    await demo.tapAfterDebounce(demo.user('privacy-officer').badgeId);
+    await page.getByTestId('open-review').click();
+    const entry = page.getByTestId('review-jit-entry');
+    await entry.waitFor();
+    const text = await entry.textContent();
+    expect(text).toContain(demo.user('nurse').displayName);
+    expect(text).toContain('role: charge-nurse (30 min)');
+    expect(text).toContain('Charge nurse called in sick');
+    expect(text).toContain(`approved by ${physician.displayName}`);
+    expect(text).toContain('(end-now)');
+  });
 });

@@ -54,7 +54,7 @@ export function JustInTimeReviewList({ entries }: { entries: readonly JustInTime
                     <>
                       <br />
                       <span className="review-muted">
-                        turned away: {e.rejectedApprovers.map((r) => `${r.userId} (${r.why})`).join(', ')}
+                        turned away: {e.rejectedApprovers.map((r) => `${r.approver} (${r.why})`).join(', ')}
                       </span>
                     </>
                   )}

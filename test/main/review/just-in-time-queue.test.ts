@@ -41,21 +41,21 @@ describe('queueJustInTime', () => {
     const [auto, refused, approved] = entries;
     expect(auto).toMatchObject({ approval: 'auto', scopeValue: 'unit-ed', grantId: 'jit-2' });
     expect(auto!.endedAt).toBeUndefined();
-    expect(refused).toMatchObject({ approver: 'u-chris', refusalReason: 'Ward covered' });
+    expect(refused).toMatchObject({ approver: 'Name of u-chris', refusalReason: 'Ward covered' });
     expect(approved).toMatchObject({
-      requester: { userId: 'u-ana' },
+      requester: { userId: 'u-ana', displayName: 'Name of u-ana' },
       workstation: 'WS-1',
       scopeValue: 'charge-nurse',
       purposeCode: 'covering-unit',
       purposeText: 'Charge nurse off sick',
       durationMinutes: 30,
       approval: 'approver',
-      approver: 'u-chris',
+      approver: 'Name of u-chris',
       grantId: 'jit-1',
       endedBy: 'expiry',
       rejectedApprovers: [
-        { userId: 'u-ana', why: 'self-approval' },
-        { userId: 'u-ben', why: 'approver-role' },
+        { approver: 'Name of u-ana', why: 'self-approval' },
+        { approver: 'Name of u-ben', why: 'approver-role' },
       ],
     });
     expect(Date.parse(approved!.endedAt!) - Date.parse(approved!.startedAt!)).toBe(30 * 60_000);

@@ -44,7 +44,7 @@ const jitEntry: JustInTimeReviewEntry = {
   outcome: 'granted',
   approval: 'approver',
   approver: 'u-er-ben',
-  rejectedApprovers: [{ userId: 'u-billing-cara', why: 'approver-role' }],
+  rejectedApprovers: [{ approver: 'u-billing-cara', why: 'approver-role' }],
   grantId: 'jit-1',
   startedAt: '2026-12-06T03:01:00.000Z',
   endedAt: '2026-12-06T03:31:00.000Z',
