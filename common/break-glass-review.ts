@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { justInTimeReviewEntrySchema } from './just-in-time-review.js';
 
 /**
  * The privacy officer's review queue as the renderer sees it (docs/break-glass-review.md#review-queue), and
@@ -60,6 +61,8 @@ export const reviewQueueSchema = z.object({
   /** Episodes started from this time on are listed, newest first. */
   since: z.string(),
   episodes: z.array(reviewEpisodeSchema),
+  /** Just-in-time requests and grants of the same window, newest first (common/just-in-time-review.ts). */
+  justInTime: z.array(justInTimeReviewEntrySchema).optional(),
 });
 export type ReviewQueue = z.infer<typeof reviewQueueSchema>;
 

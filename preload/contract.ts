@@ -170,6 +170,65 @@ export const breakGlassStateSchema = z.object({
 export type BreakGlassState = z.infer<typeof breakGlassStateSchema>;
 
 /**
+ * Just-in-time access as the renderer may know it, for the session on screen (docs/temporary-access.md): whether
+ * the header offers "Request access", the request dialog (scopes, purposes, limits; then the approver's badge and
+ * PIN at this workstation), and the active grant's countdown. The grant itself lives on the EHR's server.
+ */
+const jitScopeKindSchema = z.enum(['unit', 'patient', 'role']);
+export const justInTimeStateSchema = z.object({
+  offered: z.boolean(),
+  dialog: z
+    .object({
+      /** form: the requester fills it in; step-up: proving it is them; approver: waiting for a badge, then PIN. */
+      step: z.enum(['form', 'step-up', 'approver', 'sending', 'refused']),
+      scopes: z
+        .array(
+          z.object({
+            kind: jitScopeKindSchema,
+            values: z.array(z.object({ value: z.string(), label: z.string() })),
+            maxMinutes: z.number().int(),
+            autoApprove: z.boolean(),
+            stepUp: z.boolean(),
+          }),
+        )
+        .min(1),
+      purposes: z.array(z.object({ code: z.string(), label: z.string() })).min(1),
+      minMinutes: z.number().int(),
+      defaultMinutes: z.number().int(),
+      /** What was asked, once submitted: the approver reads it before deciding. */
+      request: z
+        .object({
+          requester: z.string(),
+          scope: jitScopeKindSchema,
+          value: z.string(),
+          valueLabel: z.string(),
+          purpose: z.string(),
+          purposeText: z.string(),
+          durationMinutes: z.number().int(),
+        })
+        .optional(),
+      /** The approver, named once their badge was read (before their PIN). */
+      approver: z.string().optional(),
+      busy: z.boolean(),
+      error: z.string().optional(),
+    })
+    .optional(),
+  grant: z
+    .object({
+      scope: jitScopeKindSchema,
+      value: z.string(),
+      label: z.string(),
+      /** Milliseconds left on the EHR's clock when sent; the renderer counts down locally. */
+      msLeft: z.number().nonnegative(),
+      /** Who approved it; absent when policy approved it (low-risk scope). */
+      approvedBy: z.string().optional(),
+      warning: z.string().optional(),
+    })
+    .optional(),
+});
+export type JustInTimeState = z.infer<typeof justInTimeStateSchema>;
+
+/**
  * Where the harness shows the EHR (its own iframe: the Electron shell uses a web view per session instead and
  * never sends this); null when no EHR may be on screen. `key` changes whenever the frame must load anew.
  */
@@ -266,6 +325,31 @@ export const invokeChannels = {
   'breakglass:cancel': action('cancel'),
   'breakglass:extend': action('extend'),
   'breakglass:end': action('end'),
+  'jit:get-state': read('getState', justInTimeStateSchema),
+  /** The header's "Request access" button. */
+  'jit:open': action('open'),
+  'jit:submit': action(
+    'submit',
+    z.object({
+      scope: jitScopeKindSchema,
+      /** A unit or role id the policy lists, or "Patient/<id>". */
+      value: z.string().min(1).max(80),
+      purposeCode: z.string().max(64),
+      purposeText: z.string().trim().min(1).max(2000),
+      durationMinutes: z.number().int().min(1).max(1440),
+    }),
+  ),
+  /** The approver's PIN after their badge was read, with their decision (a refusal says why). */
+  'jit:approver-decide': action(
+    'approverDecide',
+    z.object({
+      pin: pinSchema,
+      decision: z.enum(['approve', 'refuse']),
+      reason: z.string().trim().max(500).optional(),
+    }),
+  ),
+  'jit:cancel': action('cancel'),
+  'jit:end': action('end'),
 } satisfies Record<`${string}:${string}`, InvokeSpec>;
 
 /** Main -> renderer pushes, with the window.careshell method that subscribes to each. */
@@ -279,6 +363,7 @@ export const eventChannels = {
   /** Whether the break-glass review screen is open (the stage hides the EHR view under it). */
   'review:screen': { method: 'onScreen', payload: z.boolean() },
   'breakglass:state': { method: 'onState', payload: breakGlassStateSchema },
+  'jit:state': { method: 'onState', payload: justInTimeStateSchema },
   'ehr:frame': { method: 'onFrame', payload: ehrFrameSchema },
   /** The effective preferences after a person changed one or machine policy changed them. */
   'preferences:changed': { method: 'onChanged', payload: preferencesViewSchema },

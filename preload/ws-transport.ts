@@ -17,6 +17,7 @@ const RESYNC = [
   ['readers:status', 'readers:get-status'],
   // A break-glass countdown must not stay on the page after its grant ended while the socket was down.
   ['breakglass:state', 'breakglass:get-state'],
+  ['jit:state', 'jit:get-state'],
 ] as const;
 
 /**

@@ -14,6 +14,8 @@ import { useActivityReporter } from './hooks/use-activity-reporter';
 import { createTranslator } from './i18n/i18n';
 import { TranslateContext } from './i18n/use-t';
 import { useBreakGlass } from './hooks/use-break-glass';
+import { useJustInTime } from './hooks/use-just-in-time';
+import { JustInTimeDialog } from './components/just-in-time/JustInTimeDialog';
 import { PreferencesContext, useEffectivePreferences } from './hooks/use-preferences';
 
 interface Received {
@@ -27,6 +29,7 @@ export function App({ api }: { api: CareShellApi }) {
   const [readers, setReaders] = useState<ReaderStatus>();
   const [authenticator, setAuthenticator] = useState<AuthenticatorSetup | null>(null);
   const { breakGlass, frame } = useBreakGlass(api);
+  const justInTime = useJustInTime(api);
 
   useEffect(() => {
     const offView = api.session.onView((view) => setReceived({ view, at: performance.now() }));
@@ -60,7 +63,11 @@ export function App({ api }: { api: CareShellApi }) {
       </div>
     );
   const dialogOpen =
-    sessionOnScreen && (view.stepUp !== undefined || authenticator !== null || breakGlass.state.dialog !== undefined);
+    sessionOnScreen &&
+    (view.stepUp !== undefined ||
+      authenticator !== null ||
+      breakGlass.state.dialog !== undefined ||
+      justInTime.state.dialog !== undefined);
   return (
     <TranslateContext value={t}>
       <PreferencesContext value={preferences}>
@@ -79,11 +86,15 @@ export function App({ api }: { api: CareShellApi }) {
             readers={readers}
             dialogOpen={dialogOpen}
             breakGlass={breakGlass}
+            justInTime={justInTime}
             frame={frame}
           />
         )}
         {sessionOnScreen && breakGlass.state.dialog && !view.stepUp && (
           <BreakGlassDialog dialog={breakGlass.state.dialog} api={api} />
+        )}
+        {sessionOnScreen && justInTime.state.dialog && !view.stepUp && (
+          <JustInTimeDialog dialog={justInTime.state.dialog} api={api} />
         )}
         {sessionOnScreen && view.stepUp && (
           <StepUpPanel stepUp={view.stepUp} notice={view.notice} receivedAt={received.at} api={api} />

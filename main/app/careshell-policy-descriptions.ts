@@ -297,6 +297,33 @@ export const POLICY_KEY_TEXT: Record<string, PolicyKeyText> = {
     title: 'Co-signer roles',
     description: 'Roles a break-glass co-signer must hold.',
   },
+  'justInTime.requesterRoles': {
+    title: 'Just-in-time requester roles',
+    description: 'Roles (from the ID token) offered "Request access" in the header; anyone else never sees it.',
+  },
+  'justInTime.approverRoles': {
+    title: 'Just-in-time approver roles',
+    description:
+      'Roles an approver must hold (badge and PIN at the same workstation, never the requester), unless a scope names its own.',
+  },
+  'justInTime.purposes': {
+    title: 'Just-in-time purposes (JSON)',
+    description:
+      'The coded purposes a requester picks from, as a JSON list of {"code", "label"}; the requester adds free text.',
+  },
+  'justInTime.scopes': {
+    title: 'Just-in-time scopes (JSON)',
+    description:
+      'What may be requested, as a JSON list of {"kind": "unit" | "patient" | "role", "values": [{"value", "label"}], "maxMinutes", "autoApprove", "stepUp", "approverRoles"}; autoApprove grants low-risk scopes without an approver (the EHR must agree), stepUp asks the requester to prove it is them first.',
+  },
+  'justInTime.defaultMinutes': {
+    title: 'Just-in-time default duration (minutes)',
+    description: 'The duration the request dialog proposes (5 to 1440).',
+  },
+  'justInTime.maxMinutes': {
+    title: 'Just-in-time maximum (minutes)',
+    description: 'The longest any just-in-time grant may last (5 to 1440); a scope may set less.',
+  },
   'kiosk.allowQuit': {
     title: 'Allow quitting',
     description: 'Closing the window or quitting ends CareShell; off, every close and quit is refused and logged.',

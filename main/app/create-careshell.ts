@@ -18,6 +18,8 @@ import { memoryPreferenceStore } from '../preferences/preference-store.js';
 import type { ReviewService } from '../review/review-service.js';
 import { breakGlassHandlers } from '../break-glass/break-glass-handlers.js';
 import { createBreakGlass, type BreakGlass, type BreakGlassDeps } from '../break-glass/break-glass-service.js';
+import { justInTimeHandlers } from '../just-in-time/just-in-time-handlers.js';
+import { createJustInTime, type JustInTime, type JustInTimeDeps } from '../just-in-time/just-in-time-service.js';
 import { authenticatorSetup, type AuthenticatorSetupFlow } from './authenticator-setup.js';
 import { followSessionTokens, type SessionTokens } from './session-tokens.js';
 
@@ -65,6 +67,11 @@ export interface CareShellEnvironment {
     BreakGlassDeps,
     'clock' | 'audit' | 'workstation' | 'session' | 'publish' | 'log' | 'resolveBadge' | 'verifyPin'
   >;
+  /** Just-in-time access on the policy's EHR; absent without `ehr` and `justInTime` sections (nothing offered). */
+  justInTime?: Omit<
+    JustInTimeDeps,
+    'clock' | 'random' | 'audit' | 'workstation' | 'session' | 'publish' | 'log' | 'resolveBadge' | 'verifyPin'
+  >;
 }
 
 export type EventListener = <C extends EventChannel>(channel: C, payload: EventPayload<C>) => void;
@@ -73,6 +80,10 @@ export interface CareShell {
   session: SessionService;
   /** Break-glass, when policy has an EHR; created by start(). */
   breakGlass(): BreakGlass | undefined;
+  /** Just-in-time access, when policy has an EHR and a `justInTime` section; created by start(). */
+  justInTime(): JustInTime | undefined;
+  /** What the stage must make room for above the EHR: break-glass's and just-in-time's dialogs and banners. */
+  overlay(): { dialog: boolean; banner: boolean };
   contract: ContractServer;
   /** Every push for the renderer, already validated against the contract. */
   subscribe(listener: EventListener): () => void;
@@ -140,6 +151,7 @@ export function createCareShell(env: CareShellEnvironment): CareShell {
     },
   });
   let breakGlass: BreakGlass | undefined;
+  let justInTime: JustInTime | undefined;
   const contract = new ContractServer(
     {
       ...sessionHandlers({
@@ -151,6 +163,7 @@ export function createCareShell(env: CareShellEnvironment): CareShell {
       }),
       ...review.handlers,
       ...breakGlassHandlers(() => breakGlass),
+      ...justInTimeHandlers(() => justInTime),
     },
     () => session.view().screen,
     env.log,
@@ -159,6 +172,12 @@ export function createCareShell(env: CareShellEnvironment): CareShell {
   return {
     session,
     breakGlass: () => breakGlass,
+    justInTime: () => justInTime,
+    overlay() {
+      const a = breakGlass?.overlay() ?? { dialog: false, banner: false };
+      const b = justInTime?.overlay() ?? { dialog: false, banner: false };
+      return { dialog: a.dialog || b.dialog, banner: a.banner || b.banner };
+    },
     contract,
     subscribe(listener) {
       listeners.add(listener);
@@ -188,6 +207,20 @@ export function createCareShell(env: CareShellEnvironment): CareShell {
         });
         breakGlass = started;
       }
+      if (env.justInTime) {
+        justInTime = createJustInTime({
+          ...env.justInTime,
+          clock: env.clock,
+          random: env.random,
+          audit: env.audit,
+          workstation: env.workstation,
+          session,
+          resolveBadge: (badgeHash) => env.directory.resolveBadge(badgeHash),
+          verifyPin: (userId, pin) => env.pins.verify(userId, pin),
+          publish: (state) => emit('jit:state', state),
+          log: env.log,
+        });
+      }
       unsubscribers.push(
         () => setup.dispose(),
         session.onView((view) => emit('session:view', view)),
@@ -199,6 +232,8 @@ export function createCareShell(env: CareShellEnvironment): CareShell {
             emit('readers:badge-read', { readerId: event.readerId });
             // While the break-glass dialog waits for a co-signer, a tap is their badge, not a sign-in.
             if (breakGlass?.takesBadge()) void breakGlass.cosignBadge(env.hashBadge(event.badgeId));
+            // Likewise while a just-in-time request waits for its approver.
+            else if (justInTime?.takesBadge()) void justInTime.approverBadge(env.hashBadge(event.badgeId));
             else void session.handle({ type: 'badge-tap', badgeId: event.badgeId, readerId: event.readerId });
           } else if (event.kind === 'removed')
             void session.handle({ type: 'badge-removed', badgeId: event.badgeId, readerId: event.readerId });
@@ -216,6 +251,8 @@ export function createCareShell(env: CareShellEnvironment): CareShell {
       // Grants end on the EHR's server before the session engine goes: none outlives the workstation.
       await breakGlass?.dispose();
       breakGlass = undefined;
+      await justInTime?.dispose();
+      justInTime = undefined;
       for (const off of unsubscribers.splice(0)) off();
       await env.readers.stop();
       session.dispose();

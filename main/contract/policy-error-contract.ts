@@ -24,6 +24,7 @@ export function policyErrorContract(
       'readers:get-status': async () => ({ readers: [] }),
       // Nothing is offered without a running workstation.
       'breakglass:get-state': async () => ({ offered: false }),
+      'jit:get-state': async () => ({ offered: false }),
     },
     () => 'policy-error',
     log,

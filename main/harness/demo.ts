@@ -42,6 +42,8 @@ export interface DemoOptions {
   quiet?: boolean;
   /** Replaces the demo policy's `breakGlass` section (tests: a low frequency limit). */
   breakGlass?: Record<string, unknown>;
+  /** Replaces the demo policy's `justInTime` section (DEMO_JUST_IN_TIME). */
+  justInTime?: Record<string, unknown>;
   /** The demo policy's `session` section (benchmarks: an idle timeout longer than a grant). */
   session?: Record<string, unknown>;
   /** The demo policy's `identity.stepUp` section (tests: break-glass proved with the PIN). */
@@ -119,6 +121,28 @@ export const demoBadgeId = (index: number) => `H10301:100:${1001 + index}`;
 const noProtection = { name: 'no protection (demo)', protect: (b: Buffer) => b, unprotect: (b: Buffer) => b };
 
 /**
+ * The demo's just-in-time access (docs/temporary-access.md#just-in-time-access): another unit's census is low-risk
+ * and granted at once (the demo EHR agrees: tools/demo-ehr/jit-config.ts); a named patient needs an approver and
+ * the requester's step-up; the charge-nurse role needs an approver. Dr Ben Okafor (physician) approves.
+ */
+export const DEMO_JUST_IN_TIME = {
+  approverRoles: ['charge-nurse', 'physician'],
+  scopes: [
+    {
+      kind: 'unit',
+      values: [
+        { value: 'unit-4w', label: '4 West - General Medicine' },
+        { value: 'unit-ed', label: 'Emergency Department' },
+      ],
+      maxMinutes: 720,
+      autoApprove: true,
+    },
+    { kind: 'patient', maxMinutes: 240, stepUp: true },
+    { kind: 'role', values: [{ value: 'charge-nurse', label: 'Charge nurse' }], maxMinutes: 720 },
+  ],
+};
+
+/**
  * The demo's machine policy: a simulated reader, the local OpenID provider and the demo EHR; plain key files
  * allowed; break-glass alerts mailed to the local mailbox and every event forwarded to the local review source.
  */
@@ -126,7 +150,7 @@ function demoPolicy(
   hospital: HospitalDescription,
   caFile: string,
   readerId: string,
-  options: Pick<DemoOptions, 'profile' | 'breakGlass' | 'session' | 'stepUp' | 'revocation'>,
+  options: Pick<DemoOptions, 'profile' | 'breakGlass' | 'justInTime' | 'session' | 'stepUp' | 'revocation'>,
 ): Record<string, unknown> {
   const { profile } = options;
   return {
@@ -171,6 +195,7 @@ function demoPolicy(
     },
     ehr: { url: `${hospital.ehrOrigin}/` },
     breakGlass: options.breakGlass ?? { scopes: ['patient', 'all-restricted'] },
+    justInTime: options.justInTime ?? DEMO_JUST_IN_TIME,
     hardening: { allowPlaintextKeyStorage: true },
   };
 }

@@ -4,6 +4,7 @@ import type { Random } from '../../common/random.js';
 import type { ChartOpen, ReviewDecisionRequest, ReviewEpisode, ReviewQueue } from '../../common/break-glass-review.js';
 import type { AuditActor, AuditEvent } from '../audit/audit-event.js';
 import type { JournalReceipt } from '../audit/journal/audit-journal.js';
+import { queueJustInTime } from './just-in-time-queue.js';
 import { FREQUENCY_WINDOW_DAYS, queueEpisodes, type QueuedEpisode } from './review-queue.js';
 import type { ReviewSource } from './review-source.js';
 
@@ -40,7 +41,7 @@ export class ReviewService {
     const { records } = await this.options.source.search(new Date(since.getTime() - FREQUENCY_WINDOW_DAYS * DAY_MS));
     const queued = queueEpisodes(records, { since, now });
     const episodes = await Promise.all(queued.map((episode) => this.withCharts(episode, token)));
-    return { since: since.toISOString(), episodes };
+    return { since: since.toISOString(), episodes, justInTime: queueJustInTime(records, { since }) };
   }
 
   async decide(request: ReviewDecisionRequest, reviewer: AuditActor): Promise<DecisionOutcome> {

@@ -3,6 +3,7 @@ import type { ResolvedPolicy } from '../app/careshell-policy.js';
 import type { CareShellEnvironment } from '../app/create-careshell.js';
 import { readEvents } from '../audit/journal/journal-reader.js';
 import { ehrHandoverUrl, grantApiAdapter } from '../break-glass/grant-api-adapter.js';
+import { accessGrantApiAdapter } from '../just-in-time/access-grant-api-adapter.js';
 import type { Workstation } from './open-workstation.js';
 import type { WorkstationHost } from './workstation-host.js';
 
@@ -53,5 +54,26 @@ export function ehrHandover(policy: ResolvedPolicy, workstation: Workstation) {
     const token = await accessTokenOf(workstation, userId);
     if (!policy.ehr || !token) throw new Error('no access token for the EHR hand-over');
     return ehrHandoverUrl(policy.ehr.url, token, returnTo);
+  };
+}
+
+/**
+ * Just-in-time access's part of the CareShell environment, from the policy's `ehr` and `justInTime` sections: the
+ * access-grant API of the EHR (main/just-in-time/access-grant-api-adapter.ts), the requester's and the approver's
+ * tokens and roles, and the host's EHR views for opening the granted scope.
+ */
+export function justInTimeEnvironment(
+  policy: ResolvedPolicy,
+  workstation: Workstation,
+  host: Pick<WorkstationHost, 'loadEhr'>,
+): CareShellEnvironment['justInTime'] {
+  if (!policy.ehr || !policy.justInTime) return undefined;
+  return {
+    policy: policy.justInTime,
+    adapter: accessGrantApiAdapter(policy.ehr.url),
+    ehrUrl: policy.ehr.url,
+    accessToken: (userId) => accessTokenOf(workstation, userId),
+    profile: (userId) => workstation.identity.directory.account(userId),
+    navigate: (sessionId, url) => host.loadEhr?.(sessionId, url),
   };
 }

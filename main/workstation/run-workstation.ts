@@ -13,7 +13,7 @@ import type { RevocationListFollower } from '../revocation/revocation-list-follo
 import { startRevocationList } from '../revocation/start-revocation-list.js';
 import { preferenceService, type PreferenceService } from '../preferences/preference-service.js';
 import { memoryPreferenceStore } from '../preferences/preference-store.js';
-import { breakGlassEnvironment, ehrHandover } from './ehr-composition.js';
+import { breakGlassEnvironment, ehrHandover, justInTimeEnvironment } from './ehr-composition.js';
 import { followEhrSignIn } from './ehr-sign-in.js';
 import { followMachinePolicy, type MachinePolicyUpdates } from './machine-policy-updates.js';
 import { openWorkstation, type Workstation } from './open-workstation.js';
@@ -211,11 +211,13 @@ export function runWorkstation(host: WorkstationHost, options: RunWorkstationOpt
       machine: () => (following?.policy() ?? policy).preferences,
     });
     const breakGlass = breakGlassEnvironment(policy, workstation, host);
+    const justInTime = justInTimeEnvironment(policy, workstation, host);
     const careshell = createCareShell({
       ...workstation.env,
       preferences,
       showSignIn: () => host.showSignIn(),
       ...(breakGlass ? { breakGlass } : {}),
+      ...(justInTime ? { justInTime } : {}),
     });
     const disposers = followStage(careshell);
     if (policy.ehr && host.loadEhr) {
@@ -292,7 +294,7 @@ export function runWorkstation(host: WorkstationHost, options: RunWorkstationOpt
     let setupOpen = false;
     let reviewOpen = false;
     const follow = () =>
-      present(stageOf(careshell.session.view(), shown, setupOpen || reviewOpen, careshell.breakGlass()?.overlay()));
+      present(stageOf(careshell.session.view(), shown, setupOpen || reviewOpen, careshell.overlay()));
     return [
       careshell.session.onView(follow),
       careshell.session.onLifecycle((event) => {
@@ -307,7 +309,7 @@ export function runWorkstation(host: WorkstationHost, options: RunWorkstationOpt
         }
       }),
       careshell.subscribe((channel, payload) => {
-        if (channel === 'breakglass:state') return follow();
+        if (channel === 'breakglass:state' || channel === 'jit:state') return follow();
         if (channel === 'identity:authenticator-setup') setupOpen = payload !== null;
         else if (channel === 'review:screen') reviewOpen = payload === true;
         else return;
@@ -339,7 +341,7 @@ export function runWorkstation(host: WorkstationHost, options: RunWorkstationOpt
     phase = { kind: 'running', running };
     void health.changed();
     await screen.switchTo(running.careshell);
-    present(stageOf(running.careshell.session.view(), undefined, false, running.careshell.breakGlass()?.overlay()));
+    present(stageOf(running.careshell.session.view(), undefined, false, running.careshell.overlay()));
     log.info(`workstation ${host.workstation} started (profile ${policy.session.profile})`);
   }
 

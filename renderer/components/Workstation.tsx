@@ -2,6 +2,9 @@ import { useState } from 'react';
 import type { CareShellApi, EhrFrame as Frame, ReaderStatus, SessionView } from '../../preload/contract';
 import { formatDuration, useCountdown, useElapsed } from '../hooks/use-countdown';
 import type { BreakGlassReceived } from '../hooks/use-break-glass';
+import type { JustInTimeReceived } from '../hooks/use-just-in-time';
+import { JustInTimeBanner } from './just-in-time/JustInTimeBanner';
+import { RequestAccessButton } from './just-in-time/RequestAccessButton';
 import { useT } from '../i18n/use-t';
 import { BreakGlassBanner } from './break-glass/BreakGlassBanner';
 import { EmergencyAccessButton } from './break-glass/EmergencyAccessButton';
@@ -25,6 +28,7 @@ export function Workstation({
   readers,
   dialogOpen,
   breakGlass = { state: { offered: false }, at: 0 },
+  justInTime = { state: { offered: false }, at: 0 },
   frame = null,
 }: {
   view: SessionView;
@@ -33,6 +37,7 @@ export function Workstation({
   readers?: ReaderStatus | undefined;
   dialogOpen: boolean;
   breakGlass?: BreakGlassReceived;
+  justInTime?: JustInTimeReceived;
   frame?: Frame;
 }) {
   const t = useT();
@@ -76,6 +81,7 @@ export function Workstation({
         )}
         <div className="header-actions">
           <ReviewButton view={view} onOpen={() => setReviewing(true)} />
+          <RequestAccessButton offered={justInTime.state.offered} api={api} />
           <EmergencyAccessButton offered={breakGlass.state.offered} api={api} />
           <button
             type="button"
@@ -97,6 +103,9 @@ export function Workstation({
       </header>
       {breakGlass.state.grant && (
         <BreakGlassBanner grant={breakGlass.state.grant} receivedAt={breakGlass.at} api={api} />
+      )}
+      {justInTime.state.grant && (
+        <JustInTimeBanner grant={justInTime.state.grant} receivedAt={justInTime.at} api={api} />
       )}
       {!dialogOpen && <Notice notice={view.notice} receivedAt={receivedAt} />}
       {reviewing ? (

@@ -64,7 +64,7 @@ describe('createCareShellApi: window.careshell derived from the channel table', 
     expectTypeOf<CareShellApi['session']['lockNow']>().parameters.toEqualTypeOf<[]>();
     expectTypeOf<CareShellApi['readers']['onStatus']>().returns.toEqualTypeOf<() => void>();
     expectTypeOf<keyof CareShellApi>().toEqualTypeOf<
-      'session' | 'readers' | 'identity' | 'preferences' | 'review' | 'breakglass' | 'ehr'
+      'session' | 'readers' | 'identity' | 'preferences' | 'review' | 'breakglass' | 'ehr' | 'jit'
     >();
     const api = createCareShellApi(recordingTransport().transport);
     // @ts-expect-error a method exists only for a declared channel
@@ -75,9 +75,9 @@ describe('createCareShellApi: window.careshell derived from the channel table', 
 describe('the screens each channel answers on', () => {
   it('lets the policy-error screen answer only the reads that draw it', () => {
     const onPolicyError = (Object.keys(invokeChannels) as InvokeChannel[]).filter((c) => answersOn(c, 'policy-error'));
-    expect(onPolicyError).toEqual(['session:get-view', 'readers:get-status', 'breakglass:get-state']);
+    expect(onPolicyError).toEqual(['session:get-view', 'readers:get-status', 'breakglass:get-state', 'jit:get-state']);
     expectTypeOf<ChannelsOn<'policy-error'>>().toEqualTypeOf<
-      'session:get-view' | 'readers:get-status' | 'breakglass:get-state'
+      'session:get-view' | 'readers:get-status' | 'breakglass:get-state' | 'jit:get-state'
     >();
   });
 
@@ -97,6 +97,7 @@ describe('the screens each channel answers on', () => {
       | 'identity:authenticator-setup'
       | 'review:screen'
       | 'breakglass:state'
+      | 'jit:state'
       | 'ehr:frame'
       | 'preferences:changed'
     >();

@@ -30,6 +30,7 @@ describe('harness WebSocket transport', () => {
       'session:get-view',
       'readers:get-status',
       'breakglass:get-state',
+      'jit:get-state',
     ]);
     second.receive({ id: second.sent[0]!.id, outcome: { ok: true, result: locked } });
     await vi.advanceTimersByTimeAsync(0);

@@ -45,6 +45,7 @@ function breakGlassApi(state: BreakGlassState, view: SessionView = active) {
     invoke: async (channel, request) => {
       if (channel === 'session:get-view') return view as never;
       if (channel === 'breakglass:get-state') return state as never;
+      if (channel === 'jit:get-state') return { offered: false } as never;
       if (channel === 'readers:get-status') return { readers: [] } as never;
       if (channel === 'preferences:get') return preferences as never;
       requests.push({ channel, request });

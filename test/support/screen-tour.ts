@@ -22,6 +22,9 @@ export const TOUR_SCREENS = [
   'lock-screen-no-reader',
   'signed-in',
   'break-glass-dialog',
+  'jit-dialog',
+  'jit-approver',
+  'jit-banner',
   'signed-in-no-reader',
   'idp-login',
   'idp-login-error',
@@ -41,7 +44,7 @@ export const TOUR_SCREENS = [
  * Walks every flow a clinician meets, screen by screen, calling `visit` on each: badge sign-in, a reader
  * failing, the provider's sign-in page, authenticator setup and step-up, the idle warning and lock, the PIN
  * pad (nurse-cow profile: badge and PIN), enrollment of a new badge, the preferences panel, the break-glass
- * dialog and the privacy officer's review queue.
+ * dialog, just-in-time access (request, approver, countdown) and the privacy officer's review queue.
  */
 export async function tourScreens(fixture: TourFixture, visit: Visit): Promise<void> {
   const signIns: BrowserSignInOptions[] = [];
@@ -79,6 +82,27 @@ export async function tourScreens(fixture: TourFixture, visit: Visit): Promise<v
     await visit('break-glass-dialog', page);
     await page.getByTestId('bg-cancel').click();
     await page.getByTestId('break-glass-dialog').waitFor({ state: 'detached' });
+    // Just-in-time access: the request form, the approver's badge and PIN, and a grant's countdown.
+    await page.getByTestId('jit-request').click();
+    await page.getByTestId('jit-dialog').waitFor();
+    await visit('jit-dialog', page);
+    await page.getByTestId('jit-scope-role').check();
+    await page.getByTestId('jit-purpose-text').fill('Covering the ward');
+    await page.getByTestId('jit-submit').click();
+    await page.getByTestId('jit-tap-badge').waitFor();
+    await demo.tapAfterDebounce(demo.user('er-physician').badgeId);
+    await page.getByTestId('jit-approver-pin').waitFor();
+    await visit('jit-approver', page);
+    await page.getByTestId('jit-cancel').click();
+    await page.getByTestId('jit-dialog').waitFor({ state: 'detached' });
+    await page.getByTestId('jit-request').click();
+    await page.getByTestId('jit-scope-unit').check();
+    await page.getByTestId('jit-purpose-text').fill('Covering the ED');
+    await page.getByTestId('jit-submit').click();
+    await page.getByTestId('jit-banner').waitFor();
+    await visit('jit-banner', page);
+    await page.getByTestId('jit-end-now').click();
+    await page.getByTestId('jit-banner').waitFor({ state: 'detached' });
     await readerFails(demo, page, 'reader-chip', () => visit('signed-in-no-reader', page));
 
     probeProvider = true;

@@ -16,6 +16,8 @@ export interface ChartOpen {
   opened: boolean;
   /** The break-glass grant that opened it, if one did. */
   grantId?: string;
+  /** The just-in-time grant that opened it, if one did (docs/access-grants-api.md). */
+  jitGrantId?: string;
 }
 
 interface Entry extends ChartOpen {
@@ -94,7 +96,7 @@ export class AccessLog {
           (!patients || patients.includes(e.patient)) &&
           (!agents || agents.includes(e.user.sub)) &&
           (!query.outcome || query.outcome.includes(e.opened ? '0' : '4')) &&
-          (!policies || (e.grantId !== undefined && policies.includes(this.grantUri(e.grantId)))) &&
+          (!policies || policies.includes(this.policyOf(e) ?? '')) &&
           (query.date ?? []).every((d) => matchesDate(e.recorded.getTime(), d)),
       )
       .map((e) => this.toAuditEvent(e));
@@ -102,6 +104,16 @@ export class AccessLog {
 
   grantUri(grantId: string): string {
     return `${this.origin}/break-glass/grants/${grantId}`;
+  }
+
+  jitGrantUri(grantId: string): string {
+    return `${this.origin}/access/grants/${grantId}`;
+  }
+
+  /** The grant an open was made under, as a policy URI. */
+  private policyOf(e: Entry): string | undefined {
+    if (e.grantId) return this.grantUri(e.grantId);
+    return e.jitGrantId ? this.jitGrantUri(e.jitGrantId) : undefined;
   }
 
   private toAuditEvent(e: Entry): object {
@@ -127,7 +139,7 @@ export class AccessLog {
           },
           who: { reference: `Practitioner/${e.user.sub}`, display: e.user.name },
           requestor: true,
-          ...(e.grantId ? { policy: [this.grantUri(e.grantId)] } : {}),
+          ...(this.policyOf(e) ? { policy: [this.policyOf(e)] } : {}),
           purposeOfUse: [
             e.grantId
               ? { coding: [{ system: ACT_REASON, code: 'BTG', display: 'break the glass' }] }

@@ -83,6 +83,17 @@ export class ChartDirectory {
     return [...this.charts.values()];
   }
 
+  /** Who works on a unit, with their role, from the active PractitionerRoles. */
+  staffOf(unit: string): { sub: string; name: string; role: string }[] {
+    return this.records.practitionerRoles
+      .filter((r) => r.active !== false && (r.location ?? []).some((l) => idOf(l.reference, 'Location') === unit))
+      .map((r) => ({
+        sub: idOf(r.practitioner?.reference, 'Practitioner') ?? '',
+        name: r.practitioner?.display ?? '',
+        role: r.code?.[0]?.text ?? '',
+      }));
+  }
+
   unitsOf(sub: string): ReadonlySet<string> {
     return this.staffUnits.get(sub) ?? new Set();
   }

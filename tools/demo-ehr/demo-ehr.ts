@@ -5,7 +5,10 @@ import type { Clock } from '../../common/clock.js';
 import { messageOf } from '../../common/errors.js';
 import { systemRandom, type Random } from '../../common/random.js';
 import { AccessLog } from './access-log.js';
-import { isOpen } from './access-rules.js';
+import { holdsRole, isOpen, mayViewUnit } from './access-rules.js';
+import { handleAccessGrantsApi } from './access-grants-api.js';
+import { CHARGE_NURSE_ROLE, DEFAULT_JIT_CONFIG, type JitConfig } from './jit-config.js';
+import { JitGrantStore } from './jit-grant-store.js';
 import { handleBreakGlassApi } from './break-glass-api.js';
 import { ChartDirectory } from './chart-directory.js';
 import { EhrContext } from './ehr-context.js';
@@ -13,8 +16,17 @@ import { handleFhir } from './fhir-routes.js';
 import { demoRecords } from './fixtures.js';
 import { DEFAULT_GRANT_LIMITS, GrantStore, type GrantLimits } from './grant-store.js';
 import { HttpError, readJsonBody, redirect, sendJson } from './http-kit.js';
-import { IdpClient, type IdpConnection } from './idp-client.js';
-import { CONTENT_SECURITY_POLICY, chartPage, messagePage, patientListPage, restrictedPage } from './pages.js';
+import { IdpClient, type IdentityClaims, type IdpConnection } from './idp-client.js';
+import {
+  CONTENT_SECURITY_POLICY,
+  chartPage,
+  messagePage,
+  patientListPage,
+  patientName,
+  restrictedPage,
+  staffingPage,
+  unitCensusPage,
+} from './pages.js';
 import { SessionStore } from './session-store.js';
 
 /** The identity provider the EHR signs users in with, and how it registers itself there as a web client. */
@@ -29,6 +41,8 @@ export interface DemoEhrOptions {
   port?: number;
   random?: Random;
   grantLimits?: GrantLimits;
+  /** The EHR's own just-in-time rules (docs/access-grants-api.md#the-ehrs-own-rules). */
+  jit?: JitConfig;
   /**
    * A page that receives the restricted page's break-glass link as `?link=<careshell:...>` instead of the link
    * itself: for a host that cannot intercept a frame's navigation to a custom scheme (the demo harness, whose
@@ -141,6 +155,15 @@ async function handlePages(ctx: EhrContext, req: IncomingMessage, res: ServerRes
     sendHtml(res, 200, patientListPage(user, rows, ctx.directory.unitNames));
     return;
   }
+  const unitId = /^\/units\/([A-Za-z0-9\-.]{1,64})$/.exec(path)?.[1];
+  if (unitId !== undefined) {
+    unitPage(ctx, res, user, unitId);
+    return;
+  }
+  if (path === '/staffing') {
+    staffing(ctx, res, user);
+    return;
+  }
   const chart = /^\/patients\/([A-Za-z0-9\-.]{1,64})$/.exec(path)?.[1];
   const found = chart === undefined ? undefined : ctx.directory.chart(chart);
   if (!found) {
@@ -150,11 +173,72 @@ async function handlePages(ctx: EhrContext, req: IncomingMessage, res: ServerRes
   const access = ctx.openChart(user, found, `chart ${path}`);
   if (isOpen(access)) {
     const grant = access.kind === 'open-under-grant' ? ctx.grants.get(access.grantId) : undefined;
-    sendHtml(res, 200, chartPage(user, found, ctx.directory.unitNames, grant));
+    const jitGrant = access.kind === 'open-under-jit' ? ctx.jit.get(access.grantId) : undefined;
+    sendHtml(res, 200, chartPage(user, found, ctx.directory.unitNames, grant, jitGrant));
     return;
   }
   const restrictions = access.kind === 'restricted' ? access.restrictions : [];
   sendHtml(res, 403, restrictedPage(user, found.facts.patient, restrictions, ctx.pageBreakGlassHref(access, found)));
+}
+
+/** A unit's census: for its own staff, or under an active just-in-time grant for the unit (checked now). */
+function unitPage(ctx: EhrContext, res: ServerResponse, user: IdentityClaims, unitId: string): void {
+  const name = ctx.directory.unitNames.get(unitId);
+  if (!name) {
+    sendHtml(res, 404, messagePage('Not found', 'There is no such unit.', user));
+    return;
+  }
+  const viewer = { sub: user.sub, roles: user.roles, units: ctx.directory.unitsOf(user.sub) };
+  if (!mayViewUnit(viewer, unitId, ctx.jitCover(user.sub))) {
+    sendHtml(
+      res,
+      403,
+      messagePage(
+        'Not your unit',
+        `You do not work on ${name}. Ask for just-in-time access to the unit (CareShell: Request access).`,
+        user,
+      ),
+    );
+    return;
+  }
+  const rows = ctx.directory
+    .allCharts()
+    .filter((chart) => chart.facts.units.has(unitId))
+    .map((chart) => ({ chart, access: ctx.decide(user, chart) }));
+  const grantId = ctx.jit.unitGrant(user.sub, unitId);
+  const grant = viewer.units.has(unitId) || grantId === undefined ? undefined : ctx.jit.get(grantId);
+  sendHtml(res, 200, unitCensusPage(user, { id: unitId, name }, rows, grant));
+}
+
+/** The staffing board: for charge nurses, by the identity provider's role or an active just-in-time grant. */
+function staffing(ctx: EhrContext, res: ServerResponse, user: IdentityClaims): void {
+  const roleGrant = (role: string) => ctx.jit.roleGrant(user.sub, role);
+  if (!holdsRole(user.roles, CHARGE_NURSE_ROLE, roleGrant)) {
+    sendHtml(
+      res,
+      403,
+      messagePage(
+        'Charge nurses only',
+        'The staffing board is for charge nurses. Ask for the charge-nurse role just in time (CareShell: Request access).',
+        user,
+      ),
+    );
+    return;
+  }
+  const charts = ctx.directory.allCharts();
+  const units = [...ctx.directory.unitsOf(user.sub)].map((id) => ({
+    id,
+    name: ctx.directory.unitNames.get(id) ?? id,
+    staff: ctx.directory.staffOf(id).map((member) => ({
+      name: member.name,
+      role: member.role,
+      patients: charts
+        .filter((c) => c.facts.units.has(id) && c.facts.careTeam.has(member.sub))
+        .map((c) => patientName(c)),
+    })),
+  }));
+  const grantId = user.roles.includes(CHARGE_NURSE_ROLE) ? undefined : roleGrant(CHARGE_NURSE_ROLE);
+  sendHtml(res, 200, staffingPage(user, units, grantId === undefined ? undefined : ctx.jit.get(grantId)));
 }
 
 /** A shell that holds the user's access token opens the EHR signed in without the provider's browser session. */
@@ -219,14 +303,16 @@ export async function startDemoEhr(options: DemoEhrOptions): Promise<DemoEhr> {
     new SessionStore(options.clock, random),
     idp,
     options.breakGlassLinkVia,
+    new JitGrantStore(options.clock, random),
+    options.jit ?? DEFAULT_JIT_CONFIG,
   );
   handler = (req, res) => {
     const url = new URL(req.url ?? '/', origin);
     const route = url.pathname.startsWith('/fhir/')
       ? handleFhir(ctx, req, res, url)
-      : handleBreakGlassApi(ctx, req, res, url.pathname).then((handled) =>
-          handled ? undefined : handlePages(ctx, req, res, url),
-        );
+      : handleBreakGlassApi(ctx, req, res, url.pathname)
+          .then((handled) => handled || handleAccessGrantsApi(ctx, req, res, url.pathname))
+          .then((handled) => (handled ? undefined : handlePages(ctx, req, res, url)));
     route.catch((error: unknown) => {
       if (res.headersSent) {
         res.end();

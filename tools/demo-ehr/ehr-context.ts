@@ -1,12 +1,15 @@
 import type { IncomingMessage } from 'node:http';
 import type { Clock } from '../../common/clock.js';
 import type { AccessLog } from './access-log.js';
-import { decideChartAccess, isOpen, type ChartAccess } from './access-rules.js';
+import { decideChartAccess, isOpen, type ChartAccess, type JitCover } from './access-rules.js';
 import { breakGlassLink } from '../../common/break-glass-link.js';
 import type { Chart, ChartDirectory } from './chart-directory.js';
 import type { GrantStore } from './grant-store.js';
 import { bearerTokenOf, cookiesOf } from './http-kit.js';
 import type { IdentityClaims, IdpClient } from './idp-client.js';
+import { DEFAULT_JIT_CONFIG, type JitConfig } from './jit-config.js';
+import { JitGrantStore } from './jit-grant-store.js';
+import { systemRandom } from '../../common/random.js';
 
 /** What the routes need from the identity provider (an interface, so rule tests run without one). */
 export type IdpSignIn = Pick<IdpClient, 'authorizationUrl' | 'signIn' | 'identityOfAccessToken'>;
@@ -25,7 +28,18 @@ export class EhrContext {
     readonly idp: IdpSignIn,
     /** Where the restricted page's link points instead of the bare careshell: URL (see DemoEhrOptions). */
     private readonly pageLinkVia: () => string | undefined = () => undefined,
+    /** Just-in-time grants (docs/access-grants-api.md) and the EHR's own rules for them. */
+    readonly jit: JitGrantStore = new JitGrantStore(clock, systemRandom),
+    readonly jitConfig: JitConfig = DEFAULT_JIT_CONFIG,
   ) {}
+
+  /** The user's active just-in-time grants, read from the clock at each use. */
+  jitCover(sub: string): JitCover {
+    return {
+      patient: (patient) => this.jit.patientGrant(sub, patient),
+      unit: (unit) => this.jit.unitGrant(sub, unit),
+    };
+  }
 
   sessionIdOf(req: IncomingMessage): string | undefined {
     return cookiesOf(req).get(this.cookieName);
@@ -48,6 +62,7 @@ export class EhrContext {
       { sub: user.sub, roles: user.roles, units: this.directory.unitsOf(user.sub) },
       chart.facts,
       (patient) => this.grants.activeGrantCovering(user.sub, patient),
+      this.jitCover(user.sub),
     );
   }
 
@@ -60,6 +75,7 @@ export class EhrContext {
       what,
       opened: isOpen(access),
       ...(access.kind === 'open-under-grant' ? { grantId: access.grantId } : {}),
+      ...(access.kind === 'open-under-jit' ? { jitGrantId: access.grantId } : {}),
     });
     return access;
   }

@@ -55,13 +55,15 @@ export function patientListPage(
 ): string {
   const body = rows
     .map(({ chart, access }) => {
-      const open = access.kind === 'open' || access.kind === 'open-under-grant';
+      const open = access.kind === 'open' || access.kind === 'open-under-grant' || access.kind === 'open-under-jit';
       // A restricted chart's name is not shown in the census: the open itself is what gets audited.
       const label = open || !chart.facts.confidential ? h(patientName(chart)) : 'Confidential patient';
       const tag = open
         ? access.kind === 'open-under-grant'
           ? '<span class="tag grant">break-glass</span>'
-          : ''
+          : access.kind === 'open-under-jit'
+            ? '<span class="tag grant">just-in-time</span>'
+            : ''
         : '<span class="tag restricted">restricted</span>';
       return `<tr><td><a href="/patients/${h(chart.patient.id)}">${label}</a> ${tag}</td><td>${h(chart.patient.identifier?.[0]?.value ?? '')}</td><td>${h(unitText(chart, unitNames))}</td></tr>`;
     })
@@ -94,11 +96,14 @@ export function chartPage(
   chart: Chart,
   unitNames: ReadonlyMap<string, string>,
   grant: { id: string; expiresAt: Date } | undefined,
+  jitGrant?: { id: string; expiresAt: Date },
 ): string {
   const p = chart.patient;
   const banner = grant
     ? `<section class="grant" id="break-glass-grant">Opened under break-glass grant <code>${h(grant.id)}</code>, which ends at ${h(grant.expiresAt.toISOString())}. This access is audited and reviewed.</section>`
-    : '';
+    : jitGrant
+      ? `<section class="grant" id="jit-grant">Opened under just-in-time grant <code>${h(jitGrant.id)}</code>, which ends at ${h(jitGrant.expiresAt.toISOString())}. This access is audited.</section>`
+      : '';
   const encounter = ofType(chart, 'Encounter')[0];
   const body = `${banner}<h1 id="patient-name">${h(patientName(chart))}</h1>
 <p>${h(p.identifier?.[0]?.value ?? '')} · ${h(p.gender ?? '')} · born ${h(p.birthDate ?? '')} · ${h(unitText(chart, unitNames))}</p>
@@ -145,6 +150,57 @@ export function restrictedPage(
     'Restricted chart',
     user,
     `<h1 id="restricted">Restricted chart</h1><p>You cannot open the chart of patient ${h(patientId)} because:</p><ul>${why || '<li>your role does not give access to patient charts</li>'}</ul>${offer}`,
+  );
+}
+
+/** One unit's census: its in-patients, each with what the viewer may open. */
+export function unitCensusPage(
+  user: IdentityClaims,
+  unit: { id: string; name: string },
+  rows: { chart: Chart; access: ChartAccess }[],
+  jitGrant: { id: string; expiresAt: Date } | undefined,
+): string {
+  const banner = jitGrant
+    ? `<section class="grant" id="jit-grant">Shown under just-in-time grant <code>${h(jitGrant.id)}</code>, which ends at ${h(jitGrant.expiresAt.toISOString())}.</section>`
+    : '';
+  const body = rows
+    .map(({ chart, access }) => {
+      const open = access.kind === 'open' || access.kind === 'open-under-grant' || access.kind === 'open-under-jit';
+      const label = open || !chart.facts.confidential ? h(patientName(chart)) : 'Confidential patient';
+      const tag = open ? '' : '<span class="tag restricted">restricted</span>';
+      return `<tr><td><a href="/patients/${h(chart.patient.id)}">${label}</a> ${tag}</td><td>${h(chart.patient.identifier?.[0]?.value ?? '')}</td></tr>`;
+    })
+    .join('');
+  return layout(
+    unit.name,
+    user,
+    `${banner}<h1 id="unit-census">Census: ${h(unit.name)}</h1><table><thead><tr><th>Patient</th><th>MRN</th></tr></thead><tbody>${body}</tbody></table>`,
+  );
+}
+
+/** The charge nurse's staffing board: who works on the viewer's units and which patients each cares for. */
+export function staffingPage(
+  user: IdentityClaims,
+  units: { id: string; name: string; staff: { name: string; role: string; patients: string[] }[] }[],
+  jitGrant: { id: string; expiresAt: Date } | undefined,
+): string {
+  const banner = jitGrant
+    ? `<section class="grant" id="jit-grant">Charge-nurse role under just-in-time grant <code>${h(jitGrant.id)}</code>, which ends at ${h(jitGrant.expiresAt.toISOString())}.</section>`
+    : '';
+  const sections = units
+    .map(
+      (u) =>
+        `<section><h2>${h(u.name)}</h2><table><thead><tr><th>Staff</th><th>Role</th><th>Assigned patients</th></tr></thead><tbody>${u.staff
+          .map(
+            (s) => `<tr><td>${h(s.name)}</td><td>${h(s.role)}</td><td>${h(s.patients.join(', ') || 'none')}</td></tr>`,
+          )
+          .join('')}</tbody></table></section>`,
+    )
+    .join('');
+  return layout(
+    'Staffing',
+    user,
+    `${banner}<h1 id="staffing">Unit staffing and assignments</h1>${sections || '<p>You work on no unit.</p>'}`,
   );
 }
 

@@ -86,6 +86,14 @@ export const AUDIT_CATALOGUE: { readonly [T in AuditEventType]: CatalogueEntry }
   'breakglass.stop': alert(EMERGENCY_OVERRIDE_STOPPED, 'Break-glass access ended'),
   // DICOM has no code for the after-the-fact review; CareShell's own type code says what it is.
   'breakglass.review': alert(undefined, 'Break-glass access reviewed', 'R'),
+  // Just-in-time access (docs/temporary-access.md#just-in-time-access): asking and deciding change no security
+  // attribute yet (CareShell's own type code says what they are); a grant that starts or ends changes the user's
+  // access for a while, DICOM's User Security Attributes Changed.
+  'jit.request': alert(undefined, 'Just-in-time access requested', 'C'),
+  'jit.approve': alert(undefined, 'Just-in-time access approved'),
+  'jit.refuse': alert(undefined, 'Just-in-time access refused'),
+  'jit.start': alert(USER_SECURITY_ATTRIBUTES_CHANGED, 'Just-in-time access started', 'C'),
+  'jit.end': alert(USER_SECURITY_ATTRIBUTES_CHANGED, 'Just-in-time access ended', 'D'),
   'policy.change': alert(SECURITY_CONFIGURATION, 'Machine policy changed', 'U'),
   'policy.invalid': alert(SECURITY_CONFIGURATION, 'Machine policy rejected as invalid'),
   // The signed revocation list (docs/temporary-access.md#revocation-list) configures who may use CareShell.

@@ -37,7 +37,10 @@ function journalSource(dir: string, io: { stderr(text: string): void }): ReviewS
           onUnreadable: (problem) => io.stderr(`careshell-audit: left out ${problem.message}\n`),
         });
         for (const stored of page.events)
-          if (stored.event.type.startsWith('breakglass.') && Date.parse(stored.event.at) >= since.getTime())
+          if (
+            (stored.event.type.startsWith('breakglass.') || stored.event.type.startsWith('jit.')) &&
+            Date.parse(stored.event.at) >= since.getTime()
+          )
             records.push({ id: stored.id, event: stored.event });
         if (page.events.length < 10_000) break;
         position = page.next;

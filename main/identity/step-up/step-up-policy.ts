@@ -23,6 +23,8 @@ export const DEFAULT_STEP_UP_RULES: Readonly<Record<StepUpAction, StepUpActionRu
   'policy-change': { methods: ['idp'], allowedRoles: ['it-admin', 'privacy-officer'], maxAuthAgeMs: 5 * 60_000 },
   // Only a fresh provider sign-in can add a second factor: a TOTP code cannot vouch for a new TOTP secret.
   'authenticator-setup': { methods: ['idp'], maxAuthAgeMs: 5 * 60_000 },
+  // Who may ask is justInTime.requesterRoles; the step-up only proves it is them (docs/temporary-access.md).
+  'just-in-time': { methods: ['idp', 'totp'], maxAuthAgeMs: 5 * 60_000 },
 };
 
 /**
@@ -42,6 +44,7 @@ export const stepUpPolicySchema = z.strictObject({
       export: actionRuleSchema.optional(),
       'policy-change': actionRuleSchema.optional(),
       'authenticator-setup': actionRuleSchema.extend({ methods: z.array(z.literal('idp')).min(1) }).optional(),
+      'just-in-time': actionRuleSchema.optional(),
     })
     .transform(
       (set) =>

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { ReviewQueue, ReviewQueueResult } from '../../../common/break-glass-review';
 import type { CareShellApi } from '../../../preload/contract';
+import { JustInTimeReviewList } from './JustInTimeReviewList';
 import { ReviewEpisodeCard } from './ReviewEpisodeCard';
 import './review.css';
 
@@ -69,6 +70,7 @@ export function ReviewQueuePanel({ api, onClose }: { api: CareShellApi; onClose:
           }}
         />
       ))}
+      {queue?.justInTime && <JustInTimeReviewList entries={queue.justInTime} />}
     </section>
   );
 }

@@ -2,6 +2,7 @@ import { DEFAULT_BREAK_GLASS_POLICY } from '../../../main/break-glass/break-glas
 import { describe, expect, it } from 'vitest';
 import { careShellPolicyTemplates } from '../../../main/app/careshell-policy-templates.js';
 import { careShellPolicySchema, resolveCareShellPolicy } from '../../../main/app/careshell-policy.js';
+import { DEFAULT_JUST_IN_TIME_POLICY } from '../../../main/just-in-time/just-in-time-policy.js';
 import { DEFAULT_STEP_UP_POLICY } from '../../../main/identity/step-up/step-up-policy.js';
 import { loadMachinePolicy } from '../../../main/policy/machine-policy-source.js';
 import { REGISTRY_POLICY_KEY, type RegistryValue } from '../../../main/policy/registry-policy-document.js';
@@ -86,7 +87,7 @@ describe('the generated ADMX and the registry source agree', () => {
     const resolved = resolveCareShellPolicy(loaded.policy);
     const defaults = resolveCareShellPolicy(undefined);
     if (!resolved.ok || !defaults.ok) throw new Error('policy did not resolve');
-    const { lockedKeys, identity, ehr, preferences, audit, breakGlass, ...rest } = resolved.policy;
+    const { lockedKeys, identity, ehr, preferences, audit, breakGlass, justInTime, ...rest } = resolved.policy;
     const {
       lockedKeys: _none,
       identity: _i,
@@ -94,6 +95,7 @@ describe('the generated ADMX and the registry source agree', () => {
       preferences: _p,
       audit: builtInAudit,
       breakGlass: _b,
+      justInTime: _j,
       ...builtIn
     } = defaults.policy;
     expect(rest).toEqual(builtIn);
@@ -106,6 +108,8 @@ describe('the generated ADMX and the registry source agree', () => {
     expect(ehr?.url).toBe('https://ehr.contoso.example/');
     // Break-glass applies with an EHR: every key at its default.
     expect(breakGlass).toEqual(DEFAULT_BREAK_GLASS_POLICY);
+    // Group Policy writes every key of the just-in-time section, so it is on, at its defaults.
+    expect(justInTime).toEqual(DEFAULT_JUST_IN_TIME_POLICY);
     expect(preferences).toEqual({ language: 'en', pinPadLayout: 'phone', soundCues: true });
   });
 });

@@ -57,7 +57,7 @@ describe('ContractServer: the main-process end of the one contract', () => {
       ok: false,
       error:
         'Refused session:lock-now: the policy-error screen answers only session:get-view, readers:get-status, ' +
-        'and breakglass:get-state ' +
+        'breakglass:get-state, and jit:get-state ' +
         '(preload/contract.ts declares the screens of each channel).',
     });
     // Refused for the screen even when the payload is valid: the screen is checked first.
@@ -111,6 +111,7 @@ describe('ContractServer: the main-process end of the one contract', () => {
         'session:get-view': getView,
         'readers:get-status': getStatus,
         'breakglass:get-state': async () => ({ offered: false }),
+        'jit:get-state': async () => ({ offered: false }),
       },
       () => 'policy-error' as const,
       log,

@@ -24,14 +24,15 @@ describe('policyErrorContract: the workstation fails closed on an invalid machin
     const warnings: string[] = [];
     const contract = policyErrorContract('WS-7', problems, { warn: (m) => warnings.push(m) });
     const others = (Object.keys(invokeChannels) as InvokeChannel[]).filter(
-      (c) => c !== 'session:get-view' && c !== 'readers:get-status' && c !== 'breakglass:get-state',
+      (c) =>
+        c !== 'session:get-view' && c !== 'readers:get-status' && c !== 'breakglass:get-state' && c !== 'jit:get-state',
     );
     expect(others.length).toBeGreaterThan(10);
     for (const channel of others) {
       expect(await contract.invoke(channel, { pin: '4826' })).toEqual({
         ok: false,
         error: expect.stringContaining(
-          `Refused ${channel}: the policy-error screen answers only session:get-view, readers:get-status, and breakglass:get-state`,
+          `Refused ${channel}: the policy-error screen answers only session:get-view, readers:get-status, breakglass:get-state, and jit:get-state`,
         ),
       });
     }

@@ -2,6 +2,7 @@
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ReviewEpisode } from '../../../common/break-glass-review';
+import type { JustInTimeReviewEntry } from '../../../common/just-in-time-review';
 import { createCareShellApi, type ContractTransport, type SessionView } from '../../../preload/contract';
 import { Workstation } from '../../../renderer/components/Workstation';
 
@@ -30,6 +31,26 @@ const episode: ReviewEpisode = {
   },
 };
 
+const jitEntry: JustInTimeReviewEntry = {
+  requestId: 'jr-1',
+  requester: { userId: 'u-nurse-ana', displayName: 'Ana Lopez, RN' },
+  workstation: 'COW-3F-12',
+  scope: 'role',
+  scopeValue: 'charge-nurse',
+  purposeCode: 'covering-unit',
+  purposeText: 'Charge nurse off sick',
+  requestedAt: '2026-12-06T03:00:00.000Z',
+  durationMinutes: 30,
+  outcome: 'granted',
+  approval: 'approver',
+  approver: 'u-er-ben',
+  rejectedApprovers: [{ approver: 'u-billing-cara', why: 'approver-role' }],
+  grantId: 'jit-1',
+  startedAt: '2026-12-06T03:01:00.000Z',
+  endedAt: '2026-12-06T03:31:00.000Z',
+  endedBy: 'expiry',
+};
+
 function rig(roles: string[]) {
   const decisions: unknown[] = [];
   let decided = false;
@@ -47,7 +68,10 @@ function rig(roles: string[]) {
               },
             }
           : episode;
-        return { ok: true, queue: { since: '2026-11-06T00:00:00.000Z', episodes: [shown] } } as never;
+        return {
+          ok: true,
+          queue: { since: '2026-11-06T00:00:00.000Z', episodes: [shown], justInTime: [jitEntry] },
+        } as never;
       }
       if (channel === 'review:decide') {
         decisions.push(request);
@@ -99,6 +123,15 @@ describe('the break-glass review screen', () => {
     expect(decisions).toEqual([{ grantId: 'bg-1', decision: 'justified', note: 'ED trauma' }]);
     expect((await screen.findByTestId('review-decided-bg-1')).textContent).toContain('justified by Dan Weber');
     expect(screen.getByTestId('review-status').textContent).toBe('Recorded: justified.');
+
+    // Just-in-time requests are listed beside the episodes.
+    const jit = screen.getByTestId('review-jit-entry');
+    expect(jit.textContent).toContain('Ana Lopez, RN');
+    expect(jit.textContent).toContain('role: charge-nurse (30 min)');
+    expect(jit.textContent).toContain('covering-unit: Charge nurse off sick');
+    expect(jit.textContent).toContain('approved by u-er-ben');
+    expect(jit.textContent).toContain('turned away: u-billing-cara (approver-role)');
+    expect(jit.textContent).toContain('(expiry)');
 
     fireEvent.click(screen.getByTestId('close-review'));
     expect(screen.getByTestId('ehr-pane')).toBeTruthy();
