@@ -9,6 +9,10 @@ import {
 } from '../identity/pin/pin-policy.js';
 import { healthPolicySchema, type HealthPolicy } from '../health/health-policy.js';
 import { breakGlassPolicySchema, type BreakGlassPolicy } from '../break-glass/break-glass-policy.js';
+import {
+  temporaryAccessPolicySchema,
+  type TemporaryAccessPolicy,
+} from '../temporary-access/temporary-access-policy.js';
 import { DEFAULT_STEP_UP_POLICY, stepUpPolicySchema, type StepUpPolicy } from '../identity/step-up/step-up-policy.js';
 import { buildPolicyRootSchema, type UserPreference } from '../policy/policy-root.js';
 import { preferenceOverrideSchema, type PreferenceOverride } from '../preferences/preference-settings.js';
@@ -92,6 +96,7 @@ export const careShellPolicySchema = buildPolicyRootSchema({
   identity: identityPolicySchema,
   ehr: ehrPolicySchema,
   breakGlass: breakGlassPolicySchema,
+  temporaryAccess: temporaryAccessPolicySchema,
   kiosk: kioskPolicySchema,
   hardening: hardeningPolicySchema,
   health: healthPolicySchema,
@@ -111,6 +116,8 @@ export interface ResolvedPolicy {
   ehr: EhrPolicy | undefined;
   /** Present only with an `ehr` section: break-glass needs an EHR that issues and enforces grants. */
   breakGlass: BreakGlassPolicy | undefined;
+  /** Temporary (locum, agency) staff: sponsors, temporary roles, time box, shift windows. */
+  temporaryAccess: TemporaryAccessPolicy;
   kiosk: KioskPolicy;
   hardening: HardeningPolicy;
   health: HealthPolicy;
@@ -130,7 +137,16 @@ export function resolveCareShellPolicy(file: CareShellPolicyFile | undefined, us
   const profile = file?.profiles?.[session.policy.profile];
   const section = <
     K extends
-      'readers' | 'audit' | 'identity' | 'ehr' | 'breakGlass' | 'kiosk' | 'hardening' | 'health' | 'preferences',
+      | 'readers'
+      | 'audit'
+      | 'identity'
+      | 'ehr'
+      | 'breakGlass'
+      | 'temporaryAccess'
+      | 'kiosk'
+      | 'hardening'
+      | 'health'
+      | 'preferences',
   >(
     key: K,
   ) => profile?.[key] ?? file?.[key];
@@ -153,6 +169,7 @@ export function resolveCareShellPolicy(file: CareShellPolicyFile | undefined, us
       stepUp: identity?.stepUp ?? DEFAULT_STEP_UP_POLICY,
       ehr: section('ehr'),
       breakGlass: section('ehr') ? (section('breakGlass') ?? breakGlassPolicySchema.parse({})) : undefined,
+      temporaryAccess: section('temporaryAccess') ?? temporaryAccessPolicySchema.parse({}),
       kiosk: section('kiosk') ?? kioskPolicySchema.parse({}),
       hardening: section('hardening') ?? hardeningPolicySchema.parse({}),
       health: section('health') ?? healthPolicySchema.parse({}),

@@ -28,7 +28,7 @@ function waitsForSignIn(view: SessionView): boolean {
  * once the session has fully processed it (a PIN: once it is judged); the type makes a channel without a handler a compile error.
  */
 /** Every channel but break-glass's (main/break-glass/break-glass-handlers.ts). */
-export type SessionChannel = Exclude<InvokeChannel, `breakglass:${string}`>;
+export type SessionChannel = Exclude<InvokeChannel, `breakglass:${string}` | `temporary:${string}`>;
 
 export function sessionHandlers({
   session,

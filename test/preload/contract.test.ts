@@ -64,7 +64,7 @@ describe('createCareShellApi: window.careshell derived from the channel table', 
     expectTypeOf<CareShellApi['session']['lockNow']>().parameters.toEqualTypeOf<[]>();
     expectTypeOf<CareShellApi['readers']['onStatus']>().returns.toEqualTypeOf<() => void>();
     expectTypeOf<keyof CareShellApi>().toEqualTypeOf<
-      'session' | 'readers' | 'identity' | 'preferences' | 'review' | 'breakglass' | 'ehr'
+      'session' | 'readers' | 'identity' | 'preferences' | 'review' | 'breakglass' | 'ehr' | 'temporary'
     >();
     const api = createCareShellApi(recordingTransport().transport);
     // @ts-expect-error a method exists only for a declared channel
@@ -98,6 +98,7 @@ describe('the screens each channel answers on', () => {
       | 'review:screen'
       | 'breakglass:state'
       | 'ehr:frame'
+      | 'temporary:sponsor'
       | 'preferences:changed'
     >();
   });

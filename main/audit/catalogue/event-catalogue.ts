@@ -86,6 +86,11 @@ export const AUDIT_CATALOGUE: { readonly [T in AuditEventType]: CatalogueEntry }
   'breakglass.stop': alert(EMERGENCY_OVERRIDE_STOPPED, 'Break-glass access ended'),
   // DICOM has no code for the after-the-fact review; CareShell's own type code says what it is.
   'breakglass.review': alert(undefined, 'Break-glass access reviewed', 'R'),
+  // Temporary staff (docs/temporary-access.md): a sponsored, time-boxed enrollment is a change of the person's
+  // security attributes; its expiry deletes it; a refusal at the door or of a sponsor is a failed authentication.
+  'temporary.enroll': alert(USER_SECURITY_ATTRIBUTES_CHANGED, 'Temporary staff enrolled by a sponsor', 'C'),
+  'temporary.expire': alert(USER_SECURITY_ATTRIBUTES_CHANGED, 'Temporary staff access expired and erased', 'D'),
+  'temporary.refuse': auth(LOGIN, 'Temporary staff or sponsor refused'),
   'policy.change': alert(SECURITY_CONFIGURATION, 'Machine policy changed', 'U'),
   'policy.invalid': alert(SECURITY_CONFIGURATION, 'Machine policy rejected as invalid'),
   // DICOM 110120 Application Start, outcome 4: the workstation stays on a locked screen saying why.
