@@ -10,6 +10,7 @@ import { Notice } from './Notice';
 import { readerDetails, readersDown } from './ReaderBanner';
 import { ReviewButton } from './review/ReviewButton';
 import { ReviewQueuePanel } from './review/ReviewQueuePanel';
+import { TemporaryChip } from './temporary/TemporaryChip';
 
 /**
  * The signed-in view: who is signed in, for how long, when the screen will lock, a one-touch lock, the EHR
@@ -51,6 +52,7 @@ export function Workstation({
           </span>
           {view.user && view.user.roles.length > 0 && <span className="roles">{view.user.roles.join(', ')}</span>}
         </div>
+        <TemporaryChip until={view.user?.temporaryUntil} />
         <div className="timers">
           {idleLeft !== undefined && idleLeft < lockCountdownMs ? (
             <span className="locks-in" data-testid="locks-in" title={t('header.locksInTitle')}>
