@@ -291,6 +291,11 @@ export const POLICY_KEY_TEXT: Record<string, PolicyKeyText> = {
     title: 'Require a shift window',
     description: 'On, the sponsor must pick one of the shift windows; off, "any time" is offered too.',
   },
+  'temporaryAccess.refuseEndedBadgeDays': {
+    title: 'Refuse an ended temporary badge (days)',
+    description:
+      'For this many days after a temporary enrollment ended and was erased, its badge is refused with a plain message instead of starting a new enrollment (0 to 30; 0: unknown at once).',
+  },
   'kiosk.allowQuit': {
     title: 'Allow quitting',
     description: 'Closing the window or quitting ends CareShell; off, every close and quit is refused and logged.',

@@ -16,6 +16,7 @@ import { TotpAuthenticator } from './step-up/totp-authenticator.js';
 import type { KeyValueStore } from './storage/key-value-store.js';
 import { Sponsorship } from '../temporary-access/sponsorship.js';
 import { TemporaryAccess } from '../temporary-access/temporary-access-service.js';
+import { EndedBadges } from '../temporary-access/ended-badges.js';
 import {
   DEFAULT_TEMPORARY_ACCESS_POLICY,
   isTemporaryStaff,
@@ -107,6 +108,7 @@ export function createIdentity(options: IdentityOptions): Identity {
   const temporary: TemporaryAccess = new TemporaryAccess({
     policy: temporaryPolicy,
     directory,
+    ended: new EndedBadges(options.store),
     // Expiry erases through the same unenrollment as IT's (badge, PIN, tokens, authenticator app, audited).
     unenroll: async (userId, reason): Promise<boolean> =>
       (await directory.account(userId))

@@ -227,7 +227,7 @@ export type EngineEvent =
    * A verified person may not come in right now (temporary staff after expiry or outside their shift): instead of
    * the tap, PIN, sign-in or enrollment result; token names the prompt it answers, if any.
    */
-  | { type: 'admission-refused'; userId: string; token?: number; refusal: AdmissionRefusal }
+  | { type: 'admission-refused'; userId?: string; token?: number; refusal: AdmissionRefusal }
   /** The identity provider wants the user of a shown session to sign in again (refresh token expired or revoked). */
   | { type: 'tokens-refused'; userId: string; sessionId: string; message: string }
   /** A deadline timer fired (the deadlines themselves are applied before every event). */

@@ -54,7 +54,8 @@ export interface AdmissionRefusal {
  * Asked at every way in: badge tap, PIN, password sign-in and the end of an enrollment. Never rejects.
  */
 export interface Admission {
-  check(user: DirectoryUser): Promise<AdmissionRefusal | undefined>;
+  /** user: who the badge or sign-in is (undefined for an unknown badge); badgeHash: the badge tapped, if any. */
+  check(user: DirectoryUser | undefined, badgeHash?: string): Promise<AdmissionRefusal | undefined>;
 }
 
 export type { StepUpAction, StepUpMethod } from '../identity/step-up/step-up-policy.js';

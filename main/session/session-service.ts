@@ -139,10 +139,13 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
   }
 
   /** Fails closed: an admission check that throws refuses as if the sponsorship had ended. */
-  async function refusalFor(user: DirectoryUser | undefined): Promise<AdmissionRefusal | undefined> {
-    if (!user || !deps.admission) return undefined;
+  async function refusalFor(
+    user: DirectoryUser | undefined,
+    badgeHash?: string,
+  ): Promise<AdmissionRefusal | undefined> {
+    if ((!user && !badgeHash) || !deps.admission) return undefined;
     return deps.admission
-      .check(user)
+      .check(user, badgeHash)
       .catch((): AdmissionRefusal => ({ id: 'temporaryAccessEnded', params: { date: '' } }));
   }
 
@@ -291,8 +294,8 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
         const newSessionId = deps.random.uuid();
         try {
           const user = await deps.directory.resolveBadge(badgeHash);
-          const refusal = await refusalFor(user);
-          if (refusal && user) return send({ type: 'admission-refused', userId: user.userId, refusal });
+          const refusal = await refusalFor(user, badgeHash);
+          if (refusal) return send({ type: 'admission-refused', ...(user ? { userId: user.userId } : {}), refusal });
           return send({ type: 'tap', badgeHash, readerId: input.readerId, user, newSessionId });
         } catch (err) {
           const lookupError = messageOf(err);

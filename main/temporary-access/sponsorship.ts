@@ -14,6 +14,8 @@ export interface Newcomer {
   userId: string;
   displayName: string;
   roles: readonly string[];
+  /** The badge being enrolled: tapped again as the sponsor's, it is the newcomer sponsoring themselves. */
+  badgeHash?: string;
 }
 
 export interface SponsorshipDeps {
@@ -94,7 +96,7 @@ export class Sponsorship {
     const sponsor = await this.deps.resolveBadge(badgeHash).catch(() => undefined);
     if (this.asking !== asking) return;
     asking.busy = false;
-    const refusal = this.refusalOf(asking.newcomer, sponsor);
+    const refusal = this.refusalOf(asking.newcomer, sponsor, badgeHash);
     if (refusal) {
       asking.step = 'badge';
       delete asking.sponsor;
@@ -213,17 +215,18 @@ export class Sponsorship {
   private refusalOf(
     newcomer: Newcomer,
     sponsor: DirectoryUser | undefined,
+    badgeHash: string,
   ): { message: string; reason: string } | undefined {
     const { policy } = this.deps;
+    if (badgeHash === newcomer.badgeHash || sponsor?.userId === newcomer.userId)
+      return {
+        message: 'You cannot sponsor yourself: ask a sponsor (for example the charge nurse) to tap their badge.',
+        reason: 'self-sponsorship refused',
+      };
     if (!sponsor)
       return {
         message: 'This badge is not enrolled on this workstation: the sponsor must be an enrolled member of staff.',
         reason: 'sponsor badge not enrolled here',
-      };
-    if (sponsor.userId === newcomer.userId)
-      return {
-        message: 'You cannot sponsor yourself: ask a charge nurse or another sponsor to tap their badge.',
-        reason: 'self-sponsorship refused',
       };
     if (isTemporaryStaff(policy, sponsor.roles))
       return {

@@ -32,6 +32,11 @@ export const temporaryAccessPolicySchema = z
     shifts: z.array(shiftWindowSchema).max(8).default([]),
     /** Whether the sponsor must pick one of the shift windows (otherwise "any time" is offered too). */
     requireShift: z.boolean().default(false),
+    /**
+     * For this many days after a sponsorship ended (its enrollment erased), a tap of its badge says so plainly
+     * instead of starting a new enrollment; 0: the badge is simply unknown at once.
+     */
+    refuseEndedBadgeDays: z.number().int().min(0).max(30).default(2),
   })
   .refine((p) => p.defaultDays <= p.maxDays, { message: 'defaultDays must not be above maxDays', path: ['defaultDays'] })
   .refine((p) => !p.requireShift || p.shifts.length > 0, {

@@ -4,6 +4,7 @@ import type { AuditEvent, AuditSink } from '../audit/audit-event.js';
 import type { AccountRecord } from '../identity/directory/user-directory.js';
 import type { Admission, AdmissionRefusal, DirectoryUser } from '../session/ports.js';
 import type { SessionInput } from '../session/session-input.js';
+import type { EndedBadges } from './ended-badges.js';
 import { isTemporaryStaff, type TemporaryAccessPolicy } from './temporary-access-policy.js';
 import { admissionAt, msToShiftEnd, refusalText, type TemporaryGrant } from './temporary-grant.js';
 
@@ -16,6 +17,8 @@ export interface TemporaryAccessDeps {
     account(userId: string): Promise<AccountRecord | undefined>;
     temporaryAccounts(): Promise<AccountRecord[]>;
   };
+  /** Badges whose sponsorship ended, refused plainly for a few days (policy refuseEndedBadgeDays). */
+  ended: Pick<EndedBadges, 'record' | 'lookup'>;
   /** Erases an enrollment: badge, PIN, saved tokens, authenticator app (the identity layer's unenroll). */
   unenroll(userId: string, reason: string): Promise<boolean>;
   audit: AuditSink;
@@ -61,10 +64,11 @@ export class TemporaryAccess implements Admission {
   }
 
   /** The Admission port: refuses temporary staff past their expiry, off shift, or never sponsored. */
-  async check(user: DirectoryUser): Promise<AdmissionRefusal | undefined> {
+  async check(user: DirectoryUser | undefined, badgeHash?: string): Promise<AdmissionRefusal | undefined> {
+    const now = this.deps.clock.wallTime();
+    if (!user) return badgeHash ? this.checkEndedBadge(badgeHash, now) : undefined;
     const account = await this.deps.directory.account(user.userId);
     const grant = account?.temporary;
-    const now = this.deps.clock.wallTime();
     if (!grant) {
       const roles = account ? [...account.roles, ...user.roles] : user.roles;
       if (!isTemporaryStaff(this.deps.policy, roles)) return undefined;
@@ -85,6 +89,22 @@ export class TemporaryAccess implements Admission {
       return { id: 'temporaryAccessEnded', params: { date: grant.expiresAt } };
     }
     return { id: 'temporaryOffShift', params: { start: admission.shift.start, end: admission.shift.end } };
+  }
+
+  /** An unknown badge whose sponsorship ended a short while ago: said plainly instead of a new enrollment. */
+  private async checkEndedBadge(badgeHash: string, now: Date): Promise<AdmissionRefusal | undefined> {
+    const ended = await this.deps.ended.lookup(badgeHash, now);
+    if (!ended) return undefined;
+    await this.deps.audit.append({
+      type: 'temporary.refuse',
+      at: now.toISOString(),
+      workstation: this.deps.workstation,
+      outcome: 'failure',
+      actor: { userId: ended.userId, badgeHash },
+      reason: `badge of an ended temporary enrollment (ended ${ended.expiresAt})`,
+      details: { stage: 'door', expiresAt: ended.expiresAt },
+    });
+    return { id: 'temporaryAccessEnded', params: { date: ended.expiresAt } };
   }
 
   private serial<T>(work: () => Promise<T>): Promise<T> {
@@ -130,6 +150,11 @@ export class TemporaryAccess implements Admission {
     const still = await this.deps.directory.account(account.userId);
     if (!still?.temporary || still.temporary.expiresAt !== account.temporary?.expiresAt) return;
     const grant = still.temporary;
+    const days = this.deps.policy.refuseEndedBadgeDays;
+    if (days > 0) {
+      const refuseUntil = new Date(this.deps.clock.wallTime().getTime() + days * 86_400_000).toISOString();
+      await this.deps.ended.record(still.badgeHash, { userId: still.userId, expiresAt: grant.expiresAt, refuseUntil });
+    }
     await this.erase(account.userId, `temporary access ended ${grant.expiresAt} (${why})`);
     await this.audit('temporary.expire', account, why, {
       sponsorUserId: grant.sponsorUserId,

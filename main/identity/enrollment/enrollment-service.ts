@@ -16,7 +16,7 @@ import type { TemporaryGrant } from '../../temporary-access/temporary-grant.js';
 export interface SponsorshipPort {
   isTemporary(roles: readonly string[]): boolean;
   /** Resolves once a sponsor confirmed; rejects (nothing is saved) when cancelled or when `signal` aborts. */
-  sponsor(newcomer: PendingEnrollment['user'], signal: AbortSignal): Promise<TemporaryGrant>;
+  sponsor(newcomer: PendingEnrollment['user'] & { badgeHash?: string }, signal: AbortSignal): Promise<TemporaryGrant>;
   /** The sponsored enrollment was saved. */
   enrolled(userId: string): Promise<void>;
 }
@@ -166,7 +166,7 @@ export class EnrollmentService {
     const controller = new AbortController();
     this.completing.set(pendingId, controller);
     try {
-      return await this.deps.sponsorship!.sponsor(user, controller.signal);
+      return await this.deps.sponsorship!.sponsor({ ...user, ...(badgeHash ? { badgeHash } : {}) }, controller.signal);
     } catch (error) {
       await this.deps.audit.record('enrollment.enrolled', 'failure', {
         actor: { ...actorOf(user), ...(badgeHash ? { badgeHash } : {}) },
