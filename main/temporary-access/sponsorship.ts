@@ -274,8 +274,10 @@ function pinRefusal(name: string, result: Exclude<PinResult, { ok: true }>): str
   switch (result.reason) {
     case 'wrong':
       return `Wrong PIN for ${name}: ${result.attemptsLeft} tries left before the PIN locks.`;
-    case 'too-soon':
-      return `Wait ${Math.ceil(result.retryInMs / 1000)} seconds before the next PIN.`;
+    case 'too-soon': {
+      const seconds = Math.ceil(result.retryInMs / 1000);
+      return `Wait ${seconds} second${seconds === 1 ? '' : 's'} before the next PIN.`;
+    }
     case 'locked-out':
       return `${name}'s PIN is locked: another sponsor must confirm.`;
     default:

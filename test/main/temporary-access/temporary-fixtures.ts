@@ -115,12 +115,13 @@ export async function temporaryRig(policyInput: Record<string, unknown> = {}) {
     await tap(BADGE.locum);
     const completion = session.handle({ type: 'choose-pin', pin: PIN.locum });
     await flush();
-    return completion;
+    // Wrapped: an async function returning the promise itself would wait for it.
+    return { completion };
   }
 
   /** The whole sponsored enrollment: the charge nurse sponsors for `days` (and a shift window, if given). */
   async function enrollLocum(days: number, shift: { start: string; end: string } | null = null) {
-    const completion = await locumWaitsForSponsor();
+    const { completion } = await locumWaitsForSponsor();
     await sponsorship.badge(fakeHash(BADGE.charge));
     const pinAck = await sponsorship.pin(PIN.charge);
     if (!pinAck.ok) throw new Error(pinAck.message);
