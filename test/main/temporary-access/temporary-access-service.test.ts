@@ -166,8 +166,8 @@ describe('expiry of a temporary enrollment', () => {
     rig.temporary.dispose();
     // The workstation was off: the clock moves on without any timer.
     rig.clock.advanceWithoutFiring(DAY_MS + 60_000);
-    const restarted = rig.temporary;
-    (restarted as unknown as { disposed: boolean }).disposed = false;
+    const restarted = rig.newTemporaryAccess();
+    restarted.attach(rig.session);
     await restarted.start();
     await flush();
     expect(await rig.directory.account(LOCUM.userId)).toBeUndefined();

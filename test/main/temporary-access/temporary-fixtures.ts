@@ -51,17 +51,20 @@ export async function temporaryRig(policyInput: Record<string, unknown> = {}) {
     verifyPin: (userId, pin) => identityPins(pins).verify(userId, pin),
   });
   const log = { info: () => {}, warn: () => {} };
-  const temporary: TemporaryAccess = new TemporaryAccess({
-    policy,
-    directory,
-    ended: new EndedBadges(store),
-    unenroll: async (userId, reason) =>
-      (await directory.account(userId)) ? enrollment.unenroll(userId, { userId: 'temporary-access' }, reason) : false,
-    audit: sink,
-    clock,
-    workstation: 'ws-test',
-    log,
-  });
+  /** The temporary-access service as a workstation creates it when it starts (again). */
+  const newTemporaryAccess = (): TemporaryAccess =>
+    new TemporaryAccess({
+      policy,
+      directory,
+      ended: new EndedBadges(store),
+      unenroll: async (userId, reason) =>
+        (await directory.account(userId)) ? enrollment.unenroll(userId, { userId: 'temporary-access' }, reason) : false,
+      audit: sink,
+      clock,
+      workstation: 'ws-test',
+      log,
+    });
+  const temporary = newTemporaryAccess();
   const enrollment: EnrollmentService = new EnrollmentService({
     directory,
     pins,
@@ -147,6 +150,7 @@ export async function temporaryRig(policyInput: Record<string, unknown> = {}) {
     tokens,
     sponsorship,
     temporary,
+    newTemporaryAccess,
     enrollment,
     session,
     views,
