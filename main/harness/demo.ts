@@ -10,7 +10,7 @@ import { startLocalIdp, type LocalIdp } from '../../tools/local-idp/local-idp.js
 import { createTestCa } from '../../tools/local-idp/test-ca.js';
 import { startLocalMailbox, type LocalMailbox } from '../../tools/mailbox/local-mailbox.js';
 import { startReviewSource, type ReviewSourceServer } from '../../tools/review-source/review-source-server.js';
-import { DEMO_USERS, NEW_STARTER, type DemoUser } from '../../tools/local-idp/demo-users.js';
+import { DEMO_USERS, LOCUM, NEW_STARTER, type DemoUser } from '../../tools/local-idp/demo-users.js';
 import { scriptedSignIn } from '../../tools/local-idp/scripted-sign-in.js';
 import type { CareShell } from '../app/create-careshell.js';
 import type { OpenSignInPage } from '../identity/tokens/token-broker.js';
@@ -44,6 +44,8 @@ export interface DemoOptions {
   session?: Record<string, unknown>;
   /** The demo policy's `identity.stepUp` section (tests: break-glass proved with the PIN). */
   stepUp?: Record<string, unknown>;
+  /** Replaces the demo policy's `temporaryAccess` section (tests: a shift window that excludes now). */
+  temporaryAccess?: Record<string, unknown>;
 }
 
 /** A demo clinician: an identity-provider account with an enrolled badge and a PIN. */
@@ -73,6 +75,10 @@ export interface Demo {
   unenrolledBadgeId: string;
   /** A provider account with no badge yet: who enrolls the unenrolled badge. */
   newStarter: DemoUser;
+  /** A second unenrolled badge, for the locum (temporary staff) who enrolls it with a sponsor. */
+  locumBadgeId: string;
+  /** The locum's provider account (role locum): their enrollment needs a sponsor (the charge nurse). */
+  locum: DemoUser;
   dataDir: string;
   /** The demo's machine policy file: edit it while the demo runs and the workstation follows it. */
   policyPath: string;
@@ -85,8 +91,14 @@ export interface Demo {
 
 const WORKSTATION = 'DEMO-WS-01';
 /** One demo PIN per demo user, in order; each passes the PIN policy's guessability rules. */
-const DEMO_PINS = ['4826', '7391', '5170', '9264'];
+const DEMO_PINS = ['4826', '7391', '5170', '9264', '3719'];
 const UNENROLLED_BADGE = 'H10301:100:2001';
+const LOCUM_BADGE = 'H10301:100:2002';
+/** Shift windows the demo's sponsors may restrict temporary staff to (workstation time). */
+const DEMO_SHIFTS = [
+  { start: '07:00', end: '19:30' },
+  { start: '19:00', end: '07:30' },
+];
 /** The demo keeps its keys in a temporary folder; there is no OS keychain to protect them with. */
 const noProtection = { name: 'no protection (demo)', protect: (b: Buffer) => b, unprotect: (b: Buffer) => b };
 
@@ -105,7 +117,7 @@ function demoPolicy(
   idp: LocalIdp,
   ehr: DemoEhr,
   readerId: string,
-  options: Pick<DemoOptions, 'profile' | 'breakGlass' | 'session' | 'stepUp'>,
+  options: Pick<DemoOptions, 'profile' | 'breakGlass' | 'session' | 'stepUp' | 'temporaryAccess'>,
   review: DemoReview,
 ): Record<string, unknown> {
   const { profile } = options;
@@ -150,6 +162,7 @@ function demoPolicy(
     },
     ehr: { url: `${ehr.origin}/` },
     breakGlass: options.breakGlass ?? { scopes: ['patient', 'all-restricted'] },
+    temporaryAccess: options.temporaryAccess ?? { shifts: DEMO_SHIFTS },
     hardening: { allowPlaintextKeyStorage: true },
   };
 }
@@ -300,6 +313,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
         badges: [
           ...users.map((u) => ({ label: `${u.displayName} (${u.roles[0]}, PIN ${u.pin})`, badgeId: u.badgeId })),
           { label: 'Unenrolled badge', badgeId: UNENROLLED_BADGE },
+          { label: `Locum badge, unenrolled (${LOCUM.displayName}: needs a sponsor)`, badgeId: LOCUM_BADGE },
         ],
         tap: (badgeId) => reader.tap(badgeId),
         mails: () => mailbox.mails,
@@ -326,6 +340,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       users,
       unenrolledBadgeId: UNENROLLED_BADGE,
       newStarter: NEW_STARTER,
+      locumBadgeId: LOCUM_BADGE,
+      locum: LOCUM,
       dataDir,
       policyPath,
       mailbox,
