@@ -50,9 +50,13 @@ export function Workstation({
           <span className="user-name" data-testid="signed-in-user">
             {view.user?.displayName}
           </span>
-          {view.user && view.user.roles.length > 0 && <span className="roles">{view.user.roles.join(', ')}</span>}
+          {/* Temporary staff: when their access ends matters more here than their roles. */}
+          {view.user?.temporaryUntil ? (
+            <TemporaryChip until={view.user.temporaryUntil} />
+          ) : (
+            view.user && view.user.roles.length > 0 && <span className="roles">{view.user.roles.join(', ')}</span>
+          )}
         </div>
-        <TemporaryChip until={view.user?.temporaryUntil} />
         <div className="timers">
           {idleLeft !== undefined && idleLeft < lockCountdownMs ? (
             <span className="locks-in" data-testid="locks-in" title={t('header.locksInTitle')}>

@@ -51,7 +51,7 @@ export function SponsorPanel({ sponsor, api }: { sponsor: Sponsor; api: CareShel
         </p>
       )}
       {sponsor.step === 'pin' && (
-        <form onSubmit={(e) => void submitPin(e)}>
+        <form className="sponsor-form" onSubmit={(e) => void submitPin(e)}>
           <label htmlFor="sponsor-pin">{t('temporary.enterPin', { name: sponsor.sponsor ?? '' })}</label>
           <input
             id="sponsor-pin"
@@ -68,7 +68,7 @@ export function SponsorPanel({ sponsor, api }: { sponsor: Sponsor; api: CareShel
         </form>
       )}
       {sponsor.step === 'terms' && (
-        <form onSubmit={(e) => void confirm(e)}>
+        <form className="sponsor-form" onSubmit={(e) => void confirm(e)}>
           <p data-testid="sponsor-terms">{t('temporary.terms', { name: sponsor.sponsor ?? '' })}</p>
           <label htmlFor="sponsor-days">{t('temporary.days')}</label>
           <select
