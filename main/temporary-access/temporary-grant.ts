@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { shiftWindowSchema, type ShiftWindow } from './temporary-access-policy.js';
 
 /**
- * What a sponsored enrollment carries (stored in the account record, docs/identity.md#enrollment): who vouched
+ * What a sponsored enrollment carries (stored in the account record, docs/identity.md#temporary-staff): who vouched
  * for the person, until when, and the shift window the badge works in.
  */
 export const temporaryGrantSchema = z.strictObject({
