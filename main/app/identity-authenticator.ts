@@ -15,7 +15,10 @@ export function identityAuthenticator(
       if (!outcome.ok) return { ok: false, message: outcome.message };
       const { userId, displayName, roles } = outcome.identity;
       const until = await temporaryUntil(userId).catch(() => undefined);
-      return { ok: true, user: { userId, displayName, roles: [...roles], ...(until ? { temporaryUntil: until } : {}) } };
+      return {
+        ok: true,
+        user: { userId, displayName, roles: [...roles], ...(until ? { temporaryUntil: until } : {}) },
+      };
     },
   };
 }

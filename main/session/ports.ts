@@ -88,7 +88,8 @@ export type EnrollmentSignedIn = { ok: true; pendingId: string; user: DirectoryU
  * retry: the PIN was refused by the PIN rules and the clinician may choose another; otherwise the enrollment is over.
  * temporaryUntil: a sponsored (temporary) enrollment's end.
  */
-export type EnrollmentCompleted = { ok: true; temporaryUntil?: string } | { ok: false; retry: boolean; message: string };
+export type EnrollmentCompleted =
+  { ok: true; temporaryUntil?: string } | { ok: false; retry: boolean; message: string };
 
 /**
  * Enrollment of an unknown badge and PIN reset (implemented by the identity area): a full sign-in first, then

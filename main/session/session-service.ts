@@ -336,7 +336,8 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
           .catch((err: unknown) => ({ ok: false as const, retry: false, message: messageOf(err) }));
         // A sponsored enrollment completed outside its shift window is saved, but lets nobody in yet.
         const refusal = outcome.ok ? await refusalFor(p.user) : undefined;
-        if (refusal && p.user) return send({ type: 'admission-refused', userId: p.user.userId, token: p.token, refusal });
+        if (refusal && p.user)
+          return send({ type: 'admission-refused', userId: p.user.userId, token: p.token, refusal });
         return send({ type: 'enroll-completed', token: p.token, outcome });
       }
       case 'enroll-cancel':

@@ -2,10 +2,7 @@ import type { InvokeHandlers } from '../contract/contract-server.js';
 import type { Sponsorship } from './sponsorship.js';
 
 type TemporaryChannel =
-  | 'temporary:get-sponsor'
-  | 'temporary:sponsor-pin'
-  | 'temporary:sponsor-confirm'
-  | 'temporary:sponsor-cancel';
+  'temporary:get-sponsor' | 'temporary:sponsor-pin' | 'temporary:sponsor-confirm' | 'temporary:sponsor-cancel';
 
 const NONE = { ok: false, message: 'No temporary enrollment is waiting for a sponsor.' } as const;
 

@@ -38,7 +38,10 @@ export const temporaryAccessPolicySchema = z
      */
     refuseEndedBadgeDays: z.number().int().min(0).max(30).default(2),
   })
-  .refine((p) => p.defaultDays <= p.maxDays, { message: 'defaultDays must not be above maxDays', path: ['defaultDays'] })
+  .refine((p) => p.defaultDays <= p.maxDays, {
+    message: 'defaultDays must not be above maxDays',
+    path: ['defaultDays'],
+  })
   .refine((p) => !p.requireShift || p.shifts.length > 0, {
     message: 'requireShift needs at least one window in shifts',
     path: ['requireShift'],

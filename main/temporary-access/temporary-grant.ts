@@ -16,9 +16,7 @@ export type TemporaryGrant = z.infer<typeof temporaryGrantSchema>;
 
 /** Why a temporary person is not let in right now. */
 export type Admission =
-  | { ok: true }
-  | { ok: false; why: 'expired'; expiresAt: string }
-  | { ok: false; why: 'off-shift'; shift: ShiftWindow };
+  { ok: true } | { ok: false; why: 'expired'; expiresAt: string } | { ok: false; why: 'off-shift'; shift: ShiftWindow };
 
 const minutesOf = (hhmm: string): number => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 
@@ -41,7 +39,8 @@ export function inShift(shift: ShiftWindow, minutes: number): boolean {
 export function admissionAt(grant: TemporaryGrant, now: Date): Admission {
   const expires = Date.parse(grant.expiresAt);
   if (!(now.getTime() < expires)) return { ok: false, why: 'expired', expiresAt: grant.expiresAt };
-  if (grant.shift && !inShift(grant.shift, localMinutes(now))) return { ok: false, why: 'off-shift', shift: grant.shift };
+  if (grant.shift && !inShift(grant.shift, localMinutes(now)))
+    return { ok: false, why: 'off-shift', shift: grant.shift };
   return { ok: true };
 }
 

@@ -208,7 +208,8 @@ export const es: Catalog = {
       'No se puede desbloquear: el registro de auditoría no está disponible ({{why}}). El puesto sigue bloqueado; llame a informática.',
     verificationInterrupted: 'Otra acción interrumpió la verificación: acerque su tarjeta otra vez.',
     auditUnavailable: 'El registro de auditoría no está disponible ({{why}}); llame a informática.',
-    temporaryAccessEnded: 'Su acceso temporal terminó el {{date}}. Consulte a su responsable o a la oficina de personal.',
+    temporaryAccessEnded:
+      'Su acceso temporal terminó el {{date}}. Consulte a su responsable o a la oficina de personal.',
     temporaryOffShift:
       'Su acceso temporal solo funciona durante su turno, de {{start}} a {{end}}. Consulte a su responsable o a la oficina de personal.',
     temporaryNeedsSponsor:

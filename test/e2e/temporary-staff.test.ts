@@ -121,7 +121,9 @@ describe.skipIf(missing)('temporary (locum) staff in the browser', () => {
       'sponsor PIN refused (wrong)',
       expect.stringMatching(/^badge of an ended temporary enrollment/),
     ]);
-    expect(of('temporary.expire')).toEqual([expect.objectContaining({ actor: expect.objectContaining({ userId: locum.id }) })]);
+    expect(of('temporary.expire')).toEqual([
+      expect.objectContaining({ actor: expect.objectContaining({ userId: locum.id }) }),
+    ]);
     expect(of('enrollment.unenrolled')).toEqual([
       expect.objectContaining({ details: expect.objectContaining({ subjectUserId: locum.id }) }),
     ]);

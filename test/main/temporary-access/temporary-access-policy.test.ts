@@ -41,9 +41,15 @@ describe('policy temporaryAccess', () => {
   it('names each wrong key', () => {
     expect(problems({ maxDays: 91 })).toEqual(['maxDays: Too big: expected number to be <=90']);
     expect(problems({ maxDays: 5 })).toEqual(['defaultDays: defaultDays must not be above maxDays']);
-    expect(problems({ shifts: [{ start: '7:00', end: '19:30' }] })?.[0]).toMatch(/^shifts.0.start: a time of day is HH:MM/);
-    expect(problems({ shifts: [{ start: '07:00', end: '07:00' }] })?.[0]).toMatch(/must not start and end at the same time/);
-    expect(problems({ requireShift: true })).toEqual(['requireShift: requireShift needs at least one window in shifts']);
+    expect(problems({ shifts: [{ start: '7:00', end: '19:30' }] })?.[0]).toMatch(
+      /^shifts.0.start: a time of day is HH:MM/,
+    );
+    expect(problems({ shifts: [{ start: '07:00', end: '07:00' }] })?.[0]).toMatch(
+      /must not start and end at the same time/,
+    );
+    expect(problems({ requireShift: true })).toEqual([
+      'requireShift: requireShift needs at least one window in shifts',
+    ]);
     expect(problems({ sponsorRoles: ['locum'] })).toEqual([
       'sponsorRoles: a role cannot both sponsor and mark temporary staff',
     ]);

@@ -52,7 +52,10 @@ describe('a sponsored temporary enrollment', () => {
     const { completion } = await rig.locumWaitsForSponsor();
 
     await rig.sponsorship.badge(fakeHash(BADGE.locum));
-    expect(rig.sponsorship.state()).toMatchObject({ step: 'badge', error: expect.stringMatching(/cannot sponsor yourself/) });
+    expect(rig.sponsorship.state()).toMatchObject({
+      step: 'badge',
+      error: expect.stringMatching(/cannot sponsor yourself/),
+    });
     await rig.sponsorship.badge(fakeHash(BADGE.nurse));
     expect(rig.sponsorship.state()?.error).toBe(
       'Ana Lopez, RN cannot sponsor temporary staff: a sponsor needs the role charge-nurse.',
@@ -149,7 +152,11 @@ describe('expiry of a temporary enrollment', () => {
 
     // The badge is refused plainly afterwards, not taken for a new enrollment.
     await rig.tap(BADGE.locum);
-    expect(rig.session.view().notice).toEqual({ level: 'error', id: 'temporaryAccessEnded', params: { date: expiresAt } });
+    expect(rig.session.view().notice).toEqual({
+      level: 'error',
+      id: 'temporaryAccessEnded',
+      params: { date: expiresAt },
+    });
     expect(rig.session.view().enrollment).toBeUndefined();
     expect(rig.sink.events.at(-1)).toMatchObject({ type: 'temporary.refuse', details: { expiresAt } });
     // After refuseEndedBadgeDays it is an unknown badge again: a new assignment enrolls with a sponsor.

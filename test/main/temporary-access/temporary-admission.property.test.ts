@@ -75,7 +75,10 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
   // Mostly under the idle timeout, so a session can still be on screen when its shift or sponsorship ends.
   { weight: 4, arbitrary: fc.integer({ min: 1, max: 50 * MIN }).map((ms) => ({ kind: 'advance' as const, ms })) },
   { weight: 1, arbitrary: fc.integer({ min: 1, max: 14 * HOUR }).map((ms) => ({ kind: 'advance' as const, ms })) },
-  { weight: 1, arbitrary: fc.integer({ min: 1, max: 3 * HOUR }).map((ms) => ({ kind: 'advance-silently' as const, ms })) },
+  {
+    weight: 1,
+    arbitrary: fc.integer({ min: 1, max: 3 * HOUR }).map((ms) => ({ kind: 'advance-silently' as const, ms })),
+  },
 );
 
 const scenarioArb = fc.record({
@@ -85,7 +88,9 @@ const scenarioArb = fc.record({
   steps: fc.array(stepArb, { minLength: 1, maxLength: 24 }),
 });
 
-async function run({ expiresInMs, shift, signIn, steps }: fc.RecordValue<typeof scenarioArb>) {
+type Scenario = typeof scenarioArb extends fc.Arbitrary<infer S> ? S : never;
+
+async function run({ expiresInMs, shift, signIn, steps }: Scenario) {
   const clock = new ManualClock(new Date('2026-03-07T05:13:00Z'));
   const audit = new MemoryAuditSink();
   const grant: TemporaryGrant = {
@@ -96,7 +101,10 @@ async function run({ expiresInMs, shift, signIn, steps }: fc.RecordValue<typeof 
   };
   const at = clock.wallTime().toISOString();
   const accounts = new Map<string, AccountRecord>([
-    [LOCUM.userId, { v: 1, ...LOCUM, badgeHash: fakeHash(BADGES.alice), enrolledAt: at, updatedAt: at, temporary: grant }],
+    [
+      LOCUM.userId,
+      { v: 1, ...LOCUM, badgeHash: fakeHash(BADGES.alice), enrolledAt: at, updatedAt: at, temporary: grant },
+    ],
     [OTHER.userId, { v: 1, ...OTHER, badgeHash: fakeHash(BADGES.bob), enrolledAt: at, updatedAt: at }],
   ]);
   const temporary = new TemporaryAccess({
@@ -213,7 +221,9 @@ describe('temporary staff admission (property)', () => {
             ...(shift ? { shift } : {}),
           };
           const minutes = now.getHours() * 60 + now.getMinutes();
-          const [s, e] = shift ? [shift.start, shift.end].map((t) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3))) : [0, 0];
+          const [s, e] = shift
+            ? [shift.start, shift.end].map((t) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3)))
+            : [0, 0];
           const inWindow = !shift || (s! < e! ? minutes >= s! && minutes < e! : minutes >= s! || minutes < e!);
           expect(admissionAt(grant, now).ok).toBe(nowMin < expiresMin && inWindow);
           if (shift) expect(inShift(shift, localMinutes(now))).toBe(inWindow);

@@ -36,7 +36,10 @@ const sponsorState = (over: Partial<NonNullable<SponsorState>> = {}): NonNullabl
 function sponsorApi(first: SponsorState, language: 'en' | 'es' = 'en') {
   const requests: { channel: InvokeChannel; request: unknown }[] = [];
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
-  const view: SessionView = { ...baseView, enrollment: { purpose: 'enroll', step: 'choose-pin', displayName: locum.displayName } };
+  const view: SessionView = {
+    ...baseView,
+    enrollment: { purpose: 'enroll', step: 'choose-pin', displayName: locum.displayName },
+  };
   const preferences: PreferencesView = {
     values: { language, soundCues: false, pinPadLayout: 'phone' },
     locked: [],
@@ -112,7 +115,7 @@ describe('the sponsor step of a temporary enrollment', () => {
   });
 
   it("shows main's refusal of a sponsor (wrong role, self-sponsorship) as an alert", async () => {
-    const refused = "Ana Lopez, RN cannot sponsor temporary staff: a sponsor needs the role charge-nurse.";
+    const refused = 'Ana Lopez, RN cannot sponsor temporary staff: a sponsor needs the role charge-nurse.';
     const { api } = sponsorApi(sponsorState({ error: refused }));
     render(<App api={api} />);
     expect((await screen.findByTestId('sponsor-error')).textContent).toBe(refused);
