@@ -138,7 +138,7 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
     return done;
   }
 
-  /** Fails closed: an admission check that throws refuses as if the sponsorship had ended. */
+  /** Fails closed: an admission check that throws (store or audit trail unavailable) refuses, saying so. */
   async function refusalFor(
     user: DirectoryUser | undefined,
     badgeHash?: string,
@@ -146,7 +146,7 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
     if ((!user && !badgeHash) || !deps.admission) return undefined;
     return deps.admission
       .check(user, badgeHash)
-      .catch((): AdmissionRefusal => ({ id: 'temporaryAccessEnded', params: { date: '' } }));
+      .catch((): AdmissionRefusal => ({ id: 'directoryUnavailable', params: {} }));
   }
 
   function currentView(): SessionView {

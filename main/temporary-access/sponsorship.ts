@@ -247,6 +247,7 @@ export class Sponsorship {
     reason: string,
     badgeHash?: string,
   ): Promise<void> {
+    // A refusal that cannot be recorded ends the sponsorship: nothing security-relevant goes unaudited.
     await this.deps.audit
       .append({
         type: 'temporary.refuse',
@@ -261,7 +262,9 @@ export class Sponsorship {
         reason,
         details: { stage: 'sponsor', subjectUserId: newcomer.userId },
       })
-      .catch(() => undefined);
+      .catch(() =>
+        this.end(new SponsorshipEnded('The audit trail is unavailable, so this sponsorship cannot go on: call IT.')),
+      );
   }
 
   private publish(): void {

@@ -242,3 +242,22 @@ describe('the shift window of a temporary enrollment', () => {
     expect(policied.session.view().notice).toMatchObject({ id: 'temporaryOffShift' });
   });
 });
+
+describe('an admission check that fails', () => {
+  it('refuses, saying the badge could not be checked, and lets nobody in', async () => {
+    const rig = await temporaryRig();
+    await rig.enrollStaff(CHARGE, BADGE.charge, PIN.charge);
+    await rig.enrollLocum(3);
+    await rig.session.handle({ type: 'lock-now' });
+    const failing = rig.sink.append.bind(rig.sink);
+    rig.sink.append = async (event) => {
+      if (event.type === 'temporary.refuse') throw new Error('disk full');
+      return failing(event);
+    };
+    rig.clock.advanceWithoutFiring(3 * DAY_MS);
+    await rig.tap(BADGE.locum);
+    expect(rig.session.view().notice).toMatchObject({ id: 'directoryUnavailable' });
+    expect(rig.session.view().screen).not.toBe('active');
+    expect(rig.session.view().pinPrompt).toBeUndefined();
+  });
+});
