@@ -47,9 +47,15 @@ export class TemporaryAccess implements Admission {
     this.session = session;
   }
 
-  /** At start-up: sponsorships that ended while the workstation was off are erased now; the timer is armed. */
+  /**
+   * At start-up: sponsorships that ended while the workstation was off are erased now; the timer is armed. A store
+   * that cannot be read is retried in a minute; meanwhile every tap is still checked against the account itself.
+   */
   start(): Promise<void> {
-    return this.sweep();
+    return this.sweep().catch((error: unknown) => {
+      this.deps.log.warn(`temporary access: could not check sponsorships at start-up: ${messageOf(error)}`);
+      this.arm(60_000);
+    });
   }
 
   dispose(): void {
