@@ -46,6 +46,9 @@ export const NOTICE_IDS = [
   'cannotUnlockWithoutAudit',
   'verificationInterrupted',
   'auditUnavailable',
+  'temporaryAccessEnded',
+  'temporaryOffShift',
+  'temporaryNeedsSponsor',
 ] as const;
 export type NoticeId = (typeof NOTICE_IDS)[number];
 

@@ -26,7 +26,14 @@ export const sessionViewSchema = z.object({
   workstation: z.string(),
   profile: z.string(),
   /** The verified user (active, idle-warning) or the owner of the kept session (locked). */
-  user: z.object({ displayName: z.string(), roles: z.array(z.string()) }).optional(),
+  user: z
+    .object({
+      displayName: z.string(),
+      roles: z.array(z.string()),
+      /** Temporary (locum, agency) staff: when their sponsored access ends (ISO 8601); header and lock screen say so. */
+      temporaryUntil: z.iso.datetime().optional(),
+    })
+    .optional(),
   /** On the lock screen: what the owner must present to resume. */
   reverify: z.enum(['badge', 'badge+pin', 'pin']).optional(),
   /**
@@ -49,6 +56,8 @@ export const sessionViewSchema = z.object({
       attemptsLeft: z.number().int().nonnegative().optional(),
       /** Whose PIN is asked for: during a switch, not the owner of the locked session. */
       displayName: z.string().optional(),
+      /** That person is temporary staff, until then (ISO 8601). */
+      temporaryUntil: z.iso.datetime().optional(),
       canReset: z.boolean(),
     })
     .optional(),
@@ -168,6 +177,36 @@ export const breakGlassStateSchema = z.object({
     .optional(),
 });
 export type BreakGlassState = z.infer<typeof breakGlassStateSchema>;
+
+const shiftWindowViewSchema = z.object({
+  start: z.string().regex(/^\d{2}:\d{2}$/),
+  end: z.string().regex(/^\d{2}:\d{2}$/),
+});
+
+/**
+ * Sponsoring a temporary (locum, agency) enrollment (docs/temporary-access.md): after the newcomer chose a PIN,
+ * a sponsor taps their badge (step badge), enters their PIN (step pin), then picks how many days and which shift
+ * window (step terms). null when no sponsorship is asked for.
+ */
+export const sponsorStateSchema = z
+  .object({
+    /** The newcomer, as their identity provider names them. */
+    newcomer: z.string(),
+    step: z.enum(['badge', 'pin', 'terms']),
+    /** The sponsor, once their badge was read. */
+    sponsor: z.string().optional(),
+    /** Why the last badge, PIN or choice was refused, for the person at the screen. */
+    error: z.string().optional(),
+    maxDays: z.number().int().min(1),
+    defaultDays: z.number().int().min(1),
+    shifts: z.array(shiftWindowViewSchema),
+    requireShift: z.boolean(),
+    /** The workstation's wall clock when sent: the end date shown for each choice counts from it. */
+    now: z.iso.datetime(),
+    busy: z.boolean(),
+  })
+  .nullable();
+export type SponsorState = z.infer<typeof sponsorStateSchema>;
 
 /**
  * Just-in-time access as the renderer may know it, for the session on screen (docs/temporary-access.md): whether
@@ -350,6 +389,15 @@ export const invokeChannels = {
   ),
   'jit:cancel': action('cancel'),
   'jit:end': action('end'),
+  'temporary:get-sponsor': { ...read('getSponsor', sponsorStateSchema), screens: SESSION_SCREENS },
+  /** The sponsor's PIN, after their badge was read. */
+  'temporary:sponsor-pin': action('sponsorPin', pinRequest),
+  /** The sponsor's terms: days from now (main checks the policy maximum) and a shift window, or none. */
+  'temporary:sponsor-confirm': action(
+    'sponsorConfirm',
+    z.object({ days: z.number().int().min(1).max(366), shift: shiftWindowViewSchema.nullable() }),
+  ),
+  'temporary:sponsor-cancel': action('sponsorCancel'),
 } satisfies Record<`${string}:${string}`, InvokeSpec>;
 
 /** Main -> renderer pushes, with the window.careshell method that subscribes to each. */
@@ -365,6 +413,7 @@ export const eventChannels = {
   'breakglass:state': { method: 'onState', payload: breakGlassStateSchema },
   'jit:state': { method: 'onState', payload: justInTimeStateSchema },
   'ehr:frame': { method: 'onFrame', payload: ehrFrameSchema },
+  'temporary:sponsor': { method: 'onSponsor', payload: sponsorStateSchema },
   /** The effective preferences after a person changed one or machine policy changed them. */
   'preferences:changed': { method: 'onChanged', payload: preferencesViewSchema },
 } as const satisfies Record<`${string}:${string}`, { readonly method: string; readonly payload: z.ZodType }>;

@@ -10,12 +10,14 @@ import { PolicyError } from './components/PolicyError';
 import { ReaderBanner } from './components/ReaderBanner';
 import { StepUpPanel } from './components/StepUpPanel';
 import { BreakGlassDialog } from './components/break-glass/BreakGlassDialog';
+import { SponsorPanel } from './components/temporary/SponsorPanel';
 import { useActivityReporter } from './hooks/use-activity-reporter';
 import { createTranslator } from './i18n/i18n';
 import { TranslateContext } from './i18n/use-t';
 import { useBreakGlass } from './hooks/use-break-glass';
 import { useJustInTime } from './hooks/use-just-in-time';
 import { JustInTimeDialog } from './components/just-in-time/JustInTimeDialog';
+import { useSponsor } from './hooks/use-sponsor';
 import { PreferencesContext, useEffectivePreferences } from './hooks/use-preferences';
 
 interface Received {
@@ -30,6 +32,7 @@ export function App({ api }: { api: CareShellApi }) {
   const [authenticator, setAuthenticator] = useState<AuthenticatorSetup | null>(null);
   const { breakGlass, frame } = useBreakGlass(api);
   const justInTime = useJustInTime(api);
+  const sponsor = useSponsor(api);
 
   useEffect(() => {
     const offView = api.session.onView((view) => setReceived({ view, at: performance.now() }));
@@ -78,6 +81,8 @@ export function App({ api }: { api: CareShellApi }) {
           <LockScreen view={view} receivedAt={received.at} api={api} {...(readers ? { readers } : {})} />
         )}
         {view.screen === 'no-user' && <PreferencesButton api={api} />}
+        {/* A temporary enrollment waits for its sponsor (over the enrollment's lock screen). */}
+        {!sessionOnScreen && sponsor && <SponsorPanel sponsor={sponsor} api={api} />}
         {sessionOnScreen && (
           <Workstation
             view={view}

@@ -324,6 +324,38 @@ export const POLICY_KEY_TEXT: Record<string, PolicyKeyText> = {
     title: 'Just-in-time maximum (minutes)',
     description: 'The longest any just-in-time grant may last (5 to 1440); a scope may set less.',
   },
+  'temporaryAccess.sponsorRoles': {
+    title: 'Sponsor roles',
+    description:
+      'Roles (from the ID token) allowed to sponsor temporary staff at a workstation with their badge and PIN; temporary staff never sponsor.',
+  },
+  'temporaryAccess.temporaryRoles': {
+    title: 'Temporary staff roles',
+    description:
+      'Roles (from the ID token) that mark a person as temporary staff (locum, agency): they enroll only with a sponsor and an end date.',
+  },
+  'temporaryAccess.maxDays': {
+    title: 'Temporary access maximum (days)',
+    description: 'The longest a sponsor may let a temporary enrollment last, in days from the enrollment (1 to 90).',
+  },
+  'temporaryAccess.defaultDays': {
+    title: 'Temporary access default (days)',
+    description: 'The number of days the sponsor dialog starts at (1 to 90, not above the maximum).',
+  },
+  'temporaryAccess.shifts': {
+    title: 'Shift windows (JSON)',
+    description:
+      'Shift windows a sponsor may limit a temporary badge to, as a JSON list of {"start": "HH:MM", "end": "HH:MM"} in the workstation\'s local time; an end before the start runs past midnight.',
+  },
+  'temporaryAccess.requireShift': {
+    title: 'Require a shift window',
+    description: 'On, the sponsor must pick one of the shift windows; off, "any time" is offered too.',
+  },
+  'temporaryAccess.refuseEndedBadgeDays': {
+    title: 'Refuse an ended temporary badge (days)',
+    description:
+      'For this many days after a temporary enrollment ended and was erased, its badge is refused with a plain message instead of starting a new enrollment (0 to 30; 0: unknown at once).',
+  },
   'kiosk.allowQuit': {
     title: 'Allow quitting',
     description: 'Closing the window or quitting ends CareShell; off, every close and quit is refused and logged.',

@@ -10,6 +10,10 @@ import {
 import { healthPolicySchema, type HealthPolicy } from '../health/health-policy.js';
 import { breakGlassPolicySchema, type BreakGlassPolicy } from '../break-glass/break-glass-policy.js';
 import { justInTimePolicySchema, type JustInTimePolicy } from '../just-in-time/just-in-time-policy.js';
+import {
+  temporaryAccessPolicySchema,
+  type TemporaryAccessPolicy,
+} from '../temporary-access/temporary-access-policy.js';
 import { DEFAULT_STEP_UP_POLICY, stepUpPolicySchema, type StepUpPolicy } from '../identity/step-up/step-up-policy.js';
 import { buildPolicyRootSchema, type UserPreference } from '../policy/policy-root.js';
 import { preferenceOverrideSchema, type PreferenceOverride } from '../preferences/preference-settings.js';
@@ -97,6 +101,7 @@ export const careShellPolicySchema = buildPolicyRootSchema({
   ehr: ehrPolicySchema,
   breakGlass: breakGlassPolicySchema,
   justInTime: justInTimePolicySchema,
+  temporaryAccess: temporaryAccessPolicySchema,
   kiosk: kioskPolicySchema,
   hardening: hardeningPolicySchema,
   health: healthPolicySchema,
@@ -118,6 +123,8 @@ export interface ResolvedPolicy {
   breakGlass: BreakGlassPolicy | undefined;
   /** Present only with an `ehr` and a `justInTime` section: nothing is offered unless IT configures it. */
   justInTime: JustInTimePolicy | undefined;
+  /** Temporary (locum, agency) staff: sponsors, temporary roles, time box, shift windows. */
+  temporaryAccess: TemporaryAccessPolicy;
   kiosk: KioskPolicy;
   hardening: HardeningPolicy;
   health: HealthPolicy;
@@ -143,6 +150,7 @@ export function resolveCareShellPolicy(file: CareShellPolicyFile | undefined, us
       | 'ehr'
       | 'breakGlass'
       | 'justInTime'
+      | 'temporaryAccess'
       | 'kiosk'
       | 'hardening'
       | 'health'
@@ -170,6 +178,7 @@ export function resolveCareShellPolicy(file: CareShellPolicyFile | undefined, us
       ehr: section('ehr'),
       breakGlass: section('ehr') ? (section('breakGlass') ?? breakGlassPolicySchema.parse({})) : undefined,
       justInTime: section('ehr') ? section('justInTime') : undefined,
+      temporaryAccess: section('temporaryAccess') ?? temporaryAccessPolicySchema.parse({}),
       kiosk: section('kiosk') ?? kioskPolicySchema.parse({}),
       hardening: section('hardening') ?? hardeningPolicySchema.parse({}),
       health: section('health') ?? healthPolicySchema.parse({}),

@@ -20,6 +20,9 @@ import { breakGlassHandlers } from '../break-glass/break-glass-handlers.js';
 import { createBreakGlass, type BreakGlass, type BreakGlassDeps } from '../break-glass/break-glass-service.js';
 import { justInTimeHandlers } from '../just-in-time/just-in-time-handlers.js';
 import { createJustInTime, type JustInTime, type JustInTimeDeps } from '../just-in-time/just-in-time-service.js';
+import type { Sponsorship } from '../temporary-access/sponsorship.js';
+import type { TemporaryAccess } from '../temporary-access/temporary-access-service.js';
+import { temporaryAccessHandlers } from '../temporary-access/temporary-access-handlers.js';
 import { authenticatorSetup, type AuthenticatorSetupFlow } from './authenticator-setup.js';
 import { followSessionTokens, type SessionTokens } from './session-tokens.js';
 
@@ -52,6 +55,8 @@ export interface CareShellEnvironment {
   /** How an account is named in an authenticator app (its sign-in name when known). */
   accountLabel(userId: string): Promise<string>;
   hashBadge: BadgeHasher;
+  /** Temporary staff: the sponsor step of their enrollment and the expiry and shift windows let in (docs/temporary-access.md). */
+  temporary?: { access: TemporaryAccess; sponsorship: Sponsorship };
   readers: ReaderSource;
   /** The workstation's user preferences; without it they live in memory only (tests, benchmarks). */
   preferences?: PreferenceService;
@@ -109,7 +114,9 @@ export function createCareShell(env: CareShellEnvironment): CareShell {
     workstation: env.workstation,
     policy: env.policy,
     ...(env.osIdleMs ? { osIdleMs: env.osIdleMs } : {}),
+    ...(env.temporary ? { admission: env.temporary.access } : {}),
   });
+  env.temporary?.access.attach(session);
   const listeners = new Set<EventListener>();
   const emit: EventListener = (channel, payload) => {
     const checked = ContractServer.event(channel, payload);
@@ -164,6 +171,7 @@ export function createCareShell(env: CareShellEnvironment): CareShell {
       ...review.handlers,
       ...breakGlassHandlers(() => breakGlass),
       ...justInTimeHandlers(() => justInTime),
+      ...temporaryAccessHandlers(env.temporary?.sponsorship),
     },
     () => session.view().screen,
     env.log,
@@ -221,6 +229,15 @@ export function createCareShell(env: CareShellEnvironment): CareShell {
           log: env.log,
         });
       }
+      const temporary = env.temporary;
+      if (temporary) {
+        unsubscribers.push(
+          temporary.sponsorship.onState((state) => emit('temporary:sponsor', state)),
+          () => temporary.access.dispose(),
+        );
+        // Sponsorships that ended while the workstation was off are erased before anyone taps.
+        await temporary.access.start();
+      }
       unsubscribers.push(
         () => setup.dispose(),
         session.onView((view) => emit('session:view', view)),
@@ -234,6 +251,9 @@ export function createCareShell(env: CareShellEnvironment): CareShell {
             if (breakGlass?.takesBadge()) void breakGlass.cosignBadge(env.hashBadge(event.badgeId));
             // Likewise while a just-in-time request waits for its approver.
             else if (justInTime?.takesBadge()) void justInTime.approverBadge(env.hashBadge(event.badgeId));
+            // Likewise while a temporary enrollment waits for its sponsor.
+            else if (env.temporary?.sponsorship.takesBadge())
+              void env.temporary.sponsorship.badge(env.hashBadge(event.badgeId));
             else void session.handle({ type: 'badge-tap', badgeId: event.badgeId, readerId: event.readerId });
           } else if (event.kind === 'removed')
             void session.handle({ type: 'badge-removed', badgeId: event.badgeId, readerId: event.readerId });

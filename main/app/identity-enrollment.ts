@@ -29,9 +29,12 @@ export function identityEnrollment(service: EnrollmentParts, log: { warn(message
     },
     async complete({ pendingId, purpose, pin }) {
       try {
-        if (purpose === 'enroll') await service.completeEnrollment(pendingId, pin);
-        else await service.completePinReset(pendingId, pin);
-        return { ok: true };
+        if (purpose !== 'enroll') {
+          await service.completePinReset(pendingId, pin);
+          return { ok: true };
+        }
+        const enrolled = await service.completeEnrollment(pendingId, pin);
+        return enrolled.temporary ? { ok: true, temporaryUntil: enrolled.temporary.expiresAt } : { ok: true };
       } catch (error) {
         return {
           ok: false,

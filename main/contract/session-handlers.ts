@@ -27,8 +27,8 @@ function waitsForSignIn(view: SessionView): boolean {
  * What each channel does in a running workstation. Most turn the request into one session input and answer
  * once the session has fully processed it (a PIN: once it is judged); the type makes a channel without a handler a compile error.
  */
-/** Every channel but break-glass's and just-in-time's (main/break-glass/, main/just-in-time/ *-handlers.ts). */
-export type SessionChannel = Exclude<InvokeChannel, `breakglass:${string}` | `jit:${string}`>;
+/** Every channel but break-glass's, just-in-time's and temporary access's (each capability's *-handlers.ts). */
+export type SessionChannel = Exclude<InvokeChannel, `breakglass:${string}` | `jit:${string}` | `temporary:${string}`>;
 
 export function sessionHandlers({
   session,

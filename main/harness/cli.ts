@@ -186,6 +186,7 @@ ${opened ? '  Opened the app in ' + path.basename(browser!) + '.' : '  Open the 
 Demo clinicians (tap their badge on the controls page; identity provider passwords for enrollment):
 ${demo.users.map((u) => `  ${u.displayName.padEnd(16)} ${u.roles.join(', ').padEnd(30)} PIN ${u.pin}   ${u.username} / ${u.password}`).join('\n')}
   ${demo.newStarter.displayName.padEnd(16)} ${demo.newStarter.roles.join(', ').padEnd(30)} not enrolled: tap "Unenrolled badge", sign in as ${demo.newStarter.username} / ${demo.newStarter.password}, choose a PIN
+  ${demo.locum.displayName.padEnd(16)} ${demo.locum.roles.join(', ').padEnd(30)} temporary, not enrolled: tap "Locum badge", sign in as ${demo.locum.username} / ${demo.locum.password}, choose a PIN, then a sponsor taps in
 
 Ctrl+C stops the demo.
 `);

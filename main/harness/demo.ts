@@ -10,7 +10,7 @@ import type { LocalIdp } from '../../tools/local-idp/local-idp.js';
 import type { LocalMailbox, ReceivedMail } from '../../tools/mailbox/local-mailbox.js';
 import type { ReviewSourceServer } from '../../tools/review-source/review-source-server.js';
 import type { RevocationServer } from '../../tools/revocation-server/revocation-server.js';
-import { DEMO_USERS, NEW_STARTER, type DemoUser } from '../../tools/local-idp/demo-users.js';
+import { DEMO_USERS, LOCUM, NEW_STARTER, type DemoUser } from '../../tools/local-idp/demo-users.js';
 import { scriptedSignIn } from '../../tools/local-idp/scripted-sign-in.js';
 import type { CareShell } from '../app/create-careshell.js';
 import type { OpenSignInPage } from '../identity/tokens/token-broker.js';
@@ -54,6 +54,8 @@ export interface DemoOptions {
    * pollSeconds: identity.revocationList.pollSeconds (default 30).
    */
   revocation?: { server?: RevocationServer; caPem?: string; pollSeconds?: number };
+  /** Replaces the demo policy's `temporaryAccess` section (tests: a shift window that excludes now). */
+  temporaryAccess?: Record<string, unknown>;
 }
 
 export interface DemoWorkstationOptions extends DemoOptions {
@@ -91,6 +93,10 @@ export interface DemoWorkstation {
   unenrolledBadgeId: string;
   /** A provider account with no badge yet: who enrolls the unenrolled badge. */
   newStarter: DemoUser;
+  /** A second unenrolled badge, for the locum (temporary staff) who enrolls it with a sponsor. */
+  locumBadgeId: string;
+  /** The locum's provider account (role locum): their enrollment needs a sponsor (the charge nurse). */
+  locum: DemoUser;
   dataDir: string;
   /** The demo's machine policy file: edit it while the demo runs and the workstation follows it. */
   policyPath: string;
@@ -112,11 +118,17 @@ export interface Demo extends DemoWorkstation {
 
 const WORKSTATION = 'DEMO-WS-01';
 /** One demo PIN per demo user, in order; each passes the PIN policy's guessability rules. */
-const DEMO_PINS = ['4826', '7391', '5170', '9264'];
+const DEMO_PINS = ['4826', '7391', '5170', '9264', '3719'];
 const UNENROLLED_BADGE = 'H10301:100:2001';
 
 /** The badge of the demo clinician at `index` in DEMO_USERS (the same on every demo workstation). */
 export const demoBadgeId = (index: number) => `H10301:100:${1001 + index}`;
+const LOCUM_BADGE = 'H10301:100:2002';
+/** Shift windows the demo's sponsors may restrict temporary staff to (workstation time). */
+const DEMO_SHIFTS = [
+  { start: '07:00', end: '19:30' },
+  { start: '19:00', end: '07:30' },
+];
 /** The demo keeps its keys in a temporary folder; there is no OS keychain to protect them with. */
 const noProtection = { name: 'no protection (demo)', protect: (b: Buffer) => b, unprotect: (b: Buffer) => b };
 
@@ -150,7 +162,10 @@ function demoPolicy(
   hospital: HospitalDescription,
   caFile: string,
   readerId: string,
-  options: Pick<DemoOptions, 'profile' | 'breakGlass' | 'justInTime' | 'session' | 'stepUp' | 'revocation'>,
+  options: Pick<
+    DemoOptions,
+    'profile' | 'breakGlass' | 'justInTime' | 'session' | 'stepUp' | 'revocation' | 'temporaryAccess'
+  >,
 ): Record<string, unknown> {
   const { profile } = options;
   return {
@@ -196,6 +211,7 @@ function demoPolicy(
     ehr: { url: `${hospital.ehrOrigin}/` },
     breakGlass: options.breakGlass ?? { scopes: ['patient', 'all-restricted'] },
     justInTime: options.justInTime ?? DEMO_JUST_IN_TIME,
+    temporaryAccess: options.temporaryAccess ?? { shifts: DEMO_SHIFTS },
     hardening: { allowPlaintextKeyStorage: true },
   };
 }
@@ -376,6 +392,7 @@ export async function startDemoWorkstation(options: DemoWorkstationOptions): Pro
         badges: [
           ...users.map((u) => ({ label: `${u.displayName} (${u.roles[0]}, PIN ${u.pin})`, badgeId: u.badgeId })),
           { label: 'Unenrolled badge', badgeId: UNENROLLED_BADGE },
+          { label: `Locum badge, unenrolled (${LOCUM.displayName}: needs a sponsor)`, badgeId: LOCUM_BADGE },
         ],
         tap: (badgeId) => reader.tap(badgeId),
         ...(options.mails ? { mails: options.mails } : {}),
@@ -403,6 +420,8 @@ export async function startDemoWorkstation(options: DemoWorkstationOptions): Pro
       users,
       unenrolledBadgeId: UNENROLLED_BADGE,
       newStarter: NEW_STARTER,
+      locumBadgeId: LOCUM_BADGE,
+      locum: LOCUM,
       dataDir,
       policyPath,
       async stop() {

@@ -14,6 +14,15 @@ import type { StepUpPolicy } from './step-up/step-up-policy.js';
 import { StepUpService } from './step-up/step-up-service.js';
 import { TotpAuthenticator } from './step-up/totp-authenticator.js';
 import type { KeyValueStore } from './storage/key-value-store.js';
+import { Sponsorship } from '../temporary-access/sponsorship.js';
+import { TemporaryAccess } from '../temporary-access/temporary-access-service.js';
+import { EndedBadges } from '../temporary-access/ended-badges.js';
+import {
+  DEFAULT_TEMPORARY_ACCESS_POLICY,
+  isTemporaryStaff,
+  type TemporaryAccessPolicy,
+} from '../temporary-access/temporary-access-policy.js';
+import { IdentityError } from './identity-error.js';
 import { HttpsNetworkClient } from './tokens/https-network-client.js';
 import { TokenBroker, type OpenSignInPage, type TokenBrokerConfig } from './tokens/token-broker.js';
 
@@ -35,6 +44,9 @@ export interface IdentityOptions {
   stepUpPolicy?: StepUpPolicy;
   /** Accounts revoked by machine policy (identity.revoked). */
   revoked?: readonly RevokedAccess[];
+  /** Temporary staff rules (policy temporaryAccess); the built-in defaults otherwise. */
+  temporaryAccess?: TemporaryAccessPolicy;
+  log?: { info(message: string): void; warn(message: string): void };
 }
 
 export interface Identity {
@@ -46,6 +58,10 @@ export interface Identity {
   totp: TotpAuthenticator;
   stepUp: StepUpService;
   revocations: AccessRevocations;
+  /** The sponsor step of a temporary enrollment (the screen's sponsor dialog drives it). */
+  sponsorship: Sponsorship;
+  /** Expiry and shift windows of temporary staff: the session engine's Admission port. */
+  temporary: TemporaryAccess;
 }
 
 /** Wires the identity layer from its injected parts; the shell and the demo harness call this once. */
@@ -72,22 +88,61 @@ export function createIdentity(options: IdentityOptions): Identity {
   });
   const totp = new TotpAuthenticator(options.store, options.sealer, options.clock);
   const revocations = new AccessRevocations(options.revoked);
+  const temporaryPolicy = options.temporaryAccess ?? DEFAULT_TEMPORARY_ACCESS_POLICY;
+  const log = options.log ?? { info: () => {}, warn: () => {} };
+  const sponsorship = new Sponsorship({
+    policy: temporaryPolicy,
+    clock: options.clock,
+    audit: options.auditSink,
+    workstation: options.workstation,
+    resolveBadge: (badgeHash) => directory.resolveBadge(badgeHash),
+    async verifyPin(userId, pin) {
+      try {
+        return await pins.verify(userId, pin);
+      } catch (error) {
+        if (error instanceof IdentityError) return { ok: false, reason: 'needs-reset', message: error.message };
+        throw error;
+      }
+    },
+  });
+  const temporary: TemporaryAccess = new TemporaryAccess({
+    policy: temporaryPolicy,
+    directory,
+    ended: new EndedBadges(options.store),
+    // Expiry erases through the same unenrollment as IT's (badge, PIN, tokens, authenticator app, audited).
+    unenroll: async (userId, reason): Promise<boolean> =>
+      (await directory.account(userId))
+        ? enrollment.unenroll(userId, { userId: 'temporary-access', displayName: 'Temporary access expiry' }, reason)
+        : false,
+    audit: options.auditSink,
+    clock: options.clock,
+    workstation: options.workstation,
+    log,
+  });
+  const enrollment: EnrollmentService = new EnrollmentService({
+    directory,
+    pins,
+    tokens,
+    totp,
+    revocations,
+    audit,
+    clock: options.clock,
+    random: options.random,
+    sponsorship: {
+      isTemporary: (roles) => isTemporaryStaff(temporaryPolicy, roles),
+      sponsor: (newcomer, signal) => sponsorship.request(newcomer, signal),
+      enrolled: (): Promise<void> => temporary.enrolled(),
+    },
+  });
   return {
     directory,
     pins,
     tokens,
     authenticator: new ClinicianAuthenticator(tokens, pins, directory, revocations),
-    enrollment: new EnrollmentService({
-      directory,
-      pins,
-      tokens,
-      totp,
-      revocations,
-      audit,
-      clock: options.clock,
-      random: options.random,
-    }),
+    enrollment,
     revocations,
+    sponsorship,
+    temporary,
     totp,
     stepUp: new StepUpService({
       tokens,

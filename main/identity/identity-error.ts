@@ -10,7 +10,8 @@ export type IdentityErrorCode =
   | 'sign-in-failed'
   | 'step-up-failed'
   | 'totp-not-enrolled'
-  | 'access-revoked';
+  | 'access-revoked'
+  | 'sponsor-missing';
 
 export class IdentityError extends Error {
   constructor(

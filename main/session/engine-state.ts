@@ -4,6 +4,7 @@ import type { SessionPolicy } from '../policy/session-settings.js';
 import type { PolicyProblem } from '../policy/policy-problem.js';
 import type { OsEvent } from './session-input.js';
 import type {
+  AdmissionRefusal,
   DirectoryUser,
   EnrollmentCompleted,
   EnrollmentPurpose,
@@ -222,6 +223,11 @@ export type EngineEvent =
   | { type: 'enroll-signed-in'; token: number; outcome: EnrollmentSignedIn }
   | { type: 'enroll-completed'; token: number; outcome: EnrollmentCompleted }
   | { type: 'enroll-cancel' }
+  /**
+   * A verified person may not come in right now (temporary staff after expiry or outside their shift): instead of
+   * the tap, PIN, sign-in or enrollment result; token names the prompt it answers, if any.
+   */
+  | { type: 'admission-refused'; userId?: string; token?: number; refusal: AdmissionRefusal }
   /** The identity provider wants the user of a shown session to sign in again (refresh token expired or revoked). */
   | { type: 'tokens-refused'; userId: string; sessionId: string; message: string; grantRefused?: boolean }
   /** A deadline timer fired (the deadlines themselves are applied before every event). */

@@ -1,3 +1,4 @@
+import type { NoticeId, NoticeParams } from '../../common/notice-ids.js';
 /**
  * What the session engine needs from identity (implemented by the identity area): who owns a badge,
  * whether a PIN is right, and a full sign-in with the identity provider.
@@ -6,6 +7,8 @@ export interface DirectoryUser {
   userId: string;
   displayName: string;
   roles: string[];
+  /** Temporary staff: when their sponsored enrollment ends (ISO 8601); the lock screen and header show it. */
+  temporaryUntil?: string;
 }
 
 export interface UserDirectory {
@@ -40,6 +43,21 @@ export interface Authenticator {
   }): Promise<{ ok: true; user: DirectoryUser } | { ok: false; message: string }>;
 }
 
+/** A notice id and its parameters for a person who may not come in right now (common/notice-ids.ts). */
+export interface AdmissionRefusal {
+  id: NoticeId;
+  params: NoticeParams;
+}
+
+/**
+ * Whether a known person may be let in right now (temporary staff: their sponsorship's expiry and shift window).
+ * Asked at every way in: badge tap, PIN, password sign-in and the end of an enrollment. Never rejects.
+ */
+export interface Admission {
+  /** user: who the badge or sign-in is (undefined for an unknown badge); badgeHash: the badge tapped, if any. */
+  check(user: DirectoryUser | undefined, badgeHash?: string): Promise<AdmissionRefusal | undefined>;
+}
+
 export type { StepUpAction, StepUpMethod } from '../identity/step-up/step-up-policy.js';
 import type { StepUpAction, StepUpMethod } from '../identity/step-up/step-up-policy.js';
 
@@ -66,8 +84,12 @@ export type EnrollmentPurpose = 'enroll' | 'pin-reset';
 
 export type EnrollmentSignedIn = { ok: true; pendingId: string; user: DirectoryUser } | { ok: false; message: string };
 
-/** retry: the PIN was refused by the PIN rules and the clinician may choose another; otherwise the enrollment is over. */
-export type EnrollmentCompleted = { ok: true } | { ok: false; retry: boolean; message: string };
+/**
+ * retry: the PIN was refused by the PIN rules and the clinician may choose another; otherwise the enrollment is over.
+ * temporaryUntil: a sponsored (temporary) enrollment's end.
+ */
+export type EnrollmentCompleted =
+  { ok: true; temporaryUntil?: string } | { ok: false; retry: boolean; message: string };
 
 /**
  * Enrollment of an unknown badge and PIN reset (implemented by the identity area): a full sign-in first, then

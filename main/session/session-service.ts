@@ -8,7 +8,16 @@ import type { SessionPolicy } from '../policy/session-settings.js';
 import { idleDeadlineDue, nextDeadline } from './deadlines.js';
 import type { AuditDraft, Decision, EngineEvent, EngineState, LifecycleEvent, StepUpOutcome } from './engine-state.js';
 import { initialState } from './engine-state.js';
-import type { Authenticator, Enrollment, PinService, StepUp, UserDirectory } from './ports.js';
+import type {
+  Admission,
+  AdmissionRefusal,
+  Authenticator,
+  DirectoryUser,
+  Enrollment,
+  PinService,
+  StepUp,
+  UserDirectory,
+} from './ports.js';
 import { checkStepUpProof, verifyPin } from './proof-checks.js';
 import { decide } from './engine/decide.js';
 import { effectivePending } from './engine/selectors.js';
@@ -31,6 +40,8 @@ export interface SessionServiceDeps {
   policy: SessionPolicy;
   /** Asked only when the idle deadline fires (no polling): OS-wide idle time, so typing in another app counts. */
   osIdleMs?: () => number;
+  /** Temporary staff: asked before anyone is let in (tap, PIN, sign-in, enrollment); without it everyone known is. */
+  admission?: Admission;
 }
 
 export interface SessionService {
@@ -125,6 +136,17 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
     const done = auditChain.then(() => deps.audit.append(event));
     auditChain = done.catch(() => undefined);
     return done;
+  }
+
+  /** Fails closed: an admission check that throws (store or audit trail unavailable) refuses, saying so. */
+  async function refusalFor(
+    user: DirectoryUser | undefined,
+    badgeHash?: string,
+  ): Promise<AdmissionRefusal | undefined> {
+    if ((!user && !badgeHash) || !deps.admission) return undefined;
+    return deps.admission
+      .check(user, badgeHash)
+      .catch((): AdmissionRefusal => ({ id: 'directoryUnavailable', params: {} }));
   }
 
   function currentView(): SessionView {
@@ -247,6 +269,9 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
         outcome = { ok: false, message: messageOf(err) };
       }
       answered(req.token);
+      const refusal = outcome.ok ? await refusalFor(outcome.user) : undefined;
+      if (refusal && outcome.ok)
+        return dispatch({ type: 'admission-refused', userId: outcome.user.userId, token: req.token, refusal });
       await dispatch({ type: 'full-sign-in-result', token: req.token, outcome });
     });
     const proofs = d.stepUpProofs.map(async (request) => {
@@ -269,6 +294,8 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
         const newSessionId = deps.random.uuid();
         try {
           const user = await deps.directory.resolveBadge(badgeHash);
+          const refusal = await refusalFor(user, badgeHash);
+          if (refusal) return send({ type: 'admission-refused', ...(user ? { userId: user.userId } : {}), refusal });
           return send({ type: 'tap', badgeHash, readerId: input.readerId, user, newSessionId });
         } catch (err) {
           const lookupError = messageOf(err);
@@ -281,6 +308,9 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
         const target = effectivePending(state);
         if (target?.kind !== 'pin') return send({ type: 'pin-refused' });
         const result = await verifyPin(deps.pins, target.user.userId, input.pin);
+        const refusal = result.ok ? await refusalFor(target.user) : undefined;
+        if (refusal)
+          return send({ type: 'admission-refused', userId: target.user.userId, token: target.token, refusal });
         return send({
           type: 'pin-result',
           token: target.token,
@@ -304,6 +334,10 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
         const outcome = await deps.enrollment
           .complete({ pendingId: p.pendingId, purpose: p.purpose, pin: input.pin })
           .catch((err: unknown) => ({ ok: false as const, retry: false, message: messageOf(err) }));
+        // A sponsored enrollment completed outside its shift window is saved, but lets nobody in yet.
+        const refusal = outcome.ok ? await refusalFor(p.user) : undefined;
+        if (refusal && p.user)
+          return send({ type: 'admission-refused', userId: p.user.userId, token: p.token, refusal });
         return send({ type: 'enroll-completed', token: p.token, outcome });
       }
       case 'enroll-cancel':

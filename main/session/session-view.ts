@@ -2,6 +2,7 @@ import type { SessionView } from '../../preload/contract.js';
 import { describeProblems } from '../policy/policy-problem.js';
 import { graceEndsMs, idleLockAtMs, lifetimeEndsMs } from './deadlines.js';
 import type { EngineState } from './engine-state.js';
+import type { DirectoryUser } from './ports.js';
 import { effectivePending, isOnScreen } from './engine/selectors.js';
 
 /**
@@ -31,7 +32,7 @@ export function toView(state: EngineState, now: number, workstation: string): Se
   const fg = state.fg;
   const notice = state.notice ? { notice: { ...state.notice } } : {};
   if (isOnScreen(fg)) {
-    const user = { displayName: fg.session.user.displayName, roles: [...fg.session.user.roles] };
+    const user = userView(fg.session.user);
     const pending = state.pending;
     const stepUp =
       pending?.kind === 'step-up'
@@ -69,6 +70,7 @@ export function toView(state: EngineState, now: number, workstation: string): Se
           pinPrompt: {
             ...(pending.attemptsLeft === undefined ? {} : { attemptsLeft: pending.attemptsLeft }),
             displayName: pending.user.displayName,
+            ...(pending.user.temporaryUntil ? { temporaryUntil: pending.user.temporaryUntil } : {}),
             canReset,
           },
         }
@@ -90,7 +92,7 @@ export function toView(state: EngineState, now: number, workstation: string): Se
     return {
       ...base,
       screen: 'locked',
-      user: { displayName: owner.displayName, roles: [...owner.roles] },
+      user: userView(owner),
       reverify: state.rules.reverify,
       graceMsLeft: Math.max(0, graceEndsMs(state, fg.session) - now),
       ...pinPrompt,
@@ -100,6 +102,15 @@ export function toView(state: EngineState, now: number, workstation: string): Se
     };
   }
   return { ...base, screen: 'no-user', ...pinPrompt, ...signingIn, ...enrollment, ...notice };
+}
+
+/** A verified person as the screen shows them: name, roles, and whether (until when) they are temporary staff. */
+function userView(user: DirectoryUser): NonNullable<SessionView['user']> {
+  return {
+    displayName: user.displayName,
+    roles: [...user.roles],
+    ...(user.temporaryUntil ? { temporaryUntil: user.temporaryUntil } : {}),
+  };
 }
 
 /** How the screens are drawn: policy session.display, in the units the renderer uses. */

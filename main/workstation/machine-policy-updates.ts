@@ -35,7 +35,7 @@ export interface MachinePolicyUpdates {
 }
 
 /** Sections that are read when the workstation opens; a change to them applies at the next start. */
-const RESTART_SECTIONS = ['readers', 'audit', 'ehr', 'identity', 'hardening'] as const;
+const RESTART_SECTIONS = ['readers', 'audit', 'ehr', 'identity', 'hardening', 'temporaryAccess'] as const;
 
 /** A deleted policy file is a problem like an invalid one: never a silent fall back to the built-in defaults. */
 const removed = (policyPath: string): PolicyProblem[] => [
@@ -50,7 +50,7 @@ const removed = (policyPath: string): PolicyProblem[] => [
  * re-decides under them); an invalid or deleted file locks the workstation, keeps the last valid policy and
  * names what is wrong (the engine audits it as policy.invalid); accounts newly
  * listed in identity.revoked are unenrolled and their sessions ended on the spot. What needs a restart
- * (readers, audit forwarding, identity provider, EHR) is said in the log and the audit trail.
+ * (readers, audit forwarding, identity provider, EHR, temporary staff rules) is said in the log and the audit trail.
  */
 export function machinePolicyUpdates(deps: MachinePolicyUpdatesDeps): MachinePolicyUpdates {
   let running = deps.current;

@@ -114,6 +114,8 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
       pinPepper: secrets.pinPepper,
       stepUpPolicy: policy.stepUp,
       revoked: identityPolicy.revoked,
+      temporaryAccess: policy.temporaryAccess,
+      log: options.log,
     });
     const hashBadge = createBadgeHasher(secrets.badgeHashKey);
     const readers = openReaders(policy.readers, { ...options, hashBadgeId: hashBadge });
@@ -131,7 +133,10 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
         audit: journal,
         directory: identity.directory,
         pins: identityPins(identity.pins),
-        authenticator: identityAuthenticator(identity.authenticator),
+        authenticator: identityAuthenticator(
+          identity.authenticator,
+          async (userId) => (await identity.directory.account(userId))?.temporary?.expiresAt,
+        ),
         enrollment: identityEnrollment(identity.enrollment, options.log),
         tokens: identity.authenticator,
         stepUp: identityStepUp(identity.stepUp),
@@ -140,6 +145,7 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
           const account = await identity.directory.account(userId);
           return account?.username ?? account?.displayName ?? userId;
         },
+        temporary: { access: identity.temporary, sponsorship: identity.sponsorship },
         hashBadge,
         readers,
         ...(options.osIdleMs ? { osIdleMs: options.osIdleMs } : {}),

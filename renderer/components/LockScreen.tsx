@@ -6,6 +6,7 @@ import { EnrollmentPanel } from './EnrollmentPanel';
 import { Notice } from './Notice';
 import { PinPad } from './PinPad';
 import { SignInWaiting } from './SignInWaiting';
+import { TemporaryChip } from './temporary/TemporaryChip';
 
 /**
  * Shown whenever no session is on screen. It never shows PHI: only who owns the kept session. The heading
@@ -61,6 +62,7 @@ export function LockScreen({
               <h1 data-testid="pin-for">
                 {pinPrompt.displayName ? t('lock.enterYourPin', { name: pinPrompt.displayName }) : t('lock.enterPin')}
               </h1>
+              <TemporaryChip until={pinPrompt.temporaryUntil} testId="pin-temporary" />
               {owner && owner !== pinPrompt.displayName && (
                 <p className="not-you" data-testid="still-locked">
                   {t('lock.stillLocked', { name: owner })}
@@ -83,6 +85,7 @@ export function LockScreen({
                 <h1>
                   {t('lock.lockedPrefix')} <span data-testid="locked-user">{owner}</span>
                 </h1>
+                <TemporaryChip until={view.user?.temporaryUntil} testId="locked-temporary" />
                 <p className="lock-hint">{t(`lock.resume_${view.reverify ?? 'badge'}`)}</p>
                 {graceLeft !== undefined && (
                   <p className="grace" data-testid="grace-countdown">

@@ -13,6 +13,7 @@ import { Notice } from './Notice';
 import { readerDetails, readersDown } from './ReaderBanner';
 import { ReviewButton } from './review/ReviewButton';
 import { ReviewQueuePanel } from './review/ReviewQueuePanel';
+import { TemporaryChip } from './temporary/TemporaryChip';
 
 /**
  * The signed-in view: who is signed in, for how long, when the screen will lock, a one-touch lock, the EHR
@@ -54,7 +55,12 @@ export function Workstation({
           <span className="user-name" data-testid="signed-in-user">
             {view.user?.displayName}
           </span>
-          {view.user && view.user.roles.length > 0 && <span className="roles">{view.user.roles.join(', ')}</span>}
+          {/* Temporary staff: when their access ends matters more here than their roles. */}
+          {view.user?.temporaryUntil ? (
+            <TemporaryChip until={view.user.temporaryUntil} />
+          ) : (
+            view.user && view.user.roles.length > 0 && <span className="roles">{view.user.roles.join(', ')}</span>
+          )}
         </div>
         <div className="timers">
           {idleLeft !== undefined && idleLeft < lockCountdownMs ? (

@@ -9,6 +9,8 @@ export const en = {
     checking: 'Checking…',
     starting: 'Starting CareShell…',
     or: ' or ',
+    /** The locale dates are written in (Intl). */
+    locale: 'en-GB',
   },
   method: { totp: 'an authenticator code', idp: 'a sign-in', pin: 'your PIN' },
   action: {
@@ -56,6 +58,25 @@ export const en = {
     enrollTitle: 'This badge is not enrolled yet',
     resetTitle: 'Reset your PIN',
     welcomePrefix: 'Welcome,',
+  },
+  temporary: {
+    chip: 'Temporary until {{date}}',
+    chipTitle: 'Temporary staff: this access ends on {{date}}',
+    lockNote: '{{name}} is temporary staff until {{date}}.',
+    sponsorTitle: 'A sponsor must confirm {{name}}',
+    sponsorIntro: '{{name}} is temporary staff: a sponsor confirms this enrollment and sets when it ends.',
+    tapBadge: 'Sponsor: tap your badge on the reader.',
+    enterPin: '{{name}}, enter your PIN to sponsor',
+    confirmPin: 'Confirm PIN',
+    terms: '{{name}}, choose how long this access lasts.',
+    days: 'Access lasts',
+    dayChoice_one: '{{count}} day (until {{date}})',
+    dayChoice_other: '{{count}} days (until {{date}})',
+    shift: 'Shift window (workstation time)',
+    anyTime: 'Any time of day',
+    shiftChoice: '{{start}} to {{end}}',
+    confirm: 'Enroll as temporary staff',
+    cancel: 'Cancel enrollment',
   },
   header: {
     signedIn: 'Signed in {{time}}',
@@ -221,6 +242,11 @@ export const en = {
       'Cannot unlock: the audit trail is unavailable ({{why}}). The workstation stays locked; call IT.',
     verificationInterrupted: 'Verification was interrupted by another event: tap your badge again.',
     auditUnavailable: 'The audit trail is unavailable ({{why}}); call IT.',
+    temporaryAccessEnded: 'Your temporary access ended on {{date}}. Ask your sponsor or the staffing office.',
+    temporaryOffShift:
+      'Your temporary access works only during your shift, {{start}} to {{end}}. Ask your sponsor or the staffing office.',
+    temporaryNeedsSponsor:
+      '{{name}}: temporary staff enroll with a sponsor. Tap your badge again, with a sponsor beside you, or ask the staffing office.',
   },
 };
 

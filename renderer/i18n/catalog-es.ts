@@ -7,6 +7,7 @@ export const es: Catalog = {
     checking: 'Comprobando…',
     starting: 'Iniciando CareShell…',
     or: ' o ',
+    locale: 'es-ES',
   },
   method: { totp: 'un código de autenticación', idp: 'un inicio de sesión', pin: 'su PIN' },
   action: {
@@ -54,6 +55,25 @@ export const es: Catalog = {
     enrollTitle: 'Esta tarjeta aún no está registrada',
     resetTitle: 'Restablecer su PIN',
     welcomePrefix: 'Bienvenido/a,',
+  },
+  temporary: {
+    chip: 'Temporal hasta el {{date}}',
+    chipTitle: 'Personal temporal: este acceso termina el {{date}}',
+    lockNote: '{{name}} es personal temporal hasta el {{date}}.',
+    sponsorTitle: 'Un responsable debe confirmar a {{name}}',
+    sponsorIntro: '{{name}} es personal temporal: un responsable confirma este registro y fija cuándo termina.',
+    tapBadge: 'Responsable: acerque su tarjeta al lector.',
+    enterPin: '{{name}}, introduzca su PIN para avalar',
+    confirmPin: 'Confirmar PIN',
+    terms: '{{name}}, elija cuánto dura este acceso.',
+    days: 'El acceso dura',
+    dayChoice_one: '{{count}} día (hasta el {{date}})',
+    dayChoice_other: '{{count}} días (hasta el {{date}})',
+    shift: 'Franja del turno (hora del puesto)',
+    anyTime: 'A cualquier hora',
+    shiftChoice: 'De {{start}} a {{end}}',
+    confirm: 'Registrar como personal temporal',
+    cancel: 'Cancelar el registro',
   },
   header: {
     signedIn: 'Sesión iniciada hace {{time}}',
@@ -225,5 +245,11 @@ export const es: Catalog = {
       'No se puede desbloquear: el registro de auditoría no está disponible ({{why}}). El puesto sigue bloqueado; llame a informática.',
     verificationInterrupted: 'Otra acción interrumpió la verificación: acerque su tarjeta otra vez.',
     auditUnavailable: 'El registro de auditoría no está disponible ({{why}}); llame a informática.',
+    temporaryAccessEnded:
+      'Su acceso temporal terminó el {{date}}. Consulte a su responsable o a la oficina de personal.',
+    temporaryOffShift:
+      'Su acceso temporal solo funciona durante su turno, de {{start}} a {{end}}. Consulte a su responsable o a la oficina de personal.',
+    temporaryNeedsSponsor:
+      '{{name}}: el personal temporal se registra con un responsable. Vuelva a acercar su tarjeta con un responsable a su lado, o consulte a la oficina de personal.',
   },
 };

@@ -3,6 +3,7 @@ import { LANGUAGES, type Language } from '../../common/notice-ids.js';
 import type { SessionView } from '../../preload/contract.js';
 import { en } from './catalog-en.js';
 import { es } from './catalog-es.js';
+import { formatDay } from './format-day.js';
 
 export type Translate = TFunction;
 
@@ -38,6 +39,8 @@ export function noticeText(t: Translate, notice: Notice, msElapsed = 0): string 
       .split(',')
       .map((m) => t(`method.${m}`))
       .join(t('common.or'));
+  // A day (temporary access's end) in the screen's language.
+  if (typeof params.date === 'string') params.date = formatDay(t, params.date);
   const text = t(`notice.${notice.id}`, params);
   const waitMs = typeof params.retryInMs === 'number' ? params.retryInMs - msElapsed : 0;
   const seconds = Math.ceil(waitMs / 1000);

@@ -45,7 +45,8 @@ describe.skipIf(missing)('harness control page', () => {
     await lockScreen(app, 'no-user');
     const controls = await browser.newPage();
     await controls.goto(demo.server.controlUrl);
-    await controls.getByRole('button', { name: /^Tap: .*nurse/ }).click();
+    // The demo has two nurses now (the charge nurse sponsors temporary staff): tap Ana's badge.
+    await controls.getByRole('button', { name: /^Tap: Ana Lopez/ }).click();
     await expect.poll(() => controls.getByRole('status').textContent()).toBe('tap done');
     await app.getByTestId('workstation').waitFor();
   });

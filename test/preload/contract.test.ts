@@ -64,7 +64,7 @@ describe('createCareShellApi: window.careshell derived from the channel table', 
     expectTypeOf<CareShellApi['session']['lockNow']>().parameters.toEqualTypeOf<[]>();
     expectTypeOf<CareShellApi['readers']['onStatus']>().returns.toEqualTypeOf<() => void>();
     expectTypeOf<keyof CareShellApi>().toEqualTypeOf<
-      'session' | 'readers' | 'identity' | 'preferences' | 'review' | 'breakglass' | 'ehr' | 'jit'
+      'session' | 'readers' | 'identity' | 'preferences' | 'review' | 'breakglass' | 'ehr' | 'jit' | 'temporary'
     >();
     const api = createCareShellApi(recordingTransport().transport);
     // @ts-expect-error a method exists only for a declared channel
@@ -99,6 +99,7 @@ describe('the screens each channel answers on', () => {
       | 'breakglass:state'
       | 'jit:state'
       | 'ehr:frame'
+      | 'temporary:sponsor'
       | 'preferences:changed'
     >();
   });

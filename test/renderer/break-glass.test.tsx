@@ -48,6 +48,7 @@ function breakGlassApi(state: BreakGlassState, view: SessionView = active) {
       if (channel === 'jit:get-state') return { offered: false } as never;
       if (channel === 'readers:get-status') return { readers: [] } as never;
       if (channel === 'preferences:get') return preferences as never;
+      if (channel === 'temporary:get-sponsor') return null as never;
       requests.push({ channel, request });
       return { ok: true } as never;
     },

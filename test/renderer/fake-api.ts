@@ -40,6 +40,8 @@ export function fakeApi(initial: SessionView, preferences: Partial<PreferencesVi
         return view;
       case 'readers:get-status':
         return readers;
+      case 'temporary:get-sponsor':
+        return null;
       case 'session:submit-pin':
         return (pins.push(fields.pin!), pinAnswer);
       case 'session:choose-pin':

@@ -37,14 +37,22 @@ export const TOUR_SCREENS = [
   'pin-pad-wrong-pin',
   'enrollment-sign-in',
   'enrollment-choose-pin',
+  'sponsor-tap',
+  'sponsor-refused',
+  'sponsor-pin',
+  'sponsor-terms',
+  'signed-in-temporary',
+  'locked-temporary',
+  'temporary-ended',
   'review-queue',
 ] as const;
 
 /**
  * Walks every flow a clinician meets, screen by screen, calling `visit` on each: badge sign-in, a reader
  * failing, the provider's sign-in page, authenticator setup and step-up, the idle warning and lock, the PIN
- * pad (nurse-cow profile: badge and PIN), enrollment of a new badge, the preferences panel, the break-glass
- * dialog, just-in-time access (request, approver, countdown) and the privacy officer's review queue.
+ * pad (nurse-cow profile: badge and PIN), enrollment of a new badge, a locum's sponsored enrollment and its end,
+ * the preferences panel, the break-glass dialog, just-in-time access (request, approver, countdown) and the privacy
+ * officer's review queue.
  */
 export async function tourScreens(fixture: TourFixture, visit: Visit): Promise<void> {
   const signIns: BrowserSignInOptions[] = [];
@@ -166,6 +174,42 @@ export async function tourScreens(fixture: TourFixture, visit: Visit): Promise<v
     await demo.tapAfterDebounce(demo.unenrolledBadgeId);
     await enrollmentStep(page, 'choose-pin');
     await visit('enrollment-choose-pin', page);
+  }
+
+  // A locum (temporary staff): the sponsor dialog (badge, a refused sponsor, PIN, terms), the locum signed in and
+  // locked as temporary, and their badge refused once the sponsorship ended (docs/temporary-access.md).
+  {
+    const { demo, page } = await fixture.open({ openSignIn });
+    signIns.push({ username: demo.locum.username, password: demo.locum.password });
+    await demo.tapAfterDebounce(demo.locumBadgeId);
+    await enrollmentStep(page, 'choose-pin');
+    await typePin(page, '2580');
+    await typePin(page, '2580');
+    await page.getByTestId('sponsor-tap').waitFor();
+    await visit('sponsor-tap', page);
+    await demo.tapAfterDebounce(demo.user('nurse').badgeId);
+    await page.getByTestId('sponsor-error').waitFor();
+    await visit('sponsor-refused', page);
+    const charge = demo.user('charge-nurse');
+    await demo.tapAfterDebounce(charge.badgeId);
+    await page.getByTestId('sponsor-pin').waitFor();
+    await visit('sponsor-pin', page);
+    await page.getByTestId('sponsor-pin').fill(charge.pin);
+    await page.getByTestId('sponsor-pin-submit').click();
+    await page.getByTestId('sponsor-terms').waitFor();
+    await visit('sponsor-terms', page);
+    await page.getByTestId('sponsor-confirm').click();
+    await page.getByTestId('temporary-chip').waitFor();
+    await visit('signed-in-temporary', page);
+    await page.getByTestId('lock-now').click();
+    await page.getByTestId('locked-temporary').waitFor();
+    await visit('locked-temporary', page);
+    // The sponsor kept the policy's default of 7 days.
+    await demo.control('/control/advance', { ms: 7 * 86_400_000 });
+    await lockScreen(page, 'no-user');
+    await demo.tapAfterDebounce(demo.locumBadgeId);
+    await page.getByText(/temporary access ended/).waitFor();
+    await visit('temporary-ended', page);
   }
 
   // The privacy officer's break-glass review queue.

@@ -36,6 +36,8 @@ interface StaffSpec {
 const STAFF: StaffSpec[] = [
   { id: 'u-nurse-ana', name: 'Ana Lopez, RN', role: 'Registered nurse', unit: 'medicine' },
   { id: 'u-nurse-eve', name: 'Eve Martin, RN', role: 'Registered nurse', unit: 'medicine' },
+  { id: 'u-charge-chris', name: 'Chris Hall, Charge Nurse', role: 'Charge nurse', unit: 'medicine' },
+  { id: 'u-locum-sam', name: 'Dr Sam Rivera', role: 'Locum physician', unit: 'medicine' },
   { id: 'u-er-ben', name: 'Dr Ben Okafor', role: 'Emergency physician', unit: 'emergency' },
   { id: 'pr-4w-lee', name: 'Dr Hana Lee', role: 'Hospitalist', unit: 'medicine' },
   { id: 'pr-ed-ruiz', name: 'Carlos Ruiz, RN', role: 'Registered nurse', unit: 'emergency' },

@@ -47,6 +47,15 @@ export const DEMO_USERS: readonly DemoUser[] = [
     email: 'dan.weber@careshell.test',
     roles: ['privacy-officer'],
   },
+  {
+    // Sponsors temporary staff (policy temporaryAccess.sponsorRoles: docs/temporary-access.md).
+    id: 'u-charge-chris',
+    username: 'chris.charge',
+    password: 'demo-charge',
+    displayName: 'Chris Hall, Charge Nurse',
+    email: 'chris.hall@careshell.test',
+    roles: ['nurse', 'charge-nurse', 'clinical'],
+  },
 ];
 
 /**
@@ -62,5 +71,18 @@ export const NEW_STARTER: DemoUser = {
   roles: ['nurse', 'clinical'],
 };
 
+/**
+ * A locum physician the provider marks as temporary staff (role `locum`): not enrolled by the demo; they tap the
+ * demo's locum badge and enroll with a sponsor (the charge nurse) for a limited time (docs/temporary-access.md).
+ */
+export const LOCUM: DemoUser = {
+  id: 'u-locum-sam',
+  username: 'sam.locum',
+  password: 'demo-locum',
+  displayName: 'Dr Sam Rivera (locum)',
+  email: 'sam.rivera@agency.careshell.test',
+  roles: ['physician', 'clinical', 'locum'],
+};
+
 /** Everyone who can sign in at the local provider. */
-export const PROVIDER_USERS: readonly DemoUser[] = [...DEMO_USERS, NEW_STARTER];
+export const PROVIDER_USERS: readonly DemoUser[] = [...DEMO_USERS, NEW_STARTER, LOCUM];

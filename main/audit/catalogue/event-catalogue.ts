@@ -94,6 +94,11 @@ export const AUDIT_CATALOGUE: { readonly [T in AuditEventType]: CatalogueEntry }
   'jit.refuse': alert(undefined, 'Just-in-time access refused'),
   'jit.start': alert(USER_SECURITY_ATTRIBUTES_CHANGED, 'Just-in-time access started', 'C'),
   'jit.end': alert(USER_SECURITY_ATTRIBUTES_CHANGED, 'Just-in-time access ended', 'D'),
+  // Temporary staff (docs/temporary-access.md): a sponsored, time-boxed enrollment is a change of the person's
+  // security attributes; its expiry deletes it; a refusal at the door or of a sponsor is a failed authentication.
+  'temporary.enroll': alert(USER_SECURITY_ATTRIBUTES_CHANGED, 'Temporary staff enrolled by a sponsor', 'C'),
+  'temporary.expire': alert(USER_SECURITY_ATTRIBUTES_CHANGED, 'Temporary staff access expired and erased', 'D'),
+  'temporary.refuse': auth(LOGIN, 'Temporary staff or sponsor refused'),
   'policy.change': alert(SECURITY_CONFIGURATION, 'Machine policy changed', 'U'),
   'policy.invalid': alert(SECURITY_CONFIGURATION, 'Machine policy rejected as invalid'),
   // The signed revocation list (docs/temporary-access.md#revocation-list) configures who may use CareShell.

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { temporaryGrantSchema, type TemporaryGrant } from '../../temporary-access/temporary-grant.js';
 import { IdentityError } from '../identity-error.js';
 import { readRecord, writeRecord } from '../storage/json-records.js';
 import type { KeyValueStore } from '../storage/key-value-store.js';
@@ -9,6 +10,8 @@ export interface DirectoryUser {
   userId: string;
   displayName: string;
   roles: string[];
+  /** Temporary staff: when their sponsored enrollment ends (ISO 8601); shown on the lock screen and header. */
+  temporaryUntil?: string;
 }
 
 const badgeHashSchema = z
@@ -25,6 +28,8 @@ const accountSchema = z.object({
   badgeHash: badgeHashSchema,
   enrolledAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
+  /** Temporary (locum, agency) staff: the sponsorship that bounds this enrollment (docs/temporary-access.md). */
+  temporary: temporaryGrantSchema.optional(),
 });
 export type AccountRecord = z.infer<typeof accountSchema>;
 
@@ -48,7 +53,14 @@ export class UserDirectory {
 
   async resolveBadge(badgeHash: string): Promise<DirectoryUser | undefined> {
     const account = await this.accountOfBadge(badgeHash);
-    return account && { userId: account.userId, displayName: account.displayName, roles: [...account.roles] };
+    return (
+      account && {
+        userId: account.userId,
+        displayName: account.displayName,
+        roles: [...account.roles],
+        ...(account.temporary ? { temporaryUntil: account.temporary.expiresAt } : {}),
+      }
+    );
   }
 
   async accountOfBadge(badgeHash: string): Promise<AccountRecord | undefined> {
@@ -65,11 +77,13 @@ export class UserDirectory {
 
   /**
    * Binds the badge to the account, replacing the account's previous badge. Refuses a badge that is bound
-   * to a different account: it must be unenrolled by an administrator first.
+   * to a different account: it must be unenrolled by an administrator first. `temporary`: the sponsorship of a
+   * temporary enrollment; without it the enrollment is permanent (a previous sponsorship does not carry over).
    */
   async bind(
     badgeHash: string,
     profile: { userId: string; displayName: string; username?: string; roles: string[] },
+    temporary?: TemporaryGrant,
   ): Promise<BindResult> {
     const hash = this.checkHash(badgeHash);
     const holder = await this.accountOfBadge(hash);
@@ -91,6 +105,7 @@ export class UserDirectory {
       badgeHash: hash,
       enrolledAt: previous?.enrolledAt ?? at,
       updatedAt: at,
+      ...(temporary ? { temporary } : {}),
     };
     await writeRecord(this.store, this.accountKey(profile.userId), record);
     const replaced = previous && previous.badgeHash !== hash ? previous.badgeHash : undefined;
@@ -108,6 +123,15 @@ export class UserDirectory {
       roles: [...profile.roles],
       updatedAt: this.now().toISOString(),
     });
+  }
+
+  /** Every enrollment that carries a sponsorship (temporary staff): their expiry is watched. */
+  async temporaryAccounts(): Promise<AccountRecord[]> {
+    const keys = await this.store.list('account/');
+    const accounts = await Promise.all(
+      keys.map((key) => readRecord(this.store, key, accountSchema, 'account').catch(() => undefined)),
+    );
+    return accounts.filter((a): a is AccountRecord => a?.temporary !== undefined);
   }
 
   /** Removes the account and its badge; returns the removed record, if there was one. */

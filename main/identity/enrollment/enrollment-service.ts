@@ -7,6 +7,19 @@ import { IdentityError } from '../identity-error.js';
 import type { PinService } from '../pin/pin-service.js';
 import type { TotpAuthenticator } from '../step-up/totp-authenticator.js';
 import type { SignedIn, SignInCache, TokenBroker } from '../tokens/token-broker.js';
+import type { TemporaryGrant } from '../../temporary-access/temporary-grant.js';
+
+/**
+ * Temporary (locum, agency) staff (docs/temporary-access.md): whose ID-token roles make an enrollment sponsored,
+ * the sponsor step itself, and who watches the saved sponsorship.
+ */
+export interface SponsorshipPort {
+  isTemporary(roles: readonly string[]): boolean;
+  /** Resolves once a sponsor confirmed; rejects (nothing is saved) when cancelled or when `signal` aborts. */
+  sponsor(newcomer: PendingEnrollment['user'] & { badgeHash?: string }, signal: AbortSignal): Promise<TemporaryGrant>;
+  /** The sponsored enrollment was saved. */
+  enrolled(userId: string): Promise<void>;
+}
 
 /** A full sign-in that succeeded and now waits for the clinician to choose a PIN. */
 export interface PendingEnrollment {
@@ -29,6 +42,8 @@ export interface EnrollmentDeps {
   random: Random;
   /** How long a signed-in clinician has to choose a PIN before the enrollment must start over. */
   pendingTtlMs?: number;
+  /** Temporary staff enroll only with a sponsor; without it nobody is treated as temporary. */
+  sponsorship?: SponsorshipPort;
 }
 
 export const DEFAULT_ENROLLMENT_TTL_MS = 5 * 60_000;
@@ -38,6 +53,8 @@ interface Held {
   enrollment: PendingEnrollment;
   cache: SignInCache;
   expiresAtMs: number;
+  /** A sponsor already confirmed (a PIN the rules refused afterwards does not ask the sponsor again). */
+  temporary?: TemporaryGrant;
 }
 
 /**
@@ -49,6 +66,8 @@ interface Held {
  */
 export class EnrollmentService {
   private readonly pending = new Map<string, Held>();
+  /** Completions waiting for a sponsor: a cancel of their enrollment stops the wait. */
+  private readonly completing = new Map<string, AbortController>();
 
   constructor(private readonly deps: EnrollmentDeps) {}
 
@@ -79,8 +98,11 @@ export class EnrollmentService {
    * so the user can try again; a badge enrolled for someone else in the meantime is refused before anything
    * is written.
    */
-  async completeEnrollment(pendingId: string, pin: string): Promise<PendingEnrollment['user']> {
-    const held = this.take(pendingId, 'enroll');
+  async completeEnrollment(
+    pendingId: string,
+    pin: string,
+  ): Promise<PendingEnrollment['user'] & { temporary?: TemporaryGrant }> {
+    let held = this.take(pendingId, 'enroll');
     const { enrollment, cache } = held;
     const { user, badgeHash } = enrollment;
     const holder = await this.deps.directory.accountOfBadge(badgeHash!);
@@ -92,6 +114,10 @@ export class EnrollmentService {
       throw boundElsewhere(holder.displayName);
     }
     const enrolledBefore = (await this.deps.directory.account(user.userId)) !== undefined;
+    if (!held.temporary && this.deps.sponsorship?.isTemporary(user.roles)) {
+      held = { ...held, temporary: await this.sponsored(pendingId, user, badgeHash) };
+    }
+    const temporary = held.temporary;
     await this.deps.pins.setPin(user.userId, pin).catch((error: unknown) => {
       this.pending.set(pendingId, { ...held, expiresAtMs: this.expiry() });
       throw error;
@@ -99,7 +125,7 @@ export class EnrollmentService {
     await this.deps.pins.clearLockout(user.userId);
     const { replacedBadgeHash } = await cache
       .save()
-      .then(() => this.deps.directory.bind(badgeHash!, user))
+      .then(() => this.deps.directory.bind(badgeHash!, user, temporary))
       .catch(async (error: unknown) => {
         // Lost a race for the badge after the check above (or could not save): a first-time enrollee keeps
         // neither a PIN nor tokens without a badge; an enrolled clinician keeps their own.
@@ -114,7 +140,45 @@ export class EnrollmentService {
       reason: replacedBadgeHash ? 'new badge replaces the previous one' : 'badge enrolled after full sign-in',
       ...(replacedBadgeHash ? { details: { previousBadgeHash: replacedBadgeHash } } : {}),
     });
-    return user;
+    if (!temporary) return user;
+    await this.deps.audit.record('temporary.enroll', 'success', {
+      actor: { userId: temporary.sponsorUserId, displayName: temporary.sponsorName },
+      reason: 'temporary staff enrolled with a sponsor',
+      details: {
+        subjectUserId: user.userId,
+        subjectName: user.displayName,
+        sponsorUserId: temporary.sponsorUserId,
+        expiresAt: temporary.expiresAt,
+        ...(temporary.shift ? { shift: `${temporary.shift.start}-${temporary.shift.end}` } : {}),
+        ...(badgeHash ? { badgeHash } : {}),
+      },
+    });
+    await this.deps.sponsorship?.enrolled(user.userId);
+    return { ...user, temporary };
+  }
+
+  /** Asks for a sponsor; a cancelled enrollment or sponsor refuses the enrollment before anything is written. */
+  private async sponsored(
+    pendingId: string,
+    user: PendingEnrollment['user'],
+    badgeHash: string | undefined,
+  ): Promise<TemporaryGrant> {
+    const controller = new AbortController();
+    this.completing.set(pendingId, controller);
+    try {
+      return await this.deps.sponsorship!.sponsor({ ...user, ...(badgeHash ? { badgeHash } : {}) }, controller.signal);
+    } catch (error) {
+      await this.deps.audit.record('enrollment.enrolled', 'failure', {
+        actor: { ...actorOf(user), ...(badgeHash ? { badgeHash } : {}) },
+        reason: `temporary staff: ${error instanceof Error ? error.message : String(error)}`,
+      });
+      throw new IdentityError(
+        'sponsor-missing',
+        error instanceof Error ? error.message : 'No sponsor confirmed this temporary enrollment.',
+      );
+    } finally {
+      this.completing.delete(pendingId);
+    }
   }
 
   /** Forgotten PIN or lockout: a full sign-in as that same account, then a new PIN. */
@@ -164,6 +228,7 @@ export class EnrollmentService {
    */
   async cancel(pendingId: string): Promise<void> {
     this.pending.delete(pendingId);
+    this.completing.get(pendingId)?.abort();
   }
 
   /** Administrator removes an enrollment: badge, PIN and saved tokens go. */

@@ -2,6 +2,7 @@ import type { Decision, EngineEvent, EngineEventOf, EngineState } from '../engin
 import { applyDueDeadlines } from './apply-deadlines.js';
 import { DecisionBuilder } from './decision-builder.js';
 import { onAdminRevoke, onPolicyChange, onPolicyInvalid } from './on-administration.js';
+import { onAdmissionRefused } from './on-admission.js';
 import { onBadgeRemoved, onTap } from './on-badge.js';
 import { onEnrollCancel, onEnrollCompleted, onEnrollSignedIn } from './on-enrollment.js';
 import { onPinCancel, onPinForgot, onPinRefused, onPinResult } from './on-pin.js';
@@ -44,6 +45,8 @@ const HANDLERS: { [T in EngineEvent['type']]: Handler<T> } = {
   'enroll-signed-in': onEnrollSignedIn,
   'enroll-completed': onEnrollCompleted,
   'enroll-cancel': onEnrollCancel,
+  // temporary staff outside their sponsorship
+  'admission-refused': onAdmissionRefused,
   // step-up
   'step-up-request': onStepUpRequest,
   'step-up-prove': onStepUpProve,

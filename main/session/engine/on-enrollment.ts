@@ -47,7 +47,8 @@ export function onEnrollCompleted(decision: DecisionBuilder, completed: EngineEv
   if (outcome.ok) {
     const method =
       pending.purpose === 'enroll' ? 'enrollment (full sign-in and new PIN)' : 'PIN reset (full sign-in and new PIN)';
-    grantAccess(decision, pending.user, pending.target, method, pending.badgeHash, true);
+    const user = outcome.temporaryUntil ? { ...pending.user, temporaryUntil: outcome.temporaryUntil } : pending.user;
+    grantAccess(decision, user, pending.target, method, pending.badgeHash, true);
     return;
   }
   if (outcome.retry) {

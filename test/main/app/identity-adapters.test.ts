@@ -54,6 +54,11 @@ describe('identityEnrollment: two-phase enrollment as outcomes', () => {
     completeEnrollment: async (_id: string, pin: string) => {
       if (pin === '1111') throw new IdentityError('pin-rejected', 'That PIN is too easy to guess.');
       if (pin === '9999') throw new Error('EACCES: identity store');
+      if (pin === '2468')
+        return {
+          ...user,
+          temporary: { sponsorUserId: 'u-c', sponsorName: 'C', expiresAt: '2026-01-08T08:00:00.000Z' },
+        };
       return user;
     },
     completePinReset: async () => {},
@@ -61,6 +66,14 @@ describe('identityEnrollment: two-phase enrollment as outcomes', () => {
   };
   const enrollment = identityEnrollment(service, silentLog);
   const live = new AbortController().signal;
+
+  it('reports when a sponsored (temporary) enrollment ends, and nothing for a permanent one', async () => {
+    expect(await enrollment.complete({ pendingId: 'p1', purpose: 'enroll', pin: '2468' })).toEqual({
+      ok: true,
+      temporaryUntil: '2026-01-08T08:00:00.000Z',
+    });
+    expect(await enrollment.complete({ pendingId: 'p1', purpose: 'enroll', pin: '4826' })).toEqual({ ok: true });
+  });
 
   it('shares the identity layer deadline and reports who signed in, without extra fields', async () => {
     expect(enrollment.ttlMs).toBe(90_000);

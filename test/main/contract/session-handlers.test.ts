@@ -74,10 +74,16 @@ const forwarded: { [C in InvokeChannel]?: [InvokeRequest<C>, SessionInput] } = {
 };
 
 describe('sessionHandlers: what each channel does in a running workstation', () => {
-  it('has a handler for every channel of the contract but the review and break-glass ones, and nothing else', () => {
+  it('has a handler for every channel of the contract but the review, break-glass and temporary ones, and nothing else', () => {
     expect(Object.keys(rig().handlers).sort()).toEqual(
       Object.keys(invokeChannels)
-        .filter((c) => !c.startsWith('review:') && !c.startsWith('breakglass:') && !c.startsWith('jit:'))
+        .filter(
+          (channel) =>
+            !channel.startsWith('review:') &&
+            !channel.startsWith('breakglass:') &&
+            !channel.startsWith('jit:') &&
+            !channel.startsWith('temporary:'),
+        )
         .sort(),
     );
   });

@@ -56,7 +56,9 @@ describe('chart access rules on the demo data', () => {
     expect(PROVIDER_USERS.filter((u) => mayBreakGlass(u.roles)).map((u) => u.username)).toEqual([
       'ana.nurse',
       'ben.er',
+      'chris.charge',
       'eve.nurse',
+      'sam.locum',
     ]);
   });
 });

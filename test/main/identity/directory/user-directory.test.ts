@@ -57,4 +57,27 @@ describe('UserDirectory', () => {
     await store.write(`badge/${hash('b2')}`, Buffer.from(JSON.stringify({ v: 1, userId: 'u-ana' })));
     expect(await directory.resolveBadge(hash('b2'))).toBeUndefined();
   });
+
+  it('keeps a sponsorship with the enrollment, reports its end at a tap, and lists sponsored accounts', async () => {
+    const directory = new UserDirectory(new MemoryKeyValueStore(), () => new Date('2026-01-01T08:00:00Z'));
+    const temporary = {
+      sponsorUserId: 'u-charge',
+      sponsorName: 'Chris',
+      expiresAt: '2026-01-08T08:00:00.000Z',
+      shift: { start: '07:00', end: '19:30' },
+    };
+    await directory.bind(hash('b1'), { ...ben, roles: ['locum'] }, temporary);
+    await directory.bind(hash('b2'), ana);
+    expect(await directory.resolveBadge(hash('b1'))).toEqual({
+      userId: 'u-ben',
+      displayName: 'Ben',
+      roles: ['locum'],
+      temporaryUntil: '2026-01-08T08:00:00.000Z',
+    });
+    expect((await directory.temporaryAccounts()).map((a) => [a.userId, a.temporary])).toEqual([['u-ben', temporary]]);
+    // A re-enrollment without a sponsorship is permanent: the previous one does not carry over.
+    await directory.bind(hash('b3'), ben);
+    expect((await directory.account('u-ben'))?.temporary).toBeUndefined();
+    expect(await directory.temporaryAccounts()).toEqual([]);
+  });
 });
