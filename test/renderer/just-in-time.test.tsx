@@ -67,6 +67,7 @@ function jitApi(state: JustInTimeState, language: 'en' | 'es' = 'en') {
     invoke: async (channel, req) => {
       if (channel === 'session:get-view') return active as never;
       if (channel === 'jit:get-state') return state as never;
+      if (channel === 'temporary:get-sponsor') return null as never;
       if (channel === 'breakglass:get-state') return { offered: false } as never;
       if (channel === 'readers:get-status') return { readers: [] } as never;
       if (channel === 'preferences:get') return preferences as never;

@@ -50,6 +50,7 @@ function sponsorApi(first: SponsorState, language: 'en' | 'es' = 'en') {
     invoke: async (channel, request) => {
       if (channel === 'session:get-view') return view as never;
       if (channel === 'temporary:get-sponsor') return first as never;
+      if (channel === 'jit:get-state') return { offered: false } as never;
       if (channel === 'readers:get-status') return { readers: [] } as never;
       if (channel === 'preferences:get') return preferences as never;
       if (channel === 'breakglass:get-state') return { offered: false } as never;
