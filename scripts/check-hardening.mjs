@@ -36,6 +36,15 @@ if (!existsSync(path.join(out, 'main', 'index.js')) || !existsSync(path.join(out
   );
   process.exit(1);
 }
+// Electronegativity skips a file it cannot parse without saying so, and then reports only the global checks it
+// could not satisfy: a bundle that does not even load must fail here first, by name.
+for (const entry of ['main/index.js', 'preload/index.cjs', 'demo/cli.mjs']) {
+  const check = spawnSync(process.execPath, ['--check', path.join(out, entry)], { encoding: 'utf8' });
+  if (check.status !== 0) {
+    process.stderr.write(`check:hardening: out/${entry} does not load: ${check.stderr}\n`);
+    process.exit(1);
+  }
+}
 const electronVersion = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).devDependencies.electron;
 const reportDir = path.join(root, 'test-results');
 mkdirSync(reportDir, { recursive: true });

@@ -25,8 +25,6 @@ export interface AlertMailer {
   close(): void;
 }
 
-const require = createRequire(import.meta.url);
-
 /**
  * nodemailer to the relay: STARTTLS required (`starttls`), TLS from the start (`tls`), or plain to this machine.
  * nodemailer is loaded at the first mail, not at start-up: most workstations never send one, and the lock screen
@@ -42,7 +40,8 @@ export function smtpMailer(relay: SmtpRelayOptions): AlertMailer {
 
 function createTransporter(relay: SmtpRelayOptions): Transporter {
   const { host, port, security, auth, ca, cert, key, timeoutMs } = relay;
-  const nodemailer = require('nodemailer') as typeof Nodemailer;
+  // Not a module-level `require`: bundles that add their own (electron-vite's ESM shim) would declare it twice.
+  const nodemailer = createRequire(import.meta.url)('nodemailer') as typeof Nodemailer;
   return nodemailer.createTransport({
     host,
     port,
