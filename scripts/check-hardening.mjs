@@ -2,7 +2,7 @@
 // `npm run check:hardening`: Electronegativity over the built app (out/) (docs/design.md#hardening). Fails on
 // any finding that is not listed below with the reason it was reviewed and accepted.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -38,7 +38,8 @@ if (!existsSync(path.join(out, 'main', 'index.js')) || !existsSync(path.join(out
 }
 // Electronegativity skips a file it cannot parse without saying so, and then reports only the global checks it
 // could not satisfy: a bundle that does not even load must fail here first, by name.
-for (const entry of ['main/index.js', 'preload/index.cjs', 'demo/cli.mjs']) {
+const demoChunks = readdirSync(path.join(out, 'demo')).filter((f) => f.endsWith('.mjs'));
+for (const entry of ['main/index.js', 'preload/index.cjs', ...demoChunks.map((f) => `demo/${f}`)]) {
   const check = spawnSync(process.execPath, ['--check', path.join(out, entry)], { encoding: 'utf8' });
   if (check.status !== 0) {
     process.stderr.write(`check:hardening: out/${entry} does not load: ${check.stderr}\n`);
