@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { justInTimeReviewEntrySchema } from './just-in-time-review.js';
+import { temporaryStaffReviewEntrySchema } from './temporary-staff-review.js';
 
 /**
  * The privacy officer's review queue as the renderer sees it (docs/break-glass-review.md#review-queue), and
@@ -63,6 +64,8 @@ export const reviewQueueSchema = z.object({
   episodes: z.array(reviewEpisodeSchema),
   /** Just-in-time requests and grants of the same window, newest first (common/just-in-time-review.ts). */
   justInTime: z.array(justInTimeReviewEntrySchema).optional(),
+  /** Sponsored temporary enrollments of the window (main/review/temporary-staff-queue.ts). */
+  temporaryStaff: z.array(temporaryStaffReviewEntrySchema).optional(),
 });
 export type ReviewQueue = z.infer<typeof reviewQueueSchema>;
 

@@ -5,6 +5,7 @@ import type { ChartOpen, ReviewDecisionRequest, ReviewEpisode, ReviewQueue } fro
 import type { AuditActor, AuditEvent } from '../audit/audit-event.js';
 import type { JournalReceipt } from '../audit/journal/audit-journal.js';
 import { queueJustInTime } from './just-in-time-queue.js';
+import { queueTemporaryStaff } from './temporary-staff-queue.js';
 import { FREQUENCY_WINDOW_DAYS, queueEpisodes, type QueuedEpisode } from './review-queue.js';
 import type { ReviewSource } from './review-source.js';
 
@@ -41,7 +42,12 @@ export class ReviewService {
     const { records } = await this.options.source.search(new Date(since.getTime() - FREQUENCY_WINDOW_DAYS * DAY_MS));
     const queued = queueEpisodes(records, { since, now });
     const episodes = await Promise.all(queued.map((episode) => this.withCharts(episode, token)));
-    return { since: since.toISOString(), episodes, justInTime: queueJustInTime(records, { since }) };
+    return {
+      since: since.toISOString(),
+      episodes,
+      justInTime: queueJustInTime(records, { since }),
+      temporaryStaff: queueTemporaryStaff(records, { since }),
+    };
   }
 
   async decide(request: ReviewDecisionRequest, reviewer: AuditActor): Promise<DecisionOutcome> {

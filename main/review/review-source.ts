@@ -4,11 +4,12 @@ import { CARESHELL_EVENT_SYSTEM } from '../audit/catalogue/event-catalogue.js';
 import { toFhirAuditEvent } from '../audit/catalogue/fhir-audit-event.js';
 import type { FhirRest } from './fhir-rest.js';
 import { JUST_IN_TIME_REVIEW_TYPES } from './just-in-time-queue.js';
+import { TEMPORARY_STAFF_REVIEW_TYPES } from './temporary-staff-queue.js';
 import { recordFromFhir, type ReviewRecord } from './review-record.js';
 
 /** Where the review reads episodes and writes decisions: every workstation's break-glass events in one place. */
 export interface ReviewSource {
-  /** Every break-glass record (start, stop, review) and just-in-time record recorded at or after `since`. */
+  /** Every break-glass record (start, stop, review), just-in-time and temporary staff record at or after `since`. */
   search(since: Date): Promise<{ records: ReviewRecord[]; unreadable: string[] }>;
   /** Stores one record under its own id (a resend updates it). */
   put(record: { id: string; seq: number; event: AuditEvent }): Promise<void>;
@@ -20,8 +21,14 @@ const bundleSchema = z.object({
   link: z.array(z.object({ relation: z.string(), url: z.string() })).default([]),
 });
 
-/** Break-glass's records, and just-in-time's, listed beside them (main/review/just-in-time-queue.ts). */
-const BREAK_GLASS_TYPES = ['breakglass.start', 'breakglass.stop', 'breakglass.review', ...JUST_IN_TIME_REVIEW_TYPES];
+/** Break-glass's records, and just-in-time's and temporary staff's, listed beside them (main/review/*-queue.ts). */
+const BREAK_GLASS_TYPES = [
+  'breakglass.start',
+  'breakglass.stop',
+  'breakglass.review',
+  ...JUST_IN_TIME_REVIEW_TYPES,
+  ...TEMPORARY_STAFF_REVIEW_TYPES,
+];
 /** A guard against a server whose next links never end. */
 const MAX_PAGES = 100;
 

@@ -127,6 +127,21 @@ describe.skipIf(missing)('temporary (locum) staff in the browser', () => {
     expect(of('enrollment.unenrolled')).toEqual([
       expect.objectContaining({ details: expect.objectContaining({ subjectUserId: locum.id }) }),
     ]);
+
+    // The privacy officer's review lists the sponsorship from the review source every workstation forwards to.
+    await expect
+      .poll(() => demo.reviewSource.resources().filter((r) => JSON.stringify(r).includes('temporary.expire')).length, {
+        timeout: 15_000,
+      })
+      .toBeGreaterThan(0);
+    await tap(demo.user('privacy-officer').badgeId);
+    await page.getByTestId('open-review').click();
+    const entry = page.getByTestId('review-temporary-entry');
+    await entry.waitFor();
+    const listed = await entry.textContent();
+    expect(listed).toContain(locum.displayName);
+    expect(listed).toContain(charge.displayName);
+    expect(listed).toContain('(sponsorship expired)');
   });
 
   it('a cancelled sponsorship saves nothing: the badge is still unknown', async () => {

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { ReviewQueue, ReviewQueueResult } from '../../../common/break-glass-review';
 import type { CareShellApi } from '../../../preload/contract';
 import { JustInTimeReviewList } from './JustInTimeReviewList';
+import { TemporaryStaffReviewList } from './TemporaryStaffReviewList';
 import { ReviewEpisodeCard } from './ReviewEpisodeCard';
 import './review.css';
 
@@ -71,6 +72,7 @@ export function ReviewQueuePanel({ api, onClose }: { api: CareShellApi; onClose:
         />
       ))}
       {queue?.justInTime && <JustInTimeReviewList entries={queue.justInTime} />}
+      {queue?.temporaryStaff && <TemporaryStaffReviewList entries={queue.temporaryStaff} />}
     </section>
   );
 }

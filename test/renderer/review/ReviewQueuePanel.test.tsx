@@ -3,6 +3,7 @@ import { act, cleanup, fireEvent, render, screen } from '@testing-library/react'
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ReviewEpisode } from '../../../common/break-glass-review';
 import type { JustInTimeReviewEntry } from '../../../common/just-in-time-review';
+import type { TemporaryStaffReviewEntry } from '../../../common/temporary-staff-review';
 import { createCareShellApi, type ContractTransport, type SessionView } from '../../../preload/contract';
 import { Workstation } from '../../../renderer/components/Workstation';
 
@@ -51,6 +52,17 @@ const jitEntry: JustInTimeReviewEntry = {
   endedBy: 'expiry',
 };
 
+const temporaryEntry: TemporaryStaffReviewEntry = {
+  person: { userId: 'u-locum-sam', displayName: 'Dr Sam Rivera' },
+  sponsor: { userId: 'u-charge-chris', displayName: 'Chris Hall' },
+  workstation: 'DEMO-WS-01',
+  enrolledAt: '2026-12-01T07:10:00.000Z',
+  expiresAt: '2026-12-04T07:10:00.000Z',
+  shift: '07:00-19:30',
+  endedAt: '2026-12-04T07:10:00.000Z',
+  endedWhy: 'end date reached',
+};
+
 function rig(roles: string[]) {
   const decisions: unknown[] = [];
   let decided = false;
@@ -70,7 +82,12 @@ function rig(roles: string[]) {
           : episode;
         return {
           ok: true,
-          queue: { since: '2026-11-06T00:00:00.000Z', episodes: [shown], justInTime: [jitEntry] },
+          queue: {
+            since: '2026-11-06T00:00:00.000Z',
+            episodes: [shown],
+            justInTime: [jitEntry],
+            temporaryStaff: [temporaryEntry],
+          },
         } as never;
       }
       if (channel === 'review:decide') {
@@ -132,6 +149,13 @@ describe('the break-glass review screen', () => {
     expect(jit.textContent).toContain('approved by u-er-ben');
     expect(jit.textContent).toContain('turned away: u-billing-cara (approver-role)');
     expect(jit.textContent).toContain('(expiry)');
+
+    // And sponsored temporary enrollments: who, on whose word, until when, and why it ended.
+    const temporary = screen.getByTestId('review-temporary-entry');
+    expect(temporary.textContent).toContain('Dr Sam Rivera');
+    expect(temporary.textContent).toContain('Chris Hall');
+    expect(temporary.textContent).toContain('(shift 07:00-19:30)');
+    expect(temporary.textContent).toContain('(end date reached)');
 
     fireEvent.click(screen.getByTestId('close-review'));
     expect(screen.getByTestId('ehr-pane')).toBeTruthy();
