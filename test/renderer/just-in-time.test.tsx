@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { App } from '../../renderer/App';
 import {
@@ -205,7 +205,10 @@ describe('just-in-time access in the renderer', () => {
       'es',
     );
     render(<App api={fake.api} />);
-    expect((await screen.findByTestId('jit-tap-badge')).textContent).toBe('Aprobador: acerque su tarjeta al lector.');
+    // The workstation's language arrives with its preferences, after the first render (in English).
+    await waitFor(() =>
+      expect(screen.getByTestId('jit-tap-badge').textContent).toBe('Aprobador: acerque su tarjeta al lector.'),
+    );
     expect(screen.getByTestId('jit-banner').textContent).toContain('Acceso temporal: Urgencias');
     expect(screen.getByTestId('jit-approved-by').textContent).toBe('aprobado por la política');
     expect(screen.getByTestId('jit-request').textContent).toBe('Solicitar acceso');
