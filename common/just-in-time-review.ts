@@ -15,8 +15,13 @@ export const justInTimeReviewEntrySchema = z.object({
   purposeText: z.string(),
   requestedAt: z.string(),
   durationMinutes: z.number(),
-  /** granted: a grant started; refused: an approver said no; failed: the EHR refused; pending: nothing decided. */
-  outcome: z.enum(['granted', 'refused', 'failed', 'pending']),
+  /**
+   * granted: a grant started; refused: an approver said no; failed: the EHR refused; withdrawn: closed before a
+   * decision (cancelled, or the session locked or ended); pending: nothing decided yet.
+   */
+  outcome: z.enum(['granted', 'refused', 'failed', 'withdrawn', 'pending']),
+  /** Why it was withdrawn, in the workstation's words. */
+  withdrawnWhy: z.string().optional(),
   approval: z.enum(['approver', 'auto']).optional(),
   /** Who approved, or who refused (their name when the record has it). */
   approver: z.string().optional(),

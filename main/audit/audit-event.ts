@@ -35,6 +35,7 @@ export const AUDIT_EVENT_TYPES = [
   'jit.refuse',
   'jit.start',
   'jit.end',
+  'jit.cancel',
   'temporary.enroll',
   'temporary.expire',
   'temporary.refuse',

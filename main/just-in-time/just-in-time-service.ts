@@ -386,6 +386,21 @@ export function createJustInTime(deps: JustInTimeDeps): JustInTime {
   /** Who asked, named as the audit trail and the review show them. */
   const requesterOf = (d: Dialog) => ({ userId: d.userId, ...(d.displayName ? { displayName: d.displayName } : {}) });
 
+  /**
+   * A request closed before anyone decided it (the requester cancelled, or the session locked or ended) is
+   * journaled as withdrawn, so the review never shows it as waiting for a decision that cannot come.
+   */
+  function withdraw(d: Dialog, why: string): void {
+    if (!d.request || d.step === 'refused') return;
+    void append({
+      type: 'jit.cancel',
+      outcome: 'success',
+      actor: requesterOf(d),
+      reason: why,
+      details: { requestId: d.request.id },
+    });
+  }
+
   /** The dialog of the session on screen, if one is open. */
   const current = () => (dialog && dialog.sessionId === shown?.sessionId ? dialog : undefined);
 
@@ -403,7 +418,15 @@ export function createJustInTime(deps: JustInTimeDeps): JustInTime {
         shown = undefined;
       }
       // A request names a patient or a unit: it never stays open behind a lock, and an approval never outlives it.
-      if (event.kind !== 'shown' && dialog?.sessionId === event.sessionId && !dialog.busy) dialog = undefined;
+      if (event.kind !== 'shown' && dialog?.sessionId === event.sessionId && !dialog.busy) {
+        withdraw(
+          dialog,
+          event.kind === 'terminated'
+            ? 'the session ended before a decision'
+            : 'the session was locked or another clinician took the workstation',
+        );
+        dialog = undefined;
+      }
       if (event.kind === 'terminated') {
         ended.add(event.sessionId);
         void end(event.sessionId, event.signedOut ? 'sign-out' : event.revoked ? 'revoked' : 'session-end', false);
@@ -558,6 +581,7 @@ export function createJustInTime(deps: JustInTimeDeps): JustInTime {
     },
     cancel() {
       if (dialog?.busy) return { ok: false, message: 'The request is already on its way.' };
+      if (dialog) withdraw(dialog, 'withdrawn by the requester');
       dialog = undefined;
       publish();
       return { ok: true };

@@ -3,7 +3,14 @@ import type { AuditEvent } from '../audit/audit-event.js';
 import type { ReviewRecord } from './review-record.js';
 
 /** The just-in-time event types the review reads (main/just-in-time/just-in-time-service.ts writes them). */
-export const JUST_IN_TIME_REVIEW_TYPES = ['jit.request', 'jit.approve', 'jit.refuse', 'jit.start', 'jit.end'] as const;
+export const JUST_IN_TIME_REVIEW_TYPES = [
+  'jit.request',
+  'jit.approve',
+  'jit.refuse',
+  'jit.start',
+  'jit.end',
+  'jit.cancel',
+] as const;
 
 /** A person as the review names them: by name when the record has it. */
 const who = (event: AuditEvent, fallback = ''): string => event.actor?.displayName ?? event.actor?.userId ?? fallback;
@@ -76,6 +83,11 @@ export function queueJustInTime(records: readonly ReviewRecord[], options: { sin
       if (grantId) entry.grantId = grantId;
       if (expiresAt) entry.expiresAt = expiresAt;
       entry.startedAt = event.at;
+    } else if (event.type === 'jit.cancel') {
+      if (entry.outcome === 'pending') {
+        entry.outcome = 'withdrawn';
+        if (event.reason) entry.withdrawnWhy = event.reason;
+      }
     } else if (event.type === 'jit.end') {
       entry.endedAt = text(event, 'endedAt') ?? event.at;
       const endedBy = text(event, 'endedBy');

@@ -94,6 +94,7 @@ export const AUDIT_CATALOGUE: { readonly [T in AuditEventType]: CatalogueEntry }
   'jit.refuse': alert(undefined, 'Just-in-time access refused'),
   'jit.start': alert(USER_SECURITY_ATTRIBUTES_CHANGED, 'Just-in-time access started', 'C'),
   'jit.end': alert(USER_SECURITY_ATTRIBUTES_CHANGED, 'Just-in-time access ended', 'D'),
+  'jit.cancel': alert(undefined, 'Just-in-time request withdrawn before a decision'),
   // Temporary staff (docs/temporary-access.md): a sponsored, time-boxed enrollment is a change of the person's
   // security attributes; its expiry deletes it; a refusal at the door or of a sponsor is a failed authentication.
   'temporary.enroll': alert(USER_SECURITY_ATTRIBUTES_CHANGED, 'Temporary staff enrolled by a sponsor', 'C'),

@@ -49,7 +49,9 @@ export function JustInTimeReviewList({ entries }: { entries: readonly JustInTime
                       ? `refused by ${e.approver ?? 'unknown'}: ${e.refusalReason ?? ''}`
                       : e.outcome === 'failed'
                         ? 'refused by the EHR'
-                        : 'not decided'}
+                        : e.outcome === 'withdrawn'
+                          ? `withdrawn: ${e.withdrawnWhy ?? ''}`
+                          : 'not decided'}
                   {e.rejectedApprovers.length > 0 && (
                     <>
                       <br />

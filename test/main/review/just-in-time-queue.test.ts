@@ -61,6 +61,26 @@ describe('queueJustInTime', () => {
     expect(Date.parse(approved!.endedAt!) - Date.parse(approved!.startedAt!)).toBe(30 * 60_000);
   });
 
+  it('shows a request closed before anyone decided as withdrawn, with why, never as waiting', async () => {
+    const rig = jitRig();
+    await rig.lifecycle('shown', 's1', 'u-ana');
+    await rig.justInTime.open();
+    await rig.justInTime.submit(ROLE_FORM);
+    rig.justInTime.cancel();
+    await rig.advance(60_000);
+    await rig.justInTime.open();
+    await rig.justInTime.submit(ROLE_FORM);
+    await rig.lifecycle('hidden', 's1', 'u-ana');
+    await rig.settle();
+    const records = rig.audit.events.map((event, i) => ({ id: `e-${i}`, event }));
+    const entries = queueJustInTime(records, { since: new Date('2025-01-01T00:00:00Z') });
+    expect(entries.map((e) => [e.outcome, e.withdrawnWhy])).toEqual([
+      ['withdrawn', 'the session was locked or another clinician took the workstation'],
+      ['withdrawn', 'withdrawn by the requester'],
+    ]);
+    expect(rig.audit.events.filter((e) => e.type === 'jit.cancel')).toHaveLength(2);
+  });
+
   it('lists only requests made since the window start', async () => {
     const records = await journaled();
     expect(queueJustInTime(records, { since: new Date('2030-01-01T00:00:00Z') })).toEqual([]);

@@ -85,7 +85,16 @@ function rig(roles: string[]) {
           queue: {
             since: '2026-11-06T00:00:00.000Z',
             episodes: [shown],
-            justInTime: [jitEntry],
+            justInTime: [
+              jitEntry,
+              {
+                ...jitEntry,
+                requestId: 'jit-r2',
+                outcome: 'withdrawn',
+                withdrawnWhy: 'withdrawn by the requester',
+                rejectedApprovers: [],
+              },
+            ],
             temporaryStaff: [temporaryEntry],
           },
         } as never;
@@ -142,13 +151,14 @@ describe('the break-glass review screen', () => {
     expect(screen.getByTestId('review-status').textContent).toBe('Recorded: justified.');
 
     // Just-in-time requests are listed beside the episodes.
-    const jit = screen.getByTestId('review-jit-entry');
-    expect(jit.textContent).toContain('Ana Lopez, RN');
-    expect(jit.textContent).toContain('role: charge-nurse (30 min)');
-    expect(jit.textContent).toContain('covering-unit: Charge nurse off sick');
-    expect(jit.textContent).toContain('approved by u-er-ben');
-    expect(jit.textContent).toContain('turned away: u-billing-cara (approver-role)');
-    expect(jit.textContent).toContain('(expiry)');
+    const [jit, withdrawn] = screen.getAllByTestId('review-jit-entry');
+    expect(jit!.textContent).toContain('Ana Lopez, RN');
+    expect(jit!.textContent).toContain('role: charge-nurse (30 min)');
+    expect(jit!.textContent).toContain('covering-unit: Charge nurse off sick');
+    expect(jit!.textContent).toContain('approved by u-er-ben');
+    expect(jit!.textContent).toContain('turned away: u-billing-cara (approver-role)');
+    expect(jit!.textContent).toContain('(expiry)');
+    expect(withdrawn!.textContent).toContain('withdrawn: withdrawn by the requester');
 
     // And sponsored temporary enrollments: who, on whose word, until when, and why it ended.
     const temporary = screen.getByTestId('review-temporary-entry');
