@@ -147,6 +147,8 @@ describe.skipIf(missing)('just-in-time access in the browser, on the demo EHR', 
     await open();
     await signIn('nurse');
     await request('role', 'charge-nurse');
+    // Tapped only once the request waits for its approver: sooner, the tap would be a sign-in.
+    await page.getByTestId('jit-tap-badge').waitFor();
     const physician = demo.user('er-physician');
     await demo.tapAfterDebounce(physician.badgeId);
     await page.getByTestId('jit-approver-pin').fill(physician.pin);
