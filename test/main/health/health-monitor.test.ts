@@ -14,6 +14,9 @@ import { startHealthMonitor, STATUS_REFRESH_MS, type HealthReading } from '../..
 import { workstationStatusSchema, type WorkstationStatus } from '../../../main/health/workstation-status.js';
 import { journalFixture } from '../audit/support/journal-fixture.js';
 
+/** Waits are generous: the status file is written from timers and file I/O, slow when the test tiers share the CPUs. */
+const WAIT = { timeout: 10_000 };
+
 function policyWith(health?: Record<string, unknown>): ResolvedPolicy {
   const resolved = resolveCareShellPolicy(careShellPolicySchema.parse({ version: 1, ...(health ? { health } : {}) }));
   if (!resolved.ok) throw new Error('test policy is invalid');
@@ -128,7 +131,7 @@ describe('the status file', () => {
     readerState = 'missing';
     forwarder = { ...forwarder, deliveredSeq: 2, journalSeq: 2 };
     f.clock.advance(STATUS_REFRESH_MS);
-    await vi.waitFor(async () => expect((await status()).readers[0]!.state).toBe('missing'));
+    await vi.waitFor(async () => expect((await status()).readers[0]!.state).toBe('missing'), WAIT);
     const second = await status();
     expect(second.audit.destinations[0]).toMatchObject({ backlog: 0, lastDeliveryAt: second.writtenAt });
     await health.stop();
@@ -143,7 +146,7 @@ describe('the status file', () => {
     await health.changed();
     expect((await status()).writtenAt).toBe(first.writtenAt);
     f.clock.advance(STATUS_REFRESH_MS);
-    await vi.waitFor(async () => expect((await status()).writtenAt).not.toBe(first.writtenAt));
+    await vi.waitFor(async () => expect((await status()).writtenAt).not.toBe(first.writtenAt), WAIT);
     await health.stop();
   });
 
@@ -174,8 +177,9 @@ describe('the heartbeat', () => {
     expect((await readEvents(f.directory, undefined, { maxEvents: 10 })).events).toEqual([]);
 
     f.clock.advance(60_000);
-    await vi.waitFor(async () =>
-      expect([warnings, (await status()).heartbeat.lastAt]).toEqual([[], expect.any(String)]),
+    await vi.waitFor(
+      async () => expect([warnings, (await status()).heartbeat.lastAt]).toEqual([[], expect.any(String)]),
+      WAIT,
     );
     const { events } = await readEvents(f.directory, undefined, { maxEvents: 10 });
     expect(events.map((e) => e.event.type)).toEqual(['workstation.heartbeat']);
@@ -206,8 +210,9 @@ describe('the heartbeat', () => {
     reading = running();
     readerState = 'missing';
     f.clock.advance(15 * 60_000);
-    await vi.waitFor(async () =>
-      expect([warnings, (await status()).heartbeat.lastAt]).toEqual([[], expect.any(String)]),
+    await vi.waitFor(
+      async () => expect([warnings, (await status()).heartbeat.lastAt]).toEqual([[], expect.any(String)]),
+      WAIT,
     );
     const { events } = await readEvents(f.directory, undefined, { maxEvents: 10 });
     expect(events.map((e) => [e.event.type, e.event.outcome])).toEqual([['workstation.heartbeat', 'failure']]);
@@ -230,7 +235,7 @@ describe('the heartbeat', () => {
     await listed.changed();
     expect((await status()).revocationList).toEqual({ ...list, problem });
     f.clock.advance(15 * 60_000);
-    await vi.waitFor(async () => expect((await status()).heartbeat.lastAt).toEqual(expect.any(String)));
+    await vi.waitFor(async () => expect((await status()).heartbeat.lastAt).toEqual(expect.any(String)), WAIT);
     const { events } = await readEvents(f.directory, undefined, { maxEvents: 10 });
     expect(events.map((e) => [e.event.type, e.event.outcome])).toEqual([['workstation.heartbeat', 'failure']]);
     expect(events[0]!.event.details).toMatchObject({
@@ -250,7 +255,10 @@ describe('the heartbeat', () => {
     f.clock.advance(2 * 60_000);
     expect((await readEvents(f.directory, undefined, { maxEvents: 10 })).events).toEqual([]);
     f.clock.advance(60_000);
-    await vi.waitFor(async () => expect((await status()).heartbeat.lastAt).toBe(f.clock.wallTime().toISOString()));
+    await vi.waitFor(
+      async () => expect((await status()).heartbeat.lastAt).toBe(f.clock.wallTime().toISOString()),
+      WAIT,
+    );
     await health.stop();
   });
 });

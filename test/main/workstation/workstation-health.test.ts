@@ -9,6 +9,9 @@ afterEach(async () => {
   for (const cleanUp of cleanUps.splice(0).reverse()) await cleanUp();
 });
 
+/** Waits are generous: the status file is written from timers and file I/O, slow when the test tiers share the CPUs. */
+const WAIT = { timeout: 10_000 };
+
 async function statusOf(host: FakeHost) {
   return workstationStatusSchema.parse(JSON.parse(await readFile(statusFilePath(host.dataDir), 'utf8')));
 }
@@ -20,12 +23,12 @@ describe('runWorkstation keeps the status file IT reads', () => {
     const run = runWorkstation(host, { watchPolicy: host.watchPolicy });
     cleanUps.push(() => run.stop());
     await run.ready;
-    await vi.waitFor(async () => expect((await statusOf(host)).state).toBe('locked'));
+    await vi.waitFor(async () => expect((await statusOf(host)).state).toBe('locked'), WAIT);
     expect((await statusOf(host)).problem).toMatchObject({ kind: 'not-configured' });
 
     await host.writePolicy(goodPolicy({ health: { heartbeatMinutes: 5 } }));
     host.policyChanged();
-    await vi.waitFor(async () => expect((await statusOf(host)).state).toBe('running'));
+    await vi.waitFor(async () => expect((await statusOf(host)).state).toBe('running'), WAIT);
     expect(await statusOf(host)).toMatchObject({
       workstation: host.workstation,
       policy: { source: host.policySource.describe(), formatVersion: 1 },
@@ -34,7 +37,10 @@ describe('runWorkstation keeps the status file IT reads', () => {
     });
 
     host.clock.advance(5 * 60_000);
-    await vi.waitFor(async () => expect((await host.journal()).map((e) => e.type)).toContain('workstation.heartbeat'));
+    await vi.waitFor(
+      async () => expect((await host.journal()).map((e) => e.type)).toContain('workstation.heartbeat'),
+      WAIT,
+    );
 
     await run.stop();
     expect((await statusOf(host)).state).toBe('stopped');
