@@ -46,10 +46,27 @@ export interface BindResult {
  * between the two writes never resolves a badge to the wrong person.
  */
 export class UserDirectory {
+  /** Each account's last write in flight: writes of one account run one after another (serial()). */
+  private readonly writing = new Map<string, Promise<unknown>>();
+
   constructor(
     private readonly store: KeyValueStore,
     private readonly now: () => Date,
   ) {}
+
+  /**
+   * Runs one read-modify-write of an account after the previous one ended: a profile update that read the account
+   * just before an unenrollment deleted it would otherwise write the erased account back.
+   */
+  private serial<T>(userId: string, work: () => Promise<T>): Promise<T> {
+    const run = (this.writing.get(userId) ?? Promise.resolve()).then(work, work);
+    const settled = run.catch(() => undefined);
+    this.writing.set(userId, settled);
+    void settled.then(() => {
+      if (this.writing.get(userId) === settled) this.writing.delete(userId);
+    });
+    return run;
+  }
 
   async resolveBadge(badgeHash: string): Promise<DirectoryUser | undefined> {
     const account = await this.accountOfBadge(badgeHash);
@@ -85,6 +102,14 @@ export class UserDirectory {
     profile: { userId: string; displayName: string; username?: string; roles: string[] },
     temporary?: TemporaryGrant,
   ): Promise<BindResult> {
+    return this.serial(profile.userId, () => this.bindNow(badgeHash, profile, temporary));
+  }
+
+  private async bindNow(
+    badgeHash: string,
+    profile: { userId: string; displayName: string; username?: string; roles: string[] },
+    temporary?: TemporaryGrant,
+  ): Promise<BindResult> {
     const hash = this.checkHash(badgeHash);
     const holder = await this.accountOfBadge(hash);
     if (holder && holder.userId !== profile.userId) {
@@ -114,14 +139,16 @@ export class UserDirectory {
   }
 
   /** Roles and name as of the latest sign-in (roles change at the provider, not here). */
-  async updateProfile(userId: string, profile: { displayName: string; roles: string[] }): Promise<void> {
-    const account = await this.account(userId);
-    if (!account) return;
-    await writeRecord(this.store, this.accountKey(userId), {
-      ...account,
-      displayName: profile.displayName,
-      roles: [...profile.roles],
-      updatedAt: this.now().toISOString(),
+  updateProfile(userId: string, profile: { displayName: string; roles: string[] }): Promise<void> {
+    return this.serial(userId, async () => {
+      const account = await this.account(userId);
+      if (!account) return;
+      await writeRecord(this.store, this.accountKey(userId), {
+        ...account,
+        displayName: profile.displayName,
+        roles: [...profile.roles],
+        updatedAt: this.now().toISOString(),
+      });
     });
   }
 
@@ -135,12 +162,14 @@ export class UserDirectory {
   }
 
   /** Removes the account and its badge; returns the removed record, if there was one. */
-  async unbind(userId: string): Promise<AccountRecord | undefined> {
-    const account = await this.account(userId);
-    if (!account) return undefined;
-    await this.store.delete(this.accountKey(userId));
-    await this.store.delete(this.badgeKey(account.badgeHash));
-    return account;
+  unbind(userId: string): Promise<AccountRecord | undefined> {
+    return this.serial(userId, async () => {
+      const account = await this.account(userId);
+      if (!account) return undefined;
+      await this.store.delete(this.accountKey(userId));
+      await this.store.delete(this.badgeKey(account.badgeHash));
+      return account;
+    });
   }
 
   private checkHash(badgeHash: string): string {

@@ -80,4 +80,17 @@ describe('UserDirectory', () => {
     expect((await directory.account('u-ben'))?.temporary).toBeUndefined();
     expect(await directory.temporaryAccounts()).toEqual([]);
   });
+
+  it('never writes an unenrolled account back: a profile update racing the unenrollment finds it gone', async () => {
+    // Every order in which the two can start: the update first, or the unenrollment first.
+    for (const updateFirst of [true, false]) {
+      const directory = new UserDirectory(new MemoryKeyValueStore(), () => new Date());
+      await directory.bind(hash('b1'), ana);
+      const update = () => directory.updateProfile('u-ana', { displayName: 'Ana L.', roles: ['nurse'] });
+      const unbind = () => directory.unbind('u-ana');
+      await Promise.all(updateFirst ? [update(), unbind()] : [unbind(), update()]);
+      expect(await directory.account('u-ana')).toBeUndefined();
+      expect(await directory.resolveBadge(hash('b1'))).toBeUndefined();
+    }
+  });
 });
