@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { temporaryGrantSchema, type TemporaryGrant } from '../../temporary-access/temporary-grant.js';
 import { IdentityError } from '../identity-error.js';
 import { readRecord, writeRecord } from '../storage/json-records.js';
+import { KeyedSerial } from '../storage/keyed-serial.js';
 import type { KeyValueStore } from '../storage/key-value-store.js';
 import { userKey } from '../storage/user-key.js';
 
@@ -46,27 +47,16 @@ export interface BindResult {
  * between the two writes never resolves a badge to the wrong person.
  */
 export class UserDirectory {
-  /** Each account's last write in flight: writes of one account run one after another (serial()). */
-  private readonly writing = new Map<string, Promise<unknown>>();
+  /**
+   * Writes of one account run one after another: a profile update that read the account just before an
+   * unenrollment deleted it would otherwise write the erased account back.
+   */
+  private readonly writes = new KeyedSerial();
 
   constructor(
     private readonly store: KeyValueStore,
     private readonly now: () => Date,
   ) {}
-
-  /**
-   * Runs one read-modify-write of an account after the previous one ended: a profile update that read the account
-   * just before an unenrollment deleted it would otherwise write the erased account back.
-   */
-  private serial<T>(userId: string, work: () => Promise<T>): Promise<T> {
-    const run = (this.writing.get(userId) ?? Promise.resolve()).then(work, work);
-    const settled = run.catch(() => undefined);
-    this.writing.set(userId, settled);
-    void settled.then(() => {
-      if (this.writing.get(userId) === settled) this.writing.delete(userId);
-    });
-    return run;
-  }
 
   async resolveBadge(badgeHash: string): Promise<DirectoryUser | undefined> {
     const account = await this.accountOfBadge(badgeHash);
@@ -102,7 +92,7 @@ export class UserDirectory {
     profile: { userId: string; displayName: string; username?: string; roles: string[] },
     temporary?: TemporaryGrant,
   ): Promise<BindResult> {
-    return this.serial(profile.userId, () => this.bindNow(badgeHash, profile, temporary));
+    return this.writes.run(profile.userId, () => this.bindNow(badgeHash, profile, temporary));
   }
 
   private async bindNow(
@@ -140,7 +130,7 @@ export class UserDirectory {
 
   /** Roles and name as of the latest sign-in (roles change at the provider, not here). */
   updateProfile(userId: string, profile: { displayName: string; roles: string[] }): Promise<void> {
-    return this.serial(userId, async () => {
+    return this.writes.run(userId, async () => {
       const account = await this.account(userId);
       if (!account) return;
       await writeRecord(this.store, this.accountKey(userId), {
@@ -163,7 +153,7 @@ export class UserDirectory {
 
   /** Removes the account and its badge; returns the removed record, if there was one. */
   unbind(userId: string): Promise<AccountRecord | undefined> {
-    return this.serial(userId, async () => {
+    return this.writes.run(userId, async () => {
       const account = await this.account(userId);
       if (!account) return undefined;
       await this.store.delete(this.accountKey(userId));

@@ -4,6 +4,7 @@ import type { Clock } from '../../../common/clock.js';
 import type { Random } from '../../../common/random.js';
 import { IdentityError } from '../identity-error.js';
 import { readRecord, writeRecord } from '../storage/json-records.js';
+import { KeyedSerial } from '../storage/keyed-serial.js';
 import type { KeyValueStore } from '../storage/key-value-store.js';
 import { userKey } from '../storage/user-key.js';
 import { PRODUCTION_ARGON2_PARAMETERS, argon2ParametersSchema, type Argon2Parameters } from './argon2-parameters.js';
@@ -77,7 +78,8 @@ export class PinService {
   private readonly argon2: Argon2Parameters;
   /** Monotonic end of each user's current backoff, so wall-clock changes cannot shorten it in-process. */
   private readonly backoffUntilMono = new Map<string, number>();
-  private readonly queues = new Map<string, Promise<unknown>>();
+  /** One operation per user at a time: two quick submissions must not both see "0 failures". */
+  private readonly turns = new KeyedSerial();
 
   constructor(private readonly deps: PinServiceDeps) {
     this.policy = pinPolicySchema.parse(deps.policy ?? DEFAULT_PIN_POLICY);
@@ -86,7 +88,7 @@ export class PinService {
 
   /** Sets or replaces the PIN; throws IdentityError('pin-rejected') with the reason the clinician should see. */
   setPin(userId: string, pin: string): Promise<void> {
-    return this.serial(userId, async () => {
+    return this.turns.run(userId, async () => {
       const problem = pinProblem(pin, this.policy);
       if (problem) throw new IdentityError('pin-rejected', problem);
       const previous = await this.load(userId);
@@ -105,7 +107,7 @@ export class PinService {
   }
 
   removePin(userId: string): Promise<void> {
-    return this.serial(userId, async () => {
+    return this.turns.run(userId, async () => {
       this.backoffUntilMono.delete(userId);
       await this.deps.store.delete(this.key(userId));
     });
@@ -113,7 +115,7 @@ export class PinService {
 
   /** After a full sign-in at the identity provider: the user has proven themselves, forgive the failures. */
   clearLockout(userId: string): Promise<void> {
-    return this.serial(userId, async () => {
+    return this.turns.run(userId, async () => {
       this.backoffUntilMono.delete(userId);
       const record = await this.load(userId);
       if (record) await this.save(userId, { v: 2, phc: record.phc, failures: 0 });
@@ -121,7 +123,7 @@ export class PinService {
   }
 
   verify(userId: string, pin: string): Promise<PinVerifyResult> {
-    return this.serial(userId, async () => {
+    return this.turns.run(userId, async () => {
       const record = await this.load(userId);
       if (!record) {
         throw new IdentityError('pin-not-set', 'No PIN is set for this account: sign in fully to set one.');
@@ -207,18 +209,5 @@ export class PinService {
 
   private save(userId: string, record: PinRecord): Promise<void> {
     return writeRecord(this.deps.store, this.key(userId), record);
-  }
-
-  /** One operation per user at a time: two quick submissions must not both see "0 failures". */
-  private serial<T>(userId: string, operation: () => Promise<T>): Promise<T> {
-    const previous = this.queues.get(userId) ?? Promise.resolve();
-    const next = previous.catch(() => undefined).then(operation);
-    this.queues.set(userId, next);
-    void next
-      .finally(() => {
-        if (this.queues.get(userId) === next) this.queues.delete(userId);
-      })
-      .catch(() => undefined);
-    return next;
   }
 }
