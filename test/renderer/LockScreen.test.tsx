@@ -63,6 +63,8 @@ describe('the lock screen says one current thing, about the person at the screen
     try {
       render(<App api={fake.api} />);
       await screen.findByTestId('pin-pad');
+      // The ticker's interval is set by an effect, which may run after the PIN pad is in the DOM: flush it first.
+      await act(async () => {});
       expect(screen.getByTestId('notice').textContent).toMatch(/Wait 4 seconds before trying again\.$/);
       act(() => vi.advanceTimersByTime(2_500));
       expect(screen.getByTestId('notice').textContent).toMatch(/Wait 2 seconds before trying again\.$/);
