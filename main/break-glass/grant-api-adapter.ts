@@ -1,22 +1,11 @@
 import { z } from 'zod';
-import { messageOf } from '../../common/errors.js';
 import {
   BreakGlassRefused,
   type BreakGlassAdapter,
   type GrantRequest,
   type GrantStatus,
 } from './break-glass-adapter.js';
-
-const grantSchema = z.object({
-  id: z.string().min(1).max(200),
-  status: z.enum(['active', 'expired', 'ended']),
-  expiresAt: z.iso.datetime(),
-  secondsLeft: z.number().nonnegative(),
-});
-const errorSchema = z.object({ message: z.string() });
-
-/** How long a grant call may take before CareShell gives up on it (ending: the server's expiry still holds). */
-const CALL_TIMEOUT_MS = 5_000;
+import { callGrantApi, GRANT_CALL_TIMEOUT_MS, grantStatusSchema, type GrantApi } from './grant-api-call.js';
 
 /**
  * The break-glass grant API of docs/break-glass-api.md (the demo EHR implements it): POST, GET and DELETE on
@@ -25,36 +14,14 @@ const CALL_TIMEOUT_MS = 5_000;
 export function grantApiAdapter(ehrOrigin: string, fetchImpl: typeof fetch = fetch): BreakGlassAdapter {
   const origin = new URL(ehrOrigin).origin;
   const grants = `${origin}/break-glass/grants`;
-
-  async function call(method: string, url: string, accessToken: string, body?: unknown): Promise<GrantStatus> {
-    let response: Response;
-    try {
-      response = await fetchImpl(url, {
-        method,
-        headers: {
-          authorization: `Bearer ${accessToken}`,
-          accept: 'application/json',
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        signal: AbortSignal.timeout(CALL_TIMEOUT_MS),
-        redirect: 'error',
-      });
-    } catch (error) {
-      throw new Error(`The EHR at ${origin} could not be reached for break-glass: ${messageOf(error)}`);
-    }
-    const json: unknown = await response.json().catch(() => undefined);
-    if (!response.ok) {
-      const said = errorSchema.safeParse(json);
-      throw new BreakGlassRefused(
-        response.status,
-        said.success ? said.data.message : `The EHR answered HTTP ${response.status}.`,
-      );
-    }
-    const grant = grantSchema.safeParse(json);
-    if (!grant.success) throw new Error(`The EHR's break-glass answer is not a grant: ${z.prettifyError(grant.error)}`);
-    return grant.data;
-  }
+  const api: GrantApi = {
+    origin,
+    fetchImpl,
+    name: 'break-glass',
+    refused: (status, message) => new BreakGlassRefused(status, message),
+  };
+  const call = (method: string, url: string, accessToken: string, body?: unknown): Promise<GrantStatus> =>
+    callGrantApi(api, grantStatusSchema, { method, url, accessToken, body });
 
   const one = (grantId: string) => `${grants}/${encodeURIComponent(grantId)}`;
   return {
@@ -80,7 +47,7 @@ export async function ehrHandoverUrl(
     method: 'POST',
     headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' },
     body: JSON.stringify({ returnTo }),
-    signal: AbortSignal.timeout(CALL_TIMEOUT_MS),
+    signal: AbortSignal.timeout(GRANT_CALL_TIMEOUT_MS),
     redirect: 'error',
   });
   const answer = z.object({ url: z.url() }).safeParse(await response.json().catch(() => undefined));
