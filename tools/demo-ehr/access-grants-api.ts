@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { EhrContext } from './ehr-context.js';
+import { apiError, serveGrants } from './grant-api-kit.js';
 import { HttpError, readJsonBody, sendJson } from './http-kit.js';
 import type { IdentityClaims } from './idp-client.js';
 import type { JitConfig } from './jit-config.js';
@@ -46,12 +47,6 @@ function requestSchema(config: JitConfig) {
 
 const grantIdSchema = z.string().regex(/^jit-[0-9a-f-]{36}$/, 'a grant id looks like jit-<uuid>');
 
-function apiError(res: ServerResponse, status: number, error: string, message: string, extra: object = {}): void {
-  const headers: Record<string, string> =
-    status === 401 ? { 'www-authenticate': `Bearer error="invalid_token", error_description="${message}"` } : {};
-  sendJson(res, status, { error, message, ...extra }, 'application/json', headers);
-}
-
 /** Where a granted scope opens on this EHR. */
 export function landingOf(ctx: EhrContext, scope: JitScope): string {
   if (scope.kind === 'unit') return `${ctx.origin}/units/${encodeURIComponent(scope.unit)}`;
@@ -76,31 +71,6 @@ export function jitGrantView(ctx: EhrContext, grant: JitGrant): object {
   };
 }
 
-async function holderOf(
-  ctx: EhrContext,
-  req: IncomingMessage,
-  res: ServerResponse,
-): Promise<IdentityClaims | undefined> {
-  if (!req.headers.authorization) {
-    apiError(
-      res,
-      401,
-      'invalid_token',
-      'Send the user access token from the identity provider as Authorization: Bearer <token>.',
-    );
-    return undefined;
-  }
-  const user = await ctx.requestUser(req, false);
-  if (!user)
-    apiError(
-      res,
-      401,
-      'invalid_token',
-      'The identity provider does not accept this access token (expired or revoked).',
-    );
-  return user;
-}
-
 /** Handles /access and /access/grants[/<id>]; answers false for other paths. */
 export async function handleAccessGrantsApi(
   ctx: EhrContext,
@@ -119,28 +89,14 @@ export async function handleAccessGrantsApi(
     });
     return true;
   }
-  if (path !== ACCESS_GRANTS_PATH && !path.startsWith(`${ACCESS_GRANTS_PATH}/`)) return false;
-  const user = await holderOf(ctx, req, res);
-  if (!user) return true;
-  if (path === ACCESS_GRANTS_PATH) {
-    if (req.method === 'POST') await requestGrant(ctx, req, res, user);
-    else if (req.method === 'GET')
-      sendJson(res, 200, { grants: ctx.jit.activeOf(user.sub).map((g) => jitGrantView(ctx, g)) });
-    else apiError(res, 405, 'method_not_allowed', 'Use POST to request a grant or GET to list your active grants.');
-    return true;
-  }
-  const id = grantIdSchema.safeParse(decodeURIComponent(path.slice(ACCESS_GRANTS_PATH.length + 1)));
-  const grant = id.success ? ctx.jit.get(id.data) : undefined;
-  if (!grant || grant.holder !== user.sub) {
-    apiError(res, 404, 'not_found', 'No grant of yours has this id.');
-    return true;
-  }
-  if (req.method === 'GET') sendJson(res, 200, jitGrantView(ctx, grant));
-  else if (req.method === 'DELETE') {
-    ctx.jit.end(grant);
-    sendJson(res, 200, jitGrantView(ctx, grant));
-  } else apiError(res, 405, 'method_not_allowed', 'Use GET for the status of a grant or DELETE to end it.');
-  return true;
+  return serveGrants(ctx, req, res, path, {
+    path: ACCESS_GRANTS_PATH,
+    store: ctx.jit,
+    idSchema: grantIdSchema,
+    view: (grant) => jitGrantView(ctx, grant),
+    create: (user) => requestGrant(ctx, req, res, user),
+    createVerb: 'request a grant',
+  });
 }
 
 async function requestGrant(

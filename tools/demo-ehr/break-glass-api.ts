@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { mayBreakGlass } from './access-rules.js';
 import type { EhrContext } from './ehr-context.js';
+import { apiError, serveGrants } from './grant-api-kit.js';
 import type { Grant, GrantLimits } from './grant-store.js';
 import { HttpError, readJsonBody, sendJson } from './http-kit.js';
 import type { IdentityClaims } from './idp-client.js';
@@ -40,12 +41,6 @@ function activateSchema(limits: GrantLimits) {
 
 const grantIdSchema = z.string().regex(/^bg-[0-9a-f-]{36}$/, 'a grant id looks like bg-<uuid>');
 
-function apiError(res: ServerResponse, status: number, error: string, message: string, extra: object = {}): void {
-  const headers: Record<string, string> =
-    status === 401 ? { 'www-authenticate': `Bearer error="invalid_token", error_description="${message}"` } : {};
-  sendJson(res, status, { error, message, ...extra }, 'application/json', headers);
-}
-
 export function grantView(ctx: EhrContext, grant: Grant): object {
   return {
     id: grant.id,
@@ -59,31 +54,6 @@ export function grantView(ctx: EhrContext, grant: Grant): object {
     secondsLeft: Math.floor(ctx.grants.msLeft(grant) / 1000),
     self: `${ctx.origin}${GRANTS_PATH}/${grant.id}`,
   };
-}
-
-async function holderOf(
-  ctx: EhrContext,
-  req: IncomingMessage,
-  res: ServerResponse,
-): Promise<IdentityClaims | undefined> {
-  if (!req.headers.authorization) {
-    apiError(
-      res,
-      401,
-      'invalid_token',
-      'Send the user access token from the identity provider as Authorization: Bearer <token>.',
-    );
-    return undefined;
-  }
-  const user = await ctx.requestUser(req, false);
-  if (!user)
-    apiError(
-      res,
-      401,
-      'invalid_token',
-      'The identity provider does not accept this access token (expired or revoked).',
-    );
-  return user;
 }
 
 /** Handles /break-glass and /break-glass/grants[/<id>]; answers false for other paths. */
@@ -101,28 +71,14 @@ export async function handleBreakGlassApi(
     });
     return true;
   }
-  if (path !== GRANTS_PATH && !path.startsWith(`${GRANTS_PATH}/`)) return false;
-  const user = await holderOf(ctx, req, res);
-  if (!user) return true;
-  if (path === GRANTS_PATH) {
-    if (req.method === 'POST') await activate(ctx, req, res, user);
-    else if (req.method === 'GET')
-      sendJson(res, 200, { grants: ctx.grants.activeOf(user.sub).map((g) => grantView(ctx, g)) });
-    else apiError(res, 405, 'method_not_allowed', 'Use POST to activate a grant or GET to list your active grants.');
-    return true;
-  }
-  const id = grantIdSchema.safeParse(decodeURIComponent(path.slice(GRANTS_PATH.length + 1)));
-  const grant = id.success ? ctx.grants.get(id.data) : undefined;
-  if (!grant || grant.holder !== user.sub) {
-    apiError(res, 404, 'not_found', 'No grant of yours has this id.');
-    return true;
-  }
-  if (req.method === 'GET') sendJson(res, 200, grantView(ctx, grant));
-  else if (req.method === 'DELETE') {
-    ctx.grants.end(grant);
-    sendJson(res, 200, grantView(ctx, grant));
-  } else apiError(res, 405, 'method_not_allowed', 'Use GET for the status of a grant or DELETE to end it.');
-  return true;
+  return serveGrants(ctx, req, res, path, {
+    path: GRANTS_PATH,
+    store: ctx.grants,
+    idSchema: grantIdSchema,
+    view: (grant) => grantView(ctx, grant),
+    create: (user) => activate(ctx, req, res, user),
+    createVerb: 'activate a grant',
+  });
 }
 
 async function activate(
