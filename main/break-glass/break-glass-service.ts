@@ -4,6 +4,7 @@
  * end on expiry, end now, session end) is one state machine whose parts share the same dialog and grant map;
  * splitting it would spread the invariant "no grant outlives its expiry or its session" over several files.
  */
+import { armGrantTimers, endGrantOnServer } from './grant-lifecycle.js';
 import type { Clock } from '../../common/clock.js';
 import { parseBreakGlassLink } from '../../common/break-glass-link.js';
 import { messageOf } from '../../common/errors.js';
@@ -21,7 +22,6 @@ export type EndedBy = 'expiry' | 'end-now' | 'sign-out' | 'session-end' | 'revok
 /** The shortest grant anyone may ask for (policy and EHR limits apply on top). */
 export const MIN_MINUTES = 15;
 /** When the clinician is warned before expiry. */
-const WARNINGS_MIN = [10, 2] as const;
 const DAY_MS = 86_400_000;
 
 export interface BreakGlassDeps {
@@ -273,18 +273,15 @@ export function createBreakGlass(deps: BreakGlassDeps): BreakGlass {
   }
 
   function arm(g: ActiveGrant): void {
-    const left = g.expiresAtMs - clock.monotonicMs();
-    for (const minutes of WARNINGS_MIN) {
-      const at = left - minutes * 60_000;
-      if (at <= 0) continue;
-      g.timers.push(
-        clock.setTimer(at, () => {
+    g.timers.push(
+      ...armGrantTimers(clock, g.expiresAtMs, {
+        warn: (minutes) => {
           g.warning = `Break-glass access ends in ${minutes} minutes.`;
           publish();
-        }),
-      );
-    }
-    g.timers.push(clock.setTimer(left, () => void end(g.sessionId, 'expiry', true)));
+        },
+        expire: () => void end(g.sessionId, 'expiry', true),
+      }),
+    );
   }
 
   /**
@@ -298,12 +295,12 @@ export function createBreakGlass(deps: BreakGlassDeps): BreakGlass {
     for (const cancel of g.timers.splice(0)) cancel();
     publish();
     try {
-      // The token the grant was asked with is usually still good, and at sign-out the cache is being wiped: try it
-      // first, and a fresh one only when the EHR refuses it.
-      await adapter.end(g.token, g.id).catch(async (error: unknown) => {
-        const fresh = error instanceof BreakGlassRefused ? await deps.accessToken(g.userId) : undefined;
-        if (!fresh) throw error;
-        await adapter.end(fresh, g.id);
+      await endGrantOnServer({
+        id: g.id,
+        token: g.token,
+        end: (token, grantId) => adapter.end(token, grantId),
+        refused: (error) => error instanceof BreakGlassRefused,
+        freshToken: () => deps.accessToken(g.userId),
       });
     } catch (error) {
       deps.log.warn(

@@ -5,6 +5,7 @@
  * "no grant without an approval or an auto-approve rule", "never approved by its requester" and "no grant outlives
  * its expiry or its session" live in this one file.
  */
+import { armGrantTimers, endGrantOnServer } from '../break-glass/grant-lifecycle.js';
 import type { Clock } from '../../common/clock.js';
 import { messageOf } from '../../common/errors.js';
 import type { Random } from '../../common/random.js';
@@ -35,7 +36,6 @@ export type JitEndedBy = 'expiry' | 'end-now' | 'sign-out' | 'session-end' | 're
 /** The shortest grant anyone may ask for (policy and EHR limits apply on top). */
 export const JIT_MIN_MINUTES = 5;
 /** When the clinician is warned before expiry. */
-const WARNINGS_MIN = [10, 2] as const;
 const PATIENT_REF = /^Patient\/[A-Za-z0-9\-.]{1,64}$/;
 
 export interface JustInTimeDeps {
@@ -326,18 +326,15 @@ export function createJustInTime(deps: JustInTimeDeps): JustInTime {
   }
 
   function arm(g: ActiveGrant): void {
-    const left = g.expiresAtMs - clock.monotonicMs();
-    for (const minutes of WARNINGS_MIN) {
-      const at = left - minutes * 60_000;
-      if (at <= 0) continue;
-      g.timers.push(
-        clock.setTimer(at, () => {
+    g.timers.push(
+      ...armGrantTimers(clock, g.expiresAtMs, {
+        warn: (minutes) => {
           g.warning = `This access ends in ${minutes} minutes.`;
           publish();
-        }),
-      );
-    }
-    g.timers.push(clock.setTimer(left, () => void end(g.sessionId, 'expiry', true)));
+        },
+        expire: () => void end(g.sessionId, 'expiry', true),
+      }),
+    );
   }
 
   /** Ends a session's grant: off this workstation's books at once, then on the EHR's server, then the view reloads. */
@@ -348,10 +345,12 @@ export function createJustInTime(deps: JustInTimeDeps): JustInTime {
     for (const cancel of g.timers.splice(0)) cancel();
     publish();
     try {
-      await adapter.end(g.token, g.id).catch(async (error: unknown) => {
-        const fresh = error instanceof JitRefused ? await deps.accessToken(g.userId) : undefined;
-        if (!fresh) throw error;
-        await adapter.end(fresh, g.id);
+      await endGrantOnServer({
+        id: g.id,
+        token: g.token,
+        end: (token, grantId) => adapter.end(token, grantId),
+        refused: (error) => error instanceof JitRefused,
+        freshToken: () => deps.accessToken(g.userId),
       });
     } catch (error) {
       deps.log.warn(
