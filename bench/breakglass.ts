@@ -1,10 +1,9 @@
 /// <reference lib="dom" />
-import type { Page } from 'playwright-core';
-import { performance } from 'node:perf_hooks';
 import { launchChromium } from '../test/support/chromium.js';
 import { browserSignIn } from '../test/support/browser-sign-in.js';
 import { startTestDemo } from '../test/support/test-demo.js';
 import { percentile, reportBench, round } from './support/bench-report.js';
+import { epochNow, firstLoadAfter, recordFrameLoads } from './support/ehr-frame-loads.js';
 
 /**
  * npm run bench:breakglass: break-glass in the harness with headless Chromium, on the demo EHR (docs/break-glass.md).
@@ -18,31 +17,7 @@ import { percentile, reportBench, round } from './support/bench-report.js';
  * "Rendered" is the EHR frame's load event plus one animation frame, timed in the page; both ends are read on the
  * epoch clock (performance.timeOrigin + now) of this machine, so Playwright's polling is not in the figures.
  */
-/** Records, in the page, the epoch time each EHR frame load has painted (the frame is cross-origin: only its load). */
-async function recordFrameLoads(page: Page): Promise<void> {
-  await page.evaluate(() => {
-    const loads: number[] = [];
-    (window as unknown as { ehrLoads: number[] }).ehrLoads = loads;
-    document.addEventListener(
-      'load',
-      (event) => {
-        if ((event.target as Element).tagName !== 'IFRAME') return;
-        requestAnimationFrame(() => loads.push(performance.timeOrigin + performance.now()));
-      },
-      true,
-    );
-  });
-}
 
-/** The first painted frame load after `since` (epoch ms). */
-async function firstLoadAfter(page: Page, since: number): Promise<number> {
-  const loads = await page.evaluate(() => (window as unknown as { ehrLoads: number[] }).ehrLoads);
-  const after = loads.find((at) => at >= since);
-  if (after === undefined) throw new Error('the EHR frame did not load');
-  return after;
-}
-
-const epochNow = () => performance.timeOrigin + performance.now();
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 const WARMUP = 2;
 const GRANT_MINUTES = 15;

@@ -1,11 +1,11 @@
 /// <reference lib="dom" />
 import type { Browser, Page } from 'playwright-core';
-import { performance } from 'node:perf_hooks';
 import type { JustInTimeState } from '../preload/contract.js';
 import { launchChromium } from '../test/support/chromium.js';
 import { startTestDemo, type TestDemo } from '../test/support/test-demo.js';
 import { measureRevocationPropagation } from './revocation.js';
 import { percentile, reportBench, round } from './support/bench-report.js';
+import { epochNow, firstLoadAfter, recordFrameLoads } from './support/ehr-frame-loads.js';
 
 /**
  * npm run bench:jit: temporary access in the harness with headless Chromium, on the demo EHR
@@ -21,33 +21,8 @@ import { percentile, reportBench, round } from './support/bench-report.js';
  *    the 30 s poll interval a hospital ships; revocation_poll_seconds reports it).
  */
 
-const epochNow = () => performance.timeOrigin + performance.now();
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 const WARMUP = 2;
-
-/** Records, in the page, the epoch time each EHR frame load has painted (the frame is cross-origin: only its load). */
-async function recordFrameLoads(page: Page): Promise<void> {
-  await page.evaluate(() => {
-    const loads: number[] = [];
-    (window as unknown as { ehrLoads: number[] }).ehrLoads = loads;
-    document.addEventListener(
-      'load',
-      (event) => {
-        if ((event.target as Element).tagName !== 'IFRAME') return;
-        requestAnimationFrame(() => loads.push(performance.timeOrigin + performance.now()));
-      },
-      true,
-    );
-  });
-}
-
-/** The first painted frame load after `since` (epoch ms). */
-async function firstLoadAfter(page: Page, since: number): Promise<number> {
-  const loads = await page.evaluate(() => (window as unknown as { ehrLoads: number[] }).ehrLoads);
-  const after = loads.find((at) => at >= since);
-  if (after === undefined) throw new Error('the EHR frame did not load');
-  return after;
-}
 
 /** A demo with the nurse signed in and the EHR framed, on a page of its own. */
 async function signedInDemo(browser: Browser): Promise<{ demo: TestDemo; page: Page }> {
